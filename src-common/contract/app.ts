@@ -1,0 +1,59 @@
+// App-level commands: health and settings.
+import { z } from 'zod';
+import { command } from './define.ts';
+
+export const keychainStatusSchema = z.object({
+  backend: z.enum(['keytar', 'memory-session', 'unavailable']),
+  state: z.enum(['ok', 'unavailable', 'locked', 'session-only']),
+  detail: z.string(),
+  remedy: z.string().nullable(),
+});
+export type KeychainStatus = z.infer<typeof keychainStatusSchema>;
+
+export const healthSchema = z.object({
+  version: z.string(),
+  dataDir: z.string(),
+  keychain: keychainStatusSchema,
+  online: z.boolean(),
+  reviewMode: z.boolean(),
+  transport: z.enum(['ipc', 'serve', 'cli']),
+});
+export type Health = z.infer<typeof healthSchema>;
+
+export const settingsSchema = z.object({
+  theme: z.enum(['system', 'light', 'dark']),
+  refreshLeadSeconds: z.number().int().min(30).max(3600),
+  syncConcurrency: z.number().int().min(1).max(16),
+  insightsWindowDays: z.number().int().min(1).max(365),
+  sessionOnlySecrets: z.boolean(),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  theme: 'system',
+  refreshLeadSeconds: 300,
+  syncConcurrency: 4,
+  insightsWindowDays: 90,
+  sessionOnlySecrets: false,
+};
+
+export const appCommands = {
+  'app.health': command({
+    input: z.object({}).strict(),
+    output: healthSchema,
+    mutates: false,
+    cli: { words: ['health'], summary: 'Show version, data dir, keychain status and online state' },
+  }),
+  'settings.get': command({
+    input: z.object({}).strict(),
+    output: settingsSchema,
+    mutates: false,
+    cli: { words: ['settings', 'get'], summary: 'Show settings' },
+  }),
+  'settings.set': command({
+    input: settingsSchema.partial().strict(),
+    output: settingsSchema,
+    mutates: true,
+    cli: { words: ['settings', 'set'], summary: 'Change settings, e.g. --theme dark --refresh-lead-seconds 600' },
+  }),
+} as const;

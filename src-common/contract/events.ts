@@ -1,0 +1,24 @@
+// Events main pushes to the UI. Payloads are validated in main before they are sent.
+import { z } from 'zod';
+
+export const eventSchemas = {
+  'task.progress': z.object({
+    taskId: z.string(),
+    kind: z.string(),
+    label: z.string(),
+    done: z.number(),
+    total: z.number().nullable(),
+    ratePerSecond: z.number().nullable(),
+    etaSeconds: z.number().nullable(),
+    state: z.enum(['running', 'done', 'failed', 'cancelled']),
+    message: z.string().nullable(),
+  }),
+  'state.changed': z.object({
+    topic: z.enum(['health', 'settings', 'workspaces', 'platforms', 'inventory', 'audit', 'exports', 'rotation', 'review']),
+    workspaceId: z.string().nullable(),
+  }),
+} as const;
+
+export type EventName = keyof typeof eventSchemas;
+export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>;
+export const EVENT_NAMES = Object.keys(eventSchemas) as EventName[];

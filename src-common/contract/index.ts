@@ -1,0 +1,27 @@
+// The one contract: every command the UI can call, across Electron IPC, serve mode and the CLI.
+// Pure TypeScript: imports nothing from electron, node or react. Each domain adds its own map here.
+import type { z } from 'zod';
+import { appCommands } from './app.ts';
+
+export const contract = {
+  ...appCommands,
+} as const;
+
+export type Contract = typeof contract;
+export type CommandName = keyof Contract;
+export type Input<K extends CommandName> = z.input<Contract[K]['input']>;
+export type Output<K extends CommandName> = z.output<Contract[K]['output']>;
+export const COMMAND_NAMES = Object.keys(contract) as CommandName[];
+export const MUTATING_COMMANDS = COMMAND_NAMES.filter((n) => contract[n].mutates);
+
+/** 'workspaces.connect' -> 'workspacesConnect': the preload's named method for a command. */
+type Camel<S extends string> = S extends `${infer A}.${infer B}` ? `${A}${Capitalize<Camel<B>>}` : S;
+export type MethodName<K extends CommandName> = Camel<K>;
+export function methodName(name: string): string {
+  return name.replace(/\.([a-z])/g, (_m, c: string) => c.toUpperCase());
+}
+
+export * from './errors.ts';
+export * from './events.ts';
+export * from './app.ts';
+export type { CommandDef, CliSpec } from './define.ts';

@@ -1,0 +1,76 @@
+// The OS keychain through keytar (libsecret on Linux). Fails closed with typed errors; every call has a deadline.
+import { createRequire } from 'node:module';
+import { ERROR_REMEDIES, type KeychainStatus } from '../../src-common/contract/index.ts';
+import type { SecretStore } from '../ports/secret-store.ts';
+import { AppError } from '../rpc/app-error.ts';
+
+export const KEYCHAIN_SERVICE = 'grantdesk';
+type Keytar = typeof import('keytar');
+
+export interface KeytarStoreOptions {
+  service?: string;
+  timeoutMs?: number;
+  /** injected for tests; defaults to requiring the native module lazily */
+  load?: () => Keytar;
+}
+
+function classify(err: unknown): AppError {
+  const msg = err instanceof Error ? err.message : String(err);
+  if (/locked/i.test(msg) || /prompt/i.test(msg) || /dismissed/i.test(msg)) {
+    return new AppError('keychain_locked', `The keychain collection is locked: ${msg.slice(0, 160)}`);
+  }
+  return new AppError('keychain_unavailable', `No usable Secret Service: ${msg.slice(0, 160)}`);
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AppError('keychain_timeout', `Keychain ${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+export function createKeytarSecretStore(opts: KeytarStoreOptions = {}): SecretStore {
+  const service = opts.service ?? KEYCHAIN_SERVICE;
+  const timeoutMs = opts.timeoutMs ?? 5000;
+  let keytar: Keytar | undefined;
+  const lib = (): Keytar => {
+    if (!keytar) {
+      try {
+        keytar = opts.load ? opts.load() : (createRequire(import.meta.url)('keytar') as Keytar);
+      } catch (err) {
+        throw new AppError('keychain_unavailable', `The keychain module could not be loaded: ${err instanceof Error ? err.message.slice(0, 160) : 'unknown'}`);
+      }
+    }
+    return keytar;
+  };
+  const run = async <T>(what: string, f: (k: Keytar) => Promise<T>): Promise<T> => {
+    try {
+      return await withTimeout(f(lib()), timeoutMs, what);
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      throw classify(err);
+    }
+  };
+  return {
+    backend: 'keytar',
+    async status(): Promise<KeychainStatus> {
+      try {
+        // A write+delete probe: reading alone succeeds on some locked collections.
+        await run('probe', async (k) => {
+          await k.setPassword(service, '__grantdesk_probe__', 'probe');
+          await k.deletePassword(service, '__grantdesk_probe__');
+        });
+        return { backend: 'keytar', state: 'ok', detail: `OS keychain reachable (service "${service}")`, remedy: null };
+      } catch (err) {
+        const e = err instanceof AppError ? err : classify(err);
+        const state = e.code === 'keychain_locked' || e.code === 'keychain_timeout' ? 'locked' : 'unavailable';
+        return { backend: 'keytar', state, detail: e.message, remedy: ERROR_REMEDIES[e.code] };
+      }
+    },
+    get: (a) => run('read', (k) => k.getPassword(service, a)),
+    set: (a, s) => run('write', (k) => k.setPassword(service, a, s)),
+    delete: (a) => run('delete', (k) => k.deletePassword(service, a)),
+    list: () => run('list', async (k) => (await k.findCredentials(service)).map((c) => c.account).filter((a) => a !== '__grantdesk_probe__')),
+  };
+}

@@ -1,0 +1,130 @@
+// `grantdesk <command>`: every command comes from the contract; exit 0 ok, 1 error (names the code), 2 usage.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { contract, COMMAND_NAMES, type CommandName } from '../../src-common/contract/index.ts';
+import { resolveDataDir } from '../adapters/data-dir.ts';
+import { createNodeRuntime } from '../node-runtime.ts';
+import type { Opener } from '../ports/opener.ts';
+import type { SecretStore } from '../ports/secret-store.ts';
+import { startServe } from '../serve/serve-server.ts';
+import { APP_VERSION } from '../version.ts';
+import { formatHuman } from './format.ts';
+import { commandUsage, findCommand, parseCommandArgs, UsageError } from './parse-args.ts';
+
+export interface CliIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  env: NodeJS.ProcessEnv;
+  /** tests inject a secret store; the real CLI uses the OS keychain */
+  secretStore?: SecretStore;
+  /** serve mode keeps running; tests receive the handle to stop it */
+  onServe?: (h: { url: string; close(): Promise<void> }) => void;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const RENDERER_DIR = join(here, '..', '..', 'out', 'renderer');
+
+function topHelp(): string {
+  const lines = COMMAND_NAMES.filter((n) => contract[n].cli).map((n) => `  ${commandUsage(n).replace(/^grantdesk /, '').padEnd(60)} ${contract[n].cli!.summary}`);
+  return [
+    `grantdesk ${APP_VERSION}: OAuth grants across many workspaces, from the terminal`,
+    '',
+    'Usage: grantdesk <command> [options]',
+    '',
+    'Commands:',
+    `  ${'serve [--port N] [--session-only]'.padEnd(60)} Serve the app UI and contract on 127.0.0.1 (prints a URL with a one-time token)`,
+    ...lines,
+    '',
+    'Global options: --help, --json (read commands), --session-only (keep grants in memory only), --print-url (connect: print the authorization URL)',
+    'Data dir: $GRANTDESK_HOME, else the OS app-data dir of the desktop app. Browser for sign-in: $GRANTDESK_BROWSER (a command that receives the URL).',
+    'Exit codes: 0 ok, 1 error (the message names the error code), 2 usage.',
+  ].join('\n');
+}
+
+function makeOpener(io: CliIo, printUrl: boolean): Opener {
+  return async (url) => {
+    const browser = io.env.GRANTDESK_BROWSER;
+    if (printUrl || !browser) {
+      io.stderr(`Open this URL to sign in:\n${url}\n`);
+      return;
+    }
+    // The URL goes as one argv word, never through a shell.
+    const child = spawn(browser, [url], { stdio: 'ignore', detached: true, shell: false });
+    child.on('error', () => io.stderr(`Could not run GRANTDESK_BROWSER (${browser}); open this URL yourself:\n${url}\n`));
+    child.unref();
+  };
+}
+
+async function runServe(rest: string[], io: CliIo): Promise<number> {
+  let port = 0;
+  let sessionOnly = false;
+  for (let i = 0; i < rest.length; i++) {
+    const w = rest[i];
+    if (w === '--port') {
+      const n = Number(rest[++i]);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError('--port expects 0–65535');
+      port = n;
+    } else if (w === '--session-only') sessionOnly = true;
+    else if (w === '--help') {
+      io.stdout('grantdesk serve [--port N] [--session-only]\nServes the built UI and the contract on 127.0.0.1 only. The printed URL carries a per-launch token.\n');
+      return 0;
+    } else throw new UsageError(`Unknown option ${w} for serve`);
+  }
+  const staticDir = existsSync(join(RENDERER_DIR, 'index.html')) ? RENDERER_DIR : null;
+  const runtime = createNodeRuntime({ dataDir: resolveDataDir(io.env), opener: makeOpener(io, false), sessionOnly, secretStore: io.secretStore });
+  const serve = await startServe({ dispatcher: runtime.dispatcher, bus: runtime.bus, staticDir, port });
+  if (!staticDir) io.stderr('The UI is not built (run `npm run build:web`); serving the API only.\n');
+  io.stdout(`Grantdesk is serving on ${serve.url}\n`);
+  io.onServe?.({
+    url: serve.url,
+    close: async () => {
+      await serve.close();
+      await runtime.close();
+    },
+  });
+  return 0;
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    if (argv.length === 0 || argv[0] === '--help' || argv[0] === 'help' || argv[0] === '-h') {
+      io.stdout(topHelp() + '\n');
+      return argv.length === 0 ? 2 : 0;
+    }
+    if (argv[0] === '--version') {
+      io.stdout(`${APP_VERSION}\n`);
+      return 0;
+    }
+    if (argv[0] === 'serve') return await runServe(argv.slice(1), io);
+    const found = findCommand(argv);
+    if (!found) throw new UsageError(`Unknown command "${argv.join(' ')}". Run grantdesk --help`);
+    const name: CommandName = found.name;
+    const { input, flags } = parseCommandArgs(name, found.rest);
+    if (flags.help) {
+      io.stdout(`${commandUsage(name)}\n${contract[name].cli?.summary ?? ''}\n`);
+      return 0;
+    }
+    const runtime = createNodeRuntime({ dataDir: resolveDataDir(io.env), opener: makeOpener(io, flags['print-url']), sessionOnly: flags['session-only'], secretStore: io.secretStore });
+    try {
+      const result = await runtime.dispatcher.call(name, input, { transport: 'cli' });
+      if (!result.ok) {
+        io.stderr(`error ${result.error.code}: ${result.error.message}\n  remedy: ${result.error.remedy}\n`);
+        return result.error.code === 'invalid_input' ? 2 : 1;
+      }
+      io.stdout((flags.json ? JSON.stringify(result.value, null, 2) : formatHuman(result.value)) + '\n');
+      return 0;
+    } finally {
+      await runtime.close();
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`usage: ${err.message}\n`);
+      return 2;
+    }
+    const code = err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'string' ? (err as { code: string }).code : 'internal';
+    io.stderr(`error ${code}: ${err instanceof Error ? err.message.split('\n')[0] : 'unexpected failure'}\n`);
+    return 1;
+  }
+}

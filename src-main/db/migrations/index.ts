@@ -1,0 +1,15 @@
+// Numbered, forward-only migrations. Never edit one that has shipped: its SHA-256 is recorded and checked on open.
+// Ranges keep domains apart: 001–009 core, 010–019 connections, 020–029 audit, 030–039 inventory, 040–049 rotation, 050–059 reviews.
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'settings',
+    sql: `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;`,
+  },
+];

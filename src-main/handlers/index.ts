@@ -1,0 +1,10 @@
+// One Handlers object merged from per-domain maps; the type makes a missing handler a compile error.
+import type { Handlers } from '../rpc/handlers.ts';
+import type { Services } from '../services/services.ts';
+import { appHandlers } from './app-handlers.ts';
+
+export function createHandlers(s: Services): Handlers {
+  return {
+    ...appHandlers(s),
+  };
+}

@@ -1,0 +1,186 @@
+// Serve mode: the built renderer and the same contract over loopback HTTP, events over SSE.
+// Loopback only, a per-launch token on every request, Host and Origin checked (DNS rebinding), no CORS.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import { errorData, EVENT_NAMES } from '../../src-common/contract/index.ts';
+import type { Dispatcher } from '../rpc/dispatcher.ts';
+import type { EventBus } from '../ports/events.ts';
+
+export const SERVE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const TOKEN_COOKIE = 'grantdesk_token';
+const MAX_BODY = 1024 * 1024;
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+export interface ServeOptions {
+  dispatcher: Dispatcher;
+  bus: EventBus;
+  /** folder with the built renderer (index.html + assets); null serves the API only */
+  staticDir: string | null;
+  port?: number;
+  token?: string;
+}
+
+export interface RunningServe {
+  url: string;
+  port: number;
+  token: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function cookieToken(req: IncomingMessage): string | null {
+  const header = req.headers.cookie ?? '';
+  for (const part of header.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === TOKEN_COOKIE) return v.join('=');
+  }
+  return null;
+}
+
+function securityHeaders(res: ServerResponse): void {
+  res.setHeader('Content-Security-Policy', SERVE_CSP);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+  res.setHeader('Cache-Control', 'no-store');
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new Error('too_large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startServe(opts: ServeOptions): Promise<RunningServe> {
+  const token = opts.token ?? randomBytes(24).toString('base64url');
+  let port = 0;
+  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
+
+  const server = createServer(async (req, res) => {
+    securityHeaders(res);
+    try {
+      // DNS rebinding: a page on evil.example resolving to 127.0.0.1 still sends Host: evil.example.
+      if (!allowedHosts().has(req.headers.host ?? '')) return sendJson(res, 421, { ok: false, error: errorData('forbidden_sender', 'Host not allowed') });
+      const origin = req.headers.origin;
+      if (origin !== undefined && !allowedOrigins().has(origin)) return sendJson(res, 403, { ok: false, error: errorData('forbidden_sender', 'Origin not allowed') });
+      const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+
+      // First visit: the token travels once in the URL, becomes an HttpOnly SameSite=Strict cookie, and the URL is cleaned.
+      const queryToken = url.searchParams.get('token');
+      if (req.method === 'GET' && queryToken !== null) {
+        if (!sameToken(queryToken, token)) return sendJson(res, 401, { ok: false, error: errorData('unauthorized', 'Wrong token') });
+        res.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+        res.writeHead(303, { Location: url.pathname });
+        return res.end();
+      }
+      const auth = req.headers.authorization;
+      const presented = auth?.startsWith('Bearer ') ? auth.slice(7) : cookieToken(req);
+      if (presented === null || !sameToken(presented, token)) {
+        return sendJson(res, 401, { ok: false, error: errorData('unauthorized', 'Missing or wrong serve token') });
+      }
+
+      if (url.pathname.startsWith('/rpc/')) {
+        if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: errorData('invalid_input', 'Use POST') });
+        // A custom header + JSON content type cannot be sent cross-site without a CORS preflight, which we never grant.
+        if (req.headers['x-grantdesk'] !== '1' || !(req.headers['content-type'] ?? '').startsWith('application/json')) {
+          return sendJson(res, 403, { ok: false, error: errorData('forbidden_sender', 'Missing X-Grantdesk header or JSON content type') });
+        }
+        let payload: unknown;
+        try {
+          const text = await readBody(req);
+          payload = text === '' ? {} : JSON.parse(text);
+        } catch {
+          return sendJson(res, 400, { ok: false, error: errorData('invalid_input', 'Body is not JSON within 1 MiB') });
+        }
+        const name = decodeURIComponent(url.pathname.slice('/rpc/'.length));
+        const result = await opts.dispatcher.call(name, payload, { transport: 'serve' });
+        return sendJson(res, 200, result);
+      }
+
+      if (url.pathname === '/events' && req.method === 'GET') {
+        res.writeHead(200, { 'Content-Type': 'text/event-stream', Connection: 'keep-alive' });
+        res.write(': connected\n\n');
+        const unsubscribe = opts.bus.subscribe((name, payload) => {
+          if (EVENT_NAMES.includes(name)) res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
+        });
+        const ping = setInterval(() => res.write(': ping\n\n'), 15000);
+        req.on('close', () => {
+          clearInterval(ping);
+          unsubscribe();
+        });
+        return;
+      }
+
+      if (req.method !== 'GET' || opts.staticDir === null) return sendJson(res, 404, { ok: false, error: errorData('not_found', 'No such resource') });
+      const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+      const file = normalize(join(opts.staticDir, rel));
+      if (!file.startsWith(normalize(opts.staticDir) + sep)) return sendJson(res, 404, { ok: false, error: errorData('not_found', 'No such resource') });
+      try {
+        const body = await readFile(file);
+        res.writeHead(200, { 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream' });
+        return res.end(body);
+      } catch {
+        // client-side routes fall back to the app frame
+        if (!extname(rel)) {
+          const body = await readFile(join(opts.staticDir, 'index.html'));
+          res.writeHead(200, { 'Content-Type': MIME['.html']! });
+          return res.end(body);
+        }
+        return sendJson(res, 404, { ok: false, error: errorData('not_found', 'No such resource') });
+      }
+    } catch {
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: errorData('internal', 'Serve failure') });
+      else res.end();
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const addr = server.address();
+  if (addr === null || typeof addr === 'string') throw new Error('serve: no address');
+  port = addr.port;
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,8 @@
+import type { HealthService } from './health-service.ts';
+import type { SettingsService } from './settings-service.ts';
+
+/** Every service the handlers may call. Built once in composition.ts. */
+export interface Services {
+  health: HealthService;
+  settings: SettingsService;
+}

@@ -1,0 +1,17 @@
+// Renderer-only build (serve mode and Chromium tests). electron.vite.config.ts builds the same renderer for the app.
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+import { resolve } from 'node:path';
+
+export default defineConfig({
+  root: resolve(import.meta.dirname, 'src-renderer'),
+  base: './',
+  plugins: [react()],
+  build: {
+    outDir: resolve(import.meta.dirname, 'out/renderer'),
+    emptyOutDir: true,
+    // CSP has no unsafe-inline: no inline module preload polyfill, no inlined assets
+    modulePreload: { polyfill: false },
+    assetsInlineLimit: 0,
+  },
+});
