@@ -2,9 +2,19 @@
 // Pure TypeScript: imports nothing from electron, node or react. Each domain adds its own map here.
 import type { z } from 'zod';
 import { appCommands } from './app.ts';
+import { connectionsCommands } from './connections.ts';
+import { inventoryCommands } from './inventory.ts';
+import { auditCommands } from './audit.ts';
+import { rotationCommands } from './rotation.ts';
+import { reviewCommands } from './review.ts';
 
 export const contract = {
   ...appCommands,
+  ...connectionsCommands,
+  ...inventoryCommands,
+  ...auditCommands,
+  ...rotationCommands,
+  ...reviewCommands,
 } as const;
 
 export type Contract = typeof contract;
@@ -24,4 +34,9 @@ export function methodName(name: string): string {
 export * from './errors.ts';
 export * from './events.ts';
 export * from './app.ts';
+export * from './connections.ts';
+export * from './inventory.ts';
+export * from './audit.ts';
+export * from './rotation.ts';
+export * from './review.ts';
 export type { CommandDef, CliSpec } from './define.ts';
