@@ -10,6 +10,7 @@ import type { Opener } from '../ports/opener.ts';
 import type { SecretStore } from '../ports/secret-store.ts';
 import { startServe } from '../serve/serve-server.ts';
 import { APP_VERSION } from '../version.ts';
+import { AppError, toErrorData } from '../rpc/app-error.ts';
 import { formatHuman } from './format.ts';
 import { commandUsage, findCommand, parseCommandArgs, UsageError } from './parse-args.ts';
 
@@ -57,6 +58,16 @@ function makeOpener(io: CliIo, printUrl: boolean): Opener {
   };
 }
 
+function openRuntime(io: CliIo, printUrl: boolean, sessionOnly: boolean) {
+  const dataDir = resolveDataDir(io.env);
+  try {
+    return createNodeRuntime({ dataDir, opener: makeOpener(io, printUrl), sessionOnly, secretStore: io.secretStore });
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new AppError('io_error', `Cannot open the data directory ${dataDir}: ${err instanceof Error ? err.message.split('\n')[0] : 'unknown'}`);
+  }
+}
+
 async function runServe(rest: string[], io: CliIo): Promise<number> {
   let port = 0;
   let sessionOnly = false;
@@ -73,7 +84,7 @@ async function runServe(rest: string[], io: CliIo): Promise<number> {
     } else throw new UsageError(`Unknown option ${w} for serve`);
   }
   const staticDir = existsSync(join(RENDERER_DIR, 'index.html')) ? RENDERER_DIR : null;
-  const runtime = createNodeRuntime({ dataDir: resolveDataDir(io.env), opener: makeOpener(io, false), sessionOnly, secretStore: io.secretStore });
+  const runtime = openRuntime(io, false, sessionOnly);
   const serve = await startServe({ dispatcher: runtime.dispatcher, bus: runtime.bus, staticDir, port });
   if (!staticDir) io.stderr('The UI is not built (run `npm run build:web`); serving the API only.\n');
   io.stdout(`Grantdesk is serving on ${serve.url}\n`);
@@ -106,7 +117,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stdout(`${commandUsage(name)}\n${contract[name].cli?.summary ?? ''}\n`);
       return 0;
     }
-    const runtime = createNodeRuntime({ dataDir: resolveDataDir(io.env), opener: makeOpener(io, flags['print-url']), sessionOnly: flags['session-only'], secretStore: io.secretStore });
+    const runtime = openRuntime(io, flags['print-url'], flags['session-only']);
     try {
       const result = await runtime.dispatcher.call(name, input, { transport: 'cli' });
       if (!result.ok) {
@@ -123,8 +134,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr(`usage: ${err.message}\n`);
       return 2;
     }
-    const code = err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'string' ? (err as { code: string }).code : 'internal';
-    io.stderr(`error ${code}: ${err instanceof Error ? err.message.split('\n')[0] : 'unexpected failure'}\n`);
+    const data = toErrorData(err);
+    io.stderr(`error ${data.code}: ${err instanceof AppError ? data.message : 'unexpected failure'}\n  remedy: ${data.remedy}\n`);
     return 1;
   }
 }

@@ -1,0 +1,91 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { contract, COMMAND_NAMES, ERROR_CODES, ERROR_REMEDIES, MUTATING_COMMANDS } from '../../src-common/contract/index.ts';
+import { createDispatcher } from '../../src-main/rpc/dispatcher.ts';
+import { AppError } from '../../src-main/rpc/app-error.ts';
+import type { Handlers } from '../../src-main/rpc/handlers.ts';
+import { createTempRuntime } from '../support/temp-runtime.ts';
+
+const silent = { info() {}, warn() {}, error() {} };
+
+test('every error code has a one-line remedy', () => {
+  for (const code of ERROR_CODES) {
+    const remedy = ERROR_REMEDIES[code];
+    assert.ok(remedy.length > 10 && !remedy.includes('\n'), code);
+  }
+});
+
+test('every command declares input, output and mutates; names are domain.verb', () => {
+  assert.ok(COMMAND_NAMES.length >= 3);
+  for (const name of COMMAND_NAMES) {
+    assert.match(name, /^[a-z]+(\.[a-zA-Z]+)+$/);
+    assert.equal(typeof contract[name].mutates, 'boolean');
+    assert.ok(contract[name].input.safeParse, name);
+  }
+  assert.ok(MUTATING_COMMANDS.includes('settings.set'));
+  assert.ok(!MUTATING_COMMANDS.includes('app.health'));
+});
+
+test('unknown command and invalid payload become typed errors', async () => {
+  const t = createTempRuntime();
+  try {
+    const d = t.runtime.dispatcher;
+    const unknown = await d.call('app.shutdown', {}, { transport: 'cli' });
+    assert.deepEqual(unknown.ok ? null : unknown.error.code, 'unknown_command');
+    const proto = await d.call('__proto__', {}, { transport: 'cli' });
+    assert.equal(proto.ok ? null : proto.error.code, 'unknown_command');
+    const bad = await d.call('settings.set', { theme: 'purple' }, { transport: 'cli' });
+    assert.equal(bad.ok, false);
+    if (!bad.ok) {
+      assert.equal(bad.error.code, 'invalid_input');
+      assert.match(bad.error.message, /theme/);
+      assert.equal(bad.error.remedy, ERROR_REMEDIES.invalid_input);
+    }
+    const extra = await d.call('app.health', { admin: true }, { transport: 'cli' });
+    assert.equal(extra.ok ? null : extra.error.code, 'invalid_input');
+    const ok = await d.call('settings.set', { theme: 'dark' }, { transport: 'cli' });
+    assert.ok(ok.ok && (ok.value as { theme: string }).theme === 'dark');
+  } finally {
+    await t.close();
+  }
+});
+
+function stubHandlers(impl: (name: string) => unknown): Handlers {
+  return Object.fromEntries(COMMAND_NAMES.map((n) => [n, async () => impl(n)])) as unknown as Handlers;
+}
+
+test('handler failures cross as data without stacks; AppError keeps its code', async () => {
+  const secret = 'sk_live_CANARY_should_never_cross';
+  const d = createDispatcher(
+    stubHandlers((n) => {
+      if (n === 'app.health') throw new Error(`boom with ${secret}`);
+      throw new AppError('not_found', 'gone');
+    }),
+    { isReadOnly: () => false, logger: silent },
+  );
+  const r1 = await d.call('app.health', {}, { transport: 'ipc' });
+  assert.equal(r1.ok, false);
+  assert.ok(!JSON.stringify(r1).includes(secret));
+  assert.ok(!JSON.stringify(r1).includes('at '), 'no stack frames');
+  if (!r1.ok) assert.equal(r1.error.code, 'internal');
+  const r2 = await d.call('settings.get', {}, { transport: 'ipc' });
+  assert.equal(r2.ok ? null : r2.error.code, 'not_found');
+});
+
+test('a handler returning data outside its output schema is refused', async () => {
+  const d = createDispatcher(stubHandlers(() => ({ surprise: true })), { isReadOnly: () => false, logger: silent });
+  const r = await d.call('settings.get', {}, { transport: 'serve' });
+  assert.equal(r.ok ? null : r.error.code, 'invalid_output');
+});
+
+test('read-only mode refuses every mutating command before its handler runs', async () => {
+  let ran = 0;
+  const d = createDispatcher(stubHandlers(() => { ran++; return {}; }), { isReadOnly: () => true, logger: silent });
+  for (const name of MUTATING_COMMANDS) {
+    // the guard sits after validation, so send the smallest valid input we can find: try {} first
+    const r = await d.call(name, {}, { transport: 'cli' });
+    assert.equal(r.ok, false, name);
+    if (!r.ok) assert.ok(['review_mode_read_only', 'invalid_input'].includes(r.error.code), `${name}: ${r.error.code}`);
+  }
+  assert.equal(ran, 0);
+});
