@@ -1,0 +1,337 @@
+// OAuth 2 / OIDC authorization server built on node-oidc-provider.
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Provider, { errors } from 'oidc-provider';
+import type { DB } from './db.ts';
+import { MANAGEMENT_SCOPES, SCOPES } from './scopes.ts';
+import { now, nowIso } from './clock.ts';
+
+export const DESKTOP_CLIENT_ID = 'grantdesk-desktop';
+const TOKEN_MODELS = new Set(['AccessToken', 'ClientCredentials', 'RefreshToken', 'AuthorizationCode', 'DeviceCode', 'BackchannelAuthenticationRequest']);
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const epoch = () => Math.floor(now() / 1000);
+
+export interface OidcOptions {
+  issuer: string;
+  db: DB;
+  reuseLeewaySeconds: number;
+  accessTokenTtl: number;
+  autoConsent: boolean;
+  log: (msg: string) => void;
+}
+
+export const TTL = {
+  AccessToken: 3600,
+  ClientCredentials: 3600,
+  RefreshToken: 30 * 24 * 3600,
+  AuthorizationCode: 60,
+  DeviceCode: 600,
+  Interaction: 3600,
+  Session: 14 * 24 * 3600,
+  Grant: 365 * 24 * 3600,
+};
+
+export class QuotaExceeded extends errors.OIDCProviderError {
+  constructor(description: string) {
+    super(429, 'quota_exceeded');
+    this.error_description = description;
+    this.expose = true;
+  }
+}
+
+export function createAdapterFactory(db: DB, opts: { reuseLeewaySeconds: () => number }) {
+  const upsert = db.prepare(`INSERT INTO oidc (model, id, payload, grant_id, uid, user_code, expires_at, consumed_at, revoked_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL)
+    ON CONFLICT(model, id) DO UPDATE SET payload = excluded.payload, grant_id = excluded.grant_id, uid = excluded.uid, user_code = excluded.user_code, expires_at = excluded.expires_at`);
+  const get = db.prepare('SELECT * FROM oidc WHERE model = ? AND id = ?');
+  const byUid = db.prepare('SELECT * FROM oidc WHERE model = ? AND uid = ?');
+  const byUserCode = db.prepare('SELECT * FROM oidc WHERE model = ? AND user_code = ?');
+  const consume = db.prepare('UPDATE oidc SET consumed_at = ? WHERE model = ? AND id = ?');
+  const del = db.prepare('DELETE FROM oidc WHERE model = ? AND id = ?');
+  const tomb = db.prepare('UPDATE oidc SET revoked_at = ? WHERE model = ? AND id = ? AND revoked_at IS NULL');
+  const revokeGrant = db.prepare('UPDATE oidc SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL');
+  const getGs = db.prepare('SELECT * FROM grant_state WHERE grant_id = ?');
+  const gsLatest = db.prepare('INSERT INTO grant_state (grant_id, latest_rt) VALUES (?, ?) ON CONFLICT(grant_id) DO UPDATE SET latest_rt = excluded.latest_rt');
+  const gsPrev = db.prepare('UPDATE grant_state SET prev_rt = ?, prev_rt_consumed_at = ? WHERE grant_id = ?');
+  const mcByClientId = db.prepare("SELECT * FROM credentials WHERE client_id = ? AND type = 'machine_client'");
+
+  const rowToPayload = (row: any) => {
+    if (!row) return undefined;
+    if (row.revoked_at) return undefined;
+    const p = JSON.parse(row.payload);
+    if (row.consumed_at) p.consumed = row.consumed_at;
+    return p;
+  };
+
+  return class SqliteAdapter {
+    constructor(public model: string) {}
+
+    async upsert(id: string, payload: any, expiresIn?: number) {
+      const exp = expiresIn ? epoch() + expiresIn : null;
+      upsert.run(this.model, id, JSON.stringify(payload), payload.grantId ?? null, payload.uid ?? null, payload.userCode ?? null, exp);
+      if (this.model === 'RefreshToken' && payload.grantId) gsLatest.run(payload.grantId, id);
+    }
+
+    async find(id: string) {
+      if (this.model === 'Client') {
+        const mc = mcByClientId.get(id) as any;
+        if (!mc || mc.status !== 'active') return undefined;
+        const scopes: string[] = JSON.parse(mc.scopes);
+        return {
+          client_id: mc.client_id,
+          // Not a plaintext secret: compareClientSecret is patched to compare hashes (see installHashedClientSecrets).
+          client_secret: `sha256:${mc.secret_hash}`,
+          client_name: mc.name,
+          grant_types: ['client_credentials'],
+          response_types: [],
+          redirect_uris: [],
+          token_endpoint_auth_method: 'client_secret_basic',
+          scope: scopes.join(' '),
+        };
+      }
+      const row = get.get(this.model, id) as any;
+      const p = rowToPayload(row);
+      if (p && this.model === 'RefreshToken' && p.consumed && p.grantId) {
+        const leeway = opts.reuseLeewaySeconds();
+        const gs = getGs.get(p.grantId) as any;
+        if (leeway > 0 && gs && gs.prev_rt === id && epoch() - gs.prev_rt_consumed_at <= leeway) {
+          delete p.consumed; // immediately previous refresh token, still inside the reuse leeway
+          p.__leeway = true;
+        }
+      }
+      if (p) delete p.__leeway;
+      return p;
+    }
+
+    async findByUserCode(userCode: string) { return rowToPayload(byUserCode.get(this.model, userCode)); }
+    async findByUid(uid: string) { return rowToPayload(byUid.get(this.model, uid)); }
+
+    async consume(id: string) {
+      const row = get.get(this.model, id) as any;
+      if (this.model === 'RefreshToken' && row?.grant_id) {
+        if (row.consumed_at) {
+          // Leeway reuse of the previous token: the sibling issued on the first use is retired (not found => invalid_grant,
+          // without revoking the grant). Only one refresh token of a grant is ever live.
+          const gs = getGs.get(row.grant_id) as any;
+          if (gs?.latest_rt && gs.latest_rt !== id) tomb.run(epoch(), 'RefreshToken', gs.latest_rt);
+          return;
+        }
+        const t = epoch();
+        consume.run(t, this.model, id);
+        gsPrev.run(id, t, row.grant_id);
+        return;
+      }
+      consume.run(epoch(), this.model, id);
+    }
+
+    async destroy(id: string) {
+      if (TOKEN_MODELS.has(this.model)) tomb.run(epoch(), this.model, id);
+      else del.run(this.model, id);
+    }
+
+    async revokeByGrantId(grantId: string) { revokeGrant.run(epoch(), grantId); }
+  };
+}
+
+function layout(title: string, body: string) {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title>
+<meta name="referrer" content="no-referrer"><style>body{font-family:system-ui,sans-serif;max-width:480px;margin:40px auto;padding:0 16px}
+label{display:block;margin:12px 0 4px}input,select,button{font-size:16px;padding:6px;width:100%;box-sizing:border-box}button{margin-top:16px}
+.banner{background:#fff3cd;padding:8px;border:1px solid #e0c36c}</style></head><body>
+<div class="banner">SabNode sandbox platform: test data only.</div>${body}</body></html>`;
+}
+const esc = (s: string) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!));
+
+export const SANDBOX_USER = { id: 'usr_sandbox_admin', login: 'admin@sandbox.test', password: 'sandbox' };
+
+export function createProvider(o: OidcOptions) {
+  const { db } = o;
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = { ...privateKey.export({ format: 'jwk' }), kid: 'sandbox-rs256', use: 'sig', alg: 'RS256' };
+  const Adapter = createAdapterFactory(db, { reuseLeewaySeconds: () => o.reuseLeewaySeconds });
+  const getGrantWs = db.prepare('SELECT workspace_id, credential_id FROM grant_state WHERE grant_id = ?');
+  const mcByClientId = db.prepare("SELECT * FROM credentials WHERE client_id = ? AND type = 'machine_client'");
+  const usageGet = db.prepare('SELECT count FROM mc_usage WHERE credential_id = ? AND day = ?');
+  const usageInc = db.prepare('INSERT INTO mc_usage (credential_id, day, count) VALUES (?, ?, 1) ON CONFLICT(credential_id, day) DO UPDATE SET count = count + 1');
+  const touch = db.prepare('UPDATE credentials SET last_used_at = ? WHERE id = ?');
+
+  const allScopes = ['openid', 'offline_access', ...SCOPES.map((s) => s.name)];
+  const provider = new Provider(o.issuer, {
+    adapter: Adapter as any,
+    clients: [{
+      client_id: DESKTOP_CLIENT_ID,
+      client_name: 'Grantdesk desktop',
+      application_type: 'native',
+      token_endpoint_auth_method: 'none',
+      redirect_uris: ['http://127.0.0.1/callback'],
+      grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
+      response_types: ['code'],
+      scope: ['openid', 'offline_access', ...MANAGEMENT_SCOPES].join(' '),
+    }],
+    jwks: { keys: [jwk as any] },
+    cookies: { keys: [randomBytes(32).toString('hex')] },
+    scopes: allScopes,
+    claims: { openid: ['sub'], email: ['email'] },
+    extraParams: ['workspace'],
+    pkce: { required: () => true },
+    responseTypes: ['code'],
+    rotateRefreshToken: true,
+    issueRefreshToken: async (_ctx: any, client: any, code: any) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    loadExistingGrant: async (ctx: any) => {
+      // Every authorization is for exactly one workspace, so a grant is never silently reused.
+      const grantId = ctx.oidc.result?.consent?.grantId;
+      return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+    },
+    findAccount: async (_ctx: any, sub: string) => ({ accountId: sub, claims: async () => ({ sub, email: SANDBOX_USER.login }) }),
+    ttl: {
+      AccessToken: () => o.accessTokenTtl,
+      ClientCredentials: () => Math.min(o.accessTokenTtl, TTL.ClientCredentials),
+      RefreshToken: () => TTL.RefreshToken,
+      AuthorizationCode: TTL.AuthorizationCode,
+      DeviceCode: TTL.DeviceCode,
+      Interaction: TTL.Interaction,
+      Session: TTL.Session,
+      Grant: TTL.Grant,
+      IdToken: 3600,
+    } as any,
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      deviceFlow: { enabled: true, charset: 'base-20', mask: '****-****' },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+    },
+    interactions: { url: (_ctx: any, interaction: any) => `/interaction/${interaction.uid}` },
+    extraTokenClaims: async (ctx: any, token: any) => {
+      if (token.kind === 'ClientCredentials') {
+        const mc = mcByClientId.get(token.clientId) as any;
+        if (!mc) return undefined;
+        const day = nowIso().slice(0, 10);
+        const used = ((usageGet.get(mc.id, day) as any)?.count ?? 0) as number;
+        const limit = mc.daily_quota as number;
+        const midnight = Date.UTC(new Date(now()).getUTCFullYear(), new Date(now()).getUTCMonth(), new Date(now()).getUTCDate() + 1);
+        const retryAfter = Math.max(1, Math.ceil((midnight - now()) / 1000));
+        ctx.set('X-Quota-Limit', String(limit));
+        ctx.set('X-Quota-Reset', String(Math.floor(midnight / 1000)));
+        if (used >= limit) {
+          ctx.set('X-Quota-Remaining', '0');
+          ctx.set('Retry-After', String(retryAfter));
+          throw new QuotaExceeded(`daily token quota of ${limit} exhausted; retry after ${retryAfter} s`);
+        }
+        usageInc.run(mc.id, day);
+        touch.run(nowIso(), mc.id);
+        const remaining = limit - used - 1;
+        ctx.set('X-Quota-Remaining', String(remaining));
+        if (remaining <= limit * 0.1) ctx.set('X-Quota-Warning', `${remaining} of ${limit} daily token requests remaining`);
+        return { workspace_id: mc.workspace_id, credential_id: mc.id };
+      }
+      const gs = token.grantId ? (getGrantWs.get(token.grantId) as any) : undefined;
+      return gs ? { workspace_id: gs.workspace_id, credential_id: gs.credential_id } : undefined;
+    },
+    renderError: async (ctx: any, out: any) => {
+      ctx.type = 'html';
+      ctx.body = layout('Error', `<h1>${esc(out.error)}</h1><p>${esc(out.error_description ?? '')}</p>`);
+    },
+  } as any);
+  provider.proxy = false;
+
+  // Client secrets of machine clients are stored as SHA-256 hashes only (current + previous during rotation grace).
+  const graceGet = db.prepare("SELECT prev_secret_hash, grace_ends_at FROM credentials WHERE client_id = ? AND type = 'machine_client'");
+  (provider.Client.prototype as any).compareClientSecret = function (actual: string) {
+    const h = sha256(String(actual));
+    if (`sha256:${h}` === this.clientSecret) return true;
+    const row = graceGet.get(this.clientId) as any;
+    return !!(row?.prev_secret_hash && row.prev_secret_hash === h && row.grace_ends_at && Date.parse(row.grace_ends_at) > now());
+  };
+  return provider;
+}
+
+// ----- interactions (login + consent with a workspace picker, or --auto-consent) -----
+async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}
+
+export function createInteractionHandler(provider: any, o: OidcOptions) {
+  const { db } = o;
+  const wsList = db.prepare('SELECT id, name FROM workspaces ORDER BY ord');
+  const wsGet = db.prepare('SELECT id, name FROM workspaces WHERE id = ?');
+  const insGs = db.prepare('INSERT INTO grant_state (grant_id, workspace_id, credential_id) VALUES (?, ?, ?) ON CONFLICT(grant_id) DO UPDATE SET workspace_id = excluded.workspace_id, credential_id = excluded.credential_id');
+  const insApp = db.prepare(`INSERT INTO credentials (id, workspace_id, type, name, scopes, status, created_at, client_id, grant_id) VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?)`);
+
+  async function consent(details: any, workspaceId: string, accountId: string) {
+    const { params } = details;
+    const requested = String(params.scope ?? '').split(' ').filter(Boolean);
+    const grant = new provider.Grant({ accountId, clientId: params.client_id });
+    grant.addOIDCScope(requested.join(' '));
+    const grantId = await grant.save();
+    const client = await provider.Client.find(params.client_id);
+    const appId = `app_${randomBytes(10).toString('hex')}`;
+    insApp.run(appId, workspaceId, params.client_id === DESKTOP_CLIENT_ID ? 'user_grant' : 'oauth_app', client?.clientName ?? params.client_id,
+      JSON.stringify(requested.filter((s) => s !== 'openid' && s !== 'offline_access')), nowIso(), params.client_id, grantId);
+    insGs.run(grantId, workspaceId, appId);
+    return { login: { accountId }, consent: { grantId } };
+  }
+
+  const html = (res: ServerResponse, status: number, body: string) => {
+    res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+    res.end(body);
+  };
+
+  return async function handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', o.issuer);
+    const m = /^\/interaction\/([^/]+)(?:\/(login|confirm|abort))?$/.exec(url.pathname);
+    if (!m) return html(res, 404, layout('Not found', '<h1>Not found</h1>'));
+    let details: any;
+    try {
+      details = await provider.interactionDetails(req, res);
+    } catch (e: any) {
+      return html(res, 400, layout('Error', `<h1>Interaction expired</h1><p>${esc(e.message)}</p>`));
+    }
+    const { uid, prompt, params, session } = details;
+    const wsParam = params.workspace ? (wsGet.get(params.workspace) as any) : undefined;
+    const accountId = session?.accountId ?? details.lastSubmission?.login?.accountId;
+    try {
+      if (req.method === 'GET' && !m[2]) {
+        if (o.autoConsent && wsParam) {
+          o.log(`!!! AUTO-CONSENT (sandbox only): client ${params.client_id} granted [${params.scope}] for workspace ${wsParam.id} without a login page`);
+          const result = await consent(details, wsParam.id, accountId ?? SANDBOX_USER.id);
+          return provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
+        }
+        if (prompt.name === 'login' && !(o.autoConsent)) {
+          return html(res, 200, layout('Sign in', `<h1>Sign in</h1><form method="post" action="/interaction/${uid}/login">
+<label>Email</label><input name="login" value="${esc(SANDBOX_USER.login)}" autocomplete="username">
+<label>Password (sandbox: ${esc(SANDBOX_USER.password)})</label><input name="password" type="password" autocomplete="current-password">
+<button type="submit">Sign in</button></form>`));
+        }
+        const options = (wsList.all() as any[]).map((w) => `<option value="${esc(w.id)}"${w.id === wsParam?.id ? ' selected' : ''}>${esc(w.name)} (${esc(w.id)})</option>`).join('');
+        const scopes = String(params.scope ?? '').split(' ').filter(Boolean).map((s) => `<li><code>${esc(s)}</code></li>`).join('');
+        return html(res, 200, layout('Authorize', `<h1>Authorize ${esc(params.client_id)}</h1><p>It asks for:</p><ul>${scopes}</ul>
+<form method="post" action="/interaction/${uid}/confirm"><label>Workspace (each grant is for exactly one workspace)</label><select name="workspace">${options}</select>
+<button type="submit">Allow</button></form><form method="post" action="/interaction/${uid}/abort"><button type="submit">Deny</button></form>`));
+      }
+      if (req.method === 'POST' && m[2] === 'login') {
+        const form = await readForm(req);
+        if (form.get('login') !== SANDBOX_USER.login || form.get('password') !== SANDBOX_USER.password) {
+          return html(res, 401, layout('Sign in', `<h1>Sign in</h1><p>Wrong email or password.</p><p><a href="/interaction/${uid}">Try again</a></p>`));
+        }
+        return provider.interactionFinished(req, res, { login: { accountId: SANDBOX_USER.id } }, { mergeWithLastSubmission: false });
+      }
+      if (req.method === 'POST' && m[2] === 'confirm') {
+        const form = await readForm(req);
+        const ws = wsGet.get(form.get('workspace') ?? '') as any;
+        if (!ws) return html(res, 400, layout('Error', '<h1>Unknown workspace</h1>'));
+        const result = await consent(details, ws.id, accountId ?? SANDBOX_USER.id);
+        return provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
+      }
+      if (req.method === 'POST' && m[2] === 'abort') {
+        return provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'End-user denied the authorization' }, { mergeWithLastSubmission: false });
+      }
+      return html(res, 405, layout('Error', '<h1>Method not allowed</h1>'));
+    } catch (e: any) {
+      return html(res, 500, layout('Error', `<h1>Error</h1><p>${esc(e.message)}</p>`));
+    }
+  };
+}
