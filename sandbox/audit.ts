@@ -55,7 +55,7 @@ export class AuditLog {
   constructor(private db: DB) {
     this.getHead = db.prepare('SELECT seq, hash FROM audit_heads WHERE workspace_id = ?');
     this.setHead = db.prepare('INSERT INTO audit_heads (workspace_id, seq, hash) VALUES (?, ?, ?) ON CONFLICT(workspace_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash');
-    this.insert = db.prepare('INSERT INTO audit_events (workspace_id, seq, credential_id, caller_ip, scope, status, json, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    this.insert = db.prepare('INSERT INTO audit_events (workspace_id, seq, json) VALUES (?, ?, ?)');
   }
   head(workspaceId: string): { seq: number; hash: string } {
     const row = this.getHead.get(workspaceId) as { seq: number; hash: string } | undefined;
@@ -66,7 +66,7 @@ export class AuditLog {
       const head = this.head(workspaceId);
       const seq = head.seq + 1;
       const { json, hash } = buildEvent(workspaceId, seq, eventId(), head.hash, { ...e, params: redactParams(e.params) });
-      this.insert.run(workspaceId, seq, e.credential_id, e.caller_ip, scope, e.status, json, hash);
+      this.insert.run(workspaceId, seq, json);
       this.setHead.run(workspaceId, seq, hash);
       return seq;
     });

@@ -49,8 +49,7 @@ CREATE TABLE IF NOT EXISTS contacts (
 CREATE INDEX IF NOT EXISTS contacts_ws ON contacts(workspace_id);
 CREATE TABLE IF NOT EXISTS audit_events (
   workspace_id TEXT NOT NULL, seq INTEGER NOT NULL,
-  credential_id TEXT NOT NULL, caller_ip TEXT NOT NULL, scope TEXT, status INTEGER NOT NULL,
-  json TEXT NOT NULL, hash TEXT NOT NULL,
+  json TEXT NOT NULL,              -- the event exactly as served (including prev_hash and hash)
   PRIMARY KEY (workspace_id, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS audit_heads (workspace_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, hash TEXT NOT NULL);
@@ -70,11 +69,15 @@ CREATE TABLE IF NOT EXISTS grant_state (
 CREATE TABLE IF NOT EXISTS insights (workspace_id TEXT PRIMARY KEY, json TEXT NOT NULL);
 `;
 
+export function enableWal(db: DB): void { db.pragma('journal_mode = WAL'); }
+
 export function openDb(dataDir?: string): { db: DB; dir: string } {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'grantdesk-sandbox-'));
   mkdirSync(dir, { recursive: true });
   const db = new Database(join(dir, 'sandbox.sqlite'));
-  db.pragma('journal_mode = WAL');
+  const fresh = !(db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'meta'").get());
+  // A fresh database is seeded in one big transaction without a rollback journal, then switched to WAL.
+  db.pragma(fresh ? 'journal_mode = OFF' : 'journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('temp_store = MEMORY');
   db.pragma('cache_size = -65536');

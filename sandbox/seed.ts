@@ -20,7 +20,7 @@ export function rngFrom(seed: number) {
   const pick = <T>(arr: readonly T[]): T => arr[int(arr.length)];
   const chance = (p: number) => next() < p;
   const id = (len: number) => { const al = 'abcdefghijkmnopqrstuvwxyz23456789'; let s = ''; for (let i = 0; i < len; i++) s += al[int(al.length)]; return s; };
-  const hex = (len: number) => { let s = ''; for (let i = 0; i < len; i++) s += '0123456789abcdef'[int(16)]; return s; };
+  const hex = (len: number) => { let s = ''; while (s.length < len) s += (Math.floor(next() * 4294967296) >>> 0).toString(16).padStart(8, '0'); return s.slice(0, len); };
   const sample = <T>(arr: readonly T[], k: number): T[] => { const c = [...arr]; const out: T[] = []; while (out.length < k && c.length) out.push(c.splice(int(c.length), 1)[0]); return out; };
   return { next, int, pick, chance, id, hex, sample };
 }
@@ -114,7 +114,7 @@ export function seed(db: DB, opts: SeedOptions): SeedResult {
   const insCred = db.prepare(`INSERT INTO credentials (id, workspace_id, type, name, scopes, ip_allowlist, status, created_at, last_used_at, expires_at,
     secret_hash, secret_created_at, client_id, grant_id, prefix, last_four, rate_limit_per_minute, daily_quota, seeded)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`);
-  const insEvt = db.prepare('INSERT INTO audit_events (workspace_id, seq, credential_id, caller_ip, scope, status, json, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const insEvt = db.prepare('INSERT INTO audit_events (workspace_id, seq, json) VALUES (?, ?, ?)');
   const insHead = db.prepare('INSERT OR REPLACE INTO audit_heads (workspace_id, seq, hash) VALUES (?, ?, ?)');
   const insContact = db.prepare('INSERT INTO contacts (id, workspace_id, json) VALUES (?, ?, ?)');
   const insInsight = db.prepare('INSERT OR REPLACE INTO insights (workspace_id, json) VALUES (?, ?)');
@@ -215,6 +215,7 @@ export function seed(db: DB, opts: SeedOptions): SeedResult {
       const usedBy = new Map<string, Set<string>>();
       const ipsBy = new Map<string, Set<string>>();
       const lastUsed = new Map<string, number>();
+      const evCountBy = new Map<string, number>();
       const exportCred = active.find((c) => c.scopes.includes('contacts:read'));
       let prev = GENESIS_HASH;
       for (let i = 0; i < n; i++) {
@@ -241,15 +242,13 @@ export function seed(db: DB, opts: SeedOptions): SeedResult {
         const path = ep.path.includes('{id}') ? ep.path.replace('{id}', `${ep.path.split('/')[2].slice(0, 3)}_${r.id(10)}`) : ep.path;
         const params = ep.params(r);
         const ms = t;
-        const body = {
-          seq: i + 1, id: `evt_${r.hex(24)}`, workspace_id: wsId, occurred_at: iso(ms), credential_id: cred.id, credential_type: cred.type,
-          caller_ip: ip, method: ep.method, endpoint: path, params, status, duration_ms: status >= 500 ? 1000 + r.int(9000) : 5 + r.int(ep.path.endsWith('export') ? 4000 : 400),
-          pii_accessed: ep.pii && status < 300,
-        };
-        const canonical = jcs(body);
+        const duration = status >= 500 ? 1000 + r.int(9000) : 5 + r.int(ep.path.endsWith('export') ? 4000 : 400);
+        // Canonical (RFC 8785) form built directly: keys in sorted order, strings via JSON.stringify, integers only.
+        const canonical = `{"caller_ip":${JSON.stringify(ip)},"credential_id":${JSON.stringify(cred.id)},"credential_type":"${cred.type}","duration_ms":${duration},"endpoint":${JSON.stringify(path)},"id":"evt_${r.hex(24)}","method":"${ep.method}","occurred_at":"${iso(ms)}","params":${jcs(params)},"pii_accessed":${ep.pii && status < 300},"seq":${i + 1},"status":${status},"workspace_id":${JSON.stringify(wsId)}}`;
         const hash = createHash('sha256').update(prev + canonical, 'utf8').digest('hex');
         const json = `${canonical.slice(0, -1)},"prev_hash":"${prev}","hash":"${hash}"}`;
-        insEvt.run(wsId, i + 1, cred.id, ip, ep.scope, status, json, hash);
+        insEvt.run(wsId, i + 1, json);
+        evCountBy.set(cred.id, (evCountBy.get(cred.id) ?? 0) + 1);
         prev = hash;
         if (status !== 403) {
           let s = usedBy.get(cred.id); if (!s) usedBy.set(cred.id, (s = new Set())); s.add(ep.scope);
@@ -297,8 +296,7 @@ export function seed(db: DB, opts: SeedOptions): SeedResult {
         expiring_within_14_days: creds.filter((c) => c.expires_at && Date.parse(c.expires_at) > now && Date.parse(c.expires_at) < now + 14 * DAY).map((c) => c.id),
         with_ip_allowlist: creds.filter((c) => c.allowlist.length > 0).map((c) => c.id),
       };
-      const evCount = db.prepare('SELECT credential_id, COUNT(*) AS n FROM audit_events WHERE workspace_id = ? GROUP BY credential_id').all(wsId) as Array<{ credential_id: string; n: number }>;
-      const nById = new Map(evCount.map((e) => [e.credential_id, e.n]));
+      const nById = evCountBy;
       truths.stable_ips_without_allowlist = truths.stable_ips_without_allowlist.map((x) => ({ ...x, events: nById.get(x.credential_id) ?? 0 })).filter((x) => x.events >= 5);
       insInsight.run(wsId, JSON.stringify(truths));
     }

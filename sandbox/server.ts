@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { rmSync } from 'node:fs';
 import ipaddr from 'ipaddr.js';
-import { openDb } from './db.ts';
+import { enableWal, openDb } from './db.ts';
 import { AuditLog } from './audit.ts';
 import { seed } from './seed.ts';
 import { advanceClock, clockOffsetMs, installClock, now, nowIso } from './clock.ts';
@@ -61,6 +61,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     seedMs = r.ms;
     db.prepare("INSERT INTO meta (key, value) VALUES ('seeded', ?)").run(JSON.stringify({ seed: options.seed ?? 1, events: r.events, anchor: new Date(anchorMs).toISOString() }));
   }
+  enableWal(db);
   const workspaces = db.prepare('SELECT id, name FROM workspaces ORDER BY ord').all() as Array<{ id: string; name: string }>;
 
   const faults = new Faults();
@@ -199,6 +200,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         if (await faults.apply(req, res, path)) return;
         if (path.startsWith('/v1/') || path === '/v1') return await management(req, res);
         if (path.startsWith('/interaction/')) return await interactions(req, res);
+        if (path === '/auth' && req.method === 'GET' && !url.searchParams.has('prompt') && /(^|\s)offline_access(\s|$)/.test(url.searchParams.get('scope') ?? '')) {
+          // Every grant goes through (auto-)consent anyway, so offline_access does not need an explicit prompt=consent here.
+          url.searchParams.set('prompt', 'consent');
+          req.url = url.pathname + url.search;
+        }
         return providerCallback(req, res);
       } catch (e) {
         log(`[sandbox] unhandled: ${(e as Error).stack}`);
