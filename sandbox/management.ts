@@ -269,9 +269,9 @@ export function createManagement(o: ManagementOptions) {
   });
   add('POST', '/v1/api-keys/{id}/rotate', 'credentials:write', (c) => {
     const k = getCred(c, 'api_key'); const b = c.body ?? {};
+    const graceDays = intIn(b.grace_days, 'grace_days', 0, 30, 7);
     const meta = keyMeta(k);
     if (meta.status !== 'active') throw new ApiError(409, 'conflict', `only active keys can be rotated (this key is ${meta.status})`);
-    const graceDays = intIn(b.grace_days, 'grace_days', 0, 30, 7);
     const { prefix, secret, last_four } = newKeySecret(k.prefix === 'sk_test_' ? 'test' : 'live');
     const id = rid('key');
     db.transaction(() => {
