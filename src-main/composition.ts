@@ -5,6 +5,15 @@ import type { EventBus } from './ports/events.ts';
 import type { Logger } from './ports/logger.ts';
 import type { Opener } from './ports/opener.ts';
 import type { SecretStore } from './ports/secret-store.ts';
+import type { CallbackListenerFactory } from './ports/callback.ts';
+import type { HttpClient, LimitedFetch } from './ports/http.ts';
+import type { KeyedLock } from './ports/lock.ts';
+import { createUndiciHttp } from './adapters/undici-http.ts';
+import { createFileLock } from './adapters/file-lock.ts';
+import { createLoopbackCallback } from './adapters/loopback-callback.ts';
+import { createConnectionsService } from './services/connections/connections-service.ts';
+import type { RefreshPoint } from './services/connections/token-manager.ts';
+import type { WorkspaceApi, WorkspaceDirectory } from './ports/platform.ts';
 import { createHandlers } from './handlers/index.ts';
 import { createDispatcher, type Dispatcher } from './rpc/dispatcher.ts';
 import { createEventBus } from './services/event-bus.ts';
@@ -20,6 +29,17 @@ export interface AppPorts {
   clock: Clock;
   opener: Opener;
   logger: Logger;
+  /** connections: one undici agent, a cross-process lock per workspace, the loopback listener (defaults: real adapters) */
+  http?: HttpClient & { fetch: LimitedFetch };
+  lock?: KeyedLock;
+  callbackListener?: CallbackListenerFactory;
+  /** run the refresh scheduler (desktop app and serve mode; one-shot CLI commands leave it off) */
+  background?: boolean;
+  /** test seam: SIGKILL points of a refresh (GRANTDESK_TEST_KILL_AT) */
+  refreshHook?: (point: RefreshPoint) => void;
+  /** optional overrides of the platform ports (tests inject a sandbox-backed WorkspaceApi/WorkspaceDirectory) */
+  workspaceApi?: WorkspaceApi;
+  workspaceDirectory?: WorkspaceDirectory;
 }
 
 export interface AppRuntime {
@@ -32,16 +52,38 @@ export interface AppRuntime {
 export function createApp(ports: AppPorts): AppRuntime {
   const bus = createEventBus();
   const isReadOnly = () => false;
+  const http = ports.http ?? createUndiciHttp();
+  let refreshLeadSeconds = () => 300;
+  const connections = createConnectionsService({
+    db: ports.db,
+    secretStore: ports.secretStore,
+    http,
+    fetch: http.fetch,
+    lock: ports.lock ?? createFileLock(ports.dataDir, { onCompromised: (key) => ports.logger.warn('lock_compromised', { key }) }),
+    callbackListener: ports.callbackListener ?? createLoopbackCallback,
+    opener: ports.opener,
+    clock: ports.clock,
+    bus,
+    logger: ports.logger,
+    refreshLeadSeconds: () => refreshLeadSeconds(),
+    testHook: ports.refreshHook,
+  });
+  ports.workspaceApi ??= connections.api;
+  ports.workspaceDirectory ??= connections.directory;
   const services: Services = {
     health: createHealthService({ version: APP_VERSION, dataDir: ports.dataDir, secretStore: ports.secretStore, isReadOnly }),
     settings: createSettingsService(ports.db, bus),
+    connections,
   };
+  refreshLeadSeconds = () => services.settings.get().refreshLeadSeconds;
+  if (ports.background) connections.start();
   const dispatcher = createDispatcher(createHandlers(services), { isReadOnly, logger: ports.logger });
   return {
     services,
     dispatcher,
     bus,
     async close() {
+      connections.stop();
       ports.db.close();
     },
   };

@@ -14,10 +14,23 @@ export interface NodeRuntimeOptions {
   /** explicit session-only mode (never chosen silently) */
   sessionOnly?: boolean;
   secretStore?: SecretStore;
+  /** run the refresh scheduler (serve mode); one-shot CLI commands leave it off */
+  background?: boolean;
+}
+
+/** Test hook: GRANTDESK_TEST_KILL_AT=<point> SIGKILLs this process at that point of a refresh (child-process tests only). */
+function killHook(env: NodeJS.ProcessEnv) {
+  const at = env.GRANTDESK_TEST_KILL_AT;
+  if (!at) return undefined;
+  return (point: string) => {
+    if (point !== at) return;
+    if (point === 'during-write') setImmediate(() => process.kill(process.pid, 'SIGKILL'));
+    else process.kill(process.pid, 'SIGKILL');
+  };
 }
 
 export function createNodeRuntime(opts: NodeRuntimeOptions): AppRuntime {
   const db = openCache(opts.dataDir);
   const secretStore = opts.secretStore ?? (opts.sessionOnly ? createMemorySecretStore() : createKeytarSecretStore());
-  return createApp({ dataDir: opts.dataDir, db, secretStore, clock: systemClock, opener: opts.opener, logger: createFileLogger(opts.dataDir) });
+  return createApp({ dataDir: opts.dataDir, db, secretStore, clock: systemClock, opener: opts.opener, logger: createFileLogger(opts.dataDir), background: opts.background, refreshHook: killHook(process.env) });
 }

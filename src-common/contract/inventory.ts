@@ -1,7 +1,336 @@
-// Contract commands of the inventory domain. Owned by the inventory work; merged in index.ts.
+// Contract commands of the inventory domain: the credential inventory, the scope matrix, credential detail and
+// per-workspace revocation with a blast-radius preview. Owned by the inventory work; merged in index.ts.
 import { z } from 'zod';
+import { appErrorSchema } from './errors.ts';
 import { command } from './define.ts';
 
-export const inventoryCommands = {} as const;
-void z;
-void command;
+export const CREDENTIAL_TYPES = ['api_key', 'app', 'machine_client', 'service_token'] as const;
+export const credentialTypeSchema = z.enum(CREDENTIAL_TYPES);
+export type CredentialType = z.infer<typeof credentialTypeSchema>;
+
+/** A workspace id (`ws_…`) or its exact name (case-insensitive); the service resolves it against connected workspaces. */
+const workspaceRef = z.string().min(1).max(200);
+const scopeName = z.string().regex(/^[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*$/, 'a scope looks like resource:action');
+
+export const scopeColumnSchema = z.object({
+  scope: z.string(),
+  resource: z.string(),
+  action: z.string(),
+  description: z.string(),
+  /** credentials in the (filtered) matrix holding this scope */
+  total: z.number().int(),
+  inBaseline: z.boolean(),
+});
+export type ScopeColumn = z.infer<typeof scopeColumnSchema>;
+
+export const inventorySyncStateSchema = z.object({
+  syncedAt: z.string().nullable(),
+  /** seconds since the last successful sync; null when never synced */
+  ageSeconds: z.number().nullable(),
+  state: z.enum(['never', 'ok', 'failed']),
+  error: appErrorSchema.nullable(),
+});
+export type InventorySyncState = z.infer<typeof inventorySyncStateSchema>;
+
+export const credentialSummarySchema = z.object({
+  id: z.string(),
+  workspaceId: z.string(),
+  type: credentialTypeSchema,
+  name: z.string(),
+  /** `sk_live_…AbCd` for API keys, the client id for apps and machine clients */
+  label: z.string().nullable(),
+  clientId: z.string().nullable(),
+  status: z.string(),
+  scopes: z.array(z.string()),
+  expiresAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+  createdAt: z.string().nullable(),
+  expiringSoon: z.boolean(),
+  unused: z.boolean(),
+  writeOrDelete: z.boolean(),
+  /** granted but not in the baseline bundle (empty when no baseline is set) */
+  overGrants: z.array(z.string()),
+  /** scopes that appeared since the workspace's last review */
+  drift: z.array(z.string()),
+  /** true when this is Grantdesk's own grant (revoking it disconnects the workspace) */
+  isGrantdesk: z.boolean(),
+  revocable: z.boolean(),
+});
+export type CredentialSummary = z.infer<typeof credentialSummarySchema>;
+
+export const matrixWorkspaceSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** 'disconnected': known only from the cache (shown offline, not revocable from here) */
+  connection: z.enum(['connected', 'needs_reconsent', 'disconnected']),
+  sync: inventorySyncStateSchema,
+  reviewedAt: z.string().nullable(),
+  /** per column (same order as columns): credentials of this workspace holding the scope */
+  columnCounts: z.array(z.number().int()),
+  /** distinct scopes held by any credential of this workspace */
+  total: z.number().int(),
+  credentials: z.array(credentialSummarySchema),
+});
+export type MatrixWorkspace = z.infer<typeof matrixWorkspaceSchema>;
+
+export const matrixFiltersSchema = z
+  .object({
+    /** workspace ids or a case-insensitive name fragment */
+    workspace: z.string().max(200).optional(),
+    types: z.array(credentialTypeSchema).optional(),
+    /** credentials holding any of these scopes */
+    scopes: z.array(scopeName).max(50).optional(),
+    writeOrDelete: z.boolean().optional(),
+    /** credentials expiring within N days */
+    expiringWithinDays: z.number().int().min(0).max(3650).optional(),
+    /** credentials never used or unused for N days */
+    unusedForDays: z.number().int().min(0).max(3650).optional(),
+    overGrantsOnly: z.boolean().optional(),
+    driftOnly: z.boolean().optional(),
+    includeRevoked: z.boolean().optional(),
+  })
+  .strict();
+export type MatrixFilters = z.infer<typeof matrixFiltersSchema>;
+
+export const baselineSchema = z.object({
+  name: z.string(),
+  scopes: z.array(z.string()),
+  setAt: z.string(),
+});
+export type Baseline = z.infer<typeof baselineSchema>;
+
+export const matrixSchema = z.object({
+  generatedAt: z.string(),
+  columns: z.array(scopeColumnSchema),
+  workspaces: z.array(matrixWorkspaceSchema),
+  baseline: baselineSchema.nullable(),
+  totals: z.object({ workspaces: z.number().int(), credentials: z.number().int(), grants: z.number().int(), overGrants: z.number().int(), drift: z.number().int() }),
+  /** the oldest successful sync among the shown workspaces (how stale the view may be) */
+  oldestSyncAt: z.string().nullable(),
+});
+export type Matrix = z.infer<typeof matrixSchema>;
+
+export const inventorySyncResultSchema = z.object({
+  workspaces: z.array(
+    z.object({
+      workspaceId: z.string(),
+      name: z.string(),
+      ok: z.boolean(),
+      added: z.number().int(),
+      changed: z.number().int(),
+      removed: z.number().int(),
+      unchanged: z.number().int(),
+      skipped: z.boolean(),
+      error: appErrorSchema.nullable(),
+    }),
+  ),
+  syncedAt: z.string(),
+});
+export type InventorySyncResult = z.infer<typeof inventorySyncResultSchema>;
+
+export const credentialDetailSchema = credentialSummarySchema.extend({
+  workspaceName: z.string(),
+  prefix: z.string().nullable(),
+  lastFour: z.string().nullable(),
+  ipAllowlist: z.array(z.string()),
+  rateLimitPerMinute: z.number().nullable(),
+  dailyQuota: z.number().nullable(),
+  graceEndsAt: z.string().nullable(),
+  rotatedFrom: z.string().nullable(),
+  secretCreatedAt: z.string().nullable(),
+  firstSeenAt: z.string(),
+  sync: inventorySyncStateSchema,
+  /** daily call counts for the last 30 days (oldest first) from the cached audit log; null when the audit log is not synced */
+  activity: z
+    .object({ days: z.array(z.object({ date: z.string(), calls: z.number().int(), errors: z.number().int() })), total: z.number().int() })
+    .nullable(),
+  auditState: z.enum(['synced', 'not_synced']),
+});
+export type CredentialDetail = z.infer<typeof credentialDetailSchema>;
+
+export const revokeTargetSchema = z.object({ workspace: workspaceRef, credentialId: z.string().min(1).max(200) }).strict();
+export type RevokeTarget = z.infer<typeof revokeTargetSchema>;
+
+export const blastRadiusSchema = z.object({
+  workspaceId: z.string(),
+  workspaceName: z.string(),
+  credentialId: z.string(),
+  credentialName: z.string(),
+  type: credentialTypeSchema,
+  label: z.string().nullable(),
+  scopes: z.array(z.string()),
+  /** what the platform call does: revoke (keys, apps) or disable (machine clients) */
+  action: z.enum(['revoke', 'disable']),
+  revocable: z.boolean(),
+  reason: z.string().nullable(),
+  isGrantdesk: z.boolean(),
+  lastUsedAt: z.string().nullable(),
+  auditState: z.enum(['synced', 'not_synced']),
+  /** newest cached audit event for the workspace (how far the evidence reaches) */
+  auditCoverageUntil: z.string().nullable(),
+  endpoints: z.array(z.object({ method: z.string(), endpoint: z.string(), calls: z.number().int(), lastAt: z.string() })),
+  callerIps: z.array(z.object({ ip: z.string(), calls: z.number().int(), lastAt: z.string() })),
+  /** the same app (by client id) stays installed in these other workspaces */
+  sameAppElsewhere: z.array(z.object({ workspaceId: z.string(), workspaceName: z.string() })),
+});
+export type BlastRadius = z.infer<typeof blastRadiusSchema>;
+
+export const revokePreviewSchema = z.object({
+  targets: z.array(blastRadiusSchema),
+  /** every connected workspace that this revocation does not touch, by name */
+  untouchedWorkspaces: z.array(z.object({ id: z.string(), name: z.string() })),
+  /** what the operator must type to confirm: the workspace name, or for bulk the number of targets */
+  confirmText: z.string(),
+  statement: z.string(),
+  windowDays: z.number().int(),
+});
+export type RevokePreview = z.infer<typeof revokePreviewSchema>;
+
+export const revokeRowSchema = z.object({
+  revocationId: z.number().int(),
+  workspaceId: z.string(),
+  workspaceName: z.string(),
+  credentialId: z.string(),
+  credentialName: z.string(),
+  type: credentialTypeSchema.nullable(),
+  outcome: z.enum(['revoked', 'already_revoked', 'failed']),
+  error: appErrorSchema.nullable(),
+  finishedAt: z.string(),
+});
+export type RevokeRow = z.infer<typeof revokeRowSchema>;
+
+export const revokeResultSchema = z.object({
+  batchId: z.string(),
+  results: z.array(revokeRowSchema),
+  succeeded: z.number().int(),
+  failed: z.number().int(),
+  untouchedWorkspaces: z.number().int(),
+});
+export type RevokeResult = z.infer<typeof revokeResultSchema>;
+
+export const revocationRecordSchema = z.object({
+  id: z.number().int(),
+  batchId: z.string(),
+  actor: z.string(),
+  transport: z.string(),
+  requestedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  workspaceId: z.string(),
+  workspaceName: z.string(),
+  credentialId: z.string(),
+  credentialName: z.string(),
+  type: z.string().nullable(),
+  scopes: z.array(z.string()),
+  outcome: z.enum(['pending', 'revoked', 'already_revoked', 'failed']),
+  errorCode: z.string().nullable(),
+  errorMessage: z.string().nullable(),
+});
+export type RevocationRecord = z.infer<typeof revocationRecordSchema>;
+
+const revokeInputBase = z
+  .object({
+    workspace: workspaceRef.optional(),
+    credentialId: z.string().min(1).max(200).optional(),
+    /** bulk: one entry per workspace (e.g. app X in 12 workspaces); each is revoked separately */
+    targets: z.array(revokeTargetSchema).min(1).max(1000).optional(),
+    /** the typed confirmation: the workspace name for one target, the number of targets for bulk */
+    confirm: z.string().max(200).optional(),
+    /** CLI only (`--yes`): confirms without typing; refused over IPC and serve */
+    yes: z.boolean().optional(),
+  })
+  .strict();
+
+const oneShape = (v: { workspace?: string | undefined; credentialId?: string | undefined; targets?: unknown[] | undefined }) =>
+  (v.targets !== undefined) !== (v.workspace !== undefined && v.credentialId !== undefined) &&
+  !(v.targets !== undefined && (v.workspace !== undefined || v.credentialId !== undefined));
+
+export const inventoryCommands = {
+  'inventory.sync': command({
+    input: z
+      .object({
+        workspace: workspaceRef.optional(),
+        /** skip workspaces synced less than this many seconds ago (incremental refresh); 0 syncs all */
+        maxAgeSeconds: z.number().int().min(0).max(86400).optional(),
+      })
+      .strict(),
+    output: inventorySyncResultSchema,
+    mutates: true,
+    cli: { words: ['credentials', 'sync'], positionals: ['workspace'], summary: 'Sync the credential inventory (one workspace, or all)' },
+  }),
+  'inventory.credentials': command({
+    input: z
+      .object({
+        workspace: workspaceRef.optional(),
+        search: z.string().max(200).optional(),
+        types: z.array(credentialTypeSchema).optional(),
+        scopes: z.array(scopeName).max(50).optional(),
+        includeRevoked: z.boolean().optional(),
+      })
+      .strict(),
+    output: z.object({
+      credentials: z.array(credentialSummarySchema.extend({ workspaceName: z.string() })),
+      workspaces: z.array(z.object({ id: z.string(), name: z.string(), sync: inventorySyncStateSchema })),
+    }),
+    mutates: false,
+    cli: { words: ['credentials'], positionals: ['workspace'], summary: 'List credentials from the cache (offline), with the cache age' },
+  }),
+  'inventory.matrix': command({
+    /** csv: true returns the matrix as RFC 4180, formula-safe CSV text instead (the CLI prints it as is) */
+    input: matrixFiltersSchema.extend({ csv: z.boolean().optional() }).strict(),
+    output: z.union([matrixSchema, z.string()]),
+    mutates: false,
+    cli: { words: ['scopes', 'matrix'], summary: 'Scope matrix: workspaces x credentials x scopes (--csv for CSV)' },
+  }),
+  'inventory.credential': command({
+    input: z.object({ workspace: workspaceRef, credentialId: z.string().min(1).max(200) }).strict(),
+    output: credentialDetailSchema,
+    mutates: false,
+    cli: { words: ['credentials', 'show'], positionals: ['workspace', 'credentialId'], summary: 'One credential in detail, with recent activity' },
+  }),
+  'inventory.markReviewed': command({
+    input: z.object({ workspaces: z.array(workspaceRef).max(1000).optional() }).strict(),
+    output: z.object({ reviewed: z.array(z.object({ workspaceId: z.string(), reviewedAt: z.string() })) }),
+    mutates: true,
+    cli: { words: ['scopes', 'mark-reviewed'], positionals: ['workspaces'], variadic: 'workspaces', summary: 'Mark the current grants reviewed (clears drift)' },
+  }),
+  'inventory.setBaseline': command({
+    input: z
+      .object({
+        name: z.string().min(1).max(200).optional(),
+        scopes: z.array(scopeName).max(200).optional(),
+        /** take the scopes of a synced scope bundle with this name (or id) */
+        bundle: z.string().min(1).max(200).optional(),
+        clear: z.boolean().optional(),
+      })
+      .strict()
+      .refine((v) => [v.scopes !== undefined, v.bundle !== undefined, v.clear === true].filter(Boolean).length === 1, {
+        message: 'give exactly one of scopes, bundle or clear',
+      }),
+    output: z.object({ baseline: baselineSchema.nullable() }),
+    mutates: true,
+    cli: { words: ['scopes', 'baseline'], summary: 'Set the agency baseline bundle (--bundle NAME or --scopes a,b) or --clear' },
+  }),
+  'inventory.revokePreview': command({
+    input: revokeInputBase.omit({ confirm: true, yes: true }).strict().refine(oneShape, { message: 'give workspace and credentialId, or targets' }),
+    output: revokePreviewSchema,
+    mutates: false,
+    cli: { words: ['revoke', 'preview'], positionals: ['workspace', 'credentialId'], summary: 'What a revocation would break (from the cached audit log)' },
+  }),
+  'inventory.revoke': command({
+    input: revokeInputBase
+      .refine(oneShape, { message: 'give workspace and credentialId, or targets' })
+      .refine((v) => (v.confirm !== undefined && v.confirm !== '') || v.yes === true, {
+        message: 'confirmation required: type the workspace name (or the count for bulk) in confirm, or pass --yes on the command line',
+        path: ['confirm'],
+      }),
+    output: revokeResultSchema,
+    mutates: true,
+    cli: { words: ['revoke'], positionals: ['workspace', 'credentialId'], summary: 'Revoke one credential or app grant in one workspace (needs --yes)' },
+  }),
+  'inventory.revocations': command({
+    input: z.object({ workspace: workspaceRef.optional(), limit: z.number().int().min(1).max(5000).optional() }).strict(),
+    output: z.object({ revocations: z.array(revocationRecordSchema) }),
+    mutates: false,
+    cli: { words: ['revocations'], positionals: ['workspace'], summary: 'Revocation history recorded on this machine' },
+  }),
+} as const;

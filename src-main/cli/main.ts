@@ -58,10 +58,10 @@ function makeOpener(io: CliIo, printUrl: boolean): Opener {
   };
 }
 
-function openRuntime(io: CliIo, printUrl: boolean, sessionOnly: boolean) {
+function openRuntime(io: CliIo, printUrl: boolean, sessionOnly: boolean, background = false) {
   const dataDir = resolveDataDir(io.env);
   try {
-    return createNodeRuntime({ dataDir, opener: makeOpener(io, printUrl), sessionOnly, secretStore: io.secretStore });
+    return createNodeRuntime({ dataDir, opener: makeOpener(io, printUrl), sessionOnly, secretStore: io.secretStore, background });
   } catch (err) {
     if (err instanceof AppError) throw err;
     throw new AppError('io_error', `Cannot open the data directory ${dataDir}: ${err instanceof Error ? err.message.split('\n')[0] : 'unknown'}`);
@@ -84,7 +84,7 @@ async function runServe(rest: string[], io: CliIo): Promise<number> {
     } else throw new UsageError(`Unknown option ${w} for serve`);
   }
   const staticDir = existsSync(join(RENDERER_DIR, 'index.html')) ? RENDERER_DIR : null;
-  const runtime = openRuntime(io, false, sessionOnly);
+  const runtime = openRuntime(io, false, sessionOnly, true);
   const serve = await startServe({ dispatcher: runtime.dispatcher, bus: runtime.bus, staticDir, port });
   if (!staticDir) io.stderr('The UI is not built (run `npm run build:web`); serving the API only.\n');
   io.stdout(`Grantdesk is serving on ${serve.url}\n`);
@@ -117,7 +117,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stdout(`${commandUsage(name)}\n${contract[name].cli?.summary ?? ''}\n`);
       return 0;
     }
-    const runtime = openRuntime(io, flags['print-url'], flags['session-only']);
+    const runtime = openRuntime(io, flags['print-url'] || input.printUrl === true, flags['session-only']);
     try {
       const result = await runtime.dispatcher.call(name, input, { transport: 'cli' });
       if (!result.ok) {

@@ -2,9 +2,11 @@
 import type { Handlers } from '../rpc/handlers.ts';
 import type { Services } from '../services/services.ts';
 import { appHandlers } from './app-handlers.ts';
+import { connectionsHandlers } from './connections-handlers.ts';
 
 export function createHandlers(s: Services): Handlers {
   return {
     ...appHandlers(s),
+    ...connectionsHandlers(s),
   };
 }

@@ -1,3 +1,4 @@
+import type { ConnectionsService } from './connections/connections-service.ts';
 import type { HealthService } from './health-service.ts';
 import type { SettingsService } from './settings-service.ts';
 
@@ -5,4 +6,5 @@ import type { SettingsService } from './settings-service.ts';
 export interface Services {
   health: HealthService;
   settings: SettingsService;
+  connections: ConnectionsService;
 }

@@ -6,10 +6,13 @@ export interface Migration {
   readonly sql: string;
 }
 
+import { connectionsMigrations } from './connections.ts';
+
 export const migrations: readonly Migration[] = [
   {
     version: 1,
     name: 'settings',
     sql: `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;`,
   },
+  ...connectionsMigrations,
 ];

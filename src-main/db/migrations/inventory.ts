@@ -1,0 +1,103 @@
+// Inventory migrations (030–039): the credential inventory cache, the agency baseline, reviews and the revocation log.
+import type { Migration } from './index.ts';
+
+export const inventoryMigrations: readonly Migration[] = [
+  {
+    version: 30,
+    name: 'inventory_cache',
+    sql: `
+CREATE TABLE inv_sync (
+  workspace_id TEXT PRIMARY KEY,
+  workspace_name TEXT NOT NULL,
+  first_synced_ms INTEGER,
+  synced_at TEXT,
+  synced_ms INTEGER,
+  attempted_at TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('ok', 'failed')),
+  error_code TEXT,
+  error_message TEXT
+) STRICT;
+CREATE TABLE inv_scopes (
+  name TEXT PRIMARY KEY,
+  resource TEXT NOT NULL,
+  action TEXT NOT NULL,
+  description TEXT NOT NULL,
+  ord INTEGER NOT NULL
+) STRICT;
+CREATE TABLE inv_credentials (
+  workspace_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  type TEXT NOT NULL CHECK (type IN ('api_key', 'app', 'machine_client', 'service_token')),
+  name TEXT NOT NULL,
+  status TEXT NOT NULL,
+  scopes_json TEXT NOT NULL,
+  prefix TEXT,
+  last_four TEXT,
+  client_id TEXT,
+  ip_allowlist_json TEXT NOT NULL DEFAULT '[]',
+  expires_at TEXT,
+  expires_ms INTEGER,
+  rate_limit_per_minute INTEGER,
+  daily_quota INTEGER,
+  created_at TEXT,
+  last_used_at TEXT,
+  last_used_ms INTEGER,
+  grace_ends_at TEXT,
+  rotated_from TEXT,
+  secret_created_at TEXT,
+  content_hash TEXT NOT NULL,
+  first_seen_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  PRIMARY KEY (workspace_id, id)
+) STRICT;
+CREATE INDEX inv_credentials_client ON inv_credentials(client_id);
+CREATE TABLE inv_credential_scopes (
+  workspace_id TEXT NOT NULL,
+  credential_id TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  first_seen_ms INTEGER NOT NULL,
+  PRIMARY KEY (workspace_id, credential_id, scope)
+) STRICT;
+CREATE INDEX inv_credential_scopes_scope ON inv_credential_scopes(scope);
+CREATE TABLE inv_bundles (
+  workspace_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT,
+  scopes_json TEXT NOT NULL,
+  created_at TEXT,
+  updated_at TEXT,
+  PRIMARY KEY (workspace_id, id)
+) STRICT;
+CREATE TABLE inv_baseline (
+  key TEXT PRIMARY KEY CHECK (key = 'agency'),
+  name TEXT NOT NULL,
+  scopes_json TEXT NOT NULL,
+  set_at TEXT NOT NULL
+) STRICT;
+CREATE TABLE inv_reviews (
+  workspace_id TEXT PRIMARY KEY,
+  reviewed_at TEXT NOT NULL,
+  reviewed_ms INTEGER NOT NULL
+) STRICT;
+CREATE TABLE inv_revocations (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  batch_id TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  transport TEXT NOT NULL,
+  requested_at TEXT NOT NULL,
+  finished_at TEXT,
+  workspace_id TEXT NOT NULL,
+  workspace_name TEXT NOT NULL,
+  credential_id TEXT NOT NULL,
+  credential_name TEXT NOT NULL,
+  type TEXT,
+  scopes_json TEXT NOT NULL DEFAULT '[]',
+  outcome TEXT NOT NULL CHECK (outcome IN ('pending', 'revoked', 'already_revoked', 'failed')),
+  error_code TEXT,
+  error_message TEXT
+) STRICT;
+CREATE INDEX inv_revocations_ws ON inv_revocations(workspace_id, id);
+`,
+  },
+];

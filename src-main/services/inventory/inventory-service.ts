@@ -1,0 +1,481 @@
+// Inventory service: sync per workspace through WorkspaceApi, offline reads from the cache, and per-workspace revocation
+// with a blast-radius preview. Every platform call names exactly one workspace; nothing here can touch another one.
+import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
+import type { z } from 'zod';
+import {
+  errorData,
+  type AppErrorData,
+  type BlastRadius,
+  type CredentialDetail,
+  type CredentialSummary,
+  type Input,
+  type Matrix,
+  type MatrixFilters,
+  type Output,
+  type RevokePreview,
+  type RevokeResult,
+  type RevokeRow,
+  type InventorySyncResult,
+} from '../../../src-common/contract/index.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { Db } from '../../ports/db.ts';
+import type { EventBus } from '../../ports/events.ts';
+import type { Logger } from '../../ports/logger.ts';
+import type { WorkspaceApi, WorkspaceDirectory, WorkspaceRef } from '../../ports/platform.ts';
+import { AppError } from '../../rpc/app-error.ts';
+import type { Transport } from '../../rpc/handlers.ts';
+import { createAuditReader, type AuditReader } from './audit-reader.ts';
+import { matrixToCsv } from './csv.ts';
+import { buildMatrix, summarize, syncStateOf, workspaceMatches } from './matrix.ts';
+import {
+  apiKeySchema,
+  appSchema,
+  bundleSchema,
+  listOf,
+  machineClientSchema,
+  scopeCatalogueSchema,
+  serviceTokenSchema,
+  statusOnly,
+} from './platform-schemas.ts';
+import { createInventoryRepository, type CachedBundle, type CachedCredential, type InventoryRepository, type NormalizedCredential } from './repository.ts';
+
+export interface InventoryDeps {
+  db: Db;
+  /** the connections domain's ports; null until connections are available in this build */
+  api: () => WorkspaceApi | null;
+  directory: () => WorkspaceDirectory | null;
+  clock: Clock;
+  bus: EventBus;
+  logger: Logger;
+  /** who revokes (recorded locally); defaults to the OS user name */
+  actor?: string;
+  syncConcurrency?: () => number;
+}
+
+const BLAST_WINDOW_DAYS = 30;
+const DAY = 86_400_000;
+const LIST_DEADLINE_MS = 20_000;
+const LIST_MAX_BYTES = 16 * 1024 * 1024;
+
+function errOf(err: unknown): AppErrorData {
+  if (err instanceof AppError) return err.toData();
+  return errorData('internal', 'Unexpected failure inside Grantdesk');
+}
+
+async function pool<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  });
+  await Promise.all(workers);
+  return out;
+}
+
+export function createInventoryService(deps: InventoryDeps) {
+  const repo: InventoryRepository = createInventoryRepository(deps.db);
+  const audit: AuditReader = createAuditReader(deps.db);
+  const actor = deps.actor ?? safeUser();
+
+  function safeUser(): string {
+    try {
+      return userInfo().username || 'unknown';
+    } catch {
+      return 'unknown';
+    }
+  }
+
+  function api(): WorkspaceApi {
+    const a = deps.api();
+    if (!a) throw new AppError('network_error', 'Workspace connections are not available in this Grantdesk build');
+    return a;
+  }
+
+  /** Connected workspaces, then workspaces only the cache still knows (shown from the cache, marked disconnected). */
+  function knownWorkspaces(): WorkspaceRef[] {
+    const dir = deps.directory()?.list() ?? [];
+    const ids = new Set(dir.map((w) => w.id));
+    const cached = [...repo.syncRows().values()]
+      .filter((r) => !ids.has(r.workspace_id))
+      .map((r): WorkspaceRef => ({ id: r.workspace_id, name: r.workspace_name, platformId: '', status: 'disconnected' }));
+    return [...dir, ...cached];
+  }
+
+  function findWorkspace(id: string): WorkspaceRef | null {
+    return deps.directory()?.get(id) ?? knownWorkspaces().find((w) => w.id === id) ?? null;
+  }
+
+  function resolve(ref: string): WorkspaceRef {
+    const byId = findWorkspace(ref);
+    if (byId) return byId;
+    const lower = ref.trim().toLowerCase();
+    const hits = knownWorkspaces().filter((w) => w.name.toLowerCase() === lower);
+    if (hits.length === 1) return hits[0]!;
+    if (hits.length > 1) throw new AppError('invalid_input', `"${ref}" names ${hits.length} workspaces; use the workspace id`);
+    throw new AppError('not_found', `No connected workspace "${ref.slice(0, 80)}"`);
+  }
+
+  async function get<T>(wsId: string, path: string, schema: z.ZodType<T>): Promise<T> {
+    const r = await api().call(wsId, { method: 'GET', path, schema, deadlineMs: LIST_DEADLINE_MS, maxBytes: LIST_MAX_BYTES });
+    return r.data;
+  }
+
+  async function fetchInventory(wsId: string, withCatalogue: boolean) {
+    const [catalogue, keys, apps, mcs, sts, bundles] = await Promise.all([
+      withCatalogue ? get(wsId, '/v1/scopes', scopeCatalogueSchema) : Promise.resolve(null),
+      get(wsId, '/v1/api-keys', listOf(apiKeySchema)),
+      get(wsId, '/v1/apps', listOf(appSchema)),
+      get(wsId, '/v1/machine-clients', listOf(machineClientSchema)),
+      // Service tokens are short-lived; a platform without the list endpoint simply has none to show.
+      get(wsId, '/v1/service-tokens', listOf(serviceTokenSchema)).catch((e: unknown) => {
+        if (e instanceof AppError && e.code === 'not_found') return { data: [] };
+        throw e;
+      }),
+      get(wsId, '/v1/scope-bundles', listOf(bundleSchema)),
+    ]);
+    const creds: NormalizedCredential[] = [];
+    const base = { prefix: null, lastFour: null, clientId: null, ipAllowlist: [], expiresAt: null, rateLimitPerMinute: null, dailyQuota: null, graceEndsAt: null, rotatedFrom: null, secretCreatedAt: null };
+    const sorted = (s: string[]) => [...new Set(s)].sort();
+    for (const k of keys.data)
+      creds.push({ ...base, id: k.id, type: 'api_key', name: k.name, status: k.status, scopes: sorted(k.scopes), prefix: k.prefix, lastFour: k.last_four, ipAllowlist: k.ip_allowlist, expiresAt: k.expires_at, rateLimitPerMinute: k.rate_limit_per_minute, createdAt: k.created_at, lastUsedAt: k.last_used_at, graceEndsAt: k.grace_ends_at ?? null, rotatedFrom: k.rotated_from ?? null });
+    for (const a of apps.data)
+      creds.push({ ...base, id: a.id, type: 'app', name: a.name, status: a.status, scopes: sorted(a.scopes), clientId: a.client_id, createdAt: a.granted_at, lastUsedAt: a.last_used_at });
+    for (const m of mcs.data)
+      creds.push({ ...base, id: m.id, type: 'machine_client', name: m.name, status: m.status, scopes: sorted(m.scopes), clientId: m.client_id, ipAllowlist: m.ip_allowlist ?? [], dailyQuota: m.daily_quota, createdAt: m.created_at, lastUsedAt: m.last_used_at, graceEndsAt: m.grace_ends_at ?? null, secretCreatedAt: m.secret_created_at ?? null });
+    for (const t of sts.data)
+      creds.push({ ...base, id: t.id, type: 'service_token', name: t.name ?? 'service token', status: Date.parse(t.expires_at) <= deps.clock.now() ? 'expired' : 'active', scopes: sorted(t.scopes), expiresAt: t.expires_at, createdAt: t.created_at, lastUsedAt: null });
+    const bs: CachedBundle[] = bundles.data.map((b) => ({ workspaceId: wsId, id: b.id, name: b.name, description: b.description ?? null, scopes: sorted(b.scopes) }));
+    return { catalogue: catalogue?.scopes ?? null, creds, bundles: bs };
+  }
+
+  async function syncOne(ws: WorkspaceRef, withCatalogue: boolean): Promise<InventorySyncResult['workspaces'][number]> {
+    const base = { workspaceId: ws.id, name: ws.name, added: 0, changed: 0, removed: 0, unchanged: 0, skipped: false };
+    try {
+      const inv = await fetchInventory(ws.id, withCatalogue);
+      if (inv.catalogue) repo.upsertCatalogue(inv.catalogue);
+      const counts = repo.applyWorkspace(ws.id, ws.name, inv.creds, inv.bundles, deps.clock.now());
+      deps.bus.emit('state.changed', { topic: 'inventory', workspaceId: ws.id });
+      return { ...base, ...counts, ok: true, error: null };
+    } catch (err) {
+      const e = errOf(err);
+      repo.markSyncFailed(ws.id, ws.name, deps.clock.now(), e.code, e.message);
+      deps.logger.warn('inventory_sync_failed', { workspaceId: ws.id, code: e.code });
+      return { ...base, ok: false, error: e };
+    }
+  }
+
+  function workspaceList(): { id: string; name: string; status: WorkspaceRef['status'] }[] {
+    return knownWorkspaces().map((w) => ({ id: w.id, name: w.name, status: w.status }));
+  }
+
+  function matrixData(filters: MatrixFilters): Matrix {
+    return buildMatrix({
+      catalogue: repo.catalogue(),
+      credentials: repo.credentials(),
+      workspaces: workspaceList(),
+      syncRows: repo.syncRows(),
+      reviews: repo.reviews(),
+      baseline: repo.baseline(),
+      firstSeen: repo.scopeFirstSeen(),
+      nowMs: deps.clock.now(),
+      filters,
+    });
+  }
+
+  function summaryOf(c: CachedCredential): CredentialSummary {
+    const syncRow = repo.syncRow(c.workspaceId);
+    const review = repo.reviews().get(c.workspaceId);
+    const b = repo.baseline();
+    return summarize(c, {
+      nowMs: deps.clock.now(),
+      baseline: b ? new Set(b.scopes) : null,
+      reviewPointMs: review?.reviewedMs ?? syncRow?.first_synced_ms ?? null,
+      firstSeen: repo.scopeFirstSeen(),
+    });
+  }
+
+  function cachedCredential(ws: WorkspaceRef, credentialId: string): CachedCredential {
+    const c = repo.credential(ws.id, credentialId);
+    if (!c) throw new AppError('not_found', `No credential ${credentialId.slice(0, 80)} in ${ws.name} in the cache; sync the inventory first`);
+    return c;
+  }
+
+  function blastRadius(ws: WorkspaceRef, c: CachedCredential): BlastRadius {
+    const nowMs = deps.clock.now();
+    const usage = audit.usage(ws.id, c.id, nowMs - BLAST_WINDOW_DAYS * DAY);
+    const s = summaryOf(c);
+    let reason: string | null = null;
+    if (c.type === 'service_token') reason = `Service tokens cannot be revoked on this platform; this one expires at ${c.expiresAt ?? 'an unknown time'}`;
+    else if (c.status === 'revoked') reason = 'Already revoked';
+    else if (c.status === 'disabled') reason = 'Already disabled';
+    const sameAppElsewhere =
+      c.type === 'app' && c.clientId
+        ? repo
+            .credentials()
+            .filter((o) => o.type === 'app' && o.clientId === c.clientId && o.workspaceId !== ws.id && o.status !== 'revoked')
+            .map((o) => ({ workspaceId: o.workspaceId, workspaceName: findWorkspace(o.workspaceId)?.name ?? o.workspaceId }))
+        : [];
+    return {
+      workspaceId: ws.id,
+      workspaceName: ws.name,
+      credentialId: c.id,
+      credentialName: c.name,
+      type: c.type,
+      label: s.label,
+      scopes: c.scopes,
+      action: c.type === 'machine_client' ? 'disable' : 'revoke',
+      revocable: s.revocable,
+      reason,
+      isGrantdesk: s.isGrantdesk,
+      lastUsedAt: c.lastUsedAt,
+      auditState: usage.state,
+      auditCoverageUntil: usage.coverageUntil,
+      endpoints: usage.endpoints,
+      callerIps: usage.callerIps,
+      sameAppElsewhere,
+    };
+  }
+
+  function targetsOf(input: { workspace?: string; credentialId?: string; targets?: { workspace: string; credentialId: string }[] }) {
+    const raw = input.targets ?? [{ workspace: input.workspace!, credentialId: input.credentialId! }];
+    const seen = new Set<string>();
+    return raw
+      .map((t) => ({ ws: resolve(t.workspace), credentialId: t.credentialId }))
+      .filter((t) => {
+        const k = `${t.ws.id}\u0000${t.credentialId}`;
+        if (seen.has(k)) return false;
+        seen.add(k);
+        return true;
+      });
+  }
+
+  function previewOf(targets: { ws: WorkspaceRef; credentialId: string }[], bulk: boolean): RevokePreview {
+    const radius = targets.map((t) => blastRadius(t.ws, cachedCredential(t.ws, t.credentialId)));
+    const touched = new Set(targets.map((t) => t.ws.id));
+    const untouched = knownWorkspaces()
+      .filter((w) => !touched.has(w.id))
+      .map((w) => ({ id: w.id, name: w.name }));
+    const names = [...new Set(targets.map((t) => t.ws.name))];
+    const confirmText = bulk ? String(targets.length) : targets[0]!.ws.name;
+    const what = targets.length === 1 ? `1 credential (${radius[0]!.credentialName})` : `${targets.length} credentials`;
+    const statement =
+      `Revokes ${what} in ${names.length === 1 ? names[0] : `${names.length} workspaces`}, each workspace separately. ` +
+      `${untouched.length} other workspace${untouched.length === 1 ? ' is' : 's are'} not touched.`;
+    return { targets: radius, untouchedWorkspaces: untouched, confirmText, statement, windowDays: BLAST_WINDOW_DAYS };
+  }
+
+  async function revokeOne(
+    t: { ws: WorkspaceRef; credentialId: string },
+    batchId: string,
+    transport: Transport,
+  ): Promise<RevokeRow> {
+    const c = repo.credential(t.ws.id, t.credentialId);
+    const requestedAt = new Date(deps.clock.now()).toISOString();
+    const id = repo.recordRevocationStart({
+      batchId,
+      actor,
+      transport,
+      requestedAt,
+      workspaceId: t.ws.id,
+      workspaceName: t.ws.name,
+      credentialId: t.credentialId,
+      credentialName: c?.name ?? t.credentialId,
+      type: c?.type ?? null,
+      scopes: c?.scopes ?? [],
+    });
+    const finish = (outcome: RevokeRow['outcome'], error: AppErrorData | null): RevokeRow => {
+      const finishedAt = new Date(deps.clock.now()).toISOString();
+      repo.recordRevocationResult(id, outcome, finishedAt, error?.code ?? null, error?.message ?? null);
+      return {
+        revocationId: id,
+        workspaceId: t.ws.id,
+        workspaceName: t.ws.name,
+        credentialId: t.credentialId,
+        credentialName: c?.name ?? t.credentialId,
+        type: c?.type ?? null,
+        outcome,
+        error,
+        finishedAt,
+      };
+    };
+    if (!c) return finish('failed', errorData('not_found', 'This credential is not in the cached inventory; sync the workspace first'));
+    if (c.type === 'service_token') return finish('failed', errorData('invalid_input', 'Service tokens cannot be revoked on this platform; they expire on their own (at most 60 minutes)'));
+    const path =
+      c.type === 'api_key'
+        ? `/v1/api-keys/${encodeURIComponent(c.id)}/revoke`
+        : c.type === 'app'
+          ? `/v1/apps/${encodeURIComponent(c.id)}/revoke`
+          : `/v1/machine-clients/${encodeURIComponent(c.id)}/disable`;
+    const wasInactive = c.status === 'revoked' || c.status === 'disabled';
+    try {
+      const r = await api().call(t.ws.id, { method: 'POST', path, body: {}, schema: statusOnly, deadlineMs: LIST_DEADLINE_MS, maxBytes: 1024 * 1024 });
+      repo.setCredentialStatus(t.ws.id, c.id, r.data.status, deps.clock.now());
+      deps.bus.emit('state.changed', { topic: 'inventory', workspaceId: t.ws.id });
+      return finish(wasInactive ? 'already_revoked' : 'revoked', null);
+    } catch (err) {
+      const e = errOf(err);
+      deps.logger.warn('inventory_revoke_failed', { workspaceId: t.ws.id, credentialId: c.id, code: e.code });
+      return finish('failed', e);
+    }
+  }
+
+  return {
+    async sync(input: Input<'inventory.sync'>): Promise<InventorySyncResult> {
+      const all = input.workspace ? [resolve(input.workspace)] : (deps.directory()?.list() ?? []).filter((w) => w.status === 'connected');
+      const maxAge = input.maxAgeSeconds ?? 0;
+      const nowMs = deps.clock.now();
+      const rows = repo.syncRows();
+      const needCatalogue = repo.catalogue().length === 0 || maxAge === 0;
+      let catalogueTaken = !needCatalogue;
+      const results = await pool(all, deps.syncConcurrency?.() ?? 4, async (ws) => {
+        const r = rows.get(ws.id);
+        if (maxAge > 0 && r?.state === 'ok' && r.synced_ms !== null && nowMs - r.synced_ms < maxAge * 1000) {
+          return { workspaceId: ws.id, name: ws.name, ok: true, added: 0, changed: 0, removed: 0, unchanged: 0, skipped: true, error: null };
+        }
+        const withCatalogue = !catalogueTaken;
+        catalogueTaken = true;
+        const res = await syncOne(ws, withCatalogue);
+        if (withCatalogue && !res.ok) catalogueTaken = false;
+        return res;
+      });
+      return { workspaces: results, syncedAt: new Date(deps.clock.now()).toISOString() };
+    },
+
+    credentials(input: Input<'inventory.credentials'>): Output<'inventory.credentials'> {
+      const nowMs = deps.clock.now();
+      const wsFilter = input.workspace ? resolve(input.workspace).id : null;
+      const m = matrixData({ types: input.types, scopes: input.scopes, includeRevoked: input.includeRevoked });
+      const q = input.search?.trim().toLowerCase() ?? '';
+      const credentials = m.workspaces
+        .filter((w) => !wsFilter || w.id === wsFilter)
+        .flatMap((w) => w.credentials.map((c) => ({ ...c, workspaceName: w.name })))
+        .filter(
+          (c) =>
+            !q ||
+            [c.name, c.id, c.label ?? '', c.clientId ?? '', c.workspaceName, c.type, ...c.scopes].some((f) => f.toLowerCase().includes(q)),
+        );
+      const rows = repo.syncRows();
+      const workspaces = workspaceList()
+        .filter((w) => !wsFilter || w.id === wsFilter)
+        .map((w) => ({ id: w.id, name: w.name, sync: syncStateOf(rows.get(w.id), nowMs) }));
+      return { credentials, workspaces };
+    },
+
+    matrix(input: Input<'inventory.matrix'>): Matrix | string {
+      const { csv, ...filters } = input;
+      const m = matrixData(filters);
+      return csv ? matrixToCsv(m) : m;
+    },
+
+    credential(input: Input<'inventory.credential'>): CredentialDetail {
+      const ws = resolve(input.workspace);
+      const c = cachedCredential(ws, input.credentialId);
+      const nowMs = deps.clock.now();
+      const act = audit.activity(ws.id, c.id, nowMs);
+      return {
+        ...summaryOf(c),
+        workspaceName: ws.name,
+        prefix: c.prefix,
+        lastFour: c.lastFour,
+        ipAllowlist: c.ipAllowlist,
+        rateLimitPerMinute: c.rateLimitPerMinute,
+        dailyQuota: c.dailyQuota,
+        graceEndsAt: c.graceEndsAt,
+        rotatedFrom: c.rotatedFrom,
+        secretCreatedAt: c.secretCreatedAt,
+        firstSeenAt: new Date(c.firstSeenMs).toISOString(),
+        sync: syncStateOf(repo.syncRow(ws.id), nowMs),
+        activity: act.state === 'synced' ? { days: act.days, total: act.total } : null,
+        auditState: act.state,
+      };
+    },
+
+    markReviewed(input: Input<'inventory.markReviewed'>): Output<'inventory.markReviewed'> {
+      const ids = input.workspaces && input.workspaces.length ? input.workspaces.map((w) => resolve(w).id) : knownWorkspaces().map((w) => w.id);
+      const nowMs = deps.clock.now();
+      repo.markReviewed(ids, nowMs);
+      deps.bus.emit('state.changed', { topic: 'inventory', workspaceId: ids.length === 1 ? ids[0]! : null });
+      const at = new Date(nowMs).toISOString();
+      return { reviewed: ids.map((workspaceId) => ({ workspaceId, reviewedAt: at })) };
+    },
+
+    setBaseline(input: Input<'inventory.setBaseline'>): Output<'inventory.setBaseline'> {
+      if (input.clear) {
+        repo.clearBaseline();
+      } else if (input.bundle !== undefined) {
+        const want = input.bundle.trim().toLowerCase();
+        const hits = repo.bundles().filter((b) => b.id.toLowerCase() === want || b.name.toLowerCase() === want);
+        if (hits.length === 0) throw new AppError('not_found', `No synced scope bundle named "${input.bundle.slice(0, 80)}"`);
+        const distinct = new Set(hits.map((h) => JSON.stringify(h.scopes)));
+        if (distinct.size > 1) throw new AppError('conflict', `Bundles named "${input.bundle.slice(0, 80)}" differ between workspaces; give the bundle id`);
+        repo.setBaseline(input.name ?? hits[0]!.name, hits[0]!.scopes, new Date(deps.clock.now()).toISOString());
+      } else {
+        repo.setBaseline(input.name ?? 'Agency baseline', input.scopes ?? [], new Date(deps.clock.now()).toISOString());
+      }
+      deps.bus.emit('state.changed', { topic: 'inventory', workspaceId: null });
+      return { baseline: repo.baseline() };
+    },
+
+    revokePreview(input: Input<'inventory.revokePreview'>): RevokePreview {
+      const targets = targetsOf(input);
+      return previewOf(targets, input.targets !== undefined);
+    },
+
+    async revoke(input: Input<'inventory.revoke'>, transport: Transport): Promise<RevokeResult> {
+      const targets = targetsOf(input);
+      const bulk = input.targets !== undefined;
+      const preview = previewOf(targets, bulk);
+      if (input.yes === true && (input.confirm === undefined || input.confirm === '')) {
+        if (transport !== 'cli') throw new AppError('invalid_input', 'Confirmation by flag is only accepted on the command line; type the confirmation text');
+      } else if ((input.confirm ?? '').trim() !== preview.confirmText) {
+        throw new AppError('invalid_input', `confirm: type ${bulk ? 'the number of credentials' : 'the workspace name'} exactly ("${preview.confirmText}") to confirm`);
+      }
+      const batchId = randomUUID();
+      // Each workspace separately, one at a time per workspace; workspaces in parallel (bounded). A failure stays in its row.
+      const byWs = new Map<string, typeof targets>();
+      for (const t of targets) byWs.set(t.ws.id, [...(byWs.get(t.ws.id) ?? []), t]);
+      const groups = await pool([...byWs.values()], deps.syncConcurrency?.() ?? 4, async (group) => {
+        const rows: RevokeRow[] = [];
+        for (const t of group) rows.push(await revokeOne(t, batchId, transport));
+        return rows;
+      });
+      const order = new Map(targets.map((t, i) => [`${t.ws.id}\u0000${t.credentialId}`, i]));
+      const results = groups.flat().sort((a, b) => order.get(`${a.workspaceId}\u0000${a.credentialId}`)! - order.get(`${b.workspaceId}\u0000${b.credentialId}`)!);
+      const failed = results.filter((r) => r.outcome === 'failed').length;
+      return { batchId, results, succeeded: results.length - failed, failed, untouchedWorkspaces: preview.untouchedWorkspaces.length };
+    },
+
+    revocations(input: Input<'inventory.revocations'>): Output<'inventory.revocations'> {
+      const wsId = input.workspace ? resolve(input.workspace).id : null;
+      return {
+        revocations: repo.revocations(wsId, input.limit ?? 200).map((r) => ({
+          id: r.id,
+          batchId: r.batch_id,
+          actor: r.actor,
+          transport: r.transport,
+          requestedAt: r.requested_at,
+          finishedAt: r.finished_at,
+          workspaceId: r.workspace_id,
+          workspaceName: r.workspace_name,
+          credentialId: r.credential_id,
+          credentialName: r.credential_name,
+          type: r.type,
+          scopes: JSON.parse(r.scopes_json) as string[],
+          outcome: r.outcome,
+          errorCode: r.error_code,
+          errorMessage: r.error_message,
+        })),
+      };
+    },
+
+    /** for tests and the bench: the repository behind the service */
+    repository: repo,
+  };
+}
+
+export type InventoryService = ReturnType<typeof createInventoryService>;
+export { workspaceMatches };
