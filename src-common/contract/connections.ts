@@ -1,7 +1,157 @@
-// Contract commands of the connections domain. Owned by the connections work; merged in index.ts.
+// Contract commands of the connections domain: platforms, workspace grants, token lifecycle. No output carries a token.
 import { z } from 'zod';
 import { command } from './define.ts';
 
-export const connectionsCommands = {} as const;
-void z;
-void command;
+/** Roles the user picks when connecting; each asks the platform for the minimum scopes it needs (plus offline_access). */
+export const ROLE_SCOPES = {
+  auditor: ['audit:read', 'credentials:read', 'users:read'],
+  operator: ['audit:read', 'credentials:read', 'credentials:write', 'users:read'],
+  admin: ['audit:read', 'credentials:read', 'credentials:write', 'credentials:delete', 'users:read'],
+} as const;
+export const ROLES = ['auditor', 'operator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export const roleSchema = z.enum(ROLES);
+export const DEFAULT_CLIENT_ID = 'grantdesk-desktop';
+
+/** The scopes requested for a role (what the connect dialog shows before the browser opens). */
+export function scopesForRole(role: Role): string[] {
+  return [...ROLE_SCOPES[role], 'offline_access'];
+}
+
+export const platformSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  issuer: z.string(),
+  clientId: z.string(),
+  apiBase: z.string(),
+  /** seconds during which the platform still accepts the previous refresh token (RFC 9700 §4.14.2 grace) */
+  reuseLeewaySeconds: z.number().int().min(0).max(300),
+  deviceFlow: z.boolean(),
+  revocation: z.boolean(),
+  addedAt: z.string(),
+  workspaceCount: z.number().int(),
+});
+export type Platform = z.infer<typeof platformSchema>;
+
+export const workspaceStatusSchema = z.enum(['connected', 'needs_reconsent', 'disconnected']);
+export const revocationStateSchema = z.enum(['none', 'pending', 'confirmed']);
+
+export const workspaceSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  platformId: z.string(),
+  platformName: z.string(),
+  status: workspaceStatusSchema,
+  /** why a workspace needs re-consent (invalid_grant, reuse detected, interrupted refresh…) */
+  reason: z.string().nullable(),
+  role: roleSchema,
+  scopes: z.array(z.string()),
+  accessExpiresAt: z.string().nullable(),
+  lastRefreshAt: z.string().nullable(),
+  lastRefreshError: z.string().nullable(),
+  /** when the token endpoint is in cooldown after 5xx/timeouts for this workspace */
+  cooldownUntil: z.string().nullable(),
+  connectedAt: z.string().nullable(),
+  generation: z.number().int(),
+  revocation: revocationStateSchema,
+  revocationAttempts: z.number().int(),
+  revocationError: z.string().nullable(),
+});
+export type Workspace = z.infer<typeof workspaceSchema>;
+
+const platformRef = z.string().min(1).max(200);
+const workspaceId = z.string().min(1).max(200).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits, _ . : - only');
+
+export const bulkResultSchema = z.object({
+  workspaceId: z.string(),
+  ok: z.boolean(),
+  status: workspaceStatusSchema.nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+
+export const connectionsCommands = {
+  'platforms.add': command({
+    input: z
+      .object({
+        issuer: z.string().url().max(500),
+        name: z.string().min(1).max(80).optional(),
+        clientId: z.string().min(1).max(200).optional(),
+        apiBase: z.string().url().max(500).optional(),
+        reuseLeewaySeconds: z.number().int().min(0).max(300).optional(),
+      })
+      .strict(),
+    output: platformSchema,
+    mutates: true,
+    cli: { words: ['platform', 'add'], positionals: ['issuer'], summary: 'Add a platform by issuer URL (RFC 8414 discovery), e.g. --name EU --client-id grantdesk-desktop' },
+  }),
+  'platforms.list': command({
+    input: z.object({}).strict(),
+    output: z.array(platformSchema),
+    mutates: false,
+    cli: { words: ['platform', 'list'], summary: 'List platforms' },
+  }),
+  'platforms.remove': command({
+    input: z.object({ platform: platformRef }).strict(),
+    output: z.object({ removed: z.boolean() }),
+    mutates: true,
+    cli: { words: ['platform', 'remove'], positionals: ['platform'], summary: 'Remove a platform that has no connected workspaces' },
+  }),
+  'workspaces.list': command({
+    input: z.object({}).strict(),
+    output: z.array(workspaceSchema),
+    mutates: false,
+    cli: { words: ['workspaces'], summary: 'List workspaces with status, scopes, expiry and revocation state' },
+  }),
+  'workspaces.status': command({
+    input: z.object({ workspace: workspaceId }).strict(),
+    output: workspaceSchema,
+    mutates: false,
+    cli: { words: ['workspace', 'status'], positionals: ['workspace'], summary: 'Show one workspace grant (never the token)' },
+  }),
+  'workspaces.connect': command({
+    input: z
+      .object({
+        workspace: workspaceId,
+        platform: platformRef.optional(),
+        role: roleSchema.default('operator'),
+        /** the opener prints the authorization URL instead of launching a browser */
+        printUrl: z.boolean().optional(),
+      })
+      .strict(),
+    output: workspaceSchema,
+    mutates: true,
+    cli: { words: ['connect'], positionals: ['workspace'], summary: 'Connect a workspace in the system browser (PKCE, loopback), e.g. --platform EU --role auditor --print-url' },
+  }),
+  'workspaces.connectDevice': command({
+    input: z.object({ workspace: workspaceId, platform: platformRef.optional(), role: roleSchema.default('operator') }).strict(),
+    output: workspaceSchema,
+    mutates: true,
+    cli: { words: ['connect-device'], positionals: ['workspace'], summary: 'Connect a workspace with the device flow (headless hosts): prints a code to enter elsewhere' },
+  }),
+  'workspaces.bulkConnect': command({
+    input: z
+      .object({ workspaces: z.array(workspaceId).min(1).max(500), platform: platformRef.optional(), role: roleSchema.default('operator') })
+      .strict(),
+    output: z.object({ results: z.array(bulkResultSchema), connected: z.number().int(), failed: z.number().int() }),
+    mutates: true,
+    cli: { words: ['connect-bulk'], positionals: ['workspaces'], variadic: 'workspaces', summary: 'Connect many workspaces one after another' },
+  }),
+  'workspaces.disconnect': command({
+    input: z.object({ workspace: workspaceId }).strict(),
+    output: workspaceSchema,
+    mutates: true,
+    cli: { words: ['disconnect'], positionals: ['workspace'], summary: 'Revoke the grant (RFC 7009) and delete it from the keychain' },
+  }),
+  'workspaces.refresh': command({
+    input: z.object({ workspace: workspaceId, force: z.boolean().optional() }).strict(),
+    output: workspaceSchema,
+    mutates: true,
+    cli: { words: ['refresh'], positionals: ['workspace'], summary: 'Refresh a workspace token now (--force even when not due)' },
+  }),
+  'workspaces.retryRevocations': command({
+    input: z.object({}).strict(),
+    output: z.object({ confirmed: z.number().int(), pending: z.number().int() }),
+    mutates: true,
+    cli: { words: ['revocations', 'retry'], summary: 'Retry pending revocations of disconnected workspaces' },
+  }),
+} as const;

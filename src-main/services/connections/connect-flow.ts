@@ -1,0 +1,149 @@
+// Authorization code + PKCE (S256) through the system browser and a one-shot loopback listener (RFC 8252), and the device
+// flow (RFC 8628) for headless hosts. state carries 256 random bits, is single-use, and is checked (with iss, RFC 9207)
+// before anything talks to the token endpoint.
+import { randomBytes } from 'node:crypto';
+import * as o from 'oauth4webapi';
+import type { CallbackListenerFactory } from '../../ports/callback.ts';
+import type { LimitedFetch } from '../../ports/http.ts';
+import type { Opener } from '../../ports/opener.ts';
+import { AppError } from '../../rpc/app-error.ts';
+import { authServer, describeOAuthError, publicClient, requestOptions } from './oauth.ts';
+import type { PlatformRow } from './repo.ts';
+
+export const CONNECT_TIMEOUT_MS = 5 * 60_000;
+
+export interface FlowDeps {
+  fetch: LimitedFetch;
+  opener: Opener;
+  callbackListener: CallbackListenerFactory;
+  /** test seam: the time the listener waits */
+  connectTimeoutMs?: number;
+}
+
+export interface FlowResult {
+  tokens: o.TokenEndpointResponse;
+}
+
+/** 256 bits from the CSPRNG, base64url (RFC 6749 §10.10 asks for ≥128). */
+export function newState(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function buildAuthorizationUrl(as: o.AuthorizationServer, p: PlatformRow, v: { redirectUri: string; scope: string; state: string; challenge: string; workspace: string }): URL {
+  const url = new URL(as.authorization_endpoint!);
+  url.searchParams.set('response_type', 'code');
+  url.searchParams.set('client_id', p.client_id);
+  url.searchParams.set('redirect_uri', v.redirectUri);
+  url.searchParams.set('scope', v.scope);
+  url.searchParams.set('state', v.state);
+  url.searchParams.set('code_challenge', v.challenge);
+  url.searchParams.set('code_challenge_method', 'S256');
+  url.searchParams.set('workspace', v.workspace);
+  url.searchParams.set('prompt', 'consent');
+  return url;
+}
+
+export async function runCodeFlow(
+  d: FlowDeps,
+  p: PlatformRow,
+  v: { scope: string; workspace: string; onUrl?: (url: string) => void; signal?: AbortSignal },
+): Promise<FlowResult> {
+  const as = authServer(p);
+  const client = publicClient(p);
+  const verifier = o.generateRandomCodeVerifier();
+  const challenge = await o.calculatePKCECodeChallenge(verifier);
+  const state = newState();
+  let used = false;
+  const listener = await d.callbackListener({
+    timeoutMs: d.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+    signal: v.signal,
+    // Only our state, once. Anything else (missing, wrong, foreign, replayed, injected codes) is ignored.
+    accept(url) {
+      if (used || url.searchParams.get('state') !== state || url.searchParams.getAll('state').length !== 1) return 'ignore';
+      used = true;
+      return 'accept';
+    },
+  });
+  let callback: URL;
+  try {
+    const authUrl = buildAuthorizationUrl(as, p, { redirectUri: listener.redirectUri, scope: v.scope, state, challenge, workspace: v.workspace });
+    v.onUrl?.(authUrl.href);
+    await d.opener(authUrl.href);
+    callback = await listener.result;
+  } finally {
+    listener.close();
+  }
+  let params: URLSearchParams;
+  try {
+    params = o.validateAuthResponse(as, client, callback, state);
+  } catch (err) {
+    if (err instanceof o.AuthorizationResponseError) {
+      if (err.error === 'access_denied') throw new AppError('cancelled', 'The authorization was denied in the browser');
+      throw new AppError('platform_error', `The platform refused the authorization: ${describeOAuthError(err)}`);
+    }
+    throw new AppError('invalid_response', `The sign-in response failed validation (${describeOAuthError(err)}); no token was requested`);
+  }
+  let res: Response;
+  try {
+    res = await o.authorizationCodeGrantRequest(as, client, o.None(), params, listener.redirectUri, verifier, requestOptions(d.fetch, p.issuer));
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new AppError('network_error', `Token request failed: ${describeOAuthError(err)}`);
+  }
+  return { tokens: await processTokens(() => o.processAuthorizationCodeResponse(as, client, res)) };
+}
+
+async function processTokens(f: () => Promise<o.TokenEndpointResponse>): Promise<o.TokenEndpointResponse> {
+  try {
+    const t = await f();
+    if (!t.refresh_token) throw new AppError('platform_error', 'The platform issued no refresh token (is offline_access allowed for this client?)');
+    return t;
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    if (err instanceof o.ResponseBodyError) throw new AppError('platform_error', `Token endpoint: ${describeOAuthError(err)}`);
+    throw new AppError('invalid_response', `Token response rejected: ${describeOAuthError(err)}`);
+  }
+}
+
+export async function runDeviceFlow(
+  d: FlowDeps,
+  p: PlatformRow,
+  v: { scope: string; workspace: string; onCode: (c: { userCode: string; verificationUri: string; expiresIn: number }) => void; signal?: AbortSignal },
+): Promise<FlowResult> {
+  const as = authServer(p);
+  const client = publicClient(p);
+  if (!as.device_authorization_endpoint) throw new AppError('invalid_input', `Platform ${p.name} does not offer the device flow`);
+  let da: o.DeviceAuthorizationResponse;
+  try {
+    const res = await o.deviceAuthorizationRequest(as, client, o.None(), { scope: v.scope, workspace: v.workspace }, requestOptions(d.fetch, p.issuer));
+    da = await o.processDeviceAuthorizationResponse(as, client, res);
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new AppError('platform_error', `Device authorization failed: ${describeOAuthError(err)}`);
+  }
+  v.onCode({ userCode: da.user_code, verificationUri: da.verification_uri_complete ?? da.verification_uri, expiresIn: da.expires_in });
+  await d.opener(da.verification_uri_complete ?? da.verification_uri);
+  let interval = Math.max(1, da.interval ?? 5) * 1000;
+  const until = Date.now() + da.expires_in * 1000;
+  while (Date.now() < until) {
+    await new Promise((r) => setTimeout(r, interval));
+    if (v.signal?.aborted) throw new AppError('cancelled', 'Device sign-in cancelled');
+    const res = await o.deviceCodeGrantRequest(as, client, o.None(), da.device_code, requestOptions(d.fetch, p.issuer));
+    try {
+      const t = await o.processDeviceCodeResponse(as, client, res);
+      if (!t.refresh_token) throw new AppError('platform_error', 'The platform issued no refresh token');
+      return { tokens: t };
+    } catch (err) {
+      const code = err instanceof o.ResponseBodyError ? err.error : undefined;
+      if (code === 'authorization_pending') continue;
+      if (code === 'slow_down') {
+        interval += 5000;
+        continue;
+      }
+      if (code === 'access_denied') throw new AppError('cancelled', 'The device authorization was denied');
+      if (err instanceof AppError) throw err;
+      throw new AppError('platform_error', `Device token request: ${describeOAuthError(err)}`);
+    }
+  }
+  throw new AppError('timeout', 'The device code expired before it was approved');
+}

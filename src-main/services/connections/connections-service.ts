@@ -1,0 +1,416 @@
+// The connections domain: platforms, workspace grants (connect, reconnect, bulk, device), disconnect with RFC 7009
+// revocation (pending until confirmed), the refresh scheduler, and the WorkspaceDirectory / WorkspaceApi other domains use.
+import * as o from 'oauth4webapi';
+import { z } from 'zod';
+import {
+  DEFAULT_CLIENT_ID,
+  scopesForRole,
+  type Platform,
+  type Role,
+  type Workspace,
+} from '../../../src-common/contract/index.ts';
+import type { CallbackListenerFactory } from '../../ports/callback.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { Db } from '../../ports/db.ts';
+import type { EventBus } from '../../ports/events.ts';
+import type { HttpClient, LimitedFetch } from '../../ports/http.ts';
+import type { KeyedLock } from '../../ports/lock.ts';
+import type { Logger } from '../../ports/logger.ts';
+import type { Opener } from '../../ports/opener.ts';
+import type { WorkspaceApi, WorkspaceDirectory, WorkspaceRef } from '../../ports/platform.ts';
+import type { SecretStore } from '../../ports/secret-store.ts';
+import { AppError } from '../../rpc/app-error.ts';
+import { runCodeFlow, runDeviceFlow } from './connect-flow.ts';
+import { createGrantStore, type StoredGrant } from './grant-store.ts';
+import { authServer, describeOAuthError, discover, publicClient, requestOptions } from './oauth.ts';
+import { createConnectionsRepo, toPlatform, toWorkspace, type PlatformRow } from './repo.ts';
+import { createTokenManager, type RefreshPoint } from './token-manager.ts';
+import { createWorkspaceApi } from './workspace-api.ts';
+
+export interface ConnectionsDeps {
+  db: Db;
+  secretStore: SecretStore;
+  http: HttpClient;
+  fetch: LimitedFetch;
+  lock: KeyedLock;
+  callbackListener: CallbackListenerFactory;
+  opener: Opener;
+  clock: Clock;
+  bus: EventBus;
+  logger: Logger;
+  refreshLeadSeconds: () => number;
+  testHook?: (point: RefreshPoint) => void;
+  connectTimeoutMs?: number;
+}
+
+const workspaceInfoSchema = z.object({ id: z.string().min(1), name: z.string() });
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40) || 'platform';
+
+export function createConnectionsService(d: ConnectionsDeps) {
+  const repo = createConnectionsRepo(d.db);
+  const grants = createGrantStore(d.secretStore, () => repo.profileId());
+  const tokens = createTokenManager({ repo, grants, lock: d.lock, fetch: d.fetch, clock: d.clock, bus: d.bus, logger: d.logger, testHook: d.testHook });
+  const api: WorkspaceApi = createWorkspaceApi({ http: d.http, tokens, platformOf: (ws) => platformFor(ws) });
+  const changed = (topic: 'workspaces' | 'platforms', workspaceId: string | null = null) => d.bus.emit('state.changed', { topic, workspaceId });
+
+  function platformFor(ws: string): PlatformRow {
+    const w = repo.getWorkspace(ws);
+    if (!w) throw new AppError('not_found', `Workspace ${ws} is not known to Grantdesk`);
+    const p = repo.findPlatform(w.platform_id);
+    if (!p) throw new AppError('not_found', `The platform of ${ws} was removed`);
+    return p;
+  }
+
+  function resolvePlatform(ref: string | undefined, workspace?: string): PlatformRow {
+    if (ref) {
+      const p = repo.findPlatform(ref);
+      if (!p) throw new AppError('not_found', `No platform named "${ref}"; add it with \`grantdesk platform add <issuer>\``);
+      return p;
+    }
+    const existing = workspace ? repo.getWorkspace(workspace) : null;
+    if (existing) {
+      const p = repo.findPlatform(existing.platform_id);
+      if (p) return p;
+    }
+    const all = repo.listPlatforms();
+    if (all.length === 1) return all[0]!;
+    if (all.length === 0) throw new AppError('not_found', 'No platform yet; add one with `grantdesk platform add <issuer>`');
+    throw new AppError('invalid_input', `Several platforms exist (${all.map((p) => p.name).join(', ')}); choose one with --platform`);
+  }
+
+  function view(ws: string): Workspace {
+    const w = repo.getWorkspace(ws);
+    if (!w) throw new AppError('not_found', `Workspace ${ws} is not known to Grantdesk`);
+    return toWorkspace(w, repo.findPlatform(w.platform_id)?.name ?? w.platform_id);
+  }
+
+  /** Fail closed before any browser opens: tokens must have a safe home first. */
+  async function requireKeychain() {
+    const st = await d.secretStore.status();
+    if (st.state === 'ok' || st.state === 'session-only') return;
+    if (st.state === 'locked') throw new AppError('keychain_locked', st.detail);
+    throw new AppError('keychain_unavailable', st.detail);
+  }
+
+  async function identify(p: PlatformRow, accessToken: string, requested: string): Promise<{ id: string; name: string }> {
+    try {
+      const res = await d.http.request({
+        method: 'GET',
+        url: `${p.api_base.replace(/\/$/, '')}/v1/workspace`,
+        headers: { authorization: `Bearer ${accessToken}` },
+        deadlineMs: 10_000,
+        maxBytes: 64 * 1024,
+        retry: 'idempotent',
+      });
+      if (res.status === 200) {
+        const info = workspaceInfoSchema.safeParse(res.json);
+        if (!info.success) throw new AppError('invalid_response', 'GET /v1/workspace returned an unexpected shape');
+        return { id: info.data.id, name: info.data.name || info.data.id };
+      }
+      // A standards-only authorization server has no management API: the grant is for the requested workspace.
+      if (res.status === 404) return { id: requested, name: requested };
+      throw new AppError('platform_error', `GET /v1/workspace answered ${res.status}`);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'invalid_response') throw err;
+      if (err instanceof AppError && err.code === 'platform_error') throw err;
+      return { id: requested, name: requested };
+    }
+  }
+
+  async function revokeToken(p: PlatformRow, refreshToken: string): Promise<void> {
+    const as = authServer(p);
+    if (!as.revocation_endpoint) throw new AppError('platform_error', `${p.name} has no revocation endpoint`);
+    let res: Response;
+    try {
+      res = await o.revocationRequest(as, publicClient(p), o.None(), refreshToken, { ...requestOptions(d.fetch, p.issuer), additionalParameters: { token_type_hint: 'refresh_token' } });
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      throw new AppError('network_error', `Revocation request failed: ${describeOAuthError(err)}`);
+    }
+    try {
+      await o.processRevocationResponse(res);
+    } catch (err) {
+      throw new AppError('platform_error', `Revocation was not confirmed (${res.status}: ${describeOAuthError(err)})`);
+    }
+  }
+
+  /** Stores a fresh grant (keychain first) and records the workspace. On a keychain failure the new grant is revoked. */
+  async function adopt(p: PlatformRow, role: Role, requested: string, t: o.TokenEndpointResponse): Promise<Workspace> {
+    const info = await identify(p, t.access_token, requested);
+    const previous = repo.getWorkspace(info.id);
+    let old: StoredGrant | null = null;
+    try {
+      old = await grants.read(info.id);
+    } catch {
+      old = null;
+    }
+    const g: StoredGrant = {
+      v: 1,
+      workspaceId: info.id,
+      platformId: p.id,
+      refreshToken: t.refresh_token!,
+      accessToken: t.access_token,
+      expiresAt: d.clock.now() + (t.expires_in ?? 3600) * 1000,
+      generation: Math.max(previous?.generation ?? 0, old?.generation ?? 0) + 1,
+      scope: t.scope ?? scopesForRole(role).join(' '),
+    };
+    try {
+      await d.lock.withLock(`ws-${info.id}`, async () => {
+        await grants.write(g);
+        const now = d.clock.now();
+        repo.journalCloseAll(info.id, 'superseded by a new connection', now);
+        repo.upsertConnected({
+          id: info.id,
+          name: info.name,
+          platform_id: p.id,
+          role,
+          scopes: g.scope.split(' ').filter((s) => s && s !== 'offline_access' && s !== 'openid'),
+          access_expires_at: g.expiresAt,
+          generation: g.generation,
+          now,
+        });
+      });
+    } catch (err) {
+      await revokeToken(p, g.refreshToken).catch(() => undefined);
+      throw err;
+    }
+    tokens.setCached(g);
+    if (old && old.refreshToken !== g.refreshToken) {
+      const oldPlatform = repo.findPlatform(old.platformId);
+      if (oldPlatform) await revokeToken(oldPlatform, old.refreshToken).catch(() => undefined);
+    }
+    d.logger.info('workspace_connected', { workspace: info.id, platform: p.id, role });
+    changed('workspaces', info.id);
+    return view(info.id);
+  }
+
+  function progress(taskId: string, label: string, state: 'running' | 'done' | 'failed', message: string | null, done = 0, total: number | null = 1) {
+    d.bus.emit('task.progress', { taskId, kind: 'connect', label, done, total, ratePerSecond: null, etaSeconds: null, state, message });
+  }
+
+  async function connect(input: { workspace: string; platform?: string; role: Role; printUrl?: boolean }, signal?: AbortSignal): Promise<Workspace> {
+    await requireKeychain();
+    const p = resolvePlatform(input.platform, input.workspace);
+    const scope = scopesForRole(input.role).join(' ');
+    const taskId = `connect-${input.workspace}-${d.clock.now()}`;
+    progress(taskId, `Connect ${input.workspace}`, 'running', `Requesting ${scope}; waiting for sign-in in the browser`);
+    try {
+      const { tokens: t } = await runCodeFlow(
+        { fetch: d.fetch, opener: d.opener, callbackListener: d.callbackListener, connectTimeoutMs: d.connectTimeoutMs },
+        p,
+        { scope, workspace: input.workspace, signal, onUrl: (url) => (input.printUrl ? progress(taskId, `Connect ${input.workspace}`, 'running', `Open ${url}`) : undefined) },
+      );
+      const w = await adopt(p, input.role, input.workspace, t);
+      progress(taskId, `Connect ${input.workspace}`, 'done', null, 1);
+      return w;
+    } catch (err) {
+      progress(taskId, `Connect ${input.workspace}`, 'failed', err instanceof AppError ? err.message : 'failed');
+      throw err;
+    }
+  }
+
+  async function disconnect(ws: string): Promise<Workspace> {
+    const w = repo.getWorkspace(ws);
+    if (!w) throw new AppError('not_found', `Workspace ${ws} is not known to Grantdesk`);
+    const p = repo.findPlatform(w.platform_id);
+    await d.lock.withLock(`ws-${ws}`, async () => {
+      const g = await grants.read(ws); // keychain unavailable => throws, nothing changes
+      const now = d.clock.now();
+      repo.journalCloseAll(ws, 'workspace disconnected', now);
+      tokens.forget(ws);
+      if (!g || !p) {
+        await grants.remove(ws);
+        repo.disconnected(ws, w.revocation === 'pending' ? 'pending' : 'confirmed', w.revocation_attempts, null, now);
+        return;
+      }
+      try {
+        await revokeToken(p, g.refreshToken);
+        await grants.remove(ws);
+        repo.disconnected(ws, 'confirmed', 1, null, d.clock.now());
+      } catch (err) {
+        // Fail closed: the grant leaves the app now; only the token to revoke stays (in the keychain) until confirmed.
+        await grants.writePending(ws, p.id, g.refreshToken);
+        await grants.remove(ws);
+        repo.disconnected(ws, 'pending', 1, err instanceof AppError ? err.message : 'revocation failed', d.clock.now());
+        d.logger.warn('revocation_pending', { workspace: ws });
+      }
+    });
+    changed('workspaces', ws);
+    return view(ws);
+  }
+
+  async function retryRevocations(): Promise<{ confirmed: number; pending: number }> {
+    let confirmed = 0;
+    let pending = 0;
+    for (const w of repo.pendingRevocations()) {
+      const now = d.clock.now();
+      const item = await grants.readPending(w.id);
+      if (!item) {
+        repo.revocationResult(w.id, 'confirmed', null, now);
+        confirmed++;
+        continue;
+      }
+      const p = repo.findPlatform(item.platformId);
+      try {
+        if (!p) throw new AppError('not_found', 'platform removed');
+        await revokeToken(p, item.refreshToken);
+        await grants.removePending(w.id);
+        repo.revocationResult(w.id, 'confirmed', null, d.clock.now());
+        confirmed++;
+      } catch (err) {
+        repo.revocationResult(w.id, 'pending', err instanceof AppError ? err.message : 'revocation failed', d.clock.now());
+        pending++;
+      }
+      changed('workspaces', w.id);
+    }
+    return { confirmed, pending };
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  let ticking = false;
+  let lastRevocationTry = 0;
+  async function tick() {
+    if (ticking) return;
+    ticking = true;
+    try {
+      await tokens.recoverAll();
+      await tokens.retryUnsaved();
+      const leadMs = d.refreshLeadSeconds() * 1000;
+      const now = d.clock.now();
+      const due = repo
+        .listWorkspaces()
+        .filter((w) => w.status === 'connected' && w.access_expires_at !== null && w.access_expires_at - leadMs <= now && (w.cooldown_until ?? 0) <= now);
+      const queue = [...due];
+      const worker = async () => {
+        for (let w = queue.shift(); w; w = queue.shift()) {
+          try {
+            await tokens.accessToken(w.id, { minValidityMs: leadMs });
+          } catch {
+            // the workspace row carries the reason
+          }
+        }
+      };
+      await Promise.all([worker(), worker(), worker(), worker()]);
+      if (now - lastRevocationTry > 60_000 && repo.pendingRevocations().length > 0) {
+        lastRevocationTry = now;
+        await retryRevocations();
+      }
+    } finally {
+      ticking = false;
+    }
+  }
+
+  const directory: WorkspaceDirectory = {
+    list: (): WorkspaceRef[] =>
+      repo.listWorkspaces().map((w) => ({ id: w.id, name: w.name, platformId: w.platform_id, status: w.status })),
+    get(id) {
+      const w = repo.getWorkspace(id);
+      return w ? { id: w.id, name: w.name, platformId: w.platform_id, status: w.status } : null;
+    },
+  };
+
+  return {
+    directory,
+    api,
+    tokens,
+    async addPlatform(input: { issuer: string; name?: string; clientId?: string; apiBase?: string; reuseLeewaySeconds?: number }): Promise<Platform> {
+      const issuer = input.issuer.replace(/\/$/, '') === input.issuer ? input.issuer : input.issuer;
+      const u = new URL(issuer);
+      if (u.protocol !== 'https:' && !(u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname))) {
+        throw new AppError('invalid_input', 'issuer: must be https (plain http only for a loopback sandbox)');
+      }
+      const as = await discover(issuer, d.fetch);
+      const name = input.name ?? u.host;
+      const id = slug(name);
+      if (repo.findPlatform(id) || repo.findPlatform(name)) throw new AppError('conflict', `A platform named "${name}" exists already`);
+      const row: PlatformRow = {
+        id,
+        name,
+        issuer: as.issuer,
+        client_id: input.clientId ?? DEFAULT_CLIENT_ID,
+        api_base: (input.apiBase ?? u.origin).replace(/\/$/, ''),
+        reuse_leeway_seconds: input.reuseLeewaySeconds ?? 0,
+        metadata: JSON.stringify(as),
+        added_at: new Date(d.clock.now()).toISOString(),
+      };
+      repo.insertPlatform(row);
+      changed('platforms');
+      return toPlatform({ ...row, workspace_count: 0 });
+    },
+    listPlatforms: (): Platform[] => repo.listPlatforms().map(toPlatform),
+    removePlatform(ref: string): { removed: boolean } {
+      const p = repo.findPlatform(ref);
+      if (!p) throw new AppError('not_found', `No platform named "${ref}"`);
+      if (repo.liveWorkspaceCount(p.id) > 0) throw new AppError('conflict', `Disconnect the workspaces of ${p.name} first`);
+      if (repo.pendingRevocations().some((w) => w.platform_id === p.id)) throw new AppError('conflict', `${p.name} still has pending revocations`);
+      repo.removePlatform(p.id);
+      changed('platforms');
+      return { removed: true };
+    },
+    listWorkspaces(): Workspace[] {
+      const names = new Map(repo.listPlatforms().map((p) => [p.id, p.name]));
+      return repo.listWorkspaces().map((w) => toWorkspace(w, names.get(w.platform_id) ?? w.platform_id));
+    },
+    status: view,
+    connect,
+    async connectDevice(input: { workspace: string; platform?: string; role: Role }): Promise<Workspace> {
+      await requireKeychain();
+      const p = resolvePlatform(input.platform, input.workspace);
+      const taskId = `device-${input.workspace}-${d.clock.now()}`;
+      const { tokens: t } = await runDeviceFlow({ fetch: d.fetch, opener: d.opener, callbackListener: d.callbackListener }, p, {
+        scope: scopesForRole(input.role).join(' '),
+        workspace: input.workspace,
+        onCode: (c) => progress(taskId, `Connect ${input.workspace}`, 'running', `Enter code ${c.userCode} at ${c.verificationUri}`),
+      });
+      const w = await adopt(p, input.role, input.workspace, t);
+      progress(taskId, `Connect ${input.workspace}`, 'done', null, 1);
+      return w;
+    },
+    async bulkConnect(input: { workspaces: string[]; platform?: string; role: Role }) {
+      await requireKeychain();
+      const results: { workspaceId: string; ok: boolean; status: Workspace['status'] | null; error: { code: string; message: string } | null }[] = [];
+      const total = input.workspaces.length;
+      const taskId = `bulk-${d.clock.now()}`;
+      for (const [i, ws] of [...new Set(input.workspaces)].entries()) {
+        d.bus.emit('task.progress', { taskId, kind: 'bulk-connect', label: 'Bulk connect', done: i, total, ratePerSecond: null, etaSeconds: null, state: 'running', message: `Connecting ${ws}` });
+        try {
+          const w = await connect({ workspace: ws, platform: input.platform, role: input.role });
+          results.push({ workspaceId: ws, ok: true, status: w.status, error: null });
+        } catch (err) {
+          const e = err instanceof AppError ? err : new AppError('internal', 'Unexpected failure');
+          results.push({ workspaceId: ws, ok: false, status: repo.getWorkspace(ws)?.status ?? null, error: { code: e.code, message: e.message } });
+          if (e.code === 'keychain_unavailable' || e.code === 'keychain_locked') break;
+        }
+      }
+      const connected = results.filter((r) => r.ok).length;
+      d.bus.emit('task.progress', { taskId, kind: 'bulk-connect', label: 'Bulk connect', done: results.length, total, ratePerSecond: null, etaSeconds: null, state: 'done', message: `${connected} connected` });
+      return { results, connected, failed: results.length - connected };
+    },
+    disconnect,
+    async refresh(ws: string, force: boolean): Promise<Workspace> {
+      if (!repo.getWorkspace(ws)) throw new AppError('not_found', `Workspace ${ws} is not known to Grantdesk`);
+      await tokens.refresh(ws, force);
+      return view(ws);
+    },
+    retryRevocations,
+    /** background work: refresh ahead of expiry, settle interrupted refreshes, retry pending revocations */
+    start(intervalMs = 30_000) {
+      if (timer) return;
+      const first = setTimeout(() => void tick(), 1_000);
+      first.unref();
+      timer = setInterval(() => void tick(), intervalMs);
+      timer.unref();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+    },
+    tick,
+  };
+}
+export type ConnectionsService = ReturnType<typeof createConnectionsService>;
