@@ -14,6 +14,7 @@ import { createLoopbackCallback } from './adapters/loopback-callback.ts';
 import { createConnectionsService } from './services/connections/connections-service.ts';
 import type { RefreshPoint } from './services/connections/token-manager.ts';
 import type { WorkspaceApi, WorkspaceDirectory } from './ports/platform.ts';
+import { createAuditService } from './services/audit/audit-service.ts';
 import { createHandlers } from './handlers/index.ts';
 import { createDispatcher, type Dispatcher } from './rpc/dispatcher.ts';
 import { createEventBus } from './services/event-bus.ts';
@@ -70,10 +71,22 @@ export function createApp(ports: AppPorts): AppRuntime {
   });
   ports.workspaceApi ??= connections.api;
   ports.workspaceDirectory ??= connections.directory;
+  const settings = createSettingsService(ports.db, bus);
   const services: Services = {
     health: createHealthService({ version: APP_VERSION, dataDir: ports.dataDir, secretStore: ports.secretStore, isReadOnly }),
-    settings: createSettingsService(ports.db, bus),
+    settings,
     connections,
+    audit: createAuditService({
+      db: ports.db,
+      dataDir: ports.dataDir,
+      appVersion: APP_VERSION,
+      bus,
+      clock: ports.clock,
+      logger: ports.logger,
+      api: () => ports.workspaceApi ?? null,
+      directory: () => ports.workspaceDirectory ?? null,
+      concurrency: () => settings.get().syncConcurrency,
+    }),
   };
   refreshLeadSeconds = () => services.settings.get().refreshLeadSeconds;
   if (ports.background) connections.start();

@@ -1,7 +1,213 @@
-// Contract commands of the audit domain. Owned by the audit work; merged in index.ts.
+// Contract commands of the audit domain: sync of the platform's hash-chained audit log into the local cache, the offline
+// explorer (keyset pages, filters, full text, timeline), verifiable exports and their offline verification.
 import { z } from 'zod';
 import { command } from './define.ts';
 
-export const auditCommands = {} as const;
-void z;
-void command;
+export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
+
+/** Explorer and export filters. Every field narrows; absent means "any". Kept verbatim in export manifests. */
+export const auditFilterShape = {
+  workspaces: z.array(z.string().min(1).max(200)).max(500).optional(),
+  credential: z.string().min(1).max(300).optional(),
+  credentialType: z.string().min(1).max(100).optional(),
+  /** one IP (v4 or v6) or a CIDR block */
+  ip: z.string().min(2).max(64).optional(),
+  /** exact endpoint path, or a prefix when it ends with `*` (e.g. `/v1/contacts*`) */
+  endpoint: z.string().min(1).max(500).optional(),
+  method: z.string().min(1).max(16).optional(),
+  statusClass: z.array(z.enum(STATUS_CLASSES)).max(5).optional(),
+  pii: z.boolean().optional(),
+  /** ISO-8601 instant, inclusive */
+  from: z.iso.datetime({ offset: true }).optional(),
+  /** ISO-8601 instant, exclusive */
+  to: z.iso.datetime({ offset: true }).optional(),
+  /** full-text words (all must match; the last one as a prefix) */
+  q: z.string().max(500).optional(),
+};
+export const auditFilterSchema = z.object(auditFilterShape).strict();
+export type AuditFilter = z.infer<typeof auditFilterSchema>;
+
+export const auditEventRowSchema = z.object({
+  workspaceId: z.string(),
+  seq: z.number().int(),
+  eventId: z.string(),
+  occurredAt: z.string(),
+  credentialId: z.string().nullable(),
+  credentialType: z.string().nullable(),
+  callerIp: z.string().nullable(),
+  method: z.string().nullable(),
+  endpoint: z.string().nullable(),
+  status: z.number().int().nullable(),
+  durationMs: z.number().nullable(),
+  piiAccessed: z.boolean(),
+  /** the event's params as JSON text: hostile, render as inert text only */
+  paramsJson: z.string(),
+});
+export type AuditEventRow = z.infer<typeof auditEventRowSchema>;
+
+export const auditPageSchema = z.object({
+  rows: z.array(auditEventRowSchema),
+  /** opaque keyset cursor for the next (older) page; null at the end */
+  nextCursor: z.string().nullable(),
+});
+export type AuditPage = z.infer<typeof auditPageSchema>;
+
+export const chainStatusSchema = z.object({
+  /** the stored event re-hashes to its stored hash (JCS + SHA-256, computed here) */
+  hashValid: z.boolean(),
+  /** its prev_hash equals the stored hash of seq-1 (or 64 zeros at seq 1) */
+  linkValid: z.boolean(),
+  /** seq is at or below the workspace's verified chain head */
+  withinVerifiedHead: z.boolean(),
+  /** a tamper alarm was raised for this exact seq */
+  tampered: z.boolean(),
+  prevHash: z.string(),
+  hash: z.string(),
+  verifiedHeadSeq: z.number().int(),
+});
+
+export const auditEventDetailSchema = z.object({ event: auditEventRowSchema, chain: chainStatusSchema });
+
+export const gapSchema = z.object({ fromSeq: z.number().int(), toSeq: z.number().int(), detectedAt: z.string(), resolvedAt: z.string().nullable() });
+export const tamperSchema = z.object({ seq: z.number().int(), detectedAt: z.string(), reason: z.string() });
+
+export const workspaceAuditStatusSchema = z.object({
+  workspaceId: z.string(),
+  cursorSeq: z.number().int(),
+  headHash: z.string(),
+  remoteHeadSeq: z.number().int().nullable(),
+  eventCount: z.number().int(),
+  lastSyncAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  state: z.enum(['never', 'ok', 'behind', 'gap', 'tamper', 'error']),
+  gaps: z.array(gapSchema),
+  tamper: z.array(tamperSchema),
+});
+export type WorkspaceAuditStatus = z.infer<typeof workspaceAuditStatusSchema>;
+
+export const syncResultSchema = z.object({
+  workspaceId: z.string(),
+  outcome: z.enum(['ok', 'tamper', 'gap', 'error', 'cancelled']),
+  inserted: z.number().int(),
+  cursorSeq: z.number().int(),
+  remoteHeadSeq: z.number().int().nullable(),
+  message: z.string().nullable(),
+});
+
+export const manifestWorkspaceSchema = z.object({
+  workspaceId: z.string(),
+  rows: z.number().int(),
+  firstSeq: z.number().int().nullable(),
+  lastSeq: z.number().int().nullable(),
+  chain: z.object({
+    status: z.enum(['verified', 'tamper', 'unsynced']),
+    headSeq: z.number().int(),
+    headHash: z.string(),
+    tamperSeqs: z.array(z.number().int()),
+  }),
+  gaps: z.array(z.object({ fromSeq: z.number().int(), toSeq: z.number().int() })),
+});
+
+export const exportManifestSchema = z.object({
+  manifestVersion: z.literal(1),
+  exportId: z.string(),
+  generatedAt: z.string(),
+  appVersion: z.string(),
+  file: z.string(),
+  format: z.enum(['csv', 'jsonl']),
+  encoding: z.literal('utf-8'),
+  bom: z.boolean(),
+  filters: z.record(z.string(), z.unknown()),
+  timeRange: z.object({ from: z.string().nullable(), to: z.string().nullable() }),
+  columns: z.array(z.string()),
+  rowCount: z.number().int(),
+  byteLength: z.number().int(),
+  sha256: z.string(),
+  workspaces: z.array(manifestWorkspaceSchema),
+});
+export type ExportManifest = z.infer<typeof exportManifestSchema>;
+
+export const exportRecordSchema = z.object({
+  exportId: z.string(),
+  createdAt: z.string(),
+  path: z.string(),
+  manifestPath: z.string(),
+  format: z.enum(['csv', 'jsonl']),
+  bom: z.boolean(),
+  rowCount: z.number().int(),
+  byteLength: z.number().int(),
+  sha256: z.string(),
+  filtersJson: z.string(),
+  lastVerifiedAt: z.string().nullable(),
+  lastVerifyOk: z.boolean().nullable(),
+});
+export type ExportRecord = z.infer<typeof exportRecordSchema>;
+
+export const verifyCheckSchema = z.object({ name: z.string(), ok: z.boolean(), detail: z.string() });
+export const verifyReportSchema = z.object({ ok: z.boolean(), manifestPath: z.string(), exportId: z.string(), checks: z.array(verifyCheckSchema) });
+export type VerifyReport = z.infer<typeof verifyReportSchema>;
+
+export const auditCommands = {
+  'audit.sync': command({
+    input: z.object({ workspaces: z.array(z.string().min(1)).max(500).optional(), taskId: z.string().max(100).optional() }).strict(),
+    output: z.object({ results: z.array(syncResultSchema) }),
+    mutates: true,
+    cli: { words: ['sync'], positionals: ['workspaces'], variadic: 'workspaces', summary: 'Sync audit events of connected workspaces (all when none named) into the local cache, verifying the hash chain' },
+  }),
+  'audit.query': command({
+    input: z.object({ ...auditFilterShape, cursor: z.string().max(200).optional(), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+    output: auditPageSchema,
+    mutates: false,
+    cli: { words: ['audit', 'query'], summary: 'Query cached audit events, newest first (works offline), e.g. --endpoint /v1/contacts/export --from 2025-02-01T00:00:00Z' },
+  }),
+  'audit.timeline': command({
+    input: z.object({ ...auditFilterShape, buckets: z.number().int().min(1).max(1000).default(120) }).strict(),
+    output: z.object({ fromMs: z.number(), toMs: z.number(), bucketMs: z.number(), counts: z.array(z.number().int()), total: z.number().int() }),
+    mutates: false,
+    cli: { words: ['audit', 'timeline'], summary: 'Event counts over time for the given filters' },
+  }),
+  'audit.event': command({
+    input: z.object({ workspaceId: z.string().min(1), seq: z.number().int().min(1) }).strict(),
+    output: auditEventDetailSchema,
+    mutates: false,
+    cli: { words: ['audit', 'event'], positionals: ['workspaceId', 'seq'], summary: 'Show one cached event with its chain status' },
+  }),
+  'audit.status': command({
+    input: z.object({ workspaces: z.array(z.string().min(1)).max(500).optional() }).strict(),
+    output: z.object({ workspaces: z.array(workspaceAuditStatusSchema) }),
+    mutates: false,
+    cli: { words: ['audit', 'status'], positionals: ['workspaces'], variadic: 'workspaces', summary: 'Per-workspace sync cursor, verified chain head, gaps and tamper alarms' },
+  }),
+  'audit.export': command({
+    input: z
+      .object({
+        ...auditFilterShape,
+        /** CLI: any path. UI/serve: a file name inside the data dir's exports folder (default: a generated name). */
+        out: z.string().min(1).max(4096).optional(),
+        format: z.enum(['csv', 'jsonl']).default('csv'),
+        bom: z.boolean().default(false),
+        taskId: z.string().max(100).optional(),
+      })
+      .strict(),
+    output: z.object({ exportId: z.string(), path: z.string(), manifestPath: z.string(), rowCount: z.number().int(), byteLength: z.number().int(), sha256: z.string() }),
+    mutates: false,
+    cli: { words: ['export', 'audit'], summary: 'Export cached audit events to CSV (RFC 4180, formula-safe) or JSON Lines with a verifiable manifest beside it' },
+  }),
+  'audit.cancel': command({
+    input: z.object({ taskId: z.string().min(1).max(100) }).strict(),
+    output: z.object({ cancelled: z.boolean() }),
+    mutates: false,
+  }),
+  'audit.verify': command({
+    input: z.object({ manifest: z.string().min(1).max(4096).optional(), exportId: z.string().max(100).optional() }).strict(),
+    output: verifyReportSchema,
+    mutates: false,
+    cli: { words: ['verify'], positionals: ['manifest'], summary: 'Re-check an export offline against its manifest (bytes, SHA-256, rows, order, per-event hashes and chain links)' },
+  }),
+  'audit.exports': command({
+    input: z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict(),
+    output: z.object({ exports: z.array(exportRecordSchema) }),
+    mutates: false,
+    cli: { words: ['export', 'history'], summary: 'List past exports and their last verification' },
+  }),
+} as const;

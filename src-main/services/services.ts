@@ -1,10 +1,12 @@
 import type { ConnectionsService } from './connections/connections-service.ts';
 import type { HealthService } from './health-service.ts';
 import type { SettingsService } from './settings-service.ts';
+import type { AuditService } from './audit/audit-service.ts';
 
 /** Every service the handlers may call. Built once in composition.ts. */
 export interface Services {
   health: HealthService;
   settings: SettingsService;
   connections: ConnectionsService;
+  audit: AuditService;
 }

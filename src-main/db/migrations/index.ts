@@ -1,5 +1,7 @@
 // Numbered, forward-only migrations. Never edit one that has shipped: its SHA-256 is recorded and checked on open.
 // Ranges keep domains apart: 001–009 core, 010–019 connections, 020–029 audit, 030–039 inventory, 040–049 rotation, 050–059 reviews.
+import { auditMigrations } from './audit.ts';
+
 export interface Migration {
   readonly version: number;
   readonly name: string;
@@ -15,4 +17,5 @@ export const migrations: readonly Migration[] = [
     sql: `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;`,
   },
   ...connectionsMigrations,
+  ...auditMigrations,
 ];

@@ -1,0 +1,30 @@
+import type { HandlerMap } from '../rpc/handlers.ts';
+import type { Services } from '../services/services.ts';
+import { AppError } from '../rpc/app-error.ts';
+
+type AuditCommands = 'audit.sync' | 'audit.query' | 'audit.timeline' | 'audit.event' | 'audit.status' | 'audit.export' | 'audit.cancel' | 'audit.verify' | 'audit.exports';
+
+export function auditHandlers(s: Services): HandlerMap<AuditCommands> {
+  return {
+    'audit.sync': (i) => s.audit.sync(i),
+    'audit.query': (i) => s.audit.query(i),
+    'audit.timeline': (i) => s.audit.timeline(i),
+    'audit.event': (i) => s.audit.event(i.workspaceId, i.seq),
+    'audit.status': (i) => s.audit.status(i.workspaces),
+    'audit.export': async (i, ctx) => {
+      const r = await s.audit.export(i, ctx.transport);
+      return { exportId: r.exportId, path: r.path, manifestPath: r.manifestPath, rowCount: r.rowCount, byteLength: r.byteLength, sha256: r.sha256 };
+    },
+    'audit.cancel': (i) => s.audit.cancel(i.taskId),
+    'audit.verify': async (i, ctx) => {
+      const report = await s.audit.verify(i, ctx.transport);
+      // The CLI exits non-zero on a failed verification; the app shows every check instead.
+      if (!report.ok && ctx.transport === 'cli') {
+        const failed = report.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
+        throw new AppError('tamper_detected', `Verification FAILED for ${report.manifestPath}\n  ${failed.join('\n  ')}`);
+      }
+      return report;
+    },
+    'audit.exports': (i) => s.audit.exports(i.limit),
+  };
+}

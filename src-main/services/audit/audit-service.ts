@@ -1,0 +1,198 @@
+// The audit domain's facade: sync, explorer queries, exports (+ history), verification, status, cancellable tasks.
+import { mkdirSync, realpathSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import type { AuditFilter, ExportRecord, VerifyReport, WorkspaceAuditStatus } from '../../../src-common/contract/index.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { Db } from '../../ports/db.ts';
+import type { EventBus } from '../../ports/events.ts';
+import type { Logger } from '../../ports/logger.ts';
+import type { WorkspaceApi, WorkspaceDirectory } from '../../ports/platform.ts';
+import type { Transport } from '../../rpc/handlers.ts';
+import { AppError } from '../../rpc/app-error.ts';
+import { runExport, type ExportResult } from './export.ts';
+import { eventHash, GENESIS_HASH } from './jcs.ts';
+import { createAuditQuery, toEventRow, EVENT_COLUMNS, type RawRow } from './query.ts';
+import { createAuditRepo, storedToEvent, type StoredEventRow } from './repo.ts';
+import { createSyncEngine, type SyncResult } from './sync.ts';
+import { verifyExport } from './verify.ts';
+
+export interface AuditServiceDeps {
+  db: Db;
+  dataDir: string;
+  appVersion: string;
+  bus: EventBus;
+  clock: Clock;
+  logger: Logger;
+  api: () => WorkspaceApi | null;
+  directory: () => WorkspaceDirectory | null;
+  concurrency: () => number;
+  pageSize?: number;
+}
+
+export type AuditService = ReturnType<typeof createAuditService>;
+
+export function createAuditService(d: AuditServiceDeps) {
+  // A larger page cache keeps the secondary indexes' inserts and explorer pages in memory (per connection, ~64 MiB cap).
+  d.db.pragma('cache_size = -65536');
+  const repo = createAuditRepo(d.db);
+  const engine = createSyncEngine({ db: d.db, repo, api: d.api, bus: d.bus, clock: d.clock, logger: d.logger, pageSize: d.pageSize });
+  const query = createAuditQuery(d.db);
+  const tasks = new Map<string, AbortController>();
+  const exportsDir = join(d.dataDir, 'exports');
+  const iso = () => new Date(d.clock.now()).toISOString();
+
+  const insertExport = d.db.prepare('INSERT INTO audit_exports (export_id, created_at, path, manifest_path, format, bom, row_count, byte_length, sha256, filters_json) VALUES (?,?,?,?,?,?,?,?,?,?)');
+  const listExports = d.db.prepare('SELECT * FROM audit_exports ORDER BY created_at DESC, export_id DESC LIMIT ?');
+  const exportById = d.db.prepare<[string], { manifest_path: string }>('SELECT manifest_path FROM audit_exports WHERE export_id = ?');
+  const markVerified = d.db.prepare('UPDATE audit_exports SET last_verified_at = ?, last_verify_ok = ? WHERE export_id = ?');
+  const eventStmt = d.db.prepare<[string, number], StoredEventRow>('SELECT * FROM audit_events WHERE workspace_id = ? AND seq = ?');
+  const countByWs = d.db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM audit_events WHERE workspace_id = ?');
+
+  function startTask(taskId: string | undefined) {
+    const id = taskId ?? randomUUID();
+    if (tasks.has(id)) throw new AppError('conflict', 'A task with this id is already running');
+    const ac = new AbortController();
+    tasks.set(id, ac);
+    return { id, signal: ac.signal, done: () => tasks.delete(id) };
+  }
+
+  function inExportsDir(p: string): boolean {
+    const root = resolve(exportsDir) + sep;
+    return resolve(p).startsWith(root);
+  }
+
+  /** CLI: any path. Other transports (renderer = hostile tab): a plain file name inside the data dir's exports folder. */
+  function resolveOut(out: string | undefined, format: 'csv' | 'jsonl', transport: Transport): string {
+    if (transport === 'cli' && out) return resolve(out);
+    mkdirSync(exportsDir, { recursive: true, mode: 0o700 });
+    const name = out ?? `audit-${iso().replace(/[:.]/g, '-')}.${format === 'csv' ? 'csv' : 'jsonl'}`;
+    if (basename(name) !== name || name.startsWith('.') || !/^[\w.\- ]{1,200}$/.test(name)) throw new AppError('invalid_input', 'out: only a plain file name is accepted here; the file goes to the exports folder');
+    return join(exportsDir, name);
+  }
+
+  return {
+    repo,
+    engine,
+    async sync(input: { workspaces?: string[]; taskId?: string }): Promise<{ results: SyncResult[] }> {
+      let list = input.workspaces;
+      if (!list || list.length === 0) {
+        const dir = d.directory();
+        list = dir ? dir.list().filter((w) => w.status === 'connected').map((w) => w.id) : repo.states().map((s) => s.workspace_id);
+      } else {
+        const dir = d.directory();
+        if (dir) for (const ws of list) if (!dir.get(ws)) throw new AppError('not_found', `Workspace ${ws} is not connected`);
+      }
+      if (list.length === 0) return { results: [] };
+      const t = startTask(input.taskId);
+      try {
+        const results = await engine.syncMany(list, { concurrency: d.concurrency(), taskId: t.id, signal: t.signal });
+        return { results };
+      } finally {
+        t.done();
+      }
+    },
+    query: query.page,
+    timeline: query.timeline,
+    event(workspaceId: string, seq: number) {
+      const row = eventStmt.get(workspaceId, seq);
+      if (!row) throw new AppError('not_found', `No cached event ${workspaceId} #${seq}`);
+      const st = repo.peekState(workspaceId);
+      const prevStored = seq === 1 ? GENESIS_HASH : eventStmt.get(workspaceId, seq - 1)?.hash;
+      const tampered = repo.tamper(workspaceId).some((t) => t.seq === seq);
+      const raw = { ...row } as unknown as RawRow;
+      return {
+        event: toEventRow(raw),
+        chain: {
+          hashValid: eventHash(row.prev_hash, storedToEvent(row)) === row.hash,
+          linkValid: prevStored !== undefined && prevStored === row.prev_hash,
+          withinVerifiedHead: !!st && seq <= st.cursor_seq,
+          tampered,
+          prevHash: row.prev_hash,
+          hash: row.hash,
+          verifiedHeadSeq: st?.cursor_seq ?? 0,
+        },
+      };
+    },
+    status(workspaces?: string[]): { workspaces: WorkspaceAuditStatus[] } {
+      const all = repo.states().filter((s) => !workspaces?.length || workspaces.includes(s.workspace_id));
+      return {
+        workspaces: all.map((s) => ({
+          workspaceId: s.workspace_id,
+          cursorSeq: s.cursor_seq,
+          headHash: s.head_hash,
+          remoteHeadSeq: s.remote_head_seq,
+          eventCount: countByWs.get(s.workspace_id)!.n,
+          lastSyncAt: s.last_sync_at,
+          lastError: s.last_error,
+          state: s.state === 'ok' && s.remote_head_seq !== null && s.remote_head_seq > s.cursor_seq ? 'behind' : s.state,
+          gaps: repo.gaps(s.workspace_id).map((g) => ({ fromSeq: g.from_seq, toSeq: g.to_seq, detectedAt: g.detected_at, resolvedAt: g.resolved_at })),
+          tamper: repo.tamper(s.workspace_id).map((t) => ({ seq: t.seq, detectedAt: t.detected_at, reason: t.reason })),
+        })),
+      };
+    },
+    async export(input: AuditFilter & { out?: string; format: 'csv' | 'jsonl'; bom: boolean; taskId?: string }, transport: Transport): Promise<ExportResult> {
+      const { out, format, bom, taskId, ...filters } = input;
+      const path = resolveOut(out, format, transport);
+      mkdirSync(dirname(path), { recursive: true });
+      const t = startTask(taskId);
+      const started = d.clock.now();
+      let last = 0;
+      const progress = (done: number, total: number, state: 'running' | 'done' | 'failed' | 'cancelled', message: string | null = null) => {
+        const now = d.clock.now();
+        if (state === 'running' && now - last < 150) return;
+        last = now;
+        const rate = done / Math.max(0.001, (now - started) / 1000);
+        d.bus.emit('task.progress', { taskId: t.id, kind: 'audit.export', label: `Exporting audit events to ${basename(path)}`, done, total, ratePerSecond: done ? Math.round(rate) : null, etaSeconds: done && total > done ? Math.round((total - done) / rate) : state === 'running' ? null : 0, state, message });
+      };
+      try {
+        progress(0, 0, 'running');
+        const r = await runExport(d.db, { filters, out: path, format, bom, appVersion: d.appVersion, now: d.clock.now, signal: t.signal, onProgress: (a, b) => progress(a, b, 'running') });
+        insertExport.run(r.exportId, r.manifest.generatedAt, r.path, r.manifestPath, format, bom ? 1 : 0, r.rowCount, r.byteLength, r.sha256, JSON.stringify(filters));
+        progress(r.rowCount, r.rowCount, 'done');
+        d.bus.emit('state.changed', { topic: 'exports', workspaceId: null });
+        return r;
+      } catch (err) {
+        progress(0, 0, err instanceof AppError && err.code === 'cancelled' ? 'cancelled' : 'failed', err instanceof AppError ? err.message : 'Export failed');
+        throw err;
+      } finally {
+        t.done();
+      }
+    },
+    cancel(taskId: string) {
+      const ac = tasks.get(taskId);
+      if (!ac) return { cancelled: false };
+      ac.abort();
+      return { cancelled: true };
+    },
+    async verify(input: { manifest?: string; exportId?: string }, transport: Transport): Promise<VerifyReport> {
+      let manifestPath: string;
+      if (input.exportId) {
+        const row = exportById.get(input.exportId);
+        if (!row) throw new AppError('not_found', `No export ${input.exportId} in the history`);
+        manifestPath = row.manifest_path;
+      } else if (input.manifest) {
+        manifestPath = transport === 'cli' || isAbsolute(input.manifest) ? resolve(input.manifest) : join(exportsDir, input.manifest);
+        if (transport !== 'cli') {
+          let real = manifestPath;
+          try {
+            real = realpathSync(manifestPath);
+          } catch {
+            /* verify reports the missing file */
+          }
+          if (!inExportsDir(real)) throw new AppError('invalid_input', 'manifest: only manifests in the exports folder can be verified from the app');
+        }
+      } else throw new AppError('invalid_input', 'manifest or exportId is required');
+      const report = await verifyExport(manifestPath);
+      if (report.exportId) markVerified.run(iso(), report.ok ? 1 : 0, report.exportId);
+      return report;
+    },
+    exports(limit: number): { exports: ExportRecord[] } {
+      const rows = listExports.all(limit) as { export_id: string; created_at: string; path: string; manifest_path: string; format: 'csv' | 'jsonl'; bom: number; row_count: number; byte_length: number; sha256: string; filters_json: string; last_verified_at: string | null; last_verify_ok: number | null }[];
+      return {
+        exports: rows.map((r) => ({ exportId: r.export_id, createdAt: r.created_at, path: r.path, manifestPath: r.manifest_path, format: r.format, bom: r.bom === 1, rowCount: r.row_count, byteLength: r.byte_length, sha256: r.sha256, filtersJson: r.filters_json, lastVerifiedAt: r.last_verified_at, lastVerifyOk: r.last_verify_ok === null ? null : r.last_verify_ok === 1 })),
+      };
+    },
+  };
+}
+void EVENT_COLUMNS;

@@ -1,0 +1,201 @@
+// Streamed exports: constant memory (batches of rows, ~1 MiB write buffer), progress, cancel, temp file + fsync + rename,
+// then the manifest (also temp + fsync + rename) written last. Bytes are deterministic for the same cache and filters.
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { basename, dirname } from 'node:path';
+import type { AuditFilter, ExportManifest } from '../../../src-common/contract/index.ts';
+import type { Db } from '../../ports/db.ts';
+import { AppError } from '../../rpc/app-error.ts';
+import { csvString } from './csv.ts';
+import { jcs } from './jcs.ts';
+import { buildWhere } from './query.ts';
+import { storedToEvent } from './repo.ts';
+
+export const EXPORT_COLUMNS = ['workspace_id', 'seq', 'event_id', 'occurred_at', 'credential_id', 'credential_type', 'caller_ip', 'method', 'endpoint', 'status', 'duration_ms', 'pii_accessed', 'params_json', 'extra_json', 'prev_hash', 'hash'] as const;
+const SELECT_COLS = 'e.workspace_id, e.seq, e.event_id, e.occurred_at, e.credential_id, e.credential_type, e.caller_ip, e.method, e.endpoint, e.status, e.duration_ms, e.pii_accessed, e.params_json, e.extra_json, e.prev_hash, e.hash';
+const BATCH = 20_000;
+const FLUSH_AT = 1 << 20;
+const BOM = '\uFEFF';
+
+export interface ExportOptions {
+  filters: AuditFilter;
+  out: string;
+  format: 'csv' | 'jsonl';
+  bom: boolean;
+  appVersion: string;
+  now: () => number;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+  /** yields between batches so the process stays responsive; tests and benches may pass a no-op */
+  yieldEvery?: () => Promise<void>;
+}
+
+export interface ExportResult {
+  exportId: string;
+  path: string;
+  manifestPath: string;
+  rowCount: number;
+  byteLength: number;
+  sha256: string;
+  manifest: ExportManifest;
+}
+
+export function manifestPathFor(out: string): string {
+  return `${out}.manifest.json`;
+}
+
+function fsyncDir(dir: string) {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // some platforms (Windows) cannot fsync a directory; the rename is still atomic
+  }
+}
+
+/** Writes `text` to `path` atomically and durably: temp file, fsync, rename, fsync the directory. */
+export function writeFileDurable(path: string, text: string) {
+  const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
+  const fd = openSync(tmp, 'wx', 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+  fsyncDir(dirname(path));
+}
+
+export async function runExport(db: Db, o: ExportOptions): Promise<ExportResult> {
+  const exportId = `exp_${new Date(o.now()).toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}_${randomBytes(4).toString('hex')}`;
+  const generatedAt = new Date(o.now()).toISOString();
+  const yieldNow = o.yieldEvery ?? (() => new Promise<void>((r) => setImmediate(r)));
+
+  // Snapshot: the verified cursor of every workspace at the start bounds what is read, so later syncs do not leak in.
+  const states = db.prepare('SELECT workspace_id, cursor_seq, head_hash FROM audit_sync_state ORDER BY workspace_id').all() as { workspace_id: string; cursor_seq: number; head_hash: string }[];
+  const wanted = o.filters.workspaces?.length ? new Set(o.filters.workspaces) : null;
+  const targets = states.filter((s) => (!wanted || wanted.has(s.workspace_id)) && s.cursor_seq > 0);
+  const w = buildWhere({ ...o.filters, workspaces: undefined });
+  const ftsJoin = w.fts ? ' AND e.rid IN (SELECT rowid FROM audit_fts WHERE audit_fts MATCH ?)' : '';
+  const ftsParams = w.fts ? [w.fts] : [];
+  const batchStmt = db.prepare(`SELECT ${SELECT_COLS} FROM audit_events e WHERE e.workspace_id = ? AND e.seq > ? AND e.seq <= ? AND ${w.sql}${ftsJoin} ORDER BY e.seq LIMIT ${BATCH}`).raw(true);
+  const countStmt = db.prepare(`SELECT count(*) FROM audit_events e WHERE e.workspace_id = ? AND e.seq <= ? AND ${w.sql}${ftsJoin}`).pluck(true);
+  let total = 0;
+  for (const t of targets) total += countStmt.get(t.workspace_id, t.cursor_seq, ...w.params, ...ftsParams) as number;
+
+  const tmp = `${o.out}.tmp-${exportId}`;
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'wx', 0o600);
+  } catch (err) {
+    throw new AppError('io_error', `Cannot create the export file next to ${basename(o.out)} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let buf = '';
+  const flush = () => {
+    if (!buf) return;
+    const b = Buffer.from(buf, 'utf8');
+    hash.update(b);
+    let off = 0;
+    while (off < b.length) off += writeSync(fd, b, off, b.length - off);
+    bytes += b.length;
+    buf = '';
+  };
+  const perWs: ExportManifest['workspaces'] = [];
+  let rows = 0;
+  try {
+    if (o.format === 'csv') buf += (o.bom ? BOM : '') + EXPORT_COLUMNS.join(',') + '\r\n';
+    else if (o.bom) buf += BOM;
+    for (const t of targets) {
+      let first: number | null = null;
+      let last: number | null = null;
+      let n = 0;
+      let after = 0;
+      for (;;) {
+        if (o.signal?.aborted) throw new AppError('cancelled', 'Export cancelled; no file was written');
+        let got = 0;
+        for (const r of batchStmt.iterate(t.workspace_id, after, t.cursor_seq, ...w.params, ...ftsParams) as IterableIterator<unknown[]>) {
+          got++;
+          if (o.format === 'csv') {
+            const ex = r[13] as string | null;
+            buf +=
+              csvString(r[0] as string) + ',' + r[1] + ',' + csvString(r[2] as string) + ',' + csvString(r[3] as string) + ',' +
+              (r[4] === null ? '' : csvString(r[4] as string)) + ',' + (r[5] === null ? '' : csvString(r[5] as string)) + ',' +
+              (r[6] === null ? '' : csvString(r[6] as string)) + ',' + (r[7] === null ? '' : csvString(r[7] as string)) + ',' +
+              (r[8] === null ? '' : csvString(r[8] as string)) + ',' + (r[9] === null ? '' : r[9]) + ',' + (r[10] === null ? '' : r[10]) + ',' +
+              (r[11] === 1 ? 'true' : 'false') + ',' + csvString(r[12] as string) + ',' + (ex === null ? '' : csvString(ex)) + ',' + r[14] + ',' + r[15] + '\r\n';
+          } else {
+            const ev = storedToEvent({ workspace_id: r[0] as string, seq: r[1] as number, event_id: r[2] as string, occurred_at: r[3] as string, credential_id: r[4] as string | null, credential_type: r[5] as string | null, caller_ip: r[6] as string | null, method: r[7] as string | null, endpoint: r[8] as string | null, status: r[9] as number | null, duration_ms: r[10] as number | null, pii_accessed: r[11] as number, params_json: r[12] as string, extra_json: r[13] as string | null });
+            ev.prev_hash = r[14];
+            ev.hash = r[15];
+            buf += jcs(ev) + '\n';
+          }
+          if (buf.length >= FLUSH_AT) flush();
+          const seq = r[1] as number;
+          if (first === null) first = seq;
+          last = seq;
+          after = seq;
+        }
+        n += got;
+        rows += got;
+        o.onProgress?.(rows, total);
+        if (got < BATCH) break;
+        await yieldNow();
+      }
+      const tamper = (db.prepare('SELECT seq FROM audit_tamper WHERE workspace_id = ? ORDER BY seq').pluck(true).all(t.workspace_id) as number[]);
+      const gaps = db.prepare('SELECT from_seq AS fromSeq, to_seq AS toSeq FROM audit_gaps WHERE workspace_id = ? AND resolved_at IS NULL ORDER BY from_seq').all(t.workspace_id) as { fromSeq: number; toSeq: number }[];
+      perWs.push({
+        workspaceId: t.workspace_id,
+        rows: n,
+        firstSeq: first,
+        lastSeq: last,
+        chain: { status: tamper.length ? 'tamper' : 'verified', headSeq: t.cursor_seq, headHash: t.head_hash, tamperSeqs: tamper },
+        gaps,
+      });
+    }
+    flush();
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
+    if (err instanceof AppError) throw err;
+    throw new AppError('io_error', `Export failed while writing (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  closeSync(fd);
+  renameSync(tmp, o.out);
+  fsyncDir(dirname(o.out));
+  if (wanted) for (const id of wanted) if (!perWs.some((p) => p.workspaceId === id)) perWs.push({ workspaceId: id, rows: 0, firstSeq: null, lastSeq: null, chain: { status: 'unsynced', headSeq: 0, headHash: '0'.repeat(64), tamperSeqs: [] }, gaps: [] });
+  perWs.sort((a, b) => (a.workspaceId < b.workspaceId ? -1 : a.workspaceId > b.workspaceId ? 1 : 0));
+
+  const sha256 = hash.digest('hex');
+  const manifest: ExportManifest = {
+    manifestVersion: 1,
+    exportId,
+    generatedAt,
+    appVersion: o.appVersion,
+    file: basename(o.out),
+    format: o.format,
+    encoding: 'utf-8',
+    bom: o.bom,
+    filters: { ...o.filters },
+    timeRange: { from: o.filters.from ?? null, to: o.filters.to ?? null },
+    columns: o.format === 'csv' ? [...EXPORT_COLUMNS] : ['seq', 'id', 'workspace_id', 'occurred_at', 'credential_id', 'credential_type', 'caller_ip', 'method', 'endpoint', 'params', 'status', 'duration_ms', 'pii_accessed', 'prev_hash', 'hash'],
+    rowCount: rows,
+    byteLength: bytes,
+    sha256,
+    workspaces: perWs,
+  };
+  const manifestPath = manifestPathFor(o.out);
+  writeFileDurable(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+  return { exportId, path: o.out, manifestPath, rowCount: rows, byteLength: bytes, sha256, manifest };
+}

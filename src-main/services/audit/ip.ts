@@ -1,0 +1,46 @@
+// Caller IPs as 32 hex digits (IPv4 mapped into IPv6, RFC 4291 §2.5.5.2) so that a CIDR block is one index range.
+import ipaddr from 'ipaddr.js';
+
+function bytesOf(addr: ipaddr.IPv4 | ipaddr.IPv6): number[] {
+  return addr.kind() === 'ipv4' ? (addr as ipaddr.IPv4).toIPv4MappedAddress().toByteArray() : addr.toByteArray();
+}
+const hex = (bytes: number[]) => bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
+
+export function ipHex(ip: string | null | undefined): string | null {
+  if (!ip) return null;
+  try {
+    if (!ipaddr.isValid(ip)) return null;
+    return hex(bytesOf(ipaddr.parse(ip)));
+  } catch {
+    return null;
+  }
+}
+
+/** [lo, hi] inclusive hex bounds of an IP or CIDR block; null when it is neither. */
+export function ipRange(spec: string): [string, string] | null {
+  try {
+    let addr: ipaddr.IPv4 | ipaddr.IPv6;
+    let prefix: number;
+    if (spec.includes('/')) {
+      if (!ipaddr.isValidCIDR(spec)) return null;
+      [addr, prefix] = ipaddr.parseCIDR(spec);
+      if (addr.kind() === 'ipv4') prefix += 96;
+    } else {
+      if (!ipaddr.isValid(spec)) return null;
+      addr = ipaddr.parse(spec);
+      prefix = 128;
+    }
+    const bytes = bytesOf(addr);
+    const lo: number[] = [];
+    const hi: number[] = [];
+    for (let i = 0; i < 16; i++) {
+      const bits = Math.max(0, Math.min(8, prefix - i * 8));
+      const mask = bits === 0 ? 0 : (0xff << (8 - bits)) & 0xff;
+      lo.push(bytes[i]! & mask);
+      hi.push((bytes[i]! & mask) | (~mask & 0xff));
+    }
+    return [hex(lo), hex(hi)];
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,167 @@
+// Explorer queries over the cache: filters -> one parameterized WHERE, keyset pages on rid (time-ordered unique key),
+// FTS5 full text with user words quoted (never FTS syntax), timeline counts for brushing.
+import type { AuditEventRow, AuditFilter } from '../../../src-common/contract/index.ts';
+import type { Db } from '../../ports/db.ts';
+import { AppError } from '../../rpc/app-error.ts';
+import { ipRange } from './ip.ts';
+import { RID_SLOTS } from './repo.ts';
+
+export interface Where {
+  sql: string;
+  params: (string | number)[];
+  fts: string | null;
+}
+
+/** FTS5 query from free text: each word quoted (so operators and column filters are inert), the last as a prefix. */
+export function ftsQuery(q: string): string | null {
+  const words = q.normalize('NFKC').split(/[^\p{L}\p{N}_]+/u).filter((w) => w.length > 0).slice(0, 16);
+  if (words.length === 0) return null;
+  return words.map((w, i) => `"${w.replace(/"/g, '""')}"${i === words.length - 1 ? '*' : ''}`).join(' ');
+}
+
+export function buildWhere(f: AuditFilter, alias = 'e'): Where {
+  const c: string[] = [];
+  const p: (string | number)[] = [];
+  const a = alias ? `${alias}.` : '';
+  if (f.workspaces && f.workspaces.length) {
+    c.push(`${a}workspace_id IN (${f.workspaces.map(() => '?').join(',')})`);
+    p.push(...f.workspaces);
+  }
+  if (f.credential) c.push(`${a}credential_id = ?`), p.push(f.credential);
+  if (f.credentialType) c.push(`${a}credential_type = ?`), p.push(f.credentialType);
+  if (f.method) c.push(`${a}method = ?`), p.push(f.method.toUpperCase());
+  if (f.endpoint) {
+    if (f.endpoint.endsWith('*')) {
+      const prefix = f.endpoint.slice(0, -1);
+      // range on the index instead of LIKE (no wildcard semantics leak in from user text)
+      c.push(`${a}endpoint >= ? AND ${a}endpoint < ?`);
+      p.push(prefix, prefix + '\u{10FFFF}');
+    } else c.push(`${a}endpoint = ?`), p.push(f.endpoint);
+  }
+  if (f.ip) {
+    const r = ipRange(f.ip);
+    if (!r) throw new AppError('invalid_input', `ip: "${f.ip.slice(0, 64)}" is neither an IP address nor a CIDR block`);
+    if (r[0] === r[1]) c.push(`${a}ip_hex = ?`), p.push(r[0]);
+    else c.push(`${a}ip_hex BETWEEN ? AND ?`), p.push(r[0], r[1]);
+  }
+  if (f.statusClass && f.statusClass.length && f.statusClass.length < 5) {
+    c.push(`(${f.statusClass.map(() => `${a}status BETWEEN ? AND ?`).join(' OR ')})`);
+    for (const s of f.statusClass) {
+      const d = Number(s[0]) * 100;
+      p.push(d, d + 99);
+    }
+  }
+  if (f.pii !== undefined) c.push(`${a}pii_accessed = ?`), p.push(f.pii ? 1 : 0);
+  if (f.from) c.push(`${a}rid >= ?`), p.push(Date.parse(f.from) * RID_SLOTS);
+  if (f.to) c.push(`${a}rid < ?`), p.push(Date.parse(f.to) * RID_SLOTS);
+  const fts = f.q ? ftsQuery(f.q) : null;
+  return { sql: c.length ? c.join(' AND ') : '1', params: p, fts };
+}
+
+export const EVENT_COLUMNS = 'e.workspace_id, e.seq, e.event_id, e.occurred_at, e.credential_id, e.credential_type, e.caller_ip, e.method, e.endpoint, e.status, e.duration_ms, e.pii_accessed, e.params_json, e.rid';
+
+export interface RawRow {
+  workspace_id: string;
+  seq: number;
+  event_id: string;
+  occurred_at: string;
+  credential_id: string | null;
+  credential_type: string | null;
+  caller_ip: string | null;
+  method: string | null;
+  endpoint: string | null;
+  status: number | null;
+  duration_ms: number | null;
+  pii_accessed: number;
+  params_json: string;
+  rid: number;
+}
+
+export function toEventRow(r: RawRow): AuditEventRow {
+  return {
+    workspaceId: r.workspace_id,
+    seq: r.seq,
+    eventId: r.event_id,
+    occurredAt: r.occurred_at,
+    credentialId: r.credential_id,
+    credentialType: r.credential_type,
+    callerIp: r.caller_ip,
+    method: r.method,
+    endpoint: r.endpoint,
+    status: r.status,
+    durationMs: r.duration_ms,
+    piiAccessed: r.pii_accessed === 1,
+    paramsJson: r.params_json,
+  };
+}
+
+function decodeCursor(cursor: string | undefined): number | null {
+  if (!cursor) return null;
+  if (!/^r\d{1,17}$/.test(cursor)) throw new AppError('invalid_input', 'cursor: not a cursor this version issued');
+  return Number(cursor.slice(1));
+}
+
+export function createAuditQuery(db: Db) {
+  const cache = new Map<string, import('../../ports/db.ts').Statement>();
+  const prep = (sql: string) => {
+    let s = cache.get(sql);
+    if (!s) {
+      s = db.prepare(sql);
+      if (cache.size > 200) cache.clear();
+      cache.set(sql, s);
+    }
+    return s;
+  };
+
+  function page(f: AuditFilter & { cursor?: string; limit?: number }): { rows: AuditEventRow[]; nextCursor: string | null } {
+    const limit = Math.min(Math.max(f.limit ?? 200, 1), 1000);
+    const w = buildWhere(f);
+    const after = decodeCursor(f.cursor);
+    const keyset = after === null ? '' : ' AND e.rid < ?';
+    const params: (string | number)[] = [];
+    let sql: string;
+    if (w.fts) {
+      // FTS rowids are rids, so the MATCH streams newest first and the keyset applies inside FTS.
+      sql = `SELECT ${EVENT_COLUMNS} FROM audit_fts JOIN audit_events e ON e.rid = audit_fts.rowid WHERE audit_fts MATCH ?${after === null ? '' : ' AND audit_fts.rowid < ?'} AND ${w.sql} ORDER BY audit_fts.rowid DESC LIMIT ?`;
+      params.push(w.fts);
+      if (after !== null) params.push(after);
+      params.push(...w.params, limit + 1);
+    } else {
+      sql = `SELECT ${EVENT_COLUMNS} FROM audit_events e WHERE ${w.sql}${keyset} ORDER BY e.rid DESC LIMIT ?`;
+      params.push(...w.params);
+      if (after !== null) params.push(after);
+      params.push(limit + 1);
+    }
+    const raw = prep(sql).all(...params) as RawRow[];
+    const more = raw.length > limit;
+    if (more) raw.length = limit;
+    return { rows: raw.map(toEventRow), nextCursor: more ? `r${raw[raw.length - 1]!.rid}` : null };
+  }
+
+  function timeline(f: AuditFilter & { buckets?: number }) {
+    const buckets = f.buckets ?? 120;
+    const w = buildWhere(f);
+    const base = w.fts ? `FROM audit_fts JOIN audit_events e ON e.rid = audit_fts.rowid WHERE audit_fts MATCH ? AND ${w.sql}` : `FROM audit_events e WHERE ${w.sql}`;
+    const bp = w.fts ? [w.fts, ...w.params] : w.params;
+    let fromMs = f.from ? Date.parse(f.from) : null;
+    let toMs = f.to ? Date.parse(f.to) : null;
+    if (fromMs === null || toMs === null) {
+      const mm = prep(`SELECT min(e.rid) AS lo, max(e.rid) AS hi ${base}`).get(...bp) as { lo: number | null; hi: number | null };
+      if (mm.lo === null || mm.hi === null) return { fromMs: fromMs ?? 0, toMs: toMs ?? 0, bucketMs: 0, counts: [] as number[], total: 0 };
+      fromMs ??= Math.floor(mm.lo / RID_SLOTS);
+      toMs ??= Math.floor(mm.hi / RID_SLOTS) + 1;
+    }
+    const span = Math.max(1, toMs - fromMs);
+    const bucketMs = Math.ceil(span / buckets);
+    const rows = prep(`SELECT (e.rid / ${RID_SLOTS} - CAST(? AS INTEGER)) / CAST(? AS INTEGER) AS b, count(*) AS n ${base} GROUP BY b`).all(fromMs, bucketMs, ...bp) as { b: number; n: number }[];
+    const counts = new Array<number>(Math.ceil(span / bucketMs)).fill(0);
+    let total = 0;
+    for (const r of rows) {
+      if (r.b >= 0 && r.b < counts.length) counts[r.b] = (counts[r.b] ?? 0) + r.n;
+      total += r.n;
+    }
+    return { fromMs, toMs, bucketMs, counts, total };
+  }
+
+  return { page, timeline };
+}

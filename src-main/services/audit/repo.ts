@@ -1,0 +1,142 @@
+// SQL of the audit domain. The only place that knows the audit tables' shapes.
+import type { Db } from '../../ports/db.ts';
+import { GENESIS_HASH, jcs } from './jcs.ts';
+import { ipHex } from './ip.ts';
+import { KNOWN_EVENT_KEYS, type PlatformEvent } from './platform-schema.ts';
+
+export interface SyncState {
+  workspace_id: string;
+  cursor_seq: number;
+  head_hash: string;
+  remote_head_seq: number | null;
+  remote_head_hash: string | null;
+  event_count: number;
+  last_sync_at: string | null;
+  last_error: string | null;
+  state: 'never' | 'ok' | 'behind' | 'gap' | 'tamper' | 'error';
+}
+
+export interface StoredEventRow {
+  workspace_id: string;
+  seq: number;
+  event_id: string;
+  occurred_at: string;
+  occurred_ms: number;
+  credential_id: string | null;
+  credential_type: string | null;
+  caller_ip: string | null;
+  method: string | null;
+  endpoint: string | null;
+  status: number | null;
+  duration_ms: number | null;
+  pii_accessed: number;
+  params_json: string;
+  prev_hash: string;
+  hash: string;
+  rid: number;
+  extra_json: string | null;
+}
+
+export const RID_SLOTS = 1024;
+
+function fnv32(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+/** Rebuilds the platform event (without prev_hash/hash) from a stored row, for re-hashing offline. */
+export function storedToEvent(r: Pick<StoredEventRow, 'workspace_id' | 'seq' | 'event_id' | 'occurred_at' | 'credential_id' | 'credential_type' | 'caller_ip' | 'method' | 'endpoint' | 'status' | 'duration_ms' | 'pii_accessed' | 'params_json' | 'extra_json'>): Record<string, unknown> {
+  const e: Record<string, unknown> = r.extra_json ? (JSON.parse(r.extra_json) as Record<string, unknown>) : {};
+  e.seq = r.seq;
+  e.id = r.event_id;
+  e.workspace_id = r.workspace_id;
+  e.occurred_at = r.occurred_at;
+  e.credential_id = r.credential_id;
+  e.credential_type = r.credential_type;
+  e.caller_ip = r.caller_ip;
+  e.method = r.method;
+  e.endpoint = r.endpoint;
+  e.params = JSON.parse(r.params_json);
+  e.status = r.status;
+  e.duration_ms = r.duration_ms;
+  e.pii_accessed = r.pii_accessed === 1;
+  return e;
+}
+
+export type AuditRepo = ReturnType<typeof createAuditRepo>;
+
+export function createAuditRepo(db: Db) {
+  const getState = db.prepare<[string], SyncState>('SELECT * FROM audit_sync_state WHERE workspace_id = ?');
+  const allStates = db.prepare<[], SyncState>('SELECT * FROM audit_sync_state ORDER BY workspace_id');
+  const ensureState = db.prepare("INSERT INTO audit_sync_state (workspace_id, cursor_seq, head_hash) VALUES (?, 0, ?) ON CONFLICT(workspace_id) DO NOTHING");
+  const advance = db.prepare('UPDATE audit_sync_state SET cursor_seq = ?, head_hash = ?, event_count = event_count + ? WHERE workspace_id = ? AND cursor_seq = ?');
+  const setRemote = db.prepare('UPDATE audit_sync_state SET remote_head_seq = ?, remote_head_hash = ? WHERE workspace_id = ?');
+  const setOutcome = db.prepare('UPDATE audit_sync_state SET state = ?, last_error = ?, last_sync_at = ? WHERE workspace_id = ?');
+  const hashAt = db.prepare<[string, number], { hash: string }>('SELECT hash FROM audit_events WHERE workspace_id = ? AND seq = ?');
+  const insert = db.prepare(
+    `INSERT INTO audit_events (workspace_id, seq, event_id, occurred_at, occurred_ms, credential_id, credential_type, caller_ip, method, endpoint,
+      status, duration_ms, pii_accessed, params_json, prev_hash, hash, rid, ip_hex, extra_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+  );
+  // The full-text body is assembled by SQLite from the rows just inserted: one statement per page, same transaction.
+  const ftsInsert = db.prepare(
+    `INSERT INTO audit_fts (rowid, body) SELECT rid, coalesce(endpoint, '') || ' ' || coalesce(method, '') || ' ' || coalesce(credential_id, '') || ' ' ||
+      coalesce(credential_type, '') || ' ' || coalesce(caller_ip, '') || ' ' || event_id || ' ' || params_json FROM audit_events WHERE workspace_id = ? AND seq BETWEEN ? AND ?`,
+  );
+  const gapInsert = db.prepare('INSERT INTO audit_gaps (workspace_id, from_seq, to_seq, detected_at) VALUES (?, ?, ?, ?) ON CONFLICT(workspace_id, from_seq) DO UPDATE SET to_seq = max(to_seq, excluded.to_seq), resolved_at = NULL');
+  const gapResolve = db.prepare('UPDATE audit_gaps SET resolved_at = ? WHERE workspace_id = ? AND resolved_at IS NULL AND to_seq <= ?');
+  const gapsOf = db.prepare<[string], { from_seq: number; to_seq: number; detected_at: string; resolved_at: string | null }>('SELECT from_seq, to_seq, detected_at, resolved_at FROM audit_gaps WHERE workspace_id = ? ORDER BY from_seq');
+  const tamperInsert = db.prepare('INSERT INTO audit_tamper (workspace_id, seq, detected_at, reason, received_json) VALUES (?, ?, ?, ?, ?) ON CONFLICT(workspace_id, seq) DO UPDATE SET reason = excluded.reason, received_json = excluded.received_json');
+  const tamperOf = db.prepare<[string], { seq: number; detected_at: string; reason: string }>('SELECT seq, detected_at, reason FROM audit_tamper WHERE workspace_id = ? ORDER BY seq');
+
+  return {
+    state(ws: string): SyncState {
+      ensureState.run(ws, GENESIS_HASH);
+      return getState.get(ws)!;
+    },
+    peekState: (ws: string): SyncState | undefined => getState.get(ws),
+    states: (): SyncState[] => allStates.all(),
+    hashAt: (ws: string, seq: number): string | undefined => hashAt.get(ws, seq)?.hash,
+    /** Appends verified events and moves the cursor in the caller's transaction; the cursor guard catches a concurrent writer. */
+    append(ws: string, fromCursor: number, events: PlatformEvent[]): void {
+      if (events.length === 0) return;
+      const wsSalt = fnv32(ws);
+      for (const e of events) {
+        const paramsJson = jcs(e.params);
+        let extra: Record<string, unknown> | null = null;
+        for (const k of Object.keys(e)) {
+          if (!KNOWN_EVENT_KEYS.has(k)) (extra ??= {})[k] = (e as Record<string, unknown>)[k];
+        }
+        const ms = Date.parse(e.occurred_at);
+        let rid = ms * RID_SLOTS + ((wsSalt + e.seq) % RID_SLOTS);
+        const extraJson = extra ? jcs(extra) : null;
+        const ip = ipHex(e.caller_ip);
+        for (;;) {
+          try {
+            insert.run(ws, e.seq, e.id, e.occurred_at, ms, e.credential_id, e.credential_type, e.caller_ip, e.method, e.endpoint, e.status, e.duration_ms,
+              e.pii_accessed ? 1 : 0, paramsJson, e.prev_hash, e.hash, rid, ip, extraJson);
+            break;
+          } catch (err) {
+            // (workspace, seq) is new (seq > cursor = max seq), so a unique violation is a rid collision: take the next slot.
+            if ((err as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw err;
+            rid++;
+          }
+        }
+      }
+      const last = events[events.length - 1]!;
+      ftsInsert.run(ws, events[0]!.seq, last.seq);
+      const r = advance.run(last.seq, last.hash, events.length, ws, fromCursor);
+      if (r.changes !== 1) throw new Error('audit cursor moved under a concurrent writer');
+    },
+    setRemoteHead: (ws: string, seq: number, hash: string) => setRemote.run(seq, hash, ws),
+    setOutcome: (ws: string, state: SyncState['state'], error: string | null, at: string) => setOutcome.run(state, error, at, ws),
+    recordGap: (ws: string, fromSeq: number, toSeq: number, at: string) => gapInsert.run(ws, fromSeq, toSeq, at),
+    resolveGaps: (ws: string, upTo: number, at: string) => gapResolve.run(at, ws, upTo),
+    gaps: (ws: string) => gapsOf.all(ws),
+    recordTamper: (ws: string, seq: number, reason: string, receivedJson: string | null, at: string) => tamperInsert.run(ws, seq, at, reason, receivedJson),
+    tamper: (ws: string) => tamperOf.all(ws),
+  };
+}

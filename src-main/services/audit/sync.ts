@@ -1,0 +1,289 @@
+// Audit sync: a transactional state machine per workspace. Each page is validated (by the WorkspaceApi, against our schema),
+// verified against the hash chain with our own JCS + SHA-256, and committed in ONE transaction with the cursor and chain head.
+// Identical redelivery is a no-op; the same seq with different content is a tamper alarm (page rejected, cursor unchanged,
+// workspace flagged at that seq); gaps are recorded and never skipped; a bounded pool runs many workspaces at once.
+import type { Db } from '../../ports/db.ts';
+import type { EventBus } from '../../ports/events.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { Logger } from '../../ports/logger.ts';
+import type { WorkspaceApi } from '../../ports/platform.ts';
+import { AppError } from '../../rpc/app-error.ts';
+import { eventHash, GENESIS_HASH } from './jcs.ts';
+import { auditHeadResponseSchema, auditPageResponseSchema, MAX_PAGE, type PlatformEvent } from './platform-schema.ts';
+import type { AuditRepo } from './repo.ts';
+
+export type SyncOutcome = 'ok' | 'tamper' | 'gap' | 'error' | 'cancelled';
+export interface SyncResult {
+  workspaceId: string;
+  outcome: SyncOutcome;
+  inserted: number;
+  cursorSeq: number;
+  remoteHeadSeq: number | null;
+  message: string | null;
+}
+
+export type PageOutcome =
+  | { kind: 'applied'; inserted: number; cursor: number; head: string }
+  | { kind: 'gap'; inserted: number; cursor: number; head: string; fromSeq: number; toSeq: number }
+  | { kind: 'tamper'; seq: number; reason: string };
+
+class Tamper extends Error {
+  constructor(readonly seq: number, readonly reason: string, readonly received: PlatformEvent) {
+    super(reason);
+  }
+}
+
+export interface SyncEngineDeps {
+  db: Db;
+  repo: AuditRepo;
+  api: () => WorkspaceApi | null;
+  bus: EventBus;
+  clock: Clock;
+  logger: Logger;
+  pageSize?: number;
+  /** injectable for tests; must honour the signal */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  maxRetries?: number;
+}
+
+const defaultSleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }, ms);
+    const done = () => {
+      clearTimeout(t);
+      resolve();
+    };
+    signal?.addEventListener('abort', done, { once: true });
+  });
+
+/** Retry-After as the platform or our WorkspaceApi reports it (AppError 'rate_limited' with retryAfterMs, or a 429 body). */
+function retryAfterMs(err: unknown): number | null {
+  if (!(err instanceof AppError) || err.code !== 'rate_limited') return null;
+  const e = err as AppError & { retryAfterMs?: number; retryAfterSeconds?: number; retry_after?: number };
+  if (typeof e.retryAfterMs === 'number') return e.retryAfterMs;
+  const cause = e.cause as { retryAfterMs?: number | null } | undefined;
+  if (cause && typeof cause.retryAfterMs === 'number') return cause.retryAfterMs;
+  if (typeof e.retryAfterSeconds === 'number') return e.retryAfterSeconds * 1000;
+  if (typeof e.retry_after === 'number') return e.retry_after * 1000;
+  const m = /retry[- _]after[^0-9]*(\d+(?:\.\d+)?)\s*(ms|s)?/i.exec(err.message);
+  if (m) return Number(m[1]) * (m[2] === 'ms' ? 1 : 1000);
+  return 1000;
+}
+
+export function createSyncEngine(deps: SyncEngineDeps) {
+  const { db, repo, bus, clock, logger } = deps;
+  const sleep = deps.sleep ?? defaultSleep;
+  const pageSize = Math.min(deps.pageSize ?? MAX_PAGE, MAX_PAGE);
+  const maxRetries = deps.maxRetries ?? 4;
+  const iso = () => new Date(clock.now()).toISOString();
+
+  /** Verifies and commits one page; everything in it or nothing. Exposed for tests of page anomalies. */
+  const applyPageTx = db.transaction((ws: string, events: readonly PlatformEvent[]): PageOutcome => {
+    const st = repo.state(ws);
+    const startCursor = st.cursor_seq;
+    let cursor = startCursor;
+    let head = st.head_hash;
+    const sorted = [...events].sort((a, b) => a.seq - b.seq);
+    const fresh: PlatformEvent[] = [];
+    const pageHashes = new Map<number, string>();
+    let gap: { fromSeq: number; toSeq: number } | null = null;
+    for (const e of sorted) {
+      if (e.workspace_id !== ws) throw new AppError('invalid_response', `Audit page for ${ws} carried an event of another workspace`);
+      const computed = eventHash(e.prev_hash, e);
+      if (e.seq <= cursor) {
+        const known = pageHashes.get(e.seq) ?? repo.hashAt(ws, e.seq);
+        if (known === undefined) throw new Tamper(e.seq, 'event below the verified cursor is missing from the cache', e);
+        if (computed !== e.hash) throw new Tamper(e.seq, 'redelivered event does not hash to its own hash', e);
+        if (e.hash !== known) throw new Tamper(e.seq, 'redelivered event differs from the verified one', e);
+        continue; // identical redelivery: no-op
+      }
+      if (e.seq > cursor + 1) {
+        gap = { fromSeq: cursor + 1, toSeq: e.seq - 1 };
+        break; // never skip: stop at the gap, keep the verified prefix
+      }
+      if (e.prev_hash !== head) throw new Tamper(e.seq, `prev_hash does not link to the hash of seq ${e.seq - 1}`, e);
+      if (computed !== e.hash) throw new Tamper(e.seq, 'event content does not hash to its hash (JCS + SHA-256)', e);
+      fresh.push(e);
+      pageHashes.set(e.seq, e.hash);
+      cursor = e.seq;
+      head = e.hash;
+    }
+    repo.append(ws, startCursor, fresh);
+    if (fresh.length) repo.resolveGaps(ws, cursor, iso());
+    if (gap) {
+      repo.recordGap(ws, gap.fromSeq, gap.toSeq, iso());
+      return { kind: 'gap', inserted: fresh.length, cursor, head, ...gap };
+    }
+    return { kind: 'applied', inserted: fresh.length, cursor, head };
+  });
+
+  function applyPage(ws: string, events: readonly PlatformEvent[]): PageOutcome {
+    try {
+      return applyPageTx(ws, events);
+    } catch (err) {
+      if (!(err instanceof Tamper)) throw err;
+      // The page was rolled back; the alarm is its own transaction so the evidence survives.
+      db.transaction(() => {
+        repo.state(ws);
+        repo.recordTamper(ws, err.seq, err.reason, JSON.stringify(err.received), iso());
+        repo.setOutcome(ws, 'tamper', `Tamper alarm at seq ${err.seq}: ${err.reason}`, iso());
+      })();
+      logger.warn('audit_tamper', { workspaceId: ws, seq: err.seq, reason: err.reason });
+      return { kind: 'tamper', seq: err.seq, reason: err.reason };
+    }
+  }
+
+  async function withRetry<T>(ws: string, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (signal?.aborted) throw new AppError('cancelled', 'Sync cancelled');
+        const code = err instanceof AppError ? err.code : 'internal';
+        const wait = retryAfterMs(err);
+        const retryable = wait !== null || code === 'network_error' || code === 'timeout' || code === 'platform_error' || code === 'invalid_response';
+        if (!retryable || attempt >= maxRetries) throw err;
+        const backoff = wait ?? Math.min(8000, 200 * 2 ** attempt) * (0.5 + Math.random() / 2);
+        logger.info('audit_sync_retry', { workspaceId: ws, code, waitMs: Math.round(backoff), attempt: attempt + 1 });
+        await sleep(backoff, signal);
+        if (signal?.aborted) throw new AppError('cancelled', 'Sync cancelled');
+      }
+    }
+  }
+
+  interface Progress {
+    add(done: number, total: number): void;
+  }
+
+  async function syncWorkspace(ws: string, signal: AbortSignal | undefined, progress: Progress): Promise<SyncResult> {
+    const api = deps.api();
+    if (!api) throw new AppError('network_error', 'No platform connection is available for audit sync');
+    let inserted = 0;
+    const st0 = repo.state(ws);
+    let cursor = st0.cursor_seq;
+    let remoteHead: number | null = null;
+    const result = (outcome: SyncOutcome, message: string | null): SyncResult => ({ workspaceId: ws, outcome, inserted, cursorSeq: cursor, remoteHeadSeq: remoteHead, message });
+    try {
+      const head = (await withRetry(ws, signal, () => api.call(ws, { method: 'GET', path: '/v1/audit-events/head', schema: auditHeadResponseSchema, signal, deadlineMs: 30_000 }))).data;
+      if (head.workspace_id !== ws) throw new AppError('invalid_response', 'Audit head is for another workspace');
+      remoteHead = head.seq;
+      repo.setRemoteHead(ws, head.seq, head.hash);
+      progress.add(0, Math.max(0, head.seq - cursor));
+      let gapRetried = false;
+      while (cursor < head.seq) {
+        if (signal?.aborted) {
+          repo.setOutcome(ws, 'behind', null, iso());
+          return result('cancelled', 'Sync cancelled; the cursor is at the last committed page');
+        }
+        const after = cursor;
+        const page = (
+          await withRetry(ws, signal, () =>
+            api.call(ws, { method: 'GET', path: '/v1/audit-events', query: { after_seq: after, limit: pageSize }, schema: auditPageResponseSchema, signal, deadlineMs: 60_000, maxBytes: 64 * 1024 * 1024 }),
+          )
+        ).data;
+        if (page.workspace_id !== ws) throw new AppError('invalid_response', 'Audit page is for another workspace');
+        const out = applyPage(ws, page.events);
+        if (out.kind === 'tamper') return result('tamper', `Tamper alarm at seq ${out.seq}: ${out.reason}`);
+        inserted += out.inserted;
+        progress.add(out.inserted, 0);
+        cursor = out.cursor;
+        if (out.kind === 'gap' || (out.inserted === 0 && cursor < head.seq)) {
+          // Ask once more from the cursor (a reordered or short page heals here); a gap that persists stops this workspace.
+          if (!gapRetried) {
+            gapRetried = true;
+            continue;
+          }
+          const from = out.kind === 'gap' ? out.fromSeq : cursor + 1;
+          const to = out.kind === 'gap' ? out.toSeq : head.seq;
+          if (out.kind !== 'gap') repo.recordGap(ws, from, to, iso());
+          repo.setOutcome(ws, 'gap', `Events ${from}–${to} are missing from the platform's log; sync stopped at seq ${cursor}`, iso());
+          return result('gap', `Gap ${from}–${to}; the cursor stays at ${cursor}`);
+        }
+        gapRetried = false;
+        if (!page.has_more && cursor < head.seq) continue; // next loop asks again; an empty answer becomes a gap
+      }
+      if (cursor > head.seq) {
+        // The platform's head is behind what we verified: history was truncated or rewritten.
+        repo.recordTamper(ws, head.seq + 1, `platform head seq ${head.seq} is behind the verified cursor ${cursor}`, null, iso());
+        repo.setOutcome(ws, 'tamper', `Platform head ${head.seq} is behind the verified cursor ${cursor}`, iso());
+        return result('tamper', `Platform head ${head.seq} is behind the verified cursor ${cursor}`);
+      }
+      if (head.seq > 0 && repo.hashAt(ws, head.seq) !== head.hash) {
+        repo.recordTamper(ws, head.seq, 'platform head hash differs from the verified chain', null, iso());
+        repo.setOutcome(ws, 'tamper', `Tamper alarm at seq ${head.seq}: the platform's head hash differs from the verified chain`, iso());
+        return result('tamper', `Tamper alarm at seq ${head.seq}: head hash differs`);
+      }
+      const tampered = repo.tamper(ws).length > 0;
+      repo.setOutcome(ws, tampered ? 'tamper' : 'ok', tampered ? 'Earlier tamper alarms are kept as evidence' : null, iso());
+      return result(tampered ? 'tamper' : 'ok', null);
+    } catch (err) {
+      const code = err instanceof AppError ? err.code : 'internal';
+      if (code === 'cancelled') {
+        repo.setOutcome(ws, 'behind', null, iso());
+        return result('cancelled', 'Sync cancelled; the cursor is at the last committed page');
+      }
+      const message = err instanceof AppError ? `${err.code}: ${err.message}` : 'internal: unexpected failure';
+      if (!(err instanceof AppError)) logger.error('audit_sync_failed', { workspaceId: ws, error: err instanceof Error ? err.message : 'unknown' });
+      repo.setOutcome(ws, 'error', message, iso());
+      return result('error', message);
+    }
+  }
+
+  /** Syncs workspaces through a pool of `concurrency`, reporting `task.progress` with events/s and ETA. */
+  async function syncMany(workspaces: readonly string[], opts: { concurrency: number; taskId: string; signal?: AbortSignal }): Promise<SyncResult[]> {
+    const started = clock.now();
+    let done = 0;
+    let total = 0;
+    let lastEmit = 0;
+    const emit = (state: 'running' | 'done' | 'failed' | 'cancelled', message: string | null, force = false) => {
+      const now = clock.now();
+      if (!force && now - lastEmit < 200) return;
+      lastEmit = now;
+      const secs = Math.max(0.001, (now - started) / 1000);
+      const rate = done / secs;
+      bus.emit('task.progress', {
+        taskId: opts.taskId,
+        kind: 'audit.sync',
+        label: `Syncing audit events of ${workspaces.length} workspace${workspaces.length === 1 ? '' : 's'}`,
+        done,
+        total: total || null,
+        ratePerSecond: done > 0 ? Math.round(rate) : null,
+        etaSeconds: done > 0 && total > done ? Math.round((total - done) / rate) : state === 'running' ? null : 0,
+        state,
+        message,
+      });
+    };
+    const progress: Progress = {
+      add(d, t) {
+        done += d;
+        total += t;
+        emit('running', null);
+      },
+    };
+    emit('running', null, true);
+    const results: SyncResult[] = new Array(workspaces.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < workspaces.length) {
+        const i = next++;
+        const ws = workspaces[i]!;
+        results[i] = await syncWorkspace(ws, opts.signal, progress);
+        bus.emit('state.changed', { topic: 'audit', workspaceId: ws });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, workspaces.length)) }, worker));
+    const failed = results.filter((r) => r.outcome !== 'ok' && r.outcome !== 'cancelled').length;
+    const state = opts.signal?.aborted ? 'cancelled' : failed ? 'failed' : 'done';
+    emit(state, failed ? `${failed} workspace${failed === 1 ? '' : 's'} need attention` : null, true);
+    return results;
+  }
+
+  return { applyPage, syncWorkspace: (ws: string, signal?: AbortSignal) => syncWorkspace(ws, signal, { add() {} }), syncMany };
+}
+
+export type SyncEngine = ReturnType<typeof createSyncEngine>;
+export { GENESIS_HASH };
