@@ -66,7 +66,7 @@ export class AuditLog {
       const head = this.head(workspaceId);
       const seq = head.seq + 1;
       const { json, hash } = buildEvent(workspaceId, seq, eventId(), head.hash, { ...e, params: redactParams(e.params) });
-      this.insert.run(workspaceId, seq, json);
+      this.insert.run(workspaceId, seq, Buffer.from(json, 'utf8'));
       this.setHead.run(workspaceId, seq, hash);
       return seq;
     });

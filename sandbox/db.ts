@@ -49,7 +49,7 @@ CREATE TABLE IF NOT EXISTS contacts (
 CREATE INDEX IF NOT EXISTS contacts_ws ON contacts(workspace_id);
 CREATE TABLE IF NOT EXISTS audit_events (
   workspace_id TEXT NOT NULL, seq INTEGER NOT NULL,
-  json TEXT NOT NULL,              -- the event exactly as served (including prev_hash and hash)
+  json BLOB NOT NULL,              -- UTF-8 bytes of the event exactly as served (including prev_hash and hash)
   PRIMARY KEY (workspace_id, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS audit_heads (workspace_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, hash TEXT NOT NULL);
@@ -80,7 +80,8 @@ export function openDb(dataDir?: string): { db: DB; dir: string } {
   db.pragma(fresh ? 'journal_mode = OFF' : 'journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('temp_store = MEMORY');
-  db.pragma('cache_size = -65536');
+  db.pragma('cache_size = -131072');
+  db.pragma('mmap_size = 2147483648');
   db.exec(SCHEMA);
   return { db, dir };
 }

@@ -9,6 +9,7 @@ import { now, nowIso } from './clock.ts';
 import { GENESIS_HASH } from './jcs.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const COMMA = Buffer.from(',');
 const rid = (p: string) => `${p}_${randomBytes(10).toString('hex')}`;
 const B62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const b62 = (n: number) => { const b = randomBytes(n); let s = ''; for (const x of b) s += B62[x % 62]; return s; };
@@ -29,7 +30,8 @@ interface Ctx {
   res: ServerResponse; auditParams: Record<string, unknown>; pii: boolean;
   tamper?: { workspace: string; seq: number } | null;
 }
-type Handler = (c: Ctx) => Promise<{ status?: number; body?: any; raw?: string; headers?: Record<string, string> }> | { status?: number; body?: any; raw?: string; headers?: Record<string, string> };
+type Out = { status?: number; body?: any; buf?: Buffer; headers?: Record<string, string> };
+type Handler = (c: Ctx) => Promise<Out> | Out;
 interface Route { method: string; re: RegExp; keys: string[]; scope: string | null; handler: Handler; pii?: boolean }
 
 export interface ManagementOptions {
@@ -100,7 +102,7 @@ export function createManagement(o: ManagementOptions) {
     insBundle: db.prepare('INSERT INTO scope_bundles (id, workspace_id, name, description, scopes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     updBundle: db.prepare('UPDATE scope_bundles SET name = ?, description = ?, scopes = ?, updated_at = ? WHERE id = ?'),
     delBundle: db.prepare('DELETE FROM scope_bundles WHERE id = ?'),
-    page: db.prepare('SELECT json FROM audit_events WHERE workspace_id = ? AND seq > ? ORDER BY seq LIMIT ?').raw(true),
+    page: db.prepare('SELECT json FROM audit_events WHERE workspace_id = ? AND seq > ? ORDER BY seq LIMIT ?').pluck(true),
     hasMore: db.prepare('SELECT 1 FROM audit_events WHERE workspace_id = ? AND seq > ? LIMIT 1').raw(true),
     contacts: db.prepare('SELECT json FROM contacts WHERE workspace_id = ? ORDER BY id').raw(true),
     usage: db.prepare('SELECT day, count FROM mc_usage WHERE credential_id = ? ORDER BY day DESC LIMIT 30'),
@@ -341,22 +343,29 @@ export function createManagement(o: ManagementOptions) {
     const after = intIn(c.url.searchParams.get('after_seq') ?? undefined, 'after_seq', 0, Number.MAX_SAFE_INTEGER, 0);
     const limit = intIn(c.url.searchParams.get('limit') ?? undefined, 'limit', 1, 5000, 1000);
     const ws = c.caller.workspaceId;
-    const rows = q.page.all(ws, after, limit) as string[][];
+    const tq = performance.now();
+    const rows = q.page.all(ws, after, limit) as Buffer[];
+    const dbMs = performance.now() - tq;
     const tampers = o.tamperFor().filter((t) => t.workspace === ws);
-    const items = rows.map((r) => r[0]);
     if (tampers.length) {
-      for (let i = 0; i < items.length; i++) {
-        const ev = JSON.parse(items[i]);
-        if (tampers.some((t) => t.seq === ev.seq)) { ev.caller_ip = ev.caller_ip === '192.0.2.66' ? '192.0.2.67' : '192.0.2.66'; items[i] = JSON.stringify(ev); }
+      for (let i = 0; i < rows.length; i++) {
+        const ev = JSON.parse(rows[i].toString('utf8'));
+        if (tampers.some((t) => t.seq === ev.seq)) { ev.caller_ip = ev.caller_ip === '192.0.2.66' ? '192.0.2.67' : '192.0.2.66'; rows[i] = Buffer.from(JSON.stringify(ev), 'utf8'); }
       }
     }
-    const lastSeq = items.length ? (JSON.parse(items[items.length - 1].slice(0, 0) || 'null') ?? null) : null;
-    void lastSeq;
-    const next = rows.length ? after + 0 : after;
-    let nextSeq = next;
-    if (rows.length) { const mm = /"seq":(\d+)/.exec(items[items.length - 1]); nextSeq = mm ? Number(mm[1]) : after; }
+    let nextSeq = after;
+    if (rows.length) {
+      // top-level "seq" follows "params" in the stored canonical order, so the last occurrence is the event's own seq
+      const last = rows[rows.length - 1].toString('utf8'); const at = last.lastIndexOf('"seq":');
+      nextSeq = Number(/^\d+/.exec(last.slice(at + 6))?.[0] ?? after);
+    }
     const more = rows.length ? !!q.hasMore.get(ws, nextSeq) : false;
-    return { raw: `{"workspace_id":${JSON.stringify(ws)},"events":[${items.join(',')}],"next_after_seq":${nextSeq},"has_more":${more}}` };
+    // Stored bytes are spliced together as-is: no per-event JSON work on the hot path.
+    const parts: Buffer[] = [Buffer.from(`{"workspace_id":${JSON.stringify(ws)},"events":[`)];
+    for (let i = 0; i < rows.length; i++) { if (i) parts.push(COMMA); parts.push(rows[i]); }
+    parts.push(Buffer.from(`],"next_after_seq":${nextSeq},"has_more":${more}}`));
+    const buf = Buffer.concat(parts);
+    return { buf, headers: { 'server-timing': `db;dur=${dbMs.toFixed(1)}, app;dur=${(performance.now() - tq).toFixed(1)}` } };
   });
   add('GET', '/v1/audit-events/head', 'audit:read', (c) => {
     const h = audit.head(c.caller.workspaceId);
@@ -380,11 +389,12 @@ export function createManagement(o: ManagementOptions) {
     } catch { throw new ApiError(400, 'invalid_request', 'request body must be a JSON object'); }
   }
 
-  function send(res: ServerResponse, status: number, payload: string | undefined, headers: Record<string, string> = {}) {
+  function send(res: ServerResponse, status: number, payload: string | Buffer | undefined, headers: Record<string, string> = {}) {
     const h: Record<string, string> = { 'cache-control': 'no-store', ...headers };
-    if (payload !== undefined) { h['content-type'] = 'application/json; charset=utf-8'; h['content-length'] = String(Buffer.byteLength(payload)); }
+    const buf = payload === undefined ? undefined : typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
+    if (buf) { h['content-type'] = 'application/json; charset=utf-8'; h['content-length'] = String(buf.length); }
     res.writeHead(status, h);
-    res.end(payload);
+    res.end(buf);
   }
 
   return async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -415,7 +425,7 @@ export function createManagement(o: ManagementOptions) {
       body = await readJson(req);
       const out = await route.handler({ req, url, params, body, caller, res, auditParams: {}, pii: !!route.pii });
       status = out.status ?? 200;
-      send(res, status, out.raw ?? (out.body === undefined ? undefined : JSON.stringify(out.body)), out.headers);
+      send(res, status, out.buf ?? (out.body === undefined ? undefined : JSON.stringify(out.body)), out.headers);
     } catch (e: any) {
       const err = e instanceof ApiError ? e : new ApiError(500, 'server_error', 'internal error');
       if (!(e instanceof ApiError)) console.error('[sandbox] management error', e);

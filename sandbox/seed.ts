@@ -247,7 +247,7 @@ export function seed(db: DB, opts: SeedOptions): SeedResult {
         const canonical = `{"caller_ip":${JSON.stringify(ip)},"credential_id":${JSON.stringify(cred.id)},"credential_type":"${cred.type}","duration_ms":${duration},"endpoint":${JSON.stringify(path)},"id":"evt_${r.hex(24)}","method":"${ep.method}","occurred_at":"${iso(ms)}","params":${jcs(params)},"pii_accessed":${ep.pii && status < 300},"seq":${i + 1},"status":${status},"workspace_id":${JSON.stringify(wsId)}}`;
         const hash = createHash('sha256').update(prev + canonical, 'utf8').digest('hex');
         const json = `${canonical.slice(0, -1)},"prev_hash":"${prev}","hash":"${hash}"}`;
-        insEvt.run(wsId, i + 1, json);
+        insEvt.run(wsId, i + 1, Buffer.from(json, 'utf8'));
         evCountBy.set(cred.id, (evCountBy.get(cred.id) ?? 0) + 1);
         prev = hash;
         if (status !== 403) {

@@ -14,6 +14,7 @@ import { createLoopbackCallback } from './adapters/loopback-callback.ts';
 import { createConnectionsService } from './services/connections/connections-service.ts';
 import type { RefreshPoint } from './services/connections/token-manager.ts';
 import type { WorkspaceApi, WorkspaceDirectory } from './ports/platform.ts';
+import { createRotationServices, emptyDirectory, endpointsFromConnectionsCache, type PlatformEndpoints } from './services/rotation/index.ts';
 import { createAuditService } from './services/audit/audit-service.ts';
 import { createHandlers } from './handlers/index.ts';
 import { createDispatcher, type Dispatcher } from './rpc/dispatcher.ts';
@@ -41,6 +42,8 @@ export interface AppPorts {
   /** optional overrides of the platform ports (tests inject a sandbox-backed WorkspaceApi/WorkspaceDirectory) */
   workspaceApi?: WorkspaceApi;
   workspaceDirectory?: WorkspaceDirectory;
+  /** rotation: where a workspace's API and token endpoint live, for calls made with a new key or client secret (default: the connections cache) */
+  platformEndpoints?: (workspaceId: string) => Promise<PlatformEndpoints>;
 }
 
 export interface AppRuntime {
@@ -76,6 +79,16 @@ export function createApp(ports: AppPorts): AppRuntime {
     health: createHealthService({ version: APP_VERSION, dataDir: ports.dataDir, secretStore: ports.secretStore, isReadOnly }),
     settings,
     connections,
+    rotation: createRotationServices({
+      db: ports.db,
+      clock: ports.clock,
+      bus,
+      logger: ports.logger,
+      workspaces: ports.workspaceDirectory ?? emptyDirectory,
+      api: ports.workspaceApi ?? null,
+      http,
+      endpoints: ports.platformEndpoints ?? endpointsFromConnectionsCache(ports.db),
+    }),
     audit: createAuditService({
       db: ports.db,
       dataDir: ports.dataDir,

@@ -4,11 +4,13 @@ import type { Services } from '../services/services.ts';
 import { appHandlers } from './app-handlers.ts';
 import { auditHandlers } from './audit-handlers.ts';
 import { connectionsHandlers } from './connections-handlers.ts';
+import { rotationHandlers } from './rotation-handlers.ts';
 
 export function createHandlers(s: Services): Handlers {
   return {
     ...appHandlers(s),
     ...auditHandlers(s),
     ...connectionsHandlers(s),
+    ...rotationHandlers(s),
   };
 }

@@ -1,6 +1,7 @@
 import type { ConnectionsService } from './connections/connections-service.ts';
 import type { HealthService } from './health-service.ts';
 import type { SettingsService } from './settings-service.ts';
+import type { RotationServices } from './rotation/index.ts';
 import type { AuditService } from './audit/audit-service.ts';
 
 /** Every service the handlers may call. Built once in composition.ts. */
@@ -8,5 +9,6 @@ export interface Services {
   health: HealthService;
   settings: SettingsService;
   connections: ConnectionsService;
+  rotation: RotationServices;
   audit: AuditService;
 }

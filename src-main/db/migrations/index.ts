@@ -9,6 +9,7 @@ export interface Migration {
 }
 
 import { connectionsMigrations } from './connections.ts';
+import { rotationMigrations } from './rotation.ts';
 
 export const migrations: readonly Migration[] = [
   {
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   },
   ...connectionsMigrations,
   ...auditMigrations,
+  ...rotationMigrations,
 ];
