@@ -1,0 +1,54 @@
+// What the rotation services need from the outside world. Everything network goes through ports.
+import type { Clock } from '../../ports/clock.ts';
+import type { Db } from '../../ports/db.ts';
+import type { EventBus } from '../../ports/events.ts';
+import type { HttpClient } from '../../ports/http.ts';
+import type { Logger } from '../../ports/logger.ts';
+import type { WorkspaceApi, WorkspaceDirectory, WorkspaceRef } from '../../ports/platform.ts';
+import { AppError } from '../../rpc/app-error.ts';
+
+/** Where a workspace's platform lives: for calls made with a credential other than the workspace's own grant. */
+export interface PlatformEndpoints {
+  /** API base, e.g. `https://platform.example` (paths like /v1/workspace are appended) */
+  apiBase: string;
+  /** the OAuth token endpoint (client_credentials for machine clients) */
+  tokenEndpoint: string;
+}
+
+export interface RotationDeps {
+  db: Db;
+  clock: Clock;
+  bus: EventBus;
+  logger: Logger;
+  workspaces: WorkspaceDirectory;
+  /** null until the connections domain provides it: network commands then fail with a typed error */
+  api: WorkspaceApi | null;
+  http: HttpClient | null;
+  endpoints: ((workspaceId: string) => Promise<PlatformEndpoints>) | null;
+  /** the command that re-runs the PKCE flow with chosen scopes (connections domain), when it exists */
+  reconnectCommand?: { name: string; available: boolean };
+}
+
+export const emptyDirectory: WorkspaceDirectory = { list: () => [], get: () => null };
+
+export function resolveWorkspace(deps: RotationDeps, ref: string): WorkspaceRef {
+  const list = deps.workspaces.list();
+  const lower = ref.toLowerCase();
+  const ws = list.find((w) => w.id === ref) ?? list.find((w) => w.name.toLowerCase() === lower);
+  if (!ws) throw new AppError('not_found', `No connected workspace "${ref.slice(0, 80)}"`);
+  if (ws.status === 'needs_reconsent') throw new AppError('needs_reconsent', `Workspace ${ws.name} needs to be reconnected`);
+  if (ws.status === 'disconnected') throw new AppError('not_found', `Workspace ${ws.name} is disconnected`);
+  return ws;
+}
+
+export function needApi(deps: RotationDeps): WorkspaceApi {
+  if (!deps.api) throw new AppError('network_error', 'Workspace connections are not available in this build yet');
+  return deps.api;
+}
+
+export function needDirect(deps: RotationDeps): { http: HttpClient; endpoints: (ws: string) => Promise<PlatformEndpoints> } {
+  if (!deps.http || !deps.endpoints) throw new AppError('network_error', 'Direct platform calls are not available in this build yet');
+  return { http: deps.http, endpoints: deps.endpoints };
+}
+
+export const iso = (ms: number) => new Date(ms).toISOString();

@@ -1,0 +1,218 @@
+// Test-only platform ports for the rotation tests: a real sandbox (in-process, admin path on), real access tokens from
+// the authorization-code + PKCE flow (auto-consent), a minimal fetch WorkspaceApi, and the app's real composition root
+// (real undici HttpClient, real file logger) over a temp data dir. Independent checks use the sandbox's admin state.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as oauth from 'oauth4webapi';
+import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../../sandbox/server.ts';
+import { createApp, type AppRuntime } from '../../../src-main/composition.ts';
+import { openCache } from '../../../src-main/adapters/sqlite.ts';
+import { createMemorySecretStore } from '../../../src-main/adapters/memory-secret-store.ts';
+import { createFileLogger } from '../../../src-main/adapters/file-logger.ts';
+import { systemClock } from '../../../src-main/ports/clock.ts';
+import type { PlatformCall, PlatformResult, WorkspaceApi, WorkspaceDirectory, WorkspaceRef } from '../../../src-main/ports/platform.ts';
+import { AppError } from '../../../src-main/rpc/app-error.ts';
+import type { AppErrorData, CommandName, Input, Output } from '../../../src-common/contract/index.ts';
+import { z } from 'zod';
+
+const DESKTOP = 'grantdesk-desktop';
+const SCOPE = 'offline_access credentials:read credentials:write audit:read';
+const insecure = { [oauth.allowInsecureRequests]: true } as const;
+
+export interface TrueCredential {
+  id: string; type: string; name: string; scopes: string[]; status: string; grace_ends_at: string | null; rotated_from: string | null;
+  expires_at: string | null; last_used_at: string | null; client_id: string | null; daily_quota: number | null; secret_sha256: string | null;
+}
+
+export interface RotationSandbox {
+  sb: SandboxHandle;
+  tokenEndpoint: string;
+  api: WorkspaceApi;
+  directory: WorkspaceDirectory;
+  admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
+  credentials(workspaceId: string): Promise<TrueCredential[]>;
+  /** a call with an arbitrary bearer (e.g. an API key secret) */
+  withBearer(secret: string, path: string, headers?: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> | null }>;
+  close(): Promise<void>;
+}
+
+async function followToCallback(startUrl: string, callbackPrefix: string): Promise<URL> {
+  const jar = new Map<string, string>();
+  let url = startUrl;
+  for (let hops = 0; hops < 10; hops++) {
+    if (url.startsWith(callbackPrefix)) return new URL(url);
+    const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    const r = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+    for (const c of r.headers.getSetCookie()) {
+      const [kv = ''] = c.split(';');
+      const i = kv.indexOf('=');
+      jar.set(kv.slice(0, i), kv.slice(i + 1));
+    }
+    const loc = r.headers.get('location');
+    await r.body?.cancel();
+    if (!loc || r.status < 300 || r.status > 399) throw new Error(`authorization stopped at ${r.status} ${url}`);
+    url = new URL(loc, url).href;
+  }
+  throw new Error('too many redirects');
+}
+
+/** Follows an authorization URL through the sandbox's auto-consent to whatever loopback callback it names (real connect flow). */
+export async function followAuthorization(url: string): Promise<void> {
+  const redirect = new URL(url).searchParams.get('redirect_uri')!;
+  const cb = await followToCallback(url, redirect);
+  const r = await fetch(cb);
+  await r.body?.cancel();
+}
+
+async function login(as: oauth.AuthorizationServer, workspace: string): Promise<string> {
+  const client: oauth.Client = { client_id: DESKTOP };
+  const verifier = oauth.generateRandomCodeVerifier();
+  const state = oauth.generateRandomState();
+  const redirectUri = 'http://127.0.0.1:53198/callback';
+  const u = new URL(as.authorization_endpoint!);
+  for (const [k, v] of Object.entries({ client_id: DESKTOP, response_type: 'code', redirect_uri: redirectUri, scope: SCOPE, state, workspace, code_challenge_method: 'S256' })) u.searchParams.set(k, v);
+  u.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(verifier));
+  const cb = await followToCallback(u.href, redirectUri);
+  const params = oauth.validateAuthResponse(as, client, cb, state);
+  const resp = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, redirectUri, verifier, insecure);
+  return (await oauth.processAuthorizationCodeResponse(as, client, resp)).access_token;
+}
+
+const codeFor = (s: number): AppError['code'] => (s === 401 ? 'needs_reconsent' : s === 403 ? 'insufficient_scope' : s === 404 ? 'not_found' : s === 409 ? 'conflict' : s === 429 ? 'rate_limited' : 'platform_error');
+
+export async function startRotationSandbox(opts: SandboxOptions = {}): Promise<RotationSandbox> {
+  const sb = await startSandbox({ workspaces: 3, events: 300, seed: 6, autoConsent: true, admin: true, accessTokenTtl: 40 * 86400, log: () => {}, ...opts });
+  const issuer = new URL(sb.issuer);
+  const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }));
+  const tokens = new Map<string, string>();
+  for (const w of sb.workspaces) tokens.set(w.id, await login(as, w.id));
+  const refs: WorkspaceRef[] = sb.workspaces.map((w) => ({ id: w.id, name: w.name, platformId: 'sandbox', status: 'connected' }));
+  const api: WorkspaceApi = {
+    async call<T>(workspaceId: string, req: PlatformCall<T>): Promise<PlatformResult<T>> {
+      const token = tokens.get(workspaceId);
+      if (!token) throw new AppError('not_found', `not connected: ${workspaceId}`);
+      const url = new URL(req.path, sb.issuer);
+      for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+      let res: Response;
+      try {
+        res = await fetch(url, {
+          method: req.method,
+          headers: { authorization: `Bearer ${token}`, ...(req.body === undefined ? {} : { 'content-type': 'application/json' }) },
+          body: req.body === undefined ? undefined : JSON.stringify(req.body),
+          signal: AbortSignal.timeout(req.deadlineMs ?? 10_000),
+        });
+      } catch {
+        throw new AppError('network_error', 'platform unreachable');
+      }
+      const text = await res.text();
+      let json: unknown = null;
+      try {
+        json = text ? JSON.parse(text) : null;
+      } catch {
+        throw new AppError('invalid_response', 'malformed JSON');
+      }
+      if (res.status >= 400) throw new AppError(codeFor(res.status), `${res.status}: ${(json as { error_description?: string } | null)?.error_description ?? ''}`);
+      const parsed = req.schema.safeParse(json);
+      if (!parsed.success) throw new AppError('invalid_response', `${req.path} did not match its schema`);
+      return { data: parsed.data, status: res.status, headers: Object.fromEntries(res.headers) };
+    },
+  };
+  const admin = async (method: string, path: string, body?: unknown) => {
+    const r = await fetch(`${sb.issuer}/__admin${path}`, {
+      method,
+      headers: { authorization: `Bearer ${sb.adminToken}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+  };
+  return {
+    sb,
+    tokenEndpoint: as.token_endpoint!,
+    api,
+    directory: { list: () => refs, get: (id) => refs.find((r) => r.id === id) ?? null },
+    admin,
+    async credentials(workspaceId) {
+      const r = await admin('GET', `/state?workspace=${encodeURIComponent(workspaceId)}`);
+      return (r.body.workspaces as Array<{ credentials: TrueCredential[] }>)[0]!.credentials;
+    },
+    async withBearer(secret, path, headers = {}) {
+      const r = await fetch(new URL(path, sb.issuer), { headers: { authorization: `Bearer ${secret}`, ...headers } });
+      const t = await r.text();
+      return { status: r.status, body: t ? (JSON.parse(t) as Record<string, unknown>) : null };
+    },
+    close: () => sb.close(),
+  };
+}
+
+export interface RotationApp {
+  runtime: AppRuntime;
+  dataDir: string;
+  call<K extends CommandName>(name: K, input: Input<K>, transport?: 'ipc' | 'cli' | 'serve'): Promise<Output<K>>;
+  callResult(name: CommandName, input: unknown, transport?: 'ipc' | 'cli' | 'serve'): Promise<{ ok: boolean; value?: unknown; error?: AppErrorData }>;
+  /** every byte Grantdesk wrote under its data dir (cache.db, -wal, -shm, logs) as latin1 text, for canary searches */
+  allBytes(): string;
+  close(opts?: { keepDir?: boolean }): Promise<void>;
+}
+
+/** The real composition root (real undici HttpClient, real file logger) over a data dir, with sandbox-backed platform ports. */
+export function startRotationApp(p: RotationSandbox | null, opts: { dataDir?: string; useRealConnections?: boolean } = {}): RotationApp {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'grantdesk-rotation-'));
+  const db = openCache(dataDir);
+  const runtime = createApp({
+    dataDir,
+    db,
+    secretStore: createMemorySecretStore(),
+    clock: systemClock,
+    opener: async (url) => {
+      await followAuthorization(url);
+    },
+    logger: createFileLogger(dataDir),
+    workspaceApi: opts.useRealConnections || !p ? undefined : p.api,
+    workspaceDirectory: opts.useRealConnections || !p ? undefined : p.directory,
+    platformEndpoints: opts.useRealConnections || !p ? undefined : async () => ({ apiBase: p.sb.issuer, tokenEndpoint: p.tokenEndpoint }),
+  });
+  const callResult = async (name: CommandName, input: unknown, transport: 'ipc' | 'cli' | 'serve' = 'ipc') =>
+    (await runtime.dispatcher.call(name, input, { transport })) as { ok: boolean; value?: unknown; error?: AppErrorData };
+  const walk = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));
+  return {
+    runtime,
+    dataDir,
+    callResult,
+    async call<K extends CommandName>(name: K, input: Input<K>, transport?: 'ipc' | 'cli' | 'serve'): Promise<Output<K>> {
+      const r = await callResult(name, input, transport);
+      if (!r.ok) throw new Error(`${name} failed: ${r.error?.code}: ${r.error?.message}`);
+      return r.value as Output<K>;
+    },
+    allBytes: () => walk(dataDir).map((f) => readFileSync(f).toString('latin1')).join('\n'),
+    async close(o = {}) {
+      await runtime.close();
+      if (!o.keepDir && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An API key to rotate, created through the workspace's grant (arranging test data, not the code under test). */
+export async function arrangeKey(p: RotationSandbox, ws: string, body: Record<string, unknown> = {}): Promise<{ id: string; secret: string }> {
+  const r = await p.api.call(ws, { method: 'POST', path: '/v1/api-keys', body: { name: 'billing sync', scopes: ['contacts:read'], rate_limit_per_minute: 600, ...body }, schema: z.object({ id: z.string(), secret: z.string() }) });
+  return r.data;
+}
+
+/** Copies the sandbox's audit log of a workspace into the pinned audit_events table (what the audit domain's sync writes). */
+export async function mirrorAudit(p: RotationSandbox, app: RotationApp, ws: string): Promise<number> {
+  const db = (app.runtime as unknown as { services: unknown }) && openCacheFor(app);
+  const page = await p.api.call(ws, { method: 'GET', path: '/v1/audit-events', query: { after_seq: 0, limit: 5000 }, schema: z.object({ events: z.array(z.record(z.string(), z.unknown())) }) });
+  const ins = db.prepare(`INSERT OR IGNORE INTO audit_events (workspace_id, seq, event_id, occurred_at, occurred_ms, credential_id, credential_type, caller_ip, method, endpoint, status, duration_ms, pii_accessed, params_json, prev_hash, hash, rid)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  db.transaction(() => {
+    for (const e of page.data.events) {
+      const ms = Date.parse(String(e.occurred_at));
+      ins.run(ws, e.seq, e.id, e.occurred_at, ms, e.credential_id, e.credential_type, e.caller_ip, e.method, e.endpoint, e.status, e.duration_ms, e.pii_accessed ? 1 : 0, JSON.stringify(e.params ?? {}), e.prev_hash, e.hash, ms * 1024 + (Number(e.seq) % 1024));
+    }
+  })();
+  db.close();
+  return page.data.events.length;
+}
+function openCacheFor(app: RotationApp) {
+  return openCache(app.dataDir);
+}
