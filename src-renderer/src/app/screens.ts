@@ -1,0 +1,38 @@
+// The one list of screens: id (the #/route), label, component, keyboard shortcut (Ctrl/Cmd + digit) and nav icon.
+// Later capabilities replace the screen files; the frame, routing and shortcuts come from here.
+import type { ComponentType } from 'react';
+import { icons } from '../components/icons.tsx';
+import { AuditExplorerScreen } from '../screens/AuditExplorerScreen.tsx';
+import { CredentialsScreen } from '../screens/CredentialsScreen.tsx';
+import { ExportsScreen } from '../screens/ExportsScreen.tsx';
+import { InsightsScreen } from '../screens/InsightsScreen.tsx';
+import { ReviewsScreen } from '../screens/ReviewsScreen.tsx';
+import { ScopeMatrixScreen } from '../screens/ScopeMatrixScreen.tsx';
+import { SettingsScreen } from '../screens/SettingsScreen.tsx';
+import { WorkspacesScreen } from '../screens/WorkspacesScreen.tsx';
+
+export interface ScreenDef {
+  id: string;
+  label: string;
+  component: ComponentType;
+  /** the digit for Ctrl/Cmd + digit */
+  shortcut: string;
+  icon: ComponentType;
+}
+
+export const SCREENS: readonly ScreenDef[] = [
+  { id: 'workspaces', label: 'Workspaces', component: WorkspacesScreen, shortcut: '1', icon: icons.workspaces },
+  { id: 'scope-matrix', label: 'Scope matrix', component: ScopeMatrixScreen, shortcut: '2', icon: icons.scopes },
+  { id: 'credentials', label: 'Credentials', component: CredentialsScreen, shortcut: '3', icon: icons.credentials },
+  { id: 'audit', label: 'Audit explorer', component: AuditExplorerScreen, shortcut: '4', icon: icons.audit },
+  { id: 'exports', label: 'Exports', component: ExportsScreen, shortcut: '5', icon: icons.exports },
+  { id: 'reviews', label: 'Reviews', component: ReviewsScreen, shortcut: '6', icon: icons.reviews },
+  { id: 'insights', label: 'Insights', component: InsightsScreen, shortcut: '7', icon: icons.insights },
+  { id: 'settings', label: 'Settings', component: SettingsScreen, shortcut: '8', icon: icons.settings },
+];
+
+export const DEFAULT_SCREEN = 'workspaces';
+
+export function screenById(id: string): ScreenDef | undefined {
+  return SCREENS.find((s) => s.id === id);
+}
