@@ -198,10 +198,18 @@ export function createProvider(o: OidcOptions) {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
       deviceFlow: { enabled: true, charset: 'base-20', mask: '****-****' },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
+      introspection: {
+        enabled: true,
+        // public clients may only introspect their own tokens; confidential clients any token of the platform
+        allowedPolicy: async (ctx: any, client: any, token: any) => !(client.clientAuthMethod === 'none' && token.clientId !== ctx.oidc.client.clientId),
+      },
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (_ctx: any, client: any, token: any) => token.clientId === client.clientId,
+      },
       userinfo: { enabled: true },
     },
+    clientBasedCORS: () => false,
     interactions: { url: (_ctx: any, interaction: any) => `/interaction/${interaction.uid}` },
     extraTokenClaims: async (ctx: any, token: any) => {
       if (token.kind === 'ClientCredentials') {

@@ -293,7 +293,7 @@ export function seed(db: DB, opts: SeedOptions): SeedResult {
           .filter((x) => x.ips.length >= 2 && x.ips.length <= 3),
         never_used: creds.filter((c) => !lastUsed.has(c.id)).map((c) => c.id),
         over_privileged: creds.filter((c) => c.profile === 'over_privileged').map((c) => c.id),
-        expiring_within_14_days: creds.filter((c) => c.expires_at && Date.parse(c.expires_at) > now && Date.parse(c.expires_at) < now + 14 * DAY).map((c) => c.id),
+        expiring_within_14_days: creds.filter((c) => c.status === 'active' && c.expires_at && Date.parse(c.expires_at) > now && Date.parse(c.expires_at) < now + 14 * DAY).map((c) => c.id),
         with_ip_allowlist: creds.filter((c) => c.allowlist.length > 0).map((c) => c.id),
       };
       const nById = evCountBy;

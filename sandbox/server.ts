@@ -43,6 +43,13 @@ export interface SandboxHandle {
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
+// oidc-provider prints its notices with console.info (stdout); stdout belongs to the CLI contract (issuer first line).
+const origInfo = console.info.bind(console);
+console.info = (...args: unknown[]) => {
+  if (typeof args[0] === 'string' && args[0].includes('oidc-provider')) process.stderr.write(`${args.join(' ')}\n`);
+  else origInfo(...args);
+};
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandle> {
   installClock();
   const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
