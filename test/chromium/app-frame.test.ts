@@ -85,7 +85,8 @@ describe('app frame in Chromium (serve mode)', () => {
       await expectText(page.locator('main h1'), label);
       assert.equal(await page.getByTestId(`nav-${id}`).getAttribute('aria-current'), 'page');
       assert.equal(await page.locator('nav [aria-current="page"]').count(), 1);
-      if (id !== 'settings') assert.match((await textOf(page.getByTestId('screen-placeholder'))) ?? '', /This screen arrives with /);
+      // screens not built yet say so honestly (real screens replace the placeholder)
+      if ((await page.getByTestId('screen-placeholder').count()) > 0) assert.match((await textOf(page.getByTestId('screen-placeholder'))) ?? '', /This screen arrives with /);
     }
     // deep link: a fresh load of #/credentials opens that screen
     await page.goto(`http://127.0.0.1:${app.serve.port}/#/credentials`);
