@@ -112,6 +112,7 @@ export async function runExport(db: Db, o: ExportOptions): Promise<ExportResult>
   try {
     if (o.format === 'csv') buf += (o.bom ? BOM : '') + EXPORT_COLUMNS.join(',') + '\r\n';
     else if (o.bom) buf += BOM;
+    await yieldNow(); // let a cancel or other calls in before the first batch
     for (const t of targets) {
       let first: number | null = null;
       let last: number | null = null;
@@ -160,6 +161,7 @@ export async function runExport(db: Db, o: ExportOptions): Promise<ExportResult>
       });
     }
     flush();
+    if (o.signal?.aborted) throw new AppError('cancelled', 'Export cancelled; no file was written');
     fsyncSync(fd);
   } catch (err) {
     closeSync(fd);

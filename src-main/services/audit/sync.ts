@@ -173,6 +173,13 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       remoteHead = head.seq;
       repo.setRemoteHead(ws, head.seq, head.hash);
       progress.add(0, Math.max(0, head.seq - cursor));
+      if (head.seq < st0.cursor_seq) {
+        // The log only grows: a head below what we verified earlier means history was truncated or rewritten.
+        const reason = `platform head seq ${head.seq} is behind the verified cursor ${st0.cursor_seq}`;
+        repo.recordTamper(ws, head.seq + 1, reason, null, iso());
+        repo.setOutcome(ws, 'tamper', `Tamper alarm: ${reason}`, iso());
+        return result('tamper', `Tamper alarm: ${reason}`);
+      }
       let gapRetried = false;
       while (cursor < head.seq) {
         if (signal?.aborted) {
@@ -206,12 +213,8 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         gapRetried = false;
         if (!page.has_more && cursor < head.seq) continue; // next loop asks again; an empty answer becomes a gap
       }
-      if (cursor > head.seq) {
-        // The platform's head is behind what we verified: history was truncated or rewritten.
-        repo.recordTamper(ws, head.seq + 1, `platform head seq ${head.seq} is behind the verified cursor ${cursor}`, null, iso());
-        repo.setOutcome(ws, 'tamper', `Platform head ${head.seq} is behind the verified cursor ${cursor}`, iso());
-        return result('tamper', `Platform head ${head.seq} is behind the verified cursor ${cursor}`);
-      }
+      // The head read before paging must lie on the verified chain (pages may go past it: the log keeps growing,
+      // and on a platform that audits reads, our own page requests append events).
       if (head.seq > 0 && repo.hashAt(ws, head.seq) !== head.hash) {
         repo.recordTamper(ws, head.seq, 'platform head hash differs from the verified chain', null, iso());
         repo.setOutcome(ws, 'tamper', `Tamper alarm at seq ${head.seq}: the platform's head hash differs from the verified chain`, iso());

@@ -1,0 +1,112 @@
+// SIGKILL at random points during sync (≥ 200 trials): after every kill the cache passes integrity_check, has no
+// duplicates and no gaps, its cursor equals the verified chain head, and a resumed sync converges to the true set.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { makeChain } from '../../support/audit-chain.ts';
+import { serveChains } from '../../support/audit-http-platform.ts';
+
+const TRIALS = Number(process.env.AUDIT_KILL_TRIALS ?? 200);
+const PER_CACHE = 5; // kills into the same cache before it is checked for convergence and replaced
+const child = fileURLToPath(new URL('./fixtures/sync-child.ts', import.meta.url));
+const WS = ['ws_k1', 'ws_k2', 'ws_k3'];
+const chains = Object.fromEntries(WS.map((ws, i) => [ws, makeChain(ws, 2500, { seed: 100 + i, hostileEvery: 9 })]));
+
+function runChild(dir: string, url: string, killAfterReadyMs: number | null): Promise<{ killed: boolean; out: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', child], { env: { ...process.env, GRANTDESK_HOME: dir, CHAIN_URL: url, WORKSPACES: WS.join(','), PAGE: '150' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    let killed = false;
+    p.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (killAfterReadyMs !== null && out.startsWith('ready') && !killed) {
+        killed = true;
+        setTimeout(() => p.kill('SIGKILL'), killAfterReadyMs);
+      }
+    });
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    p.on('error', reject);
+    p.on('exit', (code, signal) => {
+      if (signal === 'SIGKILL' || code === 0) resolve({ killed: signal === 'SIGKILL', out });
+      else reject(new Error(`child exited ${code}: ${err.slice(0, 500)}`));
+    });
+  });
+}
+
+function checkCache(dir: string) {
+  const db = new Database(join(dir, 'cache.db'), { readonly: true });
+  try {
+    assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+    for (const ws of WS) {
+      const st = db.prepare('SELECT cursor_seq, head_hash FROM audit_sync_state WHERE workspace_id = ?').get(ws) as { cursor_seq: number; head_hash: string } | undefined;
+      const agg = db.prepare('SELECT count(*) AS n, count(DISTINCT seq) AS d, coalesce(min(seq), 0) AS lo, coalesce(max(seq), 0) AS hi FROM audit_events WHERE workspace_id = ?').get(ws) as { n: number; d: number; lo: number; hi: number };
+      const cursor = st?.cursor_seq ?? 0;
+      assert.equal(agg.n, agg.d, 'no duplicates');
+      assert.equal(agg.n, agg.hi, 'no gaps (1..max)');
+      assert.ok(agg.n === 0 || agg.lo === 1);
+      assert.equal(cursor, agg.hi, 'cursor == max(seq)');
+      if (cursor > 0) {
+        assert.equal(st!.head_hash, chains[ws]![cursor - 1]!.hash, 'cursor == verified chain head');
+        const h = db.prepare('SELECT hash FROM audit_events WHERE workspace_id = ? AND seq = ?').pluck().get(ws, cursor);
+        assert.equal(h, st!.head_hash);
+      }
+      const fts = db.prepare('SELECT count(*) FROM audit_fts WHERE rowid IN (SELECT rid FROM audit_events WHERE workspace_id = ?)').pluck().get(ws);
+      assert.equal(fts, agg.n, 'full-text index committed with its rows');
+    }
+  } finally {
+    db.close();
+  }
+}
+
+function checkConverged(dir: string) {
+  const db = new Database(join(dir, 'cache.db'), { readonly: true });
+  try {
+    for (const ws of WS) {
+      const hashes = db.prepare('SELECT hash FROM audit_events WHERE workspace_id = ? ORDER BY seq').pluck().all(ws);
+      assert.deepEqual(hashes, chains[ws]!.map((e) => e.hash), `${ws} converged to the true set`);
+    }
+  } finally {
+    db.close();
+  }
+}
+
+test(`SIGKILL during sync x${TRIALS}: integrity, no duplicates, no gaps, cursor == verified head, resume converges`, { timeout: 900_000 }, async () => {
+  const server = await serveChains(chains);
+  let seed = 12345;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  let killedMidway = 0;
+  try {
+    // two lanes keep both cores busy; each lane owns its caches
+    const lane = async (laneNo: number, trials: number) => {
+      let dir = '';
+      for (let t = 0; t < trials; t++) {
+        if (t % PER_CACHE === 0) dir = mkdtempSync(join(tmpdir(), `gd-kill-${laneNo}-`));
+        const r = await runChild(dir, server.url, Math.floor(rnd() * 400));
+        checkCache(dir);
+        if (r.killed) {
+          const db = new Database(join(dir, 'cache.db'), { readonly: true });
+          const n = db.prepare('SELECT count(*) FROM audit_events').pluck().get() as number;
+          db.close();
+          if (n > 0 && n < 7500) killedMidway++;
+        }
+        if (t % PER_CACHE === PER_CACHE - 1 || t === trials - 1) {
+          const done = await runChild(dir, server.url, null);
+          assert.match(done.out, /\["ok","ok","ok"\]/);
+          checkCache(dir);
+          checkConverged(dir);
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }
+    };
+    await Promise.all([lane(0, Math.ceil(TRIALS / 2)), lane(1, Math.floor(TRIALS / 2))]);
+    assert.ok(killedMidway > TRIALS / 4, `kills landed mid-sync in ${killedMidway} of ${TRIALS} trials`);
+  } finally {
+    await server.close();
+  }
+});
