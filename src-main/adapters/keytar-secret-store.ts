@@ -30,6 +30,8 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
+let probeSeq = 0;
+
 export function createKeytarSecretStore(opts: KeytarStoreOptions = {}): SecretStore {
   const service = opts.service ?? KEYCHAIN_SERVICE;
   const timeoutMs = opts.timeoutMs ?? 5000;
@@ -57,9 +59,11 @@ export function createKeytarSecretStore(opts: KeytarStoreOptions = {}): SecretSt
     async status(): Promise<KeychainStatus> {
       try {
         // A write+delete probe: reading alone succeeds on some locked collections.
+        // A unique probe account per call: concurrent probes must not delete each other's item.
+        const probe = `__grantdesk_probe__${process.pid}_${(probeSeq++).toString(36)}`;
         await run('probe', async (k) => {
-          await k.setPassword(service, '__grantdesk_probe__', 'probe');
-          await k.deletePassword(service, '__grantdesk_probe__');
+          await k.setPassword(service, probe, 'probe');
+          await k.deletePassword(service, probe);
         });
         return { backend: 'keytar', state: 'ok', detail: `OS keychain reachable (service "${service}")`, remedy: null };
       } catch (err) {
@@ -71,6 +75,6 @@ export function createKeytarSecretStore(opts: KeytarStoreOptions = {}): SecretSt
     get: (a) => run('read', (k) => k.getPassword(service, a)),
     set: (a, s) => run('write', (k) => k.setPassword(service, a, s)),
     delete: (a) => run('delete', (k) => k.deletePassword(service, a)),
-    list: () => run('list', async (k) => (await k.findCredentials(service)).map((c) => c.account).filter((a) => a !== '__grantdesk_probe__')),
+    list: () => run('list', async (k) => (await k.findCredentials(service)).map((c) => c.account).filter((a) => !a.startsWith('__grantdesk_probe__'))),
   };
 }
