@@ -3,6 +3,7 @@
 import type { ComponentType } from 'react';
 import { icons } from '../components/icons.tsx';
 import { AuditExplorerScreen } from '../screens/AuditExplorerScreen.tsx';
+import { CalendarScreen } from '../screens/CalendarScreen.tsx';
 import { CredentialsScreen } from '../screens/CredentialsScreen.tsx';
 import { ExportsScreen } from '../screens/ExportsScreen.tsx';
 import { InsightsScreen } from '../screens/InsightsScreen.tsx';
@@ -29,6 +30,7 @@ export const SCREENS: readonly ScreenDef[] = [
   { id: 'reviews', label: 'Reviews', component: ReviewsScreen, shortcut: '6', icon: icons.reviews },
   { id: 'insights', label: 'Insights', component: InsightsScreen, shortcut: '7', icon: icons.insights },
   { id: 'settings', label: 'Settings', component: SettingsScreen, shortcut: '8', icon: icons.settings },
+  { id: 'calendar', label: 'Calendar', component: CalendarScreen, shortcut: '9', icon: icons.reviews },
 ];
 
 export const DEFAULT_SCREEN = 'workspaces';

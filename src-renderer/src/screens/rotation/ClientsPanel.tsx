@@ -1,0 +1,261 @@
+// Machine clients of one workspace: create (secret once), rotate with grace, disable/enable, today's usage against the
+// quota as a bar, and 30 days of usage as an SVG plot with a forecast of the days that would hit the quota.
+import { useCallback, useEffect, useState } from 'react';
+import type { AppErrorData, MachineClient, QuotaCheck, Usage } from '../../../../src-common/contract/index.ts';
+import { Dialog } from '../../components/Dialog.tsx';
+import { ErrorBanner } from '../../components/ErrorBanner.tsx';
+import { useStores } from '../../stores/use-store.ts';
+
+export function UsagePlot({ usage }: { usage: Usage }) {
+  const W = 520;
+  const H = 120;
+  const all = [...usage.days.map((d) => d.requests), ...usage.forecast.perDay.map((d) => d.expected), usage.dailyQuota];
+  const max = Math.max(1, ...all) * 1.1;
+  const n = usage.days.length + usage.forecast.perDay.length;
+  const step = (W - 30) / n;
+  const y = (v: number) => H - (v / max) * (H - 4);
+  const fcPoints = usage.forecast.perDay.map((d, i) => `${28 + (usage.days.length + i) * step + step / 2},${y(d.expected)}`).join(' ');
+  return (
+    <figure style={{ margin: 0 }}>
+      <svg className="rot-chart" viewBox={`0 0 ${W} ${H + 16}`} role="img" aria-label={`Token requests per day for 30 days and a 14-day forecast; quota ${usage.dailyQuota}`} data-testid="usage-plot">
+        <line className="axis" x1={26} y1={H} x2={W} y2={H} />
+        <line className="quota" x1={26} y1={y(usage.dailyQuota)} x2={W} y2={y(usage.dailyQuota)} data-testid="usage-quota-line" />
+        <text x={0} y={y(usage.dailyQuota) + 3}>{usage.dailyQuota}</text>
+        {usage.days.map((d, i) => (
+          <rect key={d.date} className="usage" x={28 + i * step} y={y(d.requests)} width={Math.max(1, step - 2)} height={H - y(d.requests)}>
+            <title>{`${d.date}: ${d.requests}`}</title>
+          </rect>
+        ))}
+        {fcPoints && <polyline className="forecast" points={fcPoints} data-testid="usage-forecast" />}
+        <text x={28} y={H + 12}>{usage.days[0]?.date}</text>
+        <text x={W - 60} y={H + 12}>{usage.forecast.perDay.at(-1)?.date}</text>
+      </svg>
+      <figcaption className="rot-legend">
+        <span>
+          <span className="rot-swatch new" />
+          requests/day
+        </span>
+        <span>
+          <span className="rot-swatch fc" />
+          forecast ({usage.forecast.method})
+        </span>
+        <span>dashed red: daily quota</span>
+      </figcaption>
+    </figure>
+  );
+}
+
+function QuotaBar({ usage }: { usage: Usage }) {
+  const pct = Math.min(100, Math.round((usage.usedToday / Math.max(1, usage.dailyQuota)) * 100));
+  return (
+    <div>
+      <div className="rot-bar" role="meter" aria-valuemin={0} aria-valuemax={usage.dailyQuota} aria-valuenow={usage.usedToday} aria-label="Token requests today" data-testid="quota-bar" data-level={usage.level}>
+        <div className={usage.level} style={{ width: `${pct}%` }} />
+      </div>
+      <p className="muted">
+        {usage.usedToday} of {usage.dailyQuota} token requests today ({usage.remainingToday} left)
+      </p>
+    </div>
+  );
+}
+
+function QuotaCheckView({ check }: { check: QuotaCheck }) {
+  return (
+    <div data-testid="quota-check" data-ok={check.ok}>
+      <p className={check.ok ? 'rot-ok' : 'rot-bad'}>
+        {check.ok ? 'A token request with the new secret succeeded.' : `The token request with the new secret failed${check.status ? ` (${check.status})` : ''}.`}
+        {check.limit !== null && ` Quota: ${check.remaining ?? '?'} of ${check.limit} left today.`}
+        {check.retryAfterSeconds !== null && ` Retry after ${check.retryAfterSeconds} s.`}
+      </p>
+      {check.warning && (
+        <p className="rot-warn" data-testid="quota-warning">
+          Platform warning: {check.warning}
+        </p>
+      )}
+      {check.error && <ErrorBanner error={check.error} testId="quota-error" />}
+      {check.remedy && (
+        <p className="banner-remedy" data-testid="quota-remedy">
+          {check.remedy}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function ClientsPanel({ workspace, focusClientId }: { workspace: string; focusClientId?: string | null }) {
+  const { api } = useStores();
+  const [clients, setClients] = useState<MachineClient[]>([]);
+  const [selected, setSelected] = useState<string | null>(focusClientId ?? null);
+  const [usage, setUsage] = useState<Usage | null>(null);
+  const [error, setError] = useState<AppErrorData | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [shown, setShown] = useState<{ title: string; secret: string; check: QuotaCheck } | null>(null);
+  const [stored, setStored] = useState(false);
+  const [form, setForm] = useState({ name: '', scopes: 'contacts:read', quota: '1000' });
+  const [grace, setGrace] = useState('7');
+
+  const load = useCallback(async () => {
+    const r = await api.clientsList({ workspace });
+    if (r.ok) setClients(r.value.clients);
+    else setError(r.error);
+  }, [api, workspace]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  useEffect(() => {
+    if (focusClientId) setSelected(focusClientId);
+  }, [focusClientId]);
+  useEffect(() => {
+    if (!selected) return setUsage(null);
+    void (async () => {
+      const r = await api.clientsUsage({ workspace, clientId: selected });
+      if (r.ok) setUsage(r.value);
+      else setError(r.error);
+    })();
+  }, [api, workspace, selected, clients]);
+
+  const run = async <T,>(fn: () => Promise<{ ok: true; value: T } | { ok: false; error: AppErrorData }>, after?: (v: T) => void) => {
+    setBusy(true);
+    setError(null);
+    const r = await fn();
+    setBusy(false);
+    if (!r.ok) return setError(r.error);
+    after?.(r.value);
+    await load();
+  };
+
+  return (
+    <div className="panel" data-testid="clients-panel">
+      {error && <ErrorBanner error={error} onDismiss={() => setError(null)} testId="clients-error" />}
+      <table className="rot-table">
+        <thead>
+          <tr>
+            <th>Client</th>
+            <th>Status</th>
+            <th>Quota/day</th>
+            <th>Secret age</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {clients.map((c) => (
+            <tr key={c.id} data-testid="client-row" data-client-id={c.id} aria-selected={selected === c.id}>
+              <td>
+                <button type="button" className="button" onClick={() => setSelected(c.id)} data-testid="client-select">
+                  {c.name}
+                </button>
+                <div className="mono muted">{c.clientId}</div>
+              </td>
+              <td>{c.status}</td>
+              <td>{c.dailyQuota ?? '—'}</td>
+              <td className={c.rotationDue ? 'rot-warn' : undefined}>
+                {c.secretAgeDays ?? '?'} d{c.rotationDue ? ' — rotation due' : ''}
+              </td>
+              <td className="rot-row-actions">
+                <button type="button" className="button" disabled={busy} onClick={() => void run(() => api.clientsRotate({ workspace, clientId: c.id, grace }), (v) => setShown({ title: `New secret for ${c.name}`, secret: v.clientSecret, check: v.check }))} data-testid="client-rotate">
+                  Rotate
+                </button>
+                {c.status === 'disabled' ? (
+                  <button type="button" className="button" disabled={busy} onClick={() => void run(() => api.clientsEnable({ workspace, clientId: c.id }))} data-testid="client-enable">
+                    Enable
+                  </button>
+                ) : (
+                  <button type="button" className="button button-danger-outline" disabled={busy} onClick={() => void run(() => api.clientsDisable({ workspace, clientId: c.id }))} data-testid="client-disable">
+                    Disable
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <label className="field-label">
+        Grace for client-secret rotation (days){' '}
+        <input className="input" type="number" min={0} max={30} value={grace} onChange={(e) => setGrace(e.target.value)} data-testid="client-grace" />
+      </label>
+      {usage && (
+        <div data-testid="client-usage">
+          <h3 className="section-title">Usage of {clients.find((c) => c.id === usage.id)?.name ?? usage.clientId}</h3>
+          <QuotaBar usage={usage} />
+          {usage.warning && (
+            <p className="rot-warn" data-testid="usage-warning">
+              {usage.warning}
+            </p>
+          )}
+          {usage.remedy && (
+            <p className="banner-remedy" data-testid="usage-remedy">
+              {usage.remedy}
+            </p>
+          )}
+          <UsagePlot usage={usage} />
+          <p data-testid="usage-forecast-days">{usage.forecast.daysOverQuota.length ? `Forecast reaches the quota on: ${usage.forecast.daysOverQuota.join(', ')}` : 'The forecast stays under the quota for the next 14 days.'}</p>
+        </div>
+      )}
+      <form
+        className="form-grid"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(
+            () => api.clientsCreate({ workspace, name: form.name, scopes: form.scopes.split(/[\s,]+/).filter(Boolean), dailyQuota: Number(form.quota) }),
+            (v) => setShown({ title: `Client secret for ${v.client.name}`, secret: v.clientSecret, check: v.check }),
+          );
+        }}
+      >
+        <h3 className="section-title">New machine client</h3>
+        <label className="field-label">
+          Name <input className="input" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} data-testid="client-new-name" />
+        </label>
+        <label className="field-label">
+          Scopes (comma-separated) <input className="input mono" value={form.scopes} onChange={(e) => setForm({ ...form, scopes: e.target.value })} data-testid="client-new-scopes" />
+        </label>
+        <label className="field-label">
+          Daily token quota <input className="input" type="number" min={1} value={form.quota} onChange={(e) => setForm({ ...form, quota: e.target.value })} data-testid="client-new-quota" />
+        </label>
+        <button type="submit" className="button button-primary" disabled={busy} data-testid="client-create">
+          Create client
+        </button>
+      </form>
+      <Dialog
+        open={shown !== null}
+        onOpenChange={(o) => {
+          if (!o) {
+            setShown(null);
+            setStored(false);
+          }
+        }}
+        title={shown?.title ?? ''}
+        description="Shown this one time. Grantdesk does not keep it."
+        testId="client-secret-dialog"
+        footer={
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={!stored}
+            onClick={() => {
+              setShown(null);
+              setStored(false);
+            }}
+            data-testid="client-secret-done"
+          >
+            I have stored it
+          </button>
+        }
+      >
+        {shown && (
+          <>
+            <div className="rot-secret">
+              <code data-testid="client-secret">{shown.secret}</code>
+              <button type="button" className="button" onClick={() => void navigator.clipboard.writeText(shown.secret).catch(() => {})}>
+                Copy
+              </button>
+            </div>
+            <label className="field">
+              <input type="checkbox" checked={stored} onChange={(e) => setStored(e.target.checked)} data-testid="client-secret-stored" /> I have stored it
+            </label>
+            <QuotaCheckView check={shown.check} />
+          </>
+        )}
+      </Dialog>
+    </div>
+  );
+}

@@ -1,0 +1,386 @@
+// The API key rotation wizard: a Radix dialog over the persisted state machine in main. Closing it half-way is fine:
+// reopening (or restarting Grantdesk) resumes at the step main has recorded. The new secret is held in this component's
+// state only between the rotate call and "I have stored it", then dropped from memory and screen.
+import { useCallback, useEffect, useId, useState } from 'react';
+import type { GraceTraffic, Wizard, WizardStep, AppErrorData } from '../../../../src-common/contract/index.ts';
+import { Dialog } from '../../components/Dialog.tsx';
+import { ErrorBanner } from '../../components/ErrorBanner.tsx';
+import { useStores } from '../../stores/use-store.ts';
+
+const STEP_LABELS: Array<[WizardStep[], string]> = [
+  [['chosen'], 'Key'],
+  [['reviewed'], 'Guardrails'],
+  [['rotating', 'rotated'], 'Rotate'],
+  [['acknowledged'], 'Stored'],
+  [['verified'], 'Verified'],
+  [['grace'], 'Grace'],
+  [['finished', 'ended_early', 'cancelled'], 'Done'],
+];
+
+export type WizardTarget = { wizardId: string } | { workspace: string; keyId: string };
+
+function Steps({ step }: { step: WizardStep }) {
+  const idx = STEP_LABELS.findIndex(([s]) => s.includes(step));
+  return (
+    <ol className="rot-steps" aria-label="Rotation steps" data-testid="wizard-steps">
+      {STEP_LABELS.map(([s, label], i) => (
+        <li key={label} aria-current={i === idx ? 'step' : undefined} className={i < idx ? 'rot-done' : undefined} data-step={s[0]}>
+          {label}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function TrafficChart({ traffic }: { traffic: GraceTraffic }) {
+  const b = traffic.buckets;
+  const max = Math.max(1, ...b.map((x) => x.oldKeyCalls + x.newKeyCalls));
+  const W = 520;
+  const H = 120;
+  const bw = b.length ? (W - 30) / b.length : 0;
+  return (
+    <figure style={{ margin: 0 }}>
+      <svg className="rot-chart" viewBox={`0 0 ${W} ${H + 18}`} role="img" aria-label={`Calls per ${traffic.bucketHours === 1 ? 'hour' : 'day'} since the rotation: ${traffic.oldKeyCalls} with the old key, ${traffic.newKeyCalls} with the new key`} data-testid="grace-chart">
+        <line className="axis" x1={26} y1={H} x2={W} y2={H} />
+        <text x={0} y={10}>{max}</text>
+        <text x={0} y={H}>0</text>
+        {b.map((x, i) => {
+          const hOld = (x.oldKeyCalls / max) * (H - 6);
+          const hNew = (x.newKeyCalls / max) * (H - 6);
+          return (
+            <g key={x.start}>
+              <rect className="old" x={28 + i * bw} y={H - hOld} width={Math.max(1, bw / 2 - 1)} height={hOld} data-testid="grace-bar-old" data-calls={x.oldKeyCalls}>
+                <title>{`${x.start}: ${x.oldKeyCalls} old-key calls`}</title>
+              </rect>
+              <rect className="new" x={28 + i * bw + bw / 2} y={H - hNew} width={Math.max(1, bw / 2 - 1)} height={hNew}>
+                <title>{`${x.start}: ${x.newKeyCalls} new-key calls`}</title>
+              </rect>
+            </g>
+          );
+        })}
+        {b[0] && <text x={28} y={H + 14}>{b[0].start.slice(0, 10)}</text>}
+      </svg>
+      <figcaption className="rot-legend">
+        <span>
+          <span className="rot-swatch old" />
+          old key ({traffic.oldKeyCalls})
+        </span>
+        <span>
+          <span className="rot-swatch new" />
+          new key ({traffic.newKeyCalls})
+        </span>
+        <span>per {traffic.bucketHours === 1 ? 'hour' : 'day'}</span>
+      </figcaption>
+    </figure>
+  );
+}
+
+export function RotationWizard({ target, onClose }: { target: WizardTarget | null; onClose(): void }) {
+  const { api } = useStores();
+  const [wizard, setWizard] = useState<Wizard | null>(null);
+  const [traffic, setTraffic] = useState<GraceTraffic | null>(null);
+  const [secret, setSecret] = useState<string | null>(null);
+  const [stored, setStored] = useState(false);
+  const [copied, setCopied] = useState(false);
+  const [grace, setGrace] = useState('7');
+  const [allowlist, setAllowlist] = useState('');
+  const [force, setForce] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<AppErrorData | null>(null);
+  const graceId = useId();
+  const allowId = useId();
+  const open = target !== null;
+
+  const adopt = useCallback(
+    async (w: Wizard) => {
+      setWizard(w);
+      setGrace(String(w.graceDays));
+      setAllowlist((w.guardrails?.ipAllowlist ?? []).map((c) => c.normalized ?? c.input).join('\n'));
+      if (w.rotatedAt && ['acknowledged', 'verified', 'grace', 'ended_early', 'finished'].includes(w.step)) {
+        const st = await api.rotationStatus({ wizardId: w.id });
+        if (st.ok) setTraffic(st.value.traffic);
+      } else setTraffic(null);
+    },
+    [api],
+  );
+
+  useEffect(() => {
+    if (!target) {
+      // closing the dialog forgets the secret whatever the step
+      setSecret(null);
+      setWizard(null);
+      setStored(false);
+      setCopied(false);
+      setError(null);
+      return;
+    }
+    void (async () => {
+      setBusy(true);
+      const r = 'wizardId' in target ? await api.rotationStatus({ wizardId: target.wizardId }) : await api.rotationStart({ workspace: target.workspace, keyId: target.keyId });
+      setBusy(false);
+      if (!r.ok) return setError(r.error);
+      const w = 'wizards' in r.value ? r.value.wizards[0] : r.value;
+      if (w) await adopt(w);
+    })();
+  }, [target, api, adopt]);
+
+  const advance = async (action: 'review' | 'rotate' | 'acknowledge' | 'verify' | 'watch' | 'finish' | 'cancel') => {
+    if (!wizard) return;
+    setBusy(true);
+    setError(null);
+    const input: Parameters<typeof api.rotationAdvance>[0] = { wizardId: wizard.id, action };
+    if (action === 'review') {
+      input.graceDays = Number(grace);
+      const list = allowlist.split(/[\s,]+/).filter(Boolean);
+      const before = (wizard.guardrails?.ipAllowlist ?? []).map((c) => c.normalized ?? c.input);
+      if (JSON.stringify(list) !== JSON.stringify(before)) input.ipAllowlist = list;
+    }
+    const r = await api.rotationAdvance(input);
+    setBusy(false);
+    if (!r.ok) return setError(r.error);
+    if (action === 'rotate' && r.value.secret) {
+      setSecret(r.value.secret);
+      setStored(false);
+    }
+    if (action === 'acknowledge') setSecret(null);
+    await adopt(r.value.wizard);
+  };
+
+  const endGrace = async () => {
+    if (!wizard) return;
+    setBusy(true);
+    setError(null);
+    const r = await api.rotationEndGrace({ wizardId: wizard.id, force });
+    setBusy(false);
+    if (!r.ok) return setError(r.error);
+    await adopt(r.value.wizard);
+  };
+
+  const refresh = async () => {
+    if (wizard) {
+      const st = await api.rotationStatus({ wizardId: wizard.id });
+      if (st.ok && st.value.wizards[0]) {
+        setWizard(st.value.wizards[0]);
+        setTraffic(st.value.traffic);
+      }
+    }
+  };
+
+  const copy = async () => {
+    if (!secret) return;
+    try {
+      await navigator.clipboard.writeText(secret);
+      setCopied(true);
+    } catch {
+      setCopied(false);
+    }
+  };
+
+  const w = wizard;
+  const g = w?.guardrails;
+  return (
+    <Dialog open={open} onOpenChange={(o) => !o && onClose()} title={w ? `Rotate ${w.keyName} (${w.oldKeyLabel})` : 'Rotate API key'} description={w ? `Workspace ${w.workspaceName}. You can close this and come back: the wizard resumes where it stopped.` : 'Loading the rotation…'} testId="rotation-wizard">
+      {error && <ErrorBanner error={error} onDismiss={() => setError(null)} testId="wizard-error" />}
+      {w && (
+        <div data-testid="wizard-body" data-step={w.step}>
+          <Steps step={w.step} />
+          {(w.step === 'chosen' || w.step === 'reviewed') && g && (
+            <div data-testid="wizard-guardrails">
+              <label className="field-label" htmlFor={graceId}>
+                Grace period (days the old key keeps working, 0–30)
+              </label>
+              <input id={graceId} className="input" type="number" min={0} max={30} value={grace} onChange={(e) => setGrace(e.target.value)} data-testid="wizard-grace" />
+              <h3 className="section-title">Guardrails</h3>
+              <table className="rot-table">
+                <tbody>
+                  <tr>
+                    <th>Scopes</th>
+                    <td>
+                      <span className="rot-scopes">{g.scopes.map((s) => <code key={s}>{s}</code>)}</span>
+                    </td>
+                  </tr>
+                  <tr>
+                    <th>Expiry</th>
+                    <td>{g.expiresAt ? `${g.expiresAt} (${g.expiresInDays} days)` : 'never'}</td>
+                  </tr>
+                  <tr>
+                    <th>Rate limit</th>
+                    <td>{g.rateLimitPerMinute === null ? 'none' : `${g.rateLimitPerMinute} / minute`}</td>
+                  </tr>
+                  <tr>
+                    <th>IP allowlist</th>
+                    <td>
+                      {g.ipAllowlist.length === 0 && <span className="rot-warn">none (any address)</span>}
+                      {g.ipAllowlist.map((c) => (
+                        <div key={c.input} data-testid="wizard-cidr" className={c.valid ? (c.problem ? 'rot-warn' : 'rot-ok') : 'rot-bad'}>
+                          <code>{c.normalized ?? c.input}</code> {c.valid ? `${c.kind}, ${c.size} addresses` : 'invalid'}
+                          {c.problem ? ` — ${c.problem}` : ''}
+                        </div>
+                      ))}
+                    </td>
+                  </tr>
+                </tbody>
+              </table>
+              <label className="field-label" htmlFor={allowId}>
+                Change the IP allowlist before rotating (one CIDR per line; the new key inherits it)
+              </label>
+              <textarea id={allowId} className="input mono" rows={3} value={allowlist} onChange={(e) => setAllowlist(e.target.value)} data-testid="wizard-allowlist" />
+              {g.warnings.length > 0 && (
+                <ul className="rot-list" data-testid="wizard-warnings">
+                  {g.warnings.map((x) => (
+                    <li key={x}>{x}</li>
+                  ))}
+                </ul>
+              )}
+            </div>
+          )}
+          {w.step === 'rotated' && secret && (
+            <div data-testid="wizard-secret-step">
+              <p className="strong">The new key — shown this one time. Grantdesk does not keep it.</p>
+              <div className="rot-secret">
+                <code data-testid="wizard-secret">{secret}</code>
+                <button type="button" className="button" onClick={() => void copy()} data-testid="wizard-copy">
+                  {copied ? 'Copied' : 'Copy'}
+                </button>
+              </div>
+              <label className="field">
+                <input type="checkbox" checked={stored} onChange={(e) => setStored(e.target.checked)} data-testid="wizard-stored" /> I have stored it where my integration reads it
+              </label>
+            </div>
+          )}
+          {w.step === 'rotated' && !secret && !w.secretLost && (
+            <p data-testid="wizard-secret-gone">The key was rotated ({w.newKeyLabel}) and its secret was already shown. It cannot be shown again; confirm you stored it.</p>
+          )}
+          {w.step === 'rotated' && w.secretLost && (
+            <p data-testid="wizard-secret-lost" className="rot-warn">
+              The platform rotated the key ({w.newKeyLabel}) but Grantdesk stopped before showing its secret. Re-issue it: the never-shown key is rotated with no grace, the old key keeps its grace period.
+            </p>
+          )}
+          {w.step === 'acknowledged' && <p>Next: a harmless authenticated call (GET /v1/workspace) with the new key proves it works.</p>}
+          {w.verification && (
+            <p data-testid="wizard-verification" className={w.verification.ok ? 'rot-ok' : 'rot-bad'}>
+              {w.verification.ok ? 'Verified' : 'Not verified'} ({w.verification.method}): {w.verification.detail}
+            </p>
+          )}
+          {(w.step === 'grace' || w.step === 'verified' || w.step === 'ended_early' || w.step === 'finished') && (
+            <div data-testid="wizard-grace-step">
+              <p>
+                Old key {w.oldKeyLabel} works until <span className="mono">{w.graceEndsAt ?? '—'}</span>
+                {w.step === 'ended_early' ? ' — grace ended early (old key revoked).' : '.'}
+              </p>
+              {traffic && traffic.auditState === 'not_synced' && (
+                <p className="rot-warn" data-testid="grace-audit-not-synced">
+                  Audit not synced: the chart needs the workspace's audit log in the cache. The platform says the old key was last used {traffic.oldKeyLastUsedAt ?? 'never'}.
+                </p>
+              )}
+              {traffic && traffic.auditState === 'synced' && (
+                <>
+                  <TrafficChart traffic={traffic} />
+                  <p className="muted">Audit cache covers events until {traffic.auditCoverageUntil}.</p>
+                  <div className="rot-grid2">
+                    <table className="rot-table" data-testid="grace-by-ip">
+                      <thead>
+                        <tr>
+                          <th>Caller IP (old key)</th>
+                          <th>Calls</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {traffic.byCallerIp.map((x) => (
+                          <tr key={x.ip}>
+                            <td className="mono">{x.ip}</td>
+                            <td>{x.calls}</td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                    <table className="rot-table" data-testid="grace-by-endpoint">
+                      <thead>
+                        <tr>
+                          <th>Endpoint</th>
+                          <th>Calls</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {traffic.byEndpoint.map((x) => (
+                          <tr key={`${x.method} ${x.endpoint}`}>
+                            <td className="mono">
+                              {x.method} {x.endpoint}
+                            </td>
+                            <td>{x.calls}</td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+                </>
+              )}
+              {traffic && (w.step === 'grace' || w.step === 'verified') && (
+                <p data-testid="grace-quiet" data-quiet={traffic.quiet} className={traffic.quiet ? 'rot-ok' : 'rot-warn'}>
+                  {traffic.quiet ? `The old key has gone quiet (no calls for ${traffic.quietHours} h or since the rotation).` : `The old key is still in use (last ${traffic.oldKeyLastUsedAt ?? 'recently'}).`}
+                </p>
+              )}
+              {(w.step === 'grace' || w.step === 'verified') && traffic && !traffic.quiet && (
+                <label className="field">
+                  <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} data-testid="grace-force" /> End it anyway (callers still on the old key will fail)
+                </label>
+              )}
+            </div>
+          )}
+        </div>
+      )}
+      <div className="dialog-footer">
+        {w?.next.includes('cancel') && (
+          <button type="button" className="button" disabled={busy} onClick={() => void advance('cancel')} data-testid="wizard-cancel">
+            Cancel rotation
+          </button>
+        )}
+        {w?.next.includes('review') && (
+          <button type="button" className={`button ${w.step === 'chosen' ? 'button-primary' : ''}`} disabled={busy} onClick={() => void advance('review')} data-testid="wizard-review">
+            {w.step === 'chosen' ? 'Guardrails reviewed' : 'Save guardrails'}
+          </button>
+        )}
+        {w?.next.includes('rotate') && (
+          <button type="button" className="button button-primary" disabled={busy} onClick={() => void advance('rotate')} data-testid="wizard-rotate">
+            {w.secretLost ? 'Re-issue the secret' : w.step === 'rotating' ? 'Resume rotation' : 'Rotate now'}
+          </button>
+        )}
+        {w?.next.includes('acknowledge') && (
+          <button type="button" className="button button-primary" disabled={busy || (secret !== null && !stored)} onClick={() => void advance('acknowledge')} data-testid="wizard-acknowledge">
+            I have stored it
+          </button>
+        )}
+        {w?.next.includes('verify') && (
+          <button type="button" className="button button-primary" disabled={busy} onClick={() => void advance('verify')} data-testid="wizard-verify">
+            Verify the new key
+          </button>
+        )}
+        {w?.next.includes('watch') && (
+          <button type="button" className="button button-primary" disabled={busy} onClick={() => void advance('watch')} data-testid="wizard-watch">
+            Watch the grace period
+          </button>
+        )}
+        {(w?.step === 'grace' || w?.step === 'verified') && (
+          <>
+            <button type="button" className="button" disabled={busy} onClick={() => void refresh()} data-testid="wizard-refresh">
+              Refresh
+            </button>
+            <button type="button" className="button button-danger" disabled={busy || !traffic || (!traffic.quiet && !force)} onClick={() => void endGrace()} data-testid="wizard-end-grace">
+              End grace now
+            </button>
+          </>
+        )}
+        {w?.next.includes('finish') && (
+          <button type="button" className="button" disabled={busy} onClick={() => void advance('finish')} data-testid="wizard-finish">
+            Finish
+          </button>
+        )}
+        {w && w.next.length === 0 && (
+          <button type="button" className="button button-primary" onClick={onClose} data-testid="wizard-done">
+            Close
+          </button>
+        )}
+      </div>
+    </Dialog>
+  );
+}
