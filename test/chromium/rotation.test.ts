@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startServe, type RunningServe } from '../../src-main/serve/serve-server.ts';
 import { launchChromium } from './helpers.ts';
 import { collectPageProblems, RENDERER_DIR, type PageProblems } from '../support/serve-fixture.ts';
-import { arrangeKey, mirrorAudit, startRotationApp, startRotationSandbox, type RotationApp, type RotationSandbox } from '../node/rotation/support.ts';
+import { arrangeKey, startRotationApp, startRotationSandbox, type RotationApp, type RotationSandbox } from '../node/rotation/support.ts';
 import { SCREENSHOT_DIR } from '../support/serve-fixture.ts';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -91,7 +91,8 @@ test('rotation wizard end to end, resumable, secret once, grace chart to quiet, 
 
   // integrations still on the old key, then the audit cache is synced
   for (const ip of ['198.51.100.20', '198.51.100.20', '203.0.113.9']) assert.equal((await p.withBearer(old.secret, '/v1/contacts', { 'x-sandbox-caller-ip': ip })).status, 200);
-  await mirrorAudit(p, app, ws.id);
+  const synced = await app.call('audit.sync', { workspaces: [ws.id] });
+  assert.ok(synced.results.length === 1, JSON.stringify(synced));
   await wizard.getByTestId('wizard-refresh').click();
   await wizard.getByTestId('grace-chart').waitFor();
   assert.match(await wizard.getByTestId('grace-by-ip').innerText(), /198\.51\.100\.20\s+2/);
