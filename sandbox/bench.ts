@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- dynamic JSON bodies and the untyped oidc-provider API */
 // Sandbox benchmark: startup (incl. seeding) of the real CLI in its own process, and 5,000-event audit page latency
 // measured from this (separate) client process.
 // usage: node --import tsx sandbox/bench.ts [--workspaces 40] [--events 200000] [--rounds 50]
@@ -12,7 +13,7 @@ const t0 = performance.now();
 const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/cli.ts', '--port', '0', '--admin', '--seed', '1', '--workspaces', values.workspaces!, '--events', values.events!], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
 let stderr = '';
 let adminToken = '';
-const gotAdmin = new Promise<void>((resolve) => child.stderr.on('data', (d) => { stderr += d; const m = /admin token: (adm_[0-9a-f]+)/.exec(stderr); if (m) { adminToken = m[1]; resolve(); } }));
+const gotAdmin = new Promise<void>((resolve) => child.stderr.on('data', (d) => { stderr += d; const m = /admin token: (adm_[0-9a-f]+)/.exec(stderr); if (m) { adminToken = m[1] ?? ''; resolve(); } }));
 const rl = createInterface({ input: child.stdout });
 let issuer = '';
 for await (const line of rl) { issuer = line; break; }
@@ -39,7 +40,7 @@ try {
     if (i >= 5) { times.push(ms); bytes = buf.byteLength; } // first 5 are warm-up
   }
   times.sort((a, b) => a - b);
-  const pct = (p: number) => Number(times[Math.min(times.length - 1, Math.floor(p * times.length))].toFixed(1));
+  const pct = (p: number) => Number(times[Math.min(times.length - 1, Math.floor(p * times.length))]!.toFixed(1));
   const seedMs = Number(/seeding (\d+) ms/.exec(stderr)?.[1]);
   console.log(JSON.stringify({
     workspaces: Number(values.workspaces), events: Number(values.events), seed_ms: seedMs, startup_to_issuer_line_ms: Math.round(startupMs),

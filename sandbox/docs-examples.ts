@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- dynamic JSON bodies and the untyped oidc-provider API */
 // Captures real request/response pairs from a running sandbox for docs/platform-api.md.
 // usage: node --import tsx sandbox/docs-examples.ts > /tmp/examples.md
 import * as oauth from 'oauth4webapi';
@@ -38,7 +39,7 @@ async function show(title: string, method: string, path: string, opts: { token?:
 
 const issuer = new URL(sb.issuer);
 const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', [oauth.allowInsecureRequests]: true }));
-const ws = sb.workspaces[0].id;
+const ws = sb.workspaces[0]!.id;
 md(`<!-- captured from a live sandbox: seed 42, 2 workspaces, anchor 2026-11-20; issuer shown as ${sb.issuer} -->\n`);
 md('### Discovery\n');
 await show('RFC 8414 metadata', 'GET', '/.well-known/oauth-authorization-server', { n: 40 });
@@ -52,7 +53,7 @@ const jar = new Map<string, string>();
 let url = authUrl.href; const hops: string[] = [];
 for (let i = 0; i < 8 && !url.startsWith(redirectUri); i++) {
   const r = await fetch(url, { redirect: 'manual', headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
-  for (const c of r.headers.getSetCookie()) { const [kv] = c.split(';'); const j = kv.indexOf('='); jar.set(kv.slice(0, j), kv.slice(j + 1)); }
+  for (const c of r.headers.getSetCookie()) { const kv = c.split(';')[0]!; const j = kv.indexOf('='); jar.set(kv.slice(0, j), kv.slice(j + 1)); }
   hops.push(`${r.status} ${url.replace(sb.issuer, '')}`);
   url = new URL(r.headers.get('location')!, url).href;
 }
@@ -80,7 +81,7 @@ const at2 = await (async () => {
   let cur = u.href; const jar2 = new Map<string, string>();
   for (let i = 0; i < 8 && !cur.startsWith(redirectUri); i++) {
     const r = await fetch(cur, { redirect: 'manual', headers: { cookie: [...jar2].map(([k, x]) => `${k}=${x}`).join('; ') } });
-    for (const c of r.headers.getSetCookie()) { const [kv] = c.split(';'); const j = kv.indexOf('='); jar2.set(kv.slice(0, j), kv.slice(j + 1)); }
+    for (const c of r.headers.getSetCookie()) { const kv = c.split(';')[0]!; const j = kv.indexOf('='); jar2.set(kv.slice(0, j), kv.slice(j + 1)); }
     cur = new URL(r.headers.get('location')!, cur).href;
   }
   const r = await fetch(sb.issuer + '/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'authorization_code', client_id: 'grantdesk-desktop', code: new URL(cur).searchParams.get('code')!, redirect_uri: redirectUri, code_verifier: v }) });

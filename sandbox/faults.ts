@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- dynamic JSON bodies and the untyped oidc-provider API */
 // Fault injection per route. Route keys: management routes by first path segment after /v1/ ("audit-events", "api-keys", ...)
 // or the full sub-path ("audit-events/head"); OAuth routes "token", "introspection", "revocation", "authorization",
 // "device_authorization", "device", "discovery", "jwks", "userinfo", "interaction"; "*" matches every route except /__admin.
@@ -38,7 +39,7 @@ export function parseFaultSpec(spec: string): Record<string, FaultConfig> {
         (cfg.tamper ??= []).push({ workspace, seq: Number(seq) });
         continue;
       }
-      const key = KEYS[k];
+      const key = k === undefined ? undefined : KEYS[k];
       const n = Number(v);
       if (!key || v === undefined || !Number.isFinite(n) || n < 0) throw new Error(`fault spec "${kv}": unknown key or bad value (keys: ${Object.keys(KEYS).join(', ')}, tamper)`);
       (cfg as any)[key] = n;
@@ -51,7 +52,7 @@ export function parseFaultSpec(spec: string): Record<string, FaultConfig> {
 export function routeKeys(pathname: string): string[] {
   if (pathname.startsWith('/v1/')) {
     const rest = pathname.slice(4);
-    const first = rest.split('/')[0];
+    const first = rest.split('/')[0] ?? '';
     return [rest, first, '*'];
   }
   const map: Array<[RegExp, string]> = [
@@ -134,12 +135,12 @@ function intercept(res: ServerResponse, transform: (b: Buffer) => Buffer, drip?:
   let head: any[] | undefined;
   (res as any).writeHead = (...args: any[]) => { head = args; return res; };
   (res as any).write = (chunk: any, enc?: any, cb?: any) => {
-    if (chunk != null) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, typeof enc === 'string' ? enc : 'utf8'));
+    if (chunk != null) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, (typeof enc === 'string' ? enc : 'utf8') as BufferEncoding));
     const done = typeof enc === 'function' ? enc : cb; if (done) process.nextTick(done);
     return true;
   };
   (res as any).end = (chunk?: any, enc?: any, cb?: any) => {
-    if (chunk != null && typeof chunk !== 'function') chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, typeof enc === 'string' ? enc : 'utf8'));
+    if (chunk != null && typeof chunk !== 'function') chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, (typeof enc === 'string' ? enc : 'utf8') as BufferEncoding));
     const done = typeof chunk === 'function' ? chunk : typeof enc === 'function' ? enc : cb;
     const body = transform(Buffer.concat(chunks));
     if (head) {

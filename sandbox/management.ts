@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- dynamic JSON bodies and the untyped oidc-provider API */
 // Management API (/v1/*): bearer auth, scope enforcement on every request, audit event for every authenticated call.
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -114,7 +115,7 @@ export function createManagement(o: ManagementOptions) {
     const h = req.headers.authorization ?? '';
     const m = /^Bearer\s+([\x21-\x7e]+)\s*$/i.exec(h);
     if (!m) throw new ApiError(401, 'invalid_token', 'missing or malformed bearer token (expected "Authorization: Bearer <token>")');
-    const token = m[1];
+    const token = m[1] ?? '';
     const ip = o.callerIp(req);
     const t = now();
     let cred: any;
@@ -349,20 +350,20 @@ export function createManagement(o: ManagementOptions) {
     const tampers = o.tamperFor().filter((t) => t.workspace === ws);
     if (tampers.length) {
       for (let i = 0; i < rows.length; i++) {
-        const ev = JSON.parse(rows[i].toString('utf8'));
+        const ev = JSON.parse(rows[i]!.toString('utf8'));
         if (tampers.some((t) => t.seq === ev.seq)) { ev.caller_ip = ev.caller_ip === '192.0.2.66' ? '192.0.2.67' : '192.0.2.66'; rows[i] = Buffer.from(JSON.stringify(ev), 'utf8'); }
       }
     }
     let nextSeq = after;
     if (rows.length) {
       // top-level "seq" follows "params" in the stored canonical order, so the last occurrence is the event's own seq
-      const last = rows[rows.length - 1].toString('utf8'); const at = last.lastIndexOf('"seq":');
+      const last = rows[rows.length - 1]!.toString('utf8'); const at = last.lastIndexOf('"seq":');
       nextSeq = Number(/^\d+/.exec(last.slice(at + 6))?.[0] ?? after);
     }
     const more = rows.length ? !!q.hasMore.get(ws, nextSeq) : false;
     // Stored bytes are spliced together as-is: no per-event JSON work on the hot path.
     const parts: Buffer[] = [Buffer.from(`{"workspace_id":${JSON.stringify(ws)},"events":[`)];
-    for (let i = 0; i < rows.length; i++) { if (i) parts.push(COMMA); parts.push(rows[i]); }
+    for (let i = 0; i < rows.length; i++) { if (i) parts.push(COMMA); parts.push(rows[i]!); }
     parts.push(Buffer.from(`],"next_after_seq":${nextSeq},"has_more":${more}}`));
     const buf = Buffer.concat(parts);
     return { buf, headers: { 'server-timing': `db;dur=${dbMs.toFixed(1)}, app;dur=${(performance.now() - tq).toFixed(1)}` } };
@@ -373,8 +374,8 @@ export function createManagement(o: ManagementOptions) {
   });
 
   // Business endpoints
-  add('GET', '/v1/contacts', 'contacts:read', (c) => ({ body: { data: (q.contacts.all(c.caller.workspaceId) as string[][]).map((r) => JSON.parse(r[0])) } }), true);
-  add('GET', '/v1/contacts/export', 'contacts:read', (c) => ({ body: { exported_at: nowIso(), data: (q.contacts.all(c.caller.workspaceId) as string[][]).map((r) => JSON.parse(r[0])) } }), true);
+  add('GET', '/v1/contacts', 'contacts:read', (c) => ({ body: { data: (q.contacts.all(c.caller.workspaceId) as string[][]).map((r) => JSON.parse(r[0]!)) } }), true);
+  add('GET', '/v1/contacts/export', 'contacts:read', (c) => ({ body: { exported_at: nowIso(), data: (q.contacts.all(c.caller.workspaceId) as string[][]).map((r) => JSON.parse(r[0]!)) } }), true);
 
   async function readJson(req: IncomingMessage): Promise<any> {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'DELETE') { req.resume(); return undefined; }
@@ -411,7 +412,7 @@ export function createManagement(o: ManagementOptions) {
         const mm = r.re.exec(url.pathname);
         if (!mm) continue;
         if (r.method !== req.method) { methodMismatch = true; continue; }
-        route = r; params = Object.fromEntries(r.keys.map((k, i) => [k, mm[i + 1]])); break;
+        route = r; params = Object.fromEntries(r.keys.map((k, i) => [k, mm[i + 1] ?? ''])); break;
       }
       const auth = authenticate(req);
       caller = auth.caller;

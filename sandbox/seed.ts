@@ -17,11 +17,11 @@ export function rngFrom(seed: number) {
   };
   for (let i = 0; i < 20; i++) next();
   const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(arr: readonly T[]): T => arr[int(arr.length)];
+  const pick = <T>(arr: readonly T[]): T => arr[int(arr.length)]!;
   const chance = (p: number) => next() < p;
   const id = (len: number) => { const al = 'abcdefghijkmnopqrstuvwxyz23456789'; let s = ''; for (let i = 0; i < len; i++) s += al[int(al.length)]; return s; };
   const hex = (len: number) => { let s = ''; while (s.length < len) s += (Math.floor(next() * 4294967296) >>> 0).toString(16).padStart(8, '0'); return s.slice(0, len); };
-  const sample = <T>(arr: readonly T[], k: number): T[] => { const c = [...arr]; const out: T[] = []; while (out.length < k && c.length) out.push(c.splice(int(c.length), 1)[0]); return out; };
+  const sample = <T>(arr: readonly T[], k: number): T[] => { const c = [...arr]; const out: T[] = []; while (out.length < k && c.length) out.push(c.splice(int(c.length), 1)[0]!); return out; };
   return { next, int, pick, chance, id, hex, sample };
 }
 export type Rng = ReturnType<typeof rngFrom>;
@@ -125,7 +125,7 @@ export function seed(db: DB, opts: SeedOptions): SeedResult {
   const wsum = weights.reduce((a, b) => a + b, 0);
   const counts = weights.map((w) => Math.floor((w / wsum) * opts.events));
   let rest = opts.events - counts.reduce((a, b) => a + b, 0);
-  for (let i = 0; rest > 0; i = (i + 1) % Math.max(1, counts.length), rest--) counts[i]++;
+  for (let i = 0; rest > 0; i = (i + 1) % Math.max(1, counts.length), rest--) counts[i] = (counts[i] ?? 0) + 1;
 
   // Most recent February that lies entirely before the anchor.
   const anchor = new Date(now);
@@ -158,7 +158,7 @@ export function seed(db: DB, opts: SeedOptions): SeedResult {
       const types: CredType[] = ['api_key', 'oauth_app', 'machine_client', 'service_token'];
       const creds: SeedCred[] = [];
       for (let c = 0; c < nCred; c++) {
-        const type: CredType = c < 4 ? types[c] : r.pick(['api_key', 'api_key', 'oauth_app', 'machine_client', 'service_token'] as const);
+        const type: CredType = c < 4 ? types[c]! : r.pick(['api_key', 'api_key', 'oauth_app', 'machine_client', 'service_token'] as const);
         const profile = r.chance(0.3) ? 'over_privileged' : r.chance(0.5) ? 'narrow' : 'broad';
         const nScopes = profile === 'narrow' ? 1 + r.int(3) : profile === 'broad' ? 4 + r.int(5) : 14 + r.int(10);
         const scopes = r.sample(USABLE_SCOPES, nScopes).sort();
@@ -206,11 +206,11 @@ export function seed(db: DB, opts: SeedOptions): SeedResult {
       }
 
       // Events
-      const n = counts[w];
+      const n = counts[w] ?? 0;
       const active = creds.filter((c) => c.used);
       const cum: number[] = []; let acc = 0;
       for (const c of active) { acc += c.weight; cum.push(acc); }
-      const pickCred = () => { const x = r.next() * acc; let lo = 0; while (cum[lo] < x) lo++; return active[lo]; };
+      const pickCred = () => { const x = r.next() * acc; let lo = 0; while (lo < cum.length - 1 && cum[lo]! < x) lo++; return active[lo]!; };
       const febCount = n >= 20 ? Math.max(3, Math.floor(n * 0.01)) : 0;
       const usedBy = new Map<string, Set<string>>();
       const ipsBy = new Map<string, Set<string>>();
@@ -239,7 +239,7 @@ export function seed(db: DB, opts: SeedOptions): SeedResult {
           status = m < 0.9 ? (ep.method === 'POST' ? 201 : ep.method === 'DELETE' ? 204 : 200) : m < 0.94 ? 404 : m < 0.96 ? 422 : m < 0.975 ? 409 : m < 0.99 ? 429 : r.pick([500, 502, 503]);
         }
         const ip = r.pick(cred.ips);
-        const path = ep.path.includes('{id}') ? ep.path.replace('{id}', `${ep.path.split('/')[2].slice(0, 3)}_${r.id(10)}`) : ep.path;
+        const path = ep.path.includes('{id}') ? ep.path.replace('{id}', `${(ep.path.split('/')[2] ?? 'obj').slice(0, 3)}_${r.id(10)}`) : ep.path;
         const params = ep.params(r);
         const ms = t;
         const duration = status >= 500 ? 1000 + r.int(9000) : 5 + r.int(ep.path.endsWith('export') ? 4000 : 400);

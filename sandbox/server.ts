@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- dynamic JSON bodies and the untyped oidc-provider API */
 // Grantdesk sandbox platform: a SabNode-style remote platform for demos and tests.
 // It plays the remote system, so it must not import anything from the app (src-*).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -117,7 +118,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const adminOk = (req: IncomingMessage) => {
     const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
     if (!m || !adminToken) return false;
-    const a = Buffer.from(sha256(m[1])); const b = Buffer.from(sha256(adminToken));
+    const a = Buffer.from(sha256(m[1] ?? '')); const b = Buffer.from(sha256(adminToken));
     return timingSafeEqual(a, b);
   };
   const credRows = db.prepare('SELECT * FROM credentials WHERE workspace_id = ? ORDER BY type, created_at, id');

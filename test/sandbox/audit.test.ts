@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- dynamic JSON bodies and the untyped oidc-provider API */
 // Audit log conformance: every workspace's chain verifies from genesis with a verifier written here, independently of the sandbox.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -69,9 +70,9 @@ describe('audit chain', () => {
     assert.equal(ZERO.length, 64);
     const sb2 = await boot({ workspaces: 1, events: 0, seed: 3 });
     try {
-      const t = (await admin(sb2.sb, 'POST', '/tokens', { workspace: sb2.sb.workspaces[0].id, scopes: ['audit:read'] })).body.token;
+      const t = (await admin(sb2.sb, 'POST', '/tokens', { workspace: sb2.sb.workspaces[0]!.id, scopes: ['audit:read'] })).body.token;
       const h = await api(sb2.sb, t, 'GET', '/v1/audit-events/head');
-      assert.deepEqual(h.body, { workspace_id: sb2.sb.workspaces[0].id, seq: 0, hash: ZERO });
+      assert.deepEqual(h.body, { workspace_id: sb2.sb.workspaces[0]!.id, seq: 0, hash: ZERO });
     } finally { await sb2.sb.close(); }
   });
 
@@ -103,7 +104,7 @@ describe('audit chain', () => {
   });
 
   test('pages are ascending and stable; limit bounds', async () => {
-    const t = tokens.get(ctx.sb.workspaces[0].id)!;
+    const t = tokens.get(ctx.sb.workspaces[0]!.id)!;
     const a = await api(ctx.sb, t, 'GET', '/v1/audit-events?after_seq=10&limit=50');
     const b = await api(ctx.sb, t, 'GET', '/v1/audit-events?after_seq=10&limit=50');
     assert.equal(a.text, b.text);
@@ -113,7 +114,7 @@ describe('audit chain', () => {
     const def = await api(ctx.sb, t, 'GET', '/v1/audit-events');
     assert.ok(def.body.events.length <= 1000);
     const end = await api(ctx.sb, t, 'GET', '/v1/audit-events?after_seq=999999&limit=10');
-    assert.deepEqual(end.body, { workspace_id: ctx.sb.workspaces[0].id, events: [], next_after_seq: 999999, has_more: false });
+    assert.deepEqual(end.body, { workspace_id: ctx.sb.workspaces[0]!.id, events: [], next_after_seq: 999999, has_more: false });
   });
 
   test('seeded history: 180 days, contacts export incl. February, hostile strings, status mix', async () => {
@@ -132,7 +133,7 @@ describe('audit chain', () => {
   });
 
   test('params are PII-redacted', async () => {
-    const w = ctx.sb.workspaces[1].id;
+    const w = ctx.sb.workspaces[1]!.id;
     const t = tokens.get(w)!;
     await api(ctx.sb, t, 'POST', '/v1/api-keys', { name: 'for jane.doe@example.com +1 415 555 0100', scopes: ['contacts:read'] });
     const head = (await api(ctx.sb, t, 'GET', '/v1/audit-events/head')).body.seq;
@@ -148,9 +149,9 @@ describe('audit chain', () => {
     const other = await boot({ workspaces: 3, events: 1500, seed: 11, anchor: '2026-11-20T00:00:00Z' });
     try {
       assert.deepEqual(other.sb.workspaces, ctx.sb.workspaces);
-      const s1 = await admin(other.sb, 'GET', `/state?workspace=${ctx.sb.workspaces[2].id}`);
-      const { seq, hash } = s1.body.workspaces[0].audit_head; // untouched copy: head == seeded history
-      const ev = await api(ctx.sb, tokens.get(ctx.sb.workspaces[2].id)!, 'GET', `/v1/audit-events?after_seq=${seq - 1}&limit=1`);
+      const s1 = await admin(other.sb, 'GET', `/state?workspace=${ctx.sb.workspaces[2]!.id}`);
+      const { seq, hash } = s1.body.workspaces[0]!.audit_head; // untouched copy: head == seeded history
+      const ev = await api(ctx.sb, tokens.get(ctx.sb.workspaces[2]!.id)!, 'GET', `/v1/audit-events?after_seq=${seq - 1}&limit=1`);
       assert.equal(ev.body.events[0].hash, hash);
     } finally { await other.sb.close(); }
   });
@@ -177,14 +178,14 @@ describe('audit chain', () => {
         for (const s of u.unused_scopes) assert.ok(c.scopes.includes(s));
       }
     }
-    const all = await Promise.all(ctx.sb.workspaces.map(async (w) => (await admin(ctx.sb, 'GET', `/state?workspace=${w.id}`)).body.workspaces[0].insight_truths));
+    const all = await Promise.all(ctx.sb.workspaces.map(async (w) => (await admin(ctx.sb, 'GET', `/state?workspace=${w.id}`)).body.workspaces[0]!.insight_truths));
     assert.ok(all.some((t) => t.stable_ips_without_allowlist.length > 0));
     assert.ok(all.some((t) => t.unused_scopes.length > 0));
     assert.ok(all.some((t) => t.never_used.length > 0));
   });
 
   test('a user-grant call is audited with its app credential id', async () => {
-    const w = ctx.sb.workspaces[0].id;
+    const w = ctx.sb.workspaces[0]!.id;
     const t = await login(ctx.as, w);
     await api(ctx.sb, t.access_token, 'GET', '/v1/api-keys');
     const head = (await api(ctx.sb, tokens.get(w)!, 'GET', '/v1/audit-events/head')).body.seq;

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- dynamic JSON bodies and the untyped oidc-provider API */
 // The CLI prints the issuer as the first stdout line, then one "ws_… TAB name" line per workspace, and stops on SIGTERM.
 // Also covers the interactive (non --auto-consent) login + consent page with its workspace picker.
 import { describe, test } from 'node:test';
@@ -20,10 +21,10 @@ describe('cli', () => {
     const rl = createInterface({ input: child.stdout });
     for await (const line of rl) { lines.push(line); if (lines.length === 4) break; }
     try {
-      assert.match(lines[0], /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.match(lines[0]!, /^http:\/\/127\.0\.0\.1:\d+$/);
       for (const l of lines.slice(1)) assert.match(l, /^ws_[a-z0-9]+\t.+$/);
-      const meta = await (await fetch(`${lines[0]}/.well-known/oauth-authorization-server`)).json() as any;
-      assert.equal(meta.issuer, lines[0]);
+      const meta = await (await fetch(`${lines[0]!}/.well-known/oauth-authorization-server`)).json() as any;
+      assert.equal(meta.issuer, lines[0]!);
       assert.match(stderr, /AUTO-CONSENT/);
     } finally {
       child.kill('SIGTERM');
@@ -43,24 +44,24 @@ describe('interactive login and consent (no --auto-consent)', () => {
       const u = new URL(as.authorization_endpoint!);
       const redirectUri = 'http://127.0.0.1:53123/callback';
       u.search = new URLSearchParams({ client_id: DESKTOP, response_type: 'code', redirect_uri: redirectUri, scope: MGMT_SCOPES, state,
-        code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', workspace: sb.workspaces[1].id }).toString();
+        code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', workspace: sb.workspaces[1]!.id }).toString();
       const b = new Browser();
       const loginPage = await b.request(u.href);
       assert.equal(loginPage.status, 200);
       assert.match(loginPage.body, /Sign in/);
-      const action = /action="([^"]+\/login)"/.exec(loginPage.body)![1];
+      const action = /action="([^"]+\/login)"/.exec(loginPage.body)![1]!;
       const wrong = await b.request(new URL(action, sb.issuer).href, { method: 'POST', form: { login: 'admin@sandbox.test', password: 'nope' } });
       assert.equal(wrong.status, 401);
       const consentPage = await b.request(new URL(action, sb.issuer).href, { method: 'POST', form: { login: 'admin@sandbox.test', password: 'sandbox' } });
       assert.equal(consentPage.status, 200);
-      assert.match(consentPage.body, new RegExp(`<option value="${sb.workspaces[1].id}" selected>`));
+      assert.match(consentPage.body, new RegExp(`<option value="${sb.workspaces[1]!.id}" selected>`));
       for (const w of sb.workspaces) assert.ok(consentPage.body.includes(w.id));
-      const confirm = /action="([^"]+\/confirm)"/.exec(consentPage.body)![1];
-      const done = await b.request(new URL(confirm, sb.issuer).href, { method: 'POST', form: { workspace: sb.workspaces[1].id } });
+      const confirm = /action="([^"]+\/confirm)"/.exec(consentPage.body)![1]!;
+      const done = await b.request(new URL(confirm, sb.issuer).href, { method: 'POST', form: { workspace: sb.workspaces[1]!.id } });
       assert.ok(done.location?.startsWith(redirectUri));
       const params = oauth.validateAuthResponse(as, client, new URL(done.location!), state);
       const t = await oauth.processAuthorizationCodeResponse(as, client, await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, redirectUri, verifier, insecure));
-      assert.equal((await api(sb, t.access_token, 'GET', '/v1/workspace')).body.id, sb.workspaces[1].id);
+      assert.equal((await api(sb, t.access_token, 'GET', '/v1/workspace')).body.id, sb.workspaces[1]!.id);
       void hidden;
     } finally { await sb.close(); }
   });

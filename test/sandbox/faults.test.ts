@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- dynamic JSON bodies and the untyped oidc-provider API */
 // Fault injection behaves as configured (admin API and --faults spec), and the admin API is guarded.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +12,7 @@ let ws: string;
 let tok: string;
 before(async () => {
   ctx = await boot({ workspaces: 2, events: 40, seed: 5 });
-  ws = ctx.sb.workspaces[0].id;
+  ws = ctx.sb.workspaces[0]!.id;
   tok = (await admin(ctx.sb, 'POST', '/tokens', { workspace: ws, scopes: ['audit:read', 'contacts:read'] })).body.token;
 });
 after(async () => { await ctx.sb.close(); });
@@ -100,7 +101,7 @@ describe('faults', () => {
       if (createHash('sha256').update(prev_hash + canon(rest)).digest('hex') !== hash) bad.push(e.seq);
     }
     assert.deepEqual(bad, [5]);
-    const other = (await admin(ctx.sb, 'POST', '/tokens', { workspace: ctx.sb.workspaces[1].id, scopes: ['audit:read'] })).body.token;
+    const other = (await admin(ctx.sb, 'POST', '/tokens', { workspace: ctx.sb.workspaces[1]!.id, scopes: ['audit:read'] })).body.token;
     const r2 = await api(ctx.sb, other, 'GET', '/v1/audit-events?limit=10');
     assert.notEqual(r2.body.events[4].caller_ip, '192.0.2.66', 'other workspaces unaffected');
     await clear();
@@ -127,7 +128,7 @@ describe('faults', () => {
     assert.throws(() => parseFaultSpec('audit-events:bogus=1'));
     const s = await boot({ workspaces: 1, events: 5, faults: 'workspace:5xx=1,status=500' });
     try {
-      const t = (await admin(s.sb, 'POST', '/tokens', { workspace: s.sb.workspaces[0].id, scopes: [] })).body.token;
+      const t = (await admin(s.sb, 'POST', '/tokens', { workspace: s.sb.workspaces[0]!.id, scopes: [] })).body.token;
       assert.equal((await api(s.sb, t, 'GET', '/v1/workspace')).status, 500);
       assert.equal((await admin(s.sb, 'GET', '/faults')).body.faults.workspace.error_rate, 1);
     } finally { await s.sb.close(); }

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- dynamic JSON bodies and the untyped oidc-provider API */
 // Shared helpers for the sandbox conformance tests. Only talks HTTP to the sandbox (plus startSandbox to run it in-process).
 import * as oauth from 'oauth4webapi';
 import { startSandbox, type SandboxOptions, type SandboxHandle } from '../../sandbox/server.ts';
@@ -41,7 +42,7 @@ export async function followToCallback(startUrl: string, callbackPrefix: string)
     const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
     const r = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
     for (const c of r.headers.getSetCookie()) {
-      const [kv] = c.split(';');
+      const kv = c.split(';')[0]!;
       const i = kv.indexOf('=');
       jar.set(kv.slice(0, i), kv.slice(i + 1));
     }
@@ -69,7 +70,7 @@ export async function authorize(as: oauth.AuthorizationServer, o: AuthCodeOption
     u.searchParams.set('code_challenge', o.pkce === 'plain' ? verifier : await oauth.calculatePKCECodeChallenge(verifier));
     u.searchParams.set('code_challenge_method', o.pkce === 'plain' ? 'plain' : 'S256');
   }
-  const res = await followToCallback(u.href, redirectUri.split('?')[0]);
+  const res = await followToCallback(u.href, redirectUri.split('?')[0]!);
   return { ...res, verifier, redirectUri, state: u.searchParams.get('state')! };
 }
 
@@ -106,7 +107,7 @@ export class Browser {
       const headers: Record<string, string> = cookie ? { cookie } : {};
       if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
       const r = await fetch(cur, { method, redirect: 'manual', headers, body: form ? new URLSearchParams(form).toString() : undefined });
-      for (const c of r.headers.getSetCookie()) { const [kv] = c.split(';'); const i = kv.indexOf('='); this.jar.set(kv.slice(0, i), kv.slice(i + 1)); }
+      for (const c of r.headers.getSetCookie()) { const kv = c.split(';')[0]!; const i = kv.indexOf('='); this.jar.set(kv.slice(0, i), kv.slice(i + 1)); }
       const loc = r.headers.get('location');
       if (!loc || r.status < 300 || r.status > 399) return { url: cur, status: r.status, body: await r.text() };
       await r.body?.cancel();

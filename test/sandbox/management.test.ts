@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- dynamic JSON bodies and the untyped oidc-provider API */
 // Management API conformance: scopes enforced, one error shape, secrets shown once and stored hashed, allowlists, rotation.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +17,7 @@ const errorShape = (b: any) => {
 
 before(async () => {
   ctx = await boot();
-  ws = ctx.sb.workspaces[0].id;
+  ws = ctx.sb.workspaces[0]!.id;
   token = (await login(ctx.as, ws)).access_token;
 });
 after(async () => { await ctx.sb.close(); });
@@ -100,7 +101,7 @@ describe('API keys', () => {
     const st = await admin(ctx.sb, 'GET', `/state?workspace=${ws}`);
     const raw = JSON.stringify(st.body);
     assert.ok(!raw.includes(secret), 'plaintext secret in the store');
-    assert.equal(st.body.workspaces[0].credentials.find((x: any) => x.id === c.body.id).secret_sha256, sha(secret));
+    assert.equal(st.body.workspaces[0]!.credentials.find((x: any) => x.id === c.body.id).secret_sha256, sha(secret));
     // the key works
     const r = await api(ctx.sb, secret, 'GET', '/v1/contacts');
     assert.equal(r.status, 200);

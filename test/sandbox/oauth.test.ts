@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- dynamic JSON bodies and the untyped oidc-provider API */
 // Conformance of the sandbox's OAuth authorization server, driven with oauth4webapi as the standard client.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,20 +29,20 @@ describe('discovery', () => {
 
 describe('authorization code + PKCE', () => {
   test('missing PKCE challenge is rejected', async () => {
-    const a = await authorize(ctx.as, { workspace: ctx.sb.workspaces[0].id, pkce: 'none' });
+    const a = await authorize(ctx.as, { workspace: ctx.sb.workspaces[0]!.id, pkce: 'none' });
     assert.equal(a.url.searchParams.get('error'), 'invalid_request');
     assert.match(a.url.searchParams.get('error_description') ?? '', /PKCE/);
     assert.equal(a.url.searchParams.get('code'), null);
   });
 
   test('plain PKCE is rejected, only S256', async () => {
-    const a = await authorize(ctx.as, { workspace: ctx.sb.workspaces[0].id, pkce: 'plain' });
+    const a = await authorize(ctx.as, { workspace: ctx.sb.workspaces[0]!.id, pkce: 'plain' });
     assert.equal(a.url.searchParams.get('error'), 'invalid_request');
     assert.equal(a.url.searchParams.get('code'), null);
   });
 
   test('a wrong code_verifier fails at the token endpoint', async () => {
-    const a = await authorize(ctx.as, { workspace: ctx.sb.workspaces[0].id });
+    const a = await authorize(ctx.as, { workspace: ctx.sb.workspaces[0]!.id });
     const params = oauth.validateAuthResponse(ctx.as, client, a.url, a.state);
     const resp = await oauth.authorizationCodeGrantRequest(ctx.as, client, oauth.None(), params, a.redirectUri, oauth.generateRandomCodeVerifier(), insecure);
     await expectOAuthError(oauth.processAuthorizationCodeResponse(ctx.as, client, resp), 'invalid_grant');
@@ -49,7 +50,7 @@ describe('authorization code + PKCE', () => {
 
   test('redirect URI mismatch is rejected without redirecting', async () => {
     for (const bad of ['/other', '/callback/extra']) {
-      const a = await authorize(ctx.as, { workspace: ctx.sb.workspaces[0].id, redirectPath: bad });
+      const a = await authorize(ctx.as, { workspace: ctx.sb.workspaces[0]!.id, redirectPath: bad });
       assert.equal(a.status, 400, bad);
       assert.match(a.body ?? '', /redirect_uri/);
     }
@@ -61,7 +62,7 @@ describe('authorization code + PKCE', () => {
 
   test('loopback redirect port may vary; iss is present (RFC 9207)', async () => {
     for (const port of [40001, 61999]) {
-      const a = await authorize(ctx.as, { workspace: ctx.sb.workspaces[0].id, port });
+      const a = await authorize(ctx.as, { workspace: ctx.sb.workspaces[0]!.id, port });
       assert.equal(a.url.port, String(port));
       assert.equal(a.url.searchParams.get('iss'), ctx.sb.issuer);
       assert.ok(a.url.searchParams.get('code'));
@@ -71,7 +72,7 @@ describe('authorization code + PKCE', () => {
   });
 
   test('each grant is bound to the workspace chosen at consent', async () => {
-    const [w0, w1] = ctx.sb.workspaces;
+    const w0 = ctx.sb.workspaces[0]!; const w1 = ctx.sb.workspaces[1]!;
     const t0 = await login(ctx.as, w0.id);
     const t1 = await login(ctx.as, w1.id);
     assert.equal((await api(ctx.sb, t0.access_token, 'GET', '/v1/workspace')).body.id, w0.id);
@@ -81,7 +82,7 @@ describe('authorization code + PKCE', () => {
   });
 
   test('authorization code is single use', async () => {
-    const a = await authorize(ctx.as, { workspace: ctx.sb.workspaces[0].id });
+    const a = await authorize(ctx.as, { workspace: ctx.sb.workspaces[0]!.id });
     const params = oauth.validateAuthResponse(ctx.as, client, a.url, a.state);
     await oauth.processAuthorizationCodeResponse(ctx.as, client, await oauth.authorizationCodeGrantRequest(ctx.as, client, oauth.None(), params, a.redirectUri, a.verifier, insecure));
     const again = await oauth.authorizationCodeGrantRequest(ctx.as, client, oauth.None(), params, a.redirectUri, a.verifier, insecure);
@@ -92,7 +93,7 @@ describe('authorization code + PKCE', () => {
 describe('refresh tokens', () => {
   test('rotate on every use; reuse of a spent token revokes the whole grant', async () => {
     await admin(ctx.sb, 'POST', '/config', { reuse_leeway_seconds: 0 });
-    const t = await login(ctx.as, ctx.sb.workspaces[0].id);
+    const t = await login(ctx.as, ctx.sb.workspaces[0]!.id);
     const r1 = await refresh(ctx.as, t.refresh_token!);
     assert.ok(r1.refresh_token && r1.refresh_token !== t.refresh_token);
     assert.equal((await api(ctx.sb, r1.access_token, 'GET', '/v1/workspace')).status, 200);
@@ -107,7 +108,7 @@ describe('refresh tokens', () => {
   test('leeway: the immediately previous refresh token still works inside the window, not after', async () => {
     await admin(ctx.sb, 'POST', '/config', { reuse_leeway_seconds: 10 });
     try {
-      const t = await login(ctx.as, ctx.sb.workspaces[1].id);
+      const t = await login(ctx.as, ctx.sb.workspaces[1]!.id);
       const r1 = await refresh(ctx.as, t.refresh_token!);
       // Simulates a crash before r1 was persisted: the old token is replayed inside the leeway.
       const r2 = await refresh(ctx.as, t.refresh_token!);
@@ -128,18 +129,18 @@ describe('refresh tokens', () => {
 
 describe('revocation, introspection, expiry', () => {
   test('introspection (RFC 7662) reports active tokens with scope and workspace', async () => {
-    const t = await login(ctx.as, ctx.sb.workspaces[0].id);
+    const t = await login(ctx.as, ctx.sb.workspaces[0]!.id);
     const r = await oauth.processIntrospectionResponse(ctx.as, client, await oauth.introspectionRequest(ctx.as, client, oauth.None(), t.access_token, insecure));
     assert.equal(r.active, true);
     assert.equal(r.client_id, DESKTOP);
     assert.match(String(r.scope), /audit:read/);
-    assert.equal(r.workspace_id, ctx.sb.workspaces[0].id);
+    assert.equal(r.workspace_id, ctx.sb.workspaces[0]!.id);
     const bogus = await oauth.processIntrospectionResponse(ctx.as, client, await oauth.introspectionRequest(ctx.as, client, oauth.None(), 'not-a-token', insecure));
     assert.equal(bogus.active, false);
   });
 
   test('revocation (RFC 7009) of access and refresh tokens', async () => {
-    const t = await login(ctx.as, ctx.sb.workspaces[0].id);
+    const t = await login(ctx.as, ctx.sb.workspaces[0]!.id);
     await oauth.processRevocationResponse(await oauth.revocationRequest(ctx.as, client, oauth.None(), t.access_token, insecure));
     const r = await api(ctx.sb, t.access_token, 'GET', '/v1/workspace');
     assert.equal(r.status, 401);
@@ -153,7 +154,7 @@ describe('revocation, introspection, expiry', () => {
   });
 
   test('expired access token gives token_expired; garbage gives invalid_token', async () => {
-    const t = await login(ctx.as, ctx.sb.workspaces[0].id);
+    const t = await login(ctx.as, ctx.sb.workspaces[0]!.id);
     assert.equal(t.expires_in, 600);
     await admin(ctx.sb, 'POST', '/clock', { advance_seconds: 601 });
     const r = await api(ctx.sb, t.access_token, 'GET', '/v1/workspace');
@@ -171,7 +172,7 @@ describe('revocation, introspection, expiry', () => {
 describe('client credentials (machine clients)', () => {
   test('token, quota headers, warning, 429 with Retry-After; disable; rotate with grace', async () => {
     const { sb, as } = ctx;
-    const t = await login(as, sb.workspaces[0].id);
+    const t = await login(as, sb.workspaces[0]!.id);
     const created = await api(sb, t.access_token, 'POST', '/v1/machine-clients', { name: 'etl', scopes: ['contacts:read'], daily_quota: 3 });
     assert.equal(created.status, 201);
     const mc = created.body;
@@ -213,14 +214,14 @@ describe('client credentials (machine clients)', () => {
     await admin(sb, 'POST', '/clock', { advance_seconds: 86401 });
     await expectOAuthError(oauth.processClientCredentialsResponse(as, m2, await get2(c2.client_secret)), 'invalid_client');
     const tk = await oauth.processClientCredentialsResponse(as, m2, await get2(rot.body.client_secret));
-    const t2 = await login(as, sb.workspaces[0].id);
+    const t2 = await login(as, sb.workspaces[0]!.id);
     assert.equal((await api(sb, t2.access_token, 'POST', `/v1/machine-clients/${c2.id}/disable`)).body.status, 'disabled');
     await expectOAuthError(oauth.processClientCredentialsResponse(as, m2, await get2(rot.body.client_secret)), 'invalid_client');
     assert.equal((await api(sb, tk.access_token, 'GET', '/v1/workspace')).body.error, 'token_revoked');
     assert.equal((await api(sb, t2.access_token, 'POST', `/v1/machine-clients/${c2.id}/enable`)).body.status, 'active');
     await oauth.processClientCredentialsResponse(as, m2, await get2(rot.body.client_secret));
     // the store holds only hashes of machine client secrets
-    const st = await admin(sb, 'GET', `/state?workspace=${sb.workspaces[0].id}`);
+    const st = await admin(sb, 'GET', `/state?workspace=${sb.workspaces[0]!.id}`);
     assert.ok(!JSON.stringify(st.body).includes(rot.body.client_secret));
   });
 });
@@ -229,7 +230,7 @@ describe('device authorization grant (RFC 8628)', () => {
   test('device code flow with user verification and polling', async () => {
     const { sb, as } = ctx;
     const da = await oauth.processDeviceAuthorizationResponse(as, client,
-      await oauth.deviceAuthorizationRequest(as, client, oauth.None(), { scope: 'offline_access audit:read', workspace: sb.workspaces[1].id }, insecure));
+      await oauth.deviceAuthorizationRequest(as, client, oauth.None(), { scope: 'offline_access audit:read', workspace: sb.workspaces[1]!.id }, insecure));
     assert.ok(da.user_code && da.verification_uri && da.verification_uri_complete);
     // polling before approval
     await expectOAuthError(oauth.processDeviceCodeResponse(as, client, await oauth.deviceCodeGrantRequest(as, client, oauth.None(), da.device_code, insecure)), 'authorization_pending');
@@ -243,6 +244,6 @@ describe('device authorization grant (RFC 8628)', () => {
     assert.match(p3.body, /Success/i);
     const tok = await oauth.processDeviceCodeResponse(as, client, await oauth.deviceCodeGrantRequest(as, client, oauth.None(), da.device_code, insecure));
     assert.ok(tok.access_token && tok.refresh_token);
-    assert.equal((await api(sb, tok.access_token, 'GET', '/v1/workspace')).body.id, sb.workspaces[1].id);
+    assert.equal((await api(sb, tok.access_token, 'GET', '/v1/workspace')).body.id, sb.workspaces[1]!.id);
   });
 });
