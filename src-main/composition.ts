@@ -14,6 +14,7 @@ import { createLoopbackCallback } from './adapters/loopback-callback.ts';
 import { createConnectionsService } from './services/connections/connections-service.ts';
 import type { RefreshPoint } from './services/connections/token-manager.ts';
 import type { WorkspaceApi, WorkspaceDirectory } from './ports/platform.ts';
+import { createInventoryService } from './services/inventory/inventory-service.ts';
 import { createRotationServices, emptyDirectory, endpointsFromConnectionsCache, type PlatformEndpoints } from './services/rotation/index.ts';
 import { createAuditService } from './services/audit/audit-service.ts';
 import { createHandlers } from './handlers/index.ts';
@@ -79,6 +80,15 @@ export function createApp(ports: AppPorts): AppRuntime {
     health: createHealthService({ version: APP_VERSION, dataDir: ports.dataDir, secretStore: ports.secretStore, isReadOnly }),
     settings,
     connections,
+    inventory: createInventoryService({
+      db: ports.db,
+      api: () => ports.workspaceApi ?? null,
+      directory: () => ports.workspaceDirectory ?? null,
+      clock: ports.clock,
+      bus,
+      logger: ports.logger,
+      syncConcurrency: () => settings.get().syncConcurrency,
+    }),
     rotation: createRotationServices({
       db: ports.db,
       clock: ports.clock,

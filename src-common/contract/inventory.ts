@@ -104,6 +104,8 @@ export const matrixSchema = z.object({
   columns: z.array(scopeColumnSchema),
   workspaces: z.array(matrixWorkspaceSchema),
   baseline: baselineSchema.nullable(),
+  /** scope bundles synced from the workspaces, by name (candidates for the agency baseline) */
+  bundles: z.array(z.object({ name: z.string(), scopes: z.array(z.string()), workspaces: z.number().int() })),
   totals: z.object({ workspaces: z.number().int(), credentials: z.number().int(), grants: z.number().int(), overGrants: z.number().int(), drift: z.number().int() }),
   /** the oldest successful sync among the shown workspaces (how stale the view may be) */
   oldestSyncAt: z.string().nullable(),

@@ -2,15 +2,17 @@
 import type { Handlers } from '../rpc/handlers.ts';
 import type { Services } from '../services/services.ts';
 import { appHandlers } from './app-handlers.ts';
-import { auditHandlers } from './audit-handlers.ts';
 import { connectionsHandlers } from './connections-handlers.ts';
+import { inventoryHandlers } from './inventory-handlers.ts';
 import { rotationHandlers } from './rotation-handlers.ts';
+import { auditHandlers } from './audit-handlers.ts';
 
 export function createHandlers(s: Services): Handlers {
   return {
     ...appHandlers(s),
-    ...auditHandlers(s),
     ...connectionsHandlers(s),
+    ...inventoryHandlers(s),
     ...rotationHandlers(s),
+    ...auditHandlers(s),
   };
 }

@@ -1,5 +1,6 @@
 import type { ConnectionsService } from './connections/connections-service.ts';
 import type { HealthService } from './health-service.ts';
+import type { InventoryService } from './inventory/inventory-service.ts';
 import type { SettingsService } from './settings-service.ts';
 import type { RotationServices } from './rotation/index.ts';
 import type { AuditService } from './audit/audit-service.ts';
@@ -9,6 +10,7 @@ export interface Services {
   health: HealthService;
   settings: SettingsService;
   connections: ConnectionsService;
+  inventory: InventoryService;
   rotation: RotationServices;
   audit: AuditService;
 }

@@ -8,6 +8,7 @@ export interface Migration {
   readonly sql: string;
 }
 
+import { inventoryMigrations } from './inventory.ts';
 import { connectionsMigrations } from './connections.ts';
 import { rotationMigrations } from './rotation.ts';
 
@@ -18,6 +19,7 @@ export const migrations: readonly Migration[] = [
     sql: `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;`,
   },
   ...connectionsMigrations,
+  ...inventoryMigrations,
   ...auditMigrations,
   ...rotationMigrations,
 ];

@@ -180,6 +180,7 @@ export function createInventoryService(deps: InventoryDeps) {
       syncRows: repo.syncRows(),
       reviews: repo.reviews(),
       baseline: repo.baseline(),
+      bundles: repo.bundles(),
       firstSeen: repo.scopeFirstSeen(),
       nowMs: deps.clock.now(),
       filters,

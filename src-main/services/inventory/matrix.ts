@@ -17,6 +17,7 @@ export interface MatrixInput {
   syncRows: Map<string, SyncRow>;
   reviews: Map<string, { reviewedAt: string; reviewedMs: number }>;
   baseline: Baseline | null;
+  bundles?: { name: string; scopes: string[] }[];
   firstSeen: Map<string, number>;
   nowMs: number;
   filters: MatrixFilters;
@@ -194,7 +195,19 @@ export function buildMatrix(input: MatrixInput): Matrix {
     columns,
     workspaces,
     baseline: input.baseline,
+    bundles: bundleSummary(input.bundles ?? []),
     totals: { workspaces: workspaces.length, credentials, grants, overGrants, drift },
     oldestSyncAt: oldestAt,
   };
+}
+
+function bundleSummary(list: { name: string; scopes: string[] }[]): Matrix['bundles'] {
+  const by = new Map<string, { name: string; scopes: string[]; workspaces: number }>();
+  for (const b of list) {
+    const k = `${b.name}\u0000${JSON.stringify(b.scopes)}`;
+    const cur = by.get(k);
+    if (cur) cur.workspaces++;
+    else by.set(k, { name: b.name, scopes: b.scopes, workspaces: 1 });
+  }
+  return [...by.values()].sort((a, b) => b.workspaces - a.workspaces || a.name.localeCompare(b.name));
 }

@@ -1,11 +1,154 @@
-import { Placeholder } from '../components/Placeholder.tsx';
+// Credentials: the flat list across workspaces from the cache, with search (name, id, prefix, client id, workspace or
+// scope) and filters; virtualized; arrow keys move, Enter opens the detail drawer (revoke from there).
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { CREDENTIAL_TYPES, type AppErrorData, type CredentialType, type Output } from '../../../src-common/contract/index.ts';
+import { ErrorBanner } from '../components/ErrorBanner.tsx';
+import { useSelect, useStores } from '../stores/use-store.ts';
+import { ago, ageText, TYPE_LABEL } from './matrix/format.ts';
+import { inventoryStoreFor } from './matrix/inventory-store.ts';
+import { InventoryOverlays } from './matrix/InventoryOverlays.tsx';
+import './matrix/matrix.css';
+
+type List = Output<'inventory.credentials'>;
 
 export function CredentialsScreen() {
+  const { api } = useStores();
+  const store = inventoryStoreFor(api);
+  const matrix = useSelect(store, (s) => s.matrix);
+  const drawer = useSelect(store, (s) => s.drawer);
+  const [search, setSearch] = useState('');
+  const [type, setType] = useState<CredentialType | ''>('');
+  const [includeRevoked, setIncludeRevoked] = useState(false);
+  const [list, setList] = useState<List | null>(null);
+  const [error, setError] = useState<AppErrorData | null>(null);
+  const [active, setActive] = useState(0);
+  const [tick, setTick] = useState(0);
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => api.onStateChanged((p) => p.topic === 'inventory' && setTick((t) => t + 1)), [api]);
+  useEffect(() => {
+    let live = true;
+    const t = setTimeout(() => {
+      void api.inventoryCredentials({ search: search.trim() || undefined, types: type ? [type] : undefined, includeRevoked: includeRevoked || undefined }).then((r) => {
+        if (!live) return;
+        if (r.ok) {
+          setList(r.value);
+          setError(null);
+        } else setError(r.error);
+      });
+    }, 150);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [api, search, type, includeRevoked, tick]);
+
+  const rows = list?.credentials ?? [];
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => 34, overscan: 10 });
+  const open = (i: number) => {
+    const c = rows[i];
+    if (c) store.getState().openDrawer({ workspaceId: c.workspaceId, credentialId: c.id });
+  };
+  const onKeyDown = (e: KeyboardEvent) => {
+    const move = (i: number) => {
+      const n = Math.max(0, Math.min(rows.length - 1, i));
+      setActive(n);
+      virtualizer.scrollToIndex(n);
+    };
+    if (e.key === 'ArrowDown') move(active + 1);
+    else if (e.key === 'ArrowUp') move(active - 1);
+    else if (e.key === 'Home') move(0);
+    else if (e.key === 'End') move(rows.length - 1);
+    else if (e.key === 'PageDown') move(active + 10);
+    else if (e.key === 'PageUp') move(active - 10);
+    else if (e.key === 'Enter') open(active);
+    else return;
+    e.preventDefault();
+  };
+  const stale = list?.workspaces.filter((w) => w.sync.state !== 'ok').length ?? 0;
+  const oldest = list ? Math.max(0, ...list.workspaces.map((w) => w.sync.ageSeconds ?? 0)) : 0;
+
   return (
-    <Placeholder
-      title="Credentials"
-      capability="credential rotation"
-      summary="Rotate API keys and refresh grants on a schedule, and revoke what is no longer needed."
-    />
+    <section className="screen screen-credentials" aria-labelledby="screen-title" data-testid="credentials-screen">
+      <header className="screen-header">
+        <h1 id="screen-title" tabIndex={-1}>
+          Credentials
+        </h1>
+        <p className="screen-subtitle" data-testid="credentials-status">
+          {list ? `${rows.length} credentials in ${list.workspaces.length} workspaces · cache ${ageText(oldest)}${stale ? ` · ${stale} workspaces not synced` : ''}` : 'Reading the cache…'}
+        </p>
+      </header>
+      {error && <ErrorBanner error={error} onDismiss={() => setError(null)} testId="credentials-error" />}
+      <div className="matrix-filters" role="search">
+        <label className="filter-field">
+          <span className="field-label">Search</span>
+          <input className="input" type="search" value={search} placeholder="name, key prefix, client id, workspace or scope" onChange={(e) => setSearch(e.target.value)} data-testid="credentials-search" />
+        </label>
+        <label className="filter-field">
+          <span className="field-label">Type</span>
+          <select className="input" value={type} onChange={(e) => setType(e.target.value as CredentialType | '')} data-testid="credentials-type">
+            <option value="">All types</option>
+            {CREDENTIAL_TYPES.map((t) => (
+              <option key={t} value={t}>
+                {TYPE_LABEL[t]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={includeRevoked} onChange={(e) => setIncludeRevoked(e.target.checked)} />
+          Include revoked
+        </label>
+      </div>
+      <div className="matrix-layout">
+        <div className="cred-list" ref={scrollRef} role="grid" aria-label="Credentials" aria-rowcount={rows.length + 1} tabIndex={0} onKeyDown={onKeyDown} aria-activedescendant={rows.length ? `cred-${active}` : undefined} data-testid="credentials-list">
+          <div className="cred-head" role="row">
+            {['Workspace', 'Name', 'Type', 'Key / client', 'Scopes', 'Expires', 'Last used'].map((h) => (
+              <span role="columnheader" key={h}>
+                {h}
+              </span>
+            ))}
+          </div>
+          <div className="cred-body" style={{ height: virtualizer.getTotalSize() }} role="rowgroup">
+            {virtualizer.getVirtualItems().map((v) => {
+              const c = rows[v.index]!;
+              const isOpen = drawer?.credentialId === c.id && drawer.workspaceId === c.workspaceId;
+              return (
+                <div
+                  key={`${c.workspaceId}-${c.id}`}
+                  id={`cred-${v.index}`}
+                  className="cred-row"
+                  role="row"
+                  aria-selected={v.index === active || isOpen}
+                  style={{ transform: `translateY(${v.start}px)` }}
+                  onClick={() => {
+                    setActive(v.index);
+                    open(v.index);
+                  }}
+                  data-testid="credential-row"
+                  data-credential-id={c.id}
+                >
+                  <span role="gridcell">{c.workspaceName}</span>
+                  <span role="gridcell" title={c.name}>
+                    {c.name} {c.isGrantdesk && <span className="tag">Grantdesk</span>}
+                  </span>
+                  <span role="gridcell">{TYPE_LABEL[c.type]}</span>
+                  <span role="gridcell" className="mono">
+                    {c.label ?? '—'}
+                  </span>
+                  <span role="gridcell" className="mono" title={c.scopes.join(' ')}>
+                    {c.scopes.join(' ')}
+                  </span>
+                  <span role="gridcell">{c.expiresAt ? ago(c.expiresAt) : 'never'}</span>
+                  <span role="gridcell">{ago(c.lastUsedAt)}</span>
+                </div>
+              );
+            })}
+          </div>
+        </div>
+        <InventoryOverlays store={store} matrix={matrix} />
+      </div>
+    </section>
   );
 }

@@ -1,11 +1,243 @@
-import { Placeholder } from '../components/Placeholder.tsx';
+// Scope matrix: who holds which permission in which workspace, from the local cache (readable offline, with its age).
+// Two interactions to every holder of a scope: click its column header (or type it in the scope filter).
+import { useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { CREDENTIAL_TYPES, type CredentialType } from '../../../src-common/contract/index.ts';
+import { ErrorBanner } from '../components/ErrorBanner.tsx';
+import { useSelect, useStores } from '../stores/use-store.ts';
+import { ageText, ago, TYPE_LABEL } from './matrix/format.ts';
+import { inventoryStoreFor, selKey } from './matrix/inventory-store.ts';
+import { InventoryOverlays } from './matrix/InventoryOverlays.tsx';
+import { MatrixGrid } from './matrix/MatrixGrid.tsx';
+import './matrix/matrix.css';
+
+function credentialFilterActive(f: ReturnType<typeof useFilters>): boolean {
+  return !!((f.types && f.types.length) || (f.scopes && f.scopes.length) || f.writeOrDelete || f.expiringWithinDays !== undefined || f.unusedForDays !== undefined || f.overGrantsOnly || f.driftOnly);
+}
+function useFilters() {
+  const { api } = useStores();
+  return useSelect(inventoryStoreFor(api), (s) => s.filters);
+}
 
 export function ScopeMatrixScreen() {
+  const { api } = useStores();
+  const store = inventoryStoreFor(api);
+  const matrix = useSelect(store, (s) => s.matrix);
+  const filters = useSelect(store, (s) => s.filters);
+  const loading = useSelect(store, (s) => s.loading);
+  const syncing = useSelect(store, (s) => s.syncing);
+  const error = useSelect(store, (s) => s.error);
+  const expandedSet = useSelect(store, (s) => s.expanded);
+  const selected = useSelect(store, (s) => s.selected);
+  const st = store.getState();
+  const [scopeText, setScopeText] = useState('');
+  const [wsText, setWsText] = useState(filters.workspace ?? '');
+  const scopeListId = useId();
+
+  useEffect(() => {
+    const off = store.getState().connect();
+    void store.getState().load();
+    return off;
+  }, [store]);
+  useEffect(() => {
+    const t = setTimeout(() => {
+      if ((store.getState().filters.workspace ?? '') !== wsText) store.getState().setFilters({ workspace: wsText || undefined });
+    }, 200);
+    return () => clearTimeout(t);
+  }, [wsText, store]);
+
+  // with a credential filter on, workspaces open by default (the expanded set then lists the collapsed ones)
+  const auto = credentialFilterActive(filters);
+  const expanded = useCallback((id: string) => (auto ? !expandedSet.has(id) : expandedSet.has(id)), [auto, expandedSet]);
+  const activeScopes = filters.scopes ?? [];
+  const toggleScope = useCallback(
+    (scope: string) => {
+      const cur = store.getState().filters.scopes ?? [];
+      store.getState().setFilters({ scopes: cur.includes(scope) ? cur.filter((s) => s !== scope) : [...cur, scope] });
+      store.setState({ expanded: new Set() });
+    },
+    [store],
+  );
+  const applyScopeText = () => {
+    const v = scopeText.trim();
+    if (!v) return;
+    if (!activeScopes.includes(v)) toggleScope(v);
+    setScopeText('');
+  };
+  const selectedTargets = useMemo(
+    () =>
+      matrix
+        ? matrix.workspaces.flatMap((w) => w.credentials.filter((c) => selected.has(selKey(w.id, c.id))).map((c) => ({ workspace: w.id, credentialId: c.id })))
+        : [],
+    [matrix, selected],
+  );
+  const never = matrix?.workspaces.filter((w) => w.sync.state === 'never').length ?? 0;
+  const failed = matrix?.workspaces.filter((w) => w.sync.state === 'failed').length ?? 0;
+
+  const exportCsv = async () => {
+    const csv = await st.exportCsv();
+    if (csv === null) return;
+    // UTF-8 BOM so spreadsheet apps read the encoding; cells are already formula-safe
+    const url = URL.createObjectURL(new Blob(['\uFEFF', csv], { type: 'text/csv;charset=utf-8' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `grantdesk-scope-matrix-${new Date().toISOString().slice(0, 10)}.csv`;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
+
+  const toggle = (key: 'writeOrDelete' | 'overGrantsOnly' | 'driftOnly' | 'includeRevoked') => st.setFilters({ [key]: !filters[key] });
+  const setType = (t: CredentialType, on: boolean) => {
+    const cur = filters.types ?? [];
+    st.setFilters({ types: on ? [...cur, t] : cur.filter((x) => x !== t) });
+  };
+
   return (
-    <Placeholder
-      title="Scope matrix"
-      capability="the scope inventory"
-      summary="Every grant's scopes across every workspace, side by side, with the ones you do not use highlighted."
-    />
+    <section className="screen screen-matrix" aria-labelledby="screen-title" data-testid="scope-matrix-screen">
+      <header className="screen-header matrix-header">
+        <div>
+          <h1 id="screen-title" tabIndex={-1}>
+            Scope matrix
+          </h1>
+          <p className="screen-subtitle" data-testid="matrix-status">
+            {matrix
+              ? `${matrix.totals.workspaces} workspaces · ${matrix.totals.credentials} credentials · cache ${matrix.oldestSyncAt ? `from ${ago(matrix.oldestSyncAt)} (oldest workspace)` : 'empty'}${never ? ` · ${never} never synced` : ''}${failed ? ` · ${failed} failed to sync` : ''}`
+              : loading
+                ? 'Reading the cache…'
+                : ''}
+          </p>
+        </div>
+        <div className="panel-actions">
+          <button type="button" className="button" onClick={() => void st.sync()} disabled={syncing} data-testid="matrix-sync">
+            {syncing ? 'Syncing…' : 'Sync now'}
+          </button>
+          <button type="button" className="button" onClick={() => void exportCsv()} data-testid="matrix-export-csv">
+            Export CSV
+          </button>
+          <button type="button" className="button" onClick={() => void st.markReviewed(matrix?.workspaces.map((w) => w.id))} disabled={!matrix?.workspaces.length} data-testid="matrix-mark-reviewed">
+            Mark reviewed
+          </button>
+          <button type="button" className="button button-danger" disabled={selectedTargets.length === 0} onClick={() => st.openRevoke({ targets: selectedTargets, bulk: true })} data-testid="matrix-revoke-selected">
+            Revoke selected ({selectedTargets.length})
+          </button>
+        </div>
+      </header>
+      {error && <ErrorBanner error={error} onDismiss={() => st.dismissError()} testId="matrix-error" />}
+
+      <div className="matrix-filters" role="search" aria-label="Matrix filters">
+        <label className="filter-field">
+          <span className="field-label">Scope</span>
+          <input
+            className="input"
+            list={scopeListId}
+            value={scopeText}
+            placeholder="e.g. contacts:delete"
+            onChange={(e) => setScopeText(e.target.value)}
+            onKeyDown={(e) => e.key === 'Enter' && applyScopeText()}
+            data-testid="filter-scope"
+          />
+          <datalist id={scopeListId}>
+            {matrix?.columns.map((c) => <option key={c.scope} value={c.scope} />)}
+          </datalist>
+        </label>
+        <label className="filter-field">
+          <span className="field-label">Workspace</span>
+          <input className="input" value={wsText} placeholder="name or id" onChange={(e) => setWsText(e.target.value)} data-testid="filter-workspace" />
+        </label>
+        <fieldset className="filter-types">
+          <legend className="field-label">Type</legend>
+          {CREDENTIAL_TYPES.map((t) => (
+            <label key={t} className="check">
+              <input type="checkbox" checked={filters.types?.includes(t) ?? false} onChange={(e) => setType(t, e.target.checked)} data-testid={`filter-type-${t}`} />
+              {TYPE_LABEL[t]}
+            </label>
+          ))}
+        </fieldset>
+        <fieldset className="filter-types">
+          <legend className="field-label">Show only</legend>
+          <label className="check">
+            <input type="checkbox" checked={!!filters.writeOrDelete} onChange={() => toggle('writeOrDelete')} data-testid="filter-write-delete" />
+            Write or delete
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={filters.expiringWithinDays !== undefined} onChange={(e) => st.setFilters({ expiringWithinDays: e.target.checked ? 14 : undefined })} data-testid="filter-expiring" />
+            Expiring in 14 days
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={filters.unusedForDays !== undefined} onChange={(e) => st.setFilters({ unusedForDays: e.target.checked ? 90 : undefined })} data-testid="filter-unused" />
+            Unused 90 days
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={!!filters.overGrantsOnly} onChange={() => toggle('overGrantsOnly')} data-testid="filter-over" />
+            Over-grants
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={!!filters.driftOnly} onChange={() => toggle('driftOnly')} data-testid="filter-drift" />
+            Drift
+          </label>
+        </fieldset>
+        <label className="filter-field">
+          <span className="field-label">Baseline</span>
+          <select
+            className="input"
+            value={matrix?.baseline?.name ?? ''}
+            onChange={(e) => void st.setBaseline(e.target.value === '' ? null : e.target.value)}
+            data-testid="filter-baseline"
+          >
+            <option value="">No baseline</option>
+            {matrix?.baseline && !matrix.bundles.some((b) => b.name === matrix.baseline?.name) && <option value={matrix.baseline.name}>{matrix.baseline.name}</option>}
+            {matrix?.bundles.map((b) => (
+              <option key={`${b.name}-${b.scopes.join(',')}`} value={b.name}>
+                {b.name} ({b.scopes.length} scopes, {b.workspaces} ws)
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {(activeScopes.length > 0 || Object.keys(filters).length > 0) && (
+        <div className="active-filters" data-testid="active-filters">
+          {activeScopes.map((s) => (
+            <button key={s} type="button" className="chip chip-button" onClick={() => toggleScope(s)} aria-label={`Remove scope filter ${s}`} data-testid={`active-scope-${s}`}>
+              {s} ×
+            </button>
+          ))}
+          <button type="button" className="link-button" onClick={() => st.resetFilters()} data-testid="filter-reset">
+            Clear all filters
+          </button>
+        </div>
+      )}
+      <div className="matrix-legend muted" aria-hidden="true">
+        <span className="mx-legend mx-granted">●</span> granted <span className="mx-legend mx-over">●</span> over-grant (not in baseline) <span className="mx-legend mx-drift">◆</span> new since last review
+        · arrows move, Enter opens, Space selects
+        <button type="button" className="link-button" onClick={() => st.setAllExpanded(!auto)}>
+          Expand all
+        </button>
+        <button type="button" className="link-button" onClick={() => st.setAllExpanded(auto)}>
+          Collapse all
+        </button>
+      </div>
+      <div className="matrix-layout">
+        {matrix && matrix.workspaces.length > 0 ? (
+          <MatrixGrid
+            matrix={matrix}
+            expanded={expanded}
+            activeScopes={activeScopes}
+            selected={selected}
+            onToggleWorkspace={(id) => st.toggleExpanded(id)}
+            onOpenCredential={(workspaceId, credentialId) => st.openDrawer({ workspaceId, credentialId })}
+            onToggleSelected={(w, c) => st.toggleSelected(w, c)}
+            onColumn={toggleScope}
+          />
+        ) : matrix ? (
+          <div className="panel placeholder" data-testid="matrix-empty">
+            <p className="placeholder-title">{Object.keys(filters).length ? 'Nothing matches these filters.' : 'No inventory yet.'}</p>
+            <p className="muted">{Object.keys(filters).length ? 'Clear a filter to see more.' : 'Connect a workspace, then press Sync now.'}</p>
+          </div>
+        ) : null}
+        <InventoryOverlays store={store} matrix={matrix} />
+      </div>
+      {matrix && <p className="muted matrix-foot">{matrix.workspaces.some((w) => w.sync.ageSeconds !== null) ? `Newest data ${ageText(Math.min(...matrix.workspaces.map((w) => w.sync.ageSeconds ?? Infinity)))}.` : ''}</p>}
+    </section>
   );
 }

@@ -41,6 +41,7 @@ describe('CSV', () => {
         },
       ],
       baseline: null,
+      bundles: [],
       totals: { workspaces: 1, credentials: HOSTILE.length, grants: HOSTILE.length, overGrants: 0, drift: 0 },
       oldestSyncAt: null,
     };

@@ -1,0 +1,51 @@
+// Per-row results of a revocation: each workspace separately, failures retryable.
+import type { RevokeResult } from '../../../../src-common/contract/index.ts';
+import type { RevokeRequest } from './inventory-store.ts';
+
+export function RevokeResults({ result, onRetry, onDismiss }: { result: RevokeResult; onRetry(req: RevokeRequest): void; onDismiss(): void }) {
+  const failed = result.results.filter((r) => r.outcome === 'failed');
+  return (
+    <section className="panel revoke-results" aria-label="Revocation results" data-testid="revoke-results" role="status">
+      <div className="panel-row">
+        <p>
+          <strong>{result.succeeded}</strong> revoked, <strong>{result.failed}</strong> failed. {result.untouchedWorkspaces} other workspaces were not touched.
+        </p>
+        <div className="panel-actions">
+          {failed.length > 0 && (
+            <button
+              type="button"
+              className="button button-danger-outline"
+              data-testid="revoke-retry"
+              onClick={() => onRetry({ targets: failed.map((f) => ({ workspace: f.workspaceId, credentialId: f.credentialId })), bulk: true })}
+            >
+              Retry {failed.length} failed…
+            </button>
+          )}
+          <button type="button" className="button" onClick={onDismiss}>
+            Dismiss
+          </button>
+        </div>
+      </div>
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">Workspace</th>
+            <th scope="col">Credential</th>
+            <th scope="col">Result</th>
+          </tr>
+        </thead>
+        <tbody>
+          {result.results.map((r) => (
+            <tr key={r.revocationId} data-testid="revoke-result-row" data-outcome={r.outcome} data-workspace-id={r.workspaceId}>
+              <td>{r.workspaceName}</td>
+              <td>{r.credentialName}</td>
+              <td className={r.outcome === 'failed' ? 'text-danger' : 'text-success'}>
+                {r.outcome === 'failed' ? `Failed: ${r.error?.code ?? ''} ${r.error?.message ?? ''}` : r.outcome === 'already_revoked' ? 'Already revoked' : 'Revoked'}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
