@@ -13,7 +13,6 @@ import { createMemorySecretStore } from '../src-main/adapters/memory-secret-stor
 import { startServe } from '../src-main/serve/serve-server.ts';
 import { RENDERER_DIR } from '../src-main/cli/main.ts';
 import { follow } from '../test/support/fake-browser.mjs';
-// @ts-expect-error plain ESM helper without types
 import { findElectronBinary } from '../build/electron-binary.mjs';
 
 const WORKSPACES = Number(process.env.GRANTDESK_DEMO_WORKSPACES ?? 40);
