@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- dynamic JSON bodies and the untyped oidc-provider API */
 // Captures real request/response pairs from a running sandbox for docs/platform-api.md.
-// usage: node --import tsx sandbox/docs-examples.ts > /tmp/examples.md
+// usage: node --import tsx sandbox/docs-examples.ts [--write docs/platform-api.md]   (without --write: markdown on stdout)
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as oauth from 'oauth4webapi';
 import { startSandbox } from './server.ts';
 
@@ -76,7 +77,7 @@ await show('after the reuse, the rotated refresh token is dead too', 'POST', '/t
 await show('access token of a revoked grant', 'GET', '/v1/workspace', { token: rot.body.access_token });
 
 // fresh login for the rest
-const at2 = await (async () => {
+const freshLogin = async () => {
   const v = oauth.generateRandomCodeVerifier(); const u = new URL(authUrl); u.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(v));
   let cur = u.href; const jar2 = new Map<string, string>();
   for (let i = 0; i < 8 && !cur.startsWith(redirectUri); i++) {
@@ -86,11 +87,15 @@ const at2 = await (async () => {
   }
   const r = await fetch(sb.issuer + '/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'authorization_code', client_id: 'grantdesk-desktop', code: new URL(cur).searchParams.get('code')!, redirect_uri: redirectUri, code_verifier: v }) });
   return (await r.json() as any);
-})();
+};
+const at2 = await freshLogin();
 const T = at2.access_token;
 md('### Introspection and revocation\n');
 await show('introspection (RFC 7662)', 'POST', '/token/introspection', { form: { client_id: 'grantdesk-desktop', token: T } });
 await show('introspection of an unknown token', 'POST', '/token/introspection', { form: { client_id: 'grantdesk-desktop', token: 'nope' } });
+const other = await freshLogin();
+await show('revocation (RFC 7009) — revokes the whole grant', 'POST', '/token/revocation', { form: { client_id: 'grantdesk-desktop', token: other.refresh_token, token_type_hint: 'refresh_token' } });
+await show('the grant\'s access token after revocation', 'GET', '/v1/workspace', { token: other.access_token });
 
 md('### Management API\n');
 await show('workspace', 'GET', '/v1/workspace', { token: T });
@@ -144,7 +149,8 @@ await show('token endpoint: invalid_grant', 'POST', '/token', { form: { grant_ty
 await show('token endpoint: PKCE verifier mismatch', 'POST', '/token', { form: { grant_type: 'authorization_code', client_id: 'grantdesk-desktop', code: 'bogus', redirect_uri: redirectUri, code_verifier: 'x'.repeat(43) } });
 
 md('### Device flow\n');
-await show('device authorization', 'POST', '/device/auth', { form: { client_id: 'grantdesk-desktop', scope: 'offline_access audit:read', workspace: ws } });
+const dev = await show('device authorization', 'POST', '/device/auth', { form: { client_id: 'grantdesk-desktop', scope: 'offline_access audit:read', workspace: ws } });
+await show('polling before the user confirmed', 'POST', '/token', { form: { grant_type: 'urn:ietf:params:oauth:grant-type:device_code', client_id: 'grantdesk-desktop', device_code: dev.body.device_code } });
 md('### Admin API\n');
 const A = sb.adminToken!;
 await show('set a fault', 'POST', '/__admin/faults', { token: A, body: { route: 'audit-events', error_rate: 0.3, latency_ms: 200 } });
@@ -156,5 +162,15 @@ await show('advance the clock', 'POST', '/__admin/clock', { token: A, body: { ad
 await show('runtime config', 'POST', '/__admin/config', { token: A, body: { reuse_leeway_seconds: 10 } });
 await show('mint a service token for tests', 'POST', '/__admin/tokens', { token: A, body: { workspace: ws, scopes: ['audit:read'], ttl_minutes: 60 } });
 await show('true state', 'GET', `/__admin/state?workspace=${ws}`, { token: A, n: 1 });
-process.stdout.write(out.join('\n') + '\n');
+const text = out.join('\n') + '\n';
+const w = process.argv.indexOf('--write');
+if (w > 0 && process.argv[w + 1]) {
+  // Replace everything after the marker in the contract document; the hand-written part above it is kept.
+  const file = process.argv[w + 1]!;
+  const doc = readFileSync(file, 'utf8');
+  const marker = doc.indexOf('<!-- BEGIN CAPTURED EXAMPLES');
+  if (marker < 0) throw new Error(`no BEGIN CAPTURED EXAMPLES marker in ${file}`);
+  const eol = doc.indexOf('\n', marker);
+  writeFileSync(file, doc.slice(0, eol + 1) + text);
+} else process.stdout.write(text);
 await sb.close();
