@@ -3,6 +3,7 @@
 // or the full sub-path ("audit-events/head"); OAuth routes "token", "introspection", "revocation", "authorization",
 // "device_authorization", "device", "discovery", "jwks", "userinfo", "interaction"; "*" matches every route except /__admin.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 
 export interface FaultConfig {
   latency_ms?: number;        // added before the request is handled
@@ -16,12 +17,20 @@ export interface FaultConfig {
   drip_ms?: number;           // slow-drip: body sent in chunks with this delay between chunks
   drip_bytes?: number;        // chunk size for drip (default 16)
   tamper?: Array<{ workspace: string; seq: number }>; // audit-events: serve a modified event at seq (hash unchanged)
+  hostile_json_rate?: number; // 0..1 probability "__proto__"/"constructor" keys are injected into the top-level JSON object
+  gzip_bomb_rate?: number;    // 0..1 probability the response is a 20 KiB gzip body that inflates to 20 MiB
+  // audit-events page anomalies (the page stays valid JSON; only its contents misbehave)
+  gap_rate?: number;          // drop one event from the middle of the page (a seq gap)
+  overlap_rate?: number;      // start the page one event early (the event at after_seq is served again)
+  reorder_rate?: number;      // swap two adjacent events (out of order)
 }
 
 const KEYS: Record<string, keyof FaultConfig> = {
   latency: 'latency_ms', '5xx': 'error_rate', status: 'error_status', reset: 'reset_rate', '429': 'burst_429', 'retry-after': 'retry_after',
   malformed: 'malformed_rate', truncated: 'truncated_rate', drip: 'drip_ms', 'drip-bytes': 'drip_bytes',
+  'hostile-json': 'hostile_json_rate', 'gzip-bomb': 'gzip_bomb_rate', gap: 'gap_rate', overlap: 'overlap_rate', reorder: 'reorder_rate',
 };
+const PAGE_KEYS = new Set(['tamper', 'gap_rate', 'overlap_rate', 'reorder_rate']);
 
 /** Parses "audit-events:5xx=0.3,latency=200;token:reset=0.1;audit-events:tamper=ws_x@17". */
 export function parseFaultSpec(spec: string): Record<string, FaultConfig> {
@@ -79,11 +88,16 @@ export class Faults {
   tampers(): Array<{ workspace: string; seq: number }> {
     return Object.values(this.routes).flatMap((c) => c.tamper ?? []);
   }
+  /** Page anomalies for audit-events that fire on this request (each drawn with its probability). */
+  pageAnomalies(): { gap: boolean; overlap: boolean; reorder: boolean } {
+    const c = { ...this.routes['*'], ...this.routes['audit-events'] };
+    return { gap: !!c.gap_rate && this.random() < c.gap_rate, overlap: !!c.overlap_rate && this.random() < c.overlap_rate, reorder: !!c.reorder_rate && this.random() < c.reorder_rate };
+  }
 
   private forPath(pathname: string): { key: string; cfg: FaultConfig } | undefined {
     for (const k of routeKeys(pathname)) {
       const cfg = this.routes[k];
-      if (cfg && Object.keys(cfg).some((x) => x !== 'tamper')) return { key: k, cfg };
+      if (cfg && Object.keys(cfg).some((x) => !PAGE_KEYS.has(x))) return { key: k, cfg };
     }
     return undefined;
   }
@@ -115,16 +129,37 @@ export class Faults {
       res.end(body);
       return true;
     }
+    if (cfg.gzip_bomb_rate && this.random() < cfg.gzip_bomb_rate) {
+      req.resume();
+      const bomb = gzipBomb();
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-encoding': 'gzip', 'content-length': String(bomb.length), 'cache-control': 'no-store' });
+      res.end(bomb);
+      return true;
+    }
+    const hostile = !!cfg.hostile_json_rate && this.random() < cfg.hostile_json_rate;
     const malformed = !!cfg.malformed_rate && this.random() < cfg.malformed_rate;
     const truncated = !malformed && !!cfg.truncated_rate && this.random() < cfg.truncated_rate;
     const drip = cfg.drip_ms && cfg.drip_ms > 0 ? { ms: cfg.drip_ms, bytes: Math.max(1, cfg.drip_bytes ?? 16) } : undefined;
-    if (malformed || truncated || drip) intercept(res, (buf) => {
+    if (malformed || truncated || drip || hostile) intercept(res, (buf) => {
+      if (hostile && buf[0] === 0x7b /* { */) buf = Buffer.concat([Buffer.from('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},'), buf.subarray(1)]);
       if (malformed) { const mid = Math.floor(buf.length / 2); return Buffer.concat([buf.subarray(0, mid), Buffer.from('}{"\u0000\'oops'), buf.subarray(mid)]); }
       if (truncated) return buf.subarray(0, Math.max(1, Math.floor(buf.length / 2)));
       return buf;
     }, drip);
     return false;
   }
+}
+
+let bombCache: Buffer | undefined;
+/** ~20 KiB of gzip that inflates to 20 MiB of JSON-looking bytes (decoded-size cap test). */
+function gzipBomb(): Buffer {
+  if (!bombCache) {
+    const inner = Buffer.alloc(20 * 1024 * 1024, 0x20);
+    inner.write('{"data":"', 0);
+    inner.write('"}', inner.length - 2);
+    bombCache = gzipSync(inner, { level: 9 });
+  }
+  return bombCache;
 }
 
 function intercept(res: ServerResponse, transform: (b: Buffer) => Buffer, drip?: { ms: number; bytes: number }) {

@@ -39,6 +39,7 @@ export interface ManagementOptions {
   db: DB; audit: AuditLog; adapterRevokeGrant: (grantId: string) => Promise<void>;
   callerIp: (req: IncomingMessage) => string;
   tamperFor: () => Array<{ workspace: string; seq: number }>;
+  pageAnomalies: () => { gap: boolean; overlap: boolean; reorder: boolean };
 }
 
 function parseCidrs(list: unknown): string[] {
@@ -345,7 +346,10 @@ export function createManagement(o: ManagementOptions) {
     const limit = intIn(c.url.searchParams.get('limit') ?? undefined, 'limit', 1, 5000, 1000);
     const ws = c.caller.workspaceId;
     const tq = performance.now();
-    const rows = q.page.all(ws, after, limit) as Buffer[];
+    const anomalies = o.pageAnomalies();
+    const rows = q.page.all(ws, anomalies.overlap ? Math.max(0, after - 1) : after, limit) as Buffer[];
+    if (anomalies.gap && rows.length >= 3) rows.splice(Math.floor(rows.length / 2), 1);
+    if (anomalies.reorder && rows.length >= 2) { const i = Math.floor(rows.length / 2) - 1; const t = rows[i]!; rows[i] = rows[i + 1]!; rows[i + 1] = t; }
     const dbMs = performance.now() - tq;
     const tampers = o.tamperFor().filter((t) => t.workspace === ws);
     if (tampers.length) {
@@ -357,8 +361,8 @@ export function createManagement(o: ManagementOptions) {
     let nextSeq = after;
     if (rows.length) {
       // top-level "seq" follows "params" in the stored canonical order, so the last occurrence is the event's own seq
-      const last = rows[rows.length - 1]!.toString('utf8'); const at = last.lastIndexOf('"seq":');
-      nextSeq = Number(/^\d+/.exec(last.slice(at + 6))?.[0] ?? after);
+      const seqOf = (b: Buffer) => { const t = b.toString('utf8'); return Number(/^\d+/.exec(t.slice(t.lastIndexOf('"seq":') + 6))?.[0] ?? after); };
+      nextSeq = Math.max(seqOf(rows[rows.length - 1]!), anomalies.reorder && rows.length >= 2 ? seqOf(rows[rows.length - 2]!) : 0);
     }
     const more = rows.length ? !!q.hasMore.get(ws, nextSeq) : false;
     // Stored bytes are spliced together as-is: no per-event JSON work on the hot path.

@@ -101,6 +101,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     db, audit, callerIp,
     adapterRevokeGrant: async (grantId) => { revokeGrantStmt.run(Math.floor(now() / 1000), grantId, grantId); },
     tamperFor: () => faults.tampers(),
+    pageAnomalies: () => faults.pageAnomalies(),
   });
 
   // ----- admin API -----

@@ -109,6 +109,42 @@ describe('faults', () => {
     assert.notEqual(r3.body.events[4].caller_ip, r.body.events[4].caller_ip);
   });
 
+  test('audit page anomalies: gap, overlap, reorder', async () => {
+    const seqs = async () => (await api(ctx.sb, tok, 'GET', '/v1/audit-events?after_seq=5&limit=6')).body.events.map((e: any) => e.seq);
+    await setFault('audit-events', { gap_rate: 1 });
+    assert.deepEqual(await seqs(), [6, 7, 8, 10, 11]);
+    await setFault('audit-events', { overlap_rate: 1 });
+    assert.deepEqual(await seqs(), [5, 6, 7, 8, 9, 10]);
+    await setFault('audit-events', { reorder_rate: 1 });
+    const r = await api(ctx.sb, tok, 'GET', '/v1/audit-events?after_seq=5&limit=6');
+    assert.deepEqual(r.body.events.map((e: any) => e.seq), [6, 7, 9, 8, 10, 11]);
+    assert.equal(r.body.next_after_seq, 11);
+    await clear();
+    assert.deepEqual(await seqs(), [6, 7, 8, 9, 10, 11]);
+  });
+
+  test('hostile JSON keys and gzip bomb', async () => {
+    await setFault('workspace', { hostile_json_rate: 1 });
+    const r = await api(ctx.sb, tok, 'GET', '/v1/workspace');
+    assert.match(r.text, /^\{"__proto__":\{"polluted":true\}/);
+    assert.equal(JSON.parse(r.text).id, ws);
+    assert.equal(({} as any).polluted, undefined);
+    await setFault('workspace', { gzip_bomb_rate: 1 });
+    const raw = await new Promise<{ wire: number; enc: string | undefined }>((resolve, reject) => {
+      import('node:http').then(({ get }) => get(`${ctx.sb.issuer}/v1/workspace`, { headers: { authorization: `Bearer ${tok}` } }, (res) => {
+        let wire = 0; res.on('data', (d: Buffer) => { wire += d.length; }); res.on('end', () => resolve({ wire, enc: res.headers['content-encoding'] }));
+      }).on('error', reject));
+    });
+    assert.equal(raw.enc, 'gzip');
+    assert.ok(raw.wire < 64 * 1024, `wire ${raw.wire}`);
+    const { gunzipSync } = await import('node:zlib');
+    const r2 = await fetch(`${ctx.sb.issuer}/v1/workspace`, { headers: { authorization: `Bearer ${tok}` } });
+    const inflated = Buffer.from(await r2.arrayBuffer());
+    assert.equal(inflated.length, 20 * 1024 * 1024);
+    void gunzipSync;
+    await clear();
+  });
+
   test('token endpoint faults hit the OAuth client', async () => {
     await setFault('token', { reset_rate: 1 });
     const client = { client_id: 'grantdesk-desktop' };
@@ -120,8 +156,8 @@ describe('faults', () => {
   });
 
   test('CLI spec form', async () => {
-    assert.deepEqual(parseFaultSpec('audit-events:5xx=0.3,latency=200;token:reset=0.1;audit-events:tamper=ws_a@17;*:429=2,retry-after=5'), {
-      'audit-events': { error_rate: 0.3, latency_ms: 200, tamper: [{ workspace: 'ws_a', seq: 17 }] },
+    assert.deepEqual(parseFaultSpec('audit-events:5xx=0.3,latency=200,gap=0.1;token:reset=0.1;audit-events:tamper=ws_a@17;*:429=2,retry-after=5'), {
+      'audit-events': { error_rate: 0.3, latency_ms: 200, gap_rate: 0.1, tamper: [{ workspace: 'ws_a', seq: 17 }] },
       token: { reset_rate: 0.1 },
       '*': { burst_429: 2, retry_after: 5 },
     });
