@@ -181,22 +181,15 @@ export function createInventoryService(deps: InventoryDeps) {
       reviews: repo.reviews(),
       baseline: repo.baseline(),
       bundles: repo.bundles(),
-      firstSeen: repo.scopeFirstSeen(),
+      drift: repo.drift(),
       nowMs: deps.clock.now(),
       filters,
     });
   }
 
   function summaryOf(c: CachedCredential): CredentialSummary {
-    const syncRow = repo.syncRow(c.workspaceId);
-    const review = repo.reviews().get(c.workspaceId);
     const b = repo.baseline();
-    return summarize(c, {
-      nowMs: deps.clock.now(),
-      baseline: b ? new Set(b.scopes) : null,
-      reviewPointMs: review?.reviewedMs ?? syncRow?.first_synced_ms ?? null,
-      firstSeen: repo.scopeFirstSeen(),
-    });
+    return summarize(c, { nowMs: deps.clock.now(), baseline: b ? new Set(b.scopes) : null, drift: repo.drift() });
   }
 
   function cachedCredential(ws: WorkspaceRef, credentialId: string): CachedCredential {

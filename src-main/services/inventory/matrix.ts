@@ -18,7 +18,8 @@ export interface MatrixInput {
   reviews: Map<string, { reviewedAt: string; reviewedMs: number }>;
   baseline: Baseline | null;
   bundles?: { name: string; scopes: string[] }[];
-  firstSeen: Map<string, number>;
+  /** `${workspaceId}\u0000${credentialId}` -> scopes new since the last review */
+  drift: Map<string, string[]>;
   nowMs: number;
   filters: MatrixFilters;
 }
@@ -58,14 +59,12 @@ const isWriteOrDelete = (scope: string) => /:(write|delete)$/.test(scope);
 
 export function summarize(
   c: CachedCredential,
-  ctx: { nowMs: number; baseline: Set<string> | null; reviewPointMs: number | null; firstSeen: Map<string, number> },
+  ctx: { nowMs: number; baseline: Set<string> | null; drift: Map<string, string[]> },
 ): CredentialSummary {
   const expMs = c.expiresAt ? Date.parse(c.expiresAt) : NaN;
   const usedMs = c.lastUsedAt ? Date.parse(c.lastUsedAt) : NaN;
-  const drift =
-    ctx.reviewPointMs === null
-      ? []
-      : c.scopes.filter((s) => (ctx.firstSeen.get(`${c.workspaceId}\u0000${c.id}\u0000${s}`) ?? 0) > ctx.reviewPointMs!);
+  const driftSet = ctx.drift.get(`${c.workspaceId}\u0000${c.id}`);
+  const drift = driftSet ? c.scopes.filter((s) => driftSet.includes(s)) : [];
   const inactive = c.status === 'revoked' || c.status === 'disabled';
   return {
     id: c.id,
@@ -151,9 +150,11 @@ export function buildMatrix(input: MatrixInput): Matrix {
     if (!workspaceMatches(ws, f.workspace)) continue;
     const syncRow = input.syncRows.get(ws.id);
     const review = input.reviews.get(ws.id);
-    const reviewPointMs = review?.reviewedMs ?? syncRow?.first_synced_ms ?? null;
-    const ctx = { nowMs, baseline: baselineSet, reviewPointMs, firstSeen: input.firstSeen };
-    const creds = (byWs.get(ws.id) ?? []).map((c) => summarize(c, ctx)).filter((s) => matchesFilters(s, f, nowMs));
+    const ctx = { nowMs, baseline: baselineSet, drift: input.drift };
+    const creds = (byWs.get(ws.id) ?? [])
+      .sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1))
+      .map((c) => summarize(c, ctx))
+      .filter((s) => matchesFilters(s, f, nowMs));
     if (credFilter && creds.length === 0) continue;
     const counts = new Array<number>(cols.length).fill(0);
     for (const c of creds) {

@@ -145,7 +145,7 @@ export type InventoryRepository = ReturnType<typeof createInventoryRepository>;
 export function createInventoryRepository(db: Db) {
   const st = {
     credsOfWs: db.prepare<[string], CredDbRow>('SELECT * FROM inv_credentials WHERE workspace_id = ?'),
-    allCreds: db.prepare<[], CredDbRow>('SELECT * FROM inv_credentials ORDER BY workspace_id, type, name, id'),
+    allCreds: db.prepare<[], CredDbRow>('SELECT * FROM inv_credentials'),
     cred: db.prepare<[string, string], CredDbRow>('SELECT * FROM inv_credentials WHERE workspace_id = ? AND id = ?'),
     insertCred: db.prepare(`INSERT INTO inv_credentials (workspace_id, id, type, name, status, scopes_json, prefix, last_four, client_id,
       ip_allowlist_json, expires_at, expires_ms, rate_limit_per_minute, daily_quota, created_at, last_used_at, last_used_ms, grace_ends_at,
@@ -165,8 +165,11 @@ export function createInventoryRepository(db: Db) {
     insertScope: db.prepare('INSERT OR IGNORE INTO inv_credential_scopes (workspace_id, credential_id, scope, first_seen_ms) VALUES (?, ?, ?, ?)'),
     deleteScope: db.prepare('DELETE FROM inv_credential_scopes WHERE workspace_id = ? AND credential_id = ? AND scope = ?'),
     deleteScopesOf: db.prepare('DELETE FROM inv_credential_scopes WHERE workspace_id = ? AND credential_id = ?'),
-    allScopeFirstSeen: db.prepare<[], { workspace_id: string; credential_id: string; scope: string; first_seen_ms: number }>(
-      'SELECT workspace_id, credential_id, scope, first_seen_ms FROM inv_credential_scopes',
+    driftRows: db.prepare<[], { workspace_id: string; credential_id: string; scope: string }>(
+      `SELECT s.workspace_id, s.credential_id, s.scope FROM inv_credential_scopes s
+       JOIN inv_sync y ON y.workspace_id = s.workspace_id
+       LEFT JOIN inv_reviews r ON r.workspace_id = s.workspace_id
+       WHERE s.first_seen_ms > COALESCE(r.reviewed_ms, y.first_synced_ms)`,
     ),
     deleteBundles: db.prepare('DELETE FROM inv_bundles WHERE workspace_id = ?'),
     insertBundle: db.prepare('INSERT INTO inv_bundles (workspace_id, id, name, description, scopes_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
@@ -291,10 +294,18 @@ export function createInventoryRepository(db: Db) {
       const r = st.cred.get(workspaceId, id);
       return r ? fromRow(r) : null;
     },
-    /** workspace -> credential -> scope -> first seen (ms) */
-    scopeFirstSeen(): Map<string, number> {
-      const m = new Map<string, number>();
-      for (const r of st.allScopeFirstSeen.all()) m.set(`${r.workspace_id}\u0000${r.credential_id}\u0000${r.scope}`, r.first_seen_ms);
+    /**
+     * Drift: scopes first seen after the workspace's last review (or, never reviewed, after its first sync).
+     * Keyed `${workspaceId}\u0000${credentialId}`; only credentials with drift appear.
+     */
+    drift(): Map<string, string[]> {
+      const m = new Map<string, string[]>();
+      for (const r of st.driftRows.all()) {
+        const k = `${r.workspace_id}\u0000${r.credential_id}`;
+        const list = m.get(k);
+        if (list) list.push(r.scope);
+        else m.set(k, [r.scope]);
+      }
       return m;
     },
     bundles(): CachedBundle[] {

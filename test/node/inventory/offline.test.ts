@@ -11,6 +11,8 @@ import { runCli } from '../../../src-main/cli/main.ts';
 import { createMemorySecretStore } from '../../../src-main/adapters/memory-secret-store.ts';
 import type { WorkspaceRef } from '../../../src-main/ports/platform.ts';
 import { seedInventory } from './seed.ts';
+import { openCache } from '../../../src-main/adapters/sqlite.ts';
+import { createInventoryRepository } from '../../../src-main/services/inventory/repository.ts';
 import { matrixOf, startTestApp, type TestApp } from './support.ts';
 
 const HOSTILE = ['=SUM(A1:A9)', '+1', '-2', '@cmd', '\tTAB', '\rCR', 'a,b', 'say "hi"', 'line\nbreak', '\u202Eevil', '<script>alert(1)</script>'];
@@ -163,7 +165,7 @@ describe('CLI', () => {
     assert.match(r.err, /confirm/);
   });
 
-  it('scopes matrix --csv prints CSV, --json the contract output', async () => {
+  it('scopes matrix --csv prints CSV, --json the contract output (empty cache)', async () => {
     const csv = await run(['scopes', 'matrix', '--csv']);
     assert.equal(csv.code, 0, csv.err);
     assert.ok(csv.out.startsWith('workspace_id,workspace,credential_id,'), csv.out.slice(0, 80));
@@ -173,5 +175,32 @@ describe('CLI', () => {
     const creds = await run(['credentials', '--json']);
     assert.equal(creds.code, 0, creds.err);
     assert.deepEqual(JSON.parse(creds.out).credentials, []);
+  });
+  it('credentials <workspace> and scopes matrix read the cache offline', async () => {
+    const db = openCache(home);
+    const seeded = seedInventory(createInventoryRepository(db), { workspaces: 3, nowMs: Date.now() - 120_000, seed: 9 });
+    db.close();
+    const one = await run(['credentials', seeded[1]!.name, '--json']);
+    assert.equal(one.code, 0, one.err);
+    const parsed = JSON.parse(one.out) as { credentials: { workspaceId: string; id: string; revocable: boolean }[]; workspaces: { sync: { ageSeconds: number } }[] };
+    assert.ok(parsed.credentials.length > 0 && parsed.credentials.every((c) => c.workspaceId === seeded[1]!.id));
+    assert.ok(parsed.workspaces[0]!.sync.ageSeconds >= 120);
+    const human = await run(['credentials', seeded[1]!.id]);
+    assert.equal(human.code, 0, human.err);
+    assert.match(human.out, /sk_live_…/);
+    const csv = await run(['scopes', 'matrix', '--csv']);
+    assert.equal(csv.code, 0);
+    assert.equal((parse(csv.out.trimEnd()) as string[][]).length, parsed.credentials.length + (await countOthers()) + 2);
+    async function countOthers() {
+      const all = await run(['credentials', '--json']);
+      return (JSON.parse(all.out) as { credentials: unknown[] }).credentials.length - parsed.credentials.length;
+    }
+    const target = parsed.credentials.find((c) => c.revocable)!;
+    const yes = await run(['revoke', seeded[1]!.id, target.id, '--yes']);
+    // no platform connection in this data dir: the row fails on its own, recorded locally
+    assert.equal(yes.code, 0, yes.err);
+    assert.match(yes.out, /failed/);
+    const hist = await run(['revocations', '--json']);
+    assert.equal((JSON.parse(hist.out) as { revocations: { outcome: string }[] }).revocations[0]!.outcome, 'failed');
   });
 });
