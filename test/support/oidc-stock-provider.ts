@@ -18,6 +18,7 @@ export async function startStockProvider(): Promise<StockProvider> {
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const scopes = ['openid', 'offline_access', 'audit:read', 'credentials:read', 'credentials:write', 'credentials:delete', 'users:read'];
   const provider = new Provider(issuer, {
+    // typed loosely on purpose: a stock configuration, read by oidc-provider at runtime
     clients: [
       {
         client_id: 'grantdesk-desktop',
@@ -32,10 +33,10 @@ export async function startStockProvider(): Promise<StockProvider> {
     scopes,
     pkce: { required: () => true },
     rotateRefreshToken: true,
-    issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(t: string): boolean }, code: { scopes: Set<string> }) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
     features: { devInteractions: { enabled: false }, revocation: { enabled: true } },
-    findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    findAccount: async (_ctx: unknown, sub: string) => ({ accountId: sub, claims: async () => ({ sub }) }),
+    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
   });
   provider.on('grant.success', () => undefined);
   const callback = provider.callback();
