@@ -12,6 +12,7 @@ export interface FaultConfig {
   reset_rate?: number;        // 0..1 probability the TCP connection is destroyed without a response
   burst_429?: number;         // the next N requests get 429 with Retry-After
   retry_after?: number;       // seconds for burst_429 (default 1)
+  retry_after_date?: number;  // 1 = send Retry-After as an HTTP-date instead of seconds
   malformed_rate?: number;    // 0..1 probability the JSON body is syntactically broken (status and headers intact)
   truncated_rate?: number;    // 0..1 probability the body is cut in half (Content-Length matches the cut body)
   drip_ms?: number;           // slow-drip: body sent in chunks with this delay between chunks
@@ -26,7 +27,7 @@ export interface FaultConfig {
 }
 
 const KEYS: Record<string, keyof FaultConfig> = {
-  latency: 'latency_ms', '5xx': 'error_rate', status: 'error_status', reset: 'reset_rate', '429': 'burst_429', 'retry-after': 'retry_after',
+  latency: 'latency_ms', '5xx': 'error_rate', status: 'error_status', reset: 'reset_rate', '429': 'burst_429', 'retry-after': 'retry_after', 'retry-after-date': 'retry_after_date',
   malformed: 'malformed_rate', truncated: 'truncated_rate', drip: 'drip_ms', 'drip-bytes': 'drip_bytes',
   'hostile-json': 'hostile_json_rate', 'gzip-bomb': 'gzip_bomb_rate', gap: 'gap_rate', overlap: 'overlap_rate', reorder: 'reorder_rate',
 };
@@ -117,7 +118,8 @@ export class Faults {
       const ra = cfg.retry_after ?? 1;
       const body = JSON.stringify({ error: 'rate_limited', error_description: 'too many requests (injected 429 burst)', retry_after: ra });
       req.resume();
-      res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(ra), 'content-length': String(Buffer.byteLength(body)), 'cache-control': 'no-store' });
+      const raHeader = cfg.retry_after_date ? new Date(Date.now() + ra * 1000).toUTCString() : String(ra);
+      res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'retry-after': raHeader, 'content-length': String(Buffer.byteLength(body)), 'cache-control': 'no-store' });
       res.end(body);
       return true;
     }

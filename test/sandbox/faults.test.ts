@@ -60,6 +60,10 @@ describe('faults', () => {
       assert.deepEqual(r.body, { error: 'rate_limited', error_description: 'too many requests (injected 429 burst)', retry_after: 3 });
     }
     assert.equal((await api(ctx.sb, tok, 'GET', '/v1/workspace')).status, 200);
+    await setFault('workspace', { burst_429: 1, retry_after: 120, retry_after_date: 1 });
+    const d = await api(ctx.sb, tok, 'GET', '/v1/workspace');
+    const when = Date.parse(d.headers.get('retry-after')!);
+    assert.ok(when - Date.now() > 100_000 && when - Date.now() <= 121_000, d.headers.get('retry-after')!);
     await clear();
   });
 
