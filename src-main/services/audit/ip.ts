@@ -6,8 +6,30 @@ function bytesOf(addr: ipaddr.IPv4 | ipaddr.IPv6): number[] {
 }
 const hex = (bytes: number[]) => bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
 
+const V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+const memo = new Map<string, string | null>();
+
 export function ipHex(ip: string | null | undefined): string | null {
   if (!ip) return null;
+  const m = V4.exec(ip);
+  if (m) {
+    let out = '00000000000000000000ffff';
+    for (let i = 1; i <= 4; i++) {
+      const n = Number(m[i]);
+      if (n > 255 || (m[i]!.length > 1 && m[i]![0] === '0')) return null;
+      out += (n < 16 ? '0' : '') + n.toString(16);
+    }
+    return out;
+  }
+  const hit = memo.get(ip);
+  if (hit !== undefined) return hit;
+  const v = slowIpHex(ip);
+  if (memo.size > 10_000) memo.clear();
+  memo.set(ip, v);
+  return v;
+}
+
+function slowIpHex(ip: string): string | null {
   try {
     if (!ipaddr.isValid(ip)) return null;
     return hex(bytesOf(ipaddr.parse(ip)));
