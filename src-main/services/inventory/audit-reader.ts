@@ -27,6 +27,14 @@ export interface Activity {
 
 const DAY = 86_400_000;
 
+/** `/v1/contacts/con_46kx9hyxgk` -> `/v1/contacts/{id}`: endpoints are grouped by route, not by record. */
+export function routeOf(endpoint: string): string {
+  return endpoint
+    .split('/')
+    .map((seg) => (/^[a-z]{1,8}_[A-Za-z0-9_-]{4,}$/.test(seg) || /^\d+$/.test(seg) || /^[0-9a-f-]{16,}$/i.test(seg) ? '{id}' : seg))
+    .join('/');
+}
+
 export function createAuditReader(db: Db) {
   const tableExists = () =>
     db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'audit_events'").get()!.n > 0;
@@ -41,12 +49,24 @@ export function createAuditReader(db: Db) {
       if (!tableExists()) return { state: 'not_synced', coverageUntil: null, endpoints: [], callerIps: [] };
       const until = coverage(workspaceId);
       if (until === null) return { state: 'not_synced', coverageUntil: null, endpoints: [], callerIps: [] };
-      const endpoints = db
-        .prepare<[string, string, number, number], EndpointUse>(
+      const raw = db
+        .prepare<[string, string, number], EndpointUse>(
           `SELECT method, endpoint, COUNT(*) AS calls, MAX(occurred_at) AS lastAt FROM audit_events
-           WHERE workspace_id = ? AND credential_id = ? AND occurred_ms >= ? GROUP BY method, endpoint ORDER BY calls DESC, endpoint LIMIT ?`,
+           WHERE workspace_id = ? AND credential_id = ? AND occurred_ms >= ? GROUP BY method, endpoint`,
         )
-        .all(workspaceId, credentialId, sinceMs, limit);
+        .all(workspaceId, credentialId, sinceMs);
+      const byRoute = new Map<string, EndpointUse>();
+      for (const e of raw) {
+        const route = routeOf(e.endpoint);
+        const k = `${e.method} ${route}`;
+        const cur = byRoute.get(k);
+        if (!cur) byRoute.set(k, { method: e.method, endpoint: route, calls: e.calls, lastAt: e.lastAt });
+        else {
+          cur.calls += e.calls;
+          if (e.lastAt > cur.lastAt) cur.lastAt = e.lastAt;
+        }
+      }
+      const endpoints = [...byRoute.values()].sort((a, b) => b.calls - a.calls || a.endpoint.localeCompare(b.endpoint)).slice(0, limit);
       const callerIps = db
         .prepare<[string, string, number, number], IpUse>(
           `SELECT caller_ip AS ip, COUNT(*) AS calls, MAX(occurred_at) AS lastAt FROM audit_events

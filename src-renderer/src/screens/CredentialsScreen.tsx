@@ -15,6 +15,7 @@ type List = Output<'inventory.credentials'>;
 export function CredentialsScreen() {
   const { api } = useStores();
   const store = inventoryStoreFor(api);
+  const syncing = useSelect(store, (s) => s.syncing);
   const matrix = useSelect(store, (s) => s.matrix);
   const drawer = useSelect(store, (s) => s.drawer);
   const [search, setSearch] = useState('');
@@ -27,6 +28,9 @@ export function CredentialsScreen() {
   const scrollRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => api.onStateChanged((p) => p.topic === 'inventory' && setTick((t) => t + 1)), [api]);
+  useEffect(() => {
+    void store.getState().ensureFresh();
+  }, [store]);
   useEffect(() => {
     let live = true;
     const t = setTimeout(() => {
@@ -76,6 +80,7 @@ export function CredentialsScreen() {
           Credentials
         </h1>
         <p className="screen-subtitle" data-testid="credentials-status">
+          {syncing ? 'Syncing the inventory… · ' : ''}
           {list ? `${rows.length} credentials in ${list.workspaces.length} workspaces · cache ${ageText(oldest)}${stale ? ` · ${stale} workspaces not synced` : ''}` : 'Reading the cache…'}
         </p>
       </header>

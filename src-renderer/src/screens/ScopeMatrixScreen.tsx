@@ -35,7 +35,7 @@ export function ScopeMatrixScreen() {
 
   useEffect(() => {
     const off = store.getState().connect();
-    void store.getState().load();
+    void store.getState().ensureFresh();
     return off;
   }, [store]);
   useEffect(() => {

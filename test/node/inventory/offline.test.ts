@@ -116,20 +116,22 @@ describe('offline cache', () => {
       ev(3, 3, '203.0.113.5', 'GET', '/v1/contacts');
       ev(4, 1, '203.0.113.9', 'POST', '/v1/deals', 500);
       ev(5, 1, '203.0.113.7', 'GET', '/v1/contacts', 200, 'key_other');
+      ev(6, 2, '203.0.113.5', 'DELETE', '/v1/contacts/con_46kx9hyxgk');
+      ev(7, 2, '203.0.113.5', 'DELETE', '/v1/contacts/con_funtji5cvf');
     } finally {
       sqlite.close();
     }
     const pv = await app.call('inventory.revokePreview', { workspace: w.id, credentialId: key.id });
     const t = pv.targets[0]!;
     assert.equal(t.auditState, 'synced');
-    assert.deepEqual(t.endpoints.map((e) => [e.method, e.endpoint, e.calls]), [['GET', '/v1/contacts', 2], ['POST', '/v1/deals', 1]]);
-    assert.deepEqual(t.callerIps.map((e) => [e.ip, e.calls]), [['203.0.113.5', 2], ['203.0.113.9', 1]]);
+    assert.deepEqual(t.endpoints.map((e) => [e.method, e.endpoint, e.calls]), [['GET', '/v1/contacts', 2], ['DELETE', '/v1/contacts/{id}', 2], ['POST', '/v1/deals', 1]]);
+    assert.deepEqual(t.callerIps.map((e) => [e.ip, e.calls]), [['203.0.113.5', 4], ['203.0.113.9', 1]]);
     assert.equal(pv.untouchedWorkspaces.length, 11);
     assert.equal(pv.confirmText, w.name);
     const d = await app.call('inventory.credential', { workspace: w.id, credentialId: key.id });
     assert.equal(d.auditState, 'synced');
     assert.equal(d.activity?.days.length, 30);
-    assert.equal(d.activity?.total, 3);
+    assert.equal(d.activity?.total, 5);
     assert.equal(d.activity?.days.at(-2)?.errors, 1);
     // another workspace has no events: said explicitly
     const other = m.workspaces[1]!;

@@ -205,3 +205,46 @@ export async function matrixOf(app: TestApp, filters: MatrixFilters = {}): Promi
   if (typeof m === 'string') throw new Error('expected the matrix object');
   return m;
 }
+
+/**
+ * The real composition root with the real connections domain (its WorkspaceApi and WorkspaceDirectory), a session-only
+ * memory keychain and a scripted system browser for the PKCE consent (sandbox auto-consent).
+ */
+export async function startRealApp(issuer: string, workspaceIds: readonly string[]): Promise<TestApp> {
+  const { follow } = (await import('../../support/fake-browser.mjs')) as { follow: (url: string) => Promise<unknown> };
+  const dataDir = mkdtempSync(join(tmpdir(), 'grantdesk-inventory-real-'));
+  const runtime = createApp({
+    dataDir,
+    db: openCache(dataDir),
+    secretStore: createMemorySecretStore(),
+    clock: systemClock,
+    opener: async (url) => {
+      void follow(url);
+    },
+    logger: { info() {}, warn() {}, error() {} },
+  });
+  const callResult = async (name: CommandName, input: unknown, transport: 'ipc' | 'cli' | 'serve' = 'cli') =>
+    (await runtime.dispatcher.call(name, input, { transport })) as { ok: boolean; value?: unknown; error?: AppErrorData };
+  const app: TestApp = {
+    runtime,
+    dataDir,
+    callResult,
+    async call<K extends CommandName>(name: K, input: Input<K>, transport?: 'ipc' | 'cli' | 'serve'): Promise<Output<K>> {
+      const r = await callResult(name, input, transport);
+      if (!r.ok) throw new Error(`${name} failed: ${r.error?.code}: ${r.error?.message}`);
+      return r.value as Output<K>;
+    },
+    async close() {
+      await runtime.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  await app.callResult('platforms.add', { issuer, name: 'Sandbox' }).then((r) => {
+    if (!r.ok) throw new Error(`platforms.add: ${r.error?.code} ${r.error?.message}`);
+  });
+  for (const id of workspaceIds) {
+    const r = await app.callResult('workspaces.connect', { workspace: id, role: 'operator' });
+    if (!r.ok) throw new Error(`connect ${id}: ${r.error?.code} ${r.error?.message}`);
+  }
+  return app;
+}

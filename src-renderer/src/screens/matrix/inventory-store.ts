@@ -32,7 +32,9 @@ export interface InventoryState {
   openDrawer(ref: DrawerRef | null): void;
   openRevoke(req: RevokeRequest | null): void;
   revoke(req: RevokeRequest, confirm: string): Promise<RevokeResult | null>;
-  sync(): Promise<void>;
+  sync(maxAgeSeconds?: number): Promise<void>;
+  /** sync connected workspaces that were never synced or are older than 15 minutes (once per screen visit) */
+  ensureFresh(): Promise<void>;
   markReviewed(workspaces?: string[]): Promise<void>;
   setBaseline(bundle: string | null): Promise<void>;
   exportCsv(): Promise<string | null>;
@@ -145,9 +147,16 @@ export function createInventoryStore(api: GrantdeskApi): InventoryStore {
       void get().load();
       return r.value;
     },
-    async sync() {
+    async ensureFresh() {
+      if (!get().matrix) await get().load();
+      const m = get().matrix;
+      if (!m || get().syncing) return;
+      const stale = m.workspaces.some((w) => w.connection === 'connected' && (w.sync.ageSeconds === null || w.sync.ageSeconds > 900));
+      if (stale) await get().sync(900);
+    },
+    async sync(maxAgeSeconds) {
       set({ syncing: true });
-      const r = await api.inventorySync({});
+      const r = await api.inventorySync(maxAgeSeconds ? { maxAgeSeconds } : {});
       set({ syncing: false });
       if (!r.ok) set({ error: r.error });
       await get().load();
