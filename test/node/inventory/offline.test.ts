@@ -148,6 +148,37 @@ describe('offline cache', () => {
   });
 });
 
+describe('revocation record durability', () => {
+  it('writes each revocation record under synchronous=FULL and restores NORMAL', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'grantdesk-inv-durable-'));
+    const db = openCache(dir);
+    try {
+      const seen: string[] = [];
+      const spy = new Proxy(db, {
+        get(target, prop, recv) {
+          if (prop === 'pragma') return (sql: string, o?: object) => (seen.push(sql), target.pragma(sql, o as never));
+          if (prop === 'prepare') return (sql: string) => {
+            const st = target.prepare(sql);
+            if (!/inv_revocations/.test(sql) || /^\s*SELECT/i.test(sql)) return st;
+            return new Proxy(st, { get: (t, p2) => (p2 === 'run' ? (...a: unknown[]) => (seen.push(`run@${String(target.pragma('synchronous', { simple: true }))}`), (t.run as (...x: unknown[]) => unknown)(...a)) : Reflect.get(t, p2)) });
+          };
+          const v = Reflect.get(target, prop, recv);
+          return typeof v === 'function' ? v.bind(target) : v;
+        },
+      });
+      const repo = createInventoryRepository(spy);
+      const id = repo.recordRevocationStart({ batchId: 'b', actor: 'me', transport: 'ipc', requestedAt: 'now', workspaceId: 'ws', workspaceName: 'W', credentialId: 'k', credentialName: 'K', type: 'api_key', scopes: [] });
+      repo.recordRevocationResult(id, 'revoked', 'later', null, null);
+      // synchronous: 2 = FULL, 1 = NORMAL
+      assert.deepEqual(seen, ['synchronous = FULL', 'run@2', 'synchronous = NORMAL', 'synchronous = FULL', 'run@2', 'synchronous = NORMAL']);
+      assert.equal(db.pragma('synchronous', { simple: true }), 1);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('CLI', () => {
   let home: string;
   before(() => {
