@@ -5,6 +5,9 @@ import assert from 'node:assert/strict';
 import { startServeFixture } from '../support/serve-fixture.ts';
 import { makeChain } from '../support/audit-chain.ts';
 
+// page functions run in Chromium; the node-side tsconfig has no DOM lib
+declare const document: { querySelector(s: string): { textContent: string | null } | null; querySelectorAll(s: string): { length: number } };
+
 test('audit explorer and exports in real Chromium', { timeout: 180_000 }, async () => {
   const app = await startServeFixture({ hash: '#/audit', viewport: { width: 1400, height: 1000 } });
   try {
