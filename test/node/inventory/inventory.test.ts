@@ -68,6 +68,27 @@ describe('inventory against the sandbox', () => {
     assert.ok(changed <= 5, `changed ${changed}`);
   });
 
+  it('a failed sync keeps the cached inventory readable and says so', async () => {
+    const before = await matrixOf(app, { includeRevoked: true });
+    const ws = before.workspaces[2]!;
+    await p.admin('POST', '/faults', { route: 'api-keys', error_rate: 1, error_status: 503 });
+    try {
+      const r = await app.call('inventory.sync', { workspace: ws.id });
+      assert.equal(r.workspaces[0]!.ok, false);
+      assert.equal(r.workspaces[0]!.error?.code, 'platform_error');
+    } finally {
+      await p.admin('DELETE', '/faults?route=api-keys');
+    }
+    const after = await matrixOf(app, { includeRevoked: true });
+    const w = after.workspaces.find((x) => x.id === ws.id)!;
+    assert.equal(w.sync.state, 'failed');
+    assert.equal(w.sync.error?.code, 'platform_error');
+    assert.ok(w.sync.syncedAt !== null, 'the last good sync time stays');
+    assert.deepEqual(w.credentials.map((c) => c.id), ws.credentials.map((c) => c.id));
+    const ok = await app.call('inventory.sync', { workspace: ws.id });
+    assert.equal(ok.workspaces[0]!.ok, true);
+  });
+
   it('finds every credential holding contacts:delete with one filter', async () => {
     const m = await matrixOf(app, { scopes: ['contacts:delete'] });
     const truth = (await p.state()).flatMap((w) => w.credentials.filter((c) => c.status !== 'revoked' && c.scopes.includes('contacts:delete')).map((c) => c.id)).sort();
