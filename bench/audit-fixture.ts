@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCache } from '../src-main/adapters/sqlite.ts';
 import type { Db } from '../src-main/ports/db.ts';
+import { csvPlain } from '../src-main/services/audit/repo.ts';
 
 export const WORKSPACES = 40;
 export const END_MS = Date.parse('2026-01-01T00:00:00Z');
@@ -38,6 +39,9 @@ export function buildCache(n: number, label: string): { dir: string; db: Db; gen
     FROM (SELECT i, 'ws_' || printf('%02d', i % ${WORKSPACES}) AS ws, i / ${WORKSPACES} + 1 AS seq, ${start} + (i / ${WORKSPACES}) * ${step} + (i % ${WORKSPACES}) * 7 AS ms,
       '10.' || (i % 7) || '.' || (abs(random()) % 256) || '.' || (abs(random()) % 256) AS ip, '00000000000000000000ffff0a0' || (i % 7) || printf('%04x', abs(random()) % 65536) AS ip_hex FROM c)
   `).run(n);
+  // the same csv_plain rule sync applies per event (repo.csvPlain)
+  db.function('csv_plain_row', { deterministic: true, varargs: true }, (...v: unknown[]) => (v.every((x) => csvPlain(x as string | null)) ? 1 : 0));
+  db.exec('UPDATE audit_events SET csv_plain = csv_plain_row(workspace_id, event_id, occurred_at, credential_id, credential_type, caller_ip, method, endpoint) WHERE extra_json IS NULL');
   for (const i of idx) db.exec(i.sql);
   db.exec(`INSERT INTO audit_fts (rowid, body) SELECT rid, coalesce(endpoint, '') || ' ' || coalesce(method, '') || ' ' || coalesce(credential_id, '') || ' ' ||
       coalesce(credential_type, '') || ' ' || coalesce(caller_ip, '') || ' ' || event_id || ' ' || params_json FROM audit_events`);

@@ -60,7 +60,7 @@ const METHODS = ['GET', 'POST', 'PATCH', 'DELETE'];
 const STATUSES = [200, 200, 200, 201, 204, 301, 400, 401, 403, 404, 429, 500, 503];
 
 /** Deterministic pseudo-random chain; startMs + i * stepMs timestamps. */
-export function makeChain(workspaceId: string, n: number, opts: { seed?: number; startMs?: number; stepMs?: number; hostileEvery?: number } = {}): ChainEvent[] {
+export function makeChain(workspaceId: string, n: number, opts: { seed?: number; startMs?: number; stepMs?: number; hostileEvery?: number; hostileFields?: boolean } = {}): ChainEvent[] {
   let s = (opts.seed ?? 1) >>> 0 || 1;
   const rnd = () => {
     s ^= s << 13;
@@ -93,6 +93,12 @@ export function makeChain(workspaceId: string, n: number, opts: { seed?: number;
       duration_ms: Math.floor(rnd() * 900),
       pii_accessed: rnd() < 0.3,
     };
+    if (hostile !== undefined && opts.hostileFields) {
+      e.credential_id = hostile;
+      e.endpoint = hostile;
+      e.credential_type = hostile.slice(0, 100);
+      e.id = `${hostile}#${seq}`;
+    }
     e.prev_hash = prev;
     e.hash = hashEvent(prev, e);
     prev = e.hash as string;

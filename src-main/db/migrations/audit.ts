@@ -80,4 +80,11 @@ CREATE TABLE audit_exports (
 ) STRICT;
 `,
   },
+  {
+    version: 21,
+    name: 'audit_events_csv_plain',
+    // 1 when every text field of the row can go into CSV verbatim (no quote, comma, CR, LF, no formula trigger, not empty,
+    // no extra members); lets the exporter skip per-field escaping for the common row. 0 (the default) is always correct.
+    sql: `ALTER TABLE audit_events ADD COLUMN csv_plain INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];

@@ -6,7 +6,6 @@ import { basename, dirname } from 'node:path';
 import type { AuditFilter, ExportManifest } from '../../../src-common/contract/index.ts';
 import type { Db } from '../../ports/db.ts';
 import { AppError } from '../../rpc/app-error.ts';
-import { csvString } from './csv.ts';
 import { jcs } from './jcs.ts';
 import { buildWhere } from './query.ts';
 import { storedToEvent } from './repo.ts';
@@ -14,6 +13,32 @@ import { storedToEvent } from './repo.ts';
 export const EXPORT_COLUMNS = ['workspace_id', 'seq', 'event_id', 'occurred_at', 'credential_id', 'credential_type', 'caller_ip', 'method', 'endpoint', 'status', 'duration_ms', 'pii_accessed', 'params_json', 'extra_json', 'prev_hash', 'hash'] as const;
 const SELECT_COLS = 'e.workspace_id, e.seq, e.event_id, e.occurred_at, e.credential_id, e.credential_type, e.caller_ip, e.method, e.endpoint, e.status, e.duration_ms, e.pii_accessed, e.params_json, e.extra_json, e.prev_hash, e.hash';
 const BATCH = 20_000;
+const CSV_BATCH = 4000;
+
+/**
+ * One CSV field built by SQLite itself (C speed, one JS string per batch): the same rules as csvString/csvCell.
+ * Byte-wise checks on the BLOB cast so embedded NULs cannot hide a trigger character or a quote.
+ */
+function sqlCsvText(col: string): string {
+  const b = `CAST(${col} AS BLOB)`;
+  const v = `(CASE WHEN substr(${b}, 1, 1) IN (X'3D', X'2B', X'2D', X'40', X'09', X'0D', X'0A', X'00', X'27') THEN '''' || ${col} ELSE ${col} END)`;
+  return `(CASE WHEN ${col} IS NULL THEN '' WHEN ${col} = '' THEN '""' WHEN instr(${b}, X'22') > 0 OR instr(${b}, X'2C') > 0 OR instr(${b}, X'0D') > 0 OR instr(${b}, X'0A') > 0 THEN '"' || replace(${v}, '"', '""') || '"' ELSE ${v} END)`;
+}
+// concat_ws builds each line with one allocation (a chain of || copies the growing string once per field)
+const SQL_CSV_LINE_FIELDS = [
+  sqlCsvText('e.workspace_id'), 'e.seq', sqlCsvText('e.event_id'), sqlCsvText('e.occurred_at'), sqlCsvText('e.credential_id'), sqlCsvText('e.credential_type'),
+  sqlCsvText('e.caller_ip'), sqlCsvText('e.method'), sqlCsvText('e.endpoint'), "ifnull(e.status, '')", "ifnull(e.duration_ms, '')",
+  "(CASE e.pii_accessed WHEN 1 THEN 'true' ELSE 'false' END)", sqlCsvText('e.params_json'), sqlCsvText('e.extra_json'), 'e.prev_hash', 'e.hash',
+];
+/** The same line for rows flagged csv_plain (see migration 21): text verbatim, only params_json may need quoting. */
+const SQL_CSV_LINE_PLAIN_FIELDS = [
+  'e.workspace_id', 'e.seq', 'e.event_id', 'e.occurred_at', "ifnull(e.credential_id, '')", "ifnull(e.credential_type, '')", "ifnull(e.caller_ip, '')",
+  "ifnull(e.method, '')", "ifnull(e.endpoint, '')", "ifnull(e.status, '')", "ifnull(e.duration_ms, '')", "(CASE e.pii_accessed WHEN 1 THEN 'true' ELSE 'false' END)",
+  // params_json is JCS of an object: starts with '{', no raw CR/LF (JCS escapes them), so only a quote or comma matters
+  `(CASE WHEN instr(e.params_json, '"') > 0 OR instr(e.params_json, ',') > 0 THEN '"' || replace(e.params_json, '"', '""') || '"' ELSE e.params_json END)`, "''", 'e.prev_hash', 'e.hash',
+];
+const line = (fields: string[]) => `concat(concat_ws(',', ${fields.join(', ')}), char(13, 10))`;
+export const SQL_CSV_ROW = `(CASE WHEN e.csv_plain = 1 THEN ${line(SQL_CSV_LINE_PLAIN_FIELDS)} ELSE ${line(SQL_CSV_LINE_FIELDS)} END)`;
 const FLUSH_AT = 1 << 20;
 const BOM = '\uFEFF';
 
@@ -83,6 +108,10 @@ export async function runExport(db: Db, o: ExportOptions): Promise<ExportResult>
   const w = buildWhere({ ...o.filters, workspaces: undefined });
   const ftsJoin = w.fts ? ' AND e.rid IN (SELECT rowid FROM audit_fts WHERE audit_fts MATCH ?)' : '';
   const ftsParams = w.fts ? [w.fts] : [];
+  // CSV: SQLite formats a whole batch into one string (group_concat in seq order); JS only hashes and writes it.
+  const csvBatchStmt = db.prepare(
+    `SELECT group_concat(line, '' ORDER BY seq) AS text, count(*) AS n, min(seq) AS lo, max(seq) AS hi FROM (SELECT e.seq AS seq, ${SQL_CSV_ROW} AS line FROM audit_events e WHERE e.workspace_id = ? AND e.seq > ? AND e.seq <= ? AND ${w.sql}${ftsJoin} ORDER BY e.seq LIMIT ${CSV_BATCH})`,
+  );
   const batchStmt = db.prepare(`SELECT ${SELECT_COLS} FROM audit_events e WHERE e.workspace_id = ? AND e.seq > ? AND e.seq <= ? AND ${w.sql}${ftsJoin} ORDER BY e.seq LIMIT ${BATCH}`).raw(true);
   const countStmt = db.prepare(`SELECT count(*) FROM audit_events e WHERE e.workspace_id = ? AND e.seq <= ? AND ${w.sql}${ftsJoin}`).pluck(true);
   let total = 0;
@@ -118,20 +147,33 @@ export async function runExport(db: Db, o: ExportOptions): Promise<ExportResult>
       let last: number | null = null;
       let n = 0;
       let after = 0;
-      for (;;) {
+      let sinceYield = 0;
+      while (o.format === 'csv') {
+        if (o.signal?.aborted) throw new AppError('cancelled', 'Export cancelled; no file was written');
+        const b = csvBatchStmt.get(t.workspace_id, after, t.cursor_seq, ...w.params, ...ftsParams) as { text: string | null; n: number; lo: number | null; hi: number | null };
+        if (b.n === 0) break;
+        buf += b.text!;
+        if (buf.length >= FLUSH_AT) flush();
+        if (first === null) first = b.lo;
+        last = b.hi;
+        after = b.hi!;
+        n += b.n;
+        rows += b.n;
+        sinceYield += b.n;
+        if (b.n < CSV_BATCH) break;
+        if (sinceYield >= BATCH) {
+          sinceYield = 0;
+          o.onProgress?.(rows, total);
+          await yieldNow();
+        }
+      }
+      if (o.format === 'csv') o.onProgress?.(rows, total);
+      while (o.format === 'jsonl') {
         if (o.signal?.aborted) throw new AppError('cancelled', 'Export cancelled; no file was written');
         let got = 0;
         for (const r of batchStmt.iterate(t.workspace_id, after, t.cursor_seq, ...w.params, ...ftsParams) as IterableIterator<unknown[]>) {
           got++;
-          if (o.format === 'csv') {
-            const ex = r[13] as string | null;
-            buf +=
-              csvString(r[0] as string) + ',' + r[1] + ',' + csvString(r[2] as string) + ',' + csvString(r[3] as string) + ',' +
-              (r[4] === null ? '' : csvString(r[4] as string)) + ',' + (r[5] === null ? '' : csvString(r[5] as string)) + ',' +
-              (r[6] === null ? '' : csvString(r[6] as string)) + ',' + (r[7] === null ? '' : csvString(r[7] as string)) + ',' +
-              (r[8] === null ? '' : csvString(r[8] as string)) + ',' + (r[9] === null ? '' : r[9]) + ',' + (r[10] === null ? '' : r[10]) + ',' +
-              (r[11] === 1 ? 'true' : 'false') + ',' + csvString(r[12] as string) + ',' + (ex === null ? '' : csvString(ex)) + ',' + r[14] + ',' + r[15] + '\r\n';
-          } else {
+          {
             const ev = storedToEvent({ workspace_id: r[0] as string, seq: r[1] as number, event_id: r[2] as string, occurred_at: r[3] as string, credential_id: r[4] as string | null, credential_type: r[5] as string | null, caller_ip: r[6] as string | null, method: r[7] as string | null, endpoint: r[8] as string | null, status: r[9] as number | null, duration_ms: r[10] as number | null, pii_accessed: r[11] as number, params_json: r[12] as string, extra_json: r[13] as string | null });
             ev.prev_hash = r[14];
             ev.hash = r[15];

@@ -39,6 +39,16 @@ export interface StoredEventRow {
 
 export const RID_SLOTS = 1024;
 
+const CSV_SPECIAL = /[",\r\n]/;
+/** A text field the CSV exporter may write verbatim: null, or non-empty without quote/comma/CR/LF and no formula trigger. */
+export function csvPlain(v: string | null): boolean {
+  if (v === null) return true;
+  if (v.length === 0) return false;
+  const c = v.charCodeAt(0);
+  if (c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13 || c === 10 || c === 0 || c === 39) return false;
+  return !CSV_SPECIAL.test(v);
+}
+
 function fnv32(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
@@ -79,7 +89,7 @@ export function createAuditRepo(db: Db) {
   const hashAt = db.prepare<[string, number], { hash: string }>('SELECT hash FROM audit_events WHERE workspace_id = ? AND seq = ?');
   const insert = db.prepare(
     `INSERT INTO audit_events (workspace_id, seq, event_id, occurred_at, occurred_ms, credential_id, credential_type, caller_ip, method, endpoint,
-      status, duration_ms, pii_accessed, params_json, prev_hash, hash, rid, ip_hex, extra_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+      status, duration_ms, pii_accessed, params_json, prev_hash, hash, rid, ip_hex, extra_json, csv_plain) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
   );
   // The full-text body is assembled by SQLite from the rows just inserted: one statement per page, same transaction.
   const ftsInsert = db.prepare(
@@ -114,10 +124,11 @@ export function createAuditRepo(db: Db) {
         let rid = ms * RID_SLOTS + ((wsSalt + e.seq) % RID_SLOTS);
         const extraJson = extra ? jcs(extra) : null;
         const ip = ipHex(e.caller_ip);
+        const plain = extraJson === null && csvPlain(ws) && csvPlain(e.id) && csvPlain(e.occurred_at) && csvPlain(e.credential_id) && csvPlain(e.credential_type) && csvPlain(e.caller_ip) && csvPlain(e.method) && csvPlain(e.endpoint) ? 1 : 0;
         for (;;) {
           try {
             insert.run(ws, e.seq, e.id, e.occurred_at, ms, e.credential_id, e.credential_type, e.caller_ip, e.method, e.endpoint, e.status, e.duration_ms,
-              e.pii_accessed ? 1 : 0, paramsJson, e.prev_hash, e.hash, rid, ip, extraJson);
+              e.pii_accessed ? 1 : 0, paramsJson, e.prev_hash, e.hash, rid, ip, extraJson, plain);
             break;
           } catch (err) {
             // (workspace, seq) is new (seq > cursor = max seq), so a unique violation is a rid collision: take the next slot.

@@ -15,7 +15,7 @@ const quiet = { info() {}, warn() {}, error() {} };
 async function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'gd-exp-'));
   const db = openCache(dir);
-  const chains = { ws_a: makeChain('ws_a', 300, { seed: 11, hostileEvery: 2 }), ws_b: makeChain('ws_b', 150, { seed: 12, hostileEvery: 3 }) };
+  const chains = { ws_a: makeChain('ws_a', 300, { seed: 11, hostileEvery: 2 }), ws_b: makeChain('ws_b', 150, { seed: 12, hostileEvery: 3, hostileFields: true }) };
   const fp = createFakePlatform(chains);
   const bus = createEventBus();
   const progress: { state: string; done: number; total: number | null }[] = [];
@@ -43,6 +43,12 @@ test('CSV export: RFC 4180 CRLF, exact round-trip through csv-parse for hostile 
       assert.equal(Number(row.seq), e.seq);
       assert.deepEqual(JSON.parse(un(row.params_json!)), e.params, 'params round-trip exactly');
       assert.equal(row.hash, e.hash);
+      // every text column round-trips exactly (one leading ' removed where a formula trigger or ' was neutralized)
+      for (const k of ['event_id', 'occurred_at', 'credential_id', 'credential_type', 'caller_ip', 'method', 'endpoint'] as const) {
+        const orig = (k === 'event_id' ? e.id : e[k]) as string | null;
+        assert.equal(orig === null ? '' : un(row[k]!), orig ?? '', `${k} of ${e.workspace_id}#${e.seq}`);
+        if (orig && /^[=+\-@\t\r\n\0']/.test(orig)) assert.equal(row[k], `'${orig}`);
+      }
     }
     // every cell that a spreadsheet would read as a formula starts with the ' escape instead
     for (const row of rows) for (const v of Object.values(row)) assert.ok(!/^[=+\-@\t\r\n\0]/.test(v), `cell ${JSON.stringify(v).slice(0, 40)} is inert`);
