@@ -1,5 +1,6 @@
 // SQL of the audit domain. The only place that knows the audit tables' shapes.
 import type { Db } from '../../ports/db.ts';
+import { AppError } from '../../rpc/app-error.ts';
 import { GENESIS_HASH, jcs } from './jcs.ts';
 import { ipHex } from './ip.ts';
 import { KNOWN_EVENT_KEYS, type PlatformEvent } from './platform-schema.ts';
@@ -140,7 +141,7 @@ export function createAuditRepo(db: Db) {
       const last = events[events.length - 1]!;
       ftsInsert.run(ws, events[0]!.seq, last.seq);
       const r = advance.run(last.seq, last.hash, events.length, ws, fromCursor);
-      if (r.changes !== 1) throw new Error('audit cursor moved under a concurrent writer');
+      if (r.changes !== 1) throw new AppError('conflict', `Another Grantdesk process synced ${ws} at the same time; this page was not stored`);
     },
     setRemoteHead: (ws: string, seq: number, hash: string) => setRemote.run(seq, hash, ws),
     setOutcome: (ws: string, state: SyncState['state'], error: string | null, at: string) => setOutcome.run(state, error, at, ws),

@@ -159,7 +159,20 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     add(done: number, total: number): void;
   }
 
+  const running = new Set<string>();
+
   async function syncWorkspace(ws: string, signal: AbortSignal | undefined, progress: Progress): Promise<SyncResult> {
+    // single flight per workspace in this process; across processes the cursor guard in the page transaction decides
+    if (running.has(ws)) return { workspaceId: ws, outcome: 'error', inserted: 0, cursorSeq: repo.state(ws).cursor_seq, remoteHeadSeq: null, message: 'conflict: a sync of this workspace is already running' };
+    running.add(ws);
+    try {
+      return await syncWorkspaceOnce(ws, signal, progress);
+    } finally {
+      running.delete(ws);
+    }
+  }
+
+  async function syncWorkspaceOnce(ws: string, signal: AbortSignal | undefined, progress: Progress): Promise<SyncResult> {
     const api = deps.api();
     if (!api) throw new AppError('network_error', 'No platform connection is available for audit sync');
     let inserted = 0;
