@@ -18,6 +18,7 @@ const SCREENS: Array<[id: string, label: string]> = [
   ['exports', 'Exports'],
   ['reviews', 'Reviews'],
   ['insights', 'Insights'],
+  ['calendar', 'Calendar'],
   ['settings', 'Settings'],
 ];
 
@@ -97,7 +98,7 @@ describe('app frame in Chromium (serve mode)', () => {
     assert.deepEqual(app.problems.all(), []);
   });
 
-  test('keyboard: skip link, one nav tab stop, arrow keys, Enter, Ctrl+1..8', async () => {
+  test('keyboard: skip link, one nav tab stop, arrow keys, Enter, Ctrl+1..9', async () => {
     const { page } = app;
     await page.goto(`http://127.0.0.1:${app.serve.port}/#/workspaces`);
     await page.reload();
@@ -117,9 +118,9 @@ describe('app frame in Chromium (serve mode)', () => {
     await page.keyboard.press('ArrowUp');
     assert.equal(await activeTestId(page), 'nav-settings');
     await page.keyboard.press('ArrowUp');
-    assert.equal(await activeTestId(page), 'nav-insights');
+    assert.equal(await activeTestId(page), 'nav-calendar');
     await page.keyboard.press('Enter');
-    await eventually(() => hash(page), (h) => h === '#/insights', 'Enter opens the focused screen');
+    await eventually(() => hash(page), (h) => h === '#/calendar', 'Enter opens the focused screen');
     // the nav stays a single Tab stop: Tab leaves it for the main area
     await page.keyboard.press('Tab');
     assert.ok(!String(await activeTestId(page)).startsWith('nav-'), 'Tab leaves the nav');

@@ -29,8 +29,8 @@ export const SCREENS: readonly ScreenDef[] = [
   { id: 'exports', label: 'Exports', component: ExportsScreen, shortcut: '5', icon: icons.exports },
   { id: 'reviews', label: 'Reviews', component: ReviewsScreen, shortcut: '6', icon: icons.reviews },
   { id: 'insights', label: 'Insights', component: InsightsScreen, shortcut: '7', icon: icons.insights },
-  { id: 'settings', label: 'Settings', component: SettingsScreen, shortcut: '8', icon: icons.settings },
-  { id: 'calendar', label: 'Calendar', component: CalendarScreen, shortcut: '9', icon: icons.reviews },
+  { id: 'calendar', label: 'Calendar', component: CalendarScreen, shortcut: '8', icon: icons.reviews },
+  { id: 'settings', label: 'Settings', component: SettingsScreen, shortcut: '9', icon: icons.settings },
 ];
 
 export const DEFAULT_SCREEN = 'workspaces';
