@@ -105,6 +105,8 @@ export function App() {
     const main = mainRef.current;
     if (!main) return;
     const heading = main.querySelector<HTMLElement>('h1');
+    // every screen's heading is a focus target, whether or not its author remembered tabIndex
+    if (heading && !heading.hasAttribute('tabindex')) heading.tabIndex = -1;
     (heading ?? main).focus();
   }, []);
 
