@@ -16,6 +16,9 @@ export async function run(): Promise<{ name: string; figures: Record<string, num
     secretStore: r.backend,
   };
   console.log(`refresh-storm: ${r.workspaces} workspaces × ${r.callsPerWorkspace} calls in ${figures.stormMs} ms, ${r.refreshPosts} refreshes, ${r.invalidGrant} reuse detections (${r.backend})`);
+  // Baselines from the same run: single-flight's ideal is one refresh per workspace; without it every expired call
+  // would refresh on its own (calls per workspace), and all but one of those would trip reuse detection.
+  console.log(`refresh-storm: refreshes per workspace ${(r.refreshPosts / r.workspaces).toFixed(2)} (ideal 1.00; without single-flight ${r.callsPerWorkspace.toFixed(2)}), storm time per workspace ${(figures.stormMs / r.workspaces).toFixed(1)} ms vs connect time per workspace ${(figures.connectAllMs / r.workspaces).toFixed(1)} ms`);
   return { name: 'refresh-storm', figures };
 }
 
