@@ -285,6 +285,14 @@ export function createManagement(o: ManagementOptions) {
     })();
     return { status: 201, body: { ...keyMeta(q.credByIdAny.get(id)), secret, previous: keyMeta(q.credByIdAny.get(k.id)) } };
   });
+  // Ends a rotated key's grace period now: the old secret stops working at once and the key shows as expired.
+  add('POST', '/v1/api-keys/{id}/end-grace', 'credentials:write', (c) => {
+    const k = getCred(c, 'api_key');
+    const meta = keyMeta(k);
+    if (meta.status !== 'rotating') throw new ApiError(409, 'conflict', `only a key in its rotation grace period can end it (this key is ${meta.status})`);
+    db.prepare('UPDATE credentials SET grace_ends_at = ? WHERE id = ?').run(nowIso(), k.id);
+    return { body: keyMeta(q.credByIdAny.get(k.id)) };
+  });
   add('POST', '/v1/api-keys/{id}/revoke', 'credentials:write', (c) => {
     const k = getCred(c, 'api_key');
     q.setStatus.run('revoked', k.id);

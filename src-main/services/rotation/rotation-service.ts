@@ -518,12 +518,12 @@ export function createRotationService(deps: RotationDeps) {
           const who = tr.byCallerIp[0] ? ` (most from ${tr.byCallerIp[0].ip})` : '';
           throw new AppError('conflict', `The old key was still used ${tr.oldKeyLastUsedAt ?? 'recently'}${who}; wait until it is quiet for ${QUIET_HOURS} h, or force`);
         }
-        // The platform has no PATCH for grace_ends_at: revoking the old key is its way to make it stop working now.
-        await needApi(deps).call(r.workspace_id, { method: 'POST', path: `/v1/api-keys/${encodeURIComponent(r.old_key_id)}/revoke`, body: {}, schema: pApiKey, deadlineMs: 15_000, maxBytes: 1 << 20 });
+        // POST /v1/api-keys/{id}/end-grace: the old secret stops working now and the key reads as expired (not revoked).
+        await needApi(deps).call(r.workspace_id, { method: 'POST', path: `/v1/api-keys/${encodeURIComponent(r.old_key_id)}/end-grace`, body: {}, schema: pApiKey, deadlineMs: 15_000, maxBytes: 1 << 20 });
         const t = nowIso();
-        repo.update(r.id, { step: 'ended_early', ended_at: t, updated_at: t }, `grace ended early by revoking ${r.old_key_id}${input.force ? ' (forced)' : ''}`, ['grace', 'verified']);
+        repo.update(r.id, { step: 'ended_early', ended_at: t, updated_at: t }, `grace of ${r.old_key_id} ended early${input.force ? ' (forced)' : ''}`, ['grace', 'verified']);
         changed(r.workspace_id);
-        return { wizard: toWizard(mustGet(r.id)), method: 'revoke_old_key' };
+        return { wizard: toWizard(mustGet(r.id)), method: 'end_grace' };
       });
     },
 

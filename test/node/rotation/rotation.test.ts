@@ -122,7 +122,7 @@ test('rotate with 7-day grace: secret once, verify, traffic by IP and endpoint, 
   }
 });
 
-test('grantdesk rotate in one go, then end grace now while quiet: the old key is revoked, the new key keeps working', async () => {
+test('grantdesk rotate in one go, then end grace now while quiet: the old key stops working (grace ended, not revoked), the new key keeps working', async () => {
   const app = startRotationApp(p);
   try {
     const ws = p.sb.workspaces[1]!;
@@ -140,7 +140,11 @@ test('grantdesk rotate in one go, then end grace now while quiet: the old key is
     assert.equal((await p.withBearer(old.secret, '/v1/workspace')).status, 401);
     assert.equal((await p.withBearer(secret, '/v1/workspace')).status, 200);
     const creds = await p.credentials(ws.id);
-    assert.equal(creds.find((c) => c.id === old.id)!.status, 'revoked');
+    assert.equal(ended.method, 'end_grace');
+    const oldTruth = creds.find((c) => c.id === old.id)! as { status: string; grace_ends_at?: string | null };
+    // ended, not revoked: the grace end moved to now, exactly as if the grace period had run out
+    assert.notEqual(oldTruth.status, 'revoked');
+    assert.ok(oldTruth.grace_ends_at && Date.parse(oldTruth.grace_ends_at) <= Date.now());
     assert.equal(creds.filter((c) => c.rotated_from === old.id).length, 1);
   } finally {
     await app.close();
