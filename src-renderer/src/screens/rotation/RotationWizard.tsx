@@ -266,7 +266,7 @@ export function RotationWizard({ target, onClose }: { target: WizardTarget | nul
             <div data-testid="wizard-grace-step">
               <p>
                 Old key {w.oldKeyLabel} works until <span className="mono">{w.graceEndsAt ?? '—'}</span>
-                {w.step === 'ended_early' ? ' — grace ended early (old key revoked).' : '.'}
+                {w.step === 'ended_early' ? ' — grace ended early (the old key no longer works).' : '.'}
               </p>
               {traffic && traffic.auditState === 'not_synced' && (
                 <p className="rot-warn" data-testid="grace-audit-not-synced">
