@@ -40,6 +40,8 @@ export interface ManagementOptions {
   callerIp: (req: IncomingMessage) => string;
   tamperFor: () => Array<{ workspace: string; seq: number }>;
   pageAnomalies: () => { gap: boolean; overlap: boolean; reorder: boolean };
+  /** extension routes (auditor reviews, sandbox/reviews.ts) */
+  extraRoutes?: Array<{ method: string; path: string; scope: string | null; handler: (c: any) => any }>;
 }
 
 function parseCidrs(list: unknown): string[] {
@@ -144,6 +146,8 @@ export function createManagement(o: ManagementOptions) {
       if (!cred) throw new ApiError(401, 'invalid_token', 'the access token is not bound to a workspace');
       if (cred.status === 'revoked') throw new ApiError(401, 'token_revoked', 'the grant behind this access token has been revoked');
       if (cred.status === 'disabled') throw new ApiError(401, 'token_revoked', 'the machine client is disabled');
+      // grants with an absolute end (auditor reviews): the platform refuses them after it, whatever the token says
+      if (cred.expires_at && Date.parse(cred.expires_at) <= t) throw new ApiError(401, 'token_expired', `the grant behind this access token ended at ${cred.expires_at}`);
       scopes = String(p.scope ?? '').split(' ').filter((s: string) => SCOPE_NAMES.has(s));
     }
     const caller: Caller = { workspaceId: cred.workspace_id, credentialId: cred.id, credentialType: cred.type, scopes: new Set(scopes), ip };
@@ -388,6 +392,8 @@ export function createManagement(o: ManagementOptions) {
   // Business endpoints
   add('GET', '/v1/contacts', 'contacts:read', (c) => ({ body: { data: (q.contacts.all(c.caller.workspaceId) as string[][]).map((r) => JSON.parse(r[0]!)) } }), true);
   add('GET', '/v1/contacts/export', 'contacts:read', (c) => ({ body: { exported_at: nowIso(), data: (q.contacts.all(c.caller.workspaceId) as string[][]).map((r) => JSON.parse(r[0]!)) } }), true);
+
+  for (const r of o.extraRoutes ?? []) add(r.method, r.path, r.scope, r.handler);
 
   async function readJson(req: IncomingMessage): Promise<any> {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'DELETE') { req.resume(); return undefined; }

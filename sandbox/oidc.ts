@@ -6,6 +6,7 @@ import Provider, { errors } from 'oidc-provider';
 import type { DB } from './db.ts';
 import { MANAGEMENT_SCOPES, SCOPES } from './scopes.ts';
 import { now, nowIso } from './clock.ts';
+import { registerReviewExchange, reviewTtlCap, TOKEN_EXCHANGE } from './reviews.ts';
 
 export const DESKTOP_CLIENT_ID = 'grantdesk-desktop';
 const TOKEN_MODELS = new Set(['AccessToken', 'ClientCredentials', 'RefreshToken', 'AuthorizationCode', 'DeviceCode', 'BackchannelAuthenticationRequest']);
@@ -156,6 +157,9 @@ export function createProvider(o: OidcOptions) {
   const usageInc = db.prepare('INSERT INTO mc_usage (credential_id, day, count) VALUES (?, ?, 1) ON CONFLICT(credential_id, day) DO UPDATE SET count = count + 1');
   const touch = db.prepare('UPDATE credentials SET last_used_at = ? WHERE id = ?');
 
+  // Tokens of an auditor review's grant never outlive the review (sandbox/reviews.ts).
+  const reviewCap = reviewTtlCap(db);
+  const capped = (token: any, ttl: number) => { const c = reviewCap(token?.grantId); return c === null ? ttl : Math.min(ttl, c); };
   const allScopes = ['openid', 'offline_access', ...SCOPES.map((s) => s.name)];
   const provider = new Provider(o.issuer, {
     adapter: Adapter as any,
@@ -165,7 +169,7 @@ export function createProvider(o: OidcOptions) {
       application_type: 'native',
       token_endpoint_auth_method: 'none',
       redirect_uris: ['http://127.0.0.1/callback'],
-      grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
+      grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code', TOKEN_EXCHANGE],
       response_types: ['code'],
       scope: ['openid', 'offline_access', ...MANAGEMENT_SCOPES].join(' '),
     }],
@@ -185,9 +189,9 @@ export function createProvider(o: OidcOptions) {
     },
     findAccount: async (_ctx: any, sub: string) => ({ accountId: sub, claims: async () => ({ sub, email: SANDBOX_USER.login }) }),
     ttl: {
-      AccessToken: () => o.accessTokenTtl,
+      AccessToken: (_ctx: any, token: any) => capped(token, o.accessTokenTtl),
       ClientCredentials: () => Math.min(o.accessTokenTtl, TTL.ClientCredentials),
-      RefreshToken: () => TTL.RefreshToken,
+      RefreshToken: (_ctx: any, token: any) => capped(token, TTL.RefreshToken),
       AuthorizationCode: TTL.AuthorizationCode,
       DeviceCode: TTL.DeviceCode,
       Interaction: TTL.Interaction,
@@ -244,6 +248,7 @@ export function createProvider(o: OidcOptions) {
     },
   } as any);
   provider.proxy = false;
+  registerReviewExchange(provider, db);
 
   // Client secrets of machine clients are stored as SHA-256 hashes only (current + previous during rotation grace).
   const graceGet = db.prepare("SELECT prev_secret_hash, grace_ends_at FROM credentials WHERE client_id = ? AND type = 'machine_client'");

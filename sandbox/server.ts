@@ -14,6 +14,7 @@ import { createInteractionHandler, createProvider, TTL } from './oidc.ts';
 import { createManagement } from './management.ts';
 import { Faults, parseFaultSpec, type FaultConfig } from './faults.ts';
 import { SCOPE_NAMES } from './scopes.ts';
+import { reviewRoutes } from './reviews.ts';
 
 export interface SandboxOptions {
   port?: number;               // 0 = free port (default 0)
@@ -102,6 +103,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     adapterRevokeGrant: async (grantId) => { revokeGrantStmt.run(Math.floor(now() / 1000), grantId, grantId); },
     tamperFor: () => faults.tampers(),
     pageAnomalies: () => faults.pageAnomalies(),
+    extraRoutes: reviewRoutes(db, async (grantId) => { revokeGrantStmt.run(Math.floor(now() / 1000), grantId, grantId); }),
   });
 
   // ----- admin API -----

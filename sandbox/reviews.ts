@@ -1,0 +1,155 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- dynamic JSON bodies and the untyped oidc-provider API */
+// Auditor reviews: time-boxed, read-only grants an operator issues for one workspace, redeemed by the auditor's Grantdesk
+// with an RFC 8693 token exchange (subject_token = the one-time redeem code). The platform enforces the expiry itself:
+// every token of a review grant dies at the review's expires_at (token lifetimes are capped, the management API checks
+// it on every call, refresh and redemption fail after it).
+import { createHash, randomBytes } from 'node:crypto';
+import { errors } from 'oidc-provider';
+import type { DB } from './db.ts';
+import { ApiError, type Caller } from './management.ts';
+import { SCOPE_NAMES } from './scopes.ts';
+import { now, nowIso } from './clock.ts';
+
+export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+export const REVIEW_CODE_TYPE = 'urn:grantdesk:params:oauth:token-type:review-code';
+export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+export const MAX_REVIEW_DAYS = 30;
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const B62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const b62 = (n: number) => { const b = randomBytes(n); let s = ''; for (const x of b) s += B62[x % 62]; return s; };
+
+export function ensureReviewSchema(db: DB): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS reviews (
+    id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, scopes TEXT NOT NULL, reviewer_name TEXT NOT NULL, reviewer_email TEXT NOT NULL,
+    code_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, created_by TEXT NOT NULL, expires_at TEXT NOT NULL,
+    status TEXT NOT NULL,            -- stored: active | revoked (expired is derived from expires_at)
+    redeemed_at TEXT, grant_id TEXT, credential_id TEXT
+  );
+  CREATE INDEX IF NOT EXISTS reviews_ws ON reviews(workspace_id);
+  CREATE INDEX IF NOT EXISTS reviews_grant ON reviews(grant_id);`);
+}
+
+interface RouteDef { method: string; path: string; scope: string | null; handler: (c: { caller: Caller; body: any; params: Record<string, string> }) => any }
+
+export function reviewMeta(r: any) {
+  const status = r.status === 'revoked' ? 'revoked' : Date.parse(r.expires_at) <= now() ? 'expired' : r.redeemed_at ? 'redeemed' : 'pending';
+  return {
+    id: r.id, workspace_id: r.workspace_id, scopes: JSON.parse(r.scopes), reviewer_name: r.reviewer_name, reviewer_email: r.reviewer_email,
+    created_at: r.created_at, expires_at: r.expires_at, status, redeemed_at: r.redeemed_at ?? null, credential_id: r.credential_id ?? null,
+  };
+}
+
+/** Management routes: POST/GET /v1/reviews, POST /v1/reviews/{id}/revoke. */
+export function reviewRoutes(db: DB, revokeGrant: (grantId: string) => Promise<void>): RouteDef[] {
+  ensureReviewSchema(db);
+  const ins = db.prepare(`INSERT INTO reviews (id, workspace_id, scopes, reviewer_name, reviewer_email, code_hash, created_at, created_by, expires_at, status)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')`);
+  const list = db.prepare('SELECT * FROM reviews WHERE workspace_id = ? ORDER BY created_at, id');
+  const one = db.prepare('SELECT * FROM reviews WHERE workspace_id = ? AND id = ?');
+  const revoke = db.prepare("UPDATE reviews SET status = 'revoked' WHERE id = ?");
+  const revokeCred = db.prepare("UPDATE credentials SET status = 'revoked' WHERE id = ?");
+  return [
+    {
+      method: 'POST', path: '/v1/reviews', scope: 'credentials:write',
+      handler: ({ caller, body }) => {
+        const b = body ?? {};
+        if (!Array.isArray(b.scopes) || b.scopes.length === 0) throw new ApiError(400, 'invalid_request', 'scopes must be a non-empty array of read scopes');
+        for (const s of b.scopes) {
+          if (typeof s !== 'string' || !SCOPE_NAMES.has(s)) throw new ApiError(400, 'invalid_scope', `unknown scope ${JSON.stringify(s)}; see GET /v1/scopes`);
+          if (!s.endsWith(':read')) throw new ApiError(400, 'invalid_scope', `a review grants read scopes only; ${s} is not one`);
+        }
+        const days = b.duration_days;
+        if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > MAX_REVIEW_DAYS) throw new ApiError(400, 'invalid_request', `duration_days must be an integer between 1 and ${MAX_REVIEW_DAYS}`);
+        const name = b.reviewer_name; const email = b.reviewer_email;
+        if (typeof name !== 'string' || !name.trim() || name.length > 200) throw new ApiError(400, 'invalid_request', 'reviewer_name must be a non-empty string of at most 200 characters');
+        if (typeof email !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 200) throw new ApiError(400, 'invalid_request', 'reviewer_email must be an e-mail address');
+        const id = `rev_${randomBytes(10).toString('hex')}`;
+        const code = `grc_${b62(43)}`;
+        const scopes = [...new Set(b.scopes as string[])].sort();
+        const expires = new Date(now() + days * 86400000).toISOString();
+        ins.run(id, caller.workspaceId, JSON.stringify(scopes), name.trim(), email, sha256(code), nowIso(), caller.credentialId, expires);
+        return { status: 201, body: { ...reviewMeta(one.get(caller.workspaceId, id)), redeem_code: code } };
+      },
+    },
+    { method: 'GET', path: '/v1/reviews', scope: 'credentials:read', handler: ({ caller }) => ({ body: { data: (list.all(caller.workspaceId) as any[]).map(reviewMeta) } }) },
+    {
+      method: 'POST', path: '/v1/reviews/{id}/revoke', scope: 'credentials:write',
+      handler: async ({ caller, params }) => {
+        const r = one.get(caller.workspaceId, params.id) as any;
+        if (!r) throw new ApiError(404, 'not_found', 'no such review in this workspace');
+        revoke.run(r.id);
+        if (r.credential_id) revokeCred.run(r.credential_id);
+        if (r.grant_id) await revokeGrant(r.grant_id);
+        return { body: reviewMeta(one.get(caller.workspaceId, r.id)) };
+      },
+    },
+  ];
+}
+
+/** Seconds a token of this grant may still live when the grant belongs to a review (null: not a review grant). */
+export function reviewTtlCap(db: DB): (grantId: string | undefined) => number | null {
+  ensureReviewSchema(db);
+  const byGrant = db.prepare('SELECT expires_at FROM reviews WHERE grant_id = ?');
+  return (grantId) => {
+    if (!grantId) return null;
+    const r = byGrant.get(grantId) as any;
+    if (!r) return null;
+    return Math.max(1, Math.floor((Date.parse(r.expires_at) - now()) / 1000));
+  };
+}
+
+class ReviewInvalidGrant extends errors.InvalidGrant {}
+
+/** RFC 8693 token exchange: subject_token = redeem code (single use), subject_token_type = REVIEW_CODE_TYPE. */
+export function registerReviewExchange(provider: any, db: DB): void {
+  ensureReviewSchema(db);
+  const byCode = db.prepare('SELECT * FROM reviews WHERE code_hash = ?');
+  const redeem = db.prepare('UPDATE reviews SET redeemed_at = ?, grant_id = ?, credential_id = ? WHERE id = ? AND redeemed_at IS NULL');
+  const insApp = db.prepare(`INSERT INTO credentials (id, workspace_id, type, name, scopes, status, created_at, expires_at, client_id, grant_id) VALUES (?, ?, 'user_grant', ?, ?, 'active', ?, ?, ?, ?)`);
+  const insGs = db.prepare('INSERT INTO grant_state (grant_id, workspace_id, credential_id) VALUES (?, ?, ?)');
+
+  provider.registerGrantType(TOKEN_EXCHANGE, async (ctx: any) => {
+    const p = ctx.oidc.params;
+    if (!p.subject_token) throw new errors.InvalidRequest('missing required parameter subject_token');
+    if (p.subject_token_type !== REVIEW_CODE_TYPE) throw new errors.InvalidRequest(`subject_token_type must be ${REVIEW_CODE_TYPE}`);
+    if (p.requested_token_type && p.requested_token_type !== ACCESS_TOKEN_TYPE) throw new errors.InvalidRequest(`requested_token_type must be ${ACCESS_TOKEN_TYPE}`);
+    const r = byCode.get(sha256(String(p.subject_token))) as any;
+    // Deliberately one answer for unknown, used, revoked and expired codes (like invalid_grant elsewhere).
+    if (!r || r.redeemed_at || r.status !== 'active' || Date.parse(r.expires_at) <= now()) throw new ReviewInvalidGrant('review code is invalid, used, revoked or expired');
+    const scopes: string[] = JSON.parse(r.scopes);
+    if (p.scope) {
+      const asked = String(p.scope).split(' ').filter(Boolean);
+      if (asked.some((s) => s !== 'offline_access' && !scopes.includes(s))) throw new errors.InvalidScope('requested scope exceeds the review', String(p.scope));
+    }
+    const client = ctx.oidc.client;
+    const accountId = `review:${r.id}`;
+    const grant = new provider.Grant({ accountId, clientId: client.clientId });
+    grant.addOIDCScope([...scopes, 'offline_access'].join(' '));
+    const grantId = await grant.save(Math.max(1, Math.floor((Date.parse(r.expires_at) - now()) / 1000)));
+    const credId = `app_${randomBytes(10).toString('hex')}`;
+    const claimed = db.transaction(() => {
+      if (redeem.run(nowIso(), grantId, credId, r.id).changes !== 1) return false;
+      insApp.run(credId, r.workspace_id, `Review ${r.id} (${r.reviewer_name})`, r.scopes, nowIso(), r.expires_at, client.clientId, grantId);
+      insGs.run(grantId, r.workspace_id, credId);
+      return true;
+    })();
+    if (!claimed) throw new ReviewInvalidGrant('review code is invalid, used, revoked or expired');
+    const at = new provider.AccessToken({ accountId, client, grantId, gty: TOKEN_EXCHANGE, scope: scopes.join(' ') });
+    const rt = new provider.RefreshToken({ accountId, client, grantId, gty: TOKEN_EXCHANGE, scope: [...scopes, 'offline_access'].join(' ') });
+    const accessToken = await at.save();
+    const refreshToken = await rt.save();
+    ctx.body = {
+      access_token: accessToken,
+      issued_token_type: ACCESS_TOKEN_TYPE,
+      token_type: 'Bearer',
+      expires_in: at.expiration,
+      refresh_token: refreshToken,
+      scope: scopes.join(' '),
+      // Grantdesk extension fields (RFC 8693 §2.2.1 allows additional response parameters)
+      review_id: r.id,
+      workspace_id: r.workspace_id,
+      review_expires_at: r.expires_at,
+    };
+  }, ['subject_token', 'subject_token_type', 'requested_token_type', 'scope', 'audience', 'resource', 'actor_token', 'actor_token_type']);
+}
