@@ -16,6 +16,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createNodeRuntime } from '../../src-main/node-runtime.ts';
 import { createMemorySecretStore } from '../../src-main/adapters/memory-secret-store.ts';
 import type { AppRuntime } from '../../src-main/composition.ts';
+import type { Opener } from '../../src-main/ports/opener.ts';
 import type { SecretStore } from '../../src-main/ports/secret-store.ts';
 import { startServe, type RunningServe } from '../../src-main/serve/serve-server.ts';
 import { launchChromium } from '../chromium/helpers.ts';
@@ -29,6 +30,8 @@ export const SCREENSHOT_DIR = join(TEST_OUTPUT, 'screenshots');
 export interface ServeFixtureOptions {
   /** defaults to a fresh session-only memory store */
   secretStore?: SecretStore;
+  /** the system-browser opener of the runtime (every URL is also recorded in `opened`); default: record only */
+  opener?: Opener;
   /** prefers-color-scheme Chromium reports (the `system` theme follows it) */
   colorScheme?: 'light' | 'dark';
   /** hash route to open, e.g. '#/settings' */
@@ -106,6 +109,7 @@ export async function startServeFixture(opts: ServeFixtureOptions = {}): Promise
     dataDir,
     opener: async (url) => {
       opened.push(url);
+      await opts.opener?.(url);
     },
     secretStore: opts.secretStore ?? createMemorySecretStore(),
   });

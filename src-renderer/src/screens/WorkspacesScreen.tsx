@@ -6,6 +6,7 @@ import { ConfirmDialog, Dialog } from '../components/Dialog.tsx';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { useSelect, useStores } from '../stores/use-store.ts';
 import { createWorkspacesStore, selectBusy, selectError, selectLoaded, selectPlatforms, selectWorkspaces, type WorkspacesStore } from './workspaces/workspaces-store.ts';
+import './workspaces/workspaces.css';
 
 type SortKey = 'name' | 'status' | 'expiry' | 'platform' | 'lastRefresh';
 type StatusFilter = 'all' | Workspace['status'] | 'pending_revocation';
@@ -103,16 +104,16 @@ function ConnectDialog({ open, onOpenChange, store, initial, bulk }: { open: boo
           {bulk ? 'Workspace ids (one per line or comma separated)' : 'Workspace id'}
         </label>
         {bulk ? (
-          <textarea id="connect-ids" data-testid="connect-ids" rows={6} value={ids} onChange={(e) => setIds(e.target.value)} required />
+          <textarea id="connect-ids" className="input mono" data-testid="connect-ids" rows={6} value={ids} onChange={(e) => setIds(e.target.value)} required />
         ) : (
-          <input id="connect-ids" data-testid="connect-ids" value={ids} onChange={(e) => setIds(e.target.value)} required placeholder="ws_…" />
+          <input id="connect-ids" className="input mono" data-testid="connect-ids" value={ids} onChange={(e) => setIds(e.target.value)} required placeholder="ws_…" />
         )}
         {platforms.length > 1 && (
           <>
             <label className="field-label" htmlFor="connect-platform">
               Platform
             </label>
-            <select id="connect-platform" value={platform} onChange={(e) => setPlatform(e.target.value)} required>
+            <select id="connect-platform" className="input" value={platform} onChange={(e) => setPlatform(e.target.value)} required>
               <option value="">Choose…</option>
               {platforms.map((p) => (
                 <option key={p.id} value={p.id}>
@@ -128,7 +129,7 @@ function ConnectDialog({ open, onOpenChange, store, initial, bulk }: { open: boo
             {ROLES.map((r) => (
               <label key={r} className="segment">
                 <input type="radio" name="role" value={r} checked={role === r} onChange={() => setRole(r)} data-testid={`role-${r}`} />
-                {r}
+                <span>{r}</span>
               </label>
             ))}
           </div>
@@ -159,11 +160,11 @@ function AddPlatformDialog({ open, onOpenChange, store }: { open: boolean; onOpe
     <Dialog open={open} onOpenChange={onOpenChange} testId="add-platform-dialog" title="Add a platform" description="Grantdesk reads the platform's OAuth metadata from its issuer URL (RFC 8414).">
       <form onSubmit={submit} className="form">
         <label className="field-label" htmlFor="pf-issuer">Issuer URL</label>
-        <input id="pf-issuer" value={issuer} onChange={(e) => setIssuer(e.target.value)} required placeholder="https://auth.example.com" />
+        <input id="pf-issuer" className="input" value={issuer} onChange={(e) => setIssuer(e.target.value)} required placeholder="https://auth.example.com" />
         <label className="field-label" htmlFor="pf-name">Name</label>
-        <input id="pf-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Production EU" />
+        <input id="pf-name" className="input" value={name} onChange={(e) => setName(e.target.value)} placeholder="Production EU" />
         <label className="field-label" htmlFor="pf-client">Client id</label>
-        <input id="pf-client" value={clientId} onChange={(e) => setClientId(e.target.value)} placeholder="grantdesk-desktop" />
+        <input id="pf-client" className="input" value={clientId} onChange={(e) => setClientId(e.target.value)} placeholder="grantdesk-desktop" />
         <div className="dialog-footer">
           <button type="submit" className="button button-primary">Add platform</button>
         </div>
@@ -233,17 +234,17 @@ export function WorkspacesScreen() {
   );
 
   return (
-    <section className="screen" aria-labelledby="screen-title" data-testid="workspaces-screen">
+    <section className="screen screen-workspaces" aria-labelledby="screen-title" data-testid="workspaces-screen">
       <header className="screen-header">
         <h1 id="screen-title" className="screen-title">Workspaces</h1>
         <p className="screen-subtitle" data-testid="ws-summary">
-          {counts.connected} connected · {counts.needs} need re-consent · {counts.pending} revocations pending · {platforms.length} platform{platforms.length === 1 ? '' : 's'}
+          {counts.connected} connected · {counts.needs} need re-consent · {counts.pending} revocation{counts.pending === 1 ? '' : 's'} pending · {platforms.length} platform{platforms.length === 1 ? '' : 's'}
         </p>
       </header>
       {error && <ErrorBanner error={error} onDismiss={() => store.getState().dismissError()} />}
       <div className="toolbar">
-        <input type="search" aria-label="Search workspaces" placeholder="Search name, id, platform, scope" value={query} onChange={(e) => setQuery(e.target.value)} data-testid="ws-search" />
-        <select aria-label="Filter by status" value={status} onChange={(e) => setStatus(e.target.value as StatusFilter)} data-testid="ws-filter">
+        <input type="search" className="input ws-search" aria-label="Search workspaces" placeholder="Search name, id, platform, scope" value={query} onChange={(e) => setQuery(e.target.value)} data-testid="ws-search" />
+        <select aria-label="Filter by status" className="input ws-filter" value={status} onChange={(e) => setStatus(e.target.value as StatusFilter)} data-testid="ws-filter">
           <option value="all">All statuses</option>
           <option value="connected">Connected</option>
           <option value="needs_reconsent">Needs re-consent</option>
@@ -267,14 +268,14 @@ export function WorkspacesScreen() {
       )}
       {workspaces.length > 0 && (
         <div className="table-wrap">
-          <table className="table" data-testid="ws-table">
+          <table className="table ws-table" data-testid="ws-table">
             <caption className="visually-hidden">{rows.length} workspaces</caption>
             <thead>
               <tr>
                 {header('name', 'Workspace')}
                 {header('platform', 'Platform')}
                 {header('status', 'Status')}
-                <th scope="col">Scopes</th>
+                <th scope="col" className="th-plain">Scopes</th>
                 {header('expiry', 'Token expires in')}
                 {header('lastRefresh', 'Last refresh')}
                 <th scope="col">
@@ -295,9 +296,15 @@ export function WorkspacesScreen() {
                     {w.reason && <div className="cell-sub" data-testid="ws-reason">{w.reason}</div>}
                     {w.lastRefreshError && w.status === 'connected' && <div className="cell-sub">{w.lastRefreshError}</div>}
                   </td>
-                  <td className="cell-sub">{w.scopes.join(', ')}</td>
-                  <td data-testid="ws-expiry">{w.status === 'connected' ? countdown(w.accessExpiresAt, now) : '—'}</td>
-                  <td>{ago(w.lastRefreshAt ?? w.connectedAt, now)}</td>
+                  <td className="ws-scopes">
+                    {w.scopes.map((s) => (
+                      <span key={s} className="scope-chip mono">
+                        {s}
+                      </span>
+                    ))}
+                  </td>
+                  <td data-testid="ws-expiry" className="nowrap">{w.status === 'connected' ? countdown(w.accessExpiresAt, now) : '—'}</td>
+                  <td className="nowrap">{ago(w.lastRefreshAt ?? w.connectedAt, now)}</td>
                   <td className="row-actions">
                     {busy[w.id] ? (
                       <span className="muted">{busy[w.id]}…</span>

@@ -1,0 +1,194 @@
+// The Workspaces overview in real Chromium (serve mode) over real connections to the sandbox: 40 workspaces connected
+// through the service, search / sort / filter, a connect flow started from the UI (the injected opener plays the system
+// browser and follows the authorization URL), the disconnect flow, and the needs-reconsent (grant revoked on the platform,
+// refresh answers invalid_grant) and pending-revocation (revocation route failing) badges. Screenshots in
+// test-output/screenshots/workspaces-*.png. Uses the real keychain inside scripts/with-keyring.sh, else the memory store.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Locator } from 'playwright-core';
+import type { Workspace } from '../../src-common/contract/index.ts';
+import { createKeytarSecretStore } from '../../src-main/adapters/keytar-secret-store.ts';
+import { createMemorySecretStore } from '../../src-main/adapters/memory-secret-store.ts';
+import { startSandbox, type SandboxHandle } from '../../sandbox/server.ts';
+import { follow } from '../support/fake-browser.mjs';
+import { startServeFixture, type ServeFixture } from '../support/serve-fixture.ts';
+import { cleanupKeychain, NO_KEYRING_REASON } from '../node/connections/harness.ts';
+
+async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  for (;;) {
+    last = await fn();
+    if (ok(last)) return last;
+    if (Date.now() > deadline) assert.fail(`${what}: last value ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+const count = (l: Locator, n: number, what: string) => eventually(() => l.count(), (c) => c === n, what);
+
+const CONNECTED = 40;
+describe('Workspaces overview in Chromium over real connections', () => {
+  let sb: SandboxHandle;
+  let app: ServeFixture;
+  const store = NO_KEYRING_REASON ? createMemorySecretStore() : createKeytarSecretStore({ timeoutMs: 10_000 });
+  const call = async <T>(name: string, input: unknown): Promise<T> => {
+    const r = await app.runtime.dispatcher.call(name, input, { transport: 'cli' });
+    if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
+    return r.value as T;
+  };
+  const admin = (method: string, path: string, body?: unknown) =>
+    fetch(`${sb.issuer}${path}`, { method, headers: { authorization: `Bearer ${sb.adminToken}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+  const row = (id: string) => app.page.locator(`[data-testid="ws-row"][data-workspace="${id}"]`);
+
+  before(async () => {
+    sb = await startSandbox({ workspaces: CONNECTED + 2, events: 0, seed: 4, autoConsent: true, admin: true, log: () => undefined });
+    app = await startServeFixture({ secretStore: store, hash: '#/settings', viewport: { width: 1400, height: 900 }, opener: async (url) => void follow(url) });
+    await call('platforms.add', { issuer: sb.issuer, name: 'Sandbox EU' });
+    const r = await call<{ connected: number }>('workspaces.bulkConnect', { workspaces: sb.workspaces.slice(0, CONNECTED).map((w) => w.id), role: 'auditor' });
+    assert.equal(r.connected, CONNECTED);
+    app.opened.length = 0;
+    await app.page.getByTestId('nav-workspaces').click();
+  });
+  after(async () => {
+    if (app) await cleanupKeychain(store, app.dataDir);
+    await app?.close();
+    await sb?.close();
+  });
+
+  test('shows 40 connected workspaces with platform, scopes, expiry countdown and last refresh', async () => {
+    const { page } = app;
+    await count(page.getByTestId('ws-row'), CONNECTED, 'rows');
+    await eventually(() => page.getByTestId('ws-summary').textContent(), (t) => t?.startsWith(`${CONNECTED} connected · 0 need re-consent · 0 revocations pending · 1 platform`) ?? false, 'summary');
+    const first = page.getByTestId('ws-row').first();
+    assert.match((await first.textContent()) ?? '', /Sandbox EU/);
+    assert.deepEqual(await first.locator('.scope-chip').allTextContents(), ['audit:read', 'credentials:read', 'users:read']);
+    assert.match((await first.getByTestId('ws-expiry').textContent()) ?? '', /^(59m|1h 0m|\d+m \d+s)/);
+    assert.equal(await page.getByTestId('ws-status').filter({ hasText: 'Connected' }).count(), CONNECTED);
+    await page.evaluate('document.querySelector("main").scrollTo(0, 0)');
+    await app.screenshot('workspaces-overview-40');
+    assert.deepEqual(app.problems.all(), []);
+  });
+
+  test('search, sort and filter', async () => {
+    const { page } = app;
+    const target = sb.workspaces[7]!;
+    await page.getByTestId('ws-search').fill(target.id);
+    await count(page.getByTestId('ws-row'), 1, 'search by id');
+    assert.equal(await page.getByTestId('ws-row').getAttribute('data-workspace'), target.id);
+    await page.getByTestId('ws-search').fill(target.name.slice(0, 5).toUpperCase());
+    const byName = await page.getByTestId('ws-row').count();
+    assert.ok(byName >= 1 && byName < CONNECTED, `search by name prefix: ${byName}`);
+    await page.getByTestId('ws-search').fill('');
+    await count(page.getByTestId('ws-row'), CONNECTED, 'cleared search');
+
+    const names = () => page.locator('[data-testid="ws-row"] .cell-title').allTextContents();
+    const sorted = [...sb.workspaces.slice(0, CONNECTED).map((w) => w.name)].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0));
+    assert.deepEqual(await names(), sorted, 'sorted by name ascending by default');
+    await page.getByTestId('sort-name').click();
+    await eventually(names, (n) => n[0] === sorted[sorted.length - 1], 'sorted by name descending');
+    assert.equal(await page.locator('th[aria-sort="descending"]').count(), 1);
+    await page.getByTestId('sort-expiry').click();
+    assert.equal(await page.locator('th[aria-sort="ascending"]').textContent(), 'Token expires in ▲');
+    await count(page.getByTestId('ws-row'), CONNECTED, 'rows sorted by expiry');
+
+    await page.getByTestId('ws-filter').selectOption('needs_reconsent');
+    await count(page.getByTestId('ws-row'), 0, 'no workspace needs re-consent yet');
+    await page.getByTestId('ws-filter').selectOption('connected');
+    await count(page.getByTestId('ws-row'), CONNECTED, 'all connected');
+    await page.getByTestId('ws-filter').selectOption('all');
+    await page.getByTestId('sort-name').click();
+    assert.deepEqual(app.problems.all(), []);
+  });
+
+  test('connect a workspace from the UI: the opener gets the authorization URL and the browser completes it', async () => {
+    const { page } = app;
+    const target = sb.workspaces[CONNECTED]!;
+    await page.getByTestId('connect').click();
+    const dialog = page.getByTestId('connect-dialog');
+    await dialog.waitFor();
+    await page.getByTestId('connect-ids').fill(target.id);
+    await page.getByTestId('role-operator').check();
+    assert.match((await page.getByTestId('connect-scopes').textContent()) ?? '', /credentials:write.*offline_access/);
+    await app.screenshot('workspaces-connect-dialog');
+    await page.getByTestId('connect-submit').click();
+    await row(target.id).waitFor();
+    await eventually(() => row(target.id).getAttribute('data-status'), (s) => s === 'connected', 'connected from the UI');
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(app.opened.length, 1);
+    const auth = new URL(app.opened[0]!);
+    assert.equal(auth.searchParams.get('workspace'), target.id);
+    assert.equal(auth.searchParams.get('code_challenge_method'), 'S256');
+    assert.match(auth.searchParams.get('redirect_uri') ?? '', /^http:\/\/127\.0\.0\.1:\d+\/callback$/);
+    assert.match((await row(target.id).textContent()) ?? '', /credentials:write/);
+    await count(page.getByTestId('ws-row'), CONNECTED + 1, 'one more row');
+    assert.deepEqual(app.problems.all(), []);
+  });
+
+  test('needs-reconsent badge: the grant is revoked on the platform, the refresh answers invalid_grant', async () => {
+    const { page } = app;
+    const target = sb.workspaces[3]!;
+    // the workspace admin revokes Grantdesk's app entry on the platform side
+    const st = (await (await admin('POST', '/__admin/tokens', { workspace: target.id, scopes: ['credentials:read', 'credentials:write'] })).json()) as { token: string };
+    const apps = (await (await fetch(`${sb.issuer}/v1/apps`, { headers: { authorization: `Bearer ${st.token}` } })).json()) as { data: Array<{ id: string; client_id: string; status: string }> };
+    const own = apps.data.find((a) => a.client_id === 'grantdesk-desktop' && a.status === 'active')!;
+    assert.equal((await fetch(`${sb.issuer}/v1/apps/${own.id}/revoke`, { method: 'POST', headers: { authorization: `Bearer ${st.token}` } })).status, 200);
+
+    await row(target.id).getByTestId('ws-refresh').click();
+    await eventually(() => row(target.id).getAttribute('data-status'), (s) => s === 'needs_reconsent', 'needs re-consent');
+    assert.equal(await row(target.id).getByTestId('ws-status').textContent(), 'Needs re-consent');
+    assert.match((await row(target.id).getByTestId('ws-reason').textContent()) ?? '', /invalid_grant/);
+    await row(target.id).getByTestId('ws-reconnect').waitFor();
+    // the failed refresh also shows the error banner with its code
+    await page.getByTestId('ws-filter').selectOption('needs_reconsent');
+    await count(page.getByTestId('ws-row'), 1, 'filter needs re-consent');
+    await app.screenshot('workspaces-needs-reconsent');
+    await page.getByTestId('ws-filter').selectOption('all');
+    const others = await call<Workspace[]>('workspaces.list', {});
+    assert.equal(others.filter((w) => w.status === 'needs_reconsent').length, 1, 'only that workspace');
+  });
+
+  test('disconnect flow, and a pending revocation while the platform fails, confirmed once it is back', async () => {
+    const { page } = app;
+    const ok = sb.workspaces[5]!;
+    await row(ok.id).getByTestId('ws-disconnect').click();
+    await page.getByTestId('disconnect-dialog').waitFor();
+    await app.screenshot('workspaces-disconnect-dialog');
+    await page.getByTestId('disconnect-dialog-input').fill(ok.id);
+    await page.getByTestId('disconnect-dialog-confirm').click();
+    await eventually(() => row(ok.id).getAttribute('data-status'), (s) => s === 'disconnected', 'disconnected');
+    await row(ok.id).getByTestId('ws-revocation-confirmed').waitFor();
+
+    await admin('POST', '/__admin/faults', { route: 'revocation', error_rate: 1, error_status: 503 });
+    const down = sb.workspaces[6]!;
+    await row(down.id).getByTestId('ws-disconnect').click();
+    await page.getByTestId('disconnect-dialog-input').fill(down.id);
+    await page.getByTestId('disconnect-dialog-confirm').click();
+    await row(down.id).getByTestId('ws-revocation-pending').waitFor();
+    assert.equal(await row(down.id).getAttribute('data-status'), 'disconnected');
+    await eventually(() => page.getByTestId('ws-summary').textContent(), (t) => /1 need re-consent · 1 revocation pending/.test(t ?? ''), 'summary counts');
+    // needs re-consent first, then disconnected (pending and confirmed), then connected
+    await page.getByTestId('sort-status').click();
+    await page.getByTestId('sort-status').click();
+    await eventually(() => page.getByTestId('ws-row').first().getAttribute('data-status'), (s) => s === 'needs_reconsent', 'sorted by status descending');
+    await page.evaluate('document.querySelector("main").scrollTo(0, 0)');
+    await app.screenshot('workspaces-badges');
+    await page.getByTestId('sort-name').click();
+    await page.getByTestId('ws-filter').selectOption('pending_revocation');
+    await count(page.getByTestId('ws-row'), 1, 'filter pending revocations');
+    await page.getByTestId('ws-filter').selectOption('all');
+
+    await admin('DELETE', '/__admin/faults');
+    assert.deepEqual(await call('workspaces.retryRevocations', {}), { confirmed: 1, pending: 0 });
+    await row(down.id).getByTestId('ws-revocation-confirmed').waitFor();
+    assert.equal(await row(down.id).getByTestId('ws-revocation-pending').count(), 0);
+    await app.page.setViewportSize({ width: 1400, height: 900 });
+    assert.deepEqual(app.problems.all().filter((p) => !/status of 5\d\d|Failed to load resource/.test(p)), []);
+  });
+
+  test('dark theme renders the same table legibly', async () => {
+    await app.page.emulateMedia({ colorScheme: 'dark' });
+    await app.page.evaluate('document.querySelector("main").scrollTo(0, 0)');
+    await app.screenshot('workspaces-overview-dark');
+    await app.page.emulateMedia({ colorScheme: 'light' });
+  });
+});
