@@ -32,11 +32,14 @@ export async function run() {
   ];
   const page: number[] = [];
   const deep: number[] = [];
+  const perFilter = new Map<string, number[]>();
   for (let round = 0; round < 15; round++) {
     for (const f of filters) {
       let t0 = performance.now();
       const p1 = q.page({ ...f, limit: 100 });
       page.push(performance.now() - t0);
+      const key = JSON.stringify(f);
+      perFilter.set(key, [...(perFilter.get(key) ?? []), performance.now() - t0]);
       // follow the keyset a few pages deep, as scrolling does
       let cur = p1.nextCursor;
       for (let k = 0; k < 3 && cur; k++) {
@@ -47,7 +50,7 @@ export async function run() {
       }
     }
   }
-  const texts = ['HYPERLINK', 'acme renewal', 'invoice', 'overdue', 'newsletter signup', 'cred_12', 'evil', 'contacts export', 'sync', 'quoted new line'];
+  const texts = ['HYPERLINK', 'acme renewal', 'invoice', 'overdue', 'newsletter signup', 'cred_12', 'evil', 'contacts export', 'sync', 'quoted new line', 'renew*', 'invoice over*'];
   const fts: number[] = [];
   const ftsFiltered: number[] = [];
   for (let round = 0; round < 15; round++) {
@@ -76,6 +79,8 @@ export async function run() {
   console.log(`    page (first + 3 keyset pages deep): p50 ${pct(all, 50).toFixed(2)} ms, p95 ${pct(all, 95).toFixed(2)} ms, max ${Math.max(...all).toFixed(1)} ms (goal p95 <= 10 ms)`);
   console.log(`    full text (${texts.length} queries, first + next page): p50 ${pct(fts, 50).toFixed(2)} ms, p95 ${pct(fts, 95).toFixed(2)} ms (goal p95 <= 50 ms)`);
   console.log(`    full text + workspace filter: p50 ${pct(ftsFiltered, 50).toFixed(2)} ms, p95 ${pct(ftsFiltered, 95).toFixed(2)} ms`);
+  const slow = [...perFilter.entries()].map(([k, v]) => [k, pct(v, 95)] as const).sort((a, b) => b[1] - a[1]).slice(0, 3);
+  console.log(`    slowest first pages (p95): ${slow.map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join('; ')}`);
   console.log(`    timeline (180 buckets over everything): p50 ${pct(tl, 50).toFixed(0)} ms`);
   db.close();
   rmSync(dir, { recursive: true, force: true });

@@ -12,11 +12,14 @@ export interface Where {
   fts: string | null;
 }
 
-/** FTS5 query from free text: each word quoted (so operators and column filters are inert), the last as a prefix. */
+/**
+ * FTS5 query from free text: each word quoted (operators and column filters stay inert), all words required.
+ * Whole words by default (fast on any corpus); a word typed with a trailing `*` matches as a prefix.
+ */
 export function ftsQuery(q: string): string | null {
-  const words = q.normalize('NFKC').split(/[^\p{L}\p{N}_]+/u).filter((w) => w.length > 0).slice(0, 16);
+  const words = [...q.normalize('NFKC').matchAll(/([\p{L}\p{N}_]+)(\*)?/gu)].slice(0, 16);
   if (words.length === 0) return null;
-  return words.map((w, i) => `"${w.replace(/"/g, '""')}"${i === words.length - 1 ? '*' : ''}`).join(' ');
+  return words.map((m) => `"${m[1]!.replace(/"/g, '""')}"${m[2] ? '*' : ''}`).join(' ');
 }
 
 export function buildWhere(f: AuditFilter, alias = 'e'): Where {
@@ -115,6 +118,24 @@ export function createAuditQuery(db: Db) {
 
   function page(f: AuditFilter & { cursor?: string; limit?: number }): { rows: AuditEventRow[]; nextCursor: string | null } {
     const limit = Math.min(Math.max(f.limit ?? 200, 1), 1000);
+    if (!f.q && f.workspaces && f.workspaces.length > 1 && f.workspaces.length <= 64) {
+      // An IN list cannot walk (workspace_id, rid) in global rid order, so SQLite would sort every row of those
+      // workspaces. Instead: one ordered, limited query per workspace, merged newest first.
+      const merged: RawRow[] = [];
+      for (const ws of new Set(f.workspaces)) merged.push(...rawPage({ ...f, workspaces: [ws] }, limit + 1));
+      merged.sort((a, b) => b.rid - a.rid);
+      return finish(merged, limit);
+    }
+    return finish(rawPage(f, limit + 1), limit);
+  }
+
+  function finish(raw: RawRow[], limit: number): { rows: AuditEventRow[]; nextCursor: string | null } {
+    const more = raw.length > limit;
+    if (more) raw.length = limit;
+    return { rows: raw.map(toEventRow), nextCursor: more ? `r${raw[raw.length - 1]!.rid}` : null };
+  }
+
+  function rawPage(f: AuditFilter & { cursor?: string }, limit: number): RawRow[] {
     const w = buildWhere(f);
     const after = decodeCursor(f.cursor);
     const keyset = after === null ? '' : ' AND e.rid < ?';
@@ -125,17 +146,14 @@ export function createAuditQuery(db: Db) {
       sql = `SELECT ${EVENT_COLUMNS} FROM audit_fts JOIN audit_events e ON e.rid = audit_fts.rowid WHERE audit_fts MATCH ?${after === null ? '' : ' AND audit_fts.rowid < ?'} AND ${w.sql} ORDER BY audit_fts.rowid DESC LIMIT ?`;
       params.push(w.fts);
       if (after !== null) params.push(after);
-      params.push(...w.params, limit + 1);
+      params.push(...w.params, limit);
     } else {
       sql = `SELECT ${EVENT_COLUMNS} FROM audit_events e WHERE ${w.sql}${keyset} ORDER BY e.rid DESC LIMIT ?`;
       params.push(...w.params);
       if (after !== null) params.push(after);
-      params.push(limit + 1);
+      params.push(limit);
     }
-    const raw = prep(sql).all(...params) as RawRow[];
-    const more = raw.length > limit;
-    if (more) raw.length = limit;
-    return { rows: raw.map(toEventRow), nextCursor: more ? `r${raw[raw.length - 1]!.rid}` : null };
+    return prep(sql).all(...params) as RawRow[];
   }
 
   function timeline(f: AuditFilter & { buckets?: number }) {

@@ -218,6 +218,22 @@ test('explorer: filters, CIDR, full text, keyset pages, timeline, event chain st
     };
     const expect = (pred: (e: ChainEvent) => boolean) => all.filter(pred).length;
     assert.equal(count({ workspaces: ['ws_b'] }), 300);
+    {
+      const got: string[] = [];
+      let c: string | undefined;
+      let last = Infinity;
+      do {
+        const p = s.svc.query({ workspaces: ['ws_a', 'ws_b'], limit: 37, cursor: c });
+        for (const r of p.rows) {
+          assert.ok(Date.parse(r.occurredAt) <= last);
+          last = Date.parse(r.occurredAt);
+          got.push(`${r.workspaceId}#${r.seq}`);
+        }
+        c = p.nextCursor ?? undefined;
+      } while (c);
+      assert.equal(new Set(got).size, 700, 'per-workspace merge pages through every event once, newest first');
+    }
+    assert.equal(count({ workspaces: ['ws_a', 'ws_b'], statusClass: ['5xx'] }), expect((e) => e.status! >= 500));
     assert.equal(count({ endpoint: '/v1/contacts/export' }), expect((e) => e.endpoint === '/v1/contacts/export'));
     assert.equal(count({ endpoint: '/v1/contacts*' }), expect((e) => e.endpoint!.startsWith('/v1/contacts')));
     assert.equal(count({ ip: '10.1.0.0/16' }), expect((e) => e.caller_ip!.startsWith('10.1.')));
