@@ -112,6 +112,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const found = findCommand(argv);
     if (!found) throw new UsageError(`Unknown command "${argv.join(' ')}". Run grantdesk --help`);
     const name: CommandName = found.name;
+    // --help wins over everything else, even missing positionals
+    if (found.rest.includes('--help')) {
+      io.stdout(`${commandUsage(name)}\n${contract[name].cli?.summary ?? ''}\n`);
+      return 0;
+    }
     const { input, flags } = parseCommandArgs(name, found.rest);
     if (flags.help) {
       io.stdout(`${commandUsage(name)}\n${contract[name].cli?.summary ?? ''}\n`);

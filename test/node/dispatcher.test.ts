@@ -18,7 +18,7 @@ test('every error code has a one-line remedy', () => {
 test('every command declares input, output and mutates; names are domain.verb', () => {
   assert.ok(COMMAND_NAMES.length >= 3);
   for (const name of COMMAND_NAMES) {
-    assert.match(name, /^[a-z]+(\.[a-zA-Z]+)+$/);
+    assert.match(name, /^[a-z][a-zA-Z]*(\.[a-zA-Z]+)+$/);
     assert.equal(typeof contract[name].mutates, 'boolean');
     assert.ok(contract[name].input.safeParse, name);
   }
