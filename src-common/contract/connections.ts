@@ -12,6 +12,8 @@ export const ROLES = ['auditor', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 export const roleSchema = z.enum(ROLES);
 export const DEFAULT_CLIENT_ID = 'grantdesk-desktop';
+/** The scopes the platform registers for the default client (docs/platform-api.md, "Registered client"). */
+export const DEFAULT_CLIENT_SCOPES = ['openid', 'offline_access', ...ROLE_SCOPES.admin] as const;
 
 /** The scopes requested for a role (what the connect dialog shows before the browser opens). */
 export function scopesForRole(role: Role): string[] {
@@ -60,6 +62,8 @@ export const workspaceSchema = z.object({
 export type Workspace = z.infer<typeof workspaceSchema>;
 
 const platformRef = z.string().min(1).max(200);
+/** an OAuth scope token (RFC 6749 §3.3 allows more, platforms use resource:action) */
+export const scopeNameSchema = z.string().min(1).max(100).regex(/^[A-Za-z0-9_.:/-]+$/, 'a scope name: letters, digits, _ . : / - only');
 const workspaceId = z.string().min(1).max(200).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits, _ . : - only');
 
 export const bulkResultSchema = z.object({
@@ -113,14 +117,24 @@ export const connectionsCommands = {
       .object({
         workspace: workspaceId,
         platform: platformRef.optional(),
-        role: roleSchema.default('operator'),
+        /** default operator; with `scopes` and no role, a reconnect keeps the workspace's current role */
+        role: roleSchema.optional(),
+        /**
+         * re-consent with exactly these scopes instead of the role's (narrower or changed); checked against the scopes the
+         * platform offers; offline_access is always added
+         */
+        scopes: z.array(scopeNameSchema).min(1).max(64).optional(),
         /** the opener prints the authorization URL instead of launching a browser */
         printUrl: z.boolean().optional(),
       })
       .strict(),
     output: workspaceSchema,
     mutates: true,
-    cli: { words: ['connect'], positionals: ['workspace'], summary: 'Connect a workspace in the system browser (PKCE, loopback), e.g. --platform EU --role auditor --print-url' },
+    cli: {
+      words: ['connect'],
+      positionals: ['workspace'],
+      summary: 'Connect a workspace in the system browser (PKCE, loopback), e.g. --platform EU --role auditor --print-url, or --scopes audit:read,users:read to re-consent with chosen scopes',
+    },
   }),
   'workspaces.connectDevice': command({
     input: z.object({ workspace: workspaceId, platform: platformRef.optional(), role: roleSchema.default('operator') }).strict(),

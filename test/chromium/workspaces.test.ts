@@ -124,6 +124,36 @@ describe('Workspaces overview in Chromium over real connections', () => {
     assert.deepEqual(app.problems.all(), []);
   });
 
+  test('the re-consent wizard hands off to workspaces.connect with the chosen scopes (before/after shown)', async () => {
+    const { page } = app;
+    const target = sb.workspaces[9]!;
+    await page.getByTestId('nav-calendar').click();
+    await page.getByTestId('tools-workspace').selectOption(target.id);
+    await page.getByTestId('open-reconsent').click();
+    const table = page.getByTestId('reconsent-table');
+    await table.waitFor();
+    assert.equal(await page.getByTestId('reconsent-unavailable').count(), 0, 'the hand-off is available');
+    await page.getByTestId('reconsent-keep-users:read').uncheck();
+    await eventually(() => table.locator('tr.rot-removed').count(), (n) => n === 1, 'users:read marked removed');
+    const rows: string[][] = [];
+    for (const tr of await table.locator('tbody tr').all()) rows.push((await tr.locator('td').allTextContents()).slice(0, 3));
+    assert.deepEqual(rows, [
+      ['audit:read', 'yes', 'yes'],
+      ['credentials:read', 'yes', 'yes'],
+      ['users:read', 'yes', '—'],
+    ]);
+    await app.screenshot('workspaces-reconsent-wizard');
+    assert.equal(await page.getByTestId('reconsent-go').isEnabled(), true);
+    await page.getByTestId('reconsent-go').click();
+    await page.getByTestId('reconsent-dialog').waitFor({ state: 'detached' });
+    const w = await call<Workspace>('workspaces.status', { workspace: target.id });
+    assert.deepEqual(w.scopes, ['audit:read', 'credentials:read']);
+    assert.equal(new URL(app.opened.at(-1)!).searchParams.get('scope'), 'audit:read credentials:read offline_access');
+    await page.getByTestId('nav-workspaces').click();
+    await eventually(() => row(target.id).locator('.scope-chip').allTextContents(), (c) => c.join() === 'audit:read,credentials:read', 'narrowed scopes in the overview');
+    assert.deepEqual(app.problems.all(), []);
+  });
+
   test('needs-reconsent badge: the grant is revoked on the platform, the refresh answers invalid_grant', async () => {
     const { page } = app;
     const target = sb.workspaces[3]!;

@@ -79,6 +79,7 @@ export async function runCodeFlow(
   } catch (err) {
     if (err instanceof o.AuthorizationResponseError) {
       if (err.error === 'access_denied') throw new AppError('cancelled', 'The authorization was denied in the browser');
+      if (err.error === 'invalid_scope') throw new AppError('invalid_input', `scopes: the platform does not allow them for this client (${describeOAuthError(err)})`);
       throw new AppError('platform_error', `The platform refused the authorization: ${describeOAuthError(err)}`);
     }
     throw new AppError('invalid_response', `The sign-in response failed validation (${describeOAuthError(err)}); no token was requested`);

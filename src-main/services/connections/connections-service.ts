@@ -4,6 +4,7 @@ import * as o from 'oauth4webapi';
 import { z } from 'zod';
 import {
   DEFAULT_CLIENT_ID,
+  DEFAULT_CLIENT_SCOPES,
   scopesForRole,
   type Platform,
   type Role,
@@ -44,6 +45,7 @@ export interface ConnectionsDeps {
 }
 
 const workspaceInfoSchema = z.object({ id: z.string().min(1), name: z.string() });
+const scopeCatalogueSchema = z.object({ scopes: z.array(z.object({ name: z.string() })) });
 const slug = (s: string) =>
   s
     .toLowerCase()
@@ -139,8 +141,40 @@ export function createConnectionsService(d: ConnectionsDeps) {
     }
   }
 
+  /**
+   * The scope string to request: the role's minimum, or (re-consent) exactly the chosen scopes plus offline_access, checked
+   * against the scopes registered for the default client, and the scopes the platform offers (its metadata's
+   * scopes_supported, else the workspace's /v1/scopes catalogue). The authorization server has the last word (invalid_scope).
+   */
+  async function requestedScope(p: PlatformRow, role: Role, workspace: string, scopes: string[] | undefined): Promise<string> {
+    if (scopes === undefined) return scopesForRole(role).join(' ');
+    const chosen = [...new Set(scopes)].filter((s) => s !== 'offline_access').sort();
+    if (chosen.length === 0) throw new AppError('invalid_input', 'scopes: choose at least one scope besides offline_access');
+    let offered: Set<string> | null = null;
+    const supported = authServer(p).scopes_supported;
+    if (Array.isArray(supported) && supported.length > 0) offered = new Set(supported);
+    else if (repo.getWorkspace(workspace)?.status === 'connected') {
+      try {
+        const r = await api.call(workspace, { method: 'GET', path: '/v1/scopes', schema: scopeCatalogueSchema, deadlineMs: 10_000, maxBytes: 256 * 1024 });
+        offered = new Set(['openid', ...r.data.scopes.map((x) => x.name)]);
+      } catch {
+        offered = null; // the authorization server still refuses unknown scopes (invalid_scope)
+      }
+    }
+    if (offered) {
+      const unknown = chosen.filter((s) => !offered.has(s));
+      if (unknown.length > 0) throw new AppError('invalid_input', `scopes: ${p.name} does not offer ${unknown.join(', ')}`);
+    }
+    if (p.client_id === DEFAULT_CLIENT_ID) {
+      const registered = new Set<string>(DEFAULT_CLIENT_SCOPES);
+      const notAllowed = chosen.filter((s) => !registered.has(s));
+      if (notAllowed.length > 0) throw new AppError('invalid_input', `scopes: ${notAllowed.join(', ')} not registered for the client ${DEFAULT_CLIENT_ID} (allowed: ${[...registered].join(', ')})`);
+    }
+    return [...chosen, 'offline_access'].join(' ');
+  }
+
   /** Stores a fresh grant (keychain first) and records the workspace. On a keychain failure the new grant is revoked. */
-  async function adopt(p: PlatformRow, role: Role, requested: string, t: o.TokenEndpointResponse): Promise<Workspace> {
+  async function adopt(p: PlatformRow, role: Role, requested: string, t: o.TokenEndpointResponse, scope: string = scopesForRole(role).join(' ')): Promise<Workspace> {
     const info = await identify(p, t.access_token, requested);
     const previous = repo.getWorkspace(info.id);
     let old: StoredGrant | null = null;
@@ -157,7 +191,7 @@ export function createConnectionsService(d: ConnectionsDeps) {
       accessToken: t.access_token,
       expiresAt: d.clock.now() + (t.expires_in ?? 3600) * 1000,
       generation: Math.max(previous?.generation ?? 0, old?.generation ?? 0) + 1,
-      scope: t.scope ?? scopesForRole(role).join(' '),
+      scope: t.scope ?? scope,
     };
     try {
       await d.lock.withLock(`ws-${info.id}`, async () => {
@@ -193,10 +227,11 @@ export function createConnectionsService(d: ConnectionsDeps) {
     d.bus.emit('task.progress', { taskId, kind: 'connect', label, done, total, ratePerSecond: null, etaSeconds: null, state, message });
   }
 
-  async function connect(input: { workspace: string; platform?: string; role: Role; printUrl?: boolean }, signal?: AbortSignal): Promise<Workspace> {
+  async function connect(input: { workspace: string; platform?: string; role?: Role; scopes?: string[]; printUrl?: boolean }, signal?: AbortSignal): Promise<Workspace> {
     await requireKeychain();
     const p = resolvePlatform(input.platform, input.workspace);
-    const scope = scopesForRole(input.role).join(' ');
+    const role: Role = input.role ?? (input.scopes ? repo.getWorkspace(input.workspace)?.role : undefined) ?? 'operator';
+    const scope = await requestedScope(p, role, input.workspace, input.scopes);
     const taskId = `connect-${input.workspace}-${d.clock.now()}`;
     progress(taskId, `Connect ${input.workspace}`, 'running', `Requesting ${scope}; waiting for sign-in in the browser`);
     try {
@@ -205,7 +240,7 @@ export function createConnectionsService(d: ConnectionsDeps) {
         p,
         { scope, workspace: input.workspace, signal, onUrl: (url) => (input.printUrl ? progress(taskId, `Connect ${input.workspace}`, 'running', `Open ${url}`) : undefined) },
       );
-      const w = await adopt(p, input.role, input.workspace, t);
+      const w = await adopt(p, role, input.workspace, t, scope);
       progress(taskId, `Connect ${input.workspace}`, 'done', null, 1);
       return w;
     } catch (err) {
