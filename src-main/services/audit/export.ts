@@ -13,7 +13,7 @@ import { storedToEvent } from './repo.ts';
 export const EXPORT_COLUMNS = ['workspace_id', 'seq', 'event_id', 'occurred_at', 'credential_id', 'credential_type', 'caller_ip', 'method', 'endpoint', 'status', 'duration_ms', 'pii_accessed', 'params_json', 'extra_json', 'prev_hash', 'hash'] as const;
 const SELECT_COLS = 'e.workspace_id, e.seq, e.event_id, e.occurred_at, e.credential_id, e.credential_type, e.caller_ip, e.method, e.endpoint, e.status, e.duration_ms, e.pii_accessed, e.params_json, e.extra_json, e.prev_hash, e.hash';
 const BATCH = 20_000;
-const CSV_BATCH = 4000;
+const CSV_BATCH = 2000;
 
 /**
  * One CSV field built by SQLite itself (C speed, one JS string per batch): the same rules as csvString/csvCell.
@@ -48,6 +48,8 @@ export interface ExportOptions {
   format: 'csv' | 'jsonl';
   bom: boolean;
   appVersion: string;
+  /** review mode: who exported, under which reviews (goes into the manifest) */
+  review?: ExportManifest['review'];
   now: () => number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
@@ -110,7 +112,7 @@ export async function runExport(db: Db, o: ExportOptions): Promise<ExportResult>
   const ftsParams = w.fts ? [w.fts] : [];
   // CSV: SQLite formats a whole batch into one string (group_concat in seq order); JS only hashes and writes it.
   const csvBatchStmt = db.prepare(
-    `SELECT group_concat(line, '' ORDER BY seq) AS text, count(*) AS n, min(seq) AS lo, max(seq) AS hi FROM (SELECT e.seq AS seq, ${SQL_CSV_ROW} AS line FROM audit_events e WHERE e.workspace_id = ? AND e.seq > ? AND e.seq <= ? AND ${w.sql}${ftsJoin} ORDER BY e.seq LIMIT ${CSV_BATCH})`,
+    `SELECT CAST(group_concat(line, '' ORDER BY seq) AS BLOB) AS text, count(*) AS n, min(seq) AS lo, max(seq) AS hi FROM (SELECT e.seq AS seq, ${SQL_CSV_ROW} AS line FROM audit_events e WHERE e.workspace_id = ? AND e.seq > ? AND e.seq <= ? AND ${w.sql}${ftsJoin} ORDER BY e.seq LIMIT ${CSV_BATCH})`,
   );
   const batchStmt = db.prepare(`SELECT ${SELECT_COLS} FROM audit_events e WHERE e.workspace_id = ? AND e.seq > ? AND e.seq <= ? AND ${w.sql}${ftsJoin} ORDER BY e.seq LIMIT ${BATCH}`).raw(true);
   const countStmt = db.prepare(`SELECT count(*) FROM audit_events e WHERE e.workspace_id = ? AND e.seq <= ? AND ${w.sql}${ftsJoin}`).pluck(true);
@@ -127,13 +129,15 @@ export async function runExport(db: Db, o: ExportOptions): Promise<ExportResult>
   const hash = createHash('sha256');
   let bytes = 0;
   let buf = '';
-  const flush = () => {
-    if (!buf) return;
-    const b = Buffer.from(buf, 'utf8');
+  const writeBytes = (b: Buffer) => {
     hash.update(b);
     let off = 0;
     while (off < b.length) off += writeSync(fd, b, off, b.length - off);
     bytes += b.length;
+  };
+  const flush = () => {
+    if (!buf) return;
+    writeBytes(Buffer.from(buf, 'utf8'));
     buf = '';
   };
   const perWs: ExportManifest['workspaces'] = [];
@@ -150,10 +154,11 @@ export async function runExport(db: Db, o: ExportOptions): Promise<ExportResult>
       let sinceYield = 0;
       while (o.format === 'csv') {
         if (o.signal?.aborted) throw new AppError('cancelled', 'Export cancelled; no file was written');
-        const b = csvBatchStmt.get(t.workspace_id, after, t.cursor_seq, ...w.params, ...ftsParams) as { text: string | null; n: number; lo: number | null; hi: number | null };
+        // the batch arrives as UTF-8 bytes (a Buffer outside the JS heap): hashed and written as is, never decoded
+        const b = csvBatchStmt.get(t.workspace_id, after, t.cursor_seq, ...w.params, ...ftsParams) as { text: Buffer | null; n: number; lo: number | null; hi: number | null };
         if (b.n === 0) break;
-        buf += b.text!;
-        if (buf.length >= FLUSH_AT) flush();
+        flush();
+        writeBytes(b.text!);
         if (first === null) first = b.lo;
         last = b.hi;
         after = b.hi!;
@@ -238,6 +243,7 @@ export async function runExport(db: Db, o: ExportOptions): Promise<ExportResult>
     byteLength: bytes,
     sha256,
     workspaces: perWs,
+    ...(o.review ? { review: o.review } : {}),
   };
   const manifestPath = manifestPathFor(o.out);
   writeFileDurable(manifestPath, JSON.stringify(manifest, null, 2) + '\n');

@@ -122,7 +122,7 @@ export function AuditExplorerScreen() {
           <label className="visually-hidden" htmlFor="audit-q">
             Full-text search
           </label>
-          <input id="audit-q" type="search" placeholder="Search params, endpoints, credentials, IPs…" value={draft.q} onChange={(e) => set('q', e.target.value)} data-testid="audit-search" />
+          <input id="audit-q" type="search" placeholder="Search whole words in params, endpoints, credentials, IPs (end a word with * for a prefix)…" value={draft.q} onChange={(e) => set('q', e.target.value)} data-testid="audit-search" />
         </div>
         <div className="audit-filters">
           <label className="field">
