@@ -99,7 +99,7 @@ export function reviewTtlCap(db: DB): (grantId: string | undefined) => number | 
   };
 }
 
-class ReviewInvalidGrant extends errors.InvalidGrant {}
+const ReviewInvalidGrant = errors.InvalidGrant as new (description: string) => Error;
 
 /** RFC 8693 token exchange: subject_token = redeem code (single use), subject_token_type = REVIEW_CODE_TYPE. */
 export function registerReviewExchange(provider: any, db: DB): void {

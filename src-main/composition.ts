@@ -17,6 +17,7 @@ import type { WorkspaceApi, WorkspaceDirectory } from './ports/platform.ts';
 import { createInventoryService } from './services/inventory/inventory-service.ts';
 import { createRotationServices, emptyDirectory, endpointsFromConnectionsCache, type PlatformEndpoints } from './services/rotation/index.ts';
 import { createAuditService } from './services/audit/audit-service.ts';
+import { createReviewFacade, type ReviewFacade } from './services/review/index.ts';
 import { createHandlers } from './handlers/index.ts';
 import { createDispatcher, type Dispatcher } from './rpc/dispatcher.ts';
 import { createEventBus } from './services/event-bus.ts';
@@ -56,7 +57,9 @@ export interface AppRuntime {
 
 export function createApp(ports: AppPorts): AppRuntime {
   const bus = createEventBus();
-  const isReadOnly = () => false;
+  // Review mode (services/review): true from redeeming an auditor review until `review.exit`.
+  let review: ReviewFacade | null = null;
+  const isReadOnly = () => review?.isReadOnly() ?? false;
   const http = ports.http ?? createUndiciHttp();
   let refreshLeadSeconds = () => 300;
   const connections = createConnectionsService({
@@ -76,6 +79,19 @@ export function createApp(ports: AppPorts): AppRuntime {
   ports.workspaceApi ??= connections.api;
   ports.workspaceDirectory ??= connections.directory;
   const settings = createSettingsService(ports.db, bus);
+  {
+    // In review mode every platform call goes through the review's own read-only grant and directory.
+    const baseApi = ports.workspaceApi;
+    const baseDirectory = ports.workspaceDirectory;
+    review = createReviewFacade({
+      db: ports.db, dataDir: ports.dataDir, secretStore: ports.secretStore, http, clock: ports.clock, bus, logger: ports.logger,
+      baseApi: () => baseApi, baseDirectory: () => baseDirectory, appVersion: APP_VERSION,
+      audit: () => services.audit, insightsWindowDays: () => settings.get().insightsWindowDays,
+    });
+    ports.workspaceApi = review.routedApi(() => baseApi);
+    ports.workspaceDirectory = review.routedDirectory(() => baseDirectory);
+  }
+  const reviewSvc = review;
   const services: Services = {
     health: createHealthService({ version: APP_VERSION, dataDir: ports.dataDir, secretStore: ports.secretStore, isReadOnly }),
     settings,
@@ -109,17 +125,24 @@ export function createApp(ports: AppPorts): AppRuntime {
       api: () => ports.workspaceApi ?? null,
       directory: () => ports.workspaceDirectory ?? null,
       concurrency: () => settings.get().syncConcurrency,
+      reviewContext: () => reviewSvc.exportContext(),
     }),
+    review: reviewSvc,
   };
   refreshLeadSeconds = () => services.settings.get().refreshLeadSeconds;
-  if (ports.background) connections.start();
-  const dispatcher = createDispatcher(createHandlers(services), { isReadOnly, logger: ports.logger });
+  if (ports.background) {
+    connections.start();
+    reviewSvc.start();
+  }
+  // allowLocalOnly: review mode still runs the contract's localOnly commands (cache sync, review.exit); see docs/ENGINEERING.md
+  const dispatcher = createDispatcher(reviewSvc.logged(createHandlers(services)), { isReadOnly, allowLocalOnly: true, logger: ports.logger });
   return {
     services,
     dispatcher,
     bus,
     async close() {
       connections.stop();
+      reviewSvc.stop();
       ports.db.close();
     },
   };

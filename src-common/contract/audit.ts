@@ -124,6 +124,8 @@ export const exportManifestSchema = z.object({
   byteLength: z.number().int(),
   sha256: z.string(),
   workspaces: z.array(manifestWorkspaceSchema),
+  /** present when the export was made in review mode (review domain): who exported, under which reviews */
+  review: z.object({ bundleId: z.string(), reviewIds: z.array(z.string()), reviewer: z.object({ name: z.string(), email: z.string() }), expiresAt: z.string() }).optional(),
 });
 export type ExportManifest = z.infer<typeof exportManifestSchema>;
 
@@ -152,6 +154,7 @@ export const auditCommands = {
     input: z.object({ workspaces: z.array(z.string().min(1)).max(500).optional(), taskId: z.string().max(100).optional() }).strict(),
     output: z.object({ results: z.array(syncResultSchema) }),
     mutates: true,
+    localOnly: true,
     cli: { words: ['sync'], positionals: ['workspaces'], variadic: 'workspaces', summary: 'Sync audit events of connected workspaces (all when none named) into the local cache, verifying the hash chain' },
   }),
   'audit.query': command({

@@ -12,7 +12,13 @@ export interface CliSpec {
 export interface CommandDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   readonly input: I;
   readonly output: O;
+  /** changes state: the platform, settings or this machine's data. Refused in review mode unless localOnly. */
   readonly mutates: boolean;
+  /**
+   * mutates only this machine's cache or files (e.g. syncing a read-only copy, ending review mode) and never the platform or
+   * shared settings: the one kind of mutating command allowed in review mode (see docs/ENGINEERING.md, Review mode).
+   */
+  readonly localOnly?: boolean;
   readonly cli?: CliSpec;
 }
 

@@ -23,6 +23,10 @@ export type Input<K extends CommandName> = z.input<Contract[K]['input']>;
 export type Output<K extends CommandName> = z.output<Contract[K]['output']>;
 export const COMMAND_NAMES = Object.keys(contract) as CommandName[];
 export const MUTATING_COMMANDS = COMMAND_NAMES.filter((n) => contract[n].mutates);
+/** mutating commands that touch only this machine's cache/files: still allowed in review mode */
+export const LOCAL_ONLY_COMMANDS = MUTATING_COMMANDS.filter((n) => (contract[n] as { localOnly?: boolean }).localOnly === true);
+/** what review mode refuses in main, whatever the UI shows */
+export const REVIEW_BLOCKED_COMMANDS = MUTATING_COMMANDS.filter((n) => !LOCAL_ONLY_COMMANDS.includes(n));
 
 /** 'workspaces.connect' -> 'workspacesConnect': the preload's named method for a command. */
 type Camel<S extends string> = S extends `${infer A}.${infer B}` ? `${A}${Capitalize<Camel<B>>}` : S;

@@ -257,6 +257,7 @@ export const inventoryCommands = {
       .strict(),
     output: inventorySyncResultSchema,
     mutates: true,
+    localOnly: true,
     cli: { words: ['credentials', 'sync'], positionals: ['workspace'], summary: 'Sync the credential inventory (one workspace, or all)' },
   }),
   'inventory.credentials': command({

@@ -1,7 +1,167 @@
-// Contract commands of the review domain. Owned by the review work; merged in index.ts.
+// Contract commands of the review domain: time-boxed read-only auditor reviews and least-privilege insights.
+// Owned by the review work; merged in index.ts.
 import { z } from 'zod';
 import { command } from './define.ts';
 
-export const reviewCommands = {} as const;
-void z;
-void command;
+export const MAX_REVIEW_DAYS = 30;
+export const REVIEW_POLICIES = ['keep_read_only', 'purge'] as const;
+export const reviewPolicySchema = z.enum(REVIEW_POLICIES);
+export type ReviewPolicy = z.infer<typeof reviewPolicySchema>;
+
+const readScope = z.string().regex(/^[a-z][a-z0-9_-]*:read$/, 'a review grants read scopes only (resource:read)');
+const workspaceId = z.string().min(1).max(200).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits, _ . : - only');
+
+export const createdReviewSchema = z.object({
+  reviewId: z.string(),
+  workspaceId: z.string(),
+  workspaceName: z.string(),
+  scopes: z.array(z.string()),
+  expiresAt: z.string(),
+});
+
+export const reviewWorkspaceSchema = z.object({
+  workspaceId: z.string(),
+  workspaceName: z.string(),
+  reviewId: z.string(),
+  scopes: z.array(z.string()),
+  expiresAt: z.string(),
+  /** whether a token for it is still in the keychain */
+  hasToken: z.boolean(),
+});
+
+export const reviewStatusSchema = z.object({
+  /** none: normal Grantdesk; active: review mode, access live; expired: review mode, access ended (tokens wiped) */
+  state: z.enum(['none', 'active', 'expired']),
+  readOnly: z.boolean(),
+  bundleId: z.string().nullable(),
+  reviewer: z.object({ name: z.string(), email: z.string() }).nullable(),
+  policy: reviewPolicySchema.nullable(),
+  redeemedAt: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+  secondsLeft: z.number().int().nullable(),
+  workspaces: z.array(reviewWorkspaceSchema),
+  /** what happened to the cached data at expiry */
+  dataState: z.enum(['live', 'kept_read_only', 'purged']).nullable(),
+  /** commands still allowed in review mode besides reads (the contract's localOnly mutating commands) */
+  allowedMutations: z.array(z.string()),
+});
+export type ReviewStatus = z.infer<typeof reviewStatusSchema>;
+
+export const reviewLogEntrySchema = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  command: z.string(),
+  transport: z.string(),
+  ok: z.boolean(),
+  /** the command's input (never secrets: inputs carry none) and, for exports, the manifest path */
+  detail: z.string(),
+});
+export type ReviewLogEntry = z.infer<typeof reviewLogEntrySchema>;
+
+export const INSIGHT_KINDS = ['unused_scopes', 'stable_ips', 'no_expiry', 'old_key', 'contact_share', 'never_used'] as const;
+export const insightSchema = z.object({
+  id: z.string(),
+  kind: z.enum(INSIGHT_KINDS),
+  risk: z.number().int().min(0).max(100),
+  severity: z.enum(['high', 'medium', 'low']),
+  workspaceId: z.string(),
+  workspaceName: z.string(),
+  credentialId: z.string(),
+  credentialName: z.string(),
+  credentialType: z.string(),
+  title: z.string(),
+  detail: z.string(),
+  /** a draft, never applied automatically */
+  suggestion: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('narrow_scopes'), keep: z.array(z.string()), remove: z.array(z.string()) }),
+    z.object({ kind: z.literal('ip_allowlist'), cidrs: z.array(z.string()), ips: z.array(z.string()) }),
+    z.object({ kind: z.literal('set_expiry'), days: z.number().int() }),
+    z.object({ kind: z.literal('rotate') }),
+    z.object({ kind: z.literal('investigate'), contacts: z.number().int(), share: z.number() }),
+    z.object({ kind: z.literal('revoke') }),
+  ]),
+  /** where the fix lives: a screen route and the contract command that would apply it */
+  fix: z.object({ label: z.string(), route: z.string(), command: z.string() }),
+});
+export type Insight = z.infer<typeof insightSchema>;
+
+export const insightsReportSchema = z.object({
+  generatedAt: z.string(),
+  windowDays: z.number().int(),
+  coverage: z.object({ from: z.string().nullable(), to: z.string().nullable(), days: z.number(), warning: z.string().nullable() }),
+  items: z.array(insightSchema),
+  /** draft scope bundles per credential (the narrower grant), for the re-consent wizard or the key editor */
+  drafts: z.array(z.object({ workspaceId: z.string(), credentialId: z.string(), credentialType: z.string(), scopes: z.array(z.string()) })),
+});
+export type InsightsReport = z.infer<typeof insightsReportSchema>;
+
+export const evidenceResultSchema = z.object({
+  path: z.string(),
+  manifestPath: z.string(),
+  files: z.number().int(),
+  exports: z.number().int(),
+});
+
+export const reviewCommands = {
+  'review.create': command({
+    input: z
+      .object({
+        workspaces: z.array(workspaceId).min(1).max(100),
+        scopes: z.array(readScope).min(1).max(40),
+        durationDays: z.number().int().min(1).max(MAX_REVIEW_DAYS),
+        reviewerName: z.string().trim().min(1).max(200),
+        reviewerEmail: z.string().email().max(200),
+        policy: reviewPolicySchema.default('keep_read_only'),
+        /** CLI: any path. UI/serve: a plain file name inside the data dir's reviews folder (default: generated) */
+        out: z.string().min(1).max(4096).optional(),
+      })
+      .strict(),
+    output: z.object({
+      bundleId: z.string(),
+      expiresAt: z.string(),
+      reviews: z.array(createdReviewSchema),
+      /** the one-time redeem file's path and its text (a secret, shown once: hand it to the auditor) */
+      path: z.string(),
+      redeemText: z.string(),
+    }),
+    mutates: true,
+    cli: { words: ['review', 'create'], positionals: ['workspaces'], variadic: 'workspaces', summary: 'Issue a read-only auditor review, e.g. ws_a ws_b --scopes audit:read,contacts:read --duration-days 14 --reviewer-name "Ada" --reviewer-email ada@audit.example --out review.gdreview' },
+  }),
+  'review.redeem': command({
+    input: z.object({ file: z.string().min(1).max(4096).optional(), code: z.string().min(1).max(200_000).optional() }).strict(),
+    output: reviewStatusSchema,
+    mutates: true,
+    cli: { words: ['review', 'redeem'], positionals: ['file'], summary: 'Redeem a review file (or --code TEXT): this Grantdesk enters read-only review mode until the review ends' },
+  }),
+  'review.status': command({
+    input: z.object({}).strict(),
+    output: reviewStatusSchema,
+    mutates: false,
+    cli: { words: ['review', 'status'], summary: 'The active review: reviewer, workspaces, expiry and time left, data policy' },
+  }),
+  'review.exit': command({
+    input: z.object({}).strict(),
+    output: reviewStatusSchema,
+    mutates: true,
+    localOnly: true,
+    cli: { words: ['review', 'exit'], summary: 'End review mode here: wipe the review tokens and purge the reviewed workspaces from the cache' },
+  }),
+  'review.log': command({
+    input: z.object({ limit: z.number().int().min(1).max(5000).default(500) }).strict(),
+    output: z.object({ entries: z.array(reviewLogEntrySchema) }),
+    mutates: false,
+    cli: { words: ['review', 'log'], summary: "The auditor's own queries and exports during the review (local log)" },
+  }),
+  'review.evidence': command({
+    input: z.object({ out: z.string().min(1).max(4096).optional() }).strict(),
+    output: evidenceResultSchema,
+    mutates: false,
+    cli: { words: ['review', 'evidence'], summary: 'Build an evidence package folder (exports + manifests, chain status, review log, SHA-256 package manifest); check it with `grantdesk verify`' },
+  }),
+  'insights.list': command({
+    input: z.object({ windowDays: z.number().int().min(1).max(365).optional(), workspace: z.string().max(200).optional() }).strict(),
+    output: insightsReportSchema,
+    mutates: false,
+    cli: { words: ['insights'], summary: 'Least-privilege insights from the audit cache: unused scopes, stable caller IPs, keys without expiry or old, unusual contact access' },
+  }),
+} as const;

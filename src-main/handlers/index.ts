@@ -6,6 +6,7 @@ import { connectionsHandlers } from './connections-handlers.ts';
 import { inventoryHandlers } from './inventory-handlers.ts';
 import { rotationHandlers } from './rotation-handlers.ts';
 import { auditHandlers } from './audit-handlers.ts';
+import { reviewHandlers } from './review-handlers.ts';
 
 export function createHandlers(s: Services): Handlers {
   return {
@@ -14,5 +15,6 @@ export function createHandlers(s: Services): Handlers {
     ...inventoryHandlers(s),
     ...rotationHandlers(s),
     ...auditHandlers(s),
+    ...reviewHandlers(s),
   };
 }

@@ -11,6 +11,8 @@ export interface Dispatcher {
 export interface DispatcherOptions {
   /** true while an auditor review is active: every command with mutates:true is refused here, whatever the UI shows. */
   isReadOnly: () => boolean;
+  /** review mode still allows the contract's localOnly mutating commands (cache sync, ending review mode); default false */
+  allowLocalOnly?: boolean;
   logger: Logger;
 }
 
@@ -32,12 +34,14 @@ export function createDispatcher(handlers: Handlers, opts: DispatcherOptions): D
         return { ok: false, error: errorData('unknown_command', `Unknown command: ${String(name).slice(0, 80)}`) };
       }
       const def = contract[name];
+      // Review mode is checked before the input: a mutating command is refused whatever it carries.
+      const localOnly = opts.allowLocalOnly === true && (def as { localOnly?: boolean }).localOnly === true;
+      if (def.mutates && !localOnly && opts.isReadOnly()) {
+        return { ok: false, error: errorData('review_mode_read_only', `${name} changes state and this Grantdesk is in review mode`) };
+      }
       const parsed = def.input.safeParse(payload);
       if (!parsed.success) {
         return { ok: false, error: errorData('invalid_input', issuesText(parsed.error.issues)) };
-      }
-      if (def.mutates && opts.isReadOnly()) {
-        return { ok: false, error: errorData('review_mode_read_only', `${name} changes state and this Grantdesk is in review mode`) };
       }
       try {
         const handler = handlers[name] as (i: unknown, c: CallContext) => unknown;

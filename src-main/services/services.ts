@@ -4,6 +4,7 @@ import type { InventoryService } from './inventory/inventory-service.ts';
 import type { SettingsService } from './settings-service.ts';
 import type { RotationServices } from './rotation/index.ts';
 import type { AuditService } from './audit/audit-service.ts';
+import type { ReviewFacade } from './review/index.ts';
 
 /** Every service the handlers may call. Built once in composition.ts. */
 export interface Services {
@@ -13,4 +14,5 @@ export interface Services {
   inventory: InventoryService;
   rotation: RotationServices;
   audit: AuditService;
+  review: ReviewFacade;
 }

@@ -11,6 +11,7 @@ export interface Migration {
 import { inventoryMigrations } from './inventory.ts';
 import { connectionsMigrations } from './connections.ts';
 import { rotationMigrations } from './rotation.ts';
+import { reviewMigrations } from './review.ts';
 
 export const migrations: readonly Migration[] = [
   {
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   ...inventoryMigrations,
   ...auditMigrations,
   ...rotationMigrations,
+  ...reviewMigrations,
 ];

@@ -10,12 +10,13 @@ import type { Logger } from '../../ports/logger.ts';
 import type { WorkspaceApi, WorkspaceDirectory } from '../../ports/platform.ts';
 import type { Transport } from '../../rpc/handlers.ts';
 import { AppError } from '../../rpc/app-error.ts';
-import { runExport, type ExportResult } from './export.ts';
+import { runExport, type ExportOptions, type ExportResult } from './export.ts';
 import { eventHash, GENESIS_HASH } from './jcs.ts';
 import { createAuditQuery, toEventRow, EVENT_COLUMNS, type RawRow } from './query.ts';
 import { createAuditRepo, storedToEvent, type StoredEventRow } from './repo.ts';
 import { createSyncEngine, type SyncResult } from './sync.ts';
 import { verifyExport } from './verify.ts';
+import { isEvidencePackage, verifyEvidencePackage } from '../review/evidence.ts';
 
 export interface AuditServiceDeps {
   db: Db;
@@ -28,6 +29,8 @@ export interface AuditServiceDeps {
   directory: () => WorkspaceDirectory | null;
   concurrency: () => number;
   pageSize?: number;
+  /** review domain: set while this Grantdesk is in review mode; exports then carry the reviewer and review ids */
+  reviewContext?: () => ExportOptions['review'];
 }
 
 export type AuditService = ReturnType<typeof createAuditService>;
@@ -147,7 +150,7 @@ export function createAuditService(d: AuditServiceDeps) {
       };
       try {
         progress(0, 0, 'running');
-        const r = await runExport(d.db, { filters, out: path, format, bom, appVersion: d.appVersion, now: d.clock.now, signal: t.signal, onProgress: (a, b) => progress(a, b, 'running') });
+        const r = await runExport(d.db, { filters, out: path, format, bom, appVersion: d.appVersion, review: d.reviewContext?.(), now: d.clock.now, signal: t.signal, onProgress: (a, b) => progress(a, b, 'running') });
         insertExport.run(r.exportId, r.manifest.generatedAt, r.path, r.manifestPath, format, bom ? 1 : 0, r.rowCount, r.byteLength, r.sha256, JSON.stringify(filters));
         progress(r.rowCount, r.rowCount, 'done');
         d.bus.emit('state.changed', { topic: 'exports', workspaceId: null });
@@ -183,7 +186,8 @@ export function createAuditService(d: AuditServiceDeps) {
           if (!inExportsDir(real)) throw new AppError('invalid_input', 'manifest: only manifests in the exports folder can be verified from the app');
         }
       } else throw new AppError('invalid_input', 'manifest or exportId is required');
-      const report = await verifyExport(manifestPath);
+      // an evidence package manifest (review domain) is verified file by file, and every export inside it event by event
+      const report = isEvidencePackage(manifestPath) ? await verifyEvidencePackage(manifestPath) : await verifyExport(manifestPath);
       if (report.exportId) markVerified.run(iso(), report.ok ? 1 : 0, report.exportId);
       return report;
     },

@@ -1,0 +1,55 @@
+// Review migrations (050–059): auditor review mode (the redeemed review, its workspaces, the auditor's local log) and the
+// operator's record of reviews issued. No tokens or redeem codes, ever: those live in the SecretStore or are shown once.
+import type { Migration } from './index.ts';
+
+export const reviewMigrations: readonly Migration[] = [
+  {
+    version: 50,
+    name: 'reviews',
+    sql: `
+CREATE TABLE review_session (
+  key TEXT PRIMARY KEY CHECK (key = 'current'),
+  bundle_id TEXT NOT NULL,
+  reviewer_name TEXT NOT NULL,
+  reviewer_email TEXT NOT NULL,
+  policy TEXT NOT NULL CHECK (policy IN ('keep_read_only', 'purge')),
+  redeemed_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  expires_ms INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('active', 'expired')),
+  data_state TEXT NOT NULL CHECK (data_state IN ('live', 'kept_read_only', 'purged'))
+) STRICT;
+CREATE TABLE review_grants (
+  workspace_id TEXT PRIMARY KEY,
+  workspace_name TEXT NOT NULL,
+  review_id TEXT NOT NULL,
+  issuer TEXT NOT NULL,
+  api_base TEXT NOT NULL,
+  token_endpoint TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  scopes_json TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  expires_ms INTEGER NOT NULL
+) STRICT;
+CREATE TABLE review_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  command TEXT NOT NULL,
+  transport TEXT NOT NULL,
+  ok INTEGER NOT NULL,
+  detail TEXT NOT NULL,
+  manifest_path TEXT
+) STRICT;
+CREATE TABLE review_issued (
+  review_id TEXT PRIMARY KEY,
+  bundle_id TEXT NOT NULL,
+  workspace_id TEXT NOT NULL,
+  reviewer_name TEXT NOT NULL,
+  reviewer_email TEXT NOT NULL,
+  scopes_json TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+) STRICT;
+`,
+  },
+];

@@ -1,0 +1,16 @@
+import type { HandlerMap } from '../rpc/handlers.ts';
+import type { Services } from '../services/services.ts';
+
+type ReviewCommands = 'review.create' | 'review.redeem' | 'review.status' | 'review.exit' | 'review.log' | 'review.evidence' | 'insights.list';
+
+export function reviewHandlers(s: Services): HandlerMap<ReviewCommands> {
+  return {
+    'review.create': (i, ctx) => s.review.create(i, ctx.transport),
+    'review.redeem': (i, ctx) => s.review.redeem(i, ctx.transport),
+    'review.status': () => s.review.status(),
+    'review.exit': () => s.review.exit(),
+    'review.log': (i) => s.review.log(i.limit),
+    'review.evidence': (i, ctx) => s.review.evidence(i.out, ctx.transport),
+    'insights.list': (i) => s.review.insights(i),
+  };
+}

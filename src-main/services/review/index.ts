@@ -1,0 +1,58 @@
+// The review domain's facade: auditor reviews (review-service.ts), the evidence package (evidence.ts) and least-privilege
+// insights (insights.ts), wired to the audit service for exports and chain status.
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { DEFAULT_CLIENT_ID, type InsightsReport } from '../../../src-common/contract/index.ts';
+import type { Transport } from '../../rpc/handlers.ts';
+import { AppError } from '../../rpc/app-error.ts';
+import type { AuditService } from '../audit/audit-service.ts';
+import { buildEvidencePackage } from './evidence.ts';
+import { computeInsights } from './insights.ts';
+import { createReviewService, type ReviewDeps } from './review-service.ts';
+
+export interface ReviewFacadeDeps extends ReviewDeps {
+  appVersion: string;
+  audit: () => AuditService;
+  insightsWindowDays: () => number;
+}
+
+export function createReviewFacade(d: ReviewFacadeDeps) {
+  const svc = createReviewService(d);
+  return {
+    ...svc,
+    async evidence(out: string | undefined, transport: Transport) {
+      const st = await svc.status();
+      if (st.state === 'none') throw new AppError('not_found', 'No review here: an evidence package belongs to a redeemed review');
+      const stamp = new Date(d.clock.now()).toISOString().replace(/[:.]/g, '-');
+      let dir: string;
+      if (transport === 'cli' && out) dir = resolve(out);
+      else {
+        const name = out ?? `evidence-${stamp}`;
+        if (!/^[\w.\- ]{1,200}$/.test(name) || name.startsWith('.')) throw new AppError('invalid_input', 'out: only a plain folder name is accepted here; it goes to the exports folder');
+        dir = join(d.dataDir, 'exports', name);
+      }
+      const ws = st.workspaces.map((w) => w.workspaceId);
+      const earlier = svc
+        .logEntries()
+        .filter((e) => e.command === 'audit.export' && e.ok === 1 && e.manifest_path)
+        .map((e) => e.manifest_path!)
+        .reverse();
+      const r = await buildEvidencePackage({
+        dir,
+        packageId: `evp_${randomBytes(8).toString('hex')}`,
+        createdAt: new Date(d.clock.now()).toISOString(),
+        appVersion: d.appVersion,
+        review: { bundleId: st.bundleId!, reviewer: st.reviewer!, expiresAt: st.expiresAt!, workspaces: st.workspaces.map((w) => ({ workspaceId: w.workspaceId, reviewId: w.reviewId })) },
+        freshExport: async (file) => (await d.audit().export({ workspaces: ws, out: file, format: 'jsonl', bom: false }, 'cli')).manifestPath,
+        earlierExports: earlier,
+        chainStatus: d.audit().status(ws),
+        reviewLog: svc.log(100_000).entries.reverse(),
+      });
+      return { path: dir, manifestPath: r.manifestPath, files: r.files, exports: r.exports };
+    },
+    insights(i: { windowDays?: number; workspace?: string }): InsightsReport {
+      return computeInsights(d.db, { nowMs: d.clock.now(), windowDays: i.windowDays ?? d.insightsWindowDays(), workspace: i.workspace, grantdeskClientId: DEFAULT_CLIENT_ID });
+    },
+  };
+}
+export type ReviewFacade = ReturnType<typeof createReviewFacade>;

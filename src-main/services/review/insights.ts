@@ -1,0 +1,161 @@
+// Least-privilege insights from the local caches (inventory credentials + audit events), never from live calls:
+// scopes granted vs used in the last N days (endpoints mapped to scopes from the platform's catalogue), stable caller
+// IPs without an allowlist, keys without expiry or older than 90 days, unusual shares of contact records in one day,
+// credentials never used. Suggestions are drafts; nothing is applied.
+import type { Insight, InsightsReport } from '../../../src-common/contract/index.ts';
+import type { Db } from '../../ports/db.ts';
+import { routeOf } from '../inventory/audit-reader.ts';
+
+const DAY = 86_400_000;
+/** management routes whose resource is `credentials` in the scope catalogue */
+const CREDENTIAL_ROUTES = new Set(['api-keys', 'apps', 'machine-clients', 'scope-bundles', 'service-tokens', 'reviews']);
+const NO_SCOPE_ROUTES = new Set(['workspace', 'scopes']);
+
+/** Scope a call needed, from its method and route and the catalogue's resources (null: no scope / unknown route). */
+export function scopeForEndpoint(method: string, endpoint: string, resources: ReadonlySet<string>): string | null {
+  const seg = endpoint.split('/').filter(Boolean);
+  if (seg[0] !== 'v1' || !seg[1]) return null;
+  const head = seg[1];
+  if (NO_SCOPE_ROUTES.has(head)) return null;
+  if (head === 'audit-events') return resources.has('audit') ? 'audit:read' : null;
+  const resource = CREDENTIAL_ROUTES.has(head) ? 'credentials' : head;
+  if (!resources.has(resource)) return null;
+  const m = method.toUpperCase();
+  const action = m === 'GET' || m === 'HEAD' ? 'read' : m === 'DELETE' ? 'delete' : 'write';
+  return `${resource}:${action}`;
+}
+
+interface CredRow {
+  workspace_id: string;
+  workspace_name: string | null;
+  id: string;
+  type: string;
+  name: string;
+  status: string;
+  scopes_json: string;
+  ip_allowlist_json: string;
+  expires_at: string | null;
+  created_at: string | null;
+  last_used_at: string | null;
+  client_id: string | null;
+}
+
+function cidrFor(ip: string): string {
+  return ip.includes(':') ? `${ip}/128` : `${ip}/32`;
+}
+
+function severity(risk: number): Insight['severity'] {
+  return risk >= 70 ? 'high' : risk >= 40 ? 'medium' : 'low';
+}
+
+export function computeInsights(db: Db, o: { nowMs: number; windowDays: number; workspace?: string; grantdeskClientId?: string }): InsightsReport {
+  const since = o.nowMs - o.windowDays * DAY;
+  const has = (t: string) => db.prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?").get(t)!.n > 0;
+  const empty: InsightsReport = { generatedAt: new Date(o.nowMs).toISOString(), windowDays: o.windowDays, coverage: { from: null, to: null, days: 0, warning: 'No synced credentials or audit events yet: sync the inventory and the audit log first' }, items: [], drafts: [] };
+  if (!has('inv_credentials') || !has('audit_events')) return empty;
+  const resources = new Set(db.prepare<[], { resource: string }>('SELECT DISTINCT resource FROM inv_scopes').all().map((r) => r.resource));
+  const catalogue = new Set(db.prepare<[], { name: string }>('SELECT name FROM inv_scopes').all().map((r) => r.name));
+  const creds = db
+    .prepare<[], CredRow>(
+      `SELECT c.workspace_id, s.workspace_name, c.id, c.type, c.name, c.status, c.scopes_json, c.ip_allowlist_json, c.expires_at, c.created_at, c.last_used_at, c.client_id
+       FROM inv_credentials c LEFT JOIN inv_sync s ON s.workspace_id = c.workspace_id ORDER BY c.workspace_id, c.id`,
+    )
+    .all()
+    .filter((c) => !o.workspace || c.workspace_id === o.workspace || (c.workspace_name ?? '').toLowerCase() === o.workspace.toLowerCase());
+  const wsIds = [...new Set(creds.map((c) => c.workspace_id))];
+  const cov = wsIds.length
+    ? db.prepare<[], { a: number | null; b: number | null }>(`SELECT MIN(occurred_ms) AS a, MAX(occurred_ms) AS b FROM audit_events WHERE workspace_id IN (${wsIds.map((w) => `'${w.replace(/'/g, "''")}'`).join(',')})`).get()!
+    : { a: null, b: null };
+  const coveredDays = cov.a === null ? 0 : Math.min(o.windowDays, (o.nowMs - Math.max(cov.a, since)) / DAY);
+  const warning = cov.a === null ? 'The audit cache is empty for these workspaces: usage cannot be judged; sync the audit log first' : cov.a > since + DAY ? `The audit cache covers only ${Math.floor((o.nowMs - cov.a) / DAY)} of the ${o.windowDays} days asked for: "unused" means unused in that shorter span` : null;
+
+  const usage = db.prepare<[string, string, number], { method: string; endpoint: string; status: number; n: number }>(
+    'SELECT method, endpoint, status, COUNT(*) AS n FROM audit_events WHERE workspace_id = ? AND credential_id = ? AND occurred_ms >= ? GROUP BY method, endpoint, status',
+  );
+  const ips = db.prepare<[string, string, number], { ip: string; n: number }>('SELECT caller_ip AS ip, COUNT(*) AS n FROM audit_events WHERE workspace_id = ? AND credential_id = ? AND occurred_ms >= ? GROUP BY caller_ip');
+  const contactsSeen = db.prepare<[string], { n: number }>("SELECT COUNT(DISTINCT endpoint) AS n FROM audit_events WHERE workspace_id = ? AND endpoint LIKE '/v1/contacts/%' AND endpoint NOT IN ('/v1/contacts/export') AND status < 300");
+  const contactDays = db.prepare<[string, string, number], { day: number; records: number; exports: number }>(
+    `SELECT occurred_ms / ${DAY} AS day,
+            COUNT(DISTINCT CASE WHEN endpoint LIKE '/v1/contacts/%' AND endpoint <> '/v1/contacts/export' THEN endpoint END) AS records,
+            SUM(CASE WHEN endpoint = '/v1/contacts/export' THEN 1 ELSE 0 END) AS exports
+     FROM audit_events WHERE workspace_id = ? AND credential_id = ? AND occurred_ms >= ? AND pii_accessed = 1 GROUP BY day`,
+  );
+
+  const items: Insight[] = [];
+  const drafts: InsightsReport['drafts'] = [];
+  for (const c of creds) {
+    if (c.status === 'revoked' || c.status === 'expired') continue;
+    const scopes = (JSON.parse(c.scopes_json) as string[]).filter((s) => catalogue.size === 0 || catalogue.has(s));
+    const allow = JSON.parse(c.ip_allowlist_json || '[]') as string[];
+    const base = { workspaceId: c.workspace_id, workspaceName: c.workspace_name ?? c.workspace_id, credentialId: c.id, credentialName: c.name, credentialType: c.type };
+    const isGrantdesk = c.type === 'app' && !!o.grantdeskClientId && c.client_id === o.grantdeskClientId;
+    const rows = usage.all(c.workspace_id, c.id, since);
+    const calls = rows.reduce((a, r) => a + r.n, 0);
+    const used = new Set<string>();
+    for (const r of rows) {
+      if (r.status === 403 || r.status === 401) continue;
+      const s = scopeForEndpoint(r.method, routeOf(r.endpoint), resources);
+      if (s) used.add(s);
+    }
+    if (cov.a !== null && calls === 0) {
+      const risk = scopes.some((s) => !s.endsWith(':read')) ? 55 : 40;
+      items.push({ ...base, id: `never_used:${c.workspace_id}:${c.id}`, kind: 'never_used', risk, severity: severity(risk), title: `Not used in ${o.windowDays} days`, detail: `${c.name} holds ${scopes.length} scopes and made no call in the window`, suggestion: { kind: 'revoke' }, fix: { label: 'Review and revoke', route: `#/credentials?workspace=${c.workspace_id}&credential=${c.id}`, command: 'inventory.revoke' } });
+    } else if (used.size > 0) {
+      const unused = scopes.filter((s) => !used.has(s));
+      if (unused.length) {
+        const dangerous = unused.filter((s) => !s.endsWith(':read'));
+        const risk = Math.min(95, 25 + dangerous.length * 10 + (unused.length - dangerous.length) * 3 + (unused.some((s) => s.startsWith('credentials:')) ? 15 : 0));
+        const keep = scopes.filter((s) => used.has(s));
+        drafts.push({ workspaceId: c.workspace_id, credentialId: c.id, credentialType: c.type, scopes: keep });
+        const fix = isGrantdesk
+          ? { label: 'Re-consent with the narrower scopes', route: `#/workspaces?workspace=${c.workspace_id}`, command: 'workspaces.connect' }
+          : c.type === 'api_key'
+            ? { label: 'Open the key editor with the narrower scopes', route: `#/credentials?workspace=${c.workspace_id}&key=${c.id}`, command: 'keys.create' }
+            : c.type === 'machine_client'
+              ? { label: 'Create a narrower machine client', route: `#/credentials?workspace=${c.workspace_id}`, command: 'clients.create' }
+              : { label: 'Ask for a narrower grant, or revoke', route: `#/credentials?workspace=${c.workspace_id}&credential=${c.id}`, command: 'inventory.revoke' };
+        items.push({ ...base, id: `unused_scopes:${c.workspace_id}:${c.id}`, kind: 'unused_scopes', risk, severity: severity(risk), title: `${unused.length} of ${scopes.length} scopes unused in ${o.windowDays} days`, detail: `Unused: ${unused.join(', ')}. Used: ${keep.join(', ') || 'none'}.`, suggestion: { kind: 'narrow_scopes', keep, remove: unused }, fix });
+      }
+    }
+    if (allow.length === 0 && calls >= 5) {
+      const ipRows = ips.all(c.workspace_id, c.id, since).filter((r) => r.ip);
+      if (ipRows.length >= 1 && ipRows.length <= 3) {
+        const list = ipRows.map((r) => r.ip).sort();
+        const risk = 35;
+        items.push({ ...base, id: `stable_ips:${c.workspace_id}:${c.id}`, kind: 'stable_ips', risk, severity: severity(risk), title: `All ${calls} calls came from ${list.length} address${list.length > 1 ? 'es' : ''}, but there is no IP allowlist`, detail: `Callers: ${list.join(', ')}`, suggestion: { kind: 'ip_allowlist', cidrs: list.map(cidrFor), ips: list }, fix: c.type === 'api_key' || c.type === 'machine_client' ? { label: 'Add the suggested allowlist in the key editor', route: `#/credentials?workspace=${c.workspace_id}&key=${c.id}`, command: 'keys.create' } : { label: 'Open the credential', route: `#/credentials?workspace=${c.workspace_id}&credential=${c.id}`, command: 'inventory.credential' } });
+      }
+    }
+    if (c.type === 'api_key' && c.status === 'active') {
+      if (!c.expires_at) {
+        const risk = 30 + (scopes.some((s) => !s.endsWith(':read')) ? 15 : 0);
+        items.push({ ...base, id: `no_expiry:${c.workspace_id}:${c.id}`, kind: 'no_expiry', risk, severity: severity(risk), title: 'API key without expiry', detail: `${c.name} never expires`, suggestion: { kind: 'set_expiry', days: 90 }, fix: { label: 'Rotate to a key with an expiry', route: `#/credentials?workspace=${c.workspace_id}&key=${c.id}`, command: 'rotation.start' } });
+      }
+      const created = c.created_at ? Date.parse(c.created_at) : NaN;
+      if (Number.isFinite(created) && o.nowMs - created > 90 * DAY) {
+        const age = Math.floor((o.nowMs - created) / DAY);
+        const risk = Math.min(60, 25 + Math.floor(age / 90) * 5);
+        items.push({ ...base, id: `old_key:${c.workspace_id}:${c.id}`, kind: 'old_key', risk, severity: severity(risk), title: `API key is ${age} days old`, detail: `Created ${c.created_at}; rotate keys at least every 90 days`, suggestion: { kind: 'rotate' }, fix: { label: 'Start the rotation wizard', route: `#/credentials?workspace=${c.workspace_id}&key=${c.id}`, command: 'rotation.start' } });
+      }
+    }
+    // the 5–10 % rule of thumb: one credential touching that share of the contact records within one day
+    const total = Math.max(contactsSeen.get(c.workspace_id)!.n, 1);
+    let worst: { day: number; records: number; share: number; export: boolean } | null = null;
+    for (const d of contactDays.all(c.workspace_id, c.id, since)) {
+      const share = d.exports > 0 ? 1 : d.records / total;
+      if (!worst || share > worst.share) worst = { day: d.day, records: d.records, share, export: d.exports > 0 };
+    }
+    if (worst && worst.share >= 0.05 && (worst.export || worst.records >= 3)) {
+      const risk = worst.share >= 0.1 ? 80 : 60;
+      const when = new Date(worst.day * DAY).toISOString().slice(0, 10);
+      items.push({ ...base, id: `contact_share:${c.workspace_id}:${c.id}`, kind: 'contact_share', risk, severity: severity(risk), title: worst.export ? `Exported the whole contact list on ${when}` : `Touched ${Math.round(worst.share * 100)} % of contact records on ${when}`, detail: worst.export ? 'A /v1/contacts/export call returns every contact record (PII)' : `${worst.records} distinct contact records in one day (of ${total} seen in the cache)`, suggestion: { kind: 'investigate', contacts: worst.export ? total : worst.records, share: Math.round(worst.share * 1000) / 1000 }, fix: { label: 'Investigate in the audit explorer', route: `#/audit?workspace=${c.workspace_id}&credential=${c.id}&endpoint=${encodeURIComponent('/v1/contacts*')}`, command: 'audit.query' } });
+    }
+  }
+  items.sort((a, b) => b.risk - a.risk || a.workspaceName.localeCompare(b.workspaceName) || a.credentialName.localeCompare(b.credentialName) || a.id.localeCompare(b.id));
+  return {
+    generatedAt: new Date(o.nowMs).toISOString(),
+    windowDays: o.windowDays,
+    coverage: { from: cov.a === null ? null : new Date(cov.a).toISOString(), to: cov.b === null ? null : new Date(cov.b).toISOString(), days: Math.round(coveredDays * 10) / 10, warning },
+    items,
+    drafts,
+  };
+}
