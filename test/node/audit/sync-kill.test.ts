@@ -14,12 +14,24 @@ import { serveChains } from '../../support/audit-http-platform.ts';
 const TRIALS = Number(process.env.AUDIT_KILL_TRIALS ?? 200);
 const PER_CACHE = 5; // kills into the same cache before it is checked for convergence and replaced
 const child = fileURLToPath(new URL('./fixtures/sync-child.ts', import.meta.url));
+let childArgs = ['--import', 'tsx', child];
+/** Bundle the child once (esbuild, as tsx uses) so each of the hundreds of spawns starts in plain node, fast. */
+async function prepareChild() {
+  try {
+    const esbuild = (await import('esbuild')) as typeof import('esbuild');
+    const out = fileURLToPath(new URL('../../../node_modules/.cache/grantdesk-test/audit-sync-child.mjs', import.meta.url));
+    await esbuild.build({ entryPoints: [child], outfile: out, bundle: true, platform: 'node', format: 'esm', target: 'node20', external: ['better-sqlite3'], logLevel: 'silent' });
+    childArgs = [out];
+  } catch {
+    // keep tsx
+  }
+}
 const WS = ['ws_k1', 'ws_k2', 'ws_k3'];
 const chains = Object.fromEntries(WS.map((ws, i) => [ws, makeChain(ws, 2500, { seed: 100 + i, hostileEvery: 9 })]));
 
 function runChild(dir: string, url: string, killAfterReadyMs: number | null): Promise<{ killed: boolean; out: string }> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', child], { env: { ...process.env, GRANTDESK_HOME: dir, CHAIN_URL: url, WORKSPACES: WS.join(','), PAGE: '150' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, childArgs, { env: { ...process.env, GRANTDESK_HOME: dir, CHAIN_URL: url, WORKSPACES: WS.join(','), PAGE: '150' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     let killed = false;
@@ -77,6 +89,7 @@ function checkConverged(dir: string) {
 }
 
 test(`SIGKILL during sync x${TRIALS}: integrity, no duplicates, no gaps, cursor == verified head, resume converges`, { timeout: 900_000 }, async () => {
+  await prepareChild();
   const server = await serveChains(chains);
   let seed = 12345;
   const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
@@ -87,7 +100,7 @@ test(`SIGKILL during sync x${TRIALS}: integrity, no duplicates, no gaps, cursor 
       let dir = '';
       for (let t = 0; t < trials; t++) {
         if (t % PER_CACHE === 0) dir = mkdtempSync(join(tmpdir(), `gd-kill-${laneNo}-`));
-        const r = await runChild(dir, server.url, Math.floor(rnd() * 400));
+        const r = await runChild(dir, server.url, Math.floor(rnd() * 250));
         checkCache(dir);
         if (r.killed) {
           const db = new Database(join(dir, 'cache.db'), { readonly: true });
