@@ -7,6 +7,9 @@ import { createFileLogger } from './adapters/file-logger.ts';
 import { systemClock } from './ports/clock.ts';
 import type { Opener } from './ports/opener.ts';
 import type { SecretStore } from './ports/secret-store.ts';
+import type { Db } from './ports/db.ts';
+import { createSettingsService } from './services/settings-service.ts';
+import { createEventBus } from './services/event-bus.ts';
 
 export interface NodeRuntimeOptions {
   dataDir: string;
@@ -29,8 +32,23 @@ function killHook(env: NodeJS.ProcessEnv) {
   };
 }
 
+/**
+ * The secret store for this start: session-only memory when asked explicitly (the CLI's --session-only) or when the
+ * stored setting sessionOnlySecrets is on (the UI then shows its persistent banner); otherwise the OS keychain. A changed
+ * setting applies at the next start. Never chosen silently: a failing keychain stays a typed error, not memory.
+ */
+export function selectSecretStore(db: Db, opts: { sessionOnly?: boolean; keychain: () => SecretStore }): SecretStore {
+  let fromSettings = false;
+  try {
+    fromSettings = createSettingsService(db, createEventBus()).get().sessionOnlySecrets;
+  } catch {
+    fromSettings = false;
+  }
+  return opts.sessionOnly || fromSettings ? createMemorySecretStore() : opts.keychain();
+}
+
 export function createNodeRuntime(opts: NodeRuntimeOptions): AppRuntime {
   const db = openCache(opts.dataDir);
-  const secretStore = opts.secretStore ?? (opts.sessionOnly ? createMemorySecretStore() : createKeytarSecretStore());
+  const secretStore = opts.secretStore ?? selectSecretStore(db, { sessionOnly: opts.sessionOnly, keychain: () => createKeytarSecretStore() });
   return createApp({ dataDir: opts.dataDir, db, secretStore, clock: systemClock, opener: opts.opener, logger: createFileLogger(opts.dataDir), background: opts.background, refreshHook: killHook(process.env) });
 }

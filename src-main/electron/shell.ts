@@ -6,6 +6,7 @@ import type * as Electron from 'electron';
 import { createApp, type AppRuntime } from '../composition.ts';
 import { createFileLogger } from '../adapters/file-logger.ts';
 import { createKeytarSecretStore } from '../adapters/keytar-secret-store.ts';
+import { selectSecretStore } from '../node-runtime.ts';
 import { openCache } from '../adapters/sqlite.ts';
 import { systemClock } from '../ports/clock.ts';
 import type { Opener } from '../ports/opener.ts';
@@ -91,8 +92,11 @@ export function startShell(electron: ElectronModule, opts: ShellOptions): void {
     const logger = createFileLogger(dataDir);
     if (!consistent) logger.warn('data_dir_differs_from_cli', { reason: 'userData was moved (e.g. --user-data-dir); set GRANTDESK_HOME to share it with the CLI' });
     const keytarPath = native.keytar;
-    const secretStore = createKeytarSecretStore(keytarPath ? { load: () => createRequire(import.meta.url)(keytarPath) as typeof import('keytar') } : {});
     const db = openCache(dataDir, native.betterSqlite3 ? { nativeBinding: native.betterSqlite3 } : {});
+    // settings.sessionOnlySecrets chooses memory-only grants at start (the renderer shows the session-only banner)
+    const secretStore = selectSecretStore(db, {
+      keychain: () => createKeytarSecretStore(keytarPath ? { load: () => createRequire(import.meta.url)(keytarPath) as typeof import('keytar') } : {}),
+    });
     // background: the desktop app runs the token refresh scheduler, like serve mode
     runtime = createApp({ dataDir, db, secretStore, clock: systemClock, opener: createElectronOpener(shell), logger, background: true });
 
