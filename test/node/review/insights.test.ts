@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- JSON results of contract calls */
 // Least-privilege insights match the sandbox's seeded truth (unused scopes, stable caller IPs without an allowlist),
 // computed only from the local caches after a real inventory + audit sync. Also reachable as `grantdesk insights --json`.
 import { test } from 'node:test';

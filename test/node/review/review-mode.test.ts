@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- JSON results of contract calls */
 // Done-when of issue 8, end to end over the real sandbox: an operator issues a 14-day review for three workspaces; the
 // auditor's Grantdesk redeems it, syncs and exports read-only, cannot change anything over Electron IPC, serve mode or
 // the CLI (the list comes from the contract), builds an evidence package that verifies (and fails after any byte
