@@ -215,6 +215,22 @@ describe('Workspaces overview in Chromium over real connections', () => {
     assert.deepEqual(app.problems.all().filter((p) => !/status of 5\d\d|Failed to load resource/.test(p)), []);
   });
 
+  test('Settings shows the keychain health panel for the store in use', async () => {
+    const { page } = app;
+    await page.getByTestId('nav-settings').click();
+    const panel = page.getByTestId('keychain-panel');
+    await panel.waitFor();
+    const expected = NO_KEYRING_REASON ? 'session-only' : 'ok';
+    assert.equal(await panel.getAttribute('data-state'), expected);
+    assert.equal(await page.getByTestId('keychain-state').textContent(), NO_KEYRING_REASON ? 'Session-only (memory)' : 'Working');
+    assert.match((await page.getByTestId('keychain-backend').textContent()) ?? '', NO_KEYRING_REASON ? /Memory only/ : /OS keychain \(service "grantdesk"\)/);
+    await page.getByTestId('keychain-recheck').click();
+    await panel.scrollIntoViewIfNeeded();
+    await app.screenshot('settings-keychain-panel');
+    await page.getByTestId('nav-workspaces').click();
+    assert.deepEqual(app.problems.all().filter((p) => !/status of 5\d\d|Failed to load resource/.test(p)), []);
+  });
+
   test('dark theme renders the same table legibly', async () => {
     await app.page.emulateMedia({ colorScheme: 'dark' });
     await app.page.evaluate('document.querySelector("main").scrollTo(0, 0)');

@@ -7,6 +7,7 @@ import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { selectHealth } from '../stores/health-store.ts';
 import { selectSavedAt, selectSaving, selectSettings, selectSettingsError } from '../stores/settings-store.ts';
 import { useSelect, useStores } from '../stores/use-store.ts';
+import { KeychainPanel } from './settings/KeychainPanel.tsx';
 
 type NumericKey = 'refreshLeadSeconds' | 'syncConcurrency' | 'insightsWindowDays';
 const NUMERIC_FIELDS: Array<{ key: NumericKey; label: string; unit: string; help: string }> = [
@@ -205,6 +206,11 @@ export function SettingsScreen() {
             </button>
           </div>
         </form>
+      </div>
+
+      <div className="section">
+        <h2 className="section-title">Keychain</h2>
+        <KeychainPanel keychain={health?.keychain ?? null} onRecheck={() => void healthStore.getState().refresh()} />
       </div>
 
       <div className="section">

@@ -1,6 +1,7 @@
 // Keychain health for Settings: which backend holds the grants, whether it works, and what to do when it does not.
 // Session-only mode is shown as a persistent warning: grants vanish when Grantdesk quits.
 import type { KeychainStatus } from '../../../../src-common/contract/index.ts';
+import '../workspaces/workspaces.css';
 
 export function KeychainPanel({ keychain, onRecheck }: { keychain: KeychainStatus | null; onRecheck?: () => void }) {
   if (!keychain) return <div className="panel" aria-busy="true"><p className="muted">Checking the keychain…</p></div>;
