@@ -69,7 +69,8 @@ export function createTokenManager(d: TokenManagerDeps) {
 
   function cooldown(w: WorkspaceRow, message: string, retryAfterMs: number | null) {
     const backoff = Math.min(15 * 60_000, 5_000 * 2 ** Math.min(w.failures, 8)) * (0.5 + Math.random() / 2);
-    const until = d.clock.now() + Math.max(retryAfterMs ?? 0, backoff);
+    // whole milliseconds: the column is a STRICT INTEGER (a jittered float made every 5xx an `internal` error)
+    const until = Math.ceil(d.clock.now() + Math.max(retryAfterMs ?? 0, backoff));
     d.repo.refreshFailed(w.id, message, until, d.clock.now());
     const b = breakers.get(w.platform_id) ?? { failures: 0, openUntil: 0 };
     b.failures += 1;
