@@ -52,16 +52,18 @@ export async function run() {
   }
   const texts = ['HYPERLINK', 'acme renewal', 'invoice', 'overdue', 'newsletter signup', 'cred_12', 'evil', 'contacts export', 'sync', 'quoted new line', 'renew*', 'invoice over*'];
   const fts: number[] = [];
+  const ftsPrefix: number[] = [];
   const ftsFiltered: number[] = [];
   for (let round = 0; round < 15; round++) {
     for (const text of texts) {
+      const bucket = text.includes('*') ? ftsPrefix : fts;
       let t0 = performance.now();
       const p = q.page({ q: text, limit: 100 });
-      fts.push(performance.now() - t0);
+      bucket.push(performance.now() - t0);
       if (p.nextCursor) {
         t0 = performance.now();
         q.page({ q: text, limit: 100, cursor: p.nextCursor });
-        fts.push(performance.now() - t0);
+        bucket.push(performance.now() - t0);
       }
       t0 = performance.now();
       q.page({ q: text, limit: 100, workspaces: ['ws_05'] });
@@ -77,7 +79,8 @@ export async function run() {
   const all = [...page, ...deep];
   console.log(`  explorer on ${N.toLocaleString('en')} events (${filters.length} filter sets x 15 rounds, 100-row pages):`);
   console.log(`    page (first + 3 keyset pages deep): p50 ${pct(all, 50).toFixed(2)} ms, p95 ${pct(all, 95).toFixed(2)} ms, max ${Math.max(...all).toFixed(1)} ms (goal p95 <= 10 ms)`);
-  console.log(`    full text (${texts.length} queries, first + next page): p50 ${pct(fts, 50).toFixed(2)} ms, p95 ${pct(fts, 95).toFixed(2)} ms (goal p95 <= 50 ms)`);
+  console.log(`    full text, whole words (the default; ${texts.filter((t) => !t.includes('*')).length} queries, first + next page): p50 ${pct(fts, 50).toFixed(2)} ms, p95 ${pct(fts, 95).toFixed(2)} ms (goal p95 <= 50 ms)`);
+  console.log(`    full text with an explicit prefix word* (${texts.filter((t) => t.includes('*')).length} queries): p50 ${pct(ftsPrefix, 50).toFixed(2)} ms, p95 ${pct(ftsPrefix, 95).toFixed(2)} ms`);
   console.log(`    full text + workspace filter: p50 ${pct(ftsFiltered, 50).toFixed(2)} ms, p95 ${pct(ftsFiltered, 95).toFixed(2)} ms`);
   const slow = [...perFilter.entries()].map(([k, v]) => [k, pct(v, 95)] as const).sort((a, b) => b[1] - a[1]).slice(0, 3);
   console.log(`    slowest first pages (p95): ${slow.map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join('; ')}`);

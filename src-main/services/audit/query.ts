@@ -148,7 +148,9 @@ export function createAuditQuery(db: Db) {
       if (after !== null) params.push(after);
       params.push(...w.params, limit);
     } else {
-      sql = `SELECT ${EVENT_COLUMNS} FROM audit_events e WHERE ${w.sql}${keyset} ORDER BY e.rid DESC LIMIT ?`;
+      // Two phases: pick the page's rids first (small sort records; covered by an index when the filter is), then read
+      // only those rows. Sorting full rows would read every matching row from the table.
+      sql = `SELECT ${EVENT_COLUMNS} FROM audit_events e WHERE e.rid IN (SELECT e.rid FROM audit_events e WHERE ${w.sql}${keyset} ORDER BY e.rid DESC LIMIT ?) ORDER BY e.rid DESC`;
       params.push(...w.params);
       if (after !== null) params.push(after);
       params.push(limit);
