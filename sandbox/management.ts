@@ -8,6 +8,7 @@ import { AuditLog, type CredentialType } from './audit.ts';
 import { SCOPES, SCOPE_NAMES } from './scopes.ts';
 import { now, nowIso } from './clock.ts';
 import { GENESIS_HASH } from './jcs.ts';
+import { effectiveStatus } from './status.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const COMMA = Buffer.from(',');
@@ -173,13 +174,9 @@ export function createManagement(o: ManagementOptions) {
   }
 
   // ---------- serializers ----------
+  const grantAlive = (grantId: string) => { const g = q.grantRow.get(grantId) as any; return !!g && !g.revoked_at; };
   const keyMeta = (k: any) => {
-    const t = now();
-    let status = k.status;
-    if (status === 'active') {
-      if (k.grace_ends_at) status = Date.parse(k.grace_ends_at) > t ? 'rotating' : 'expired';
-      else if (k.expires_at && Date.parse(k.expires_at) <= t) status = 'expired';
-    }
+    const status = effectiveStatus(k, now(), grantAlive);
     return {
       id: k.id, name: k.name, prefix: k.prefix, last_four: k.last_four, scopes: JSON.parse(k.scopes), ip_allowlist: JSON.parse(k.ip_allowlist),
       expires_at: k.expires_at ?? null, rate_limit_per_minute: k.rate_limit_per_minute ?? null, created_at: k.created_at, last_used_at: k.last_used_at ?? null,
@@ -187,11 +184,7 @@ export function createManagement(o: ManagementOptions) {
     };
   };
   const appMeta = (a: any) => {
-    let status = a.status;
-    if (status === 'active' && !a.seeded && a.grant_id) {
-      const g = q.grantRow.get(a.grant_id) as any;
-      if (!g || g.revoked_at) status = 'revoked';
-    }
+    const status = effectiveStatus(a, now(), grantAlive);
     return { id: a.id, name: a.name, client_id: a.client_id, scopes: JSON.parse(a.scopes), granted_at: a.created_at, last_used_at: a.last_used_at ?? null, status };
   };
   const mcMeta = (m: any) => ({

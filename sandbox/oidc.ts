@@ -51,7 +51,8 @@ export function createAdapterFactory(db: DB, opts: { reuseLeewaySeconds: () => n
   const consume = db.prepare('UPDATE oidc SET consumed_at = ? WHERE model = ? AND id = ?');
   const del = db.prepare('DELETE FROM oidc WHERE model = ? AND id = ?');
   const tomb = db.prepare('UPDATE oidc SET revoked_at = ? WHERE model = ? AND id = ? AND revoked_at IS NULL');
-  const revokeGrant = db.prepare('UPDATE oidc SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL');
+  // the grant row itself too: RFC 7009 revocation of any of its tokens ends the whole grant (and its app entry)
+  const revokeGrant = db.prepare("UPDATE oidc SET revoked_at = ? WHERE (grant_id = ? OR (model = 'Grant' AND id = ?)) AND revoked_at IS NULL");
   const getGs = db.prepare('SELECT * FROM grant_state WHERE grant_id = ?');
   const gsLatest = db.prepare('INSERT INTO grant_state (grant_id, latest_rt) VALUES (?, ?) ON CONFLICT(grant_id) DO UPDATE SET latest_rt = excluded.latest_rt');
   const gsPrev = db.prepare('UPDATE grant_state SET prev_rt = ?, prev_rt_consumed_at = ? WHERE grant_id = ?');
@@ -131,7 +132,7 @@ export function createAdapterFactory(db: DB, opts: { reuseLeewaySeconds: () => n
       else del.run(this.model, id);
     }
 
-    async revokeByGrantId(grantId: string) { revokeGrant.run(epoch(), grantId); }
+    async revokeByGrantId(grantId: string) { revokeGrant.run(epoch(), grantId, grantId); }
   };
 }
 

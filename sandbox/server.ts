@@ -15,6 +15,7 @@ import { createManagement } from './management.ts';
 import { Faults, parseFaultSpec, type FaultConfig } from './faults.ts';
 import { SCOPE_NAMES } from './scopes.ts';
 import { reviewRoutes } from './reviews.ts';
+import { effectiveStatus } from './status.ts';
 
 export interface SandboxOptions {
   port?: number;               // 0 = free port (default 0)
@@ -125,6 +126,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return timingSafeEqual(a, b);
   };
   const credRows = db.prepare('SELECT * FROM credentials WHERE workspace_id = ? ORDER BY type, created_at, id');
+  const grantRevokedRow = db.prepare("SELECT revoked_at FROM oidc WHERE model = 'Grant' AND id = ?");
   const insightRow = db.prepare('SELECT json FROM insights WHERE workspace_id = ?');
   const wsRows = db.prepare('SELECT * FROM workspaces ORDER BY ord');
   function state(wsFilter?: string) {
@@ -136,6 +138,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         audit_head: audit.head(w.id),
         credentials: (credRows.all(w.id) as any[]).map((c) => ({
           id: c.id, type: c.type, name: c.name, scopes: JSON.parse(c.scopes), ip_allowlist: JSON.parse(c.ip_allowlist), status: c.status,
+          // what the management API reports (time and grant liveness applied); `status` is the stored value
+          effective_status: effectiveStatus(c, now(), (g) => { const r = grantRevokedRow.get(g) as any; return !!r && !r.revoked_at; }),
           created_at: c.created_at, last_used_at: c.last_used_at, expires_at: c.expires_at, grace_ends_at: c.grace_ends_at, rotated_from: c.rotated_from,
           client_id: c.client_id, daily_quota: c.daily_quota, rate_limit_per_minute: c.rate_limit_per_minute, seeded: !!c.seeded,
           secret_sha256: c.secret_hash, previous_secret_sha256: c.prev_secret_hash,

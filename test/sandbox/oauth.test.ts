@@ -153,6 +153,21 @@ describe('revocation, introspection, expiry', () => {
     await oauth.processRevocationResponse(await oauth.revocationRequest(ctx.as, client, oauth.None(), 'unknown-token', insecure));
   });
 
+  test('RFC 7009 revocation shows on the platform: the grant app entry reads revoked in /v1/apps and the true state', async () => {
+    const ws = ctx.sb.workspaces.at(-1)!.id;
+    const victim = await login(ctx.as, ws);
+    const observer = await login(ctx.as, ws);
+    const desktopApps = async () => ((await api(ctx.sb, observer.access_token, 'GET', '/v1/apps')).body.data as Array<{ id: string; client_id: string; status: string }>).filter((a) => a.client_id === DESKTOP);
+    const before = await desktopApps();
+    await oauth.processRevocationResponse(await oauth.revocationRequest(ctx.as, client, oauth.None(), victim.refresh_token!, insecure));
+    const after = await desktopApps();
+    const flipped = after.filter((a) => a.status === 'revoked' && before.find((b) => b.id === a.id)?.status === 'active');
+    assert.equal(flipped.length, 1, `exactly the revoked grant changed: ${JSON.stringify({ before, after })}`);
+    const truth = (await admin(ctx.sb, 'GET', `/state?workspace=${ws}`)).body as { workspaces: Array<{ credentials: Array<{ id: string; status: string; effective_status: string }> }> };
+    const row = truth.workspaces[0]!.credentials.find((c) => c.id === flipped[0]!.id)!;
+    assert.equal(row.effective_status, 'revoked');
+  });
+
   test('expired access token gives token_expired; garbage gives invalid_token', async () => {
     const t = await login(ctx.as, ctx.sb.workspaces[0]!.id);
     assert.equal(t.expires_in, 600);
