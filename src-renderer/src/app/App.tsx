@@ -7,6 +7,7 @@ import { selectSettings, selectTheme } from '../stores/settings-store.ts';
 import { useSelect, useStores } from '../stores/use-store.ts';
 import { modLabel } from './keys.ts';
 import { Nav } from './Nav.tsx';
+import { ReviewBanner } from './ReviewBanner.tsx';
 import { navigate, routeFromHash, useRoute } from './router.ts';
 import { DEFAULT_SCREEN, SCREENS, screenById } from './screens.ts';
 import { StatusBar } from './StatusBar.tsx';
@@ -167,6 +168,7 @@ export function App() {
       </aside>
       <div className="main-column">
         <div className="banners">
+          <ReviewBanner />
           <KeychainBanner />
           {healthError && <ErrorBanner error={healthError} onDismiss={() => healthStore.getState().dismissError()} testId="health-error-banner" />}
         </div>

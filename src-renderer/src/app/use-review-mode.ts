@@ -1,0 +1,105 @@
+// Review mode in the renderer: whether this Grantdesk is in a read-only auditor review, the review's status (reviewer,
+// expiry) for the banner and the Reviews screen, and `blocked(command)` for write buttons. The list of blocked commands
+// comes from the contract (REVIEW_BLOCKED_COMMANDS), the same list main enforces; the UI only avoids inviting failures.
+import { useEffect, useState } from 'react';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { GrantdeskApi } from '../../../src-common/contract/api.ts';
+import { REVIEW_BLOCKED_COMMANDS, type AppErrorData, type ReviewStatus } from '../../../src-common/contract/index.ts';
+import { selectReviewMode } from '../stores/health-store.ts';
+import { useSelect, useStores } from '../stores/use-store.ts';
+
+export const READ_ONLY_TITLE = 'Read-only review: this Grantdesk cannot change anything until the review ends';
+
+const BLOCKED = new Set<string>(REVIEW_BLOCKED_COMMANDS);
+
+export interface ReviewState {
+  status: ReviewStatus | null;
+  error: AppErrorData | null;
+  load(): Promise<void>;
+  connect(): () => void;
+}
+export type ReviewStore = StoreApi<ReviewState>;
+
+const stores = new WeakMap<GrantdeskApi, ReviewStore>();
+
+/** one review store per api (the banner, the Reviews screen and the hook share it) */
+export function reviewStoreFor(api: GrantdeskApi): ReviewStore {
+  let s = stores.get(api);
+  if (!s) {
+    s = createStore<ReviewState>()((set, get) => ({
+      status: null,
+      error: null,
+      async load() {
+        const r = await api.reviewStatus({});
+        if (r.ok) set({ status: r.value, error: null });
+        else set({ error: r.error });
+      },
+      connect() {
+        return api.onStateChanged((e) => {
+          if (e.topic === 'review' || e.topic === 'health') void get().load();
+        });
+      },
+    }));
+    stores.set(api, s);
+  }
+  return s;
+}
+
+export const selectReviewStatus = (s: ReviewState) => s.status;
+
+/** true for a command main refuses in review mode (mutating and not localOnly) */
+export function isReviewBlocked(command: string): boolean {
+  return BLOCKED.has(command);
+}
+
+export interface ReviewMode {
+  /** this Grantdesk is in review mode (app.health.reviewMode: a review is redeemed, live or ended) */
+  active: boolean;
+  /** whether a command is refused here right now; use as `disabled={blocked('workspaces.connect')}` */
+  blocked(command: string): boolean;
+  /** a tooltip for disabled write buttons; undefined outside review mode */
+  title: string | undefined;
+}
+
+export function useReviewMode(): ReviewMode {
+  const { health } = useStores();
+  const active = useSelect(health, selectReviewMode);
+  return { active, blocked: (command: string) => active && BLOCKED.has(command), title: active ? READ_ONLY_TITLE : undefined };
+}
+
+/** loads review.status and follows review/health events while mounted */
+export function useReviewStatus(): ReviewStatus | null {
+  const { api, health } = useStores();
+  const store = reviewStoreFor(api);
+  const status = useSelect(store, selectReviewStatus);
+  const reviewMode = useSelect(health, selectReviewMode);
+  useEffect(() => store.getState().connect(), [store]);
+  useEffect(() => {
+    void store.getState().load();
+  }, [store, reviewMode]);
+  return status;
+}
+
+/** "13 d 4 h", "5 h 12 min", "4 min 9 s" */
+export function formatLeft(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (d > 0) return `${d} d ${h} h`;
+  if (h > 0) return `${h} h ${m} min`;
+  return `${m} min ${s % 60} s`;
+}
+
+/** seconds until `expiresAt`, re-rendering every second */
+export function useCountdown(expiresAt: string | null): number | null {
+  const [, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!expiresAt) return;
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [expiresAt, setNow]);
+  if (!expiresAt) return null;
+  const ms = Date.parse(expiresAt);
+  return Number.isFinite(ms) ? Math.max(0, Math.floor((ms - Date.now()) / 1000)) : null;
+}
