@@ -1,11 +1,23 @@
-import { Placeholder } from '../components/Placeholder.tsx';
+// Reviews: time-boxed read-only auditor reviews. Outside review mode: issue a review (operator) or redeem a code
+// (auditor). In review mode: the review's status, countdown, log, evidence package and leaving review mode.
+import { useReviewMode, useReviewStatus } from '../app/use-review-mode.ts';
+import { AuditorReview } from './review/AuditorReview.tsx';
+import { OperatorReviews } from './review/OperatorReviews.tsx';
+import './review/review.css';
 
 export function ReviewsScreen() {
+  const { active } = useReviewMode();
+  const status = useReviewStatus();
+  const inReview = active && status !== null && status.state !== 'none';
   return (
-    <Placeholder
-      title="Reviews"
-      capability="auditor reviews"
-      summary="Open a read-only review for an auditor and record what they checked."
-    />
+    <section className="screen" aria-labelledby="screen-title" data-testid="reviews-screen" data-mode={inReview ? 'auditor' : 'operator'}>
+      <header className="screen-header">
+        <h1 id="screen-title" tabIndex={-1}>
+          Reviews
+        </h1>
+        <p className="screen-subtitle">{inReview ? 'This Grantdesk is a read-only auditor review. It ends by itself.' : 'Give an auditor read-only access that ends by itself, or redeem a review code you were given.'}</p>
+      </header>
+      {inReview ? <AuditorReview status={status} /> : <OperatorReviews />}
+    </section>
   );
 }
