@@ -22,3 +22,18 @@ function subscribe(cb: () => void): () => void {
 export function useRoute(): string {
   return useSyncExternalStore(subscribe, () => routeFromHash(window.location.hash));
 }
+
+/** the query of a hash route: '#/credentials?workspace=ws_1&key=k_2' -> {workspace: 'ws_1', key: 'k_2'} */
+export function routeParams(hash: string): Record<string, string> {
+  const i = hash.indexOf('?');
+  return i < 0 ? {} : Object.fromEntries(new URLSearchParams(hash.slice(i + 1)));
+}
+
+/** the current hash route's query string ('' when none); re-renders on hash changes */
+export function useRouteQuery(): string {
+  return useSyncExternalStore(subscribe, () => {
+    const h = window.location.hash;
+    const i = h.indexOf('?');
+    return i < 0 ? '' : h.slice(i + 1);
+  });
+}

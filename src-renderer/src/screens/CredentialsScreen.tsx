@@ -4,6 +4,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { CREDENTIAL_TYPES, type AppErrorData, type CredentialType, type Output } from '../../../src-common/contract/index.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
+import { routeParams, useRouteQuery } from '../app/router.ts';
 import { useSelect, useStores } from '../stores/use-store.ts';
 import { ago, ageText, TYPE_LABEL } from './matrix/format.ts';
 import { inventoryStoreFor } from './matrix/inventory-store.ts';
@@ -31,6 +32,13 @@ export function CredentialsScreen() {
   useEffect(() => {
     void store.getState().ensureFresh();
   }, [store]);
+  // deep links (#/credentials?workspace=ws&credential=id, or &key=id, e.g. from Insights) open that credential's detail
+  const query = useRouteQuery();
+  useEffect(() => {
+    const q = routeParams(`?${query}`);
+    const credentialId = q.credential ?? q.key;
+    if (q.workspace && credentialId) store.getState().openDrawer({ workspaceId: q.workspace, credentialId });
+  }, [store, query]);
   useEffect(() => {
     let live = true;
     const t = setTimeout(() => {
