@@ -11,6 +11,7 @@ import { RotationWizard, type WizardTarget } from './rotation/RotationWizard.tsx
 import { ServiceTokenDialog } from './rotation/ServiceTokenDialog.tsx';
 import { ALL_KINDS, createRotationStore, selectCalendar, selectFilters, selectLoading, selectRotationError, selectWizards, selectWorkspaces } from './rotation/store.ts';
 import './rotation/rotation.css';
+import { useReviewMode } from '../app/use-review-mode.ts';
 
 const KIND_LABEL: Record<CalendarKind, string> = {
   key_expiry: 'Key expiry',
@@ -30,6 +31,7 @@ const ACTION_LABEL: Record<CalendarItem['action']['kind'], string> = {
 
 function KeysPanel({ workspace, onRotate }: { workspace: string; onRotate(keyId: string): void }) {
   const { api } = useStores();
+  const review = useReviewMode();
   const [keys, setKeys] = useState<ApiKeySummary[]>([]);
   const [error, setError] = useState<AppErrorData | null>(null);
   useEffect(() => {
@@ -63,7 +65,7 @@ function KeysPanel({ workspace, onRotate }: { workspace: string; onRotate(keyId:
               <td className="mono">{k.lastUsedAt?.slice(0, 10) ?? 'never'}</td>
               <td>
                 {k.status === 'active' && (
-                  <button type="button" className="button" onClick={() => onRotate(k.id)} data-testid="key-rotate">
+                  <button type="button" className="button" disabled={review.blocked('rotation.start')} title={review.title} onClick={() => onRotate(k.id)} data-testid="key-rotate">
                     Rotate…
                   </button>
                 )}
@@ -78,6 +80,7 @@ function KeysPanel({ workspace, onRotate }: { workspace: string; onRotate(keyId:
 
 export function CalendarScreen() {
   const { api } = useStores();
+  const review = useReviewMode();
   const store = useMemo(() => createRotationStore(api), [api]);
   const calendar = useSelect(store, selectCalendar);
   const filters = useSelect(store, selectFilters);
@@ -189,7 +192,7 @@ export function CalendarScreen() {
                   <span className="muted">{it.detail}</span>
                 </span>
                 {it.action.kind !== 'none' && (
-                  <button type="button" className="button" onClick={() => open(it)} data-testid="calendar-open">
+                  <button type="button" className="button" disabled={review.blocked(it.action.kind === 'rotate_key' ? 'rotation.start' : it.action.kind === 'rotate_client' ? 'clients.rotate' : it.action.kind === 'reconsent' ? 'workspaces.connect' : 'rotation.advance')} title={review.title} onClick={() => open(it)} data-testid="calendar-open">
                     {ACTION_LABEL[it.action.kind]}
                   </button>
                 )}
@@ -209,7 +212,7 @@ export function CalendarScreen() {
                 <span>
                   {w.keyName} <span className="mono muted">{w.oldKeyLabel}</span> · {w.workspaceName}
                 </span>
-                <button type="button" className="button" onClick={() => setTarget({ wizardId: w.id })} data-testid="wizard-resume">
+                <button type="button" className="button" disabled={review.blocked('rotation.advance')} title={review.title} onClick={() => setTarget({ wizardId: w.id })} data-testid="wizard-resume">
                   Resume
                 </button>
               </li>
@@ -231,10 +234,10 @@ export function CalendarScreen() {
               ))}
             </select>
           </label>
-          <button type="button" className="button" disabled={!toolsWs} onClick={() => setTokenOpen(true)} data-testid="open-service-token">
+          <button type="button" className="button" disabled={!toolsWs || review.blocked('serviceTokens.mint')} title={review.title} onClick={() => setTokenOpen(true)} data-testid="open-service-token">
             Mint service token…
           </button>
-          <button type="button" className="button" disabled={!toolsWs} onClick={() => setReconsentOpen(true)} data-testid="open-reconsent">
+          <button type="button" className="button" disabled={!toolsWs || review.blocked('workspaces.connect')} title={review.title} onClick={() => setReconsentOpen(true)} data-testid="open-reconsent">
             Re-consent grant…
           </button>
         </div>

@@ -9,6 +9,7 @@ import { inventoryStoreFor, selKey } from './matrix/inventory-store.ts';
 import { InventoryOverlays } from './matrix/InventoryOverlays.tsx';
 import { MatrixGrid } from './matrix/MatrixGrid.tsx';
 import './matrix/matrix.css';
+import { useReviewMode } from '../app/use-review-mode.ts';
 
 function credentialFilterActive(f: ReturnType<typeof useFilters>): boolean {
   return !!((f.types && f.types.length) || (f.scopes && f.scopes.length) || f.writeOrDelete || f.expiringWithinDays !== undefined || f.unusedForDays !== undefined || f.overGrantsOnly || f.driftOnly);
@@ -20,6 +21,7 @@ function useFilters() {
 
 export function ScopeMatrixScreen() {
   const { api } = useStores();
+  const review = useReviewMode();
   const store = inventoryStoreFor(api);
   const matrix = useSelect(store, (s) => s.matrix);
   const filters = useSelect(store, (s) => s.filters);
@@ -115,10 +117,10 @@ export function ScopeMatrixScreen() {
           <button type="button" className="button" onClick={() => void exportCsv()} data-testid="matrix-export-csv">
             Export CSV
           </button>
-          <button type="button" className="button" onClick={() => void st.markReviewed(matrix?.workspaces.map((w) => w.id))} disabled={!matrix?.workspaces.length} data-testid="matrix-mark-reviewed">
+          <button type="button" className="button" onClick={() => void st.markReviewed(matrix?.workspaces.map((w) => w.id))} disabled={!matrix?.workspaces.length || review.blocked('inventory.markReviewed')} title={review.title} data-testid="matrix-mark-reviewed">
             Mark reviewed
           </button>
-          <button type="button" className="button button-danger" disabled={selectedTargets.length === 0} onClick={() => st.openRevoke({ targets: selectedTargets, bulk: true })} data-testid="matrix-revoke-selected">
+          <button type="button" className="button button-danger" disabled={selectedTargets.length === 0 || review.blocked('inventory.revoke')} title={review.title} onClick={() => st.openRevoke({ targets: selectedTargets, bulk: true })} data-testid="matrix-revoke-selected">
             Revoke selected ({selectedTargets.length})
           </button>
         </div>
@@ -183,6 +185,8 @@ export function ScopeMatrixScreen() {
             className="input"
             value={matrix?.baseline?.name ?? ''}
             onChange={(e) => void st.setBaseline(e.target.value === '' ? null : e.target.value)}
+            disabled={review.blocked('inventory.setBaseline')}
+            title={review.title}
             data-testid="filter-baseline"
           >
             <option value="">No baseline</option>

@@ -8,6 +8,7 @@ import { selectHealth } from '../stores/health-store.ts';
 import { selectSavedAt, selectSaving, selectSettings, selectSettingsError } from '../stores/settings-store.ts';
 import { useSelect, useStores } from '../stores/use-store.ts';
 import { KeychainPanel } from './settings/KeychainPanel.tsx';
+import { useReviewMode } from '../app/use-review-mode.ts';
 
 type NumericKey = 'refreshLeadSeconds' | 'syncConcurrency' | 'insightsWindowDays';
 const NUMERIC_FIELDS: Array<{ key: NumericKey; label: string; unit: string; help: string }> = [
@@ -78,6 +79,7 @@ function HealthPanel({ health, onRefresh }: { health: Health | null; onRefresh()
 }
 
 export function SettingsScreen() {
+  const review = useReviewMode();
   const { health: healthStore, settings: settingsStore } = useStores();
   const health = useSelect(healthStore, selectHealth);
   const settings = useSelect(settingsStore, selectSettings);
@@ -201,7 +203,7 @@ export function SettingsScreen() {
             <button type="button" className="button" disabled={!dirty || saving} onClick={() => settings && setDraft(toDraft(settings))}>
               Discard
             </button>
-            <button type="submit" className="button button-primary" disabled={!draft || saving} data-testid="settings-save">
+            <button type="submit" className="button button-primary" disabled={!draft || saving || review.blocked('settings.set')} title={review.title} data-testid="settings-save">
               {saving ? 'Saving…' : 'Save changes'}
             </button>
           </div>
@@ -225,7 +227,7 @@ export function SettingsScreen() {
             <p className="strong">Reset preferences</p>
             <p className="muted">Puts theme, refresh, sync and insights settings back to their defaults. Grants are not touched.</p>
           </div>
-          <button type="button" className="button button-danger-outline" onClick={() => setResetOpen(true)} disabled={!settings} data-testid="settings-reset">
+          <button type="button" className="button button-danger-outline" onClick={() => setResetOpen(true)} disabled={!settings || review.blocked('settings.set')} title={review.title} data-testid="settings-reset">
             Reset…
           </button>
         </div>

@@ -7,6 +7,7 @@ import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { useSelect, useStores } from '../stores/use-store.ts';
 import { createWorkspacesStore, selectBusy, selectError, selectLoaded, selectPlatforms, selectWorkspaces, type WorkspacesStore } from './workspaces/workspaces-store.ts';
 import './workspaces/workspaces.css';
+import { useReviewMode } from '../app/use-review-mode.ts';
 
 type SortKey = 'name' | 'status' | 'expiry' | 'platform' | 'lastRefresh';
 type StatusFilter = 'all' | Workspace['status'] | 'pending_revocation';
@@ -174,6 +175,7 @@ function AddPlatformDialog({ open, onOpenChange, store }: { open: boolean; onOpe
 }
 
 export function WorkspacesScreen() {
+  const review = useReviewMode();
   const store = useWorkspacesStore();
   const workspaces = useSelect(store, selectWorkspaces);
   const platforms = useSelect(store, selectPlatforms);
@@ -251,13 +253,13 @@ export function WorkspacesScreen() {
           <option value="disconnected">Disconnected</option>
           <option value="pending_revocation">Revocation pending</option>
         </select>
-        <button type="button" className="button" onClick={() => setDialog({ kind: 'platform', initial: '' })} data-testid="add-platform">
+        <button type="button" className="button" disabled={review.blocked('platforms.add')} title={review.title} onClick={() => setDialog({ kind: 'platform', initial: '' })} data-testid="add-platform">
           Add platform
         </button>
-        <button type="button" className="button" disabled={platforms.length === 0} onClick={() => setDialog({ kind: 'bulk', initial: '' })} data-testid="bulk-connect">
+        <button type="button" className="button" disabled={platforms.length === 0 || review.blocked('workspaces.bulkConnect')} title={review.title} onClick={() => setDialog({ kind: 'bulk', initial: '' })} data-testid="bulk-connect">
           Bulk connect
         </button>
-        <button type="button" className="button button-primary" disabled={platforms.length === 0} onClick={() => setDialog({ kind: 'connect', initial: '' })} data-testid="connect">
+        <button type="button" className="button button-primary" disabled={platforms.length === 0 || review.blocked('workspaces.connect')} title={review.title} onClick={() => setDialog({ kind: 'connect', initial: '' })} data-testid="connect">
           Connect workspace
         </button>
       </div>
@@ -310,15 +312,15 @@ export function WorkspacesScreen() {
                       <span className="muted">{busy[w.id]}…</span>
                     ) : w.status === 'connected' ? (
                       <>
-                        <button type="button" className="button button-small" onClick={() => void store.getState().refresh(w.id)} data-testid="ws-refresh">
+                        <button type="button" className="button button-small" disabled={review.blocked('workspaces.refresh')} title={review.title} onClick={() => void store.getState().refresh(w.id)} data-testid="ws-refresh">
                           Refresh
                         </button>
-                        <button type="button" className="button button-small" onClick={() => setConfirm(w)} data-testid="ws-disconnect">
+                        <button type="button" className="button button-small" disabled={review.blocked('workspaces.disconnect')} title={review.title} onClick={() => setConfirm(w)} data-testid="ws-disconnect">
                           Disconnect
                         </button>
                       </>
                     ) : (
-                      <button type="button" className="button button-small" onClick={() => void store.getState().connect(w.id, w.platformId, w.role)} data-testid="ws-reconnect">
+                      <button type="button" className="button button-small" disabled={review.blocked('workspaces.connect')} title={review.title} onClick={() => void store.getState().connect(w.id, w.platformId, w.role)} data-testid="ws-reconnect">
                         Reconnect
                       </button>
                     )}

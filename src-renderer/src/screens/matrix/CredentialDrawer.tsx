@@ -7,9 +7,11 @@ import { useStores } from '../../stores/use-store.ts';
 import { ago, ageText, dateText, TYPE_LABEL } from './format.ts';
 import type { DrawerRef, RevokeRequest } from './inventory-store.ts';
 import { Sparkline } from './Sparkline.tsx';
+import { useReviewMode } from '../../app/use-review-mode.ts';
 
 export function CredentialDrawer({ target, matrix, onClose, onRevoke }: { target: DrawerRef; matrix: Matrix | null; onClose(): void; onRevoke(req: RevokeRequest): void }) {
   const { api } = useStores();
+  const review = useReviewMode();
   const [detail, setDetail] = useState<CredentialDetail | null>(null);
   const [error, setError] = useState<AppErrorData | null>(null);
   const ref = useRef<HTMLElement>(null);
@@ -96,14 +98,14 @@ export function CredentialDrawer({ target, matrix, onClose, onRevoke }: { target
           )}
           <div className="drawer-actions">
             {detail.revocable ? (
-              <button type="button" className="button button-danger" onClick={() => onRevoke({ targets: [{ workspace: detail.workspaceId, credentialId: detail.id }], bulk: false })} data-testid="drawer-revoke">
+              <button type="button" className="button button-danger" disabled={review.blocked('inventory.revoke')} title={review.title} onClick={() => onRevoke({ targets: [{ workspace: detail.workspaceId, credentialId: detail.id }], bulk: false })} data-testid="drawer-revoke">
                 {detail.type === 'machine_client' ? 'Disable…' : 'Revoke…'}
               </button>
             ) : (
               <p className="muted">{detail.type === 'service_token' ? 'Service tokens cannot be revoked; they expire on their own.' : `This credential is ${detail.status}.`}</p>
             )}
             {sameApp.length > 1 && (
-              <button type="button" className="button button-danger-outline" onClick={() => onRevoke({ targets: sameApp, bulk: true })} data-testid="drawer-revoke-app-everywhere">
+              <button type="button" className="button button-danger-outline" disabled={review.blocked('inventory.revoke')} title={review.title} onClick={() => onRevoke({ targets: sameApp, bulk: true })} data-testid="drawer-revoke-app-everywhere">
                 Revoke {detail.name} from {sameApp.length} workspaces…
               </button>
             )}

@@ -5,6 +5,7 @@ import type { AppErrorData, MachineClient, QuotaCheck, Usage } from '../../../..
 import { Dialog } from '../../components/Dialog.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { useStores } from '../../stores/use-store.ts';
+import { useReviewMode } from '../../app/use-review-mode.ts';
 
 export function UsagePlot({ usage }: { usage: Usage }) {
   const W = 520;
@@ -84,6 +85,7 @@ function QuotaCheckView({ check }: { check: QuotaCheck }) {
 
 export function ClientsPanel({ workspace, focusClientId }: { workspace: string; focusClientId?: string | null }) {
   const { api } = useStores();
+  const review = useReviewMode();
   const [clients, setClients] = useState<MachineClient[]>([]);
   const [selected, setSelected] = useState<string | null>(focusClientId ?? null);
   const [usage, setUsage] = useState<Usage | null>(null);
@@ -152,15 +154,15 @@ export function ClientsPanel({ workspace, focusClientId }: { workspace: string; 
                 {c.secretAgeDays ?? '?'} d{c.rotationDue ? ' — rotation due' : ''}
               </td>
               <td className="rot-row-actions">
-                <button type="button" className="button" disabled={busy} onClick={() => void run(() => api.clientsRotate({ workspace, clientId: c.id, grace }), (v) => setShown({ title: `New secret for ${c.name}`, secret: v.clientSecret, check: v.check }))} data-testid="client-rotate">
+                <button type="button" className="button" disabled={busy || review.blocked('clients.rotate')} title={review.title} onClick={() => void run(() => api.clientsRotate({ workspace, clientId: c.id, grace }), (v) => setShown({ title: `New secret for ${c.name}`, secret: v.clientSecret, check: v.check }))} data-testid="client-rotate">
                   Rotate
                 </button>
                 {c.status === 'disabled' ? (
-                  <button type="button" className="button" disabled={busy} onClick={() => void run(() => api.clientsEnable({ workspace, clientId: c.id }))} data-testid="client-enable">
+                  <button type="button" className="button" disabled={busy || review.blocked('clients.enable')} title={review.title} onClick={() => void run(() => api.clientsEnable({ workspace, clientId: c.id }))} data-testid="client-enable">
                     Enable
                   </button>
                 ) : (
-                  <button type="button" className="button button-danger-outline" disabled={busy} onClick={() => void run(() => api.clientsDisable({ workspace, clientId: c.id }))} data-testid="client-disable">
+                  <button type="button" className="button button-danger-outline" disabled={busy || review.blocked('clients.disable')} title={review.title} onClick={() => void run(() => api.clientsDisable({ workspace, clientId: c.id }))} data-testid="client-disable">
                     Disable
                   </button>
                 )}
@@ -211,7 +213,7 @@ export function ClientsPanel({ workspace, focusClientId }: { workspace: string; 
         <label className="field-label">
           Daily token quota <input className="input" type="number" min={1} value={form.quota} onChange={(e) => setForm({ ...form, quota: e.target.value })} data-testid="client-new-quota" />
         </label>
-        <button type="submit" className="button button-primary" disabled={busy} data-testid="client-create">
+        <button type="submit" className="button button-primary" disabled={busy || review.blocked('clients.create')} title={review.title} data-testid="client-create">
           Create client
         </button>
       </form>

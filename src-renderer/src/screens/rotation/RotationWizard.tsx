@@ -6,6 +6,7 @@ import type { GraceTraffic, Wizard, WizardStep, AppErrorData } from '../../../..
 import { Dialog } from '../../components/Dialog.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { useStores } from '../../stores/use-store.ts';
+import { useReviewMode } from '../../app/use-review-mode.ts';
 
 const STEP_LABELS: Array<[WizardStep[], string]> = [
   [['chosen'], 'Key'],
@@ -77,6 +78,7 @@ export function TrafficChart({ traffic }: { traffic: GraceTraffic }) {
 
 export function RotationWizard({ target, onClose }: { target: WizardTarget | null; onClose(): void }) {
   const { api } = useStores();
+  const review = useReviewMode();
   const [wizard, setWizard] = useState<Wizard | null>(null);
   const [traffic, setTraffic] = useState<GraceTraffic | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
@@ -341,7 +343,7 @@ export function RotationWizard({ target, onClose }: { target: WizardTarget | nul
           </button>
         )}
         {w?.next.includes('rotate') && (
-          <button type="button" className="button button-primary" disabled={busy} onClick={() => void advance('rotate')} data-testid="wizard-rotate">
+          <button type="button" className="button button-primary" disabled={busy || review.blocked('rotation.advance')} title={review.title} onClick={() => void advance('rotate')} data-testid="wizard-rotate">
             {w.secretLost ? 'Re-issue the secret' : w.step === 'rotating' ? 'Resume rotation' : 'Rotate now'}
           </button>
         )}
@@ -365,7 +367,7 @@ export function RotationWizard({ target, onClose }: { target: WizardTarget | nul
             <button type="button" className="button" disabled={busy} onClick={() => void refresh()} data-testid="wizard-refresh">
               Refresh
             </button>
-            <button type="button" className="button button-danger" disabled={busy || !traffic || (!traffic.quiet && !force)} onClick={() => void endGrace()} data-testid="wizard-end-grace">
+            <button type="button" className="button button-danger" disabled={busy || !traffic || (!traffic.quiet && !force) || review.blocked('rotation.endGrace')} title={review.title} onClick={() => void endGrace()} data-testid="wizard-end-grace">
               End grace now
             </button>
           </>

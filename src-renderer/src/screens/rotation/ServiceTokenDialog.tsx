@@ -4,11 +4,13 @@ import type { AppErrorData } from '../../../../src-common/contract/index.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { useStores } from '../../stores/use-store.ts';
+import { useReviewMode } from '../../app/use-review-mode.ts';
 
 const TTLS = [5, 10, 15, 30, 45, 60];
 
 export function ServiceTokenDialog({ workspace, open, onClose }: { workspace: string; open: boolean; onClose(): void }) {
   const { api } = useStores();
+  const review = useReviewMode();
   const [scopes, setScopes] = useState('contacts:read');
   const [ttl, setTtl] = useState(15);
   const [minted, setMinted] = useState<{ token: string; expiresAt: string; scopes: string[] } | null>(null);
@@ -41,7 +43,7 @@ export function ServiceTokenDialog({ workspace, open, onClose }: { workspace: st
             Done
           </button>
         ) : (
-          <button type="button" className="button button-primary" disabled={busy} onClick={() => void mint()} data-testid="service-token-mint">
+          <button type="button" className="button button-primary" disabled={busy || review.blocked('serviceTokens.mint')} title={review.title} onClick={() => void mint()} data-testid="service-token-mint">
             Mint
           </button>
         )
