@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { ERROR_REMEDIES, type Settings } from '../../src-common/contract/index.ts';
-import { launchChromium } from './helpers.ts';
 import { REPO_ROOT, startServeFixture, type ServeFixture } from '../support/serve-fixture.ts';
+import { eventually, launchChromium } from './helpers.ts';
 
 // In-page code is passed as strings: the node-side typecheck has no DOM lib.
 const pkg = JSON.parse(readFileSync(`${REPO_ROOT}/package.json`, 'utf8')) as { version: string };
@@ -22,17 +22,6 @@ const SCREENS: Array<[id: string, label: string]> = [
   ['settings', 'Settings'],
 ];
 
-/** Waits (no fixed sleeps) until fn() holds; fails with the last observed value. */
-async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    last = await fn();
-    if (ok(last)) return last;
-    if (Date.now() > deadline) assert.fail(`${what}: last value ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 const textOf = (l: Locator) => eventually(() => l.textContent(), (t) => t !== null, 'text present');
 const expectText = (l: Locator, expected: string) => eventually(() => l.textContent(), (t) => t === expected, `text of ${l}`);
 const activeTestId = (page: Page) => page.evaluate<unknown>(`document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? null`);

@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startServe, type RunningServe } from '../../src-main/serve/serve-server.ts';
-import { launchChromium } from './helpers.ts';
 import { collectPageProblems, RENDERER_DIR, SCREENSHOT_DIR, type PageProblems } from '../support/serve-fixture.ts';
 import { startRealApp, startSandboxPlatform, type SandboxPlatform, type TestApp } from '../node/inventory/support.ts';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { eventually as waitUntil, launchChromium } from './helpers.ts';
 
 let p: SandboxPlatform;
 let app: TestApp;
@@ -19,16 +19,7 @@ let browser: Browser;
 let page: Page;
 let problems: PageProblems;
 
-async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    last = await fn();
-    if (ok(last)) return last;
-    if (Date.now() > deadline) assert.fail(`${what}: last value ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const eventually = <T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 20_000) => waitUntil(fn, ok, what, timeoutMs);
 
 before(async () => {
   p = await startSandboxPlatform({ workspaces: 6, events: 6000, seed: 1 });

@@ -6,17 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { startServeFixture, type ServeFixture } from '../support/serve-fixture.ts';
 import { seedInventory } from '../node/inventory/seed.ts';
+import { eventually } from './helpers.ts';
 
-async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    last = await fn();
-    if (ok(last)) return last;
-    if (Date.now() > deadline) assert.fail(`${what}: last value ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 const activeDescendant = (page: Page) => page.getByTestId('matrix-grid').getAttribute('aria-activedescendant');
 
 describe('scope matrix (Chromium, 200 workspaces)', () => {

@@ -13,17 +13,9 @@ import { startSandbox, type SandboxHandle } from '../../sandbox/server.ts';
 import { follow } from '../support/fake-browser.mjs';
 import { startServeFixture, type ServeFixture } from '../support/serve-fixture.ts';
 import { cleanupKeychain, NO_KEYRING_REASON } from '../node/connections/harness.ts';
+import { eventually as waitUntil } from './helpers.ts';
 
-async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    last = await fn();
-    if (ok(last)) return last;
-    if (Date.now() > deadline) assert.fail(`${what}: last value ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const eventually = <T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 15_000) => waitUntil(fn, ok, what, timeoutMs);
 const count = (l: Locator, n: number, what: string) => eventually(() => l.count(), (c) => c === n, what);
 
 const CONNECTED = 40;
