@@ -1,6 +1,8 @@
 // The persistent review-mode banner in the app frame: "Read-only auditor review · <reviewer> · ends in 13 d 4 h",
 // counting down every second, and "Review ended — access removed" once the review has expired.
-import { formatLeft, useCountdown, useReviewMode, useReviewStatus } from './use-review-mode.ts';
+import { useEffect } from 'react';
+import { useStores } from '../stores/use-store.ts';
+import { formatLeft, reviewStoreFor, useCountdown, useReviewMode, useReviewStatus } from './use-review-mode.ts';
 import './review-banner.css';
 
 export function ReviewBanner() {
@@ -8,6 +10,12 @@ export function ReviewBanner() {
   const status = useReviewStatus();
   const inReview = active || (status !== null && status.state !== 'none');
   const left = useCountdown(inReview ? (status?.expiresAt ?? null) : null);
+  const { api } = useStores();
+  // at the end, ask main again: it wipes the tokens and applies the policy, and the banner shows what happened
+  const dueNow = left === 0 && status?.state === 'active';
+  useEffect(() => {
+    if (dueNow) void reviewStoreFor(api).getState().load();
+  }, [dueNow, api]);
   if (!inReview || !status || status.state === 'none') return null;
   const ended = status.state === 'expired' || left === 0;
   const who = status.reviewer ? status.reviewer.name : 'unknown reviewer';
@@ -24,7 +32,9 @@ export function ReviewBanner() {
           </p>
         ) : (
           <p className="banner-title" data-testid="review-banner-text">
-            Read-only auditor review · {who} · ends in <span data-testid="review-countdown">{left === null ? '…' : formatLeft(left)}</span>
+            <span>
+              Read-only auditor review · {who} · ends in <span className="review-countdown">{left === null ? '…' : formatLeft(left)}</span>
+            </span>
           </p>
         )}
         <p className="banner-remedy">
