@@ -103,6 +103,7 @@ test('the operator issues a review and sees the code once; the auditor redeems i
   await p.getByTestId('review-days').fill('14');
   await p.getByTestId('review-name').fill('Ada Auditor');
   await p.getByTestId('review-email').fill('ada@audit.example');
+  await shot(p, 'review-operator-form');
   await p.getByTestId('review-create').click();
   const dialog = p.getByTestId('review-code-dialog');
   await dialog.waitFor();
@@ -214,6 +215,7 @@ test('insights list the seeded unused scopes, sorted by risk, each with a workin
   const drawer = p.getByTestId('credential-drawer');
   await drawer.waitFor();
   assert.match(await drawer.getByTestId('drawer-title').innerText(), new RegExp(seededItem.credentialName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  await p.getByTestId('credential-row').first().waitFor();
   await shot(p, 'review-insights-fix-credential');
 
   // Grantdesk's own grant: when it holds unused scopes, "re-consent with the narrower scopes" replaces the grant

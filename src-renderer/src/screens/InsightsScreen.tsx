@@ -26,17 +26,27 @@ function Suggestion({ item }: { item: Insight }) {
   const s = item.suggestion;
   if (s.kind === 'narrow_scopes')
     return (
-      <div className="rv-scopes" data-testid="insight-draft" aria-label="Draft narrower scopes">
-        {s.keep.map((x) => (
-          <code key={x} className="keep" title="keep">
-            {x}
-          </code>
-        ))}
-        {s.remove.map((x) => (
-          <code key={x} className="remove" title="drop">
-            {x}
-          </code>
-        ))}
+      <div className="in-draft" data-testid="insight-draft" aria-label="Draft narrower scopes">
+        <span>Keep</span>
+        <span className="rv-scopes">
+          {s.keep.length ? (
+            s.keep.map((x) => (
+              <code key={x} className="keep">
+                {x}
+              </code>
+            ))
+          ) : (
+            <span className="muted">nothing (revoke instead)</span>
+          )}
+        </span>
+        <span>Drop</span>
+        <span className="rv-scopes">
+          {s.remove.map((x) => (
+            <code key={x} className="remove">
+              {x}
+            </code>
+          ))}
+        </span>
       </div>
     );
   if (s.kind === 'ip_allowlist')
@@ -52,6 +62,16 @@ function Suggestion({ item }: { item: Insight }) {
   if (s.kind === 'revoke') return <p className="in-meta">Suggested: revoke if nobody needs it.</p>;
   return <p className="in-meta">Suggested: rotate.</p>;
 }
+
+// fixes applied elsewhere: the link opens the credential (the editor that applies the draft is where the command lives)
+const FIX_LINK_TEXT: Record<string, string> = {
+  'workspaces.connect': 'Open the credential',
+  'rotation.start': 'Open the credential',
+  'keys.create': 'Open the key (apply the draft to its replacement)',
+  'clients.create': 'Create a narrower machine client',
+};
+/** machine clients are created in Calendar › Workspace credentials › Machine clients */
+const fixHref = (item: Insight): string => (item.fix.command === 'clients.create' ? '#/calendar' : item.fix.route);
 
 function draftText(item: Insight): string | null {
   const s = item.suggestion;
@@ -77,7 +97,7 @@ function InsightRow({ item, onNarrow, onRotate }: { item: Insight; onNarrow(i: I
         <p className="in-meta">
           {item.workspaceName} · {item.credentialName} · {(TYPE_LABEL as Record<string, string>)[item.credentialType] ?? item.credentialType} · {KIND_LABEL[item.kind]}
         </p>
-        <p className="in-detail">{item.detail}</p>
+        {item.suggestion.kind !== 'narrow_scopes' && <p className="in-detail">{item.detail}</p>}
         <Suggestion item={item} />
       </div>
       <div className="in-fix">
@@ -90,8 +110,8 @@ function InsightRow({ item, onNarrow, onRotate }: { item: Insight; onNarrow(i: I
             {item.fix.label}…
           </button>
         ) : null}
-        <a className="button" href={item.fix.route} data-testid="insight-fix" data-command={item.fix.command}>
-          {item.fix.command === 'workspaces.connect' || item.fix.command === 'rotation.start' ? 'Open the credential' : item.fix.label}
+        <a className="button" href={fixHref(item)} title={item.fix.label} data-testid="insight-fix" data-command={item.fix.command}>
+          {FIX_LINK_TEXT[item.fix.command] ?? item.fix.label}
         </a>
         {draft !== null && (
           <button

@@ -122,9 +122,11 @@ export function AuditorReview({ status }: { status: ReviewStatus }) {
             </button>
           </div>
           {evidence && (
-            <p className="banner banner-info" role="status" data-testid="review-evidence-result">
-              Evidence package: {evidence.files} files, {evidence.exports} exports in <span className="mono">{evidence.path}</span>. Check it with <span className="mono">grantdesk verify {evidence.manifestPath}</span>.
-            </p>
+            <div className="banner banner-info rv-evidence" role="status" data-testid="review-evidence-result">
+              <p>
+                Evidence package: {evidence.files} files, {evidence.exports} export{evidence.exports === 1 ? '' : 's'} in <span className="mono">{evidence.path}</span>. Check it with <span className="mono">grantdesk verify {evidence.manifestPath}</span>
+              </p>
+            </div>
           )}
         </div>
       </div>

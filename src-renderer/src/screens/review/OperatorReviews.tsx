@@ -93,12 +93,14 @@ export function OperatorReviews() {
                 {workspaces.map((w) => (
                   <label key={w.id}>
                     <input type="checkbox" checked={chosenWs.includes(w.id)} onChange={() => setChosenWs((l) => toggle(l, w.id))} data-testid="review-ws" data-workspace={w.id} />
-                    {w.name} <span className="mono muted">{w.id}</span>
+                    <span>
+                      {w.name} <span className="mono muted">{w.id}</span>
+                    </span>
                   </label>
                 ))}
               </div>
               {workspaces.length > 1 && (
-                <button type="button" className="link-button" onClick={() => setChosenWs(chosenWs.length === workspaces.length ? [] : workspaces.map((w) => w.id))}>
+                <button type="button" className="link-button rv-select-all" onClick={() => setChosenWs(chosenWs.length === workspaces.length ? [] : workspaces.map((w) => w.id))}>
                   {chosenWs.length === workspaces.length ? 'Clear all' : 'Select all'}
                 </button>
               )}
