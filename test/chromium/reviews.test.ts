@@ -137,8 +137,8 @@ test('the operator issues a review and sees the code once; the auditor redeems i
   // the countdown ticks every second (the attribute carries the seconds)
   const s0 = Number(await banner.getAttribute('data-seconds-left'));
   assert.ok(s0 > 13 * 86400 && s0 <= 14 * 86400, String(s0));
-  // a string: runs in the page (the node-side typecheck has no DOM lib)
-  await a.waitForFunction(`Number(document.querySelector('[data-testid="review-banner"]')?.getAttribute('data-seconds-left')) < ${s0}`);
+  // runs in the page (the node-side typecheck has no DOM lib; the page's CSP forbids string evaluation)
+  await a.waitForFunction((v: number) => Number((globalThis as any).document.querySelector('[data-testid="review-banner"]')?.getAttribute('data-seconds-left')) < v, s0);
   assert.match(await a.getByTestId('review-reviewer').innerText(), /Ada Auditor <ada@audit\.example>/);
   assert.equal(await a.getByTestId('review-workspace-row').count(), 3);
   assert.match(await a.getByTestId('review-time-left').innerText(), /^13 d 23 h left$/);
