@@ -292,6 +292,12 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, workspaces.length)) }, worker));
+    try {
+      // keep the WAL from growing across long syncs; PASSIVE never waits for readers (an export may be reading)
+      db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      /* a busy checkpoint is retried after the next sync */
+    }
     const failed = results.filter((r) => r.outcome !== 'ok' && r.outcome !== 'cancelled').length;
     const state = opts.signal?.aborted ? 'cancelled' : failed ? 'failed' : 'done';
     emit(state, failed ? `${failed} workspace${failed === 1 ? '' : 's'} need attention` : null, true);
