@@ -22,6 +22,11 @@ function classify(err: unknown): AppError {
   return new AppError('keychain_unavailable', `No usable Secret Service: ${msg.slice(0, 160)}`);
 }
 
+/** libsecret's word for an item that disappeared while we were reading it (not an unavailable service). */
+function vanished(err: unknown): boolean {
+  return err instanceof AppError && /No such secret item/i.test(err.message);
+}
+
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const t = new Promise<never>((_, reject) => {
@@ -72,9 +77,27 @@ export function createKeytarSecretStore(opts: KeytarStoreOptions = {}): SecretSt
         return { backend: 'keytar', state, detail: e.message, remedy: ERROR_REMEDIES[e.code] };
       }
     },
-    get: (a) => run('read', (k) => k.getPassword(service, a)),
+    get: async (a) => {
+      try {
+        return await run('read', (k) => k.getPassword(service, a));
+      } catch (err) {
+        // deleted by another process (the CLI and the app share the keychain) between lookup and read: it is gone
+        if (vanished(err)) return null;
+        throw err;
+      }
+    },
     set: (a, s) => run('write', (k) => k.setPassword(service, a, s)),
     delete: (a) => run('delete', (k) => k.deletePassword(service, a)),
-    list: () => run('list', async (k) => (await k.findCredentials(service)).map((c) => c.account).filter((a) => !a.startsWith('__grantdesk_probe__'))),
+    list: async () => {
+      // findCredentials enumerates, then reads each item; an item deleted in between (another process disconnecting,
+      // or a probe) fails the whole call, so enumerate again, a bounded number of times.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await run('list', async (k) => (await k.findCredentials(service)).map((c) => c.account).filter((a) => !a.startsWith('__grantdesk_probe__')));
+        } catch (err) {
+          if (!vanished(err) || attempt >= 5) throw err;
+        }
+      }
+    },
   };
 }
