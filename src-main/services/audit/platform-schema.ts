@@ -29,10 +29,53 @@ export const platformEventSchema = z.looseObject({
 });
 export type PlatformEvent = z.infer<typeof platformEventSchema>;
 
+const HEX64 = /^[0-9a-f]{64}$/;
+const ISO_START = /^\d{4}-\d{2}-\d{2}T/;
+/** zod measures string lengths in code points (a surrogate pair is one; a lone surrogate is one too). */
+function codePoints(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    if ((s.charCodeAt(i) & 0xfc00) === 0xd800 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n--;
+      i++;
+    }
+  }
+  return n;
+}
+// units <= max means code points <= max; only an overflow in units needs the exact count (as zod does)
+const fits = (s: string, max: number): boolean => s.length <= max || codePoints(s) <= max;
+// min is 1 here: one unit is one code point, so the unit count decides
+const str = (v: unknown, max: number): boolean => typeof v === 'string' && v.length >= 1 && fits(v, max);
+const strOrNull = (v: unknown, max: number): boolean => v === null || (typeof v === 'string' && fits(v, max));
+const intOrNull = (v: unknown): boolean => v === null || Number.isSafeInteger(v);
+
+/**
+ * The same rules as platformEventSchema, hand-written for the sync's hot path (zod per event cost more than hashing it).
+ * test/node/audit/platform-schema.test.ts checks that both accept and reject exactly the same values.
+ */
+export function isPlatformEvent(v: unknown): v is PlatformEvent {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const e = v as Record<string, unknown>;
+  const seq = e.seq;
+  if (!Number.isSafeInteger(seq) || (seq as number) < 1) return false;
+  if (!str(e.id, 200) || !str(e.workspace_id, 200)) return false;
+  const at = e.occurred_at;
+  if (typeof at !== 'string' || !fits(at, 40) || !ISO_START.test(at)) return false;
+  const ms = Date.parse(at);
+  if (!Number.isFinite(ms) || ms < 0 || ms >= MAX_OCCURRED_MS) return false;
+  if (!strOrNull(e.credential_id, 300) || !strOrNull(e.credential_type, 100) || !strOrNull(e.caller_ip, 100) || !strOrNull(e.method, 16) || !strOrNull(e.endpoint, 2000)) return false;
+  const params = e.params;
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) return false;
+  if (!intOrNull(e.status) || !intOrNull(e.duration_ms)) return false;
+  if (typeof e.pii_accessed !== 'boolean') return false;
+  return typeof e.prev_hash === 'string' && HEX64.test(e.prev_hash) && typeof e.hash === 'string' && HEX64.test(e.hash);
+}
+const fastPlatformEventSchema = z.custom<PlatformEvent>(isPlatformEvent, { message: 'not a valid audit event' });
+
 export const MAX_PAGE = 5000;
 export const auditPageResponseSchema = z.object({
   workspace_id: z.string(),
-  events: z.array(platformEventSchema).max(MAX_PAGE),
+  events: z.array(fastPlatformEventSchema).max(MAX_PAGE),
   next_after_seq: z.number().int().min(0),
   has_more: z.boolean(),
 });
