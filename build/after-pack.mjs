@@ -15,5 +15,6 @@ export default async function afterPack(context) {
     executableName: context.packager.executableName,
   });
   await flipFuses(target, grantdeskFuseConfig({ platform, arch }));
-  console.log(`  • fuses flipped on ${target}`);
+  // stderr: stdout of a process run under node's test runner carries the runner's own serialized protocol
+  process.stderr.write(`  • fuses flipped on ${target}\n`);
 }

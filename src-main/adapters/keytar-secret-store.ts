@@ -39,6 +39,7 @@ let probeSeq = 0;
 
 export function createKeytarSecretStore(opts: KeytarStoreOptions = {}): SecretStore {
   const service = opts.service ?? KEYCHAIN_SERVICE;
+  const probeService = `${service}.probe`;
   const timeoutMs = opts.timeoutMs ?? 5000;
   let keytar: Keytar | undefined;
   const lib = (): Keytar => {
@@ -66,9 +67,10 @@ export function createKeytarSecretStore(opts: KeytarStoreOptions = {}): SecretSt
         // A write+delete probe: reading alone succeeds on some locked collections.
         // A unique probe account per call: concurrent probes must not delete each other's item.
         const probe = `__grantdesk_probe__${process.pid}_${(probeSeq++).toString(36)}`;
+        // Probes live under their own service, so they never churn the enumeration of the grants themselves.
         await run('probe', async (k) => {
-          await k.setPassword(service, probe, 'probe');
-          await k.deletePassword(service, probe);
+          await k.setPassword(probeService, probe, 'probe');
+          await k.deletePassword(probeService, probe);
         });
         return { backend: 'keytar', state: 'ok', detail: `OS keychain reachable (service "${service}")`, remedy: null };
       } catch (err) {
@@ -95,7 +97,8 @@ export function createKeytarSecretStore(opts: KeytarStoreOptions = {}): SecretSt
         try {
           return await run('list', async (k) => (await k.findCredentials(service)).map((c) => c.account).filter((a) => !a.startsWith('__grantdesk_probe__')));
         } catch (err) {
-          if (!vanished(err) || attempt >= 5) throw err;
+          if (!vanished(err) || attempt >= 8) throw err;
+          await new Promise((r) => setTimeout(r, 10 * attempt + Math.floor(Math.random() * 10)));
         }
       }
     },

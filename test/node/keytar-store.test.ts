@@ -26,7 +26,7 @@ test('list gives up after bounded retries with a typed error', async () => {
   let calls = 0;
   const store = createKeytarSecretStore({ load: fake({ findCredentials: async () => { calls++; throw new Error('No such secret item at path: /x'); } }) });
   await assert.rejects(store.list(), (e: unknown) => e instanceof AppError && e.code === 'keychain_unavailable');
-  assert.equal(calls, 5);
+  assert.equal(calls, 8);
 });
 
 test('get of an item that vanished returns null; a dead Secret Service stays a typed failure', async () => {
