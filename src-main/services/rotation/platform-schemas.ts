@@ -2,43 +2,22 @@
 // dropped; missing or mistyped ones reject the whole response (AppError invalid_response, raised by WorkspaceApi).
 import { z } from 'zod';
 
+// Credential metadata shapes are the inventory's (one definition of what the platform returns); rotation adds the
+// one-time secrets and the endpoints only it calls.
+import { apiKeySchema, appSchema, machineClientSchema, listOf, scopeCatalogueSchema, statusOnly } from '../inventory/platform-schemas.ts';
+
 const ts = z.string().min(1).max(64);
 const scopes = z.array(z.string().max(100)).max(500);
 
-export const pApiKey = z.object({
-  id: z.string().max(200),
-  name: z.string().max(1000),
-  prefix: z.string().max(50).nullable(),
-  last_four: z.string().max(8).nullable(),
-  scopes,
-  ip_allowlist: z.array(z.string().max(100)).max(500),
-  expires_at: ts.nullable(),
-  rate_limit_per_minute: z.number().nullable(),
-  created_at: ts,
-  last_used_at: ts.nullable(),
-  status: z.string().max(50),
-  grace_ends_at: ts.nullable().optional(),
-  rotated_from: z.string().max(200).nullable().optional(),
-});
+export const pApiKey = apiKeySchema;
 export type PApiKey = z.infer<typeof pApiKey>;
-export const pApiKeyList = z.object({ data: z.array(pApiKey).max(10000) });
+export const pApiKeyList = listOf(pApiKey);
 /** create/rotate: the metadata plus the secret, once */
 export const pApiKeyWithSecret = pApiKey.extend({ secret: z.string().min(8).max(500) });
 
-export const pMachineClient = z.object({
-  id: z.string().max(200),
-  name: z.string().max(1000),
-  client_id: z.string().max(200),
-  scopes,
-  daily_quota: z.number().nullable(),
-  status: z.string().max(50),
-  secret_created_at: ts.nullable().optional(),
-  grace_ends_at: ts.nullable().optional(),
-  created_at: ts,
-  last_used_at: ts.nullable(),
-});
+export const pMachineClient = machineClientSchema;
 export type PMachineClient = z.infer<typeof pMachineClient>;
-export const pMachineClientList = z.object({ data: z.array(pMachineClient).max(10000) });
+export const pMachineClientList = listOf(pMachineClient);
 export const pMachineClientWithSecret = pMachineClient.extend({ client_secret: z.string().min(8).max(500) });
 export const pUsage = z.object({
   id: z.string().max(200),
@@ -57,14 +36,7 @@ export const pServiceToken = z.object({
   token: z.string().min(8).max(1000),
 });
 
-export const pApp = z.object({
-  id: z.string().max(200),
-  name: z.string().max(1000),
-  client_id: z.string().max(200),
-  scopes,
-  granted_at: ts,
-  last_used_at: ts.nullable(),
-  status: z.string().max(50),
-});
-export const pAppList = z.object({ data: z.array(pApp).max(10000) });
-export const pScopeCatalogue = z.object({ scopes: z.array(z.object({ name: z.string().max(100) }).passthrough()).max(2000) });
+export const pApp = appSchema;
+export const pAppList = listOf(pApp);
+export const pScopeCatalogue = scopeCatalogueSchema;
+export { statusOnly };
