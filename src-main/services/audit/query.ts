@@ -4,7 +4,7 @@ import type { AuditEventRow, AuditFilter } from '../../../src-common/contract/in
 import type { Db } from '../../ports/db.ts';
 import { AppError } from '../../rpc/app-error.ts';
 import { ipRange } from './ip.ts';
-import { RID_SLOTS } from './repo.ts';
+import { RID_SLOTS, type StoredEventRow } from './repo.ts';
 
 export interface Where {
   sql: string;
@@ -63,22 +63,8 @@ export function buildWhere(f: AuditFilter, alias = 'e'): Where {
 
 export const EVENT_COLUMNS = 'e.workspace_id, e.seq, e.event_id, e.occurred_at, e.credential_id, e.credential_type, e.caller_ip, e.method, e.endpoint, e.status, e.duration_ms, e.pii_accessed, e.params_json, e.rid';
 
-export interface RawRow {
-  workspace_id: string;
-  seq: number;
-  event_id: string;
-  occurred_at: string;
-  credential_id: string | null;
-  credential_type: string | null;
-  caller_ip: string | null;
-  method: string | null;
-  endpoint: string | null;
-  status: number | null;
-  duration_ms: number | null;
-  pii_accessed: number;
-  params_json: string;
-  rid: number;
-}
+/** The explorer's projection of a stored event (the chain columns stay in the repository). */
+export type RawRow = Omit<StoredEventRow, 'occurred_ms' | 'prev_hash' | 'hash' | 'extra_json'>;
 
 export function toEventRow(r: RawRow): AuditEventRow {
   return {
