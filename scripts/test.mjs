@@ -26,6 +26,6 @@ if (only.length === 0) {
 }
 const layers = only.length ? only : ['test/node', 'test/sandbox', 'test/chromium', 'test/electron'];
 const testFiles = layers.flatMap((l) => (statSync(l).isDirectory() ? files(l) : [l])).sort();
-run(`tests (${testFiles.length} files)`, process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...testFiles], {
+run(`tests (${testFiles.length} files)`, process.execPath, ['--import', 'tsx', '--import', './test/support/isolate-keychain.mjs', '--test', '--test-concurrency=2', '--test-reporter=spec', ...testFiles], {
   GRANTDESK_TEST_OUTPUT: join(process.cwd(), 'test-output'),
 });

@@ -38,7 +38,9 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 let probeSeq = 0;
 
 export function createKeytarSecretStore(opts: KeytarStoreOptions = {}): SecretStore {
-  const service = opts.service ?? KEYCHAIN_SERVICE;
+  // GRANTDESK_KEYCHAIN_SERVICE separates concurrent test processes sharing one test keyring (libsecret can crash
+  // keytar when an item vanishes during another process's enumeration); users never need it.
+  const service = opts.service ?? (process.env.GRANTDESK_KEYCHAIN_SERVICE || KEYCHAIN_SERVICE);
   const probeService = `${service}.probe`;
   const timeoutMs = opts.timeoutMs ?? 5000;
   let keytar: Keytar | undefined;
