@@ -1,10 +1,74 @@
 // Test-only: a real access token for one sandbox workspace via the auto-consent PKCE flow (oauth4webapi), and a minimal
 // WorkspaceApi that calls the sandbox with that bearer. The app's real WorkspaceApi lives in the connections domain.
 import * as oauth from 'oauth4webapi';
-import type { WorkspaceApi } from '../../src-main/ports/platform.ts';
+import type { PlatformCall, PlatformResult, WorkspaceApi } from '../../src-main/ports/platform.ts';
+import { AppError } from '../../src-main/rpc/app-error.ts';
 import { createFetchWorkspaceApi } from './fetch-workspace-api.ts';
 
 export const CLIENT_ID = 'grantdesk-desktop';
+
+/** Follows an authorization URL by hand (cookies kept) until the redirect to the loopback callback carrying code + iss. */
+export async function followToCallback(startUrl: string, callbackPrefix: string): Promise<URL> {
+  const jar = new Map<string, string>();
+  let url = startUrl;
+  for (let hops = 0; hops < 10; hops++) {
+    if (url.startsWith(callbackPrefix)) return new URL(url);
+    const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    const r = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+    for (const c of r.headers.getSetCookie()) {
+      const [kv = ''] = c.split(';');
+      const i = kv.indexOf('=');
+      jar.set(kv.slice(0, i), kv.slice(i + 1));
+    }
+    const loc = r.headers.get('location');
+    await r.body?.cancel();
+    if (!loc || r.status < 300 || r.status > 399) throw new Error(`authorization stopped at ${r.status} ${url}`);
+    url = new URL(loc, url).href;
+  }
+  throw new Error('too many redirects');
+}
+
+const codeFor = (s: number): AppError['code'] => (s === 401 ? 'needs_reconsent' : s === 403 ? 'insufficient_scope' : s === 404 ? 'not_found' : s === 409 ? 'conflict' : s === 429 ? 'rate_limited' : 'platform_error');
+
+/**
+ * A bearer-token WorkspaceApi for domain tests that need the platform's own status codes as typed errors
+ * (404 not_found, 409 conflict) and its error_description in the message.
+ */
+export function bearerWorkspaceApi(issuer: string, tokens: ReadonlyMap<string, string>): WorkspaceApi {
+  return {
+    async call<T>(workspaceId: string, req: PlatformCall<T>): Promise<PlatformResult<T>> {
+      const token = tokens.get(workspaceId);
+      if (!token) throw new AppError('not_found', `not connected: ${workspaceId}`);
+      const url = new URL(req.path, issuer);
+      for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+      let res: Response;
+      try {
+        res = await fetch(url, {
+          method: req.method,
+          headers: { authorization: `Bearer ${token}`, ...(req.body === undefined ? {} : { 'content-type': 'application/json' }) },
+          body: req.body === undefined ? undefined : JSON.stringify(req.body),
+          signal: AbortSignal.timeout(req.deadlineMs ?? 10_000),
+        });
+      } catch {
+        throw new AppError('network_error', 'platform unreachable');
+      }
+      const text = await res.text();
+      let json: unknown = null;
+      try {
+        json = text ? JSON.parse(text) : null;
+      } catch {
+        throw new AppError('invalid_response', 'malformed JSON');
+      }
+      if (res.status >= 400) {
+        const desc = (json as { error_description?: string } | null)?.error_description ?? `HTTP ${res.status}`;
+        throw new AppError(codeFor(res.status), `${res.status}: ${desc}`);
+      }
+      const parsed = req.schema.safeParse(json);
+      if (!parsed.success) throw new AppError('invalid_response', `${req.path} did not match its schema`);
+      return { data: parsed.data, status: res.status, headers: Object.fromEntries(res.headers) };
+    },
+  };
+}
 
 export async function sandboxToken(issuerUrl: string, workspaceId: string, scope = 'offline_access audit:read credentials:read'): Promise<{ accessToken: string; refreshToken?: string }> {
   const issuer = new URL(issuerUrl);
@@ -15,21 +79,7 @@ export async function sandboxToken(issuerUrl: string, workspaceId: string, scope
   const state = oauth.generateRandomState();
   const authUrl = new URL(as.authorization_endpoint!);
   authUrl.search = new URLSearchParams({ client_id: CLIENT_ID, response_type: 'code', redirect_uri: redirectUri, scope, state, code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', workspace: workspaceId }).toString();
-  // Follow redirects by hand (cookies kept) until the 302 to the loopback redirect carrying code + iss.
-  const jar = new Map<string, string>();
-  let url = authUrl.href;
-  for (let i = 0; i < 10 && !url.startsWith(redirectUri); i++) {
-    const r = await fetch(url, { redirect: 'manual', headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
-    for (const c of r.headers.getSetCookie()) {
-      const [kv] = c.split(';');
-      const j = kv!.indexOf('=');
-      jar.set(kv!.slice(0, j), kv!.slice(j + 1));
-    }
-    const loc = r.headers.get('location');
-    if (!loc) throw new Error(`authorization flow stopped at ${r.status} ${url.replace(issuerUrl, '')}`);
-    url = new URL(loc, url).href;
-  }
-  if (!url.startsWith(redirectUri)) throw new Error('authorization flow never reached the loopback redirect');
+  const url = (await followToCallback(authUrl.href, redirectUri)).href;
   const params = oauth.validateAuthResponse(as, client, new URL(url), state);
   const res = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, redirectUri, verifier, { [oauth.allowInsecureRequests]: true });
   const tok = await oauth.processAuthorizationCodeResponse(as, client, res);

@@ -4,19 +4,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as oauth from 'oauth4webapi';
+import { bearerWorkspaceApi, sandboxToken } from '../../support/sandbox-session.ts';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../../sandbox/server.ts';
 import { createApp, type AppRuntime } from '../../../src-main/composition.ts';
 import { openCache } from '../../../src-main/adapters/sqlite.ts';
 import { createMemorySecretStore } from '../../../src-main/adapters/memory-secret-store.ts';
 import { systemClock } from '../../../src-main/ports/clock.ts';
-import type { PlatformCall, PlatformResult, WorkspaceApi, WorkspaceDirectory, WorkspaceRef } from '../../../src-main/ports/platform.ts';
-import { AppError } from '../../../src-main/rpc/app-error.ts';
+import type { WorkspaceApi, WorkspaceDirectory, WorkspaceRef } from '../../../src-main/ports/platform.ts';
 import type { AppErrorData, CommandName, Input, Matrix, MatrixFilters, Output } from '../../../src-common/contract/index.ts';
 
-const DESKTOP = 'grantdesk-desktop';
 const SCOPE = 'offline_access credentials:read credentials:write audit:read';
-const insecure = { [oauth.allowInsecureRequests]: true } as const;
 
 export interface SandboxPlatform {
   sb: SandboxHandle;
@@ -37,90 +34,16 @@ export interface TrueWorkspace {
   credentials: Array<{ id: string; type: string; name: string; scopes: string[]; status: string; client_id: string | null; last_used_at: string | null }>;
 }
 
-async function followToCallback(startUrl: string, callbackPrefix: string): Promise<URL> {
-  const jar = new Map<string, string>();
-  let url = startUrl;
-  for (let hops = 0; hops < 10; hops++) {
-    if (url.startsWith(callbackPrefix)) return new URL(url);
-    const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    const r = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
-    for (const c of r.headers.getSetCookie()) {
-      const [kv = ''] = c.split(';');
-      const i = kv.indexOf('=');
-      jar.set(kv.slice(0, i), kv.slice(i + 1));
-    }
-    const loc = r.headers.get('location');
-    await r.body?.cancel();
-    if (!loc || r.status < 300 || r.status > 399) throw new Error(`authorization stopped at ${r.status} ${url}`);
-    url = new URL(loc, url).href;
-  }
-  throw new Error('too many redirects');
-}
 
-async function login(as: oauth.AuthorizationServer, workspace: string): Promise<string> {
-  const client: oauth.Client = { client_id: DESKTOP };
-  const verifier = oauth.generateRandomCodeVerifier();
-  const state = oauth.generateRandomState();
-  const redirectUri = 'http://127.0.0.1:53199/callback';
-  const u = new URL(as.authorization_endpoint!);
-  for (const [k, v] of Object.entries({ client_id: DESKTOP, response_type: 'code', redirect_uri: redirectUri, scope: SCOPE, state, workspace, code_challenge_method: 'S256' })) u.searchParams.set(k, v);
-  u.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(verifier));
-  const cb = await followToCallback(u.href, redirectUri);
-  const params = oauth.validateAuthResponse(as, client, cb, state);
-  const resp = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, redirectUri, verifier, insecure);
-  const tok = await oauth.processAuthorizationCodeResponse(as, client, resp);
-  return tok.access_token;
-}
 
-function codeFor(status: number): AppError['code'] {
-  if (status === 401) return 'needs_reconsent';
-  if (status === 403) return 'insufficient_scope';
-  if (status === 404) return 'not_found';
-  if (status === 409) return 'conflict';
-  if (status === 429) return 'rate_limited';
-  return 'platform_error';
-}
 
 export async function startSandboxPlatform(opts: SandboxOptions = {}): Promise<SandboxPlatform> {
   const sb = await startSandbox({ workspaces: 4, events: 400, seed: 11, autoConsent: true, admin: true, log: () => {}, ...opts });
-  const issuer = new URL(sb.issuer);
-  const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }));
   const tokens = new Map<string, string>();
-  for (const w of sb.workspaces) tokens.set(w.id, await login(as, w.id));
+  for (const w of sb.workspaces) tokens.set(w.id, (await sandboxToken(sb.issuer, w.id, SCOPE)).accessToken);
   const refs: WorkspaceRef[] = sb.workspaces.map((w) => ({ id: w.id, name: w.name, platformId: 'sandbox', status: 'connected' }));
-  const api: WorkspaceApi = {
-    async call<T>(workspaceId: string, req: PlatformCall<T>): Promise<PlatformResult<T>> {
-      const token = tokens.get(workspaceId);
-      if (!token) throw new AppError('not_found', `not connected: ${workspaceId}`);
-      const url = new URL(req.path, sb.issuer);
-      for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-      let res: Response;
-      try {
-        res = await fetch(url, {
-          method: req.method,
-          headers: { authorization: `Bearer ${token}`, ...(req.body === undefined ? {} : { 'content-type': 'application/json' }) },
-          body: req.body === undefined ? undefined : JSON.stringify(req.body),
-          signal: AbortSignal.timeout(req.deadlineMs ?? 10_000),
-        });
-      } catch {
-        throw new AppError('network_error', 'platform unreachable');
-      }
-      const text = await res.text();
-      let json: unknown = null;
-      try {
-        json = text ? JSON.parse(text) : null;
-      } catch {
-        throw new AppError('invalid_response', 'malformed JSON');
-      }
-      if (res.status >= 400) {
-        const desc = (json as { error_description?: string } | null)?.error_description ?? `HTTP ${res.status}`;
-        throw new AppError(codeFor(res.status), `${res.status}: ${desc}`);
-      }
-      const parsed = req.schema.safeParse(json);
-      if (!parsed.success) throw new AppError('invalid_response', `${req.path} did not match its schema`);
-      return { data: parsed.data, status: res.status, headers: Object.fromEntries(res.headers) };
-    },
-  };
+  const api = bearerWorkspaceApi(sb.issuer, tokens);
+
   const directory: WorkspaceDirectory = { list: () => refs, get: (id) => refs.find((r) => r.id === id) ?? null };
   const admin = async (method: string, path: string, body?: unknown) => {
     const r = await fetch(`${sb.issuer}/__admin${path}`, {

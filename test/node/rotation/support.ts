@@ -5,18 +5,17 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as oauth from 'oauth4webapi';
+import { bearerWorkspaceApi, followToCallback, sandboxToken } from '../../support/sandbox-session.ts';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../../sandbox/server.ts';
 import { createApp, type AppRuntime } from '../../../src-main/composition.ts';
 import { openCache } from '../../../src-main/adapters/sqlite.ts';
 import { createMemorySecretStore } from '../../../src-main/adapters/memory-secret-store.ts';
 import { createFileLogger } from '../../../src-main/adapters/file-logger.ts';
 import { systemClock } from '../../../src-main/ports/clock.ts';
-import type { PlatformCall, PlatformResult, WorkspaceApi, WorkspaceDirectory, WorkspaceRef } from '../../../src-main/ports/platform.ts';
-import { AppError } from '../../../src-main/rpc/app-error.ts';
+import type { WorkspaceApi, WorkspaceDirectory, WorkspaceRef } from '../../../src-main/ports/platform.ts';
 import type { AppErrorData, CommandName, Input, Output } from '../../../src-common/contract/index.ts';
 import { z } from 'zod';
 
-const DESKTOP = 'grantdesk-desktop';
 const SCOPE = 'offline_access credentials:read credentials:write audit:read';
 const insecure = { [oauth.allowInsecureRequests]: true } as const;
 
@@ -37,25 +36,6 @@ export interface RotationSandbox {
   close(): Promise<void>;
 }
 
-async function followToCallback(startUrl: string, callbackPrefix: string): Promise<URL> {
-  const jar = new Map<string, string>();
-  let url = startUrl;
-  for (let hops = 0; hops < 10; hops++) {
-    if (url.startsWith(callbackPrefix)) return new URL(url);
-    const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    const r = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
-    for (const c of r.headers.getSetCookie()) {
-      const [kv = ''] = c.split(';');
-      const i = kv.indexOf('=');
-      jar.set(kv.slice(0, i), kv.slice(i + 1));
-    }
-    const loc = r.headers.get('location');
-    await r.body?.cancel();
-    if (!loc || r.status < 300 || r.status > 399) throw new Error(`authorization stopped at ${r.status} ${url}`);
-    url = new URL(loc, url).href;
-  }
-  throw new Error('too many redirects');
-}
 
 /** Follows an authorization URL through the sandbox's auto-consent to whatever loopback callback it names (real connect flow). */
 export async function followAuthorization(url: string): Promise<void> {
@@ -65,59 +45,17 @@ export async function followAuthorization(url: string): Promise<void> {
   await r.body?.cancel();
 }
 
-async function login(as: oauth.AuthorizationServer, workspace: string): Promise<string> {
-  const client: oauth.Client = { client_id: DESKTOP };
-  const verifier = oauth.generateRandomCodeVerifier();
-  const state = oauth.generateRandomState();
-  const redirectUri = 'http://127.0.0.1:53198/callback';
-  const u = new URL(as.authorization_endpoint!);
-  for (const [k, v] of Object.entries({ client_id: DESKTOP, response_type: 'code', redirect_uri: redirectUri, scope: SCOPE, state, workspace, code_challenge_method: 'S256' })) u.searchParams.set(k, v);
-  u.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(verifier));
-  const cb = await followToCallback(u.href, redirectUri);
-  const params = oauth.validateAuthResponse(as, client, cb, state);
-  const resp = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, redirectUri, verifier, insecure);
-  return (await oauth.processAuthorizationCodeResponse(as, client, resp)).access_token;
-}
 
-const codeFor = (s: number): AppError['code'] => (s === 401 ? 'needs_reconsent' : s === 403 ? 'insufficient_scope' : s === 404 ? 'not_found' : s === 409 ? 'conflict' : s === 429 ? 'rate_limited' : 'platform_error');
 
 export async function startRotationSandbox(opts: SandboxOptions = {}): Promise<RotationSandbox> {
   const sb = await startSandbox({ workspaces: 3, events: 300, seed: 6, autoConsent: true, admin: true, accessTokenTtl: 40 * 86400, log: () => {}, ...opts });
   const issuer = new URL(sb.issuer);
   const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }));
   const tokens = new Map<string, string>();
-  for (const w of sb.workspaces) tokens.set(w.id, await login(as, w.id));
+  for (const w of sb.workspaces) tokens.set(w.id, (await sandboxToken(sb.issuer, w.id, SCOPE)).accessToken);
   const refs: WorkspaceRef[] = sb.workspaces.map((w) => ({ id: w.id, name: w.name, platformId: 'sandbox', status: 'connected' }));
-  const api: WorkspaceApi = {
-    async call<T>(workspaceId: string, req: PlatformCall<T>): Promise<PlatformResult<T>> {
-      const token = tokens.get(workspaceId);
-      if (!token) throw new AppError('not_found', `not connected: ${workspaceId}`);
-      const url = new URL(req.path, sb.issuer);
-      for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-      let res: Response;
-      try {
-        res = await fetch(url, {
-          method: req.method,
-          headers: { authorization: `Bearer ${token}`, ...(req.body === undefined ? {} : { 'content-type': 'application/json' }) },
-          body: req.body === undefined ? undefined : JSON.stringify(req.body),
-          signal: AbortSignal.timeout(req.deadlineMs ?? 10_000),
-        });
-      } catch {
-        throw new AppError('network_error', 'platform unreachable');
-      }
-      const text = await res.text();
-      let json: unknown = null;
-      try {
-        json = text ? JSON.parse(text) : null;
-      } catch {
-        throw new AppError('invalid_response', 'malformed JSON');
-      }
-      if (res.status >= 400) throw new AppError(codeFor(res.status), `${res.status}: ${(json as { error_description?: string } | null)?.error_description ?? ''}`);
-      const parsed = req.schema.safeParse(json);
-      if (!parsed.success) throw new AppError('invalid_response', `${req.path} did not match its schema`);
-      return { data: parsed.data, status: res.status, headers: Object.fromEntries(res.headers) };
-    },
-  };
+  const api = bearerWorkspaceApi(sb.issuer, tokens);
+
   const admin = async (method: string, path: string, body?: unknown) => {
     const r = await fetch(`${sb.issuer}/__admin${path}`, {
       method,
