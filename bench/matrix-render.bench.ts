@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { startServeFixture } from '../test/support/serve-fixture.ts';
 import { seedInventory } from '../test/node/inventory/seed.ts';
+import { SERVE_CONTEXT } from '../src-main/rpc/handlers.ts';
 
 const WORKSPACES = 500;
 const RUNS = 5;
@@ -28,7 +29,7 @@ export async function run(): Promise<Record<string, number>> {
     const contractMs: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const s = performance.now();
-      const r = await app.runtime.dispatcher.call('inventory.matrix', {}, { transport: 'serve' });
+      const r = await app.runtime.dispatcher.call('inventory.matrix', {}, SERVE_CONTEXT);
       if (!r.ok) throw new Error(r.error.message);
       JSON.stringify(r.value);
       contractMs.push(performance.now() - s);

@@ -14,6 +14,7 @@ import { startServe } from '../src-main/serve/serve-server.ts';
 import { RENDERER_DIR } from '../src-main/cli/main.ts';
 import { follow } from '../test/support/fake-browser.mjs';
 import { findElectronBinary } from '../build/electron-binary.mjs';
+import { CLI_CONTEXT } from '../src-main/rpc/handlers.ts';
 
 const WORKSPACES = Number(process.env.GRANTDESK_DEMO_WORKSPACES ?? 40);
 const log = (s: string) => process.stdout.write(`[demo] ${s}\n`);
@@ -28,7 +29,7 @@ const sessionOnly = status.state !== 'ok';
 if (sessionOnly) log(`OS keychain not usable (${status.detail}); using session-only mode: grants stay in this process's memory`);
 const runtime = createNodeRuntime({ dataDir, opener: async (url) => void follow(url), secretStore: sessionOnly ? createMemorySecretStore() : keychain, background: true });
 const call = async (name: string, input: unknown) => {
-  const r = await runtime.dispatcher.call(name, input, { transport: 'cli' });
+  const r = await runtime.dispatcher.call(name, input, CLI_CONTEXT);
   if (!r.ok) throw new Error(`${name}: ${r.error.code}: ${r.error.message}`);
   return r.value;
 };

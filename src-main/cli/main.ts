@@ -11,6 +11,7 @@ import type { SecretStore } from '../ports/secret-store.ts';
 import { startServe } from '../serve/serve-server.ts';
 import { APP_VERSION } from '../version.ts';
 import { AppError, toErrorData } from '../rpc/app-error.ts';
+import { CLI_CONTEXT } from '../rpc/handlers.ts';
 import { formatHuman } from './format.ts';
 import { commandUsage, findCommand, parseCommandArgs, UsageError } from './parse-args.ts';
 
@@ -124,7 +125,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     const runtime = openRuntime(io, flags['print-url'] || input.printUrl === true, flags['session-only']);
     try {
-      const result = await runtime.dispatcher.call(name, input, { transport: 'cli' });
+      const result = await runtime.dispatcher.call(name, input, CLI_CONTEXT);
       if (!result.ok) {
         io.stderr(`error ${result.error.code}: ${result.error.message}\n  remedy: ${result.error.remedy}\n`);
         return result.error.code === 'invalid_input' ? 2 : 1;

@@ -12,14 +12,14 @@ export function auditHandlers(s: Services): HandlerMap<AuditCommands> {
     'audit.event': (i) => s.audit.event(i.workspaceId, i.seq),
     'audit.status': (i) => s.audit.status(i.workspaces),
     'audit.export': async (i, ctx) => {
-      const r = await s.audit.export(i, ctx.transport);
+      const r = await s.audit.export(i, ctx.capabilities);
       return { exportId: r.exportId, path: r.path, manifestPath: r.manifestPath, rowCount: r.rowCount, byteLength: r.byteLength, sha256: r.sha256 };
     },
     'audit.cancel': (i) => s.audit.cancel(i.taskId),
     'audit.verify': async (i, ctx) => {
-      const report = await s.audit.verify(i, ctx.transport);
+      const report = await s.audit.verify(i, ctx.capabilities);
       // The CLI exits non-zero on a failed verification; the app shows every check instead.
-      if (!report.ok && ctx.transport === 'cli') {
+      if (!report.ok && ctx.capabilities.failsOnFailedCheck) {
         const failed = report.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
         throw new AppError('tamper_detected', `Verification FAILED for ${report.manifestPath}\n  ${failed.join('\n  ')}`);
       }

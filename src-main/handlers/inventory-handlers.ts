@@ -21,7 +21,7 @@ export function inventoryHandlers(s: Services): HandlerMap<InventoryCommand> {
     'inventory.markReviewed': (i) => s.inventory.markReviewed(i),
     'inventory.setBaseline': (i) => s.inventory.setBaseline(i),
     'inventory.revokePreview': (i) => s.inventory.revokePreview(i),
-    'inventory.revoke': (i, ctx) => s.inventory.revoke(i, ctx.transport),
+    'inventory.revoke': (i, ctx) => s.inventory.revoke(i, ctx),
     'inventory.revocations': (i) => s.inventory.revocations(i),
   };
 }

@@ -5,12 +5,12 @@ type ReviewCommands = 'review.create' | 'review.redeem' | 'review.status' | 'rev
 
 export function reviewHandlers(s: Services): HandlerMap<ReviewCommands> {
   return {
-    'review.create': (i, ctx) => s.review.create(i, ctx.transport),
-    'review.redeem': (i, ctx) => s.review.redeem(i, ctx.transport),
+    'review.create': (i, ctx) => s.review.create(i, ctx.capabilities),
+    'review.redeem': (i, ctx) => s.review.redeem(i, ctx),
     'review.status': () => s.review.status(),
     'review.exit': () => s.review.exit(),
     'review.log': (i) => s.review.log(i.limit),
-    'review.evidence': (i, ctx) => s.review.evidence(i.out, ctx.transport),
+    'review.evidence': (i, ctx) => s.review.evidence(i.out, ctx.capabilities),
     'insights.list': (i) => s.review.insights(i),
   };
 }

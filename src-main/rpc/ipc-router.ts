@@ -1,6 +1,7 @@
 // Electron IPC without Electron: registration takes an IpcMainLike, so the router is tested in plain Node.
 import { COMMAND_NAMES, errorData, type CallResult } from '../../src-common/contract/index.ts';
 import type { Dispatcher } from './dispatcher.ts';
+import { IPC_CONTEXT } from './handlers.ts';
 
 export const CHANNEL_PREFIX = 'grantdesk:';
 export const channelFor = (command: string) => `${CHANNEL_PREFIX}${command}`;
@@ -47,7 +48,7 @@ export function registerIpc(ipc: IpcMainLike, dispatcher: Dispatcher, policy: Se
         return { ok: false, error: errorData('forbidden_sender', 'Call refused: it did not come from the Grantdesk window') };
       }
       if (args.length !== 1) return { ok: false, error: errorData('invalid_input', 'Expected exactly one payload argument') };
-      return dispatcher.call(name, args[0], { transport: 'ipc' });
+      return dispatcher.call(name, args[0], IPC_CONTEXT);
     });
   }
   return () => {

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { errorData, EVENT_NAMES } from '../../src-common/contract/index.ts';
 import type { Dispatcher } from '../rpc/dispatcher.ts';
+import { SERVE_CONTEXT } from '../rpc/handlers.ts';
 import type { EventBus } from '../ports/events.ts';
 
 export const SERVE_CSP =
@@ -124,7 +125,7 @@ export async function startServe(opts: ServeOptions): Promise<RunningServe> {
           return sendJson(res, 400, { ok: false, error: errorData('invalid_input', 'Body is not JSON within 1 MiB') });
         }
         const name = decodeURIComponent(url.pathname.slice('/rpc/'.length));
-        const result = await opts.dispatcher.call(name, payload, { transport: 'serve' });
+        const result = await opts.dispatcher.call(name, payload, SERVE_CONTEXT);
         return sendJson(res, 200, result);
       }
 

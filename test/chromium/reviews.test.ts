@@ -20,6 +20,7 @@ import { startServe, type RunningServe } from '../../src-main/serve/serve-server
 import { follow } from '../support/fake-browser.mjs';
 import { collectPageProblems, RENDERER_DIR, SCREENSHOT_DIR, type PageProblems } from '../support/serve-fixture.ts';
 import { launchChromium } from './helpers.ts';
+import { CLI_CONTEXT } from '../../src-main/rpc/handlers.ts';
 
 const DAY = 86_400_000;
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
@@ -54,7 +55,7 @@ async function side(name: string, withClock: boolean): Promise<Side> {
 }
 
 async function call<T = any>(rt: AppRuntime, name: string, input: unknown): Promise<T> {
-  const r = await rt.dispatcher.call(name, input, { transport: 'cli' });
+  const r = await rt.dispatcher.call(name, input, CLI_CONTEXT);
   if (!r.ok) throw new Error(`${name}: ${r.error.code}: ${r.error.message}`);
   return r.value as T;
 }

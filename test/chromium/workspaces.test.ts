@@ -14,6 +14,7 @@ import { follow } from '../support/fake-browser.mjs';
 import { startServeFixture, type ServeFixture } from '../support/serve-fixture.ts';
 import { cleanupKeychain, NO_KEYRING_REASON } from '../node/connections/harness.ts';
 import { eventually as waitUntil } from './helpers.ts';
+import { CLI_CONTEXT } from '../../src-main/rpc/handlers.ts';
 
 const eventually = <T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 15_000) => waitUntil(fn, ok, what, timeoutMs);
 const count = (l: Locator, n: number, what: string) => eventually(() => l.count(), (c) => c === n, what);
@@ -24,7 +25,7 @@ describe('Workspaces overview in Chromium over real connections', () => {
   let app: ServeFixture;
   const store = NO_KEYRING_REASON ? createMemorySecretStore() : createKeytarSecretStore({ timeoutMs: 10_000 });
   const call = async <T>(name: string, input: unknown): Promise<T> => {
-    const r = await app.runtime.dispatcher.call(name, input, { transport: 'cli' });
+    const r = await app.runtime.dispatcher.call(name, input, CLI_CONTEXT);
     if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
     return r.value as T;
   };

@@ -8,6 +8,7 @@ import { appErrorSchema, contract, COMMAND_NAMES } from '../../src-common/contra
 import { createDispatcher } from '../../src-main/rpc/dispatcher.ts';
 import { createHandlers } from '../../src-main/handlers/index.ts';
 import { createTempRuntime } from '../support/temp-runtime.ts';
+import { SERVE_CONTEXT } from '../../src-main/rpc/handlers.ts';
 
 const RUNS = Number(process.env.GRANTDESK_FUZZ_RUNS ?? 1000);
 
@@ -27,7 +28,7 @@ test(`fuzz: every channel answers ${RUNS} generated payloads with a typed result
       const dispatcher = contract[name].mutates ? readOnly : t.runtime.dispatcher;
       await fc.assert(
         fc.asyncProperty(payload, async (p) => {
-          const r = await dispatcher.call(name, p, { transport: 'serve' });
+          const r = await dispatcher.call(name, p, SERVE_CONTEXT);
           if (r.ok) {
             assert.ok(contract[name].output.safeParse(r.value).success, `${name} returned an invalid value`);
           } else {

@@ -5,6 +5,7 @@ import { createDispatcher } from '../../src-main/rpc/dispatcher.ts';
 import { AppError } from '../../src-main/rpc/app-error.ts';
 import type { Handlers } from '../../src-main/rpc/handlers.ts';
 import { createTempRuntime } from '../support/temp-runtime.ts';
+import { CLI_CONTEXT, IPC_CONTEXT, SERVE_CONTEXT } from '../../src-main/rpc/handlers.ts';
 
 const silent = { info() {}, warn() {}, error() {} };
 
@@ -30,20 +31,20 @@ test('unknown command and invalid payload become typed errors', async () => {
   const t = createTempRuntime();
   try {
     const d = t.runtime.dispatcher;
-    const unknown = await d.call('app.shutdown', {}, { transport: 'cli' });
+    const unknown = await d.call('app.shutdown', {}, CLI_CONTEXT);
     assert.deepEqual(unknown.ok ? null : unknown.error.code, 'unknown_command');
-    const proto = await d.call('__proto__', {}, { transport: 'cli' });
+    const proto = await d.call('__proto__', {}, CLI_CONTEXT);
     assert.equal(proto.ok ? null : proto.error.code, 'unknown_command');
-    const bad = await d.call('settings.set', { theme: 'purple' }, { transport: 'cli' });
+    const bad = await d.call('settings.set', { theme: 'purple' }, CLI_CONTEXT);
     assert.equal(bad.ok, false);
     if (!bad.ok) {
       assert.equal(bad.error.code, 'invalid_input');
       assert.match(bad.error.message, /theme/);
       assert.equal(bad.error.remedy, ERROR_REMEDIES.invalid_input);
     }
-    const extra = await d.call('app.health', { admin: true }, { transport: 'cli' });
+    const extra = await d.call('app.health', { admin: true }, CLI_CONTEXT);
     assert.equal(extra.ok ? null : extra.error.code, 'invalid_input');
-    const ok = await d.call('settings.set', { theme: 'dark' }, { transport: 'cli' });
+    const ok = await d.call('settings.set', { theme: 'dark' }, CLI_CONTEXT);
     assert.ok(ok.ok && (ok.value as { theme: string }).theme === 'dark');
   } finally {
     await t.close();
@@ -63,18 +64,18 @@ test('handler failures cross as data without stacks; AppError keeps its code', a
     }),
     { isReadOnly: () => false, logger: silent },
   );
-  const r1 = await d.call('app.health', {}, { transport: 'ipc' });
+  const r1 = await d.call('app.health', {}, IPC_CONTEXT);
   assert.equal(r1.ok, false);
   assert.ok(!JSON.stringify(r1).includes(secret));
   assert.ok(!JSON.stringify(r1).includes('at '), 'no stack frames');
   if (!r1.ok) assert.equal(r1.error.code, 'internal');
-  const r2 = await d.call('settings.get', {}, { transport: 'ipc' });
+  const r2 = await d.call('settings.get', {}, IPC_CONTEXT);
   assert.equal(r2.ok ? null : r2.error.code, 'not_found');
 });
 
 test('a handler returning data outside its output schema is refused', async () => {
   const d = createDispatcher(stubHandlers(() => ({ surprise: true })), { isReadOnly: () => false, logger: silent });
-  const r = await d.call('settings.get', {}, { transport: 'serve' });
+  const r = await d.call('settings.get', {}, SERVE_CONTEXT);
   assert.equal(r.ok ? null : r.error.code, 'invalid_output');
 });
 
@@ -83,7 +84,7 @@ test('read-only mode refuses every mutating command before its handler runs', as
   const d = createDispatcher(stubHandlers(() => { ran++; return {}; }), { isReadOnly: () => true, logger: silent });
   for (const name of MUTATING_COMMANDS) {
     // the guard sits after validation, so send the smallest valid input we can find: try {} first
-    const r = await d.call(name, {}, { transport: 'cli' });
+    const r = await d.call(name, {}, CLI_CONTEXT);
     assert.equal(r.ok, false, name);
     if (!r.ok) assert.ok(['review_mode_read_only', 'invalid_input'].includes(r.error.code), `${name}: ${r.error.code}`);
   }

@@ -11,6 +11,7 @@ import { createMemorySecretStore } from '../../src-main/adapters/memory-secret-s
 import type { AppRuntime } from '../../src-main/composition.ts';
 import { createNodeRuntime } from '../../src-main/node-runtime.ts';
 import { SERVE_CSP, startServe, type RunningServe } from '../../src-main/serve/serve-server.ts';
+import { CLI_CONTEXT } from '../../src-main/rpc/handlers.ts';
 
 interface Res {
   status: number;
@@ -155,7 +156,7 @@ describe('serve mode security', () => {
       const pre = await http(port, '/rpc/settings.set', { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'x-grantdesk,content-type' } });
       assert.equal(pre.status, 403);
     }
-    const r = await runtime.dispatcher.call('settings.get', {}, { transport: 'cli' });
+    const r = await runtime.dispatcher.call('settings.get', {}, CLI_CONTEXT);
     assert.ok(r.ok && (r.value as { theme: string }).theme === 'system', 'no foreign request changed settings');
     const same = await http(port, '/rpc/app.health', { method: 'POST', headers: { ...rpcHeaders(), Origin: `http://127.0.0.1:${port}` }, body: '{}' });
     assert.equal(same.status, 200);
@@ -172,7 +173,7 @@ describe('serve mode security', () => {
     const form = await http(port, '/rpc/settings.set', { method: 'POST', headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'theme=dark' });
     assert.equal(form.status, 403);
     assert.equal((await http(port, '/rpc/app.health', { headers: { Cookie: cookie } })).status, 405);
-    const r = await runtime.dispatcher.call('settings.get', {}, { transport: 'cli' });
+    const r = await runtime.dispatcher.call('settings.get', {}, CLI_CONTEXT);
     assert.ok(r.ok && (r.value as { theme: string }).theme === 'system', 'rejected calls changed nothing');
     const unknown = await http(port, '/rpc/app.nope', { method: 'POST', headers: rpcHeaders(), body: '{}' });
     assert.equal(JSON.parse(unknown.body).error.code, 'unknown_command');

@@ -14,6 +14,7 @@ import { createFileLogger } from '../../src-main/adapters/file-logger.ts';
 import { createUndiciHttp } from '../../src-main/adapters/undici-http.ts';
 import type { LimitedFetch } from '../../src-main/ports/http.ts';
 import { follow } from './fake-browser.mjs';
+import { CLI_CONTEXT } from '../../src-main/rpc/handlers.ts';
 
 export interface StormResult {
   workspaces: number;
@@ -61,7 +62,7 @@ export async function runStorm(opts: { workspaces: number; calls: number; keycha
     http: { request: real.request, fetch: counting },
   });
   const call = async (name: string, input: unknown) => {
-    const r = await app.dispatcher.call(name, input, { transport: 'cli' });
+    const r = await app.dispatcher.call(name, input, CLI_CONTEXT);
     if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
     return r.value;
   };

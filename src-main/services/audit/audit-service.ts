@@ -8,7 +8,8 @@ import type { Db } from '../../ports/db.ts';
 import type { EventBus } from '../../ports/events.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { WorkspaceApi, WorkspaceDirectory } from '../../ports/platform.ts';
-import type { Transport } from '../../rpc/handlers.ts';
+import type { Capabilities } from '../../rpc/handlers.ts';
+import { resolveOutputPath } from '../output-path.ts';
 import { AppError } from '../../rpc/app-error.ts';
 import { runExport, type ExportOptions, type ExportResult } from './export.ts';
 import { eventHash, GENESIS_HASH } from './jcs.ts';
@@ -65,13 +66,8 @@ export function createAuditService(d: AuditServiceDeps) {
     return resolve(p).startsWith(root);
   }
 
-  /** CLI: any path. Other transports (renderer = hostile tab): a plain file name inside the data dir's exports folder. */
-  function resolveOut(out: string | undefined, format: 'csv' | 'jsonl', transport: Transport): string {
-    if (transport === 'cli' && out) return resolve(out);
-    mkdirSync(exportsDir, { recursive: true, mode: 0o700 });
-    const name = out ?? `audit-${iso().replace(/[:.]/g, '-')}.${format === 'csv' ? 'csv' : 'jsonl'}`;
-    if (basename(name) !== name || name.startsWith('.') || !/^[\w.\- ]{1,200}$/.test(name)) throw new AppError('invalid_input', 'out: only a plain file name is accepted here; the file goes to the exports folder');
-    return join(exportsDir, name);
+  function resolveOut(out: string | undefined, format: 'csv' | 'jsonl', caps: Capabilities): string {
+    return resolveOutputPath(caps, { out, folder: exportsDir, defaultName: `audit-${iso().replace(/[:.]/g, '-')}.${format === 'csv' ? 'csv' : 'jsonl'}`, kind: 'file' });
   }
 
   return {
@@ -134,9 +130,9 @@ export function createAuditService(d: AuditServiceDeps) {
         })),
       };
     },
-    async export(input: AuditFilter & { out?: string; format: 'csv' | 'jsonl'; bom: boolean; taskId?: string }, transport: Transport): Promise<ExportResult> {
+    async export(input: AuditFilter & { out?: string; format: 'csv' | 'jsonl'; bom: boolean; taskId?: string }, caps: Capabilities): Promise<ExportResult> {
       const { out, format, bom, taskId, ...filters } = input;
-      const path = resolveOut(out, format, transport);
+      const path = resolveOut(out, format, caps);
       mkdirSync(dirname(path), { recursive: true });
       const t = startTask(taskId);
       const started = d.clock.now();
@@ -168,15 +164,15 @@ export function createAuditService(d: AuditServiceDeps) {
       ac.abort();
       return { cancelled: true };
     },
-    async verify(input: { manifest?: string; exportId?: string }, transport: Transport): Promise<VerifyReport> {
+    async verify(input: { manifest?: string; exportId?: string }, caps: Capabilities): Promise<VerifyReport> {
       let manifestPath: string;
       if (input.exportId) {
         const row = exportById.get(input.exportId);
         if (!row) throw new AppError('not_found', `No export ${input.exportId} in the history`);
         manifestPath = row.manifest_path;
       } else if (input.manifest) {
-        manifestPath = transport === 'cli' || isAbsolute(input.manifest) ? resolve(input.manifest) : join(exportsDir, input.manifest);
-        if (transport !== 'cli') {
+        manifestPath = caps.fileAccess === 'anywhere' || isAbsolute(input.manifest) ? resolve(input.manifest) : join(exportsDir, input.manifest);
+        if (caps.fileAccess !== 'anywhere') {
           let real = manifestPath;
           try {
             real = realpathSync(manifestPath);

@@ -24,7 +24,7 @@ import type { EventBus } from '../../ports/events.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { WorkspaceApi, WorkspaceDirectory, WorkspaceRef } from '../../ports/platform.ts';
 import { AppError } from '../../rpc/app-error.ts';
-import type { Transport } from '../../rpc/handlers.ts';
+import type { CallContext, Transport } from '../../rpc/handlers.ts';
 import { createAuditReader, type AuditReader } from './audit-reader.ts';
 import { matrixToCsv } from './csv.ts';
 import { buildMatrix, summarize, syncStateOf, workspaceMatches } from './matrix.ts';
@@ -419,12 +419,12 @@ export function createInventoryService(deps: InventoryDeps) {
       return previewOf(targets, input.targets !== undefined);
     },
 
-    async revoke(input: Input<'inventory.revoke'>, transport: Transport): Promise<RevokeResult> {
+    async revoke(input: Input<'inventory.revoke'>, ctx: CallContext): Promise<RevokeResult> {
       const targets = targetsOf(input);
       const bulk = input.targets !== undefined;
       const preview = previewOf(targets, bulk);
       if (input.yes === true && (input.confirm === undefined || input.confirm === '')) {
-        if (transport !== 'cli') throw new AppError('invalid_input', 'Confirmation by flag is only accepted on the command line; type the confirmation text');
+        if (ctx.capabilities.confirmation !== 'flag') throw new AppError('invalid_input', 'Confirmation by flag is only accepted on the command line; type the confirmation text');
       } else if ((input.confirm ?? '').trim() !== preview.confirmText) {
         throw new AppError('invalid_input', `confirm: type ${bulk ? 'the number of credentials' : 'the workspace name'} exactly ("${preview.confirmText}") to confirm`);
       }
@@ -434,7 +434,7 @@ export function createInventoryService(deps: InventoryDeps) {
       for (const t of targets) byWs.set(t.ws.id, [...(byWs.get(t.ws.id) ?? []), t]);
       const groups = await pool([...byWs.values()], deps.syncConcurrency?.() ?? 4, async (group) => {
         const rows: RevokeRow[] = [];
-        for (const t of group) rows.push(await revokeOne(t, batchId, transport));
+        for (const t of group) rows.push(await revokeOne(t, batchId, ctx.transport));
         return rows;
       });
       const order = new Map(targets.map((t, i) => [`${t.ws.id}\u0000${t.credentialId}`, i]));

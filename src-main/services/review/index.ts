@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { DEFAULT_CLIENT_ID, type InsightsReport } from '../../../src-common/contract/index.ts';
-import type { Transport } from '../../rpc/handlers.ts';
+import { INTERNAL_CAPABILITIES, type Capabilities } from '../../rpc/handlers.ts';
+import { resolveOutputPath } from '../output-path.ts';
 import { AppError } from '../../rpc/app-error.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import { buildEvidencePackage } from './evidence.ts';
@@ -20,17 +21,11 @@ export function createReviewFacade(d: ReviewFacadeDeps) {
   const svc = createReviewService(d);
   return {
     ...svc,
-    async evidence(out: string | undefined, transport: Transport) {
+    async evidence(out: string | undefined, caps: Capabilities) {
       const st = await svc.status();
       if (st.state === 'none') throw new AppError('not_found', 'No review here: an evidence package belongs to a redeemed review');
       const stamp = new Date(d.clock.now()).toISOString().replace(/[:.]/g, '-');
-      let dir: string;
-      if (transport === 'cli' && out) dir = resolve(out);
-      else {
-        const name = out ?? `evidence-${stamp}`;
-        if (!/^[\w.\- ]{1,200}$/.test(name) || name.startsWith('.')) throw new AppError('invalid_input', 'out: only a plain folder name is accepted here; it goes to the exports folder');
-        dir = join(d.dataDir, 'exports', name);
-      }
+      const dir = resolveOutputPath(caps, { out, folder: join(d.dataDir, 'exports'), defaultName: `evidence-${stamp}`, kind: 'folder' });
       const ws = st.workspaces.map((w) => w.workspaceId);
       const earlier = svc
         .logEntries()
@@ -43,7 +38,7 @@ export function createReviewFacade(d: ReviewFacadeDeps) {
         createdAt: new Date(d.clock.now()).toISOString(),
         appVersion: d.appVersion,
         review: { bundleId: st.bundleId!, reviewer: st.reviewer!, expiresAt: st.expiresAt!, workspaces: st.workspaces.map((w) => ({ workspaceId: w.workspaceId, reviewId: w.reviewId })) },
-        freshExport: async (file) => (await d.audit().export({ workspaces: ws, out: file, format: 'jsonl', bom: false }, 'cli')).manifestPath,
+        freshExport: async (file) => (await d.audit().export({ workspaces: ws, out: file, format: 'jsonl', bom: false }, INTERNAL_CAPABILITIES)).manifestPath,
         earlierExports: earlier,
         chainStatus: d.audit().status(ws),
         reviewLog: svc.log(100_000).entries.reverse(),

@@ -23,7 +23,8 @@ import type { HttpClient, HttpResponse } from '../../ports/http.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { PlatformCall, PlatformResult, WorkspaceApi, WorkspaceDirectory, WorkspaceRef } from '../../ports/platform.ts';
 import type { SecretStore } from '../../ports/secret-store.ts';
-import type { CallContext, Handlers, Transport } from '../../rpc/handlers.ts';
+import type { Capabilities, CallContext, Handlers } from '../../rpc/handlers.ts';
+import { resolveOutputPath } from '../output-path.ts';
 import { AppError } from '../../rpc/app-error.ts';
 
 export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -314,13 +315,8 @@ export function createReviewService(d: ReviewDeps) {
     }
   }
 
-  function resolveOut(out: string | undefined, transport: Transport, folder: string, fallback: string): string {
-    if (transport === 'cli' && out) return resolve(out);
-    const dir = join(d.dataDir, folder);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const name = out ?? fallback;
-    if (basename(name) !== name || name.startsWith('.') || !/^[\w.\- ]{1,200}$/.test(name)) throw new AppError('invalid_input', `out: only a plain file name is accepted here; it goes to the ${folder} folder`);
-    return join(dir, name);
+  function resolveOut(out: string | undefined, caps: Capabilities, folder: string, fallback: string): string {
+    return resolveOutputPath(caps, { out, folder: join(d.dataDir, folder), defaultName: fallback, kind: 'file' });
   }
 
   return {
@@ -347,7 +343,7 @@ export function createReviewService(d: ReviewDeps) {
     },
     workspaceIds: () => q.grants.all().map((g) => g.workspace_id),
 
-    async create(input: z.output<(typeof contract)['review.create']['input']>, transport: Transport): Promise<Output<'review.create'>> {
+    async create(input: z.output<(typeof contract)['review.create']['input']>, caps: Capabilities): Promise<Output<'review.create'>> {
       const api = d.baseApi();
       if (!api) throw new AppError('not_found', 'No platform access: connect the workspaces first');
       const bundleId = `rvb_${randomBytes(8).toString('hex')}`;
@@ -368,7 +364,7 @@ export function createReviewService(d: ReviewDeps) {
       const expiresAt = created.map((c) => c.expiresAt).sort()[0]!;
       const bundle: ReviewBundle = { format: 'grantdesk-review', version: 1, bundleId, reviewer: { name: input.reviewerName, email: input.reviewerEmail }, policy: input.policy, expiresAt, items: created };
       const text = encodeBundle(bundle);
-      const path = resolveOut(input.out, transport, 'reviews', `${bundleId}.gdreview`);
+      const path = resolveOut(input.out, caps, 'reviews', `${bundleId}.gdreview`);
       writeFileSync(path, text + '\n', { mode: 0o600, flag: 'wx' });
       chmodSync(path, 0o600);
       db.transaction(() => {
@@ -378,11 +374,11 @@ export function createReviewService(d: ReviewDeps) {
       return { bundleId, expiresAt, reviews: created.map((c) => ({ reviewId: c.reviewId, workspaceId: c.workspaceId, workspaceName: c.workspaceName, scopes: c.scopes, expiresAt: c.expiresAt })), path, redeemText: text };
     },
 
-    async redeem(input: { file?: string; code?: string }, transport: Transport): Promise<ReviewStatus> {
+    async redeem(input: { file?: string; code?: string }, ctx: CallContext): Promise<ReviewStatus> {
       if (session()) throw new AppError('conflict', 'A review is already active here; end it with `grantdesk review exit` first');
       let text = input.code;
       if (!text && input.file) {
-        if (transport !== 'cli' && !input.file.startsWith(REDEEM_PREFIX)) throw new AppError('invalid_input', 'From the app, paste the review code (the file content)');
+        if (ctx.capabilities.fileAccess !== 'anywhere' && !input.file.startsWith(REDEEM_PREFIX)) throw new AppError('invalid_input', 'From the app, paste the review code (the file content)');
         try {
           text = readFileSync(resolve(input.file), 'utf8');
         } catch (err) {
@@ -410,7 +406,7 @@ export function createReviewService(d: ReviewDeps) {
         q.delGrants.run();
         q.insSession.run(bundle.bundleId, bundle.reviewer.name, bundle.reviewer.email, bundle.policy, iso(), iso(expiresMs), expiresMs);
         for (const o of ok) q.insGrant.run(o.item.workspaceId, o.item.workspaceName, o.item.reviewId, o.item.issuer, o.item.apiBase, o.item.tokenEndpoint, o.item.clientId, JSON.stringify(o.item.scopes), iso(o.expiresMs), o.expiresMs);
-        q.insLog.run(iso(), 'review.redeem', transport, 1, JSON.stringify({ bundleId: bundle.bundleId, workspaces: ok.map((o) => o.item.workspaceId), failed }), null);
+        q.insLog.run(iso(), 'review.redeem', ctx.transport, 1, JSON.stringify({ bundleId: bundle.bundleId, workspaces: ok.map((o) => o.item.workspaceId), failed }), null);
       })();
       if (failed.length) d.logger.warn('review_partial_redeem', { failed: failed.length });
       changed();

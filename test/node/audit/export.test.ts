@@ -9,6 +9,7 @@ import { createAuditService } from '../../../src-main/services/audit/audit-servi
 import { createEventBus } from '../../../src-main/services/event-bus.ts';
 import { makeChain, HOSTILE } from '../../support/audit-chain.ts';
 import { createFakePlatform } from '../../support/audit-fake-platform.ts';
+import { CLI_CONTEXT, IPC_CONTEXT, SERVE_CONTEXT } from '../../../src-main/rpc/handlers.ts';
 
 const quiet = { info() {}, warn() {}, error() {} };
 
@@ -29,7 +30,7 @@ test('CSV export: RFC 4180 CRLF, exact round-trip through csv-parse for hostile 
   const s = await setup();
   try {
     const out = join(s.dir, 'all.csv');
-    const r = await s.svc.export({ out, format: 'csv', bom: false }, 'cli');
+    const r = await s.svc.export({ out, format: 'csv', bom: false }, CLI_CONTEXT.capabilities);
     assert.equal(r.rowCount, 450);
     const text = readFileSync(out, 'utf8');
     assert.ok(text.endsWith('\r\n'));
@@ -63,7 +64,7 @@ test('CSV export: RFC 4180 CRLF, exact round-trip through csv-parse for hostile 
     assert.equal(m.rowCount, 450);
     assert.equal(m.appVersion, '9.9.9');
     assert.deepEqual(m.workspaces.map((w: { workspaceId: string; firstSeq: number; lastSeq: number; chain: { status: string; headSeq: number } }) => [w.workspaceId, w.firstSeq, w.lastSeq, w.chain.status, w.chain.headSeq]), [['ws_a', 1, 300, 'verified', 300], ['ws_b', 1, 150, 'verified', 150]]);
-    const ok = await s.svc.verify({ manifest: r.manifestPath }, 'cli');
+    const ok = await s.svc.verify({ manifest: r.manifestPath }, CLI_CONTEXT.capabilities);
     assert.equal(ok.ok, true, JSON.stringify(ok.checks.filter((c) => !c.ok)));
     // progress reached done with totals
     const last = s.progress.filter((p) => (p as unknown as { kind: string }).kind === 'audit.export').at(-1)!;
@@ -79,33 +80,33 @@ test('verify fails on a one-byte change and on a reordered row; BOM profile and 
   const s = await setup();
   try {
     const out = join(s.dir, 'x.csv');
-    const r = await s.svc.export({ out, format: 'csv', bom: true, workspaces: ['ws_a'], statusClass: ['2xx'] }, 'cli');
+    const r = await s.svc.export({ out, format: 'csv', bom: true, workspaces: ['ws_a'], statusClass: ['2xx'] }, CLI_CONTEXT.capabilities);
     const orig = readFileSync(out);
     assert.deepEqual([...orig.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
-    assert.equal((await s.svc.verify({ manifest: r.manifestPath }, 'cli')).ok, true);
+    assert.equal((await s.svc.verify({ manifest: r.manifestPath }, CLI_CONTEXT.capabilities)).ok, true);
     // one byte: flip a digit of a status in the middle of the file
     const flipped = Buffer.from(orig);
     const at = flipped.indexOf(',200,', Math.floor(flipped.length / 2));
     flipped[at + 1] = '3'.charCodeAt(0);
     writeFileSync(out, flipped);
-    const bad = await s.svc.verify({ manifest: r.manifestPath }, 'cli');
+    const bad = await s.svc.verify({ manifest: r.manifestPath }, CLI_CONTEXT.capabilities);
     assert.equal(bad.ok, false);
     assert.deepEqual(bad.checks.filter((c) => !c.ok).map((c) => c.name).sort(), ['event hashes', 'first problems', 'sha256']);
     // reordered rows (same bytes, same length)
     const lines = orig.toString('utf8').split('\r\n');
     [lines[5], lines[6]] = [lines[6]!, lines[5]!];
     writeFileSync(out, lines.join('\r\n'));
-    const re = await s.svc.verify({ manifest: r.manifestPath }, 'cli');
+    const re = await s.svc.verify({ manifest: r.manifestPath }, CLI_CONTEXT.capabilities);
     assert.equal(re.ok, false);
     const failed = re.checks.filter((c) => !c.ok).map((c) => c.name);
     assert.ok(failed.includes('sha256') && failed.includes('order'), failed.join());
     // JSONL
-    const j = await s.svc.export({ out: join(s.dir, 'x.jsonl'), format: 'jsonl', bom: false, q: 'HYPERLINK' }, 'cli');
+    const j = await s.svc.export({ out: join(s.dir, 'x.jsonl'), format: 'jsonl', bom: false, q: 'HYPERLINK' }, CLI_CONTEXT.capabilities);
     assert.ok(j.rowCount > 0);
-    assert.equal((await s.svc.verify({ manifest: j.manifestPath }, 'cli')).ok, true);
+    assert.equal((await s.svc.verify({ manifest: j.manifestPath }, CLI_CONTEXT.capabilities)).ok, true);
     const jt = readFileSync(j.path, 'utf8').replace('"status":2', '"status":5');
     writeFileSync(j.path, jt);
-    assert.equal((await s.svc.verify({ manifest: j.manifestPath }, 'cli')).ok, false);
+    assert.equal((await s.svc.verify({ manifest: j.manifestPath }, CLI_CONTEXT.capabilities)).ok, false);
   } finally {
     s.close();
   }
@@ -114,14 +115,14 @@ test('verify fails on a one-byte change and on a reordered row; BOM profile and 
 test('cancel removes the temp file; the app transport may only write into the exports folder', async () => {
   const s = await setup();
   try {
-    const p = s.svc.export({ format: 'csv', bom: false, taskId: 't1' }, 'ipc');
+    const p = s.svc.export({ format: 'csv', bom: false, taskId: 't1' }, IPC_CONTEXT.capabilities);
     s.svc.cancel('t1');
     await assert.rejects(p, /cancelled/);
-    await assert.rejects(s.svc.export({ out: '../../etc/evil.csv', format: 'csv', bom: false }, 'ipc'), /plain file name/);
-    const ok = await s.svc.export({ out: 'mine.csv', format: 'csv', bom: false }, 'serve');
+    await assert.rejects(s.svc.export({ out: '../../etc/evil.csv', format: 'csv', bom: false }, IPC_CONTEXT.capabilities), /plain file name/);
+    const ok = await s.svc.export({ out: 'mine.csv', format: 'csv', bom: false }, SERVE_CONTEXT.capabilities);
     assert.ok(ok.path.startsWith(join(s.dir, 'exports')));
-    await assert.rejects(s.svc.verify({ manifest: '/etc/passwd' }, 'ipc'), /exports folder/);
-    assert.equal((await s.svc.verify({ exportId: ok.exportId }, 'ipc')).ok, true);
+    await assert.rejects(s.svc.verify({ manifest: '/etc/passwd' }, IPC_CONTEXT.capabilities), /exports folder/);
+    assert.equal((await s.svc.verify({ exportId: ok.exportId }, IPC_CONTEXT.capabilities)).ok, true);
   } finally {
     s.close();
   }

@@ -9,6 +9,7 @@ import { openCache } from '../../../src-main/adapters/sqlite.ts';
 import { createAuditService } from '../../../src-main/services/audit/audit-service.ts';
 import { createEventBus } from '../../../src-main/services/event-bus.ts';
 import { sandboxWorkspaceApi } from '../../support/sandbox-session.ts';
+import { CLI_CONTEXT } from '../../../src-main/rpc/handlers.ts';
 
 test('sync from the sandbox verifies every chain; a tampered event is flagged at its exact seq; export verifies', { timeout: 120_000 }, async () => {
   const sb = await startSandbox({ workspaces: 3, events: 3000, seed: 7, autoConsent: true, admin: true, log: () => {} });
@@ -46,8 +47,8 @@ test('sync from the sandbox verifies every chain; a tampered event is flagged at
       db2.close();
       rmSync(dir2, { recursive: true, force: true });
     }
-    const exp = await svc.export({ out: join(dir, 'sb.csv'), format: 'csv', bom: false }, 'cli');
-    assert.equal((await svc.verify({ manifest: exp.manifestPath }, 'cli')).ok, true);
+    const exp = await svc.export({ out: join(dir, 'sb.csv'), format: 'csv', bom: false }, CLI_CONTEXT.capabilities);
+    assert.equal((await svc.verify({ manifest: exp.manifestPath }, CLI_CONTEXT.capabilities)).ok, true);
   } finally {
     db.close();
     rmSync(dir, { recursive: true, force: true });

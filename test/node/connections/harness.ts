@@ -11,6 +11,7 @@ import { createFileLogger } from '../../../src-main/adapters/file-logger.ts';
 import type { Clock } from '../../../src-main/ports/clock.ts';
 import type { SecretStore } from '../../../src-main/ports/secret-store.ts';
 import { follow } from '../../support/fake-browser.mjs';
+import { CLI_CONTEXT } from '../../../src-main/rpc/handlers.ts';
 
 export const NO_KEYRING_REASON =
   process.env.GRANTDESK_TEST_NO_KEYRING === '1'
@@ -63,7 +64,7 @@ export async function startHarness(opts: { sandbox?: SandboxOptions; ports?: Par
     app: build(),
     clock,
     async callRaw(name, input) {
-      return (await h.app.dispatcher.call(name, input, { transport: 'cli' })) as Awaited<ReturnType<Harness['callRaw']>>;
+      return (await h.app.dispatcher.call(name, input, CLI_CONTEXT)) as Awaited<ReturnType<Harness['callRaw']>>;
     },
     async call<T>(name: string, input: unknown): Promise<T> {
       const r = await h.callRaw(name, input);

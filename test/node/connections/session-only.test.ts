@@ -13,9 +13,10 @@ import { createNodeRuntime } from '../../../src-main/node-runtime.ts';
 import { startSandbox } from '../../../sandbox/server.ts';
 import { follow } from '../../support/fake-browser.mjs';
 import { NO_KEYRING_REASON } from './harness.ts';
+import { CLI_CONTEXT } from '../../../src-main/rpc/handlers.ts';
 
 async function call<T>(rt: ReturnType<typeof createNodeRuntime>, name: string, input: unknown): Promise<T> {
-  const r = await rt.dispatcher.call(name, input, { transport: 'cli' });
+  const r = await rt.dispatcher.call(name, input, CLI_CONTEXT);
   if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
   return r.value as T;
 }

@@ -12,6 +12,7 @@ import { createMemorySecretStore } from '../../../src-main/adapters/memory-secre
 import { systemClock } from '../../../src-main/ports/clock.ts';
 import type { WorkspaceApi, WorkspaceDirectory, WorkspaceRef } from '../../../src-main/ports/platform.ts';
 import type { AppErrorData, CommandName, Input, Matrix, MatrixFilters, Output } from '../../../src-common/contract/index.ts';
+import { CONTEXTS } from '../../../src-main/rpc/handlers.ts';
 
 const SCOPE = 'offline_access credentials:read credentials:write audit:read';
 
@@ -102,7 +103,7 @@ export function startTestApp(ports: { api?: WorkspaceApi; directory?: WorkspaceD
     workspaceDirectory: ports.directory,
   });
   const callResult = async (name: CommandName, input: unknown, transport: 'ipc' | 'cli' | 'serve' = 'ipc') =>
-    (await runtime.dispatcher.call(name, input, { transport })) as { ok: boolean; value?: unknown; error?: AppErrorData };
+    (await runtime.dispatcher.call(name, input, CONTEXTS[transport])) as { ok: boolean; value?: unknown; error?: AppErrorData };
   return {
     runtime,
     dataDir,
@@ -147,7 +148,7 @@ export async function startRealApp(issuer: string, workspaceIds: readonly string
     logger: { info() {}, warn() {}, error() {} },
   });
   const callResult = async (name: CommandName, input: unknown, transport: 'ipc' | 'cli' | 'serve' = 'cli') =>
-    (await runtime.dispatcher.call(name, input, { transport })) as { ok: boolean; value?: unknown; error?: AppErrorData };
+    (await runtime.dispatcher.call(name, input, CONTEXTS[transport])) as { ok: boolean; value?: unknown; error?: AppErrorData };
   const app: TestApp = {
     runtime,
     dataDir,

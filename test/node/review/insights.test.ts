@@ -15,6 +15,7 @@ import { systemClock } from '../../../src-main/ports/clock.ts';
 import { runCli } from '../../../src-main/cli/main.ts';
 import { follow } from '../../support/fake-browser.mjs';
 import { scopeForEndpoint } from '../../../src-main/services/review/insights.ts';
+import { CLI_CONTEXT } from '../../../src-main/rpc/handlers.ts';
 
 test('endpoints map to catalogue scopes', () => {
   const res = new Set(['contacts', 'deals', 'credentials', 'audit']);
@@ -34,7 +35,7 @@ test('insights match the seeded truth of the sandbox', { timeout: 180_000 }, asy
   const store = createMemorySecretStore();
   const rt = createApp({ dataDir: dir, db: openCache(dir), secretStore: store, clock: systemClock, opener: async (u) => void follow(u), logger: createFileLogger(dir) });
   const call = async (name: string, input: unknown) => {
-    const r = await rt.dispatcher.call(name, input, { transport: 'cli' });
+    const r = await rt.dispatcher.call(name, input, CLI_CONTEXT);
     if (!r.ok) throw new Error(`${name}: ${r.error.message}`);
     return r.value as any;
   };

@@ -19,6 +19,7 @@ import { startServe } from '../../../src-main/serve/serve-server.ts';
 import { runCli } from '../../../src-main/cli/main.ts';
 import { follow } from '../../support/fake-browser.mjs';
 import type { SecretStore } from '../../../src-main/ports/secret-store.ts';
+import { CLI_CONTEXT, CONTEXTS, IPC_CONTEXT } from '../../../src-main/rpc/handlers.ts';
 
 const DAY = 86_400_000;
 
@@ -32,7 +33,7 @@ function app(dataDir: string, secretStore: SecretStore, clock = controlledClock(
 }
 
 async function call<T = any>(rt: AppRuntime, name: string, input: unknown, transport: 'cli' | 'ipc' | 'serve' = 'cli'): Promise<T> {
-  const r = await rt.dispatcher.call(name, input, { transport });
+  const r = await rt.dispatcher.call(name, input, CONTEXTS[transport]);
   if (!r.ok) throw new Error(`${name}: ${r.error.code}: ${r.error.message}`);
   return r.value as T;
 }
@@ -59,9 +60,9 @@ test('review mode: issue, redeem, read-only on every transport, evidence package
     const ids = sb.workspaces.map((w) => w.id);
     for (const id of ids) await call(op, 'workspaces.connect', { workspace: id, role: 'operator' });
     const redeemFile = join(opDir, 'for-the-auditor.gdreview');
-    const denied = await op.dispatcher.call('review.create', { workspaces: ids, scopes: ['contacts:write'], durationDays: 14, reviewerName: 'Ada', reviewerEmail: 'ada@audit.example' }, { transport: 'cli' });
+    const denied = await op.dispatcher.call('review.create', { workspaces: ids, scopes: ['contacts:write'], durationDays: 14, reviewerName: 'Ada', reviewerEmail: 'ada@audit.example' }, CLI_CONTEXT);
     assert.equal(denied.ok ? null : denied.error.code, 'invalid_input', 'write scopes are refused before any platform call');
-    const tooLong = await op.dispatcher.call('review.create', { workspaces: ids, scopes: ['audit:read'], durationDays: 31, reviewerName: 'Ada', reviewerEmail: 'ada@audit.example' }, { transport: 'cli' });
+    const tooLong = await op.dispatcher.call('review.create', { workspaces: ids, scopes: ['audit:read'], durationDays: 31, reviewerName: 'Ada', reviewerEmail: 'ada@audit.example' }, CLI_CONTEXT);
     assert.equal(tooLong.ok ? null : tooLong.error.code, 'invalid_input');
     const created = await call(op, 'review.create', { workspaces: ids, scopes: ['audit:read', 'contacts:read', 'credentials:read'], durationDays: 14, reviewerName: 'Ada Auditor', reviewerEmail: 'ada@audit.example', out: redeemFile });
     assert.equal(created.reviews.length, 3);
@@ -84,7 +85,7 @@ test('review mode: issue, redeem, read-only on every transport, evidence package
     assert.deepEqual(st.reviewer, { name: 'Ada Auditor', email: 'ada@audit.example' });
     assert.ok(st.secondsLeft > 13 * 86400 && st.secondsLeft <= 14 * 86400);
     assert.equal((await call(aud, 'app.health', {})).reviewMode, true);
-    const again = await aud.dispatcher.call('review.redeem', { file: redeemFile }, { transport: 'cli' });
+    const again = await aud.dispatcher.call('review.redeem', { file: redeemFile }, CLI_CONTEXT);
     assert.equal(again.ok ? null : again.error.code, 'review_mode_read_only', 'redeem is refused once in review mode');
 
     // ---- explore and export read-only
@@ -154,7 +155,7 @@ test('review mode: issue, redeem, read-only on every transport, evidence package
       const at = Math.floor(bad.length / 2);
       bad[at] = bad[at] === 0x30 ? 0x31 : 0x30;
       writeFileSync(p, bad);
-      const r = await aud.dispatcher.call('audit.verify', { manifest: pkg.manifestPath }, { transport: 'cli' });
+      const r = await aud.dispatcher.call('audit.verify', { manifest: pkg.manifestPath }, CLI_CONTEXT);
       assert.equal(r.ok ? 'passed' : r.error.code, 'tamper_detected', `one byte changed in ${target} must fail verification`);
       const viaCliVerify = await runCli(['verify', pkg.manifestPath], { stdout: () => undefined, stderr: () => undefined, env: { ...process.env, GRANTDESK_HOME: audDir }, secretStore: audStore });
       assert.equal(viaCliVerify, 1, `grantdesk verify exits 1 after a change in ${target}`);
@@ -171,11 +172,11 @@ test('review mode: issue, redeem, read-only on every transport, evidence package
     assert.equal(ended.secondsLeft, 0);
     assert.ok(ended.workspaces.every((w: any) => !w.hasToken));
     assert.deepEqual((await audStore.list()).filter((a) => a.startsWith('grantdesk-review:')), [], 'tokens wiped from the keychain');
-    const after = await aud.dispatcher.call('audit.sync', { workspaces: [ids[0]] }, { transport: 'cli' });
+    const after = await aud.dispatcher.call('audit.sync', { workspaces: [ids[0]] }, CLI_CONTEXT);
     const stillReads = await call(aud, 'audit.query', { limit: 5 });
     assert.ok(stillReads.rows.length > 0, 'policy keep_read_only: the cache stays readable');
     assert.ok(after.ok && (after.value as any).results.every((r: any) => r.outcome === 'error' && /review ended/.test(r.message)), `no sync after expiry: ${JSON.stringify(after).slice(0, 300)}`);
-    const blocked = await aud.dispatcher.call('settings.set', { theme: 'dark' }, { transport: 'ipc' });
+    const blocked = await aud.dispatcher.call('settings.set', { theme: 'dark' }, IPC_CONTEXT);
     assert.equal(blocked.ok ? null : blocked.error.code, 'review_mode_read_only');
 
     // ---- the platform refuses the grant itself once its clock passes the end

@@ -15,6 +15,7 @@ import { systemClock } from '../../../src-main/ports/clock.ts';
 import type { WorkspaceApi, WorkspaceDirectory, WorkspaceRef } from '../../../src-main/ports/platform.ts';
 import type { AppErrorData, CommandName, Input, Output } from '../../../src-common/contract/index.ts';
 import { z } from 'zod';
+import { CONTEXTS } from '../../../src-main/rpc/handlers.ts';
 
 const SCOPE = 'offline_access credentials:read credentials:write audit:read';
 const insecure = { [oauth.allowInsecureRequests]: true } as const;
@@ -111,7 +112,7 @@ export function startRotationApp(p: RotationSandbox | null, opts: { dataDir?: st
     platformEndpoints: opts.useRealConnections || !p ? undefined : async () => ({ apiBase: p.sb.issuer, tokenEndpoint: p.tokenEndpoint }),
   });
   const callResult = async (name: CommandName, input: unknown, transport: 'ipc' | 'cli' | 'serve' = 'ipc') =>
-    (await runtime.dispatcher.call(name, input, { transport })) as { ok: boolean; value?: unknown; error?: AppErrorData };
+    (await runtime.dispatcher.call(name, input, CONTEXTS[transport])) as { ok: boolean; value?: unknown; error?: AppErrorData };
   const walk = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));
   return {
     runtime,
