@@ -28,7 +28,13 @@ export function ensureReviewSchema(db: DB): void {
   );
   CREATE INDEX IF NOT EXISTS reviews_ws ON reviews(workspace_id);
   CREATE INDEX IF NOT EXISTS reviews_grant ON reviews(grant_id);`);
+  // data_policy came later: a sandbox data dir from before it gets the column (its reviews were all keep_read_only)
+  const cols = (db.prepare('PRAGMA table_info(reviews)').all() as any[]).map((c) => c.name);
+  if (!cols.includes('data_policy')) db.exec("ALTER TABLE reviews ADD COLUMN data_policy TEXT NOT NULL DEFAULT 'keep_read_only'");
 }
+
+/** What the auditor's copy does with its cached data at the review's end. */
+export const DATA_POLICIES = ['keep_read_only', 'purge'] as const;
 
 interface RouteDef { method: string; path: string; scope: string | null; handler: (c: { caller: Caller; body: any; params: Record<string, string> }) => any }
 
@@ -36,15 +42,15 @@ export function reviewMeta(r: any) {
   const status = r.status === 'revoked' ? 'revoked' : Date.parse(r.expires_at) <= now() ? 'expired' : r.redeemed_at ? 'redeemed' : 'pending';
   return {
     id: r.id, workspace_id: r.workspace_id, scopes: JSON.parse(r.scopes), reviewer_name: r.reviewer_name, reviewer_email: r.reviewer_email,
-    created_at: r.created_at, expires_at: r.expires_at, status, redeemed_at: r.redeemed_at ?? null, credential_id: r.credential_id ?? null,
+    data_policy: r.data_policy ?? 'keep_read_only', created_at: r.created_at, expires_at: r.expires_at, status, redeemed_at: r.redeemed_at ?? null, credential_id: r.credential_id ?? null,
   };
 }
 
-/** Management routes: POST/GET /v1/reviews, POST /v1/reviews/{id}/revoke. */
+/** Management routes: POST/GET /v1/reviews, GET /v1/reviews/{id} (also with the review's own token), POST /v1/reviews/{id}/revoke. */
 export function reviewRoutes(db: DB, revokeGrant: (grantId: string) => Promise<void>): RouteDef[] {
   ensureReviewSchema(db);
-  const ins = db.prepare(`INSERT INTO reviews (id, workspace_id, scopes, reviewer_name, reviewer_email, code_hash, created_at, created_by, expires_at, status)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')`);
+  const ins = db.prepare(`INSERT INTO reviews (id, workspace_id, scopes, reviewer_name, reviewer_email, code_hash, created_at, created_by, expires_at, status, data_policy)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)`);
   const list = db.prepare('SELECT * FROM reviews WHERE workspace_id = ? ORDER BY created_at, id');
   const one = db.prepare('SELECT * FROM reviews WHERE workspace_id = ? AND id = ?');
   const revoke = db.prepare("UPDATE reviews SET status = 'revoked' WHERE id = ?");
@@ -64,15 +70,31 @@ export function reviewRoutes(db: DB, revokeGrant: (grantId: string) => Promise<v
         const name = b.reviewer_name; const email = b.reviewer_email;
         if (typeof name !== 'string' || !name.trim() || name.length > 200) throw new ApiError(400, 'invalid_request', 'reviewer_name must be a non-empty string of at most 200 characters');
         if (typeof email !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 200) throw new ApiError(400, 'invalid_request', 'reviewer_email must be an e-mail address');
+        const policy = b.data_policy ?? 'keep_read_only';
+        if (!(DATA_POLICIES as readonly unknown[]).includes(policy)) throw new ApiError(400, 'invalid_request', `data_policy must be one of ${DATA_POLICIES.join(', ')}`);
         const id = `rev_${randomBytes(10).toString('hex')}`;
         const code = `grc_${b62(43)}`;
         const scopes = [...new Set(b.scopes as string[])].sort();
         const expires = new Date(now() + days * 86400000).toISOString();
-        ins.run(id, caller.workspaceId, JSON.stringify(scopes), name.trim(), email, sha256(code), nowIso(), caller.credentialId, expires);
+        ins.run(id, caller.workspaceId, JSON.stringify(scopes), name.trim(), email, sha256(code), nowIso(), caller.credentialId, expires, policy);
         return { status: 201, body: { ...reviewMeta(one.get(caller.workspaceId, id)), redeem_code: code } };
       },
     },
     { method: 'GET', path: '/v1/reviews', scope: 'credentials:read', handler: ({ caller }) => ({ body: { data: (list.all(caller.workspaceId) as any[]).map(reviewMeta) } }) },
+    {
+      // The platform's own record of one review. Readable by the workspace's credentials:read holders and by the review's
+      // own grant (whatever scopes it holds), so the auditor's copy can check a review file against it after redeeming.
+      method: 'GET', path: '/v1/reviews/{id}', scope: null,
+      handler: ({ caller, params }) => {
+        const r = one.get(caller.workspaceId, params.id) as any;
+        const own = !!r && r.credential_id !== null && r.credential_id === caller.credentialId;
+        if (!own && !caller.scopes.has('credentials:read')) {
+          throw new ApiError(403, 'insufficient_scope', 'this request requires the credentials:read scope, or the review\'s own grant', { required_scope: 'credentials:read' });
+        }
+        if (!r) throw new ApiError(404, 'not_found', 'no such review in this workspace');
+        return { body: reviewMeta(r) };
+      },
+    },
     {
       method: 'POST', path: '/v1/reviews/{id}/revoke', scope: 'credentials:write',
       handler: async ({ caller, params }) => {

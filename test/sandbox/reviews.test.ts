@@ -93,3 +93,37 @@ test('revoking a redeemed review kills its tokens at once', async () => {
     await sb.close();
   }
 });
+
+test("GET /v1/reviews/{id}: the platform's record of a review, readable with the review's own token; data_policy is stored", async () => {
+  const { sb } = await boot();
+  try {
+    const ws = sb.workspaces[0]!.id;
+    const op = (await admin(sb, 'POST', '/tokens', { workspace: ws, scopes: ['credentials:write', 'credentials:read'] })).body.token as string;
+    const body = { scopes: ['audit:read'], duration_days: 2, reviewer_name: 'Ada Auditor', reviewer_email: 'ada@audit.example' };
+    assert.equal((await api(sb, op, 'POST', '/v1/reviews', { ...body, data_policy: 'shred' })).body.error, 'invalid_request');
+    const plain = (await api(sb, op, 'POST', '/v1/reviews', body)).body;
+    assert.equal(plain.data_policy, 'keep_read_only', 'the default policy');
+    const rev = (await api(sb, op, 'POST', '/v1/reviews', { ...body, data_policy: 'purge' })).body;
+    assert.equal(rev.data_policy, 'purge');
+    const t = await token(sb.issuer, { grant_type: EXCHANGE, subject_token: rev.redeem_code, subject_token_type: CODE_TYPE });
+    assert.equal(t.status, 200);
+    const own = await api(sb, t.body.access_token, 'GET', `/v1/reviews/${rev.id}`);
+    assert.equal(own.status, 200, JSON.stringify(own.body));
+    assert.deepEqual(
+      { id: own.body.id, workspace_id: own.body.workspace_id, scopes: own.body.scopes, reviewer_name: own.body.reviewer_name, reviewer_email: own.body.reviewer_email, data_policy: own.body.data_policy, expires_at: own.body.expires_at, status: own.body.status },
+      { id: rev.id, workspace_id: ws, scopes: ['audit:read'], reviewer_name: 'Ada Auditor', reviewer_email: 'ada@audit.example', data_policy: 'purge', expires_at: rev.expires_at, status: 'redeemed' },
+    );
+    assert.equal(own.body.redeem_code, undefined, 'the code is never shown again');
+    // the review's token reads only its own review (it holds no credentials:read)
+    const other = await api(sb, t.body.access_token, 'GET', `/v1/reviews/${plain.id}`);
+    assert.equal(other.status, 403);
+    assert.equal(other.body.error, 'insufficient_scope');
+    assert.equal((await api(sb, op, 'GET', `/v1/reviews/${plain.id}`)).body.data_policy, 'keep_read_only', 'the operator reads any review of the workspace');
+    assert.equal((await api(sb, op, 'GET', '/v1/reviews/rev_0000')).status, 404);
+    // another workspace's operator cannot read it
+    const op2 = (await admin(sb, 'POST', '/tokens', { workspace: sb.workspaces[1]!.id, scopes: ['credentials:read'] })).body.token as string;
+    assert.equal((await api(sb, op2, 'GET', `/v1/reviews/${rev.id}`)).status, 404);
+  } finally {
+    await sb.close();
+  }
+});
