@@ -2,6 +2,16 @@
 //                    [--reuse-leeway S] [--admin] [--access-token-ttl S] [--data DIR] [--anchor ISO]
 import { parseArgs } from 'node:util';
 import { startSandbox } from './server.ts';
+import { processClock } from './clock.ts';
+
+// This process is the sandbox's own: stdout belongs to the CLI contract (issuer first, then workspaces), so
+// oidc-provider's notices (console.info) go to stderr, and the admin test clock offsets Date.now() process-wide so
+// oidc-provider's own expiries follow it.
+const origInfo = console.info.bind(console);
+console.info = (...args: unknown[]) => {
+  if (typeof args[0] === 'string' && args[0].includes('oidc-provider')) process.stderr.write(`${args.join(' ')}\n`);
+  else origInfo(...args);
+};
 
 const { values } = parseArgs({
   options: {
@@ -44,6 +54,7 @@ const sb = await startSandbox({
   accessTokenTtl: int('access-token-ttl', values['access-token-ttl']!, 5, 86400),
   dataDir: values.data,
   anchor: values.anchor,
+  clock: processClock(),
 });
 const lines = [sb.issuer, ...sb.workspaces.map((w) => `${w.id}\t${w.name}`)];
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -9,7 +9,7 @@ import ipaddr from 'ipaddr.js';
 import { enableWal, openDb } from './db.ts';
 import { AuditLog } from './audit.ts';
 import { seed } from './seed.ts';
-import { advanceClock, clockOffsetMs, installClock, now, nowIso } from './clock.ts';
+import { now, nowIso, offsetClock, useClock, type SandboxClock } from './clock.ts';
 import { createInteractionHandler, createProvider, TTL } from './oidc.ts';
 import { createManagement } from './management.ts';
 import { Faults, parseFaultSpec, type FaultConfig } from './faults.ts';
@@ -31,6 +31,8 @@ export interface SandboxOptions {
   dataDir?: string;            // default: a fresh temp dir (deleted on close)
   anchor?: string | number;    // time the seeded history ends at; default start of the current UTC day
   log?: (msg: string) => void; // default: stderr
+  /** default: an offset clock for the sandbox's own code only; pass processClock() so the admin clock also moves oidc-provider's expiries */
+  clock?: SandboxClock;
 }
 
 export interface SandboxHandle {
@@ -46,15 +48,9 @@ export interface SandboxHandle {
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-// oidc-provider prints its notices with console.info (stdout); stdout belongs to the CLI contract (issuer first line).
-const origInfo = console.info.bind(console);
-console.info = (...args: unknown[]) => {
-  if (typeof args[0] === 'string' && args[0].includes('oidc-provider')) process.stderr.write(`${args.join(' ')}\n`);
-  else origInfo(...args);
-};
-
 export async function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandle> {
-  installClock();
+  const clock = options.clock ?? offsetClock();
+  useClock(clock);
   const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   const leeway = options.reuseLeewaySeconds ?? 0;
   if (!Number.isFinite(leeway) || leeway < 0 || leeway > 60) throw new Error('reuseLeewaySeconds must be between 0 and 60');
@@ -132,7 +128,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   function state(wsFilter?: string) {
     const list = (wsRows.all() as any[]).filter((w) => !wsFilter || w.id === wsFilter);
     return {
-      now: nowIso(), clock_offset_seconds: clockOffsetMs() / 1000, reuse_leeway_seconds: oidcOpts.reuseLeewaySeconds,
+      now: nowIso(), clock_offset_seconds: clock.offsetMs() / 1000, clock_moves_token_expiries: clock.movesProviderExpiries, reuse_leeway_seconds: oidcOpts.reuseLeewaySeconds,
       workspaces: list.map((w) => ({
         id: w.id, name: w.name, plan: w.plan, region: w.region, created_at: w.created_at,
         audit_head: audit.head(w.id),
@@ -168,13 +164,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         return json(res, 200, { faults: faults.routes });
       }
       if (p === '/faults' && req.method === 'DELETE') { faults.clear(url.searchParams.get('route') ?? undefined); return json(res, 200, { faults: faults.routes }); }
-      if (p === '/clock' && req.method === 'GET') return json(res, 200, { now: nowIso(), offset_seconds: clockOffsetMs() / 1000 });
+      if (p === '/clock' && req.method === 'GET') return json(res, 200, { now: nowIso(), offset_seconds: clock.offsetMs() / 1000, moves_token_expiries: clock.movesProviderExpiries });
       if (p === '/clock' && req.method === 'POST') {
         const b = await readBody(req);
         const s = Number(b.advance_seconds);
         if (!Number.isFinite(s) || s < 0) return json(res, 400, { error: 'invalid_request', error_description: 'advance_seconds must be a number >= 0' });
-        advanceClock(s);
-        return json(res, 200, { now: nowIso(), offset_seconds: clockOffsetMs() / 1000 });
+        clock.advance(s);
+        return json(res, 200, { now: nowIso(), offset_seconds: clock.offsetMs() / 1000, moves_token_expiries: clock.movesProviderExpiries });
       }
       if (p === '/config' && req.method === 'POST') {
         const b = await readBody(req);

@@ -2,12 +2,13 @@
 // Shared helpers for the sandbox conformance tests. Only talks HTTP to the sandbox (plus startSandbox to run it in-process).
 import * as oauth from 'oauth4webapi';
 import { startSandbox, type SandboxOptions, type SandboxHandle } from '../../sandbox/server.ts';
+import { processClock } from '../../sandbox/clock.ts';
 
 export const DESKTOP = 'grantdesk-desktop';
 export const MGMT_SCOPES = 'offline_access credentials:read credentials:write audit:read';
 
 export async function boot(opts: SandboxOptions = {}) {
-  const sb = await startSandbox({ workspaces: 2, events: 60, seed: 7, autoConsent: true, admin: true, log: () => {}, ...opts });
+  const sb = await startSandbox({ workspaces: 2, events: 60, seed: 7, autoConsent: true, admin: true, clock: processClock(), log: () => {}, ...opts });
   const issuer = new URL(sb.issuer);
   const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', [oauth.allowInsecureRequests]: true }));
   return { sb, as };

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type SandboxOptions, type SandboxHandle } from '../../../sandbox/server.ts';
+import { processClock } from '../../../sandbox/clock.ts';
 import { createApp, type AppPorts, type AppRuntime } from '../../../src-main/composition.ts';
 import { openCache } from '../../../src-main/adapters/sqlite.ts';
 import { createKeytarSecretStore } from '../../../src-main/adapters/keytar-secret-store.ts';
@@ -40,7 +41,7 @@ export function fakeClock(): Clock & { advance(ms: number): void } {
 }
 
 export async function startHarness(opts: { sandbox?: SandboxOptions; ports?: Partial<AppPorts>; addPlatform?: boolean } = {}): Promise<Harness> {
-  const sandbox = await startSandbox({ workspaces: 5, events: 0, seed: 1, autoConsent: true, admin: true, log: () => undefined, ...opts.sandbox });
+  const sandbox = await startSandbox({ workspaces: 5, events: 0, seed: 1, autoConsent: true, admin: true, clock: processClock(), log: () => undefined, ...opts.sandbox });
   const dataDir = mkdtempSync(join(tmpdir(), 'grantdesk-conn-'));
   const store = createKeytarSecretStore({ timeoutMs: 10_000 });
   const clock = fakeClock();

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bearerWorkspaceApi, sandboxToken } from '../../support/sandbox-session.ts';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../../sandbox/server.ts';
+import { processClock } from '../../../sandbox/clock.ts';
 import { createApp, type AppRuntime } from '../../../src-main/composition.ts';
 import { openCache } from '../../../src-main/adapters/sqlite.ts';
 import { createMemorySecretStore } from '../../../src-main/adapters/memory-secret-store.ts';
@@ -39,7 +40,7 @@ export interface TrueWorkspace {
 
 
 export async function startSandboxPlatform(opts: SandboxOptions = {}): Promise<SandboxPlatform> {
-  const sb = await startSandbox({ workspaces: 4, events: 400, seed: 11, autoConsent: true, admin: true, log: () => {}, ...opts });
+  const sb = await startSandbox({ workspaces: 4, events: 400, seed: 11, autoConsent: true, admin: true, clock: processClock(), log: () => {}, ...opts });
   const tokens = new Map<string, string>();
   for (const w of sb.workspaces) tokens.set(w.id, (await sandboxToken(sb.issuer, w.id, SCOPE)).accessToken);
   const refs: WorkspaceRef[] = sb.workspaces.map((w) => ({ id: w.id, name: w.name, platformId: 'sandbox', status: 'connected' }));

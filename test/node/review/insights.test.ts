@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox } from '../../../sandbox/server.ts';
+import { processClock } from '../../../sandbox/clock.ts';
 import { createApp } from '../../../src-main/composition.ts';
 import { openCache } from '../../../src-main/adapters/sqlite.ts';
 import { createMemorySecretStore } from '../../../src-main/adapters/memory-secret-store.ts';
@@ -30,7 +31,7 @@ test('endpoints map to catalogue scopes', () => {
 });
 
 test('insights match the seeded truth of the sandbox', { timeout: 180_000 }, async () => {
-  const sb = await startSandbox({ workspaces: 2, events: 1500, seed: 11, autoConsent: true, admin: true, log: () => undefined });
+  const sb = await startSandbox({ workspaces: 2, events: 1500, seed: 11, autoConsent: true, admin: true, clock: processClock(), log: () => undefined });
   const dir = mkdtempSync(join(tmpdir(), 'grantdesk-ins-'));
   const store = createMemorySecretStore();
   const rt = createApp({ dataDir: dir, db: openCache(dir), secretStore: store, clock: systemClock, opener: async (u) => void follow(u), logger: createFileLogger(dir) });

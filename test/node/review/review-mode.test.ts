@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox } from '../../../sandbox/server.ts';
+import { processClock } from '../../../sandbox/clock.ts';
 import { createApp, type AppRuntime } from '../../../src-main/composition.ts';
 import { openCache } from '../../../src-main/adapters/sqlite.ts';
 import { createMemorySecretStore } from '../../../src-main/adapters/memory-secret-store.ts';
@@ -46,7 +47,7 @@ function cliArgv(name: CommandName): string[] | null {
 }
 
 test('review mode: issue, redeem, read-only on every transport, evidence package, expiry on both sides', { timeout: 240_000 }, async () => {
-  const sb = await startSandbox({ workspaces: 3, events: 600, seed: 5, autoConsent: true, admin: true, log: () => undefined });
+  const sb = await startSandbox({ workspaces: 3, events: 600, seed: 5, autoConsent: true, admin: true, clock: processClock(), log: () => undefined });
   const opDir = mkdtempSync(join(tmpdir(), 'grantdesk-op-'));
   const audDir = mkdtempSync(join(tmpdir(), 'grantdesk-aud-'));
   const opStore = createMemorySecretStore();

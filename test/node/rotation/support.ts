@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import * as oauth from 'oauth4webapi';
 import { bearerWorkspaceApi, followToCallback, sandboxToken } from '../../support/sandbox-session.ts';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../../sandbox/server.ts';
+import { processClock } from '../../../sandbox/clock.ts';
 import { createApp, type AppRuntime } from '../../../src-main/composition.ts';
 import { openCache } from '../../../src-main/adapters/sqlite.ts';
 import { createMemorySecretStore } from '../../../src-main/adapters/memory-secret-store.ts';
@@ -49,7 +50,7 @@ export async function followAuthorization(url: string): Promise<void> {
 
 
 export async function startRotationSandbox(opts: SandboxOptions = {}): Promise<RotationSandbox> {
-  const sb = await startSandbox({ workspaces: 3, events: 300, seed: 6, autoConsent: true, admin: true, accessTokenTtl: 40 * 86400, log: () => {}, ...opts });
+  const sb = await startSandbox({ workspaces: 3, events: 300, seed: 6, autoConsent: true, admin: true, clock: processClock(), accessTokenTtl: 40 * 86400, log: () => {}, ...opts });
   const issuer = new URL(sb.issuer);
   const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }));
   const tokens = new Map<string, string>();
