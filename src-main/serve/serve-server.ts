@@ -1,5 +1,9 @@
 // Serve mode: the built renderer and the same contract over loopback HTTP, events over SSE.
-// Loopback only, a per-launch token on every request, Host and Origin checked (DNS rebinding), no CORS.
+// Loopback only, Host and Origin checked (DNS rebinding), no CORS. The per-launch token is no ambient credential: the
+// printed URL carries it in the fragment (`/#token=…`, never sent to a server), the tab keeps it in sessionStorage and
+// sends it as `Authorization: Bearer` on every /rpc/ and /events request. No cookie is ever set or read (a host cookie
+// for 127.0.0.1 would reach every other web server on 127.0.0.1, whatever its port), and a token in the query string
+// (the old URL shape; it reaches logs and Referer) is refused. Static files need no token: they hold no data.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -11,7 +15,6 @@ import type { EventBus } from '../ports/events.ts';
 
 export const SERVE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-const TOKEN_COOKIE = 'grantdesk_token';
 const MAX_BODY = 1024 * 1024;
 
 const MIME: Record<string, string> = {
@@ -34,6 +37,7 @@ export interface ServeOptions {
 }
 
 export interface RunningServe {
+  /** the URL to open: `http://127.0.0.1:PORT/#token=…`; a hash route may follow it (`…#token=…#/settings`) */
   url: string;
   port: number;
   token: string;
@@ -47,13 +51,25 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function cookieToken(req: IncomingMessage): string | null {
-  const header = req.headers.cookie ?? '';
-  for (const part of header.split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === TOKEN_COOKIE) return v.join('=');
+/** the one place the token is read: an explicit header, never a cookie, the query or anything a browser sends by itself */
+function bearerToken(req: IncomingMessage): string | null {
+  const auth = req.headers.authorization;
+  return auth?.startsWith('Bearer ') ? auth.slice(7) : null;
+}
+
+const NO_TOKEN_MESSAGE =
+  'This request carries no valid serve token. Open the URL that `grantdesk serve` printed for this launch; its token travels after # and is sent only in a header.';
+const QUERY_TOKEN_MESSAGE =
+  'Grantdesk no longer accepts the serve token in the query string (?token=), where server logs and Referer headers can see it. Open the URL that `grantdesk serve` printed for this launch: it has the form http://127.0.0.1:PORT/#token=… with the token after #.';
+
+/** an old-style `?token=` URL: refused without looking at the token, which is never echoed */
+function refuseQueryToken(req: IncomingMessage, res: ServerResponse): void {
+  if (req.method === 'GET' && (req.headers.accept ?? '').includes('text/html')) {
+    res.writeHead(401, { 'Content-Type': MIME['.html']! });
+    res.end(`<!doctype html><meta charset="utf-8"><title>Grantdesk: open the new URL</title><h1>Open the URL Grantdesk printed</h1><p>${QUERY_TOKEN_MESSAGE.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!)}</p>`);
+    return;
   }
-  return null;
+  sendJson(res, 401, { ok: false, error: errorData('unauthorized', QUERY_TOKEN_MESSAGE) });
 }
 
 function securityHeaders(res: ServerResponse): void {
@@ -97,18 +113,11 @@ export async function startServe(opts: ServeOptions): Promise<RunningServe> {
       if (origin !== undefined && !allowedOrigins().has(origin)) return sendJson(res, 403, { ok: false, error: errorData('forbidden_sender', 'Origin not allowed') });
       const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
 
-      // First visit: the token travels once in the URL, becomes an HttpOnly SameSite=Strict cookie, and the URL is cleaned.
-      const queryToken = url.searchParams.get('token');
-      if (req.method === 'GET' && queryToken !== null) {
-        if (!sameToken(queryToken, token)) return sendJson(res, 401, { ok: false, error: errorData('unauthorized', 'Wrong token') });
-        res.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
-        res.writeHead(303, { Location: url.pathname });
-        return res.end();
-      }
-      const auth = req.headers.authorization;
-      const presented = auth?.startsWith('Bearer ') ? auth.slice(7) : cookieToken(req);
-      if (presented === null || !sameToken(presented, token)) {
-        return sendJson(res, 401, { ok: false, error: errorData('unauthorized', 'Missing or wrong serve token') });
+      if (url.searchParams.has('token')) return refuseQueryToken(req, res);
+      const isApi = url.pathname.startsWith('/rpc/') || url.pathname === '/events';
+      if (isApi) {
+        const presented = bearerToken(req);
+        if (presented === null || !sameToken(presented, token)) return sendJson(res, 401, { ok: false, error: errorData('unauthorized', NO_TOKEN_MESSAGE) });
       }
 
       if (url.pathname.startsWith('/rpc/')) {
@@ -174,7 +183,8 @@ export async function startServe(opts: ServeOptions): Promise<RunningServe> {
   if (addr === null || typeof addr === 'string') throw new Error('serve: no address');
   port = addr.port;
   return {
-    url: `http://127.0.0.1:${port}/?token=${token}`,
+    // the token after # never reaches a server; the app reads it once and keeps it in the tab's sessionStorage
+    url: `http://127.0.0.1:${port}/#token=${token}`,
     port,
     token,
     server,

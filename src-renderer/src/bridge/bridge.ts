@@ -10,15 +10,76 @@ declare global {
   }
 }
 
-export function createHttpBridge(base: string = ''): GrantdeskApi {
+const TOKEN_KEY = 'grantdesk.serveToken';
+const FRAGMENT_TOKEN = /^#token=([A-Za-z0-9_-]+)(#.*)?$/;
+let memoryToken: string | null = null;
+
+/**
+ * Serve mode's token: the printed URL carries it in the fragment (`/#token=…`, optionally followed by a hash route,
+ * `#token=…#/settings`), which no browser sends to any server. Read once, kept in this tab's sessionStorage (per
+ * origin, port included; survives reloads, not new tabs), and the address bar is put back to the route alone.
+ * Never a cookie: a cookie for 127.0.0.1 reaches every web server on 127.0.0.1, whatever its port.
+ */
+export function takeServeToken(): string | null {
+  const m = FRAGMENT_TOKEN.exec(window.location.hash);
+  if (m) {
+    memoryToken = m[1]!;
+    try {
+      window.sessionStorage.setItem(TOKEN_KEY, memoryToken);
+    } catch {
+      // storage disabled: the token lives in this page's memory only (a reload then needs the printed URL again)
+    }
+    window.history.replaceState(window.history.state, '', `${window.location.pathname}${window.location.search}${m[2] ?? ''}`);
+  }
+  try {
+    return window.sessionStorage.getItem(TOKEN_KEY) ?? memoryToken;
+  } catch {
+    return memoryToken;
+  }
+}
+
+export interface SseMessage {
+  event: string;
+  data: string;
+}
+
+/** an incremental text/event-stream parser (the subset serve sends: `event:`, `data:`, comments, blank-line ends) */
+export function createSseParser(onMessage: (m: SseMessage) => void): (chunk: string) => void {
+  let buffer = '';
+  let event = '';
+  let data: string[] = [];
+  return (chunk) => {
+    buffer += chunk;
+    const lines = buffer.split(/\r\n|\r|\n/);
+    buffer = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line === '') {
+        if (data.length > 0) onMessage({ event: event || 'message', data: data.join('\n') });
+        event = '';
+        data = [];
+        continue;
+      }
+      if (line.startsWith(':')) continue;
+      const i = line.indexOf(':');
+      const field = i < 0 ? line : line.slice(0, i);
+      const value = i < 0 ? '' : line.slice(i + 1).replace(/^ /, '');
+      if (field === 'event') event = value;
+      else if (field === 'data') data.push(value);
+    }
+  };
+}
+
+export function createHttpBridge(base: string = '', token: string | null = null): GrantdeskApi {
   const api: Record<string, unknown> = {};
+  // the token goes only in this explicit header, to this origin; credentials: 'omit' keeps any cookie out
+  const auth: Record<string, string> = token === null ? {} : { Authorization: `Bearer ${token}` };
   for (const name of COMMAND_NAMES) {
     api[methodName(name)] = async (input: unknown): Promise<CallResult<unknown>> => {
       try {
         const res = await fetch(`${base}/rpc/${encodeURIComponent(name)}`, {
           method: 'POST',
-          credentials: 'same-origin',
-          headers: { 'Content-Type': 'application/json', 'X-Grantdesk': '1' },
+          credentials: 'omit',
+          headers: { ...auth, 'Content-Type': 'application/json', 'X-Grantdesk': '1' },
           body: JSON.stringify(input ?? {}),
         });
         return (await res.json()) as CallResult<unknown>;
@@ -27,22 +88,47 @@ export function createHttpBridge(base: string = ''): GrantdeskApi {
       }
     };
   }
-  let source: EventSource | null = null;
   const listeners = new Map<EventName, Set<(p: unknown) => void>>();
-  const ensureSource = () => {
-    if (source) return;
-    source = new EventSource(`${base}/events`, { withCredentials: true });
-    for (const e of EVENT_NAMES) {
-      source.addEventListener(e, (msg) => {
-        let payload: unknown;
-        try {
-          payload = JSON.parse((msg as MessageEvent<string>).data);
-        } catch {
-          return;
-        }
-        for (const l of listeners.get(e) ?? []) l(payload);
-      });
+  const deliver = (m: SseMessage) => {
+    const e = EVENT_NAMES.find((n) => n === m.event);
+    if (!e) return;
+    let payload: unknown;
+    try {
+      payload = JSON.parse(m.data);
+    } catch {
+      return;
     }
+    for (const l of listeners.get(e) ?? []) l(payload);
+  };
+  // Events: the SSE format over a fetch stream (EventSource cannot send a header), reconnecting with backoff like
+  // EventSource does; a refusal (401/403/421) is final: retrying cannot fix a missing token.
+  let streaming = false;
+  const ensureSource = () => {
+    if (streaming) return;
+    streaming = true;
+    void (async () => {
+      let delay = 500;
+      for (;;) {
+        try {
+          const res = await fetch(`${base}/events`, { credentials: 'omit', cache: 'no-store', headers: { ...auth, Accept: 'text/event-stream' } });
+          if (res.status === 401 || res.status === 403 || res.status === 421) return;
+          if (res.ok && res.body) {
+            delay = 500;
+            const parse = createSseParser(deliver);
+            const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+            for (;;) {
+              const { value, done } = await reader.read();
+              if (done) break;
+              parse(value);
+            }
+          }
+        } catch {
+          // connection lost: retry below
+        }
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 30_000);
+      }
+    })();
   };
   for (const e of EVENT_NAMES) {
     api[eventMethodName(e)] = (listener: (p: unknown) => void) => {
@@ -57,5 +143,5 @@ export function createHttpBridge(base: string = ''): GrantdeskApi {
 }
 
 export function pickBridge(): GrantdeskApi {
-  return window.grantdesk ?? createHttpBridge();
+  return window.grantdesk ?? createHttpBridge('', takeServeToken());
 }
