@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run serve [-- --port N]`: builds the renderer, then serves the UI and the contract on 127.0.0.1 with a
-// per-launch token; the URL is printed once.
+// per-launch token; the URL is printed once (the token rides after #, never sent to a server).
 import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

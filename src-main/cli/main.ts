@@ -80,7 +80,7 @@ async function runServe(rest: string[], io: CliIo): Promise<number> {
       port = n;
     } else if (w === '--session-only') sessionOnly = true;
     else if (w === '--help') {
-      io.stdout('grantdesk serve [--port N] [--session-only]\nServes the built UI and the contract on 127.0.0.1 only. The printed URL carries a per-launch token.\n');
+      io.stdout('grantdesk serve [--port N] [--session-only]\nServes the built UI and the contract on 127.0.0.1 only. The printed URL carries a per-launch token after # (a browser never sends it to a server); open it as printed.\n');
       return 0;
     } else throw new UsageError(`Unknown option ${w} for serve`);
   }
