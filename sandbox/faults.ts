@@ -13,6 +13,7 @@ export interface FaultConfig {
   burst_429?: number;         // the next N requests get 429 with Retry-After
   retry_after?: number;       // seconds for burst_429 (default 1)
   retry_after_date?: number;  // 1 = send Retry-After as an HTTP-date instead of seconds
+  retry_after_raw?: string;   // admin JSON only: send this exact Retry-After header value (garbage / negative tests)
   malformed_rate?: number;    // 0..1 probability the JSON body is syntactically broken (status and headers intact)
   truncated_rate?: number;    // 0..1 probability the body is cut in half (Content-Length matches the cut body)
   drip_ms?: number;           // slow-drip: body sent in chunks with this delay between chunks
@@ -24,12 +25,14 @@ export interface FaultConfig {
   gap_rate?: number;          // drop one event from the middle of the page (a seq gap)
   overlap_rate?: number;      // start the page one event early (the event at after_seq is served again)
   reorder_rate?: number;      // swap two adjacent events (out of order)
+  times?: number;             // the route's faults apply to the next N requests only, then the route is cleared
 }
 
 const KEYS: Record<string, keyof FaultConfig> = {
   latency: 'latency_ms', '5xx': 'error_rate', status: 'error_status', reset: 'reset_rate', '429': 'burst_429', 'retry-after': 'retry_after', 'retry-after-date': 'retry_after_date',
   malformed: 'malformed_rate', truncated: 'truncated_rate', drip: 'drip_ms', 'drip-bytes': 'drip_bytes',
   'hostile-json': 'hostile_json_rate', 'gzip-bomb': 'gzip_bomb_rate', gap: 'gap_rate', overlap: 'overlap_rate', reorder: 'reorder_rate',
+  times: 'times',
 };
 const PAGE_KEYS = new Set(['tamper', 'gap_rate', 'overlap_rate', 'reorder_rate']);
 
@@ -108,6 +111,10 @@ export class Faults {
     const hit = this.forPath(pathname);
     if (!hit) return false;
     const { cfg } = hit;
+    if (cfg.times !== undefined) {
+      cfg.times -= 1;
+      if (cfg.times <= 0) delete this.routes[hit.key];
+    }
     if (cfg.latency_ms) await new Promise((r) => setTimeout(r, cfg.latency_ms));
     if (cfg.reset_rate && this.random() < cfg.reset_rate) {
       req.socket.resetAndDestroy?.() ?? req.socket.destroy();
@@ -118,7 +125,7 @@ export class Faults {
       const ra = cfg.retry_after ?? 1;
       const body = JSON.stringify({ error: 'rate_limited', error_description: 'too many requests (injected 429 burst)', retry_after: ra });
       req.resume();
-      const raHeader = cfg.retry_after_date ? new Date(Date.now() + ra * 1000).toUTCString() : String(ra);
+      const raHeader = typeof cfg.retry_after_raw === 'string' ? cfg.retry_after_raw : cfg.retry_after_date ? new Date(Date.now() + ra * 1000).toUTCString() : String(ra);
       res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'retry-after': raHeader, 'content-length': String(Buffer.byteLength(body)), 'cache-control': 'no-store' });
       res.end(body);
       return true;

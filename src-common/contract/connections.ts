@@ -80,7 +80,13 @@ export const connectionsCommands = {
         issuer: z.string().url().max(500),
         name: z.string().min(1).max(80).optional(),
         clientId: z.string().min(1).max(200).optional(),
-        apiBase: z.string().url().max(500).optional(),
+        /** https on the issuer's origin (or one its metadata names); http only for a loopback issuer; checked again by the service */
+        apiBase: z
+          .string()
+          .url()
+          .max(500)
+          .refine((v) => /^https?:\/\//i.test(v), 'an https URL of the platform (plain http only for a loopback sandbox)')
+          .optional(),
         reuseLeewaySeconds: z.number().int().min(0).max(300).optional(),
       })
       .strict(),

@@ -45,6 +45,20 @@ function topHelp(): string {
   ].join('\n');
 }
 
+/** The opener's own check (the services check first): an absolute http(s) URL, re-serialised, never an option. */
+export function safeOpenUrl(url: string): string {
+  let u: URL | null = null;
+  try {
+    u = url.startsWith('-') ? null : new URL(url);
+  } catch {
+    u = null;
+  }
+  if (!u || (u.protocol !== 'https:' && u.protocol !== 'http:') || u.href.startsWith('-')) {
+    throw new AppError('invalid_response', 'The sign-in address is not an http(s) URL, so no browser was started; ask the platform operator to fix it.');
+  }
+  return u.href;
+}
+
 function makeOpener(io: CliIo, printUrl: boolean): Opener {
   return async (url) => {
     const browser = io.env.GRANTDESK_BROWSER;
@@ -52,8 +66,10 @@ function makeOpener(io: CliIo, printUrl: boolean): Opener {
       io.stderr(`Open this URL to sign in:\n${url}\n`);
       return;
     }
-    // The URL goes as one argv word, never through a shell.
-    const child = spawn(browser, [url], { stdio: 'ignore', detached: true, shell: false });
+    // The URL goes as one argv word, never through a shell, and only as a canonical http(s) URL: its first characters
+    // are the scheme, so a platform-sent "--renderer-cmd-prefix=…" can never arrive as a browser flag.
+    const href = safeOpenUrl(url);
+    const child = spawn(browser, [href], { stdio: 'ignore', detached: true, shell: false });
     child.on('error', () => io.stderr(`Could not run GRANTDESK_BROWSER (${browser}); open this URL yourself:\n${url}\n`));
     child.unref();
   };

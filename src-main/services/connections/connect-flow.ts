@@ -7,10 +7,32 @@ import type { CallbackListenerFactory } from '../../ports/callback.ts';
 import type { LimitedFetch } from '../../ports/http.ts';
 import type { Opener } from '../../ports/opener.ts';
 import { AppError } from '../../rpc/app-error.ts';
-import { authServer, describeOAuthError, publicClient, requestOptions } from './oauth.ts';
+import { authServer, checkPlatformUrl, describeOAuthError, publicClient, requestOptions } from './oauth.ts';
 import type { PlatformRow } from './repo.ts';
 
 export const CONNECT_TIMEOUT_MS = 5 * 60_000;
+/** A device code is polled for at most 30 minutes, whatever expires_in the platform sends. */
+export const DEVICE_MAX_EXPIRES_S = 30 * 60;
+/** Poll interval bounds (seconds): RFC 8628's 5 s default; a hostile interval cannot stall past a minute per poll. */
+export const DEVICE_INTERVAL_S = { min: 1, max: 60 };
+
+/** The poll interval in ms for what the platform asked (seconds), clamped to DEVICE_INTERVAL_S. */
+export function clampInterval(seconds: unknown): number {
+  const s = typeof seconds === 'number' && Number.isFinite(seconds) ? seconds : 5;
+  return Math.min(DEVICE_INTERVAL_S.max, Math.max(DEVICE_INTERVAL_S.min, s)) * 1000;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
 
 export interface FlowDeps {
   fetch: LimitedFetch;
@@ -18,6 +40,8 @@ export interface FlowDeps {
   callbackListener: CallbackListenerFactory;
   /** test seam: the time the listener waits */
   connectTimeoutMs?: number;
+  /** the app clock (device-code deadline); Date.now without one */
+  now?: () => number;
 }
 
 export interface FlowResult {
@@ -122,13 +146,22 @@ export async function runDeviceFlow(
     if (err instanceof AppError) throw err;
     throw new AppError('platform_error', `Device authorization failed: ${describeOAuthError(err)}`);
   }
-  v.onCode({ userCode: da.user_code, verificationUri: da.verification_uri_complete ?? da.verification_uri, expiresIn: da.expires_in });
-  await d.opener(da.verification_uri_complete ?? da.verification_uri);
-  let interval = Math.max(1, da.interval ?? 5) * 1000;
-  const until = Date.now() + da.expires_in * 1000;
-  while (Date.now() < until) {
-    await new Promise((r) => setTimeout(r, interval));
+  // The platform is untrusted input: what we show and open must be an https URL (http only for a loopback issuer), and
+  // every wait it asks for is bounded.
+  const verificationUri = checkPlatformUrl(da.verification_uri, 'The device verification_uri', p.issuer).href;
+  const openUri = da.verification_uri_complete === undefined ? verificationUri : checkPlatformUrl(da.verification_uri_complete, 'The device verification_uri_complete', p.issuer).href;
+  if (!Number.isFinite(da.expires_in) || da.expires_in <= 0) throw new AppError('invalid_response', 'The device authorization has no usable expires_in; no code was shown');
+  const expiresIn = Math.min(da.expires_in, DEVICE_MAX_EXPIRES_S);
+  if (typeof da.user_code !== 'string' || !/^[\x21-\x7e]{1,64}$/.test(da.user_code)) throw new AppError('invalid_response', 'The device user_code is not a short printable code; nothing was shown');
+  v.onCode({ userCode: da.user_code, verificationUri: openUri, expiresIn });
+  await d.opener(openUri);
+  let interval = clampInterval(da.interval ?? 5);
+  const now = d.now ?? Date.now;
+  const until = now() + expiresIn * 1000;
+  while (now() < until) {
+    await sleep(Math.min(interval, Math.max(0, until - now())), v.signal);
     if (v.signal?.aborted) throw new AppError('cancelled', 'Device sign-in cancelled');
+    if (now() >= until) break;
     const res = await o.deviceCodeGrantRequest(as, client, o.None(), da.device_code, requestOptions(d.fetch, p.issuer));
     try {
       const t = await o.processDeviceCodeResponse(as, client, res);
@@ -138,7 +171,7 @@ export async function runDeviceFlow(
       const code = err instanceof o.ResponseBodyError ? err.error : undefined;
       if (code === 'authorization_pending') continue;
       if (code === 'slow_down') {
-        interval += 5000;
+        interval = clampInterval(interval / 1000 + 5); // RFC 8628 §3.5, still within the bounds
         continue;
       }
       if (code === 'access_denied') throw new AppError('cancelled', 'The device authorization was denied');

@@ -23,7 +23,7 @@ import type { SecretStore } from '../../ports/secret-store.ts';
 import { AppError } from '../../rpc/app-error.ts';
 import { runCodeFlow, runDeviceFlow } from './connect-flow.ts';
 import { createGrantStore, type StoredGrant } from './grant-store.ts';
-import { authServer, describeOAuthError, discover, publicClient, requestOptions } from './oauth.ts';
+import { apiBaseOf, authServer, checkApiBase, describeOAuthError, discover, publicClient, requestOptions } from './oauth.ts';
 import { createConnectionsRepo, toPlatform, toWorkspace, type PlatformRow } from './repo.ts';
 import { createTokenManager, type RefreshPoint } from './token-manager.ts';
 import { createWorkspaceApi } from './workspace-api.ts';
@@ -100,10 +100,11 @@ export function createConnectionsService(d: ConnectionsDeps) {
   }
 
   async function identify(p: PlatformRow, accessToken: string, requested: string): Promise<{ id: string; name: string }> {
+    const base = apiBaseOf(p); // before the bearer token leaves: never to a cleartext or foreign base
     try {
       const res = await d.http.request({
         method: 'GET',
-        url: `${p.api_base.replace(/\/$/, '')}/v1/workspace`,
+        url: `${base}/v1/workspace`,
         headers: { authorization: `Bearer ${accessToken}` },
         deadlineMs: 10_000,
         maxBytes: 64 * 1024,
@@ -175,13 +176,26 @@ export function createConnectionsService(d: ConnectionsDeps) {
 
   /** Stores a fresh grant (keychain first) and records the workspace. On a keychain failure the new grant is revoked. */
   async function adopt(p: PlatformRow, role: Role, requested: string, t: o.TokenEndpointResponse, scope: string = scopesForRole(role).join(' ')): Promise<Workspace> {
-    const info = await identify(p, t.access_token, requested);
+    let info: { id: string; name: string };
+    try {
+      info = await identify(p, t.access_token, requested);
+    } catch (err) {
+      await revokeToken(p, t.refresh_token!).catch(() => undefined); // ours and unused: never left live on the platform
+      throw err;
+    }
     const previous = repo.getWorkspace(info.id);
     let old: StoredGrant | null = null;
     try {
       old = await grants.read(info.id);
     } catch {
       old = null;
+    }
+    // Identity is (platform, workspace id): an id another platform already holds is refused, and nothing of that other
+    // platform's grant (row, keychain item, platform-side grant) is touched. The new grant is ours and unused: revoked here.
+    const otherPlatformId = previous && previous.platform_id !== p.id ? previous.platform_id : old && old.platformId !== p.id ? old.platformId : null;
+    if (otherPlatformId !== null) {
+      const revoked = await revokeToken(p, t.refresh_token!).then(() => true, () => false);
+      throw collision(p, info, otherPlatformId, previous?.name ?? info.id, revoked);
     }
     const g: StoredGrant = {
       v: 1,
@@ -223,6 +237,20 @@ export function createConnectionsService(d: ConnectionsDeps) {
     return view(info.id);
   }
 
+  function collision(p: PlatformRow, info: { id: string; name: string }, otherPlatformId: string, otherName: string, revoked: boolean): AppError {
+    const other = repo.findPlatform(otherPlatformId)?.name ?? otherPlatformId;
+    return new AppError(
+      'conflict',
+      `${p.name} calls its workspace "${info.name}" ${info.id}, the id of the workspace "${otherName}" already held on ${other}; nothing was changed on either platform${revoked ? ` (the new grant from ${p.name} was revoked)` : ''}. Disconnect ${info.id} and remove ${other} first if the workspace really moved.`,
+    );
+  }
+
+  /** Before any browser opens: a workspace id held on another platform cannot be connected on this one. */
+  function refuseForeignId(p: PlatformRow, ws: string) {
+    const w = repo.getWorkspace(ws);
+    if (w && w.platform_id !== p.id) throw collision(p, { id: ws, name: ws }, w.platform_id, w.name, false);
+  }
+
   function progress(taskId: string, label: string, state: 'running' | 'done' | 'failed', message: string | null, done = 0, total: number | null = 1) {
     d.bus.emit('task.progress', { taskId, kind: 'connect', label, done, total, ratePerSecond: null, etaSeconds: null, state, message });
   }
@@ -231,6 +259,7 @@ export function createConnectionsService(d: ConnectionsDeps) {
     await requireKeychain();
     const p = resolvePlatform(input.platform, input.workspace);
     const role: Role = input.role ?? (input.scopes ? repo.getWorkspace(input.workspace)?.role : undefined) ?? 'operator';
+    refuseForeignId(p, input.workspace);
     const scope = await requestedScope(p, role, input.workspace, input.scopes);
     const taskId = `connect-${input.workspace}-${d.clock.now()}`;
     progress(taskId, `Connect ${input.workspace}`, 'running', `Requesting ${scope}; waiting for sign-in in the browser`);
@@ -368,7 +397,7 @@ export function createConnectionsService(d: ConnectionsDeps) {
         name,
         issuer: as.issuer,
         client_id: input.clientId ?? DEFAULT_CLIENT_ID,
-        api_base: (input.apiBase ?? u.origin).replace(/\/$/, ''),
+        api_base: checkApiBase(input.apiBase ?? u.origin, as),
         reuse_leeway_seconds: input.reuseLeewaySeconds ?? 0,
         metadata: JSON.stringify(as),
         added_at: new Date(d.clock.now()).toISOString(),
@@ -396,8 +425,9 @@ export function createConnectionsService(d: ConnectionsDeps) {
     async connectDevice(input: { workspace: string; platform?: string; role: Role }): Promise<Workspace> {
       await requireKeychain();
       const p = resolvePlatform(input.platform, input.workspace);
+      refuseForeignId(p, input.workspace);
       const taskId = `device-${input.workspace}-${d.clock.now()}`;
-      const { tokens: t } = await runDeviceFlow({ fetch: d.fetch, opener: d.opener, callbackListener: d.callbackListener }, p, {
+      const { tokens: t } = await runDeviceFlow({ fetch: d.fetch, opener: d.opener, callbackListener: d.callbackListener, now: () => d.clock.now() }, p, {
         scope: scopesForRole(input.role).join(' '),
         workspace: input.workspace,
         onCode: (c) => progress(taskId, `Connect ${input.workspace}`, 'running', `Enter code ${c.userCode} at ${c.verificationUri}`),

@@ -141,8 +141,31 @@ export function createTokenManager(d: TokenManagerDeps) {
     changed(w.id);
   }
 
-  /** Settles refreshes that a dead process left open. Called under the workspace lock. */
-  async function recover(w: WorkspaceRow, open: JournalRow[]): Promise<void> {
+  /**
+   * Did the platform rotate? After an unknown outcome (reset, timeout, unreadable body) the refresh token we hold is asked
+   * about (RFC 7662): 'active' means the platform never spent it, so it is still the grant's one live refresh token.
+   */
+  async function probe(p: PlatformRow, refreshToken: string): Promise<'active' | 'inactive' | 'unknown'> {
+    const as = authServer(p);
+    if (!as.introspection_endpoint) return 'unknown';
+    try {
+      const res = await o.introspectionRequest(as, publicClient(p), o.None(), refreshToken, {
+        ...requestOptions(d.fetch, p.issuer, TOKEN_LIMITS),
+        additionalParameters: { token_type_hint: 'refresh_token' },
+      });
+      const r = await o.processIntrospectionResponse(as, publicClient(p), res);
+      return r.active === true && (r.client_id === undefined || r.client_id === p.client_id) ? 'active' : 'inactive';
+    } catch {
+      return 'unknown';
+    }
+  }
+
+  /**
+   * Settles refreshes that a dead process (or an unknown outcome) left open. Called under the workspace lock. 'unchanged':
+   * the platform had not rotated, the stored grant is live and the caller may refresh with it; 'settled': recovered, or the
+   * workspace was marked needs-reconsent.
+   */
+  async function recover(w: WorkspaceRow, open: JournalRow[]): Promise<'settled' | 'unchanged'> {
     const grant = unsaved.get(w.id) ?? (await d.grants.read(w.id));
     const last = open[open.length - 1]!;
     const now = d.clock.now();
@@ -153,27 +176,32 @@ export function createTokenManager(d: TokenManagerDeps) {
     if (!grant) {
       d.repo.journalSet(last.id, 'abandoned', now, 'no grant in the keychain');
       markNeedsReconsent(w.id, 'The grant is missing from the keychain after an interrupted refresh');
-      return;
+      return 'settled';
     }
     if (grant.generation > last.generation) {
       d.repo.journalSet(last.id, 'recovered', now, 'the rotated grant had been persisted');
       d.repo.refreshed(w.id, { access_expires_at: grant.expiresAt, generation: grant.generation, scopes: null, now });
-      return;
+      return 'settled';
     }
     if (last.state === 'recovering') {
       d.repo.journalSet(last.id, 'abandoned', now, 'recovery interrupted');
       markNeedsReconsent(w.id, 'A refresh and its single recovery attempt were both interrupted; reconnect to be safe');
-      return;
+      return 'settled';
     }
     const p = platformOf(w);
+    // Only a definite answer is terminal: if the platform never spent our refresh token, nothing was lost.
+    if ((await probe(p, grant.refreshToken)) === 'active') {
+      d.repo.journalSet(last.id, 'abandoned', d.clock.now(), 'the platform had not rotated (introspection: the refresh token is still active)');
+      return 'unchanged';
+    }
     const leewayMs = p.reuse_leeway_seconds * 1000;
-    if (now - last.started_at + SAFETY_MS >= leewayMs) {
+    if (d.clock.now() - last.started_at + SAFETY_MS >= leewayMs) {
       d.repo.journalSet(last.id, 'abandoned', now, 'outside the reuse leeway');
       markNeedsReconsent(
         w.id,
-        `A refresh was interrupted after the platform may have rotated the token, and the platform's reuse leeway (${p.reuse_leeway_seconds} s) has passed`,
+        `A refresh was interrupted after the platform rotated the token, and the platform's reuse leeway (${p.reuse_leeway_seconds} s) has passed`,
       );
-      return;
+      return 'settled';
     }
     // Inside the leeway: the platform still accepts the previous refresh token once. One attempt, journaled as such.
     d.repo.journalSet(last.id, 'recovering', now, 'retrying once with the previous refresh token');
@@ -186,6 +214,7 @@ export function createTokenManager(d: TokenManagerDeps) {
       d.repo.journalSet(last.id, 'abandoned', d.clock.now(), 'recovery attempt failed');
       markNeedsReconsent(w.id, `An interrupted refresh could not be recovered (${describeOAuthError(err)})`);
     }
+    return 'settled';
   }
 
   async function refreshLocked(ws: string, opts: AccessOptions): Promise<StoredGrant> {
@@ -194,11 +223,11 @@ export function createTokenManager(d: TokenManagerDeps) {
       if (!w) throw new AppError('not_found', `Workspace ${ws} is not connected`);
       const open = d.repo.journalOpen(ws);
       if (open.length > 0) {
-        await recover(w, open);
+        const verdict = await recover(w, open);
         w = d.repo.getWorkspace(ws)!;
         if (w.status !== 'connected') throw new AppError('needs_reconsent', `${ws}: ${w.reason ?? 'needs re-consent'}`);
         const g = cache.get(ws);
-        if (g && !opts.force) return g;
+        if (g && !opts.force && verdict === 'settled') return g;
       }
       if (w.status !== 'connected') throw new AppError('needs_reconsent', `${ws}: ${w.reason ?? 'the grant is not connected'}`);
       // Re-read under the lock: another process may have refreshed already.
@@ -232,38 +261,49 @@ export function createTokenManager(d: TokenManagerDeps) {
         throw new AppError('platform_error', `The platform's token endpoint keeps failing; paused until ${new Date(breaker.openUntil).toISOString()}`);
       }
       const p = platformOf(w);
-      const journalId = d.repo.journalStart(ws, grant.generation, now);
-      let t: o.TokenEndpointResponse;
-      try {
-        t = await postRefresh(p, grant.refreshToken, journalId);
-      } catch (err) {
-        if (err instanceof OutcomeUnknown) {
-          // The journal row stays open; recovery applies the leeway rule exactly once.
-          d.logger.warn('refresh_outcome_unknown', { workspace: ws, detail: err.message });
-          await recover(w, d.repo.journalOpen(ws));
-          const after = d.repo.getWorkspace(ws)!;
-          if (after.status !== 'connected') throw new AppError('needs_reconsent', `${ws}: ${after.reason ?? 'needs re-consent'}`);
-          const g = cache.get(ws);
-          if (g) return g;
-          throw new AppError('timeout', `${ws}: the token request had an unknown outcome`);
-        }
-        if (err instanceof o.ResponseBodyError) {
-          d.repo.journalSet(journalId, 'failed', d.clock.now(), err.error);
-          if (err.error === 'invalid_grant') {
-            markNeedsReconsent(ws, `The platform rejected the refresh token (invalid_grant${err.error_description ? `: ${err.error_description.slice(0, 160)}` : ''})`);
-            throw new AppError('needs_reconsent', `${ws}: the platform rejected the grant; reconnect this workspace`);
+      let journalId = 0;
+      const attemptRefresh = async (attempt: number): Promise<{ tokens: o.TokenEndpointResponse } | { recovered: StoredGrant } | 'again'> => {
+        journalId = d.repo.journalStart(ws, grant.generation, d.clock.now());
+        try {
+          return { tokens: await postRefresh(p, grant.refreshToken, journalId) };
+        } catch (err) {
+          if (err instanceof OutcomeUnknown) {
+            // The journal row stays open; recovery asks the platform whether it rotated, else applies the leeway rule once.
+            d.logger.warn('refresh_outcome_unknown', { workspace: ws, detail: err.message });
+            const verdict = await recover(w, d.repo.journalOpen(ws));
+            const after = d.repo.getWorkspace(ws)!;
+            if (after.status !== 'connected') throw new AppError('needs_reconsent', `${ws}: ${after.reason ?? 'needs re-consent'}`);
+            if (verdict === 'unchanged') {
+              // Not rotated: the same refresh token is still the live one. One more try now, then back off (never loops).
+              if (attempt < 2) return 'again';
+              cooldown(after, `The token endpoint did not answer (${err.message}); the grant is unchanged`, null);
+              throw new AppError('network_error', `${ws}: the token endpoint did not answer; the grant is unchanged and still usable, and the refresh is retried later`);
+            }
+            const g = cache.get(ws);
+            if (g) return { recovered: g };
+            throw new AppError('timeout', `${ws}: the token request had an unknown outcome`);
           }
-          cooldown(w, `Token endpoint error ${err.error}`, null);
-          throw new AppError('platform_error', `${ws}: token endpoint said ${describeOAuthError(err)}`);
+          if (err instanceof o.ResponseBodyError) {
+            d.repo.journalSet(journalId, 'failed', d.clock.now(), err.error);
+            if (err.error === 'invalid_grant') {
+              markNeedsReconsent(ws, `The platform rejected the refresh token (invalid_grant${err.error_description ? `: ${err.error_description.slice(0, 160)}` : ''})`);
+              throw new AppError('needs_reconsent', `${ws}: the platform rejected the grant; reconnect this workspace`);
+            }
+            cooldown(w, `Token endpoint error ${err.error}`, null);
+            throw new AppError('platform_error', `${ws}: token endpoint said ${describeOAuthError(err)}`);
+          }
+          d.repo.journalSet(journalId, 'failed', d.clock.now(), err instanceof AppError ? err.code : 'error');
+          const cause = err instanceof AppError ? (err.cause as { retryAfterMs?: number | null } | undefined) : undefined;
+          cooldown(w, err instanceof AppError ? err.message : 'token request failed', cause?.retryAfterMs ?? null);
+          if (err instanceof AppError) throw err;
+          throw new AppError('platform_error', `${ws}: token request failed`);
         }
-        d.repo.journalSet(journalId, 'failed', d.clock.now(), err instanceof AppError ? err.code : 'error');
-        const cause = err instanceof AppError ? (err.cause as { retryAfterMs?: number | null } | undefined) : undefined;
-        cooldown(w, err instanceof AppError ? err.message : 'token request failed', cause?.retryAfterMs ?? null);
-        if (err instanceof AppError) throw err;
-        throw new AppError('platform_error', `${ws}: token request failed`);
-      }
+      };
+      let r: Awaited<ReturnType<typeof attemptRefresh>> = 'again';
+      for (let attempt = 1; r === 'again'; attempt++) r = await attemptRefresh(attempt);
+      if ('recovered' in r) return r.recovered; // recovered inside the leeway by recover()
       hook('parsed');
-      const next = nextGrant(grant, t);
+      const next = nextGrant(grant, r.tokens);
       await persist(w, next, journalId);
       const b = breakers.get(w.platform_id);
       if (b) b.failures = 0;

@@ -1,8 +1,9 @@
 // WorkspaceApi: calls the management API as a workspace's own grant. On 401: refresh once (single-flight), retry once, then
 // fail loudly. Every response is validated against the caller's schema; a mismatch is AppError('invalid_response').
-import type { HttpClient, HttpResponse } from '../../ports/http.ts';
+import { rateLimitedFrom, type HttpClient, type HttpResponse } from '../../ports/http.ts';
 import type { PlatformCall, PlatformResult, WorkspaceApi } from '../../ports/platform.ts';
 import { AppError } from '../../rpc/app-error.ts';
+import { apiBaseOf } from './oauth.ts';
 import type { PlatformRow } from './repo.ts';
 import type { TokenManager } from './token-manager.ts';
 
@@ -27,7 +28,8 @@ function errorFor(res: HttpResponse, what: string): AppError {
   }
   if (res.status === 404) return new AppError('not_found', detail);
   if (res.status === 409) return new AppError('conflict', detail);
-  if (res.status === 429) return new AppError('rate_limited', `${detail}${res.headers['retry-after'] ? ` (retry after ${res.headers['retry-after']})` : ''}`);
+  // the wait is a typed field read from the Retry-After header (delta-seconds or HTTP-date), never from message text
+  if (res.status === 429) return rateLimitedFrom(res, what);
   if (res.status === 400 || res.status === 422) return new AppError('invalid_input', detail);
   return new AppError('platform_error', detail);
 }
@@ -36,7 +38,7 @@ export function createWorkspaceApi(d: { http: HttpClient; tokens: TokenManager; 
   return {
     async call<T>(workspaceId: string, req: PlatformCall<T>): Promise<PlatformResult<T>> {
       const p = d.platformOf(workspaceId);
-      const url = new URL(`${p.api_base}${req.path.startsWith('/') ? '' : '/'}${req.path}`);
+      const url = new URL(`${apiBaseOf(p)}${req.path.startsWith('/') ? '' : '/'}${req.path}`);
       for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
       const what = `${req.method} ${req.path}`;
       const send = (token: string) =>
