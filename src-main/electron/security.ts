@@ -34,8 +34,12 @@ export function buildWebPreferences(preloadPath: string, opts: { devTools?: bool
   };
 }
 
-export function buildWindowOptions(preloadPath: string, opts: { devTools?: boolean } = {}): BrowserWindowConstructorOptions {
+/** the window icon, relative to the app's root (electron-builder.yml packs resources/icon.png; scripts/make-icons.mjs draws it) */
+export const APP_ICON = 'resources/icon.png';
+
+export function buildWindowOptions(preloadPath: string, opts: { devTools?: boolean; icon?: string } = {}): BrowserWindowConstructorOptions {
   return {
+    ...(opts.icon ? { icon: opts.icon } : {}),
     width: 1280,
     height: 820,
     minWidth: 880,

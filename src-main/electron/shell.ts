@@ -13,7 +13,7 @@ import type { Opener } from '../ports/opener.ts';
 import { AppError } from '../rpc/app-error.ts';
 import { registerIpc } from '../rpc/ipc-router.ts';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './protocol.ts';
-import { APP_ENTRY_URL, APP_SCHEME, buildWindowOptions, hardenSession, hardenWebContents, openExternalUrl } from './security.ts';
+import { APP_ENTRY_URL, APP_ICON, APP_SCHEME, buildWindowOptions, hardenSession, hardenWebContents, openExternalUrl } from './security.ts';
 import { alignDataDir, createWindowRegistry, electronNativeDir, electronNativeModules, forwardEvents } from './wiring.ts';
 
 export type ElectronModule = Pick<typeof Electron, 'app' | 'BrowserWindow' | 'protocol' | 'session' | 'ipcMain' | 'shell' | 'dialog'>;
@@ -66,7 +66,8 @@ export function startShell(electron: ElectronModule, opts: ShellOptions): void {
   });
 
   const createWindow = () => {
-    const base = buildWindowOptions(preloadPath, { devTools: !app.isPackaged && env.GRANTDESK_DEVTOOLS === '1' });
+    // the window/taskbar icon (Linux and Windows; macOS takes the bundle's icon.icns): resources/ ships inside the app
+    const base = buildWindowOptions(preloadPath, { devTools: !app.isPackaged && env.GRANTDESK_DEVTOOLS === '1', icon: join(app.getAppPath(), APP_ICON) });
     const win = new BrowserWindow({
       ...base,
       webPreferences: {

@@ -1,0 +1,3 @@
+export const PNG_SIZES: number[];
+export const ICNS_TYPES: Record<number, string>;
+export function renderIconSet(): Map<string, Buffer>;
