@@ -123,7 +123,7 @@ test('review mode: issue, redeem, read-only on every transport, evidence package
     const serve = await startServe({ dispatcher: aud.dispatcher, bus: aud.bus, staticDir: null, port: 0 });
     try {
       for (const name of REVIEW_BLOCKED_COMMANDS) {
-        const res = await fetch(`${serve.url.split('?')[0]!.replace(/\/$/, '')}/rpc/${name}`, { method: 'POST', headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json', 'x-grantdesk': '1' }, body: '{}' });
+        const res = await fetch(`${new URL(serve.url).origin}/rpc/${name}`, { method: 'POST', headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json', 'x-grantdesk': '1' }, body: '{}' });
         const body = (await res.json()) as { ok: boolean; error?: { code: string } };
         assert.equal(body.error?.code, 'review_mode_read_only', `serve ${name}`);
       }
