@@ -87,11 +87,14 @@ export type WorkspaceAuditStatus = z.infer<typeof workspaceAuditStatusSchema>;
 
 export const syncResultSchema = z.object({
   workspaceId: z.string(),
-  outcome: z.enum(['ok', 'tamper', 'gap', 'error', 'cancelled']),
+  outcome: z.enum(['ok', 'tamper', 'gap', 'error', 'rate_limited', 'cancelled']),
   inserted: z.number().int(),
   cursorSeq: z.number().int(),
   remoteHeadSeq: z.number().int().nullable(),
+  /** a sentence; for rate_limited it says when to retry */
   message: z.string().nullable(),
+  /** rate_limited: the instant the platform said to retry after (from its Retry-After header), or null */
+  retryAt: z.string().nullable(),
 });
 
 export const manifestWorkspaceSchema = z.object({

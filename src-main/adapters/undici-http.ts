@@ -1,10 +1,12 @@
 // The only HTTP client: one undici EnvHttpProxyAgent (keep-alive, proxies from the environment) shared by the process.
 // Every exchange has a TOTAL deadline (AbortSignal.timeout: bodyTimeout is per chunk), a cap on DECODED bytes (counted while
-// reading; maxResponseSize counts wire bytes), and Retry-After is honoured exactly (RetryAgent would cap it at maxTimeout).
+// reading; maxResponseSize counts wire bytes), and Retry-After (header only: delta-seconds or HTTP-date) is honoured exactly
+// when it is at most RETRY_AFTER_CAP_MS and fits in the deadline; a longer one hands the 429/503 to the caller at once
+// (undici's RetryAgent would silently cap it at maxTimeout and retry early). Garbage Retry-After values are ignored (backoff).
 // Only idempotent requests are retried (capped, full jitter); token POSTs never are. JSON is parsed whole into
 // null-prototype objects; a `__proto__` key rejects the whole document.
 import { EnvHttpProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
-import { HttpError, type HttpClient, type HttpRequest, type HttpResponse, type LimitedFetch } from '../ports/http.ts';
+import { HttpError, parseRetryAfter, RETRY_AFTER_CAP_MS, type HttpClient, type HttpRequest, type HttpResponse, type LimitedFetch } from '../ports/http.ts';
 import { AppError } from '../rpc/app-error.ts';
 import { APP_VERSION } from '../version.ts';
 
@@ -88,14 +90,9 @@ export function parseJsonStrict(text: string): unknown {
   });
 }
 
-/** Retry-After as milliseconds: delta-seconds or an HTTP-date; null if absent or unparsable. */
+/** Retry-After as milliseconds: delta-seconds or an HTTP-date; null if absent, negative or unparsable (see ports/http.ts). */
 export function retryAfterMs(header: string | null | undefined, now = Date.now()): number | null {
-  if (!header) return null;
-  const v = header.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const at = Date.parse(v);
-  if (Number.isNaN(at)) return null;
-  return Math.max(0, at - now);
+  return parseRetryAfter(header, now);
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -183,10 +180,10 @@ export function createUndiciHttp(opts: UndiciHttpOptions = {}): UndiciHttp {
           continue;
         }
         if (attempt < retries && RETRYABLE_STATUS.has(r.status)) {
-          const ra = retryAfterMs(r.headers['retry-after']);
+          const ra = parseRetryAfter(r.headers['retry-after']);
           const delay = ra ?? Math.min(maxDelay, baseDelay * 2 ** attempt) * random();
-          // Honour Retry-After exactly; if it does not fit in the deadline, hand the response to the caller instead.
-          if (Date.now() + delay < endAt) {
+          // Honour Retry-After exactly up to the cap and within the deadline; otherwise hand the response to the caller.
+          if (delay <= RETRY_AFTER_CAP_MS && Date.now() + delay < endAt) {
             await sleep(delay, req.signal ?? new AbortController().signal);
             continue;
           }

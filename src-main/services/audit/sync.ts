@@ -7,12 +7,13 @@ import type { EventBus } from '../../ports/events.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { WorkspaceApi } from '../../ports/platform.ts';
+import { describeRetryAt, RETRY_AFTER_CAP_MS } from '../../ports/http.ts';
 import { AppError } from '../../rpc/app-error.ts';
 import { eventHash, GENESIS_HASH } from './jcs.ts';
 import { auditHeadResponseSchema, auditPageResponseSchema, MAX_PAGE, type PlatformEvent } from './platform-schema.ts';
 import type { AuditRepo } from './repo.ts';
 
-export type SyncOutcome = 'ok' | 'tamper' | 'gap' | 'error' | 'cancelled';
+export type SyncOutcome = 'ok' | 'tamper' | 'gap' | 'error' | 'rate_limited' | 'cancelled';
 export interface SyncResult {
   workspaceId: string;
   outcome: SyncOutcome;
@@ -20,6 +21,8 @@ export interface SyncResult {
   cursorSeq: number;
   remoteHeadSeq: number | null;
   message: string | null;
+  /** rate_limited: when the platform said to retry (ISO instant), if it said */
+  retryAt: string | null;
 }
 
 export type PageOutcome =
@@ -60,18 +63,22 @@ const defaultSleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', done, { once: true });
   });
 
-/** Retry-After as the platform or our WorkspaceApi reports it (AppError 'rate_limited' with retryAfterMs, or a 429 body). */
-function retryAfterMs(err: unknown): number | null {
-  if (!(err instanceof AppError) || err.code !== 'rate_limited') return null;
-  const e = err as AppError & { retryAfterMs?: number; retryAfterSeconds?: number; retry_after?: number };
-  if (typeof e.retryAfterMs === 'number') return e.retryAfterMs;
-  const cause = e.cause as { retryAfterMs?: number | null } | undefined;
-  if (cause && typeof cause.retryAfterMs === 'number') return cause.retryAfterMs;
-  if (typeof e.retryAfterSeconds === 'number') return e.retryAfterSeconds * 1000;
-  if (typeof e.retry_after === 'number') return e.retry_after * 1000;
-  const m = /retry[- _]after[^0-9]*(\d+(?:\.\d+)?)\s*(ms|s)?/i.exec(err.message);
-  if (m) return Number(m[1]) * (m[2] === 'ms' ? 1 : 1000);
-  return 1000;
+/** The platform asked us to wait longer than one call may: this workspace stops here with its retry time. */
+class RateLimitedStop extends Error {
+  constructor(readonly retryAt: number | null, readonly text: string) {
+    super(text);
+  }
+}
+
+/**
+ * The wait a 'rate_limited' error carries as a typed field (`retryAfterMs`, set by the WorkspaceApi from the Retry-After
+ * HEADER; ports/http.ts RateLimitedError). Never parsed out of message text. undefined: not rate limited; null: rate
+ * limited without a usable wait (back off normally).
+ */
+function rateLimitWait(err: unknown): number | null | undefined {
+  if (!(err instanceof AppError) || err.code !== 'rate_limited') return undefined;
+  const ms = (err as AppError & { retryAfterMs?: unknown }).retryAfterMs;
+  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? ms : null;
 }
 
 export function createSyncEngine(deps: SyncEngineDeps) {
@@ -138,15 +145,22 @@ export function createSyncEngine(deps: SyncEngineDeps) {
   }
 
   async function withRetry<T>(ws: string, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+    // Retry-After waits of one call add up to at most the cap; a longer wait stops this workspace with its retry time.
+    let waitBudget = RETRY_AFTER_CAP_MS;
     for (let attempt = 0; ; attempt++) {
       try {
         return await fn();
       } catch (err) {
         if (signal?.aborted) throw new AppError('cancelled', 'Sync cancelled');
         const code = err instanceof AppError ? err.code : 'internal';
-        const wait = retryAfterMs(err);
-        const retryable = wait !== null || code === 'network_error' || code === 'timeout' || code === 'platform_error' || code === 'invalid_response';
+        const wait = rateLimitWait(err);
+        if (wait !== undefined && (wait === null ? attempt >= maxRetries : wait > waitBudget || attempt >= maxRetries)) {
+          const retryAt = wait === null ? null : clock.now() + wait;
+          throw new RateLimitedStop(retryAt, `rate_limited: the platform rate limited this workspace; retry ${retryAt === null ? 'in a few minutes (it gave no usable retry time)' : describeRetryAt(retryAt, clock.now())}`);
+        }
+        const retryable = wait !== undefined || code === 'network_error' || code === 'timeout' || code === 'platform_error' || code === 'invalid_response';
         if (!retryable || attempt >= maxRetries) throw err;
+        if (wait !== undefined && wait !== null) waitBudget -= wait;
         const backoff = wait ?? Math.min(8000, 200 * 2 ** attempt) * (0.5 + Math.random() / 2);
         logger.info('audit_sync_retry', { workspaceId: ws, code, waitMs: Math.round(backoff), attempt: attempt + 1 });
         await sleep(backoff, signal);
@@ -163,7 +177,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
 
   async function syncWorkspace(ws: string, signal: AbortSignal | undefined, progress: Progress): Promise<SyncResult> {
     // single flight per workspace in this process; across processes the cursor guard in the page transaction decides
-    if (running.has(ws)) return { workspaceId: ws, outcome: 'error', inserted: 0, cursorSeq: repo.state(ws).cursor_seq, remoteHeadSeq: null, message: 'conflict: a sync of this workspace is already running' };
+    if (running.has(ws)) return { workspaceId: ws, outcome: 'error', inserted: 0, cursorSeq: repo.state(ws).cursor_seq, remoteHeadSeq: null, message: 'conflict: a sync of this workspace is already running', retryAt: null };
     running.add(ws);
     try {
       return await syncWorkspaceOnce(ws, signal, progress);
@@ -179,7 +193,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     const st0 = repo.state(ws);
     let cursor = st0.cursor_seq;
     let remoteHead: number | null = null;
-    const result = (outcome: SyncOutcome, message: string | null): SyncResult => ({ workspaceId: ws, outcome, inserted, cursorSeq: cursor, remoteHeadSeq: remoteHead, message });
+    const result = (outcome: SyncOutcome, message: string | null, retryAt: number | null = null): SyncResult => ({ workspaceId: ws, outcome, inserted, cursorSeq: cursor, remoteHeadSeq: remoteHead, message, retryAt: retryAt === null ? null : new Date(retryAt).toISOString() });
     try {
       const head = (await withRetry(ws, signal, () => api.call(ws, { method: 'GET', path: '/v1/audit-events/head', schema: auditHeadResponseSchema, signal, deadlineMs: 30_000 }))).data;
       if (head.workspace_id !== ws) throw new AppError('invalid_response', 'Audit head is for another workspace');
@@ -237,6 +251,12 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       repo.setOutcome(ws, tampered ? 'tamper' : 'ok', tampered ? 'Earlier tamper alarms are kept as evidence' : null, iso());
       return result(tampered ? 'tamper' : 'ok', null);
     } catch (err) {
+      if (err instanceof RateLimitedStop) {
+        // the pages committed so far stay; the workspace is marked with the retry time, not retried in place
+        repo.setOutcome(ws, 'error', err.text, iso());
+        logger.info('audit_sync_rate_limited', { workspaceId: ws, retryAt: err.retryAt === null ? null : new Date(err.retryAt).toISOString() });
+        return result('rate_limited', err.text, err.retryAt);
+      }
       const code = err instanceof AppError ? err.code : 'internal';
       if (code === 'cancelled') {
         repo.setOutcome(ws, 'behind', null, iso());
