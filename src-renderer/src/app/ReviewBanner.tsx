@@ -2,7 +2,7 @@
 // counting down every second, and "Review ended — access removed" once the review has expired.
 import { useEffect } from 'react';
 import { useStores } from '../stores/use-store.ts';
-import { formatLeft, reviewStoreFor, useCountdown, useReviewMode, useReviewStatus } from './use-review-mode.ts';
+import { formatLeft, useCountdown, useReviewMode, useReviewStatus } from './use-review-mode.ts';
 import './review-banner.css';
 
 export function ReviewBanner() {
@@ -10,12 +10,12 @@ export function ReviewBanner() {
   const status = useReviewStatus();
   const inReview = active || (status !== null && status.state !== 'none');
   const left = useCountdown(inReview ? (status?.expiresAt ?? null) : null);
-  const { api } = useStores();
+  const { review } = useStores();
   // at the end, ask main again: it wipes the tokens and applies the policy, and the banner shows what happened
   const dueNow = left === 0 && status?.state === 'active';
   useEffect(() => {
-    if (dueNow) void reviewStoreFor(api).getState().load();
-  }, [dueNow, api]);
+    if (dueNow) void review.getState().load();
+  }, [dueNow, review]);
   if (!inReview || !status || status.state === 'none') return null;
   const ended = status.state === 'expired' || left === 0;
   const who = status.reviewer ? status.reviewer.name : 'unknown reviewer';

@@ -1,16 +1,17 @@
 // The one list of screens: id (the #/route), label, component, keyboard shortcut (Ctrl/Cmd + digit) and nav icon.
-// Later capabilities replace the screen files; the frame, routing and shortcuts come from here.
+// One folder per screen (src-renderer/src/screens/<screen>/: its components and css; stores live in src/stores/);
+// the frame, routing and shortcuts come from here.
 import type { ComponentType } from 'react';
 import { icons } from '../components/icons.tsx';
-import { AuditExplorerScreen } from '../screens/AuditExplorerScreen.tsx';
-import { CalendarScreen } from '../screens/CalendarScreen.tsx';
-import { CredentialsScreen } from '../screens/CredentialsScreen.tsx';
-import { ExportsScreen } from '../screens/ExportsScreen.tsx';
-import { InsightsScreen } from '../screens/InsightsScreen.tsx';
-import { ReviewsScreen } from '../screens/ReviewsScreen.tsx';
-import { ScopeMatrixScreen } from '../screens/ScopeMatrixScreen.tsx';
-import { SettingsScreen } from '../screens/SettingsScreen.tsx';
-import { WorkspacesScreen } from '../screens/WorkspacesScreen.tsx';
+import { AuditExplorerScreen } from '../screens/audit/AuditExplorerScreen.tsx';
+import { CalendarScreen } from '../screens/calendar/CalendarScreen.tsx';
+import { CredentialsScreen } from '../screens/credentials/CredentialsScreen.tsx';
+import { ExportsScreen } from '../screens/exports/ExportsScreen.tsx';
+import { InsightsScreen } from '../screens/insights/InsightsScreen.tsx';
+import { ReviewsScreen } from '../screens/reviews/ReviewsScreen.tsx';
+import { ScopeMatrixScreen } from '../screens/matrix/ScopeMatrixScreen.tsx';
+import { SettingsScreen } from '../screens/settings/SettingsScreen.tsx';
+import { WorkspacesScreen } from '../screens/workspaces/WorkspacesScreen.tsx';
 
 export interface ScreenDef {
   id: string;

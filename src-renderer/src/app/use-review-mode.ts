@@ -1,76 +1,33 @@
 // Review mode in the renderer: whether this Grantdesk is in a read-only auditor review, the review's status (reviewer,
-// expiry) for the banner and the Reviews screen, and `blocked(command)` for write buttons. The list of blocked commands
-// comes from the contract (REVIEW_BLOCKED_COMMANDS), the same list main enforces; the UI only avoids inviting failures.
+// expiry) for the banner and the Reviews screen, and `blocked(command)` for write actions (use <WriteButton>). The list
+// of blocked commands comes from the contract (REVIEW_BLOCKED_COMMANDS), the same list main enforces; the UI only
+// avoids inviting failures.
 import { useEffect, useState } from 'react';
-import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { GrantdeskApi } from '../../../src-common/contract/api.ts';
-import { REVIEW_BLOCKED_COMMANDS, type AppErrorData, type ReviewStatus } from '../../../src-common/contract/index.ts';
+import type { CommandName, ReviewStatus } from '../../../src-common/contract/index.ts';
 import { selectReviewMode } from '../stores/health-store.ts';
+import { isReviewBlocked, selectReviewStatus } from '../stores/review-store.ts';
 import { useSelect, useStores } from '../stores/use-store.ts';
 
 export const READ_ONLY_TITLE = 'Read-only review: this Grantdesk cannot change anything until the review ends';
 
-const BLOCKED = new Set<string>(REVIEW_BLOCKED_COMMANDS);
-
-export interface ReviewState {
-  status: ReviewStatus | null;
-  error: AppErrorData | null;
-  load(): Promise<void>;
-  connect(): () => void;
-}
-export type ReviewStore = StoreApi<ReviewState>;
-
-const stores = new WeakMap<GrantdeskApi, ReviewStore>();
-
-/** one review store per api (the banner, the Reviews screen and the hook share it) */
-export function reviewStoreFor(api: GrantdeskApi): ReviewStore {
-  let s = stores.get(api);
-  if (!s) {
-    s = createStore<ReviewState>()((set, get) => ({
-      status: null,
-      error: null,
-      async load() {
-        const r = await api.reviewStatus({});
-        if (r.ok) set({ status: r.value, error: null });
-        else set({ error: r.error });
-      },
-      connect() {
-        return api.onStateChanged((e) => {
-          if (e.topic === 'review' || e.topic === 'health') void get().load();
-        });
-      },
-    }));
-    stores.set(api, s);
-  }
-  return s;
-}
-
-export const selectReviewStatus = (s: ReviewState) => s.status;
-
-/** true for a command main refuses in review mode (mutating and not localOnly) */
-export function isReviewBlocked(command: string): boolean {
-  return BLOCKED.has(command);
-}
-
 export interface ReviewMode {
   /** this Grantdesk is in review mode (app.health.reviewMode: a review is redeemed, live or ended) */
   active: boolean;
-  /** whether a command is refused here right now; use as `disabled={blocked('workspaces.connect')}` */
-  blocked(command: string): boolean;
-  /** a tooltip for disabled write buttons; undefined outside review mode */
+  /** whether a command is refused here right now; a command name from the contract (a typo is a type error) */
+  blocked(command: CommandName): boolean;
+  /** a tooltip for disabled write controls; undefined outside review mode */
   title: string | undefined;
 }
 
 export function useReviewMode(): ReviewMode {
   const { health } = useStores();
   const active = useSelect(health, selectReviewMode);
-  return { active, blocked: (command: string) => active && BLOCKED.has(command), title: active ? READ_ONLY_TITLE : undefined };
+  return { active, blocked: (command: CommandName) => active && isReviewBlocked(command), title: active ? READ_ONLY_TITLE : undefined };
 }
 
 /** loads review.status and follows review/health events while mounted */
 export function useReviewStatus(): ReviewStatus | null {
-  const { api, health } = useStores();
-  const store = reviewStoreFor(api);
+  const { review: store, health } = useStores();
   const status = useSelect(store, selectReviewStatus);
   const reviewMode = useSelect(health, selectReviewMode);
   useEffect(() => store.getState().connect(), [store]);

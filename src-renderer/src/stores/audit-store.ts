@@ -1,8 +1,8 @@
 // Explorer state shared by the audit explorer and the exports screen (the export uses the explorer's current filters).
-// A vanilla zustand store per api; every string from events is data and is rendered as text only.
+// A vanilla zustand store created once in createAppStores; every string from events is data and is rendered as text only.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { GrantdeskApi } from '../../../../src-common/contract/api.ts';
-import type { AppErrorData, AuditEventRow, AuditFilter, Output } from '../../../../src-common/contract/index.ts';
+import type { GrantdeskApi } from '../../../src-common/contract/api.ts';
+import type { AppErrorData, AuditEventRow, AuditFilter, Output } from '../../../src-common/contract/index.ts';
 
 export type Timeline = Output<'audit.timeline'>;
 export type EventDetail = Output<'audit.event'>;
@@ -16,11 +16,19 @@ export interface AuditState {
   timeline: Timeline | null;
   detail: EventDetail | null;
   generation: number;
+  syncing: boolean;
+  syncError: AppErrorData | null;
   setFilters(f: AuditFilter): void;
   reload(): Promise<void>;
   loadMore(): Promise<void>;
   openEvent(workspaceId: string, seq: number): Promise<void>;
   closeEvent(): void;
+  /** audit.sync (localOnly: allowed in review mode), then reload */
+  sync(): Promise<void>;
+  dismissError(): void;
+  dismissSyncError(): void;
+  /** reload on state.changed('audit'); returns the unsubscribe */
+  connect(): () => void;
 }
 
 export type AuditStore = StoreApi<AuditState>;
@@ -45,6 +53,8 @@ export function createAuditStore(api: GrantdeskApi): AuditStore {
     timeline: null,
     detail: null,
     generation: 0,
+    syncing: false,
+    syncError: null,
     setFilters(f) {
       set({ filters: cleanFilters(f) });
       void get().reload();
@@ -75,15 +85,32 @@ export function createAuditStore(api: GrantdeskApi): AuditStore {
     closeEvent() {
       set({ detail: null });
     },
+    async sync() {
+      set({ syncing: true });
+      const r = await api.auditSync({});
+      set({ syncing: false, syncError: r.ok ? null : r.error });
+      if (r.ok) void get().reload();
+    },
+    dismissError() {
+      set({ error: null });
+    },
+    dismissSyncError() {
+      set({ syncError: null });
+    },
+    connect() {
+      return api.onStateChanged((p) => {
+        if (p.topic === 'audit') void get().reload();
+      });
+    },
   }));
 }
 
-const stores = new WeakMap<GrantdeskApi, AuditStore>();
-export function auditStoreFor(api: GrantdeskApi): AuditStore {
-  let s = stores.get(api);
-  if (!s) {
-    s = createAuditStore(api);
-    stores.set(api, s);
-  }
-  return s;
-}
+export const selectAuditRows = (s: AuditState) => s.rows;
+export const selectAuditNextCursor = (s: AuditState) => s.nextCursor;
+export const selectAuditLoading = (s: AuditState) => s.loading;
+export const selectAuditError = (s: AuditState) => s.error;
+export const selectAuditTimeline = (s: AuditState) => s.timeline;
+export const selectAuditFilters = (s: AuditState) => s.filters;
+export const selectAuditDetail = (s: AuditState) => s.detail;
+export const selectAuditSyncing = (s: AuditState) => s.syncing;
+export const selectAuditSyncError = (s: AuditState) => s.syncError;

@@ -1,12 +1,20 @@
 // Inventory state for the scope matrix and the credentials list: a vanilla zustand store with the api injected.
-// One store per api (kept across screen switches); reloads coalesce and follow state.changed('inventory').
+// Created once in createAppStores (kept across screen switches); reloads coalesce and follow state.changed('inventory').
+// Also the credentials list (search), the drawer's credential detail and the revoke dialog's blast-radius preview.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { GrantdeskApi } from '../../../../src-common/contract/api.ts';
-import type { AppErrorData, Matrix, MatrixFilters, RevokeResult, RevokeTarget } from '../../../../src-common/contract/index.ts';
+import type { GrantdeskApi } from '../../../src-common/contract/api.ts';
+import type { AppErrorData, CredentialDetail, CredentialType, Matrix, MatrixFilters, Output, RevokePreview, RevokeResult, RevokeTarget } from '../../../src-common/contract/index.ts';
 
 export interface DrawerRef {
   workspaceId: string;
   credentialId: string;
+}
+
+export type CredentialList = Output<'inventory.credentials'>;
+export interface CredentialQuery {
+  search: string;
+  type: CredentialType | '';
+  includeRevoked: boolean;
 }
 
 export interface InventoryState {
@@ -22,7 +30,24 @@ export interface InventoryState {
   /** the open revoke dialog: bulk confirms with the count, a single revoke with the workspace name */
   revokeDialog: RevokeRequest | null;
   lastResult: RevokeResult | null;
+  /** the credentials screen's flat list for the last query */
+  list: CredentialList | null;
+  listQuery: CredentialQuery | null;
+  listError: AppErrorData | null;
+  /** the drawer's credential */
+  detail: CredentialDetail | null;
+  detailError: AppErrorData | null;
+  /** the open revoke dialog's blast radius */
+  preview: RevokePreview | null;
+  previewError: AppErrorData | null;
   load(): Promise<void>;
+  loadCredentials(q: CredentialQuery): Promise<void>;
+  dismissListError(): void;
+  /** reload the list on state.changed('inventory'); returns the unsubscribe */
+  connectCredentials(): () => void;
+  loadDetail(ref: DrawerRef): Promise<void>;
+  loadPreview(req: RevokeRequest): Promise<void>;
+  dismissResult(): void;
   setFilters(patch: Partial<MatrixFilters>): void;
   resetFilters(): void;
   toggleExpanded(workspaceId: string): void;
@@ -51,16 +76,6 @@ export const requestInput = (req: RevokeRequest) =>
   req.bulk ? { targets: req.targets } : { workspace: req.targets[0]!.workspace, credentialId: req.targets[0]!.credentialId };
 export const selKey = (workspaceId: string, credentialId: string) => `${workspaceId}\u0000${credentialId}`;
 
-const stores = new WeakMap<GrantdeskApi, InventoryStore>();
-export function inventoryStoreFor(api: GrantdeskApi): InventoryStore {
-  let s = stores.get(api);
-  if (!s) {
-    s = createInventoryStore(api);
-    stores.set(api, s);
-  }
-  return s;
-}
-
 const clean = (f: MatrixFilters): MatrixFilters => {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(f)) {
@@ -73,6 +88,7 @@ const clean = (f: MatrixFilters): MatrixFilters => {
 export function createInventoryStore(api: GrantdeskApi): InventoryStore {
   let inFlight: Promise<void> | null = null;
   let again = false;
+  let listGen = 0;
   return createStore<InventoryState>()((set, get) => ({
     filters: {},
     matrix: null,
@@ -84,6 +100,13 @@ export function createInventoryStore(api: GrantdeskApi): InventoryStore {
     drawer: null,
     revokeDialog: null,
     lastResult: null,
+    list: null,
+    listQuery: null,
+    listError: null,
+    detail: null,
+    detailError: null,
+    preview: null,
+    previewError: null,
     load() {
       if (inFlight) {
         again = true;
@@ -132,10 +155,14 @@ export function createInventoryStore(api: GrantdeskApi): InventoryStore {
       set({ selected: new Set() });
     },
     openDrawer(ref) {
+      const cur = get().drawer;
+      // another credential's detail never shows in the drawer, not even for one frame
+      if (!ref || !cur || cur.workspaceId !== ref.workspaceId || cur.credentialId !== ref.credentialId) set({ detail: null, detailError: null });
       set({ drawer: ref });
     },
     openRevoke(req) {
-      set({ revokeDialog: req });
+      // a previous dialog's preview (and its confirm text) never shows in this one
+      set({ revokeDialog: req, preview: null, previewError: null });
     },
     async revoke(req, confirm) {
       const r = await api.inventoryRevoke({ ...requestInput(req), confirm });
@@ -182,6 +209,38 @@ export function createInventoryStore(api: GrantdeskApi): InventoryStore {
     dismissError() {
       set({ error: null });
     },
+    async loadCredentials(q) {
+      const gen = ++listGen;
+      set({ listQuery: q });
+      const r = await api.inventoryCredentials({ search: q.search.trim() || undefined, types: q.type ? [q.type] : undefined, includeRevoked: q.includeRevoked || undefined });
+      if (gen !== listGen) return; // a newer query won
+      set(r.ok ? { list: r.value, listError: null } : { listError: r.error });
+    },
+    dismissListError() {
+      set({ listError: null });
+    },
+    connectCredentials() {
+      return api.onStateChanged((p) => {
+        const q = get().listQuery;
+        if (p.topic === 'inventory' && q) void get().loadCredentials(q);
+      });
+    },
+    async loadDetail(ref) {
+      set({ detail: null, detailError: null });
+      const r = await api.inventoryCredential({ workspace: ref.workspaceId, credentialId: ref.credentialId });
+      const open = get().drawer;
+      if (open && (open.workspaceId !== ref.workspaceId || open.credentialId !== ref.credentialId)) return; // another credential opened meanwhile
+      set(r.ok ? { detail: r.value } : { detailError: r.error });
+    },
+    async loadPreview(req) {
+      set({ preview: null, previewError: null });
+      const r = await api.inventoryRevokePreview(requestInput(req));
+      if (get().revokeDialog !== null && get().revokeDialog !== req) return; // another dialog opened meanwhile
+      set(r.ok ? { preview: r.value } : { previewError: r.error });
+    },
+    dismissResult() {
+      set({ lastResult: null });
+    },
     connect() {
       return api.onStateChanged((p) => {
         if (p.topic === 'inventory' || p.topic === 'workspaces') void get().load();
@@ -191,5 +250,18 @@ export function createInventoryStore(api: GrantdeskApi): InventoryStore {
 }
 
 export const selectMatrix = (s: InventoryState) => s.matrix;
-export const selectFilters = (s: InventoryState) => s.filters;
-export const selectError = (s: InventoryState) => s.error;
+export const selectMatrixFilters = (s: InventoryState) => s.filters;
+export const selectInventoryError = (s: InventoryState) => s.error;
+export const selectMatrixLoading = (s: InventoryState) => s.loading;
+export const selectSyncing = (s: InventoryState) => s.syncing;
+export const selectExpanded = (s: InventoryState) => s.expanded;
+export const selectSelected = (s: InventoryState) => s.selected;
+export const selectDrawer = (s: InventoryState) => s.drawer;
+export const selectRevokeDialog = (s: InventoryState) => s.revokeDialog;
+export const selectLastResult = (s: InventoryState) => s.lastResult;
+export const selectCredentialList = (s: InventoryState) => s.list;
+export const selectListError = (s: InventoryState) => s.listError;
+export const selectDetail = (s: InventoryState) => s.detail;
+export const selectDetailError = (s: InventoryState) => s.detailError;
+export const selectPreview = (s: InventoryState) => s.preview;
+export const selectPreviewError = (s: InventoryState) => s.previewError;

@@ -1,22 +1,11 @@
-// React access to the vanilla stores: one context with every store, named selectors at the call site.
+// React access to the vanilla stores: one context holding the stores made by createAppStores, named selectors at the
+// call site.
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
-import type { GrantdeskApi } from '../../../src-common/contract/api.ts';
-import { createHealthStore, type HealthStore } from './health-store.ts';
-import { createSettingsStore, type SettingsStore } from './settings-store.ts';
-import { createTasksStore, type TasksStore } from './tasks-store.ts';
+import type { AppStores } from './app-stores.ts';
 
-export interface AppStores {
-  api: GrantdeskApi;
-  health: HealthStore;
-  settings: SettingsStore;
-  tasks: TasksStore;
-}
-
-export function createAppStores(api: GrantdeskApi): AppStores {
-  return { api, health: createHealthStore(api), settings: createSettingsStore(api), tasks: createTasksStore(api) };
-}
+export { createAppStores, type AppStores } from './app-stores.ts';
 
 export const StoresContext = createContext<AppStores | null>(null);
 

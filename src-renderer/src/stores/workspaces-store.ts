@@ -1,7 +1,8 @@
-// Workspaces and platforms as the overview sees them. Vanilla store with the api injected; refreshed on state.changed.
+// Workspaces and platforms as the overview sees them, and re-consent with chosen scopes (Insights, Calendar). Vanilla store
+// created once in createAppStores with the api injected; refreshed on state.changed.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { GrantdeskApi } from '../../../../src-common/contract/api.ts';
-import type { AppErrorData, Platform, Role, Workspace } from '../../../../src-common/contract/index.ts';
+import type { GrantdeskApi } from '../../../src-common/contract/api.ts';
+import type { AppErrorData, Platform, Role, Workspace } from '../../../src-common/contract/index.ts';
 
 export interface WorkspacesState {
   workspaces: Workspace[];
@@ -9,13 +10,19 @@ export interface WorkspacesState {
   loaded: boolean;
   error: AppErrorData | null;
   busy: Record<string, string>;
+  /** a re-consent with chosen scopes is waiting for the browser */
+  reconsenting: boolean;
+  reconsentError: AppErrorData | null;
   load(): Promise<void>;
   connect(workspace: string, platform: string | undefined, role: Role): Promise<boolean>;
   bulkConnect(workspaces: string[], platform: string | undefined, role: Role): Promise<{ connected: number; failed: number } | null>;
   disconnect(workspace: string): Promise<void>;
   refresh(workspace: string): Promise<void>;
   addPlatform(issuer: string, name: string | undefined, clientId: string | undefined): Promise<boolean>;
+  /** workspaces.connect with exactly these scopes (PKCE sign-in again); true when the grant was replaced */
+  reconsent(workspace: string, scopes: string[]): Promise<boolean>;
   dismissError(): void;
+  dismissReconsentError(): void;
   connectEvents(): () => void;
 }
 export type WorkspacesStore = StoreApi<WorkspacesState>;
@@ -34,6 +41,8 @@ export function createWorkspacesStore(api: GrantdeskApi): WorkspacesStore {
       loaded: false,
       error: null,
       busy: {},
+      reconsenting: false,
+      reconsentError: null,
       async load() {
         const [w, p] = await Promise.all([api.workspacesList({}), api.platformsList({})]);
         if (w.ok && p.ok) set({ workspaces: w.value, platforms: p.value, loaded: true });
@@ -76,7 +85,14 @@ export function createWorkspacesStore(api: GrantdeskApi): WorkspacesStore {
         await get().load();
         return r.ok;
       },
+      async reconsent(workspace, scopes) {
+        set({ reconsenting: true, reconsentError: null });
+        const r = await api.workspacesConnect({ workspace, scopes });
+        set({ reconsenting: false, reconsentError: r.ok ? null : r.error });
+        return r.ok;
+      },
       dismissError: () => set({ error: null }),
+      dismissReconsentError: () => set({ reconsentError: null }),
       connectEvents() {
         return api.onStateChanged((e) => {
           if (e.topic === 'workspaces' || e.topic === 'platforms') void get().load();
@@ -89,5 +105,7 @@ export function createWorkspacesStore(api: GrantdeskApi): WorkspacesStore {
 export const selectWorkspaces = (s: WorkspacesState) => s.workspaces;
 export const selectPlatforms = (s: WorkspacesState) => s.platforms;
 export const selectLoaded = (s: WorkspacesState) => s.loaded;
-export const selectError = (s: WorkspacesState) => s.error;
+export const selectWorkspacesError = (s: WorkspacesState) => s.error;
 export const selectBusy = (s: WorkspacesState) => s.busy;
+export const selectReconsenting = (s: WorkspacesState) => s.reconsenting;
+export const selectReconsentError = (s: WorkspacesState) => s.reconsentError;

@@ -3,13 +3,13 @@
 // Event fields are hostile data: rendered as React text only (never HTML, never links).
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { STATUS_CLASSES, type AuditFilter, type AppErrorData } from '../../../src-common/contract/index.ts';
-import { ErrorBanner } from '../components/ErrorBanner.tsx';
-import { selectHealth } from '../stores/health-store.ts';
-import { useSelect, useStores } from '../stores/use-store.ts';
-import { auditStoreFor } from './audit/audit-store.ts';
-import { Timeline } from './audit/Timeline.tsx';
-import './audit/audit.css';
+import { STATUS_CLASSES, type AuditFilter } from '../../../../src-common/contract/index.ts';
+import { ErrorBanner } from '../../components/ErrorBanner.tsx';
+import { selectHealth } from '../../stores/health-store.ts';
+import { useSelect, useStores } from '../../stores/use-store.ts';
+import { selectAuditDetail, selectAuditError, selectAuditFilters, selectAuditLoading, selectAuditNextCursor, selectAuditRows, selectAuditSyncError, selectAuditSyncing, selectAuditTimeline } from '../../stores/audit-store.ts';
+import { Timeline } from './Timeline.tsx';
+import './audit.css';
 
 const CRED_TYPES = ['api_key', 'oauth_app', 'machine_client', 'service_token', 'user_grant'];
 const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
@@ -37,28 +37,25 @@ function draftToFilter(d: Draft): AuditFilter {
 }
 
 export function AuditExplorerScreen() {
-  const { api, health: healthStore } = useStores();
-  const store = auditStoreFor(api);
-  const rows = useSelect(store, (s) => s.rows);
-  const nextCursor = useSelect(store, (s) => s.nextCursor);
-  const loading = useSelect(store, (s) => s.loading);
-  const error = useSelect(store, (s) => s.error);
-  const timeline = useSelect(store, (s) => s.timeline);
-  const filters = useSelect(store, (s) => s.filters);
-  const detail = useSelect(store, (s) => s.detail);
+  const { audit: store, health: healthStore } = useStores();
+  const rows = useSelect(store, selectAuditRows);
+  const nextCursor = useSelect(store, selectAuditNextCursor);
+  const loading = useSelect(store, selectAuditLoading);
+  const error = useSelect(store, selectAuditError);
+  const timeline = useSelect(store, selectAuditTimeline);
+  const filters = useSelect(store, selectAuditFilters);
+  const detail = useSelect(store, selectAuditDetail);
+  const syncError = useSelect(store, selectAuditSyncError);
+  const syncing = useSelect(store, selectAuditSyncing);
   const health = useSelect(healthStore, selectHealth);
   const [draft, setDraft] = useState<Draft>(emptyDraft);
   const [active, setActive] = useState(-1);
-  const [syncError, setSyncError] = useState<AppErrorData | null>(null);
-  const [syncing, setSyncing] = useState(false);
   const scrollRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     void store.getState().reload();
-    return api.onStateChanged((p) => {
-      if (p.topic === 'audit') void store.getState().reload();
-    });
-  }, [api, store]);
+    return store.getState().connect();
+  }, [store]);
 
   // the full-text box searches as you type (debounced); the other filters apply on submit
   useEffect(() => {
@@ -84,16 +81,7 @@ export function AuditExplorerScreen() {
     setDraft(next);
     store.getState().setFilters({ ...store.getState().filters, from: r?.from, to: r?.to });
   };
-  const sync = async () => {
-    setSyncing(true);
-    const r = await api.auditSync({});
-    setSyncing(false);
-    if (!r.ok) setSyncError(r.error);
-    else {
-      setSyncError(null);
-      void store.getState().reload();
-    }
-  };
+  const sync = () => store.getState().sync();
   const offline = health ? !health.online : false;
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v }));
 
@@ -116,7 +104,7 @@ export function AuditExplorerScreen() {
         </div>
       </header>
       {error && <ErrorBanner error={error} testId="audit-error" />}
-      {syncError && <ErrorBanner error={syncError} onDismiss={() => setSyncError(null)} testId="audit-sync-error" />}
+      {syncError && <ErrorBanner error={syncError} onDismiss={() => store.getState().dismissSyncError()} testId="audit-sync-error" />}
       <form className="panel" onSubmit={apply} aria-label="Audit filters" data-testid="audit-filters">
         <div className="audit-search">
           <label className="visually-hidden" htmlFor="audit-q">

@@ -1,6 +1,6 @@
 // Event counts over time as SVG bars; drag across it (or use the arrow keys on a focused bar) to filter by time.
 import { useRef, useState, type PointerEvent } from 'react';
-import type { Timeline as TimelineData } from './audit-store.ts';
+import type { Timeline as TimelineData } from '../../stores/audit-store.ts';
 
 const W = 960;
 const H = 90;

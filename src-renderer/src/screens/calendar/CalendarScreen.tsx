@@ -1,17 +1,18 @@
 // Expiry calendar: one timeline across all workspaces of key expiries, grace ends, client-secret ages, grant lifetimes and
 // review-grant ends, with filters; each item opens the right wizard. Below it, per-workspace tools: API keys (rotate),
 // rotations in progress (resume), machine clients, service tokens and re-consent.
-import { useEffect, useMemo, useState } from 'react';
-import type { ApiKeySummary, AppErrorData, CalendarItem, CalendarKind } from '../../../src-common/contract/index.ts';
-import { ErrorBanner } from '../components/ErrorBanner.tsx';
-import { useSelect, useStores } from '../stores/use-store.ts';
-import { ClientsPanel } from './rotation/ClientsPanel.tsx';
-import { ReconsentDialog } from './rotation/ReconsentDialog.tsx';
-import { RotationWizard, type WizardTarget } from './rotation/RotationWizard.tsx';
-import { ServiceTokenDialog } from './rotation/ServiceTokenDialog.tsx';
-import { ALL_KINDS, createRotationStore, selectCalendar, selectFilters, selectLoading, selectRotationError, selectWizards, selectWorkspaces } from './rotation/store.ts';
-import './rotation/rotation.css';
-import { useReviewMode } from '../app/use-review-mode.ts';
+import { useEffect, useState } from 'react';
+import type { CalendarItem, CalendarKind } from '../../../../src-common/contract/index.ts';
+import { ErrorBanner } from '../../components/ErrorBanner.tsx';
+import { useSelect, useStores } from '../../stores/use-store.ts';
+import { ClientsPanel } from './ClientsPanel.tsx';
+import { ReconsentDialog } from './ReconsentDialog.tsx';
+import { RotationWizard } from './RotationWizard.tsx';
+import { ServiceTokenDialog } from './ServiceTokenDialog.tsx';
+import { ALL_KINDS, selectCalendar, selectCalendarFilters, selectCalendarLoading, selectCalendarWorkspaces, selectKeys, selectKeysError, selectRotationError, selectWizards } from '../../stores/rotation-store.ts';
+import type { WizardTarget } from '../../stores/wizard-store.ts';
+import './rotation.css';
+import { WriteButton } from '../../components/WriteButton.tsx';
 
 const KIND_LABEL: Record<CalendarKind, string> = {
   key_expiry: 'Key expiry',
@@ -30,20 +31,15 @@ const ACTION_LABEL: Record<CalendarItem['action']['kind'], string> = {
 };
 
 function KeysPanel({ workspace, onRotate }: { workspace: string; onRotate(keyId: string): void }) {
-  const { api } = useStores();
-  const review = useReviewMode();
-  const [keys, setKeys] = useState<ApiKeySummary[]>([]);
-  const [error, setError] = useState<AppErrorData | null>(null);
+  const { rotation: store } = useStores();
+  const keys = useSelect(store, selectKeys);
+  const error = useSelect(store, selectKeysError);
   useEffect(() => {
-    void (async () => {
-      const r = await api.keysList({ workspace });
-      if (r.ok) setKeys(r.value.keys);
-      else setError(r.error);
-    })();
-  }, [api, workspace]);
+    void store.getState().loadKeys(workspace);
+  }, [store, workspace]);
   return (
     <div className="panel" data-testid="keys-panel">
-      {error && <ErrorBanner error={error} onDismiss={() => setError(null)} testId="keys-error" />}
+      {error && <ErrorBanner error={error} onDismiss={() => store.getState().dismissKeysError()} testId="keys-error" />}
       <table className="rot-table">
         <thead>
           <tr>
@@ -65,9 +61,9 @@ function KeysPanel({ workspace, onRotate }: { workspace: string; onRotate(keyId:
               <td className="mono">{k.lastUsedAt?.slice(0, 10) ?? 'never'}</td>
               <td>
                 {k.status === 'active' && (
-                  <button type="button" className="button" disabled={review.blocked('rotation.start')} title={review.title} onClick={() => onRotate(k.id)} data-testid="key-rotate">
+                  <WriteButton command="rotation.start" className="button" onClick={() => onRotate(k.id)} data-testid="key-rotate">
                     Rotate…
-                  </button>
+                  </WriteButton>
                 )}
               </td>
             </tr>
@@ -79,15 +75,13 @@ function KeysPanel({ workspace, onRotate }: { workspace: string; onRotate(keyId:
 }
 
 export function CalendarScreen() {
-  const { api } = useStores();
-  const review = useReviewMode();
-  const store = useMemo(() => createRotationStore(api), [api]);
+  const { rotation: store } = useStores();
   const calendar = useSelect(store, selectCalendar);
-  const filters = useSelect(store, selectFilters);
-  const workspaces = useSelect(store, selectWorkspaces);
+  const filters = useSelect(store, selectCalendarFilters);
+  const workspaces = useSelect(store, selectCalendarWorkspaces);
   const wizards = useSelect(store, selectWizards);
   const error = useSelect(store, selectRotationError);
-  const loading = useSelect(store, selectLoading);
+  const loading = useSelect(store, selectCalendarLoading);
   const [target, setTarget] = useState<WizardTarget | null>(null);
   const [toolsWs, setToolsWs] = useState('');
   const [focusClient, setFocusClient] = useState<string | null>(null);
@@ -192,9 +186,9 @@ export function CalendarScreen() {
                   <span className="muted">{it.detail}</span>
                 </span>
                 {it.action.kind !== 'none' && (
-                  <button type="button" className="button" disabled={review.blocked(it.action.kind === 'rotate_key' ? 'rotation.start' : it.action.kind === 'rotate_client' ? 'clients.rotate' : it.action.kind === 'reconsent' ? 'workspaces.connect' : 'rotation.advance')} title={review.title} onClick={() => open(it)} data-testid="calendar-open">
+                  <WriteButton command={it.action.kind === 'rotate_key' ? 'rotation.start' : it.action.kind === 'rotate_client' ? 'clients.rotate' : it.action.kind === 'reconsent' ? 'workspaces.connect' : 'rotation.advance'} className="button" onClick={() => open(it)} data-testid="calendar-open">
                     {ACTION_LABEL[it.action.kind]}
-                  </button>
+                  </WriteButton>
                 )}
               </li>
             ))}
@@ -212,9 +206,9 @@ export function CalendarScreen() {
                 <span>
                   {w.keyName} <span className="mono muted">{w.oldKeyLabel}</span> · {w.workspaceName}
                 </span>
-                <button type="button" className="button" disabled={review.blocked('rotation.advance')} title={review.title} onClick={() => setTarget({ wizardId: w.id })} data-testid="wizard-resume">
+                <WriteButton command="rotation.advance" className="button" onClick={() => setTarget({ wizardId: w.id })} data-testid="wizard-resume">
                   Resume
-                </button>
+                </WriteButton>
               </li>
             ))}
           </ul>
@@ -234,12 +228,12 @@ export function CalendarScreen() {
               ))}
             </select>
           </label>
-          <button type="button" className="button" disabled={!toolsWs || review.blocked('serviceTokens.mint')} title={review.title} onClick={() => setTokenOpen(true)} data-testid="open-service-token">
+          <WriteButton command="serviceTokens.mint" className="button" disabled={!toolsWs} onClick={() => setTokenOpen(true)} data-testid="open-service-token">
             Mint service token…
-          </button>
-          <button type="button" className="button" disabled={!toolsWs || review.blocked('workspaces.connect')} title={review.title} onClick={() => setReconsentOpen(true)} data-testid="open-reconsent">
+          </WriteButton>
+          <WriteButton command="workspaces.connect" className="button" disabled={!toolsWs} onClick={() => setReconsentOpen(true)} data-testid="open-reconsent">
             Re-consent grant…
-          </button>
+          </WriteButton>
         </div>
         {toolsWs && (
           <>

@@ -1,11 +1,12 @@
 // Machine clients of one workspace: create (secret once), rotate with grace, disable/enable, today's usage against the
 // quota as a bar, and 30 days of usage as an SVG plot with a forecast of the days that would hit the quota.
-import { useCallback, useEffect, useState } from 'react';
-import type { AppErrorData, MachineClient, QuotaCheck, Usage } from '../../../../src-common/contract/index.ts';
+import { useEffect, useState } from 'react';
+import type { QuotaCheck, Usage } from '../../../../src-common/contract/index.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
-import { useStores } from '../../stores/use-store.ts';
-import { useReviewMode } from '../../app/use-review-mode.ts';
+import { selectClients, selectClientsBusy, selectClientsError, selectSelectedClient, selectUsage, selectUsageName, type IssuedSecret } from '../../stores/clients-store.ts';
+import { useSelect, useStores } from '../../stores/use-store.ts';
+import { WriteButton } from '../../components/WriteButton.tsx';
 
 export function UsagePlot({ usage }: { usage: Usage }) {
   const W = 520;
@@ -84,51 +85,30 @@ function QuotaCheckView({ check }: { check: QuotaCheck }) {
 }
 
 export function ClientsPanel({ workspace, focusClientId }: { workspace: string; focusClientId?: string | null }) {
-  const { api } = useStores();
-  const review = useReviewMode();
-  const [clients, setClients] = useState<MachineClient[]>([]);
-  const [selected, setSelected] = useState<string | null>(focusClientId ?? null);
-  const [usage, setUsage] = useState<Usage | null>(null);
-  const [error, setError] = useState<AppErrorData | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [shown, setShown] = useState<{ title: string; secret: string; check: QuotaCheck } | null>(null);
+  const { clients: store } = useStores();
+  const clients = useSelect(store, selectClients);
+  const selected = useSelect(store, selectSelectedClient);
+  const usage = useSelect(store, selectUsage);
+  const usageName = useSelect(store, selectUsageName);
+  const error = useSelect(store, selectClientsError);
+  const busy = useSelect(store, selectClientsBusy);
+  // the secret shown once lives here, in this component's state, until "I have stored it" (never in a store)
+  const [shown, setShown] = useState<IssuedSecret | null>(null);
   const [stored, setStored] = useState(false);
   const [form, setForm] = useState({ name: '', scopes: 'contacts:read', quota: '1000' });
   const [grace, setGrace] = useState('7');
+  const st = store.getState();
 
-  const load = useCallback(async () => {
-    const r = await api.clientsList({ workspace });
-    if (r.ok) setClients(r.value.clients);
-    else setError(r.error);
-  }, [api, workspace]);
   useEffect(() => {
-    void load();
-  }, [load]);
-  useEffect(() => {
-    if (focusClientId) setSelected(focusClientId);
-  }, [focusClientId]);
-  useEffect(() => {
-    if (!selected) return setUsage(null);
-    void (async () => {
-      const r = await api.clientsUsage({ workspace, clientId: selected });
-      if (r.ok) setUsage(r.value);
-      else setError(r.error);
-    })();
-  }, [api, workspace, selected, clients]);
-
-  const run = async <T,>(fn: () => Promise<{ ok: true; value: T } | { ok: false; error: AppErrorData }>, after?: (v: T) => void) => {
-    setBusy(true);
-    setError(null);
-    const r = await fn();
-    setBusy(false);
-    if (!r.ok) return setError(r.error);
-    after?.(r.value);
-    await load();
+    void store.getState().open(workspace, focusClientId);
+  }, [store, workspace, focusClientId]);
+  const show = (secret: IssuedSecret | null) => {
+    if (secret) setShown(secret);
   };
 
   return (
     <div className="panel" data-testid="clients-panel">
-      {error && <ErrorBanner error={error} onDismiss={() => setError(null)} testId="clients-error" />}
+      {error && <ErrorBanner error={error} onDismiss={() => st.dismissError()} testId="clients-error" />}
       <table className="rot-table">
         <thead>
           <tr>
@@ -143,7 +123,7 @@ export function ClientsPanel({ workspace, focusClientId }: { workspace: string; 
           {clients.map((c) => (
             <tr key={c.id} data-testid="client-row" data-client-id={c.id} aria-selected={selected === c.id}>
               <td>
-                <button type="button" className="button" onClick={() => setSelected(c.id)} data-testid="client-select">
+                <button type="button" className="button" onClick={() => void st.select(c.id)} data-testid="client-select">
                   {c.name}
                 </button>
                 <div className="mono muted">{c.clientId}</div>
@@ -154,17 +134,17 @@ export function ClientsPanel({ workspace, focusClientId }: { workspace: string; 
                 {c.secretAgeDays ?? '?'} d{c.rotationDue ? ' — rotation due' : ''}
               </td>
               <td className="rot-row-actions">
-                <button type="button" className="button" disabled={busy || review.blocked('clients.rotate')} title={review.title} onClick={() => void run(() => api.clientsRotate({ workspace, clientId: c.id, grace }), (v) => setShown({ title: `New secret for ${c.name}`, secret: v.clientSecret, check: v.check }))} data-testid="client-rotate">
+                <WriteButton command="clients.rotate" className="button" disabled={busy} onClick={() => void st.rotate(c.id, grace).then(show)} data-testid="client-rotate">
                   Rotate
-                </button>
+                </WriteButton>
                 {c.status === 'disabled' ? (
-                  <button type="button" className="button" disabled={busy || review.blocked('clients.enable')} title={review.title} onClick={() => void run(() => api.clientsEnable({ workspace, clientId: c.id }))} data-testid="client-enable">
+                  <WriteButton command="clients.enable" className="button" disabled={busy} onClick={() => void st.enable(c.id)} data-testid="client-enable">
                     Enable
-                  </button>
+                  </WriteButton>
                 ) : (
-                  <button type="button" className="button button-danger-outline" disabled={busy || review.blocked('clients.disable')} title={review.title} onClick={() => void run(() => api.clientsDisable({ workspace, clientId: c.id }))} data-testid="client-disable">
+                  <WriteButton command="clients.disable" className="button button-danger-outline" disabled={busy} onClick={() => void st.disable(c.id)} data-testid="client-disable">
                     Disable
-                  </button>
+                  </WriteButton>
                 )}
               </td>
             </tr>
@@ -177,7 +157,7 @@ export function ClientsPanel({ workspace, focusClientId }: { workspace: string; 
       </label>
       {usage && (
         <div data-testid="client-usage">
-          <h3 className="section-title">Usage of {clients.find((c) => c.id === usage.id)?.name ?? usage.clientId}</h3>
+          <h3 className="section-title">Usage of {usageName}</h3>
           <QuotaBar usage={usage} />
           {usage.warning && (
             <p className="rot-warn" data-testid="usage-warning">
@@ -197,10 +177,7 @@ export function ClientsPanel({ workspace, focusClientId }: { workspace: string; 
         className="form-grid"
         onSubmit={(e) => {
           e.preventDefault();
-          void run(
-            () => api.clientsCreate({ workspace, name: form.name, scopes: form.scopes.split(/[\s,]+/).filter(Boolean), dailyQuota: Number(form.quota) }),
-            (v) => setShown({ title: `Client secret for ${v.client.name}`, secret: v.clientSecret, check: v.check }),
-          );
+          void st.create({ name: form.name, scopes: form.scopes.split(/[\s,]+/).filter(Boolean), dailyQuota: Number(form.quota) }).then(show);
         }}
       >
         <h3 className="section-title">New machine client</h3>
@@ -213,9 +190,9 @@ export function ClientsPanel({ workspace, focusClientId }: { workspace: string; 
         <label className="field-label">
           Daily token quota <input className="input" type="number" min={1} value={form.quota} onChange={(e) => setForm({ ...form, quota: e.target.value })} data-testid="client-new-quota" />
         </label>
-        <button type="submit" className="button button-primary" disabled={busy || review.blocked('clients.create')} title={review.title} data-testid="client-create">
+        <WriteButton command="clients.create" type="submit" className="button button-primary" disabled={busy} data-testid="client-create">
           Create client
-        </button>
+        </WriteButton>
       </form>
       <Dialog
         open={shown !== null}

@@ -1,34 +1,35 @@
 // Re-consent for a workspace's own grant: choose the scopes, see before and after, then hand off to the connections
 // domain's PKCE flow (workspaces.connect). Until that command accepts scopes, the hand-off is shown as unavailable.
 import { useEffect, useState } from 'react';
-import type { AppErrorData, Output } from '../../../../src-common/contract/index.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
-import { useStores } from '../../stores/use-store.ts';
-
-type Plan = Output<'reconsent.plan'>;
+import { WriteButton } from '../../components/WriteButton.tsx';
+import { selectPlan, selectPlanError } from '../../stores/rotation-store.ts';
+import { useSelect, useStores } from '../../stores/use-store.ts';
+import { selectReconsentError } from '../../stores/workspaces-store.ts';
 
 export function ReconsentDialog({ workspace, open, onClose }: { workspace: string; open: boolean; onClose(): void }) {
-  const { api } = useStores();
-  const [plan, setPlan] = useState<Plan | null>(null);
+  const { rotation: store, workspaces } = useStores();
+  const plan = useSelect(store, selectPlan);
+  const planError = useSelect(store, selectPlanError);
+  const connectError = useSelect(workspaces, selectReconsentError);
+  const error = planError ?? connectError;
   const [drop, setDrop] = useState<string[]>([]);
-  const [error, setError] = useState<AppErrorData | null>(null);
   useEffect(() => {
     if (!open) {
-      setPlan(null);
+      store.getState().clearPlan();
       setDrop([]);
       return;
     }
-    void (async () => {
-      const r = await api.reconsentPlan({ workspace, drop });
-      if (r.ok) setPlan(r.value);
-      else setError(r.error);
-    })();
-  }, [api, workspace, open, drop]);
+    void store.getState().loadPlan(workspace, drop);
+  }, [store, workspace, open, drop]);
   const toggle = (s: string) => setDrop((d) => (d.includes(s) ? d.filter((x) => x !== s) : [...d, s]));
   return (
     <Dialog open={open} onOpenChange={(o) => !o && onClose()} title="Re-consent the workspace grant" description="Drop scopes Grantdesk does not need, then sign in again (PKCE) to replace the grant." testId="reconsent-dialog">
-      {error && <ErrorBanner error={error} onDismiss={() => setError(null)} testId="reconsent-error" />}
+      {error && <ErrorBanner error={error} onDismiss={() => {
+            store.getState().dismissPlanError();
+            workspaces.getState().dismissReconsentError();
+          }} testId="reconsent-error" />}
       {plan && (
         <>
           <table className="rot-table" data-testid="reconsent-table">
@@ -69,19 +70,21 @@ export function ReconsentDialog({ workspace, open, onClose }: { workspace: strin
         <button type="button" className="button" onClick={onClose}>
           Close
         </button>
-        <button
-          type="button"
+        <WriteButton
+          command="workspaces.connect"
           className="button button-primary"
           disabled={!plan?.handoff.available}
           data-testid="reconsent-go"
           onClick={() => {
             if (!plan) return;
-            const connect = (api as unknown as Record<string, (i: unknown) => Promise<{ ok: boolean; error?: AppErrorData }>>).workspacesConnect;
-            void connect?.(plan.handoff.input).then((r) => (r.ok ? onClose() : setError(r.error ?? null)));
+            void workspaces
+              .getState()
+              .reconsent(plan.handoff.input.workspace, plan.handoff.input.scopes)
+              .then((ok) => ok && onClose());
           }}
         >
           Sign in again with these scopes
-        </button>
+        </WriteButton>
       </div>
     </Dialog>
   );

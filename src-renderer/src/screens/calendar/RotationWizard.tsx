@@ -1,12 +1,13 @@
 // The API key rotation wizard: a Radix dialog over the persisted state machine in main. Closing it half-way is fine:
 // reopening (or restarting Grantdesk) resumes at the step main has recorded. The new secret is held in this component's
 // state only between the rotate call and "I have stored it", then dropped from memory and screen.
-import { useCallback, useEffect, useId, useState } from 'react';
-import type { GraceTraffic, Wizard, WizardStep, AppErrorData } from '../../../../src-common/contract/index.ts';
+import { useEffect, useId, useState } from 'react';
+import type { GraceTraffic, Wizard, WizardStep } from '../../../../src-common/contract/index.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
-import { useStores } from '../../stores/use-store.ts';
-import { useReviewMode } from '../../app/use-review-mode.ts';
+import { useSelect, useStores } from '../../stores/use-store.ts';
+import { selectTraffic, selectWizard, selectWizardBusy, selectWizardError, type AdvanceInput, type WizardAction, type WizardTarget } from '../../stores/wizard-store.ts';
+import { WriteButton } from '../../components/WriteButton.tsx';
 
 const STEP_LABELS: Array<[WizardStep[], string]> = [
   [['chosen'], 'Key'],
@@ -18,7 +19,7 @@ const STEP_LABELS: Array<[WizardStep[], string]> = [
   [['finished', 'ended_early', 'cancelled'], 'Done'],
 ];
 
-export type WizardTarget = { wizardId: string } | { workspace: string; keyId: string };
+export type { WizardTarget } from '../../stores/wizard-store.ts';
 
 function Steps({ step }: { step: WizardStep }) {
   const idx = STEP_LABELS.findIndex(([s]) => s.includes(step));
@@ -77,96 +78,63 @@ export function TrafficChart({ traffic }: { traffic: GraceTraffic }) {
 }
 
 export function RotationWizard({ target, onClose }: { target: WizardTarget | null; onClose(): void }) {
-  const { api } = useStores();
-  const review = useReviewMode();
-  const [wizard, setWizard] = useState<Wizard | null>(null);
-  const [traffic, setTraffic] = useState<GraceTraffic | null>(null);
+  const { wizard: store } = useStores();
+  const wizard = useSelect(store, selectWizard);
+  const traffic = useSelect(store, selectTraffic);
+  const busy = useSelect(store, selectWizardBusy);
+  const error = useSelect(store, selectWizardError);
+  // the new secret lives here, in this dialog's state, between the rotate call and "I have stored it" (never in a store)
   const [secret, setSecret] = useState<string | null>(null);
   const [stored, setStored] = useState(false);
   const [copied, setCopied] = useState(false);
   const [grace, setGrace] = useState('7');
   const [allowlist, setAllowlist] = useState('');
   const [force, setForce] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AppErrorData | null>(null);
   const graceId = useId();
   const allowId = useId();
   const open = target !== null;
 
-  const adopt = useCallback(
-    async (w: Wizard) => {
-      setWizard(w);
-      setGrace(String(w.graceDays));
-      setAllowlist((w.guardrails?.ipAllowlist ?? []).map((c) => c.normalized ?? c.input).join('\n'));
-      if (w.rotatedAt && ['acknowledged', 'verified', 'grace', 'ended_early', 'finished'].includes(w.step)) {
-        const st = await api.rotationStatus({ wizardId: w.id });
-        if (st.ok) setTraffic(st.value.traffic);
-      } else setTraffic(null);
-    },
-    [api],
-  );
+  /** the form fields follow the wizard main recorded */
+  const adopt = (w: Wizard | null) => {
+    if (!w) return;
+    setGrace(String(w.graceDays));
+    setAllowlist((w.guardrails?.ipAllowlist ?? []).map((c) => c.normalized ?? c.input).join('\n'));
+  };
 
   useEffect(() => {
     if (!target) {
       // closing the dialog forgets the secret whatever the step
       setSecret(null);
-      setWizard(null);
       setStored(false);
       setCopied(false);
-      setError(null);
+      store.getState().close();
       return;
     }
-    void (async () => {
-      setBusy(true);
-      const r = 'wizardId' in target ? await api.rotationStatus({ wizardId: target.wizardId }) : await api.rotationStart({ workspace: target.workspace, keyId: target.keyId });
-      setBusy(false);
-      if (!r.ok) return setError(r.error);
-      const w = 'wizards' in r.value ? r.value.wizards[0] : r.value;
-      if (w) await adopt(w);
-    })();
-  }, [target, api, adopt]);
+    void store.getState().open(target).then(adopt);
+  }, [target, store]);
 
-  const advance = async (action: 'review' | 'rotate' | 'acknowledge' | 'verify' | 'watch' | 'finish' | 'cancel') => {
+  const advance = async (action: WizardAction) => {
     if (!wizard) return;
-    setBusy(true);
-    setError(null);
-    const input: Parameters<typeof api.rotationAdvance>[0] = { wizardId: wizard.id, action };
+    const input: AdvanceInput = { action };
     if (action === 'review') {
       input.graceDays = Number(grace);
       const list = allowlist.split(/[\s,]+/).filter(Boolean);
       const before = (wizard.guardrails?.ipAllowlist ?? []).map((c) => c.normalized ?? c.input);
       if (JSON.stringify(list) !== JSON.stringify(before)) input.ipAllowlist = list;
     }
-    const r = await api.rotationAdvance(input);
-    setBusy(false);
-    if (!r.ok) return setError(r.error);
-    if (action === 'rotate' && r.value.secret) {
-      setSecret(r.value.secret);
+    const r = await store.getState().advance(input);
+    if (!r) return;
+    if (action === 'rotate' && r.secret) {
+      setSecret(r.secret);
       setStored(false);
     }
     if (action === 'acknowledge') setSecret(null);
-    await adopt(r.value.wizard);
+    adopt(r.wizard);
   };
 
-  const endGrace = async () => {
-    if (!wizard) return;
-    setBusy(true);
-    setError(null);
-    const r = await api.rotationEndGrace({ wizardId: wizard.id, force });
-    setBusy(false);
-    if (!r.ok) return setError(r.error);
-    await adopt(r.value.wizard);
-  };
+  const endGrace = async () => adopt(await store.getState().endGrace(force));
 
-  const refresh = async () => {
-    if (wizard) {
-      const st = await api.rotationStatus({ wizardId: wizard.id });
-      if (st.ok && st.value.wizards[0]) {
-        setWizard(st.value.wizards[0]);
-        setTraffic(st.value.traffic);
-      }
-    }
-  };
+  const refresh = () => store.getState().refresh();
 
   const copy = async () => {
     if (!secret) return;
@@ -182,7 +150,7 @@ export function RotationWizard({ target, onClose }: { target: WizardTarget | nul
   const g = w?.guardrails;
   return (
     <Dialog open={open} onOpenChange={(o) => !o && onClose()} title={w ? `Rotate ${w.keyName} (${w.oldKeyLabel})` : 'Rotate API key'} description={w ? `Workspace ${w.workspaceName}. You can close this and come back: the wizard resumes where it stopped.` : 'Loading the rotation…'} testId="rotation-wizard">
-      {error && <ErrorBanner error={error} onDismiss={() => setError(null)} testId="wizard-error" />}
+      {error && <ErrorBanner error={error} onDismiss={() => store.getState().dismissError()} testId="wizard-error" />}
       {w && (
         <div data-testid="wizard-body" data-step={w.step}>
           <Steps step={w.step} />
@@ -343,9 +311,9 @@ export function RotationWizard({ target, onClose }: { target: WizardTarget | nul
           </button>
         )}
         {w?.next.includes('rotate') && (
-          <button type="button" className="button button-primary" disabled={busy || review.blocked('rotation.advance')} title={review.title} onClick={() => void advance('rotate')} data-testid="wizard-rotate">
+          <WriteButton command="rotation.advance" className="button button-primary" disabled={busy} onClick={() => void advance('rotate')} data-testid="wizard-rotate">
             {w.secretLost ? 'Re-issue the secret' : w.step === 'rotating' ? 'Resume rotation' : 'Rotate now'}
-          </button>
+          </WriteButton>
         )}
         {w?.next.includes('acknowledge') && (
           <button type="button" className="button button-primary" disabled={busy || (secret !== null && !stored)} onClick={() => void advance('acknowledge')} data-testid="wizard-acknowledge">
@@ -367,9 +335,9 @@ export function RotationWizard({ target, onClose }: { target: WizardTarget | nul
             <button type="button" className="button" disabled={busy} onClick={() => void refresh()} data-testid="wizard-refresh">
               Refresh
             </button>
-            <button type="button" className="button button-danger" disabled={busy || !traffic || (!traffic.quiet && !force) || review.blocked('rotation.endGrace')} title={review.title} onClick={() => void endGrace()} data-testid="wizard-end-grace">
+            <WriteButton command="rotation.endGrace" className="button button-danger" disabled={busy || !traffic || (!traffic.quiet && !force)} onClick={() => void endGrace()} data-testid="wizard-end-grace">
               End grace now
-            </button>
+            </WriteButton>
           </>
         )}
         {w?.next.includes('finish') && (

@@ -1,33 +1,29 @@
 // Mint a short-lived service token (5–60 min) with chosen scopes for a one-off job. Shown once; closing forgets it.
 import { useState } from 'react';
-import type { AppErrorData } from '../../../../src-common/contract/index.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
-import { useStores } from '../../stores/use-store.ts';
-import { useReviewMode } from '../../app/use-review-mode.ts';
+import { selectMintError, selectMinting, type MintedToken } from '../../stores/rotation-store.ts';
+import { useSelect, useStores } from '../../stores/use-store.ts';
+import { WriteButton } from '../../components/WriteButton.tsx';
 
 const TTLS = [5, 10, 15, 30, 45, 60];
 
 export function ServiceTokenDialog({ workspace, open, onClose }: { workspace: string; open: boolean; onClose(): void }) {
-  const { api } = useStores();
-  const review = useReviewMode();
+  const { rotation: store } = useStores();
+  const error = useSelect(store, selectMintError);
+  const busy = useSelect(store, selectMinting);
   const [scopes, setScopes] = useState('contacts:read');
   const [ttl, setTtl] = useState(15);
-  const [minted, setMinted] = useState<{ token: string; expiresAt: string; scopes: string[] } | null>(null);
-  const [error, setError] = useState<AppErrorData | null>(null);
-  const [busy, setBusy] = useState(false);
+  // the token shown once lives here, in this dialog's state, until it closes (never in a store)
+  const [minted, setMinted] = useState<MintedToken | null>(null);
   const close = () => {
     setMinted(null);
-    setError(null);
+    store.getState().dismissMintError();
     onClose();
   };
   const mint = async () => {
-    setBusy(true);
-    setError(null);
-    const r = await api.serviceTokensMint({ workspace, scopes: scopes.split(/[\s,]+/).filter(Boolean), ttl });
-    setBusy(false);
-    if (!r.ok) return setError(r.error);
-    setMinted({ token: r.value.token, expiresAt: r.value.expiresAt, scopes: r.value.scopes });
+    const t = await store.getState().mintServiceToken(workspace, scopes.split(/[\s,]+/).filter(Boolean), ttl);
+    if (t) setMinted(t);
   };
   return (
     <Dialog
@@ -43,13 +39,13 @@ export function ServiceTokenDialog({ workspace, open, onClose }: { workspace: st
             Done
           </button>
         ) : (
-          <button type="button" className="button button-primary" disabled={busy || review.blocked('serviceTokens.mint')} title={review.title} onClick={() => void mint()} data-testid="service-token-mint">
+          <WriteButton command="serviceTokens.mint" className="button button-primary" disabled={busy} onClick={() => void mint()} data-testid="service-token-mint">
             Mint
-          </button>
+          </WriteButton>
         )
       }
     >
-      {error && <ErrorBanner error={error} onDismiss={() => setError(null)} testId="service-token-error" />}
+      {error && <ErrorBanner error={error} onDismiss={() => store.getState().dismissMintError()} testId="service-token-error" />}
       {!minted && (
         <>
           <label className="field-label">

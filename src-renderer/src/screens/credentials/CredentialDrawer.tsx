@@ -1,33 +1,22 @@
 // Credential detail drawer: scopes, type, prefix and last four, IP allowlist, expiry, rate limit or quota, created and
 // last used, and a sparkline of recent activity from the cached audit log (said plainly when the log is not synced).
-import { useEffect, useRef, useState } from 'react';
-import type { AppErrorData, CredentialDetail, Matrix } from '../../../../src-common/contract/index.ts';
+import { useEffect, useRef } from 'react';
+import type { Matrix } from '../../../../src-common/contract/index.ts';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
-import { useStores } from '../../stores/use-store.ts';
-import { ago, ageText, dateText, TYPE_LABEL } from './format.ts';
-import type { DrawerRef, RevokeRequest } from './inventory-store.ts';
+import { useSelect, useStores } from '../../stores/use-store.ts';
+import { ago, ageText, dateText, TYPE_LABEL } from '../matrix/format.ts';
+import { selectDetail, selectDetailError, type DrawerRef, type RevokeRequest } from '../../stores/inventory-store.ts';
 import { Sparkline } from './Sparkline.tsx';
-import { useReviewMode } from '../../app/use-review-mode.ts';
+import { WriteButton } from '../../components/WriteButton.tsx';
 
 export function CredentialDrawer({ target, matrix, onClose, onRevoke }: { target: DrawerRef; matrix: Matrix | null; onClose(): void; onRevoke(req: RevokeRequest): void }) {
-  const { api } = useStores();
-  const review = useReviewMode();
-  const [detail, setDetail] = useState<CredentialDetail | null>(null);
-  const [error, setError] = useState<AppErrorData | null>(null);
+  const { inventory: store } = useStores();
+  const detail = useSelect(store, selectDetail);
+  const error = useSelect(store, selectDetailError);
   const ref = useRef<HTMLElement>(null);
   useEffect(() => {
-    let live = true;
-    setDetail(null);
-    setError(null);
-    void api.inventoryCredential({ workspace: target.workspaceId, credentialId: target.credentialId }).then((r) => {
-      if (!live) return;
-      if (r.ok) setDetail(r.value);
-      else setError(r.error);
-    });
-    return () => {
-      live = false;
-    };
-  }, [api, target.workspaceId, target.credentialId, matrix]);
+    void store.getState().loadDetail({ workspaceId: target.workspaceId, credentialId: target.credentialId });
+  }, [store, target.workspaceId, target.credentialId, matrix]);
   useEffect(() => {
     ref.current?.querySelector<HTMLElement>('h2')?.focus();
   }, [target.workspaceId, target.credentialId]);
@@ -98,16 +87,16 @@ export function CredentialDrawer({ target, matrix, onClose, onRevoke }: { target
           )}
           <div className="drawer-actions">
             {detail.revocable ? (
-              <button type="button" className="button button-danger" disabled={review.blocked('inventory.revoke')} title={review.title} onClick={() => onRevoke({ targets: [{ workspace: detail.workspaceId, credentialId: detail.id }], bulk: false })} data-testid="drawer-revoke">
+              <WriteButton command="inventory.revoke" className="button button-danger" onClick={() => onRevoke({ targets: [{ workspace: detail.workspaceId, credentialId: detail.id }], bulk: false })} data-testid="drawer-revoke">
                 {detail.type === 'machine_client' ? 'Disable…' : 'Revoke…'}
-              </button>
+              </WriteButton>
             ) : (
               <p className="muted">{detail.type === 'service_token' ? 'Service tokens cannot be revoked; they expire on their own.' : `This credential is ${detail.status}.`}</p>
             )}
             {sameApp.length > 1 && (
-              <button type="button" className="button button-danger-outline" disabled={review.blocked('inventory.revoke')} title={review.title} onClick={() => onRevoke({ targets: sameApp, bulk: true })} data-testid="drawer-revoke-app-everywhere">
+              <WriteButton command="inventory.revoke" className="button button-danger-outline" onClick={() => onRevoke({ targets: sameApp, bulk: true })} data-testid="drawer-revoke-app-everywhere">
                 Revoke {detail.name} from {sameApp.length} workspaces…
-              </button>
+              </WriteButton>
             )}
           </div>
         </>

@@ -2,33 +2,29 @@
 // scope) and filters; virtualized; arrow keys move, Enter opens the detail drawer (revoke from there).
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { CREDENTIAL_TYPES, type AppErrorData, type CredentialType, type Output } from '../../../src-common/contract/index.ts';
-import { ErrorBanner } from '../components/ErrorBanner.tsx';
-import { routeParams, useRouteQuery } from '../app/router.ts';
-import { useSelect, useStores } from '../stores/use-store.ts';
-import { ago, ageText, TYPE_LABEL } from './matrix/format.ts';
-import { inventoryStoreFor } from './matrix/inventory-store.ts';
-import { InventoryOverlays } from './matrix/InventoryOverlays.tsx';
-import './matrix/matrix.css';
-
-type List = Output<'inventory.credentials'>;
+import { CREDENTIAL_TYPES, type CredentialType } from '../../../../src-common/contract/index.ts';
+import { ErrorBanner } from '../../components/ErrorBanner.tsx';
+import { routeParams, useRouteQuery } from '../../app/router.ts';
+import { useSelect, useStores } from '../../stores/use-store.ts';
+import { ago, ageText, TYPE_LABEL } from '../matrix/format.ts';
+import { selectCredentialList, selectListError, selectMatrix, selectDrawer, selectSyncing } from '../../stores/inventory-store.ts';
+import { InventoryOverlays } from './InventoryOverlays.tsx';
+import '../matrix/matrix.css';
 
 export function CredentialsScreen() {
-  const { api } = useStores();
-  const store = inventoryStoreFor(api);
-  const syncing = useSelect(store, (s) => s.syncing);
-  const matrix = useSelect(store, (s) => s.matrix);
-  const drawer = useSelect(store, (s) => s.drawer);
+  const { inventory: store } = useStores();
+  const syncing = useSelect(store, selectSyncing);
+  const matrix = useSelect(store, selectMatrix);
+  const drawer = useSelect(store, selectDrawer);
+  const list = useSelect(store, selectCredentialList);
+  const error = useSelect(store, selectListError);
   const [search, setSearch] = useState('');
   const [type, setType] = useState<CredentialType | ''>('');
   const [includeRevoked, setIncludeRevoked] = useState(false);
-  const [list, setList] = useState<List | null>(null);
-  const [error, setError] = useState<AppErrorData | null>(null);
   const [active, setActive] = useState(0);
-  const [tick, setTick] = useState(0);
   const scrollRef = useRef<HTMLDivElement>(null);
 
-  useEffect(() => api.onStateChanged((p) => p.topic === 'inventory' && setTick((t) => t + 1)), [api]);
+  useEffect(() => store.getState().connectCredentials(), [store]);
   useEffect(() => {
     void store.getState().ensureFresh();
   }, [store]);
@@ -40,21 +36,9 @@ export function CredentialsScreen() {
     if (q.workspace && credentialId) store.getState().openDrawer({ workspaceId: q.workspace, credentialId });
   }, [store, query]);
   useEffect(() => {
-    let live = true;
-    const t = setTimeout(() => {
-      void api.inventoryCredentials({ search: search.trim() || undefined, types: type ? [type] : undefined, includeRevoked: includeRevoked || undefined }).then((r) => {
-        if (!live) return;
-        if (r.ok) {
-          setList(r.value);
-          setError(null);
-        } else setError(r.error);
-      });
-    }, 150);
-    return () => {
-      live = false;
-      clearTimeout(t);
-    };
-  }, [api, search, type, includeRevoked, tick]);
+    const t = setTimeout(() => void store.getState().loadCredentials({ search, type, includeRevoked }), 150);
+    return () => clearTimeout(t);
+  }, [store, search, type, includeRevoked]);
 
   const rows = list?.credentials ?? [];
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => 34, overscan: 10 });
@@ -92,7 +76,7 @@ export function CredentialsScreen() {
           {list ? `${rows.length} credentials in ${list.workspaces.length} workspaces · cache ${ageText(oldest)}${stale ? ` · ${stale} workspaces not synced` : ''}` : 'Reading the cache…'}
         </p>
       </header>
-      {error && <ErrorBanner error={error} onDismiss={() => setError(null)} testId="credentials-error" />}
+      {error && <ErrorBanner error={error} onDismiss={() => store.getState().dismissListError()} testId="credentials-error" />}
       <div className="matrix-filters" role="search">
         <label className="filter-field">
           <span className="field-label">Search</span>

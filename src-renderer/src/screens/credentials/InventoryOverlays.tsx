@@ -2,18 +2,18 @@
 import type { Matrix } from '../../../../src-common/contract/index.ts';
 import { useSelect } from '../../stores/use-store.ts';
 import { CredentialDrawer } from './CredentialDrawer.tsx';
-import type { InventoryStore } from './inventory-store.ts';
+import { selectDrawer, selectLastResult, selectRevokeDialog, type InventoryStore } from '../../stores/inventory-store.ts';
 import { RevokeDialog } from './RevokeDialog.tsx';
 import { RevokeResults } from './RevokeResults.tsx';
 
 export function InventoryOverlays({ store, matrix }: { store: InventoryStore; matrix: Matrix | null }) {
-  const drawer = useSelect(store, (s) => s.drawer);
-  const dialog = useSelect(store, (s) => s.revokeDialog);
-  const result = useSelect(store, (s) => s.lastResult);
+  const drawer = useSelect(store, selectDrawer);
+  const dialog = useSelect(store, selectRevokeDialog);
+  const result = useSelect(store, selectLastResult);
   const st = store.getState();
   return (
     <>
-      {result && <RevokeResults result={result} onRetry={(req) => st.openRevoke(req)} onDismiss={() => store.setState({ lastResult: null })} />}
+      {result && <RevokeResults result={result} onRetry={(req) => st.openRevoke(req)} onDismiss={() => st.dismissResult()} />}
       {drawer && <CredentialDrawer target={drawer} matrix={matrix} onClose={() => st.openDrawer(null)} onRevoke={(req) => st.openRevoke(req)} />}
       {dialog && (
         <RevokeDialog

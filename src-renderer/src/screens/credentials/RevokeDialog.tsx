@@ -1,29 +1,20 @@
 // Revoke with a blast-radius preview: what stops working (endpoints and caller IPs from the cached audit log, or an
 // explicit "not synced"), which workspaces are untouched, then type-to-confirm (the workspace name, or the count).
 import { useEffect, useState } from 'react';
-import type { AppErrorData, RevokePreview } from '../../../../src-common/contract/index.ts';
 import { ConfirmDialog } from '../../components/Dialog.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
-import { useStores } from '../../stores/use-store.ts';
-import { ago, dateText, TYPE_LABEL } from './format.ts';
-import { requestInput, type RevokeRequest } from './inventory-store.ts';
+import { useSelect, useStores } from '../../stores/use-store.ts';
+import { ago, dateText, TYPE_LABEL } from '../matrix/format.ts';
+import { selectPreview, selectPreviewError, type RevokeRequest } from '../../stores/inventory-store.ts';
 
 export function RevokeDialog({ req, onClose, onConfirm }: { req: RevokeRequest; onClose(): void; onConfirm(confirm: string): Promise<boolean> }) {
-  const { api } = useStores();
-  const [preview, setPreview] = useState<RevokePreview | null>(null);
-  const [error, setError] = useState<AppErrorData | null>(null);
+  const { inventory: store } = useStores();
+  const preview = useSelect(store, selectPreview);
+  const error = useSelect(store, selectPreviewError);
   const [showUntouched, setShowUntouched] = useState(false);
   useEffect(() => {
-    let live = true;
-    void api.inventoryRevokePreview(requestInput(req)).then((r) => {
-      if (!live) return;
-      if (r.ok) setPreview(r.value);
-      else setError(r.error);
-    });
-    return () => {
-      live = false;
-    };
-  }, [api, req]);
+    void store.getState().loadPreview(req);
+  }, [store, req]);
   const n = req.targets.length;
   const confirmText = preview?.confirmText ?? (req.bulk ? String(n) : '…');
   return (

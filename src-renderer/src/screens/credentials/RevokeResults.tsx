@@ -1,6 +1,6 @@
 // Per-row results of a revocation: each workspace separately, failures retryable.
 import type { RevokeResult } from '../../../../src-common/contract/index.ts';
-import type { RevokeRequest } from './inventory-store.ts';
+import type { RevokeRequest } from '../../stores/inventory-store.ts';
 
 export function RevokeResults({ result, onRetry, onDismiss }: { result: RevokeResult; onRetry(req: RevokeRequest): void; onDismiss(): void }) {
   const failed = result.results.filter((r) => r.outcome === 'failed');

@@ -1,52 +1,33 @@
 // Exports: write the explorer's current filters to CSV (RFC 4180, formula-safe, optional Excel BOM) or JSON Lines with a
 // manifest beside it; progress and cancel; the exports history with an offline verify button per export.
 import { useEffect, useState } from 'react';
-import type { AppErrorData, ExportRecord, VerifyReport } from '../../../src-common/contract/index.ts';
-import { ErrorBanner } from '../components/ErrorBanner.tsx';
-import { selectTasks } from '../stores/tasks-store.ts';
-import { useSelect, useStores } from '../stores/use-store.ts';
-import { auditStoreFor } from './audit/audit-store.ts';
-import './audit/audit.css';
+import { ErrorBanner } from '../../components/ErrorBanner.tsx';
+import { selectAuditFilters } from '../../stores/audit-store.ts';
+import { selectExportError, selectExportHistory, selectExportResult, selectExportTaskId, selectVerifyReports, type ExportFormat } from '../../stores/exports-store.ts';
+import { selectTasks } from '../../stores/tasks-store.ts';
+import { useSelect, useStores } from '../../stores/use-store.ts';
+import '../audit/audit.css';
 
 export function ExportsScreen() {
-  const { api, tasks: tasksStore } = useStores();
-  const filters = useSelect(auditStoreFor(api), (s) => s.filters);
+  const { audit, exports: store, tasks: tasksStore } = useStores();
+  const filters = useSelect(audit, selectAuditFilters);
   const tasks = useSelect(tasksStore, selectTasks);
-  const [format, setFormat] = useState<'csv' | 'jsonl'>('csv');
+  const taskId = useSelect(store, selectExportTaskId);
+  const result = useSelect(store, selectExportResult);
+  const error = useSelect(store, selectExportError);
+  const history = useSelect(store, selectExportHistory);
+  const reports = useSelect(store, selectVerifyReports);
+  const [format, setFormat] = useState<ExportFormat>('csv');
   const [bom, setBom] = useState(false);
   const [name, setName] = useState('');
-  const [taskId, setTaskId] = useState<string | null>(null);
-  const [result, setResult] = useState<{ path: string; rowCount: number; sha256: string } | null>(null);
-  const [error, setError] = useState<AppErrorData | null>(null);
-  const [history, setHistory] = useState<ExportRecord[]>([]);
-  const [reports, setReports] = useState<Record<string, VerifyReport>>({});
 
-  const loadHistory = async () => {
-    const r = await api.auditExports({ limit: 100 });
-    if (r.ok) setHistory(r.value.exports);
-  };
   useEffect(() => {
-    void loadHistory();
-    return api.onStateChanged((p) => p.topic === 'exports' && void loadHistory());
-  }, [api]);
+    void store.getState().loadHistory();
+    return store.getState().connect();
+  }, [store]);
 
-  const start = async () => {
-    const id = crypto.randomUUID();
-    setTaskId(id);
-    setResult(null);
-    setError(null);
-    const r = await api.auditExport({ ...filters, format, bom: format === 'csv' ? bom : false, out: name.trim() || undefined, taskId: id });
-    setTaskId(null);
-    if (r.ok) setResult(r.value);
-    else setError(r.error);
-    void loadHistory();
-  };
-  const verify = async (exportId: string) => {
-    const r = await api.auditVerify({ exportId });
-    if (r.ok) setReports((m) => ({ ...m, [exportId]: r.value }));
-    else setError(r.error);
-    void loadHistory();
-  };
+  const start = () => store.getState().start(filters, { format, bom, name });
+  const verify = (exportId: string) => store.getState().verify(exportId);
   const progress = taskId ? tasks[taskId] : undefined;
   const pct = progress && progress.total ? Math.min(100, Math.round((progress.done / progress.total) * 100)) : null;
 
@@ -58,7 +39,7 @@ export function ExportsScreen() {
         </h1>
         <p className="screen-subtitle muted">Evidence an auditor can check offline: every export has a manifest with its SHA-256, row counts and the chain heads it was verified against.</p>
       </header>
-      {error && <ErrorBanner error={error} onDismiss={() => setError(null)} testId="export-error" />}
+      {error && <ErrorBanner error={error} onDismiss={() => store.getState().dismissError()} testId="export-error" />}
       <div className="panel" data-testid="export-form">
         <p>
           Filters from the audit explorer: <code data-testid="export-filters">{Object.keys(filters).length ? JSON.stringify(filters) : 'none (everything cached)'}</code>
@@ -66,7 +47,7 @@ export function ExportsScreen() {
         <div className="audit-filters">
           <label className="field">
             <span className="field-label">Format</span>
-            <select value={format} onChange={(e) => setFormat(e.target.value as 'csv' | 'jsonl')} data-testid="export-format">
+            <select value={format} onChange={(e) => setFormat(e.target.value as ExportFormat)} data-testid="export-format">
               <option value="csv">CSV (RFC 4180)</option>
               <option value="jsonl">JSON Lines</option>
             </select>
@@ -86,7 +67,7 @@ export function ExportsScreen() {
               Export
             </button>
             {taskId && (
-              <button type="button" className="button button-danger-outline" onClick={() => void api.auditCancel({ taskId })} data-testid="export-cancel">
+              <button type="button" className="button button-danger-outline" onClick={() => void store.getState().cancel()} data-testid="export-cancel">
                 Cancel
               </button>
             )}

@@ -1,16 +1,18 @@
 // Least-privilege insights across all workspaces, from the local caches (insights.list): sorted by risk, filtered or
 // grouped by kind, with the cache's coverage; each item shows its draft fix (never applied automatically) and links to
 // where the fix lives: the credential's detail, a re-consent with the narrower scopes, or the rotation wizard.
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { INSIGHT_KINDS, type AppErrorData, type Insight, type InsightsReport } from '../../../src-common/contract/index.ts';
-import { ErrorBanner, NoticeBanner } from '../components/ErrorBanner.tsx';
-import { useReviewMode } from '../app/use-review-mode.ts';
-import { useStores } from '../stores/use-store.ts';
-import { TYPE_LABEL } from './matrix/format.ts';
-import { NarrowGrantDialog } from './insights/NarrowGrantDialog.tsx';
-import { RotationWizard, type WizardTarget } from './rotation/RotationWizard.tsx';
-import './review/review.css';
-import './rotation/rotation.css';
+import { useEffect, useMemo, useState } from 'react';
+import { INSIGHT_KINDS, type Insight } from '../../../../src-common/contract/index.ts';
+import { ErrorBanner, NoticeBanner } from '../../components/ErrorBanner.tsx';
+import { WriteButton } from '../../components/WriteButton.tsx';
+import { insightWorkspaces, selectInsightsError, selectInsightsLoading, selectInsightsReport, selectWindowDays, visibleInsights } from '../../stores/insights-store.ts';
+import { useSelect, useStores } from '../../stores/use-store.ts';
+import { TYPE_LABEL } from '../matrix/format.ts';
+import { NarrowGrantDialog } from './NarrowGrantDialog.tsx';
+import { RotationWizard } from '../calendar/RotationWizard.tsx';
+import type { WizardTarget } from '../../stores/wizard-store.ts';
+import '../review/review.css';
+import '../calendar/rotation.css';
 
 type Kind = Insight['kind'];
 export const KIND_LABEL: Record<Kind, string> = {
@@ -81,7 +83,6 @@ function draftText(item: Insight): string | null {
 }
 
 function InsightRow({ item, onNarrow, onRotate }: { item: Insight; onNarrow(i: Insight): void; onRotate(i: Insight): void }) {
-  const { blocked, title } = useReviewMode();
   const [copied, setCopied] = useState(false);
   const draft = draftText(item);
   return (
@@ -102,13 +103,13 @@ function InsightRow({ item, onNarrow, onRotate }: { item: Insight; onNarrow(i: I
       </div>
       <div className="in-fix">
         {item.fix.command === 'workspaces.connect' && item.suggestion.kind === 'narrow_scopes' ? (
-          <button type="button" className="button button-primary" disabled={blocked('workspaces.connect')} title={title} onClick={() => onNarrow(item)} data-testid="insight-narrow">
+          <WriteButton command="workspaces.connect" className="button button-primary" onClick={() => onNarrow(item)} data-testid="insight-narrow">
             {item.fix.label}…
-          </button>
+          </WriteButton>
         ) : item.fix.command === 'rotation.start' ? (
-          <button type="button" className="button" disabled={blocked('rotation.start')} title={title} onClick={() => onRotate(item)} data-testid="insight-rotate">
+          <WriteButton command="rotation.start" className="button" onClick={() => onRotate(item)} data-testid="insight-rotate">
             {item.fix.label}…
-          </button>
+          </WriteButton>
         ) : null}
         <a className="button" href={fixHref(item)} title={item.fix.label} data-testid="insight-fix" data-command={item.fix.command}>
           {FIX_LINK_TEXT[item.fix.command] ?? item.fix.label}
@@ -134,37 +135,27 @@ function InsightRow({ item, onNarrow, onRotate }: { item: Insight; onNarrow(i: I
 }
 
 export function InsightsScreen() {
-  const { api } = useStores();
-  const [windowDays, setWindowDays] = useState(90);
+  const { insights: store } = useStores();
+  const windowDays = useSelect(store, selectWindowDays);
+  const report = useSelect(store, selectInsightsReport);
+  const error = useSelect(store, selectInsightsError);
+  const loading = useSelect(store, selectInsightsLoading);
   const [workspace, setWorkspace] = useState('');
   const [kinds, setKinds] = useState<Kind[]>([]);
   const [grouped, setGrouped] = useState(false);
-  const [report, setReport] = useState<InsightsReport | null>(null);
-  const [error, setError] = useState<AppErrorData | null>(null);
-  const [loading, setLoading] = useState(false);
   const [narrow, setNarrow] = useState<Insight | null>(null);
   const [rotate, setRotate] = useState<WizardTarget | null>(null);
 
-  const load = useCallback(async () => {
-    setLoading(true);
-    const r = await api.insightsList({ windowDays });
-    setLoading(false);
-    if (r.ok) {
-      setReport(r.value);
-      setError(null);
-    } else setError(r.error);
-  }, [api, windowDays]);
+  const load = () => store.getState().load();
   useEffect(() => {
-    void load();
-    return api.onStateChanged((e) => {
-      if (e.topic === 'inventory' || e.topic === 'audit' || e.topic === 'workspaces') void load();
-    });
-  }, [api, load]);
+    void store.getState().load();
+    return store.getState().connect();
+  }, [store]);
 
-  const workspaces = useMemo(() => [...new Map((report?.items ?? []).map((i) => [i.workspaceId, i.workspaceName])).entries()].sort((a, b) => a[1].localeCompare(b[1])), [report]);
+  const workspaces = useMemo(() => insightWorkspaces(report), [report]);
   const inWorkspace = useMemo(() => (report?.items ?? []).filter((i) => !workspace || i.workspaceId === workspace), [report, workspace]);
   const counts = useMemo(() => Object.fromEntries(INSIGHT_KINDS.map((k) => [k, inWorkspace.filter((i) => i.kind === k).length])) as Record<Kind, number>, [inWorkspace]);
-  const items = useMemo(() => inWorkspace.filter((i) => kinds.length === 0 || kinds.includes(i.kind)).sort((a, b) => b.risk - a.risk || a.workspaceName.localeCompare(b.workspaceName) || a.credentialName.localeCompare(b.credentialName)), [inWorkspace, kinds]);
+  const items = useMemo(() => visibleInsights(report, workspace, kinds), [report, workspace, kinds]);
   const toggleKind = (k: Kind) => setKinds((l) => (l.includes(k) ? l.filter((x) => x !== k) : [...l, k]));
   const rowProps = { onNarrow: setNarrow, onRotate: (i: Insight) => setRotate({ workspace: i.workspaceId, keyId: i.credentialId }) };
 
@@ -180,13 +171,13 @@ export function InsightsScreen() {
             : 'Reading the caches…'}
         </p>
       </header>
-      {error && <ErrorBanner error={error} onDismiss={() => setError(null)} testId="insights-error" />}
+      {error && <ErrorBanner error={error} onDismiss={() => store.getState().dismissError()} testId="insights-error" />}
       {report?.coverage.warning && <NoticeBanner tone="warning" testId="insights-coverage" title="The audit cache covers less than the window" detail={report.coverage.warning} />}
 
       <div className="panel in-toolbar" role="group" aria-label="Insight filters">
         <label>
           Window
-          <select className="input" value={windowDays} onChange={(e) => setWindowDays(Number(e.target.value))} data-testid="insights-window">
+          <select className="input" value={windowDays} onChange={(e) => void store.getState().setWindowDays(Number(e.target.value))} data-testid="insights-window">
             {[30, 90, 180, 365].map((d) => (
               <option key={d} value={d}>
                 {d} days

@@ -1,24 +1,20 @@
 // The draft narrower grant of an unused-scopes insight for Grantdesk's own workspace grant: before/after, then sign in
 // again (workspaces.connect with exactly the kept scopes). A draft: nothing changes until the user confirms.
-import { useState } from 'react';
-import type { AppErrorData, Insight } from '../../../../src-common/contract/index.ts';
+import type { Insight } from '../../../../src-common/contract/index.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
-import { useStores } from '../../stores/use-store.ts';
+import { WriteButton } from '../../components/WriteButton.tsx';
+import { useSelect, useStores } from '../../stores/use-store.ts';
+import { selectReconsentError, selectReconsenting } from '../../stores/workspaces-store.ts';
 
 export function NarrowGrantDialog({ item, onClose }: { item: Insight | null; onClose(done: boolean): void }) {
-  const { api } = useStores();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AppErrorData | null>(null);
+  const { workspaces: store } = useStores();
+  const busy = useSelect(store, selectReconsenting);
+  const error = useSelect(store, selectReconsentError);
   const s = item?.suggestion.kind === 'narrow_scopes' ? item.suggestion : null;
   const go = async () => {
     if (!item || !s) return;
-    setBusy(true);
-    setError(null);
-    const r = await api.workspacesConnect({ workspace: item.workspaceId, scopes: s.keep });
-    setBusy(false);
-    if (r.ok) onClose(true);
-    else setError(r.error);
+    if (await store.getState().reconsent(item.workspaceId, s.keep)) onClose(true);
   };
   return (
     <Dialog
@@ -32,13 +28,13 @@ export function NarrowGrantDialog({ item, onClose }: { item: Insight | null; onC
           <button type="button" className="button" disabled={busy} onClick={() => onClose(false)}>
             Cancel
           </button>
-          <button type="button" className="button button-primary" disabled={busy || !s || s.keep.length === 0} onClick={() => void go()} data-testid="narrow-grant-go">
+          <WriteButton command="workspaces.connect" className="button button-primary" disabled={busy || !s || s.keep.length === 0} onClick={() => void go()} data-testid="narrow-grant-go">
             {busy ? 'Waiting for the browser…' : 'Sign in again with these scopes'}
-          </button>
+          </WriteButton>
         </>
       }
     >
-      {error && <ErrorBanner error={error} onDismiss={() => setError(null)} testId="narrow-grant-error" />}
+      {error && <ErrorBanner error={error} onDismiss={() => store.getState().dismissReconsentError()} testId="narrow-grant-error" />}
       {s && (
         <>
           <p className="field-label">Keep</p>

@@ -7,7 +7,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { CredentialSummary, Matrix, MatrixWorkspace } from '../../../../src-common/contract/index.ts';
 import { TYPE_LABEL } from './format.ts';
-import { selKey } from './inventory-store.ts';
+import { selKey } from '../../stores/inventory-store.ts';
 
 export const ROW_H = 30;
 const NAME_W = 300;

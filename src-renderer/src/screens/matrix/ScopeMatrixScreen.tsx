@@ -1,35 +1,33 @@
 // Scope matrix: who holds which permission in which workspace, from the local cache (readable offline, with its age).
 // Two interactions to every holder of a scope: click its column header (or type it in the scope filter).
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
-import { CREDENTIAL_TYPES, type CredentialType } from '../../../src-common/contract/index.ts';
-import { ErrorBanner } from '../components/ErrorBanner.tsx';
-import { useSelect, useStores } from '../stores/use-store.ts';
-import { ageText, ago, TYPE_LABEL } from './matrix/format.ts';
-import { inventoryStoreFor, selKey } from './matrix/inventory-store.ts';
-import { InventoryOverlays } from './matrix/InventoryOverlays.tsx';
-import { MatrixGrid } from './matrix/MatrixGrid.tsx';
-import './matrix/matrix.css';
-import { useReviewMode } from '../app/use-review-mode.ts';
+import { CREDENTIAL_TYPES, type CredentialType } from '../../../../src-common/contract/index.ts';
+import { ErrorBanner } from '../../components/ErrorBanner.tsx';
+import { useSelect, useStores } from '../../stores/use-store.ts';
+import { ageText, ago, TYPE_LABEL } from './format.ts';
+import { selectExpanded, selectInventoryError, selectMatrix, selectMatrixFilters, selectMatrixLoading, selectSelected, selectSyncing, selKey } from '../../stores/inventory-store.ts';
+import { WriteButton, WriteSelect } from '../../components/WriteButton.tsx';
+import { InventoryOverlays } from '../credentials/InventoryOverlays.tsx';
+import { MatrixGrid } from './MatrixGrid.tsx';
+import './matrix.css';
 
 function credentialFilterActive(f: ReturnType<typeof useFilters>): boolean {
   return !!((f.types && f.types.length) || (f.scopes && f.scopes.length) || f.writeOrDelete || f.expiringWithinDays !== undefined || f.unusedForDays !== undefined || f.overGrantsOnly || f.driftOnly);
 }
 function useFilters() {
-  const { api } = useStores();
-  return useSelect(inventoryStoreFor(api), (s) => s.filters);
+  const { inventory } = useStores();
+  return useSelect(inventory, selectMatrixFilters);
 }
 
 export function ScopeMatrixScreen() {
-  const { api } = useStores();
-  const review = useReviewMode();
-  const store = inventoryStoreFor(api);
-  const matrix = useSelect(store, (s) => s.matrix);
-  const filters = useSelect(store, (s) => s.filters);
-  const loading = useSelect(store, (s) => s.loading);
-  const syncing = useSelect(store, (s) => s.syncing);
-  const error = useSelect(store, (s) => s.error);
-  const expandedSet = useSelect(store, (s) => s.expanded);
-  const selected = useSelect(store, (s) => s.selected);
+  const { inventory: store } = useStores();
+  const matrix = useSelect(store, selectMatrix);
+  const filters = useSelect(store, selectMatrixFilters);
+  const loading = useSelect(store, selectMatrixLoading);
+  const syncing = useSelect(store, selectSyncing);
+  const error = useSelect(store, selectInventoryError);
+  const expandedSet = useSelect(store, selectExpanded);
+  const selected = useSelect(store, selectSelected);
   const st = store.getState();
   const [scopeText, setScopeText] = useState('');
   const [wsText, setWsText] = useState(filters.workspace ?? '');
@@ -55,7 +53,7 @@ export function ScopeMatrixScreen() {
     (scope: string) => {
       const cur = store.getState().filters.scopes ?? [];
       store.getState().setFilters({ scopes: cur.includes(scope) ? cur.filter((s) => s !== scope) : [...cur, scope] });
-      store.setState({ expanded: new Set() });
+      store.getState().setAllExpanded(false);
     },
     [store],
   );
@@ -117,12 +115,12 @@ export function ScopeMatrixScreen() {
           <button type="button" className="button" onClick={() => void exportCsv()} data-testid="matrix-export-csv">
             Export CSV
           </button>
-          <button type="button" className="button" onClick={() => void st.markReviewed(matrix?.workspaces.map((w) => w.id))} disabled={!matrix?.workspaces.length || review.blocked('inventory.markReviewed')} title={review.title} data-testid="matrix-mark-reviewed">
+          <WriteButton command="inventory.markReviewed" className="button" onClick={() => void st.markReviewed(matrix?.workspaces.map((w) => w.id))} disabled={!matrix?.workspaces.length} data-testid="matrix-mark-reviewed">
             Mark reviewed
-          </button>
-          <button type="button" className="button button-danger" disabled={selectedTargets.length === 0 || review.blocked('inventory.revoke')} title={review.title} onClick={() => st.openRevoke({ targets: selectedTargets, bulk: true })} data-testid="matrix-revoke-selected">
+          </WriteButton>
+          <WriteButton command="inventory.revoke" className="button button-danger" disabled={selectedTargets.length === 0} onClick={() => st.openRevoke({ targets: selectedTargets, bulk: true })} data-testid="matrix-revoke-selected">
             Revoke selected ({selectedTargets.length})
-          </button>
+          </WriteButton>
         </div>
       </header>
       {error && <ErrorBanner error={error} onDismiss={() => st.dismissError()} testId="matrix-error" />}
@@ -181,12 +179,11 @@ export function ScopeMatrixScreen() {
         </fieldset>
         <label className="filter-field">
           <span className="field-label">Baseline</span>
-          <select
+          <WriteSelect
+            command="inventory.setBaseline"
             className="input"
             value={matrix?.baseline?.name ?? ''}
             onChange={(e) => void st.setBaseline(e.target.value === '' ? null : e.target.value)}
-            disabled={review.blocked('inventory.setBaseline')}
-            title={review.title}
             data-testid="filter-baseline"
           >
             <option value="">No baseline</option>
@@ -196,7 +193,7 @@ export function ScopeMatrixScreen() {
                 {b.name} ({b.scopes.length} scopes, {b.workspaces} ws)
               </option>
             ))}
-          </select>
+          </WriteSelect>
         </label>
       </div>
       {(activeScopes.length > 0 || Object.keys(filters).length > 0) && (

@@ -1,14 +1,14 @@
 // Settings and About: live health from app.health (refreshed on state.changed), preferences saved with settings.set.
 // Validation is main's: the form sends what was typed and shows the contract's error (code, message, remedy).
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import { DEFAULT_SETTINGS, settingsSchema, type AppErrorData, type Health, type Settings } from '../../../src-common/contract/index.ts';
-import { ConfirmDialog } from '../components/Dialog.tsx';
-import { ErrorBanner } from '../components/ErrorBanner.tsx';
-import { selectHealth } from '../stores/health-store.ts';
-import { selectSavedAt, selectSaving, selectSettings, selectSettingsError } from '../stores/settings-store.ts';
-import { useSelect, useStores } from '../stores/use-store.ts';
-import { KeychainPanel } from './settings/KeychainPanel.tsx';
-import { useReviewMode } from '../app/use-review-mode.ts';
+import { DEFAULT_SETTINGS, settingsSchema, type AppErrorData, type Health, type Settings } from '../../../../src-common/contract/index.ts';
+import { ConfirmDialog } from '../../components/Dialog.tsx';
+import { ErrorBanner } from '../../components/ErrorBanner.tsx';
+import { selectHealth } from '../../stores/health-store.ts';
+import { selectSavedAt, selectSaving, selectSettings, selectSettingsError } from '../../stores/settings-store.ts';
+import { useSelect, useStores } from '../../stores/use-store.ts';
+import { KeychainPanel } from './KeychainPanel.tsx';
+import { WriteButton } from '../../components/WriteButton.tsx';
 
 type NumericKey = 'refreshLeadSeconds' | 'syncConcurrency' | 'insightsWindowDays';
 const NUMERIC_FIELDS: Array<{ key: NumericKey; label: string; unit: string; help: string }> = [
@@ -79,7 +79,6 @@ function HealthPanel({ health, onRefresh }: { health: Health | null; onRefresh()
 }
 
 export function SettingsScreen() {
-  const review = useReviewMode();
   const { health: healthStore, settings: settingsStore } = useStores();
   const health = useSelect(healthStore, selectHealth);
   const settings = useSelect(settingsStore, selectSettings);
@@ -203,9 +202,9 @@ export function SettingsScreen() {
             <button type="button" className="button" disabled={!dirty || saving} onClick={() => settings && setDraft(toDraft(settings))}>
               Discard
             </button>
-            <button type="submit" className="button button-primary" disabled={!draft || saving || review.blocked('settings.set')} title={review.title} data-testid="settings-save">
+            <WriteButton command="settings.set" type="submit" className="button button-primary" disabled={!draft || saving} data-testid="settings-save">
               {saving ? 'Saving…' : 'Save changes'}
-            </button>
+            </WriteButton>
           </div>
         </form>
       </div>
@@ -227,9 +226,9 @@ export function SettingsScreen() {
             <p className="strong">Reset preferences</p>
             <p className="muted">Puts theme, refresh, sync and insights settings back to their defaults. Grants are not touched.</p>
           </div>
-          <button type="button" className="button button-danger-outline" onClick={() => setResetOpen(true)} disabled={!settings || review.blocked('settings.set')} title={review.title} data-testid="settings-reset">
+          <WriteButton command="settings.set" className="button button-danger-outline" onClick={() => setResetOpen(true)} disabled={!settings} data-testid="settings-reset">
             Reset…
-          </button>
+          </WriteButton>
         </div>
       </div>
 

@@ -1,23 +1,17 @@
 // Workspaces overview, built for dozens to hundreds: search, sort, filter by status; per workspace its platform, scopes,
 // expiry countdown, last refresh, needs-reconsent and pending-revocation badges; connect, bulk connect, reconnect, disconnect.
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { ROLES, scopesForRole, type Role, type Workspace } from '../../../src-common/contract/index.ts';
-import { ConfirmDialog, Dialog } from '../components/Dialog.tsx';
-import { ErrorBanner } from '../components/ErrorBanner.tsx';
-import { useSelect, useStores } from '../stores/use-store.ts';
-import { createWorkspacesStore, selectBusy, selectError, selectLoaded, selectPlatforms, selectWorkspaces, type WorkspacesStore } from './workspaces/workspaces-store.ts';
-import './workspaces/workspaces.css';
-import { useReviewMode } from '../app/use-review-mode.ts';
+import { ROLES, scopesForRole, type Role, type Workspace } from '../../../../src-common/contract/index.ts';
+import { ConfirmDialog, Dialog } from '../../components/Dialog.tsx';
+import { ErrorBanner } from '../../components/ErrorBanner.tsx';
+import { useSelect, useStores } from '../../stores/use-store.ts';
+import { selectBusy, selectLoaded, selectPlatforms, selectWorkspaces, selectWorkspacesError, type WorkspacesStore } from '../../stores/workspaces-store.ts';
+import { WriteButton } from '../../components/WriteButton.tsx';
+import './workspaces.css';
 
 type SortKey = 'name' | 'status' | 'expiry' | 'platform' | 'lastRefresh';
 type StatusFilter = 'all' | Workspace['status'] | 'pending_revocation';
 
-let storeSingleton: { api: unknown; store: WorkspacesStore } | null = null;
-function useWorkspacesStore(): WorkspacesStore {
-  const { api } = useStores();
-  if (!storeSingleton || storeSingleton.api !== api) storeSingleton = { api, store: createWorkspacesStore(api) };
-  return storeSingleton.store;
-}
 
 function useNow(ms = 1000): number {
   const [now, setNow] = useState(() => Date.now());
@@ -175,12 +169,11 @@ function AddPlatformDialog({ open, onOpenChange, store }: { open: boolean; onOpe
 }
 
 export function WorkspacesScreen() {
-  const review = useReviewMode();
-  const store = useWorkspacesStore();
+  const { workspaces: store } = useStores();
   const workspaces = useSelect(store, selectWorkspaces);
   const platforms = useSelect(store, selectPlatforms);
   const loaded = useSelect(store, selectLoaded);
-  const error = useSelect(store, selectError);
+  const error = useSelect(store, selectWorkspacesError);
   const busy = useSelect(store, selectBusy);
   const now = useNow();
   const [query, setQuery] = useState('');
@@ -253,15 +246,15 @@ export function WorkspacesScreen() {
           <option value="disconnected">Disconnected</option>
           <option value="pending_revocation">Revocation pending</option>
         </select>
-        <button type="button" className="button" disabled={review.blocked('platforms.add')} title={review.title} onClick={() => setDialog({ kind: 'platform', initial: '' })} data-testid="add-platform">
+        <WriteButton command="platforms.add" className="button" onClick={() => setDialog({ kind: 'platform', initial: '' })} data-testid="add-platform">
           Add platform
-        </button>
-        <button type="button" className="button" disabled={platforms.length === 0 || review.blocked('workspaces.bulkConnect')} title={review.title} onClick={() => setDialog({ kind: 'bulk', initial: '' })} data-testid="bulk-connect">
+        </WriteButton>
+        <WriteButton command="workspaces.bulkConnect" className="button" disabled={platforms.length === 0} onClick={() => setDialog({ kind: 'bulk', initial: '' })} data-testid="bulk-connect">
           Bulk connect
-        </button>
-        <button type="button" className="button button-primary" disabled={platforms.length === 0 || review.blocked('workspaces.connect')} title={review.title} onClick={() => setDialog({ kind: 'connect', initial: '' })} data-testid="connect">
+        </WriteButton>
+        <WriteButton command="workspaces.connect" className="button button-primary" disabled={platforms.length === 0} onClick={() => setDialog({ kind: 'connect', initial: '' })} data-testid="connect">
           Connect workspace
-        </button>
+        </WriteButton>
       </div>
       {loaded && workspaces.length === 0 && (
         <div className="panel" data-testid="ws-empty">
@@ -312,17 +305,17 @@ export function WorkspacesScreen() {
                       <span className="muted">{busy[w.id]}…</span>
                     ) : w.status === 'connected' ? (
                       <>
-                        <button type="button" className="button button-small" disabled={review.blocked('workspaces.refresh')} title={review.title} onClick={() => void store.getState().refresh(w.id)} data-testid="ws-refresh">
+                        <WriteButton command="workspaces.refresh" className="button button-small" onClick={() => void store.getState().refresh(w.id)} data-testid="ws-refresh">
                           Refresh
-                        </button>
-                        <button type="button" className="button button-small" disabled={review.blocked('workspaces.disconnect')} title={review.title} onClick={() => setConfirm(w)} data-testid="ws-disconnect">
+                        </WriteButton>
+                        <WriteButton command="workspaces.disconnect" className="button button-small" onClick={() => setConfirm(w)} data-testid="ws-disconnect">
                           Disconnect
-                        </button>
+                        </WriteButton>
                       </>
                     ) : (
-                      <button type="button" className="button button-small" disabled={review.blocked('workspaces.connect')} title={review.title} onClick={() => void store.getState().connect(w.id, w.platformId, w.role)} data-testid="ws-reconnect">
+                      <WriteButton command="workspaces.connect" className="button button-small" onClick={() => void store.getState().connect(w.id, w.platformId, w.role)} data-testid="ws-reconnect">
                         Reconnect
-                      </button>
+                      </WriteButton>
                     )}
                   </td>
                 </tr>

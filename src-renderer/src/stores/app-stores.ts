@@ -1,0 +1,53 @@
+// THE place every renderer store is created, each with the api injected. Screens and components reach main only through
+// these stores' actions (lint-enforced: no `.api` outside src-renderer/src/stores and the bridge).
+import type { GrantdeskApi } from '../../../src-common/contract/api.ts';
+import { createAuditStore, type AuditStore } from './audit-store.ts';
+import { createClientsStore, type ClientsStore } from './clients-store.ts';
+import { createExportsStore, type ExportsStore } from './exports-store.ts';
+import { createHealthStore, type HealthStore } from './health-store.ts';
+import { createInsightsStore, type InsightsStore } from './insights-store.ts';
+import { createInventoryStore, type InventoryStore } from './inventory-store.ts';
+import { createReviewStore, type ReviewStore } from './review-store.ts';
+import { createRotationStore, type RotationStore } from './rotation-store.ts';
+import { createSettingsStore, type SettingsStore } from './settings-store.ts';
+import { createTasksStore, type TasksStore } from './tasks-store.ts';
+import { createWizardStore, type WizardStore } from './wizard-store.ts';
+import { createWorkspacesStore, type WorkspacesStore } from './workspaces-store.ts';
+
+export interface AppStores {
+  /**
+   * @deprecated only for src-renderer/src/screens/review/* until they move onto a review store (another engineer is
+   * editing them); everything else is refused by the lint rule. Do not use.
+   */
+  api: GrantdeskApi;
+  health: HealthStore;
+  settings: SettingsStore;
+  tasks: TasksStore;
+  review: ReviewStore;
+  workspaces: WorkspacesStore;
+  inventory: InventoryStore;
+  audit: AuditStore;
+  exports: ExportsStore;
+  insights: InsightsStore;
+  rotation: RotationStore;
+  clients: ClientsStore;
+  wizard: WizardStore;
+}
+
+export function createAppStores(api: GrantdeskApi): AppStores {
+  return {
+    api,
+    health: createHealthStore(api),
+    settings: createSettingsStore(api),
+    tasks: createTasksStore(api),
+    review: createReviewStore(api),
+    workspaces: createWorkspacesStore(api),
+    inventory: createInventoryStore(api),
+    audit: createAuditStore(api),
+    exports: createExportsStore(api),
+    insights: createInsightsStore(api),
+    rotation: createRotationStore(api),
+    clients: createClientsStore(api),
+    wizard: createWizardStore(api),
+  };
+}
