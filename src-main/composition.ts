@@ -11,13 +11,12 @@ import type { KeyedLock } from './ports/lock.ts';
 import { createUndiciHttp } from './adapters/undici-http.ts';
 import { createFileLock } from './adapters/file-lock.ts';
 import { createLoopbackCallback } from './adapters/loopback-callback.ts';
-import { createConnectionsService } from './services/connections/connections-service.ts';
-import type { RefreshPoint } from './services/connections/token-manager.ts';
+import { createConnectionsService, createDirectoryReadModel, type RefreshPoint } from './services/connections/index.ts';
 import type { WorkspaceApi, WorkspaceDirectory } from './ports/platform.ts';
-import { createInventoryService } from './services/inventory/inventory-service.ts';
-import { createRotationServices, emptyDirectory, endpointsFromConnectionsCache, type PlatformEndpoints } from './services/rotation/index.ts';
-import { createAuditService } from './services/audit/audit-service.ts';
-import { createReviewFacade, type ReviewFacade } from './services/review/index.ts';
+import { createInventoryReadModel, createInventoryService } from './services/inventory/index.ts';
+import { createRotationServices, emptyDirectory, type PlatformEndpoints } from './services/rotation/index.ts';
+import { createAuditReadModel, createAuditService } from './services/audit/index.ts';
+import { createReviewFacade, createReviewReadModel, type ReviewFacade } from './services/review/index.ts';
 import { createHandlers } from './handlers/index.ts';
 import { createDispatcher, type Dispatcher } from './rpc/dispatcher.ts';
 import { createEventBus } from './services/event-bus.ts';
@@ -57,6 +56,8 @@ export interface AppRuntime {
 
 export function createApp(ports: AppPorts): AppRuntime {
   const bus = createEventBus();
+  // Each domain owns its tables; the others read them only through these read models, passed in as ports.
+  const read = { audit: createAuditReadModel(ports.db), inventory: createInventoryReadModel(ports.db), connections: createDirectoryReadModel(ports.db), reviews: createReviewReadModel(ports.db) };
   // Review mode (services/review): true from redeeming an auditor review until `review.exit`.
   let review: ReviewFacade | null = null;
   const isReadOnly = () => review?.isReadOnly() ?? false;
@@ -85,8 +86,8 @@ export function createApp(ports: AppPorts): AppRuntime {
     const baseDirectory = ports.workspaceDirectory;
     review = createReviewFacade({
       db: ports.db, dataDir: ports.dataDir, secretStore: ports.secretStore, http, clock: ports.clock, bus, logger: ports.logger,
-      baseApi: () => baseApi, baseDirectory: () => baseDirectory, appVersion: APP_VERSION,
-      audit: () => services.audit, insightsWindowDays: () => settings.get().insightsWindowDays,
+      baseApi: () => baseApi, baseDirectory: () => baseDirectory, platformOf: read.connections.platformOf, appVersion: APP_VERSION,
+      audit: () => services.audit, insightsWindowDays: () => settings.get().insightsWindowDays, insightsPorts: { audit: read.audit, inventory: read.inventory },
     });
     ports.workspaceApi = review.routedApi(() => baseApi);
     ports.workspaceDirectory = review.routedDirectory(() => baseDirectory);
@@ -104,6 +105,7 @@ export function createApp(ports: AppPorts): AppRuntime {
       bus,
       logger: ports.logger,
       syncConcurrency: () => settings.get().syncConcurrency,
+      audit: read.audit,
     }),
     rotation: createRotationServices({
       db: ports.db,
@@ -113,7 +115,11 @@ export function createApp(ports: AppPorts): AppRuntime {
       workspaces: ports.workspaceDirectory ?? emptyDirectory,
       api: ports.workspaceApi ?? null,
       http,
-      endpoints: ports.platformEndpoints ?? endpointsFromConnectionsCache(ports.db),
+      endpoints: ports.platformEndpoints ?? read.connections.platformEndpoints,
+      audit: read.audit,
+      inventory: read.inventory,
+      grants: read.connections,
+      reviews: read.reviews,
     }),
     audit: createAuditService({
       db: ports.db,

@@ -17,7 +17,7 @@ import { createAuditQuery, toEventRow, EVENT_COLUMNS, type RawRow } from './quer
 import { createAuditRepo, storedToEvent, type StoredEventRow } from './repo.ts';
 import { createSyncEngine, type SyncResult } from './sync.ts';
 import { verifyExport } from './verify.ts';
-import { isEvidencePackage, verifyEvidencePackage } from '../review/evidence.ts';
+import { isEvidencePackage, verifyEvidencePackage } from '../review/index.ts';
 
 export interface AuditServiceDeps {
   db: Db;

@@ -25,7 +25,7 @@ import type { Logger } from '../../ports/logger.ts';
 import type { WorkspaceApi, WorkspaceDirectory, WorkspaceRef } from '../../ports/platform.ts';
 import { AppError } from '../../rpc/app-error.ts';
 import type { CallContext, Transport } from '../../rpc/handlers.ts';
-import { createAuditReader, type AuditReader } from './audit-reader.ts';
+import type { AuditReadModel } from '../audit/index.ts';
 import { matrixToCsv } from './csv.ts';
 import { buildMatrix, summarize, syncStateOf, workspaceMatches } from './matrix.ts';
 import {
@@ -51,6 +51,8 @@ export interface InventoryDeps {
   /** who revokes (recorded locally); defaults to the OS user name */
   actor?: string;
   syncConcurrency?: () => number;
+  /** the audit domain's read model (blast radius, activity sparkline); wired in composition.ts */
+  audit: Pick<AuditReadModel, 'usageByCredential' | 'activity'>;
 }
 
 const BLAST_WINDOW_DAYS = 30;
@@ -78,7 +80,7 @@ async function pool<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): 
 
 export function createInventoryService(deps: InventoryDeps) {
   const repo: InventoryRepository = createInventoryRepository(deps.db);
-  const audit: AuditReader = createAuditReader(deps.db);
+  const audit = deps.audit;
   const actor = deps.actor ?? safeUser();
 
   function safeUser(): string {
@@ -200,7 +202,7 @@ export function createInventoryService(deps: InventoryDeps) {
 
   function blastRadius(ws: WorkspaceRef, c: CachedCredential): BlastRadius {
     const nowMs = deps.clock.now();
-    const usage = audit.usage(ws.id, c.id, nowMs - BLAST_WINDOW_DAYS * DAY);
+    const usage = audit.usageByCredential(ws.id, c.id, nowMs - BLAST_WINDOW_DAYS * DAY);
     const s = summaryOf(c);
     let reason: string | null = null;
     if (c.type === 'service_token') reason = `Service tokens cannot be revoked on this platform; this one expires at ${c.expiresAt ?? 'an unknown time'}`;

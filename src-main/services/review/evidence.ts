@@ -8,7 +8,7 @@ import { basename, dirname, join, relative, sep } from 'node:path';
 import { z } from 'zod';
 import type { VerifyReport } from '../../../src-common/contract/index.ts';
 import { AppError } from '../../rpc/app-error.ts';
-import { verifyExport } from '../audit/verify.ts';
+import { verifyExport } from '../audit/index.ts';
 
 export const PACKAGE_MANIFEST = 'package-manifest.json';
 export const PACKAGE_FORMAT = 'grantdesk-evidence-package';

@@ -6,16 +6,21 @@ import { DEFAULT_CLIENT_ID, type InsightsReport } from '../../../src-common/cont
 import { INTERNAL_CAPABILITIES, type Capabilities } from '../../rpc/handlers.ts';
 import { resolveOutputPath } from '../output-path.ts';
 import { AppError } from '../../rpc/app-error.ts';
-import type { AuditService } from '../audit/audit-service.ts';
+import type { AuditService } from '../audit/index.ts';
 import { buildEvidencePackage } from './evidence.ts';
-import { computeInsights } from './insights.ts';
+import { computeInsights, type InsightsPorts } from './insights.ts';
 import { createReviewService, type ReviewDeps } from './review-service.ts';
 
 export interface ReviewFacadeDeps extends ReviewDeps {
   appVersion: string;
   audit: () => AuditService;
   insightsWindowDays: () => number;
+  /** the audit and inventory read models insights read (ports; wired in composition.ts) */
+  insightsPorts: InsightsPorts;
 }
+
+export { createReviewReadModel, type ReviewGrantEnd, type ReviewReadModel } from './read-model.ts';
+export { isEvidencePackage, verifyEvidencePackage } from './evidence.ts';
 
 export function createReviewFacade(d: ReviewFacadeDeps) {
   const svc = createReviewService(d);
@@ -46,7 +51,7 @@ export function createReviewFacade(d: ReviewFacadeDeps) {
       return { path: dir, manifestPath: r.manifestPath, files: r.files, exports: r.exports };
     },
     insights(i: { windowDays?: number; workspace?: string }): InsightsReport {
-      return computeInsights(d.db, { nowMs: d.clock.now(), windowDays: i.windowDays ?? d.insightsWindowDays(), workspace: i.workspace, grantdeskClientId: DEFAULT_CLIENT_ID });
+      return computeInsights(d.insightsPorts, { nowMs: d.clock.now(), windowDays: i.windowDays ?? d.insightsWindowDays(), workspace: i.workspace, grantdeskClientId: DEFAULT_CLIENT_ID });
     },
   };
 }

@@ -3,8 +3,14 @@
 // IPs without an allowlist, keys without expiry or older than 90 days, unusual shares of contact records in one day,
 // credentials never used. Suggestions are drafts; nothing is applied.
 import type { Insight, InsightsReport } from '../../../src-common/contract/index.ts';
-import type { Db } from '../../ports/db.ts';
-import { routeOf } from '../inventory/audit-reader.ts';
+import { routeOf, type AuditReadModel } from '../audit/index.ts';
+import type { InventoryReadModel } from '../inventory/index.ts';
+
+/** The other domains' read models insights read (wired in composition.ts); no table of theirs is read here. */
+export interface InsightsPorts {
+  audit: Pick<AuditReadModel, 'coverageOf' | 'callsByEndpointStatus' | 'callsByCallerIp' | 'contactRecordsSeen' | 'contactDays'>;
+  inventory: Pick<InventoryReadModel, 'credentials' | 'scopeCatalogue'>;
+}
 
 const DAY = 86_400_000;
 /** management routes whose resource is `credentials` in the scope catalogue */
@@ -25,21 +31,6 @@ export function scopeForEndpoint(method: string, endpoint: string, resources: Re
   return `${resource}:${action}`;
 }
 
-interface CredRow {
-  workspace_id: string;
-  workspace_name: string | null;
-  id: string;
-  type: string;
-  name: string;
-  status: string;
-  scopes_json: string;
-  ip_allowlist_json: string;
-  expires_at: string | null;
-  created_at: string | null;
-  last_used_at: string | null;
-  client_id: string | null;
-}
-
 function cidrFor(ip: string): string {
   return ip.includes(':') ? `${ip}/128` : `${ip}/32`;
 }
@@ -48,48 +39,33 @@ function severity(risk: number): Insight['severity'] {
   return risk >= 70 ? 'high' : risk >= 40 ? 'medium' : 'low';
 }
 
-export function computeInsights(db: Db, o: { nowMs: number; windowDays: number; workspace?: string; grantdeskClientId?: string }): InsightsReport {
+export function computeInsights(p: InsightsPorts, o: { nowMs: number; windowDays: number; workspace?: string; grantdeskClientId?: string }): InsightsReport {
   const since = o.nowMs - o.windowDays * DAY;
-  const has = (t: string) => db.prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?").get(t)!.n > 0;
   const empty: InsightsReport = { generatedAt: new Date(o.nowMs).toISOString(), windowDays: o.windowDays, coverage: { from: null, to: null, days: 0, warning: 'No synced credentials or audit events yet: sync the inventory and the audit log first' }, items: [], drafts: [] };
-  if (!has('inv_credentials') || !has('audit_events')) return empty;
-  const resources = new Set(db.prepare<[], { resource: string }>('SELECT DISTINCT resource FROM inv_scopes').all().map((r) => r.resource));
-  const catalogue = new Set(db.prepare<[], { name: string }>('SELECT name FROM inv_scopes').all().map((r) => r.name));
-  const creds = db
-    .prepare<[], CredRow>(
-      `SELECT c.workspace_id, s.workspace_name, c.id, c.type, c.name, c.status, c.scopes_json, c.ip_allowlist_json, c.expires_at, c.created_at, c.last_used_at, c.client_id
-       FROM inv_credentials c LEFT JOIN inv_sync s ON s.workspace_id = c.workspace_id ORDER BY c.workspace_id, c.id`,
-    )
-    .all()
+  const catalogueRows = p.inventory.scopeCatalogue();
+  const resources = new Set(catalogueRows.map((r) => r.resource));
+  const catalogue = new Set(catalogueRows.map((r) => r.name));
+  const creds = p.inventory
+    .credentials()
+    .map((c) => ({ workspace_id: c.workspaceId, workspace_name: c.workspaceName, id: c.id, type: c.type, name: c.name, status: c.status, scopes: c.scopes, allow: c.ipAllowlist, expires_at: c.expiresAt, created_at: c.createdAt, client_id: c.clientId }))
     .filter((c) => !o.workspace || c.workspace_id === o.workspace || (c.workspace_name ?? '').toLowerCase() === o.workspace.toLowerCase());
   const wsIds = [...new Set(creds.map((c) => c.workspace_id))];
-  const cov = wsIds.length
-    ? db.prepare<[], { a: number | null; b: number | null }>(`SELECT MIN(occurred_ms) AS a, MAX(occurred_ms) AS b FROM audit_events WHERE workspace_id IN (${wsIds.map((w) => `'${w.replace(/'/g, "''")}'`).join(',')})`).get()!
-    : { a: null, b: null };
+  const range = p.audit.coverageOf(wsIds);
+  const cov = range ? { a: range.fromMs, b: range.untilMs } : { a: null, b: null };
   const coveredDays = cov.a === null ? 0 : Math.min(o.windowDays, (o.nowMs - Math.max(cov.a, since)) / DAY);
   const warning = cov.a === null ? 'The audit cache is empty for these workspaces: usage cannot be judged; sync the audit log first' : cov.a > since + DAY ? `The audit cache covers only ${Math.floor((o.nowMs - cov.a) / DAY)} of the ${o.windowDays} days asked for: "unused" means unused in that shorter span` : null;
-
-  const usage = db.prepare<[string, string, number], { method: string; endpoint: string; status: number; n: number }>(
-    'SELECT method, endpoint, status, COUNT(*) AS n FROM audit_events WHERE workspace_id = ? AND credential_id = ? AND occurred_ms >= ? GROUP BY method, endpoint, status',
-  );
-  const ips = db.prepare<[string, string, number], { ip: string; n: number }>('SELECT caller_ip AS ip, COUNT(*) AS n FROM audit_events WHERE workspace_id = ? AND credential_id = ? AND occurred_ms >= ? GROUP BY caller_ip');
-  const contactsSeen = db.prepare<[string], { n: number }>("SELECT COUNT(DISTINCT endpoint) AS n FROM audit_events WHERE workspace_id = ? AND endpoint LIKE '/v1/contacts/%' AND endpoint NOT IN ('/v1/contacts/export') AND status < 300");
-  const contactDays = db.prepare<[string, string, number], { day: number; records: number; exports: number }>(
-    `SELECT occurred_ms / ${DAY} AS day,
-            COUNT(DISTINCT CASE WHEN endpoint LIKE '/v1/contacts/%' AND endpoint <> '/v1/contacts/export' THEN endpoint END) AS records,
-            SUM(CASE WHEN endpoint = '/v1/contacts/export' THEN 1 ELSE 0 END) AS exports
-     FROM audit_events WHERE workspace_id = ? AND credential_id = ? AND occurred_ms >= ? AND pii_accessed = 1 GROUP BY day`,
-  );
+  // nothing synced yet (no credential, no cached event): "not synced", never a report of unused credentials
+  if (!creds.length && cov.a === null) return empty;
 
   const items: Insight[] = [];
   const drafts: InsightsReport['drafts'] = [];
   for (const c of creds) {
     if (c.status === 'revoked' || c.status === 'expired') continue;
-    const scopes = (JSON.parse(c.scopes_json) as string[]).filter((s) => catalogue.size === 0 || catalogue.has(s));
-    const allow = JSON.parse(c.ip_allowlist_json || '[]') as string[];
+    const scopes = c.scopes.filter((s) => catalogue.size === 0 || catalogue.has(s));
+    const allow = c.allow;
     const base = { workspaceId: c.workspace_id, workspaceName: c.workspace_name ?? c.workspace_id, credentialId: c.id, credentialName: c.name, credentialType: c.type };
     const isGrantdesk = c.type === 'app' && !!o.grantdeskClientId && c.client_id === o.grantdeskClientId;
-    const rows = usage.all(c.workspace_id, c.id, since);
+    const rows = p.audit.callsByEndpointStatus(c.workspace_id, c.id, since);
     const calls = rows.reduce((a, r) => a + r.n, 0);
     const used = new Set<string>();
     for (const r of rows) {
@@ -118,7 +94,7 @@ export function computeInsights(db: Db, o: { nowMs: number; windowDays: number; 
       }
     }
     if (allow.length === 0 && calls >= 5) {
-      const ipRows = ips.all(c.workspace_id, c.id, since).filter((r) => r.ip);
+      const ipRows = p.audit.callsByCallerIp(c.workspace_id, c.id, since).filter((r) => r.ip);
       if (ipRows.length >= 1 && ipRows.length <= 3) {
         const list = ipRows.map((r) => r.ip).sort();
         const risk = 35;
@@ -138,9 +114,9 @@ export function computeInsights(db: Db, o: { nowMs: number; windowDays: number; 
       }
     }
     // the 5–10 % rule of thumb: one credential touching that share of the contact records within one day
-    const total = Math.max(contactsSeen.get(c.workspace_id)!.n, 1);
+    const total = Math.max(p.audit.contactRecordsSeen(c.workspace_id), 1);
     let worst: { day: number; records: number; share: number; export: boolean } | null = null;
-    for (const d of contactDays.all(c.workspace_id, c.id, since)) {
+    for (const d of p.audit.contactDays(c.workspace_id, c.id, since)) {
       const share = d.exports > 0 ? 1 : d.records / total;
       if (!worst || share > worst.share) worst = { day: d.day, records: d.records, share, export: d.exports > 0 };
     }

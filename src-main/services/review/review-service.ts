@@ -23,6 +23,7 @@ import type { HttpClient, HttpResponse } from '../../ports/http.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { PlatformCall, PlatformResult, WorkspaceApi, WorkspaceDirectory, WorkspaceRef } from '../../ports/platform.ts';
 import type { SecretStore } from '../../ports/secret-store.ts';
+import type { WorkspacePlatform } from '../connections/index.ts';
 import type { Capabilities, CallContext, Handlers } from '../../rpc/handlers.ts';
 import { resolveOutputPath } from '../output-path.ts';
 import { AppError } from '../../rpc/app-error.ts';
@@ -99,6 +100,8 @@ export interface ReviewDeps {
   /** the operator's own platform access (connections) */
   baseApi: () => WorkspaceApi | null;
   baseDirectory: () => WorkspaceDirectory | null;
+  /** where a connected workspace's platform lives (the connections domain's read model) */
+  platformOf: (workspaceId: string) => WorkspacePlatform | null;
 }
 
 /** Commands not worth logging in the auditor's log (status polling, the log itself). */
@@ -306,13 +309,8 @@ export function createReviewService(d: ReviewDeps) {
   }
 
   function platformOf(ws: string) {
-    try {
-      return db
-        .prepare<[string], { name: string; issuer: string; api_base: string; client_id: string; metadata: string }>('SELECT w.name, p.issuer, p.api_base, p.client_id, p.metadata FROM workspaces w JOIN platforms p ON p.id = w.platform_id WHERE w.id = ?')
-        .get(ws);
-    } catch {
-      return undefined;
-    }
+    const p = d.platformOf(ws);
+    return p ? { name: p.workspaceName, issuer: p.issuer, api_base: p.apiBase, client_id: p.clientId, metadata: p.metadata } : undefined;
   }
 
   function resolveOut(out: string | undefined, caps: Capabilities, folder: string, fallback: string): string {

@@ -1,18 +1,14 @@
 // The expiry calendar: one timeline across all workspaces, read from the local caches only (works offline).
-// Sources: the inventory cache (inv_credentials: key expiries, grace ends, client-secret ages, service-token expiries),
-// the rotation wizards (grace ends), the connections cache (grant lifetimes) and review grants (reviews domain).
-// A missing source is reported as missing, never shown as an empty calendar.
+// Sources: the rotation wizards (grace ends, our own table) and the other domains' read models, passed in as ports: the
+// inventory (key expiries, grace ends, client-secret ages, service-token expiries), connections (grant lifetimes) and
+// reviews (auditor review grant ends). A source that holds nothing yet is named with its state, never a silent empty calendar.
 import type { Calendar, CalendarItem, CalendarKind } from '../../../src-common/contract/index.ts';
-import type { Db } from '../../ports/db.ts';
 import { iso, type RotationDeps } from './deps.ts';
 import { SECRET_ROTATION_DAYS } from './clients-service.ts';
 
 const DAY = 86_400_000;
 /** The platform's grant lifetime (docs/platform-api.md: a grant lives 365 days from consent). */
 export const GRANT_LIFETIME_DAYS = 365;
-
-const tableExists = (db: Db, name: string) => db.prepare(`SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?`).get(name) !== undefined;
-const columns = (db: Db, name: string) => new Set((db.prepare(`SELECT name FROM pragma_table_info(?)`).all(name) as Array<{ name: string }>).map((c) => c.name));
 
 export function buildCalendar(deps: RotationDeps, input: { workspace?: string; kinds?: CalendarKind[]; withinDays?: number; includeOverdue?: boolean }): Calendar {
   const { db } = deps;
@@ -58,59 +54,51 @@ export function buildCalendar(deps: RotationDeps, input: { workspace?: string; k
   }
   sources.push({ name: 'rotation wizards', state: open.length ? 'ok' : 'empty', detail: `${open.length} rotation(s) in a grace period` });
 
-  // 2. inventory cache
-  if (tableExists(db, 'inv_credentials')) {
-    const cols = columns(db, 'inv_credentials');
-    const has = (c: string) => cols.has(c);
-    const rows = db
-      .prepare(
-        `SELECT workspace_id, id, type, name, status, ${has('prefix') ? 'prefix' : 'NULL AS prefix'}, ${has('last_four') ? 'last_four' : 'NULL AS last_four'},
-         ${has('expires_at') ? 'expires_at' : 'NULL AS expires_at'}, ${has('grace_ends_at') ? 'grace_ends_at' : 'NULL AS grace_ends_at'},
-         ${has('secret_created_at') ? 'secret_created_at' : 'NULL AS secret_created_at'}, created_at
-         FROM inv_credentials WHERE status NOT IN ('revoked')`,
-      )
-      .all() as Array<Record<string, string | null>>;
-    for (const c of rows) {
-      const ws = c.workspace_id!;
-      const label = c.prefix || c.last_four ? `${c.prefix ?? ''}…${c.last_four ?? ''}` : c.id!;
-      if (c.type === 'api_key') {
-        if (c.expires_at && c.status !== 'expired')
-          push({ key: `exp:${ws}/${c.id}`, kind: 'key_expiry', at: c.expires_at, workspaceId: ws, credentialId: c.id!, credentialType: 'api_key', title: `API key ${c.name} (${label}) expires`, detail: 'Rotate it before it expires; the new key inherits the expiry unless changed.', action: { kind: 'rotate_key', wizardId: null } });
-        if (c.grace_ends_at && !wizardGrace.has(`${ws}/${c.id}`))
-          push({ key: `grace:${ws}/${c.id}`, kind: 'grace_end', at: c.grace_ends_at, workspaceId: ws, credentialId: c.id!, credentialType: 'api_key', title: `Grace ends for ${c.name} (${label})`, detail: 'Rotated outside this Grantdesk (or before a restart); the old key stops working.', action: { kind: 'none', wizardId: null } });
-      } else if (c.type === 'machine_client' && c.status !== 'disabled') {
-        const since = c.secret_created_at ?? c.created_at;
-        if (since)
-          push({ key: `age:${ws}/${c.id}`, kind: 'secret_age', at: iso(Date.parse(since) + SECRET_ROTATION_DAYS * DAY), workspaceId: ws, credentialId: c.id!, credentialType: 'machine_client', title: `Client secret of ${c.name} reaches ${SECRET_ROTATION_DAYS} days`, detail: `Secret issued ${since}; rotation is due at ${SECRET_ROTATION_DAYS} days.`, action: { kind: 'rotate_client', wizardId: null } });
-      } else if (c.type === 'service_token' && c.expires_at && Date.parse(c.expires_at) > nowMs) {
-        push({ key: `st:${ws}/${c.id}`, kind: 'token_expiry', at: c.expires_at, workspaceId: ws, credentialId: c.id!, credentialType: 'service_token', title: `Service token ${c.name} expires`, detail: 'Short-lived by design; nothing to do.', action: { kind: 'none', wizardId: null } });
-      }
+  // 2. inventory cache (the inventory domain's read model)
+  const creds = deps.inventory.credentials().filter((c) => c.status !== 'revoked');
+  for (const c of creds) {
+    const ws = c.workspaceId;
+    const label = c.prefix || c.lastFour ? `${c.prefix ?? ''}…${c.lastFour ?? ''}` : c.id;
+    if (c.type === 'api_key') {
+      if (c.expiresAt && c.status !== 'expired')
+        push({ key: `exp:${ws}/${c.id}`, kind: 'key_expiry', at: c.expiresAt, workspaceId: ws, credentialId: c.id, credentialType: 'api_key', title: `API key ${c.name} (${label}) expires`, detail: 'Rotate it before it expires; the new key inherits the expiry unless changed.', action: { kind: 'rotate_key', wizardId: null } });
+      if (c.graceEndsAt && !wizardGrace.has(`${ws}/${c.id}`))
+        push({ key: `grace:${ws}/${c.id}`, kind: 'grace_end', at: c.graceEndsAt, workspaceId: ws, credentialId: c.id, credentialType: 'api_key', title: `Grace ends for ${c.name} (${label})`, detail: 'Rotated outside this Grantdesk (or before a restart); the old key stops working.', action: { kind: 'none', wizardId: null } });
+    } else if (c.type === 'machine_client' && c.status !== 'disabled') {
+      const since = c.secretCreatedAt ?? c.createdAt;
+      if (since)
+        push({ key: `age:${ws}/${c.id}`, kind: 'secret_age', at: iso(Date.parse(since) + SECRET_ROTATION_DAYS * DAY), workspaceId: ws, credentialId: c.id, credentialType: 'machine_client', title: `Client secret of ${c.name} reaches ${SECRET_ROTATION_DAYS} days`, detail: `Secret issued ${since}; rotation is due at ${SECRET_ROTATION_DAYS} days.`, action: { kind: 'rotate_client', wizardId: null } });
+    } else if (c.type === 'service_token' && c.expiresAt && Date.parse(c.expiresAt) > nowMs) {
+      push({ key: `st:${ws}/${c.id}`, kind: 'token_expiry', at: c.expiresAt, workspaceId: ws, credentialId: c.id, credentialType: 'service_token', title: `Service token ${c.name} expires`, detail: 'Short-lived by design; nothing to do.', action: { kind: 'none', wizardId: null } });
     }
-    sources.push({ name: 'credential inventory', state: rows.length ? 'ok' : 'empty', detail: rows.length ? `${rows.length} cached credentials` : 'inventory not synced yet: run a credential sync' });
-  } else sources.push({ name: 'credential inventory', state: 'missing', detail: 'the inventory cache is not in this build' });
+  }
+  sources.push({ name: 'credential inventory', state: creds.length ? 'ok' : 'empty', detail: creds.length ? `${creds.length} cached credentials` : 'inventory not synced yet: run a credential sync' });
 
-  // 3. grant lifetimes (connections cache)
-  if (tableExists(db, 'workspaces') && columns(db, 'workspaces').has('connected_at')) {
-    const rows = db.prepare(`SELECT id, name, connected_at FROM workspaces WHERE status != 'disconnected' AND connected_at IS NOT NULL`).all() as Array<{ id: string; name: string; connected_at: number | string }>;
-    for (const w of rows) {
-      const ms = typeof w.connected_at === 'number' ? w.connected_at : Date.parse(w.connected_at);
-      if (!Number.isFinite(ms)) continue;
-      push({ key: `grant:${w.id}`, kind: 'grant_lifetime', at: iso(ms + GRANT_LIFETIME_DAYS * DAY), workspaceId: w.id, workspaceName: w.name, credentialId: null, credentialType: 'app', title: `Grantdesk's grant for ${w.name} reaches its lifetime`, detail: `Connected ${iso(ms)}; grants live ${GRANT_LIFETIME_DAYS} days. Re-consent before then.`, action: { kind: 'reconsent', wizardId: null } });
-    }
-    sources.push({ name: 'workspace grants', state: rows.length ? 'ok' : 'empty', detail: `${rows.length} connected workspace grant(s)` });
-  } else sources.push({ name: 'workspace grants', state: 'missing', detail: 'the connections cache is not in this build' });
+  // 3. grant lifetimes (the connections domain's read model)
+  const grants = deps.grants.ownGrants().filter((g) => g.status !== 'disconnected' && g.connectedAtMs !== null);
+  for (const g of grants) {
+    const ms = g.connectedAtMs!;
+    push({ key: `grant:${g.workspaceId}`, kind: 'grant_lifetime', at: iso(ms + GRANT_LIFETIME_DAYS * DAY), workspaceId: g.workspaceId, workspaceName: g.workspaceName, credentialId: null, credentialType: 'app', title: `Grantdesk's grant for ${g.workspaceName} reaches its lifetime`, detail: `Connected ${iso(ms)}; grants live ${GRANT_LIFETIME_DAYS} days. Re-consent before then.`, action: { kind: 'reconsent', wizardId: null } });
+  }
+  sources.push({ name: 'workspace grants', state: grants.length ? 'ok' : 'empty', detail: grants.length ? `${grants.length} connected workspace grant(s)` : 'no workspace connected through Grantdesk here yet' });
 
-  // 4. review grants (reviews domain)
-  const reviewTable = ['review_grants', 'reviews'].find((t) => tableExists(db, t) && columns(db, t).has('ends_at'));
-  if (reviewTable) {
-    const rows = db.prepare(`SELECT * FROM ${reviewTable} WHERE ends_at IS NOT NULL`).all() as Array<Record<string, unknown>>;
-    for (const r of rows) {
-      const ws = String(r.workspace_id ?? '');
-      const at = typeof r.ends_at === 'number' ? iso(r.ends_at) : String(r.ends_at);
-      if (ws) push({ key: `review:${String(r.id)}`, kind: 'review_end', at, workspaceId: ws, credentialId: null, credentialType: null, title: 'Auditor review grant ends', detail: String(r.name ?? r.reviewer ?? 'review'), action: { kind: 'none', wizardId: null } });
-    }
-    sources.push({ name: 'review grants', state: rows.length ? 'ok' : 'empty', detail: `${rows.length} review grant(s)` });
-  } else sources.push({ name: 'review grants', state: 'missing', detail: 'review grants are not cached by this build yet (reviews domain)' });
+  // 4. auditor review grants (the review domain's read model): issued from here, or redeemed here
+  const reviews = deps.reviews.grantEnds();
+  for (const r of reviews) {
+    push({
+      key: `review:${r.side}:${r.reviewId}`,
+      kind: 'review_end',
+      at: r.expiresAt,
+      workspaceId: r.workspaceId,
+      ...(r.workspaceName ? { workspaceName: r.workspaceName } : {}),
+      credentialId: null,
+      credentialType: null,
+      title: r.side === 'issued' ? `Auditor review for ${r.reviewerName ?? 'an auditor'} ends` : 'Your auditor review grant ends',
+      detail: r.side === 'issued' ? `Review ${r.reviewId}: the auditor's read-only access ends; issue a new review to extend it.` : `Review ${r.reviewId}: access ends and the cached data follows the review's policy.`,
+      action: { kind: 'none', wizardId: null },
+    });
+  }
+  sources.push({ name: 'review grants', state: reviews.length ? 'ok' : 'empty', detail: reviews.length ? `${reviews.length} review grant(s)` : 'no auditor review issued or redeemed here' });
 
   items.sort((a, b) => a.at.localeCompare(b.at) || a.key.localeCompare(b.key));
   const wsIds = [...new Set(items.map((i) => i.workspaceId))];

@@ -4,7 +4,7 @@ import { contract, ERROR_REMEDIES, errorData, type MachineClient, type QuotaChec
 import { AppError, toErrorData } from '../../rpc/app-error.ts';
 import { iso, needApi, needDirect, resolveWorkspace, type RotationDeps } from './deps.ts';
 import { pApp, pAppList, pMachineClient, pMachineClientList, pMachineClientWithSecret, pServiceToken, pUsage, type PMachineClient } from './platform-schemas.ts';
-import { z } from 'zod';
+import type { z } from 'zod';
 
 const DAY = 86_400_000;
 export const SECRET_ROTATION_DAYS = 90;
@@ -126,19 +126,9 @@ export function createClientsService(deps: RotationDeps) {
   }
 
   async function scopesOfOwnGrant(wsId: string): Promise<string[]> {
-    const hasTable = deps.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'workspaces'`).get() !== undefined;
-    if (hasTable) {
-      try {
-        const row = deps.db.prepare('SELECT scopes FROM workspaces WHERE id = ?').get(wsId) as { scopes: string } | undefined;
-        if (row) {
-          const t = row.scopes.trim();
-          const list = t.startsWith('[') ? (z.array(z.string()).safeParse(JSON.parse(t)).data ?? []) : t.split(/\s+/).filter(Boolean);
-          if (list.length) return [...new Set(list)].sort();
-        }
-      } catch {
-        /* fall back to the platform */
-      }
-    }
+    // the connections domain's record of Grantdesk's own grant; the platform's app list when it holds no scopes
+    const recorded = deps.grants.ownGrant(wsId)?.scopes ?? [];
+    if (recorded.length) return recorded;
     const apps = (await needApi(deps).call(wsId, { method: 'GET', path: '/v1/apps', schema: pAppList, deadlineMs: 15_000, maxBytes: 4 << 20 })).data.data;
     const own = apps.filter((a: z.infer<typeof pApp>) => a.client_id === 'grantdesk-desktop' && a.status === 'active').sort((a, b) => b.granted_at.localeCompare(a.granted_at))[0];
     if (!own) throw new AppError('not_found', 'Grantdesk\'s own grant is not listed among the workspace\'s apps');

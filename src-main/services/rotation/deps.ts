@@ -6,16 +6,26 @@ import type { HttpClient } from '../../ports/http.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { WorkspaceApi, WorkspaceDirectory, WorkspaceRef } from '../../ports/platform.ts';
 import { AppError } from '../../rpc/app-error.ts';
+import type { AuditReadModel } from '../audit/index.ts';
+import type { DirectoryReadModel, PlatformEndpoints } from '../connections/index.ts';
+import type { InventoryReadModel } from '../inventory/index.ts';
+import type { ReviewReadModel } from '../review/index.ts';
 
-/** Where a workspace's platform lives: for calls made with a credential other than the workspace's own grant. */
-export interface PlatformEndpoints {
-  /** API base, e.g. `https://platform.example` (paths like /v1/workspace are appended) */
-  apiBase: string;
-  /** the OAuth token endpoint (client_credentials for machine clients) */
-  tokenEndpoint: string;
+export type { PlatformEndpoints } from '../connections/index.ts';
+
+/** Read models of the other domains, passed in by composition.ts (rotation never reads another domain's tables). */
+export interface RotationReadPorts {
+  /** audit cache: coverage and the traffic of an old and a new key since a rotation */
+  audit: Pick<AuditReadModel, 'coverage' | 'graceTraffic'>;
+  /** inventory cache: credentials for the expiry calendar */
+  inventory: Pick<InventoryReadModel, 'credentials'>;
+  /** connections: Grantdesk's own grant per workspace (scopes, consent time) */
+  grants: Pick<DirectoryReadModel, 'ownGrant' | 'ownGrants'>;
+  /** reviews: when auditor review grants end */
+  reviews: Pick<ReviewReadModel, 'grantEnds'>;
 }
 
-export interface RotationDeps {
+export interface RotationDeps extends RotationReadPorts {
   db: Db;
   clock: Clock;
   bus: EventBus;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 // Credential metadata shapes are the inventory's (one definition of what the platform returns); rotation adds the
 // one-time secrets and the endpoints only it calls.
-import { apiKeySchema, appSchema, machineClientSchema, listOf, scopeCatalogueSchema, statusOnly } from '../inventory/platform-schemas.ts';
+import { apiKeySchema, appSchema, machineClientSchema, listOf, scopeCatalogueSchema, statusOnly } from '../inventory/index.ts';
 
 const ts = z.string().min(1).max(64);
 const scopes = z.array(z.string().max(100)).max(500);

@@ -312,10 +312,6 @@ export function createRotationService(deps: RotationDeps) {
     return mustGet(r.id);
   }
 
-  function auditTableExists(): boolean {
-    return deps.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_events'`).get() !== undefined;
-  }
-
   async function traffic(r: WizardRow): Promise<GraceTraffic> {
     const nowMs = now();
     let oldKeyLastUsedAt: string | null = null;
@@ -346,47 +342,31 @@ export function createRotationService(deps: RotationDeps) {
       newKeyCalls: 0,
     };
     let lastOldAudit: number | null = null;
-    if (auditTableExists() && since !== null) {
-      const head = deps.db.prepare('SELECT occurred_at FROM audit_events WHERE workspace_id = ? ORDER BY seq DESC LIMIT 1').get(r.workspace_id) as { occurred_at: string } | undefined;
-      if (head) {
-        base.auditState = 'synced';
-        base.auditCoverageUntil = head.occurred_at;
-        const fromRid = since * 1024;
-        const span = Math.max(0, Math.min(nowMs, Math.max(graceEnd, since)) - since);
-        const bucketHours = span <= 2 * DAY ? 1 : 24;
-        const bucketMs = bucketHours * 3_600_000;
-        const n = Math.min(60, Math.max(1, Math.ceil(span / bucketMs)));
-        base.bucketHours = bucketHours;
-        base.buckets = Array.from({ length: n }, (_v, i) => ({ start: iso(since + i * bucketMs), oldKeyCalls: 0, newKeyCalls: 0 }));
-        const series = deps.db
-          .prepare(
-            `SELECT credential_id AS c, (occurred_ms - ?) / ? AS b, count(*) AS n FROM audit_events
-             WHERE workspace_id = ? AND credential_id IN (?, ?) AND rid >= ? GROUP BY c, b`,
-          )
-          .all(since, bucketMs, r.workspace_id, r.old_key_id, r.new_key_id ?? '', fromRid) as Array<{ c: string; b: number; n: number }>;
-        for (const s of series) {
-          const b = base.buckets[Math.min(n - 1, Math.max(0, Math.floor(s.b)))]!;
-          if (s.c === r.old_key_id) {
-            b.oldKeyCalls += s.n;
-            base.oldKeyCalls += s.n;
-          } else {
-            b.newKeyCalls += s.n;
-            base.newKeyCalls += s.n;
-          }
+    // the audit domain's read model: no cached event for the workspace is 'not_synced', never "quiet"
+    const cov = since !== null ? deps.audit.coverage(r.workspace_id) : null;
+    if (cov && since !== null) {
+      base.auditState = 'synced';
+      base.auditCoverageUntil = cov.untilAt;
+      const span = Math.max(0, Math.min(nowMs, Math.max(graceEnd, since)) - since);
+      const bucketHours = span <= 2 * DAY ? 1 : 24;
+      const bucketMs = bucketHours * 3_600_000;
+      const n = Math.min(60, Math.max(1, Math.ceil(span / bucketMs)));
+      base.bucketHours = bucketHours;
+      base.buckets = Array.from({ length: n }, (_v, i) => ({ start: iso(since + i * bucketMs), oldKeyCalls: 0, newKeyCalls: 0 }));
+      const t = deps.audit.graceTraffic(r.workspace_id, { oldId: r.old_key_id, newId: r.new_key_id, sinceMs: since, bucketMs });
+      for (const s of t.series) {
+        const b = base.buckets[Math.min(n - 1, Math.max(0, Math.floor(s.bucket)))]!;
+        if (s.credentialId === r.old_key_id) {
+          b.oldKeyCalls += s.calls;
+          base.oldKeyCalls += s.calls;
+        } else {
+          b.newKeyCalls += s.calls;
+          base.newKeyCalls += s.calls;
         }
-        base.byCallerIp = (
-          deps.db
-            .prepare(`SELECT caller_ip AS ip, count(*) AS calls, max(occurred_at) AS lastAt FROM audit_events WHERE workspace_id = ? AND credential_id = ? AND rid >= ? GROUP BY caller_ip ORDER BY calls DESC LIMIT 50`)
-            .all(r.workspace_id, r.old_key_id, fromRid) as Array<{ ip: string | null; calls: number; lastAt: string }>
-        ).map((x) => ({ ip: x.ip ?? '(unknown)', calls: x.calls, lastAt: x.lastAt }));
-        base.byEndpoint = (
-          deps.db
-            .prepare(`SELECT method, endpoint, count(*) AS calls, max(occurred_at) AS lastAt FROM audit_events WHERE workspace_id = ? AND credential_id = ? AND rid >= ? GROUP BY method, endpoint ORDER BY calls DESC LIMIT 50`)
-            .all(r.workspace_id, r.old_key_id, fromRid) as Array<{ method: string | null; endpoint: string | null; calls: number; lastAt: string }>
-        ).map((x) => ({ method: x.method ?? '?', endpoint: x.endpoint ?? '?', calls: x.calls, lastAt: x.lastAt }));
-        const last = deps.db.prepare('SELECT max(occurred_ms) AS m FROM audit_events WHERE workspace_id = ? AND credential_id = ? AND rid >= ?').get(r.workspace_id, r.old_key_id, fromRid) as { m: number | null };
-        lastOldAudit = last.m;
       }
+      base.byCallerIp = t.oldByCallerIp.map((x) => ({ ip: x.ip ?? '(unknown)', calls: x.calls, lastAt: x.lastAt }));
+      base.byEndpoint = t.oldByEndpoint.map((x) => ({ method: x.method ?? '?', endpoint: x.endpoint ?? '?', calls: x.calls, lastAt: x.lastAt }));
+      lastOldAudit = t.oldLastUseMs;
     }
     const platformLast = oldKeyLastUsedAt ? Date.parse(oldKeyLastUsedAt) : null;
     const lastUse = Math.max(lastOldAudit ?? -Infinity, platformLast ?? -Infinity);

@@ -1,0 +1,26 @@
+// The inventory domain's read model for other domains (rotation's expiry calendar, review's insights). Reads through the
+// inventory repository: the inv_* tables are read and written only inside services/inventory.
+import type { Db } from '../../ports/db.ts';
+import { createInventoryRepository, type CachedCredential, type CatalogueScope } from './repository.ts';
+
+export interface InventoryCredential extends CachedCredential {
+  /** the workspace's name at its last inventory sync (null: never synced) */
+  workspaceName: string | null;
+}
+
+export function createInventoryReadModel(db: Db) {
+  const repo = createInventoryRepository(db);
+  return {
+    /** Every cached credential (every status), with the workspace name of its last sync, ordered by workspace and id. */
+    credentials(): InventoryCredential[] {
+      const sync = repo.syncRows();
+      return repo
+        .credentials()
+        .map((c) => ({ ...c, workspaceName: sync.get(c.workspaceId)?.workspace_name ?? null }))
+        .sort((a, b) => (a.workspaceId < b.workspaceId ? -1 : a.workspaceId > b.workspaceId ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    },
+    /** The platform's scope catalogue as last synced (empty: never synced). */
+    scopeCatalogue: (): CatalogueScope[] => repo.catalogue(),
+  };
+}
+export type InventoryReadModel = ReturnType<typeof createInventoryReadModel>;
