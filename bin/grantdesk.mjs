@@ -8,6 +8,14 @@ const code = await runCli(process.argv.slice(2), {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   env: process.env,
+  stdin: {
+    isTTY: !!process.stdin.isTTY,
+    read: async () => {
+      let text = '';
+      for await (const chunk of process.stdin) text += chunk;
+      return text;
+    },
+  },
   onServe: (h) => {
     const stop = () => h.close().then(() => process.exit(0));
     process.once('SIGINT', stop);

@@ -63,12 +63,14 @@ export function createApp(ports: AppPorts): AppRuntime {
   const isReadOnly = () => review?.isReadOnly() ?? false;
   const http = ports.http ?? createUndiciHttp();
   let refreshLeadSeconds = () => 300;
+  // one cross-process lock for workspace grants and review grants alike
+  const lock = ports.lock ?? createFileLock(ports.dataDir, { onCompromised: (key) => ports.logger.warn('lock_compromised', { key }) });
   const connections = createConnectionsService({
     db: ports.db,
     secretStore: ports.secretStore,
     http,
     fetch: http.fetch,
-    lock: ports.lock ?? createFileLock(ports.dataDir, { onCompromised: (key) => ports.logger.warn('lock_compromised', { key }) }),
+    lock,
     callbackListener: ports.callbackListener ?? createLoopbackCallback,
     opener: ports.opener,
     clock: ports.clock,
@@ -87,6 +89,7 @@ export function createApp(ports: AppPorts): AppRuntime {
     review = createReviewFacade({
       db: ports.db, dataDir: ports.dataDir, secretStore: ports.secretStore, http, clock: ports.clock, bus, logger: ports.logger,
       baseApi: () => baseApi, baseDirectory: () => baseDirectory, platformOf: read.connections.platformOf, appVersion: APP_VERSION,
+      lock, refreshLeadMs: () => refreshLeadSeconds() * 1000, purgeAudit: (ids) => services.audit.repo.purgeWorkspaces(ids),
       audit: () => services.audit, insightsWindowDays: () => settings.get().insightsWindowDays, insightsPorts: { audit: read.audit, inventory: read.inventory },
     });
     ports.workspaceApi = review.routedApi(() => baseApi);

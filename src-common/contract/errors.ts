@@ -20,7 +20,7 @@ export const ERROR_REMEDIES = {
   invalid_response: 'The platform sent data that does not match its contract; nothing was stored.',
   needs_reconsent: 'The workspace grant is no longer valid; reconnect the workspace to grant access again.',
   insufficient_scope: 'The grant lacks a scope this action needs; reconnect with that scope.',
-  tamper_detected: 'An audit event changed after it was recorded; keep the cache as evidence and contact the platform.',
+  tamper_detected: 'Something changed after it was recorded (an audit event, or a review file against the platform\'s record); keep it as evidence and contact the platform or whoever sent it.',
   io_error: 'Grantdesk could not read or write its data directory; check disk space and permissions.',
   cancelled: 'The operation was cancelled; nothing after the cancel point was written.',
   internal: 'Something unexpected happened; the log in the data directory has details.',

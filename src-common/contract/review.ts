@@ -128,10 +128,17 @@ export const reviewCommands = {
     cli: { words: ['review', 'create'], positionals: ['workspaces'], variadic: 'workspaces', summary: 'Issue a read-only auditor review, e.g. ws_a ws_b --scopes audit:read,contacts:read --duration-days 14 --reviewer-name "Ada" --reviewer-email ada@audit.example --out review.gdreview' },
   }),
   'review.redeem': command({
-    input: z.object({ file: z.string().min(1).max(4096).optional(), code: z.string().min(1).max(200_000).optional() }).strict(),
+    input: z
+      .object({
+        /** the review code (the review file's content): what the app and a serve tab send */
+        code: z.string().min(1).max(200_000).optional(),
+        /** a path: only from a caller with file access anywhere (the CLI); refused from anyone else before any file access */
+        file: z.string().min(1).max(4096).optional(),
+      })
+      .strict(),
     output: reviewStatusSchema,
     mutates: true,
-    cli: { words: ['review', 'redeem'], positionals: ['file'], summary: 'Redeem a review file (or --code TEXT): this Grantdesk enters read-only review mode until the review ends' },
+    cli: { words: ['review', 'redeem'], positionals: ['file'], summary: 'Redeem a review file, or the code piped in with --code - (never the code itself in argv): this Grantdesk enters read-only review mode until the review ends' },
   }),
   'review.status': command({
     input: z.object({}).strict(),

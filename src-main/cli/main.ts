@@ -14,6 +14,7 @@ import { AppError, toErrorData } from '../rpc/app-error.ts';
 import { CLI_CONTEXT } from '../rpc/handlers.ts';
 import { formatHuman } from './format.ts';
 import { commandUsage, findCommand, parseCommandArgs, UsageError } from './parse-args.ts';
+import { redeemInputFromCli, type CliStdin } from './review-redeem.ts';
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -21,6 +22,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** tests inject a secret store; the real CLI uses the OS keychain */
   secretStore?: SecretStore;
+  /** the process's stdin (review redeem reads its code from it; absent: nothing to read) */
+  stdin?: CliStdin;
   /** serve mode keeps running; tests receive the handle to stop it */
   onServe?: (h: { url: string; close(): Promise<void> }) => void;
 }
@@ -134,12 +137,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stdout(`${commandUsage(name)}\n${contract[name].cli?.summary ?? ''}\n`);
       return 0;
     }
-    const { input, flags } = parseCommandArgs(name, found.rest);
+    const parsed = parseCommandArgs(name, found.rest);
+    const flags = parsed.flags;
+    // review redeem: the CLI reads the code itself (file or stdin), never from argv
+    const input = name === 'review.redeem' && !flags.help ? await redeemInputFromCli(parsed.input, io.stdin) : parsed.input;
     if (flags.help) {
       io.stdout(`${commandUsage(name)}\n${contract[name].cli?.summary ?? ''}\n`);
       return 0;
     }
-    const runtime = openRuntime(io, flags['print-url'] || input.printUrl === true, flags['session-only']);
+    const runtime = openRuntime(io, flags['print-url'] || (input as { printUrl?: unknown }).printUrl === true, flags['session-only']);
     try {
       const result = await runtime.dispatcher.call(name, input, CLI_CONTEXT);
       if (!result.ok) {

@@ -52,4 +52,22 @@ CREATE TABLE review_issued (
 ) STRICT;
 `,
   },
+  {
+    version: 51,
+    name: 'review_refresh_journal',
+    // One row per refresh of a review token (never a token): a process that died between the platform's answer and the
+    // keychain write leaves its row open, and the next process sees it under the lock instead of reusing a consumed token.
+    sql: `
+CREATE TABLE review_refresh_journal (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  workspace_id TEXT NOT NULL,
+  generation INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('started', 'received', 'persisted', 'failed', 'recovered', 'abandoned')),
+  started_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  note TEXT
+) STRICT;
+CREATE INDEX review_refresh_journal_open ON review_refresh_journal (workspace_id, state);
+`,
+  },
 ];

@@ -80,6 +80,9 @@ export function storedToEvent(r: Pick<StoredEventRow, 'workspace_id' | 'seq' | '
 
 export type AuditRepo = ReturnType<typeof createAuditRepo>;
 
+/** The full-text body of an event row, assembled by SQLite (the same expression indexes and un-indexes a row). */
+const FTS_BODY = `coalesce(endpoint, '') || ' ' || coalesce(method, '') || ' ' || coalesce(credential_id, '') || ' ' || coalesce(credential_type, '') || ' ' || coalesce(caller_ip, '') || ' ' || event_id || ' ' || params_json`;
+
 export function createAuditRepo(db: Db) {
   const getState = db.prepare<[string], SyncState>('SELECT * FROM audit_sync_state WHERE workspace_id = ?');
   const allStates = db.prepare<[], SyncState>('SELECT * FROM audit_sync_state ORDER BY workspace_id');
@@ -93,10 +96,11 @@ export function createAuditRepo(db: Db) {
       status, duration_ms, pii_accessed, params_json, prev_hash, hash, rid, ip_hex, extra_json, csv_plain) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
   );
   // The full-text body is assembled by SQLite from the rows just inserted: one statement per page, same transaction.
-  const ftsInsert = db.prepare(
-    `INSERT INTO audit_fts (rowid, body) SELECT rid, coalesce(endpoint, '') || ' ' || coalesce(method, '') || ' ' || coalesce(credential_id, '') || ' ' ||
-      coalesce(credential_type, '') || ' ' || coalesce(caller_ip, '') || ' ' || event_id || ' ' || params_json FROM audit_events WHERE workspace_id = ? AND seq BETWEEN ? AND ?`,
-  );
+  const ftsInsert = db.prepare(`INSERT INTO audit_fts (rowid, body) SELECT rid, ${FTS_BODY} FROM audit_events WHERE workspace_id = ? AND seq BETWEEN ? AND ?`);
+  // audit_fts is contentless: a row is removed with the 'delete' command and the very body it was indexed with
+  const ftsDelete = db.prepare(`INSERT INTO audit_fts (audit_fts, rowid, body) SELECT 'delete', rid, ${FTS_BODY} FROM audit_events WHERE workspace_id = ?`);
+  const purgeStmts = ['audit_events', 'audit_sync_state', 'audit_gaps', 'audit_tamper'].map((t) => db.prepare(`DELETE FROM ${t} WHERE workspace_id = ?`));
+  const purgeExports = db.prepare('DELETE FROM audit_exports WHERE instr(filters_json, json_quote(?)) > 0');
   const gapInsert = db.prepare('INSERT INTO audit_gaps (workspace_id, from_seq, to_seq, detected_at) VALUES (?, ?, ?, ?) ON CONFLICT(workspace_id, from_seq) DO UPDATE SET to_seq = max(to_seq, excluded.to_seq), resolved_at = NULL');
   const gapResolve = db.prepare('UPDATE audit_gaps SET resolved_at = ? WHERE workspace_id = ? AND resolved_at IS NULL AND to_seq <= ?');
   const gapsOf = db.prepare<[string], { from_seq: number; to_seq: number; detected_at: string; resolved_at: string | null }>('SELECT from_seq, to_seq, detected_at, resolved_at FROM audit_gaps WHERE workspace_id = ? ORDER BY from_seq');
@@ -150,5 +154,22 @@ export function createAuditRepo(db: Db) {
     gaps: (ws: string) => gapsOf.all(ws),
     recordTamper: (ws: string, seq: number, reason: string, receivedJson: string | null, at: string) => tamperInsert.run(ws, seq, at, reason, receivedJson),
     tamper: (ws: string) => tamperOf.all(ws),
+    /**
+     * Removes these workspaces from every audit table: the full-text index first (its rows are un-indexed from the events
+     * they came from), then the events, sync state, gaps, tamper records and the export records that name them; finally
+     * the index is merged into one segment so no older segment still lists their terms. The caller runs it with
+     * secure_delete on and compacts the file afterwards (src-main/db/secure-purge.ts).
+     */
+    purgeWorkspaces(ids: readonly string[]): void {
+      if (!ids.length) return;
+      db.transaction(() => {
+        for (const ws of ids) {
+          ftsDelete.run(ws);
+          for (const st of purgeStmts) st.run(ws);
+          purgeExports.run(ws);
+        }
+      })();
+      db.exec("INSERT INTO audit_fts (audit_fts) VALUES ('optimize')");
+    },
   };
 }

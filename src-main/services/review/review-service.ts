@@ -4,7 +4,7 @@
 // except the contract's localOnly ones, and at expiry (the Clock port) the tokens are wiped from the SecretStore,
 // refresh stops and the cached data follows the review's policy (kept read-only, or purged).
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
 import {
@@ -13,13 +13,15 @@ import {
   type CommandName,
   type Output,
   type ReviewLogEntry,
+  reviewPolicySchema,
   type ReviewPolicy,
   type ReviewStatus,
 } from '../../../src-common/contract/index.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Db } from '../../ports/db.ts';
 import type { EventBus } from '../../ports/events.ts';
-import type { HttpClient, HttpResponse } from '../../ports/http.ts';
+import { HttpError, type HttpClient, type HttpResponse } from '../../ports/http.ts';
+import type { KeyedLock } from '../../ports/lock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { PlatformCall, PlatformResult, WorkspaceApi, WorkspaceDirectory, WorkspaceRef } from '../../ports/platform.ts';
 import type { SecretStore } from '../../ports/secret-store.ts';
@@ -27,6 +29,7 @@ import type { WorkspacePlatform } from '../connections/index.ts';
 import type { Capabilities, CallContext, Handlers } from '../../rpc/handlers.ts';
 import { resolveOutputPath } from '../output-path.ts';
 import { AppError } from '../../rpc/app-error.ts';
+import { compactSecurely, deleteWorkspaceRows, withSecureDelete } from '../../db/secure-purge.ts';
 
 export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const REVIEW_CODE_TYPE = 'urn:grantdesk:params:oauth:token-type:review-code';
@@ -63,6 +66,10 @@ interface StoredTokens {
   access_token: string;
   refresh_token: string | null;
   access_expires_ms: number;
+  /** lifetime the platform gave this access token (the refresh margin adapts to short ones) */
+  ttl_ms?: number;
+  /** +1 per rotation; the refresh journal compares it with the generation a refresh started from */
+  generation?: number;
 }
 
 interface SessionRow {
@@ -102,6 +109,12 @@ export interface ReviewDeps {
   baseDirectory: () => WorkspaceDirectory | null;
   /** where a connected workspace's platform lives (the connections domain's read model) */
   platformOf: (workspaceId: string) => WorkspacePlatform | null;
+  /** the cross-process lock the workspace grants use (adapters/file-lock.ts): review refreshes take `review-<workspace>` */
+  lock: KeyedLock;
+  /** how long before an access token's end a refresh starts (capped at a third of the token's lifetime) */
+  refreshLeadMs?: () => number;
+  /** removes these workspaces from the audit cache, full-text index included (the audit domain's own tables) */
+  purgeAudit: (workspaceIds: string[]) => void;
 }
 
 /** Commands not worth logging in the auditor's log (status polling, the log itself). */
@@ -146,6 +159,71 @@ export function decodeBundle(text: string): ReviewBundle {
   return r.data;
 }
 
+/** The platform's record of one review (GET /v1/reviews/{id}, docs/platform-api.md §10a). */
+const platformReviewSchema = z
+  .object({
+    id: z.string().regex(/^rev_[A-Za-z0-9]+$/),
+    workspace_id: z.string().min(1).max(200).regex(/^[A-Za-z0-9_.:-]+$/),
+    scopes: z.array(z.string().max(100)).max(100),
+    reviewer_name: z.string().max(200),
+    reviewer_email: z.string().max(200),
+    data_policy: reviewPolicySchema,
+    expires_at: z.string().refine((v) => Number.isFinite(Date.parse(v)), 'a date'),
+  })
+  .passthrough();
+interface PlatformReview {
+  review: z.infer<typeof platformReviewSchema>;
+  workspaceName: string;
+}
+
+const show = (v: string) => JSON.stringify(v.slice(0, 120));
+const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
+function tampered(field: string, fileValue: string, platformValue: string, where: string): AppError {
+  return new AppError(
+    'tamper_detected',
+    `The review file does not match the platform's record (${where}): its ${field} says ${show(fileValue)}, the platform says ${show(platformValue)}. Nothing was redeemed; ask the operator for a new review file.`,
+  );
+}
+
+/** The file's own fields must agree with each other before any code is spent. */
+function checkBundleConsistent(b: ReviewBundle): void {
+  const first = b.items.map((i) => i.expiresAt).sort()[0]!;
+  if (b.expiresAt !== first) throw tampered('expiry', b.expiresAt, first, 'the earliest expiry of its reviews');
+}
+
+/** The token exchange names the review and workspace its code belongs to: they must be the file's. */
+function checkTokenResponse(item: ReviewBundle['items'][number], t: Record<string, unknown>): void {
+  const where = `the review its code belongs to`;
+  if (typeof t.review_id === 'string' && t.review_id !== item.reviewId) throw tampered('review id', item.reviewId, t.review_id, where);
+  if (typeof t.workspace_id === 'string' && t.workspace_id !== item.workspaceId) throw tampered('workspace', item.workspaceId, t.workspace_id, where);
+}
+
+/** Every field that matters, file against platform; the first difference refuses the whole file, naming the field. */
+function checkAgainstPlatform(b: ReviewBundle, item: ReviewBundle['items'][number], t: { review_expires_at?: string }, p: PlatformReview): void {
+  const r = p.review;
+  const where = `review ${r.id} of workspace ${r.workspace_id}`;
+  if (r.id !== item.reviewId) throw tampered('review id', item.reviewId, r.id, where);
+  if (r.workspace_id !== item.workspaceId) throw tampered('workspace', item.workspaceId, r.workspace_id, where);
+  if (p.workspaceName !== item.workspaceName) throw tampered('workspace name', item.workspaceName, p.workspaceName, where);
+  if (!sameSet(item.scopes, r.scopes)) throw tampered('scopes', [...item.scopes].sort().join(' '), [...r.scopes].sort().join(' '), where);
+  if (r.expires_at !== item.expiresAt) throw tampered('expiry', item.expiresAt, r.expires_at, where);
+  if (t.review_expires_at !== undefined && t.review_expires_at !== r.expires_at) throw tampered('expiry', item.expiresAt, t.review_expires_at, `the token response of ${where}`);
+  if (r.reviewer_name !== b.reviewer.name) throw tampered('reviewer name', b.reviewer.name, r.reviewer_name, where);
+  if (r.reviewer_email !== b.reviewer.email) throw tampered('reviewer e-mail', b.reviewer.email, r.reviewer_email, where);
+  if (r.data_policy !== b.policy) throw tampered('data policy', b.policy, r.data_policy, where);
+}
+
+/** Creates a new file 0600 with O_EXCL: an existing file is never overwritten. */
+function createExclusive(path: string): number {
+  try {
+    return openSync(path, 'wx', 0o600);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new AppError('conflict', `${path} already exists; Grantdesk never overwrites a file. Choose another name or move that file away, then issue the review again.`);
+    throw new AppError('io_error', `Cannot create ${path} (${code ?? 'error'})`);
+  }
+}
+
 export function createReviewService(d: ReviewDeps) {
   const { db } = d;
   const iso = (ms = d.clock.now()) => new Date(ms).toISOString();
@@ -165,6 +243,12 @@ export function createReviewService(d: ReviewDeps) {
   };
   const account = (ws: string) => `grantdesk-review:${ws}`;
   const refreshing = new Map<string, Promise<StoredTokens>>();
+  const journal = {
+    open: db.prepare<[string], { id: number; generation: number; state: string; started_at: number }>("SELECT id, generation, state, started_at FROM review_refresh_journal WHERE workspace_id = ? AND state IN ('started', 'received') ORDER BY id"),
+    start: db.prepare<[string, number, number, number]>("INSERT INTO review_refresh_journal (workspace_id, generation, state, started_at, updated_at) VALUES (?, ?, 'started', ?, ?)"),
+    set: db.prepare<[string, number, string | null, number | bigint]>('UPDATE review_refresh_journal SET state = ?, updated_at = ?, note = ? WHERE id = ?'),
+    clear: db.prepare('DELETE FROM review_refresh_journal'),
+  };
   let timer: NodeJS.Timeout | null = null;
 
   const session = () => q.session.get() ?? null;
@@ -178,18 +262,20 @@ export function createReviewService(d: ReviewDeps) {
     for (const g of q.grants.all()) await d.secretStore.delete(account(g.workspace_id)).catch(() => false);
   }
 
-  /** Deletes every cached row of these workspaces from every table that has a workspace_id column (except the review's own). */
-  function purgeCache(workspaceIds: string[]): void {
-    if (!workspaceIds.length) return;
-    const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'review_%' AND sql NOT LIKE 'CREATE VIRTUAL%'").all();
-    const marks = workspaceIds.map(() => '?').join(',');
-    db.transaction(() => {
-      for (const t of tables) {
-        const cols = db.prepare<[], { name: string }>(`PRAGMA table_info("${t.name.replace(/"/g, '""')}")`).all();
-        if (!cols.some((c) => c.name === 'workspace_id')) continue;
-        db.prepare(`DELETE FROM "${t.name.replace(/"/g, '""')}" WHERE workspace_id IN (${marks})`).run(...workspaceIds);
+  /**
+   * Purges these workspaces from this machine's cache with secure_delete on: the audit domain first (its full-text index
+   * included), then every other per-workspace row (src-main/db/secure-purge.ts), then `also` (the review's own rows at
+   * exit). Afterwards the file is compacted so neither cache.db nor its WAL holds a purged event id.
+   */
+  function purgeCache(workspaceIds: string[], also?: () => void): void {
+    withSecureDelete(db, () => {
+      if (workspaceIds.length) {
+        d.purgeAudit(workspaceIds);
+        deleteWorkspaceRows(db, workspaceIds, (t) => t.startsWith('review_'));
       }
-    })();
+      also?.();
+    });
+    if (!compactSecurely(db)) d.logger.warn('purge_wal_busy', { workspaces: workspaceIds.length });
   }
 
   let expiring: Promise<void> | null = null;
@@ -200,8 +286,8 @@ export function createReviewService(d: ReviewDeps) {
     expiring ??= (async () => {
       await wipeTokens();
       const ws = q.grants.all().map((g) => g.workspace_id);
-      if (s.policy === 'purge') purgeCache(ws);
-      q.expire.run(s.policy === 'purge' ? 'purged' : 'kept_read_only');
+      if (s.policy === 'purge') purgeCache(ws, () => q.expire.run('purged'));
+      else q.expire.run('kept_read_only');
       d.logger.info('review_expired', { bundle: s.bundle_id, policy: s.policy });
       changed();
     })().finally(() => {
@@ -227,20 +313,63 @@ export function createReviewService(d: ReviewDeps) {
     return t.data;
   }
 
-  async function refresh(g: GrantRow): Promise<StoredTokens> {
+  /** Refresh starts this long before the access token's end: the configured lead, but at most a third of its lifetime. */
+  function marginMs(t: StoredTokens): number {
+    const lead = d.refreshLeadMs?.() ?? 30_000;
+    return t.ttl_ms ? Math.min(lead, Math.floor(t.ttl_ms / 3)) : lead;
+  }
+  const needsRefresh = (t: StoredTokens) => d.clock.now() >= t.access_expires_ms - marginMs(t);
+
+  /**
+   * Single-flight per workspace in this process (one promise) and across processes (the same file lock as the workspace
+   * grants, key `review-<ws>`). Under the lock the keychain is re-read: another process may have rotated already. The
+   * rotated token is persisted before anyone uses it; a journal row (no tokens) per refresh shows a restart that a process
+   * died between the platform's answer and that write. A review grant's reuse leeway is unknown, so such a refresh is
+   * never retried with the consumed token (reuse detection would revoke the review for good): the workspace's review
+   * access ends with a message instead.
+   */
+  async function refresh(g: GrantRow, rejectedAccessToken?: string): Promise<StoredTokens> {
     let p = refreshing.get(g.workspace_id);
     if (!p) {
-      p = (async () => {
+      p = d.lock.withLock(`review-${g.workspace_id}`, async () => {
         await checkExpiry();
         const s = session();
         if (!s || s.state !== 'active' || d.clock.now() >= g.expires_ms) throw new AppError('needs_reconsent', `The review of ${g.workspace_id} ended at ${g.expires_at}; refresh has stopped`);
         const cur = await readTokens(g.workspace_id);
+        const gen = cur.generation ?? 0;
+        const open = journal.open.all(g.workspace_id);
+        if (open.length) {
+          const last = open[open.length - 1]!;
+          if (gen > last.generation) {
+            for (const j of open) journal.set.run('recovered', d.clock.now(), 'the rotated token had been persisted', j.id);
+          } else {
+            for (const j of open) journal.set.run('abandoned', d.clock.now(), 'interrupted after the platform may have rotated the token', j.id);
+            await d.secretStore.delete(account(g.workspace_id)).catch(() => false);
+            throw new AppError('needs_reconsent', `A refresh of the review token for ${g.workspace_id} was interrupted after the platform may have rotated it; ask the operator for a new review of this workspace`);
+          }
+        }
+        // Someone else (this or another process) rotated while we waited: use theirs.
+        if (rejectedAccessToken !== undefined ? cur.access_token !== rejectedAccessToken : !needsRefresh(cur)) return cur;
         if (!cur.refresh_token) throw new AppError('needs_reconsent', 'The review grant has no refresh token');
-        const t = await tokenRequest(g, { grant_type: 'refresh_token', refresh_token: cur.refresh_token });
-        const next: StoredTokens = { access_token: t.access_token, refresh_token: t.refresh_token ?? cur.refresh_token, access_expires_ms: Math.min(d.clock.now() + (t.expires_in ?? 300) * 1000, g.expires_ms) };
+        const started = d.clock.now();
+        const jid = journal.start.run(g.workspace_id, gen, started, started).lastInsertRowid;
+        let t: z.infer<typeof tokenSchema>;
+        try {
+          t = await tokenRequest(g, { grant_type: 'refresh_token', refresh_token: cur.refresh_token });
+        } catch (err) {
+          // The platform answered (a refusal), or the request never left: the refresh token was not consumed. Otherwise
+          // the row stays open and the next refresh handles it as interrupted.
+          const definite = !(err instanceof HttpError) || err.outcome === 'not_sent';
+          if (definite) journal.set.run('failed', d.clock.now(), err instanceof AppError ? err.code : 'error', jid);
+          throw err;
+        }
+        journal.set.run('received', d.clock.now(), null, jid);
+        const ttl = (t.expires_in ?? 300) * 1000;
+        const next: StoredTokens = { access_token: t.access_token, refresh_token: t.refresh_token ?? cur.refresh_token, access_expires_ms: Math.min(d.clock.now() + ttl, g.expires_ms), ttl_ms: ttl, generation: gen + 1 };
         await d.secretStore.set(account(g.workspace_id), JSON.stringify(next));
+        journal.set.run('persisted', d.clock.now(), null, jid);
         return next;
-      })().finally(() => refreshing.delete(g.workspace_id));
+      }).finally(() => refreshing.delete(g.workspace_id));
       refreshing.set(g.workspace_id, p);
     }
     return p;
@@ -260,10 +389,10 @@ export function createReviewService(d: ReviewDeps) {
       const send = (token: string) =>
         d.http.request({ method: 'GET', url: url.href, headers: { authorization: `Bearer ${token}` }, deadlineMs: req.deadlineMs ?? API_LIMITS.deadlineMs, maxBytes: req.maxBytes ?? API_LIMITS.maxBytes, retry: 'idempotent', signal: req.signal });
       let tok = await readTokens(workspaceId);
-      if (d.clock.now() >= tok.access_expires_ms - 30_000) tok = await refresh(g);
+      if (needsRefresh(tok)) tok = await refresh(g);
       let res = await send(tok.access_token);
       if (res.status === 401) {
-        tok = await refresh(g);
+        tok = await refresh(g, tok.access_token);
         res = await send(tok.access_token);
       }
       if (res.status === 401) throw new AppError('needs_reconsent', `GET ${req.path} for ${workspaceId}: the platform refused the review grant (${field(res.json, 'error') ?? '401'})`);
@@ -308,6 +437,22 @@ export function createReviewService(d: ReviewDeps) {
     };
   }
 
+  /** The platform's record of a review and its workspace, read with the review's own token right after redeeming. */
+  async function platformRecord(item: ReviewBundle['items'][number], accessToken: string): Promise<PlatformReview> {
+    const get = async <T>(path: string, schema: z.ZodType<T>, what: string): Promise<T> => {
+      const res = await d.http.request({ method: 'GET', url: `${item.apiBase.replace(/\/$/, '')}${path}`, headers: { authorization: `Bearer ${accessToken}` }, ...TOKEN_LIMITS, retry: 'idempotent' });
+      if (res.status === 404) throw new AppError('tamper_detected', `The platform has no review ${item.reviewId} in ${item.workspaceId}: the review id in the file is not the platform's. Nothing was redeemed; ask the operator for a new review file.`);
+      if (res.status !== 200) throw apiError(res, `GET ${path} (${what})`);
+      const v = schema.safeParse(res.json);
+      if (!v.success) throw new AppError('invalid_response', `The platform's ${what} does not match its contract (${v.error.issues[0]?.path.join('.') ?? 'schema'}); the review was not redeemed`);
+      return v.data;
+    };
+    const review = await get(`/v1/reviews/${encodeURIComponent(item.reviewId)}`, platformReviewSchema, 'record of the review');
+    const ws = await get('/v1/workspace', z.object({ id: z.string(), name: z.string().max(200) }).passthrough(), 'workspace');
+    if (ws.id !== review.workspace_id) throw new AppError('invalid_response', `The platform answered for workspace ${ws.id.slice(0, 80)} and review workspace ${review.workspace_id.slice(0, 80)}; the review was not redeemed`);
+    return { review, workspaceName: ws.name };
+  }
+
   function platformOf(ws: string) {
     const p = d.platformOf(ws);
     return p ? { name: p.workspaceName, issuer: p.issuer, api_base: p.apiBase, client_id: p.clientId, metadata: p.metadata } : undefined;
@@ -345,26 +490,36 @@ export function createReviewService(d: ReviewDeps) {
       const api = d.baseApi();
       if (!api) throw new AppError('not_found', 'No platform access: connect the workspaces first');
       const bundleId = `rvb_${randomBytes(8).toString('hex')}`;
+      // The file is created first (0600, O_EXCL: never over an existing file), so a refusal comes before any review exists.
+      const path = resolveOut(input.out, caps, 'reviews', `${bundleId}.gdreview`);
+      const fd = createExclusive(path);
       const created: ReviewBundle['items'] = [];
+      let text: string;
       try {
         for (const ws of [...new Set(input.workspaces)]) {
           const p = platformOf(ws);
           if (!p) throw new AppError('not_found', `Workspace ${ws} is not connected here`);
           const meta = z.object({ token_endpoint: z.string().url() }).passthrough().safeParse(JSON.parse(p.metadata || '{}'));
-          const r = await api.call(ws, { method: 'POST', path: '/v1/reviews', body: { scopes: input.scopes, duration_days: input.durationDays, reviewer_name: input.reviewerName, reviewer_email: input.reviewerEmail }, schema: createdSchema });
+          const r = await api.call(ws, { method: 'POST', path: '/v1/reviews', body: { scopes: input.scopes, duration_days: input.durationDays, reviewer_name: input.reviewerName, reviewer_email: input.reviewerEmail, data_policy: input.policy }, schema: createdSchema });
           created.push({ reviewId: r.data.id, workspaceId: ws, workspaceName: p.name, issuer: p.issuer, apiBase: p.api_base, tokenEndpoint: meta.success ? meta.data.token_endpoint : `${p.issuer.replace(/\/$/, '')}/token`, clientId: p.client_id, scopes: r.data.scopes, expiresAt: r.data.expires_at, code: r.data.redeem_code });
         }
+        const expiresAt = created.map((c) => c.expiresAt).sort()[0]!;
+        const bundle: ReviewBundle = { format: 'grantdesk-review', version: 1, bundleId, reviewer: { name: input.reviewerName, email: input.reviewerEmail }, policy: input.policy, expiresAt, items: created };
+        text = encodeBundle(bundle);
+        writeSync(fd, text + '\n');
+        closeSync(fd);
       } catch (err) {
-        // all or nothing: reviews already issued in this batch are revoked again (best effort)
+        // all or nothing: reviews already issued in this batch are revoked again (best effort), the unfinished file removed
         for (const c of created) await api.call(c.workspaceId, { method: 'POST', path: `/v1/reviews/${c.reviewId}/revoke`, schema: z.unknown() }).catch(() => undefined);
+        try {
+          closeSync(fd);
+        } catch {
+          // already closed
+        }
+        rmSync(path, { force: true });
         throw err;
       }
       const expiresAt = created.map((c) => c.expiresAt).sort()[0]!;
-      const bundle: ReviewBundle = { format: 'grantdesk-review', version: 1, bundleId, reviewer: { name: input.reviewerName, email: input.reviewerEmail }, policy: input.policy, expiresAt, items: created };
-      const text = encodeBundle(bundle);
-      const path = resolveOut(input.out, caps, 'reviews', `${bundleId}.gdreview`);
-      writeFileSync(path, text + '\n', { mode: 0o600, flag: 'wx' });
-      chmodSync(path, 0o600);
       db.transaction(() => {
         for (const c of created) q.insIssued.run(c.reviewId, bundleId, c.workspaceId, input.reviewerName, input.reviewerEmail, JSON.stringify(c.scopes), iso(), c.expiresAt);
       })();
@@ -373,10 +528,14 @@ export function createReviewService(d: ReviewDeps) {
     },
 
     async redeem(input: { file?: string; code?: string }, ctx: CallContext): Promise<ReviewStatus> {
+      // A caller without file access anywhere (the app window, a serve tab) hands over the code itself. Its `file` is
+      // refused before any filesystem access, with one answer whatever the path (no probing for which files exist).
+      if (input.file !== undefined && ctx.capabilities.fileAccess !== 'anywhere') {
+        throw new AppError('invalid_input', 'Here a review is redeemed from its code: paste the code (the content of the review file), not a file path');
+      }
       if (session()) throw new AppError('conflict', 'A review is already active here; end it with `grantdesk review exit` first');
       let text = input.code;
       if (!text && input.file) {
-        if (ctx.capabilities.fileAccess !== 'anywhere' && !input.file.startsWith(REDEEM_PREFIX)) throw new AppError('invalid_input', 'From the app, paste the review code (the file content)');
         try {
           text = readFileSync(resolve(input.file), 'utf8');
         } catch (err) {
@@ -385,25 +544,40 @@ export function createReviewService(d: ReviewDeps) {
       }
       if (!text) throw new AppError('invalid_input', 'file or code is required');
       const bundle = decodeBundle(text);
-      const ok: Array<{ item: ReviewBundle['items'][number]; tokens: StoredTokens; expiresMs: number }> = [];
+      checkBundleConsistent(bundle);
+      const ok: Array<{ item: ReviewBundle['items'][number]; record: PlatformReview; tokens: StoredTokens; expiresMs: number }> = [];
       const failed: string[] = [];
       for (const item of bundle.items) {
+        let t: z.infer<typeof tokenSchema>;
         try {
-          const t = await tokenRequest({ token_endpoint: item.tokenEndpoint, client_id: item.clientId }, { grant_type: TOKEN_EXCHANGE, subject_token: item.code, subject_token_type: REVIEW_CODE_TYPE });
-          const expiresMs = Date.parse(t.review_expires_at ?? item.expiresAt);
-          ok.push({ item, tokens: { access_token: t.access_token, refresh_token: t.refresh_token ?? null, access_expires_ms: Math.min(d.clock.now() + (t.expires_in ?? 300) * 1000, expiresMs) }, expiresMs });
+          t = await tokenRequest({ token_endpoint: item.tokenEndpoint, client_id: item.clientId }, { grant_type: TOKEN_EXCHANGE, subject_token: item.code, subject_token_type: REVIEW_CODE_TYPE });
         } catch (err) {
           failed.push(`${item.workspaceId}: ${err instanceof AppError ? err.message : 'failed'}`);
+          continue;
         }
+        // Tamper evidence: the file is only a carrier of codes. Everything shown or recorded comes from the platform's own
+        // record of the review (read with the token just issued), and any difference refuses the whole file.
+        checkTokenResponse(item, t);
+        const record = await platformRecord(item, t.access_token);
+        checkAgainstPlatform(bundle, item, t, record);
+        const expiresMs = Date.parse(record.review.expires_at);
+        const ttl = (t.expires_in ?? 300) * 1000;
+        ok.push({ item, record, tokens: { access_token: t.access_token, refresh_token: t.refresh_token ?? null, access_expires_ms: Math.min(d.clock.now() + ttl, expiresMs), ttl_ms: ttl, generation: 0 }, expiresMs });
       }
       if (!ok.length) throw new AppError('needs_reconsent', `No workspace of the review could be redeemed (${failed.join('; ').slice(0, 400)})`);
       for (const o of ok) await d.secretStore.set(account(o.item.workspaceId), JSON.stringify(o.tokens));
       const expiresMs = Math.min(...ok.map((o) => o.expiresMs));
+      const rec = ok[0]!.record.review;
       db.transaction(() => {
         q.clearLog.run();
         q.delGrants.run();
-        q.insSession.run(bundle.bundleId, bundle.reviewer.name, bundle.reviewer.email, bundle.policy, iso(), iso(expiresMs), expiresMs);
-        for (const o of ok) q.insGrant.run(o.item.workspaceId, o.item.workspaceName, o.item.reviewId, o.item.issuer, o.item.apiBase, o.item.tokenEndpoint, o.item.clientId, JSON.stringify(o.item.scopes), iso(o.expiresMs), o.expiresMs);
+        journal.clear.run();
+        // the platform's reviewer and policy (checked equal on every workspace), never the file's
+        q.insSession.run(bundle.bundleId, rec.reviewer_name, rec.reviewer_email, rec.data_policy, iso(), iso(expiresMs), expiresMs);
+        for (const o of ok) {
+          const r = o.record;
+          q.insGrant.run(r.review.workspace_id, r.workspaceName, r.review.id, o.item.issuer, o.item.apiBase, o.item.tokenEndpoint, o.item.clientId, JSON.stringify([...r.review.scopes].sort()), r.review.expires_at, o.expiresMs);
+        }
         q.insLog.run(iso(), 'review.redeem', ctx.transport, 1, JSON.stringify({ bundleId: bundle.bundleId, workspaces: ok.map((o) => o.item.workspaceId), failed }), null);
       })();
       if (failed.length) d.logger.warn('review_partial_redeem', { failed: failed.length });
@@ -414,11 +588,14 @@ export function createReviewService(d: ReviewDeps) {
     async exit(): Promise<ReviewStatus> {
       const ws = q.grants.all().map((g) => g.workspace_id);
       await wipeTokens();
-      purgeCache(ws);
-      db.transaction(() => {
-        q.delGrants.run();
-        q.delSession.run();
-      })();
+      purgeCache(ws, () =>
+        db.transaction(() => {
+          q.delGrants.run();
+          q.delSession.run();
+          q.clearLog.run();
+          journal.clear.run();
+        })(),
+      );
       changed();
       return status();
     },
