@@ -192,6 +192,8 @@ export const auditCommands = {
         out: z.string().min(1).max(4096).optional(),
         format: z.enum(['csv', 'jsonl']).default('csv'),
         bom: z.boolean().default(false),
+        /** CLI only (file access anywhere): replace an existing file and its manifest on purpose; otherwise one is refused */
+        force: z.boolean().default(false),
         taskId: z.string().max(100).optional(),
       })
       .strict(),

@@ -9,9 +9,9 @@ import type { EventBus } from '../../ports/events.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { WorkspaceApi, WorkspaceDirectory } from '../../ports/platform.ts';
 import type { Capabilities } from '../../rpc/handlers.ts';
-import { resolveOutputPath } from '../output-path.ts';
+import { claimOutputPath } from '../output-path.ts';
 import { AppError } from '../../rpc/app-error.ts';
-import { runExport, type ExportOptions, type ExportResult } from './export.ts';
+import { manifestPathFor, runExport, type ExportOptions, type ExportResult } from './export.ts';
 import { eventHash, GENESIS_HASH } from './jcs.ts';
 import { createAuditQuery, toEventRow, EVENT_COLUMNS, type RawRow } from './query.ts';
 import { createAuditRepo, storedToEvent, type StoredEventRow } from './repo.ts';
@@ -36,6 +36,15 @@ export interface AuditServiceDeps {
 
 export type AuditService = ReturnType<typeof createAuditService>;
 
+interface HistoryRow {
+  export_id: string;
+  path: string;
+  manifest_path: string;
+  row_count: number;
+  byte_length: number;
+  sha256: string;
+}
+
 export function createAuditService(d: AuditServiceDeps) {
   // A larger page cache keeps the secondary indexes' inserts and explorer pages in memory (per connection, ~64 MiB cap).
   d.db.pragma('cache_size = -65536');
@@ -48,7 +57,7 @@ export function createAuditService(d: AuditServiceDeps) {
 
   const insertExport = d.db.prepare('INSERT INTO audit_exports (export_id, created_at, path, manifest_path, format, bom, row_count, byte_length, sha256, filters_json) VALUES (?,?,?,?,?,?,?,?,?,?)');
   const listExports = d.db.prepare('SELECT * FROM audit_exports ORDER BY created_at DESC, export_id DESC LIMIT ?');
-  const exportById = d.db.prepare<[string], { manifest_path: string }>('SELECT manifest_path FROM audit_exports WHERE export_id = ?');
+  const exportById = d.db.prepare<[string], HistoryRow>('SELECT export_id, path, manifest_path, row_count, byte_length, sha256 FROM audit_exports WHERE export_id = ?');
   const markVerified = d.db.prepare('UPDATE audit_exports SET last_verified_at = ?, last_verify_ok = ? WHERE export_id = ?');
   const eventStmt = d.db.prepare<[string, number], StoredEventRow>('SELECT * FROM audit_events WHERE workspace_id = ? AND seq = ?');
   const countByWs = d.db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM audit_events WHERE workspace_id = ?');
@@ -66,8 +75,9 @@ export function createAuditService(d: AuditServiceDeps) {
     return resolve(p).startsWith(root);
   }
 
-  function resolveOut(out: string | undefined, format: 'csv' | 'jsonl', caps: Capabilities): string {
-    return resolveOutputPath(caps, { out, folder: exportsDir, defaultName: `audit-${iso().replace(/[:.]/g, '-')}.${format === 'csv' ? 'csv' : 'jsonl'}`, kind: 'file' });
+  /** The export's path: never an existing file (or manifest) unless forced from the CLI; a fresh name when none was given. */
+  function resolveOut(out: string | undefined, format: 'csv' | 'jsonl', caps: Capabilities, force: boolean) {
+    return claimOutputPath(caps, { out, folder: exportsDir, defaultName: `audit-${iso().replace(/[:.]/g, '-')}.${format === 'csv' ? 'csv' : 'jsonl'}`, kind: 'file', force, companions: (p) => [manifestPathFor(p)] });
   }
 
   return {
@@ -130,10 +140,10 @@ export function createAuditService(d: AuditServiceDeps) {
         })),
       };
     },
-    async export(input: AuditFilter & { out?: string; format: 'csv' | 'jsonl'; bom: boolean; taskId?: string }, caps: Capabilities): Promise<ExportResult> {
-      const { out, format, bom, taskId, ...filters } = input;
-      const path = resolveOut(out, format, caps);
-      mkdirSync(dirname(path), { recursive: true });
+    async export(input: AuditFilter & { out?: string; format: 'csv' | 'jsonl'; bom: boolean; force?: boolean; taskId?: string }, caps: Capabilities): Promise<ExportResult> {
+      const { out, format, bom, force, taskId, ...filters } = input;
+      const { path, overwrite } = resolveOut(out, format, caps, force === true);
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       const t = startTask(taskId);
       const started = d.clock.now();
       let last = 0;
@@ -146,7 +156,7 @@ export function createAuditService(d: AuditServiceDeps) {
       };
       try {
         progress(0, 0, 'running');
-        const r = await runExport(d.db, { filters, out: path, format, bom, appVersion: d.appVersion, review: d.reviewContext?.(), now: d.clock.now, signal: t.signal, onProgress: (a, b) => progress(a, b, 'running') });
+        const r = await runExport(d.db, { filters, out: path, format, bom, overwrite, caps, appVersion: d.appVersion, review: d.reviewContext?.(), now: d.clock.now, signal: t.signal, onProgress: (a, b) => progress(a, b, 'running') });
         insertExport.run(r.exportId, r.manifest.generatedAt, r.path, r.manifestPath, format, bom ? 1 : 0, r.rowCount, r.byteLength, r.sha256, JSON.stringify(filters));
         progress(r.rowCount, r.rowCount, 'done');
         d.bus.emit('state.changed', { topic: 'exports', workspaceId: null });
@@ -166,10 +176,11 @@ export function createAuditService(d: AuditServiceDeps) {
     },
     async verify(input: { manifest?: string; exportId?: string }, caps: Capabilities): Promise<VerifyReport> {
       let manifestPath: string;
+      let history: HistoryRow | undefined;
       if (input.exportId) {
-        const row = exportById.get(input.exportId);
-        if (!row) throw new AppError('not_found', `No export ${input.exportId} in the history`);
-        manifestPath = row.manifest_path;
+        history = exportById.get(input.exportId);
+        if (!history) throw new AppError('not_found', `No export ${input.exportId} in the history`);
+        manifestPath = history.manifest_path;
       } else if (input.manifest) {
         manifestPath = caps.fileAccess === 'anywhere' || isAbsolute(input.manifest) ? resolve(input.manifest) : join(exportsDir, input.manifest);
         if (caps.fileAccess !== 'anywhere') {
@@ -183,8 +194,20 @@ export function createAuditService(d: AuditServiceDeps) {
         }
       } else throw new AppError('invalid_input', 'manifest or exportId is required');
       // an evidence package manifest (review domain) is verified file by file, and every export inside it event by event
-      const report = isEvidencePackage(manifestPath) ? await verifyEvidencePackage(manifestPath) : await verifyExport(manifestPath);
-      if (report.exportId) markVerified.run(iso(), report.ok ? 1 : 0, report.exportId);
+      if (isEvidencePackage(manifestPath)) {
+        const report = await verifyEvidencePackage(manifestPath);
+        if (report.exportId) markVerified.run(iso(), report.ok ? 1 : 0, report.exportId);
+        return report;
+      }
+      // A history row vouches for the file whose hash it recorded: verify against that record, not only the manifest (a
+      // manifest and file swapped together for another export's would pass on their own).
+      const report = await verifyExport(manifestPath, (found) => {
+        const row = history ?? (found ? exportById.get(found) : undefined);
+        return row ? { exportId: row.export_id, path: row.path, rowCount: row.row_count, byteLength: row.byte_length, sha256: row.sha256 } : undefined;
+      });
+      // the history row that was checked gets the verdict (by exportId, even if the manifest there now names another)
+      const id = history?.export_id ?? report.exportId;
+      if (id) markVerified.run(iso(), report.ok ? 1 : 0, id);
       return report;
     },
     exports(limit: number): { exports: ExportRecord[] } {

@@ -1,11 +1,15 @@
-// Streamed exports: constant memory (batches of rows, ~1 MiB write buffer), progress, cancel, temp file + fsync + rename,
-// then the manifest (also temp + fsync + rename) written last. Bytes are deterministic for the same cache and filters.
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+// Streamed exports: constant memory (batches of rows, ~1 MiB write buffer), progress, cancel, temp file + fsync + link into
+// place, then the manifest (the same way) written last. Never overwrites: the file and its manifest are created with the
+// no-overwrite writer of output-path.ts (temp opened 'wx' 0600, link() fails on EEXIST), unless `overwrite` (CLI --force).
+// Bytes are deterministic for the same cache and filters.
+import { lstatSync, unlinkSync, writeSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import type { AuditFilter, ExportManifest } from '../../../src-common/contract/index.ts';
 import type { Db } from '../../ports/db.ts';
 import { AppError } from '../../rpc/app-error.ts';
+import type { Capabilities } from '../../rpc/handlers.ts';
+import { createExclusiveFile, outputConflict, writeFileExclusive } from '../output-path.ts';
 import { jcs } from './jcs.ts';
 import { buildWhere } from './query.ts';
 import { storedToEvent } from './repo.ts';
@@ -48,6 +52,10 @@ export interface ExportOptions {
   format: 'csv' | 'jsonl';
   bom: boolean;
   appVersion: string;
+  /** replace an existing file and manifest on purpose (the CLI's --force); otherwise an existing one is a conflict */
+  overwrite?: boolean;
+  /** who asked (for the conflict message's remedy) */
+  caps?: Pick<Capabilities, 'fileAccess'>;
   /** review mode: who exported, under which reviews (goes into the manifest) */
   review?: ExportManifest['review'];
   now: () => number;
@@ -67,35 +75,17 @@ export interface ExportResult {
   manifest: ExportManifest;
 }
 
+function occupied(p: string): boolean {
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function manifestPathFor(out: string): string {
   return `${out}.manifest.json`;
-}
-
-function fsyncDir(dir: string) {
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // some platforms (Windows) cannot fsync a directory; the rename is still atomic
-  }
-}
-
-/** Writes `text` to `path` atomically and durably: temp file, fsync, rename, fsync the directory. */
-export function writeFileDurable(path: string, text: string) {
-  const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
-  const fd = openSync(tmp, 'wx', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  fsyncDir(dirname(path));
 }
 
 export async function runExport(db: Db, o: ExportOptions): Promise<ExportResult> {
@@ -119,13 +109,12 @@ export async function runExport(db: Db, o: ExportOptions): Promise<ExportResult>
   let total = 0;
   for (const t of targets) total += countStmt.get(t.workspace_id, t.cursor_seq, ...w.params, ...ftsParams) as number;
 
-  const tmp = `${o.out}.tmp-${exportId}`;
-  let fd: number;
-  try {
-    fd = openSync(tmp, 'wx', 0o600);
-  } catch (err) {
-    throw new AppError('io_error', `Cannot create the export file next to ${basename(o.out)} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
+  const caps = o.caps ?? { fileAccess: 'exports-folder' };
+  const manifestPath = manifestPathFor(o.out);
+  // refuse before the long part; the link at the end refuses again if something got there meanwhile
+  if (!o.overwrite) for (const p of [o.out, manifestPath]) if (occupied(p)) throw outputConflict(p, caps);
+  const file = createExclusiveFile(o.out, { overwrite: o.overwrite, caps });
+  const fd = file.fd;
   const hash = createHash('sha256');
   let bytes = 0;
   let buf = '';
@@ -209,20 +198,12 @@ export async function runExport(db: Db, o: ExportOptions): Promise<ExportResult>
     }
     flush();
     if (o.signal?.aborted) throw new AppError('cancelled', 'Export cancelled; no file was written');
-    fsyncSync(fd);
   } catch (err) {
-    closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* already gone */
-    }
+    file.abort();
     if (err instanceof AppError) throw err;
     throw new AppError('io_error', `Export failed while writing (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  closeSync(fd);
-  renameSync(tmp, o.out);
-  fsyncDir(dirname(o.out));
+  file.commit();
   if (wanted) for (const id of wanted) if (!perWs.some((p) => p.workspaceId === id)) perWs.push({ workspaceId: id, rows: 0, firstSeq: null, lastSeq: null, chain: { status: 'unsynced', headSeq: 0, headHash: '0'.repeat(64), tamperSeqs: [] }, gaps: [] });
   perWs.sort((a, b) => (a.workspaceId < b.workspaceId ? -1 : a.workspaceId > b.workspaceId ? 1 : 0));
 
@@ -245,7 +226,12 @@ export async function runExport(db: Db, o: ExportOptions): Promise<ExportResult>
     workspaces: perWs,
     ...(o.review ? { review: o.review } : {}),
   };
-  const manifestPath = manifestPathFor(o.out);
-  writeFileDurable(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+  try {
+    writeFileExclusive(manifestPath, JSON.stringify(manifest, null, 2) + '\n', { overwrite: o.overwrite, caps });
+  } catch (err) {
+    // the manifest's place was taken meanwhile: the file just linked is ours and unverifiable without it
+    if (!o.overwrite) unlinkSync(o.out);
+    throw err;
+  }
   return { exportId, path: o.out, manifestPath, rowCount: rows, byteLength: bytes, sha256, manifest };
 }

@@ -3,7 +3,7 @@
 // Streams the file: constant memory whatever its size.
 import { createReadStream, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { exportManifestSchema, type ExportManifest, type VerifyReport } from '../../../src-common/contract/index.ts';
 import { readCsvStrict, uncsvString, type CsvField } from './csv.ts';
 import { EXPORT_COLUMNS } from './export.ts';
@@ -100,7 +100,20 @@ function csvRowToEvent(f: CsvField[]): Record<string, unknown> {
   return ev;
 }
 
-export async function verifyExport(manifestPath: string): Promise<VerifyReport> {
+/** What the export history recorded when the export was made. */
+export interface RecordedExport {
+  exportId: string;
+  path: string;
+  rowCount: number;
+  byteLength: number;
+  sha256: string;
+}
+
+/**
+ * `recorded`, given the exportId the manifest names, returns the history's record to compare with (if there is one): the
+ * file must be the one whose hash the history recorded, not merely consistent with whatever manifest sits beside it.
+ */
+export async function verifyExport(manifestPath: string, recorded?: (manifestExportId: string | null) => RecordedExport | undefined): Promise<VerifyReport> {
   const checks: Check[] = [];
   const add = (name: string, ok: boolean, detail: string) => checks.push({ name, ok, detail });
   let manifest: ExportManifest;
@@ -111,8 +124,9 @@ export async function verifyExport(manifestPath: string): Promise<VerifyReport> 
     add('manifest', true, `export ${manifest.exportId}, ${manifest.format}, ${manifest.rowCount} rows`);
   } catch (err) {
     add('manifest', false, `The manifest cannot be read or does not match its schema (${err instanceof Error ? err.message.slice(0, 120) : 'error'})`);
-    return { ok: false, manifestPath, exportId: '', checks };
+    return { ok: false, manifestPath, exportId: recorded?.(null)?.exportId ?? '', checks };
   }
+  const rec = recorded?.(manifest.exportId);
   if (manifest.file.includes('/') || manifest.file.includes('\\') || manifest.file === '..') {
     add('file', false, 'The manifest names a file outside its own folder');
     return { ok: false, manifestPath, exportId: manifest.exportId, checks };
@@ -221,6 +235,15 @@ export async function verifyExport(manifestPath: string): Promise<VerifyReport> 
   for (const ws of seen.keys()) if (!manifest.workspaces.some((m) => m.workspaceId === ws)) wsProblems.push(`${ws}: in the file but not in the manifest`);
   add('workspaces', wsProblems.length === 0, wsProblems.length ? wsProblems.slice(0, 5).join('; ') : `${manifest.workspaces.length} workspaces: rows and first/last seq match`);
   const tampered = manifest.workspaces.filter((m) => m.chain.status === 'tamper');
+  if (rec) {
+    const problems: string[] = [];
+    if (manifest.exportId !== rec.exportId) problems.push(`the manifest there now belongs to export ${manifest.exportId}`);
+    if (resolve(file) !== resolve(rec.path)) problems.push(`the manifest names ${manifest.file}, the history recorded ${basename(rec.path)}`);
+    if (digest !== rec.sha256) problems.push(`the file's SHA-256 is ${digest.slice(0, 16)}…, the history recorded ${rec.sha256.slice(0, 16)}…`);
+    if (rc.rows !== rec.rowCount) problems.push(`${rc.rows} rows, the history recorded ${rec.rowCount}`);
+    if (bytes !== rec.byteLength) problems.push(`${bytes} bytes, the history recorded ${rec.byteLength}`);
+    add('history record', problems.length === 0, problems.length ? `The file at ${rec.path} is no longer the one export ${rec.exportId} wrote: ${problems.join('; ')}` : `the file is the one export ${rec.exportId} recorded (${rec.rowCount} rows, SHA-256 ${rec.sha256.slice(0, 16)}…)`);
+  }
   add('chain status at export', tampered.length === 0, tampered.length ? `tamper alarms recorded for ${tampered.map((t) => `${t.workspaceId} (seq ${t.chain.tamperSeqs.join(',')})`).join('; ')}` : 'every exported workspace was verified with no tamper alarm');
   if (rc.failures.length) add('first problems', false, rc.failures.slice(0, 5).join('; '));
   return { ok: checks.every((c) => c.ok), manifestPath, exportId: manifest.exportId, checks };

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { DEFAULT_CLIENT_ID, type InsightsReport } from '../../../src-common/contract/index.ts';
 import { INTERNAL_CAPABILITIES, type Capabilities } from '../../rpc/handlers.ts';
-import { resolveOutputPath } from '../output-path.ts';
+import { claimOutputPath } from '../output-path.ts';
 import { AppError } from '../../rpc/app-error.ts';
 import type { AuditService } from '../audit/index.ts';
 import { buildEvidencePackage } from './evidence.ts';
@@ -30,7 +30,7 @@ export function createReviewFacade(d: ReviewFacadeDeps) {
       const st = await svc.status();
       if (st.state === 'none') throw new AppError('not_found', 'No review here: an evidence package belongs to a redeemed review');
       const stamp = new Date(d.clock.now()).toISOString().replace(/[:.]/g, '-');
-      const dir = resolveOutputPath(caps, { out, folder: join(d.dataDir, 'exports'), defaultName: `evidence-${stamp}`, kind: 'folder' });
+      const dir = claimOutputPath(caps, { out, folder: join(d.dataDir, 'exports'), defaultName: `evidence-${stamp}`, kind: 'folder' }).path; // created here, never an existing folder
       const ws = st.workspaces.map((w) => w.workspaceId);
       const earlier = svc
         .logEntries()
