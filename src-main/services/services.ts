@@ -1,9 +1,9 @@
-import type { ConnectionsService } from './connections/connections-service.ts';
+import type { ConnectionsService } from './connections/index.ts';
 import type { HealthService } from './health-service.ts';
-import type { InventoryService } from './inventory/inventory-service.ts';
+import type { InventoryService } from './inventory/index.ts';
 import type { SettingsService } from './settings-service.ts';
 import type { RotationServices } from './rotation/index.ts';
-import type { AuditService } from './audit/audit-service.ts';
+import type { AuditService } from './audit/index.ts';
 import type { ReviewFacade } from './review/index.ts';
 
 /** Every service the handlers may call. Built once in composition.ts. */
