@@ -151,7 +151,7 @@ describe('serve mode: no ambient credential (real Chromium)', () => {
     assert.equal(await page.evaluate(() => (globalThis as unknown as { document: MiniDoc }).document.cookie), '');
   });
 
-  test('a fresh tab on the bare URL (no fragment) gets no data: every RPC is refused 401', async () => {
+  test('a fresh tab on the bare URL (no fragment) gets no data: every RPC is refused 401; the printed URL then opens it', async () => {
     const fresh = await app.context.newPage();
     try {
       const responses: Array<{ url: string; status: number }> = [];
@@ -164,6 +164,10 @@ describe('serve mode: no ambient credential (real Chromium)', () => {
       assert.ok(responses.length > 0, 'the fresh tab tried RPCs');
       for (const r of responses) assert.equal(r.status, 401, r.url);
       assert.equal(await fresh.getByTestId('app-frame').getAttribute('data-ready'), 'false');
+      // the printed URL opened in this same tab (a same-document, fragment-only navigation) takes the token and loads
+      await fresh.goto(`${app.serve.url}#/settings`);
+      await fresh.locator('[data-testid="app-frame"][data-ready="true"][data-route="settings"]').waitFor();
+      assert.equal(fresh.url(), `http://127.0.0.1:${app.serve.port}/#/settings`);
     } finally {
       await fresh.close();
     }

@@ -19,6 +19,7 @@ let memoryToken: string | null = null;
  * `#token=…#/settings`), which no browser sends to any server. Read once, kept in this tab's sessionStorage (per
  * origin, port included; survives reloads, not new tabs), and the address bar is put back to the route alone.
  * Never a cookie: a cookie for 127.0.0.1 reaches every web server on 127.0.0.1, whatever its port.
+ * Also runs on hashchange: opening the printed URL in a tab already showing the app is a same-document navigation.
  */
 export function takeServeToken(): string | null {
   const m = FRAGMENT_TOKEN.exec(window.location.hash);
@@ -69,17 +70,20 @@ export function createSseParser(onMessage: (m: SseMessage) => void): (chunk: str
   };
 }
 
-export function createHttpBridge(base: string = '', token: string | null = null): GrantdeskApi {
+export function createHttpBridge(base: string = '', token: () => string | null = () => null): GrantdeskApi {
   const api: Record<string, unknown> = {};
   // the token goes only in this explicit header, to this origin; credentials: 'omit' keeps any cookie out
-  const auth: Record<string, string> = token === null ? {} : { Authorization: `Bearer ${token}` };
+  const authHeader = (): Record<string, string> => {
+    const t = token();
+    return t === null ? {} : { Authorization: `Bearer ${t}` };
+  };
   for (const name of COMMAND_NAMES) {
     api[methodName(name)] = async (input: unknown): Promise<CallResult<unknown>> => {
       try {
         const res = await fetch(`${base}/rpc/${encodeURIComponent(name)}`, {
           method: 'POST',
           credentials: 'omit',
-          headers: { ...auth, 'Content-Type': 'application/json', 'X-Grantdesk': '1' },
+          headers: { ...authHeader(), 'Content-Type': 'application/json', 'X-Grantdesk': '1' },
           body: JSON.stringify(input ?? {}),
         });
         return (await res.json()) as CallResult<unknown>;
@@ -110,7 +114,7 @@ export function createHttpBridge(base: string = '', token: string | null = null)
       let delay = 500;
       for (;;) {
         try {
-          const res = await fetch(`${base}/events`, { credentials: 'omit', cache: 'no-store', headers: { ...auth, Accept: 'text/event-stream' } });
+          const res = await fetch(`${base}/events`, { credentials: 'omit', cache: 'no-store', headers: { ...authHeader(), Accept: 'text/event-stream' } });
           if (res.status === 401 || res.status === 403 || res.status === 421) return;
           if (res.ok && res.body) {
             delay = 500;
@@ -143,5 +147,14 @@ export function createHttpBridge(base: string = '', token: string | null = null)
 }
 
 export function pickBridge(): GrantdeskApi {
-  return window.grantdesk ?? createHttpBridge('', takeServeToken());
+  if (window.grantdesk) return window.grantdesk;
+  let token = takeServeToken();
+  // registered before the router's listener (the app renders after this), so the route is clean when it reads it
+  window.addEventListener('hashchange', () => {
+    const next = takeServeToken();
+    // a new token: everything loaded so far was asked without it; start over (the URL is already clean)
+    if (next !== token) window.location.reload();
+    token = next;
+  });
+  return createHttpBridge('', () => token);
 }
