@@ -10,7 +10,7 @@ import { clampInterval, DEVICE_MAX_EXPIRES_S } from '../../src-main/services/con
 import { safeOpenUrl } from '../../src-main/cli/main.ts';
 import { follow } from '../support/fake-browser.mjs';
 import { startHostilePlatform } from '../support/hostile-platform.ts';
-import { desktopGrants, NO_KEYRING_REASON, startHarness, type Harness } from '../node/connections/harness.ts';
+import { NO_KEYRING_REASON, startHarness, type Harness } from '../node/connections/harness.ts';
 
 const opts = { skip: NO_KEYRING_REASON, timeout: 90_000 };
 
@@ -32,6 +32,19 @@ async function harness(followUrls = false) {
 async function grantItem(h: Harness, ws: string): Promise<{ refreshToken: string; generation: number; platformId: string } | null> {
   const a = (await h.store.list()).find((x) => x.startsWith('grant:') && x.endsWith(`:${ws}`));
   return a ? (JSON.parse((await h.store.get(a))!) as never) : null;
+}
+
+/** Desktop-client grants per workspace as the platform really sees them (effective_status: RFC 7009 revocation applied). */
+async function liveGrants(sb: { issuer: string; adminToken?: string }): Promise<Map<string, { active: number; revoked: number }>> {
+  const res = await fetch(`${sb.issuer}/__admin/state`, { headers: { authorization: `Bearer ${sb.adminToken}` } });
+  const st = (await res.json()) as { workspaces: Array<{ id: string; credentials: Array<{ type: string; effective_status: string; client_id: string | null }> }> };
+  const out = new Map<string, { active: number; revoked: number }>();
+  for (const w of st.workspaces) {
+    const g = { active: 0, revoked: 0 };
+    for (const c of w.credentials) if (c.type === 'user_grant' && c.client_id === 'grantdesk-desktop') c.effective_status === 'active' ? g.active++ : g.revoked++;
+    out.set(w.id, g);
+  }
+  return out;
 }
 
 async function sandboxAdmin(h: Harness, path: string, body: unknown) {
@@ -122,8 +135,8 @@ test('the same workspace id on a second platform never overwrites, revokes or re
     assert.equal(first.status, 'connected');
     const item = await grantItem(h, ws.id);
     assert.ok(item);
-    const firstGrants = await desktopGrants(h.sandbox);
-    const secondBefore = await desktopGrants(b);
+    const firstGrants = await liveGrants(h.sandbox);
+    const secondBefore = await liveGrants(b);
 
     // 1. asking for the id on the second platform: refused before any browser opens
     const r1 = await h.callRaw('workspaces.connect', { workspace: ws.id, platform: 'Second' });
@@ -132,7 +145,7 @@ test('the same workspace id on a second platform never overwrites, revokes or re
     assert.match(r1.error!.message, /Second/);
     assert.match(r1.error!.message, /First/);
     assert.match(r1.error!.message, new RegExp(ws.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-    assert.deepEqual(await desktopGrants(b), secondBefore, 'nothing was granted on the second platform');
+    assert.deepEqual(await liveGrants(b), secondBefore, 'nothing was granted on the second platform');
 
     // 2. a platform that answers GET /v1/workspace with the other platform's id: refused after the grant, which is revoked
     const other = b.workspaces[1]!;
@@ -144,7 +157,8 @@ test('the same workspace id on a second platform never overwrites, revokes or re
     assert.match(r2.error!.message, /First/);
     assert.match(r2.error!.message, /Evil twin/);
     assert.equal(evil.count('/token/revocation'), 1, 'the new, unused grant was revoked on the platform that issued it');
-    assert.equal((await desktopGrants(b)).get(other.id)!.active, 0, 'no live grant left on the second platform');
+    assert.equal((await liveGrants(b)).get(other.id)!.active, secondBefore.get(other.id)!.active, 'no live grant left on the second platform');
+    assert.equal((await liveGrants(b)).get(other.id)!.revoked, secondBefore.get(other.id)!.revoked + 1, 'the one new grant is revoked');
     assert.equal((await h.call<Workspace[]>('workspaces.list', {})).some((w) => w.id === other.id), false, 'no row for the requested id');
 
     // the first platform's grant is untouched: row, keychain item, platform-side grant
@@ -153,7 +167,7 @@ test('the same workspace id on a second platform never overwrites, revokes or re
     assert.equal(after.platformName, 'First');
     assert.equal(after.generation, first.generation);
     assert.deepEqual(await grantItem(h, ws.id), item, 'keychain item unchanged');
-    assert.deepEqual(await desktopGrants(h.sandbox), firstGrants, 'the first platform saw no revocation');
+    assert.deepEqual(await liveGrants(h.sandbox), firstGrants, 'the first platform saw no revocation');
     // and it still works
     assert.equal((await h.call<Workspace>('workspaces.refresh', { workspace: ws.id, force: true })).generation, first.generation + 1);
   } finally {
@@ -211,7 +225,7 @@ test('refresh: a reset before rotation is not terminal (leeway 0 and 10); after 
     await h.call<Platform>('platforms.add', { issuer: h.sandbox.issuer, name: 'Sandbox' });
     const ws = h.sandbox.workspaces[0]!.id;
     let w = await h.call<Workspace>('workspaces.connect', { workspace: ws, role: 'auditor' });
-    const live = async () => (await desktopGrants(h.sandbox)).get(ws)!.active;
+    const live = async () => (await liveGrants(h.sandbox)).get(ws)!.active;
 
     for (const leeway of [0, 10]) {
       await sandboxAdmin(h, '/config', { reuse_leeway_seconds: leeway });

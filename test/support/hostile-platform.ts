@@ -61,10 +61,12 @@ export async function startHostilePlatform(upstream: string | null, rewrites: Ho
           : null;
     if (url.pathname.startsWith('/.well-known/') || url.pathname === '/device/auth') text = text.split(upstream).join(origin);
     if (rewrite && up.status === 200) text = JSON.stringify(rewrite(JSON.parse(text) as Json));
-    const out: Record<string, string> = {};
+    const out: Record<string, string | string[]> = {};
     up.headers.forEach((v, k) => {
-      if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive'].includes(k)) out[k] = k === 'location' ? v.split(upstream).join(origin).split(encodeURIComponent(upstream)).join(encodeURIComponent(origin)) : v;
+      if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive', 'set-cookie'].includes(k)) out[k] = k === 'location' ? v.split(upstream).join(origin).split(encodeURIComponent(upstream)).join(encodeURIComponent(origin)) : v;
     });
+    const cookies = up.headers.getSetCookie();
+    if (cookies.length) out['set-cookie'] = cookies;
     res.writeHead(up.status, { ...out, 'content-length': String(Buffer.byteLength(text)) }).end(text);
   }
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
