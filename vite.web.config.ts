@@ -8,7 +8,8 @@ export default defineConfig({
   base: './',
   plugins: [react()],
   build: {
-    outDir: resolve(import.meta.dirname, 'out/renderer'),
+    // GRANTDESK_RENDERER_DIR: build somewhere else (the demo test builds into an empty folder, as on a fresh clone)
+    outDir: process.env.GRANTDESK_RENDERER_DIR ? resolve(process.env.GRANTDESK_RENDERER_DIR) : resolve(import.meta.dirname, 'out/renderer'),
     emptyOutDir: true,
     // CSP has no unsafe-inline: no inline module preload polyfill, no inlined assets
     modulePreload: { polyfill: false },

@@ -2,7 +2,7 @@
 // auto-consent), adds it as a platform, connects all 40 workspaces through the real PKCE loopback flow (a scripted browser
 // stands in for the user's clicks), then opens the app: Electron when its binary is here and the OS keychain works,
 // otherwise serve mode in this process (prints the URL). Grants live in the keychain, or in memory (session-only) if none.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,18 @@ import { CLI_CONTEXT } from '../src-main/rpc/handlers.ts';
 
 const WORKSPACES = Number(process.env.GRANTDESK_DEMO_WORKSPACES ?? 40);
 const log = (s: string) => process.stdout.write(`[demo] ${s}\n`);
+
+// Serve mode shows the built renderer: build it first, so a fresh clone's `npm run demo` serves the app, not a 404.
+// (The Electron path below builds its own bundle through scripts/start.mjs.)
+{
+  const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+  log('building the UI');
+  const build = spawnSync(npx, ['vite', 'build', '--config', 'vite.web.config.ts', '--logLevel', 'warn'], { cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'ignore', 'inherit'], shell: process.platform === 'win32' });
+  if (build.status !== 0) {
+    process.stderr.write('[demo] the UI build failed (see above); fix it, then run `npm run demo` again\n');
+    process.exit(build.status ?? 1);
+  }
+}
 
 const sandbox = await startSandbox({ workspaces: WORKSPACES, events: Number(process.env.GRANTDESK_DEMO_EVENTS ?? 200_000), seed: 1, autoConsent: true, log: () => undefined });
 log(`sandbox platform at ${sandbox.issuer} with ${sandbox.workspaces.length} workspaces`);
@@ -47,7 +59,8 @@ await Promise.all(
 );
 log(`connected ${done} workspaces in ${Math.round(performance.now() - t0)} ms (data dir ${dataDir})`);
 
-const electron = sessionOnly ? null : (findElectronBinary() as string | null);
+// GRANTDESK_DEMO_SERVE=1 serves even where Electron exists (the demo test)
+const electron = sessionOnly || process.env.GRANTDESK_DEMO_SERVE === '1' ? null : (findElectronBinary() as string | null);
 if (electron) {
   await runtime.close();
   log('opening the desktop app');

@@ -1,7 +1,7 @@
 // `grantdesk <command>`: every command comes from the contract; exit 0 ok, 1 error (names the code), 2 usage.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { contract, COMMAND_NAMES, type CommandName } from '../../src-common/contract/index.ts';
 import { resolveDataDir } from '../adapters/data-dir.ts';
@@ -29,7 +29,8 @@ export interface CliIo {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const RENDERER_DIR = join(here, '..', '..', 'out', 'renderer');
+/** the built renderer serve mode serves; GRANTDESK_RENDERER_DIR points at another build (vite.web.config.ts honours it too) */
+export const RENDERER_DIR = process.env.GRANTDESK_RENDERER_DIR ? resolve(process.env.GRANTDESK_RENDERER_DIR) : join(here, '..', '..', 'out', 'renderer');
 
 function topHelp(): string {
   const lines = COMMAND_NAMES.filter((n) => contract[n].cli).map((n) => `  ${commandUsage(n).replace(/^grantdesk /, '').padEnd(60)} ${contract[n].cli!.summary}`);
