@@ -8,6 +8,7 @@ import { startSandbox } from '../../sandbox/server.ts';
 import type { Platform, Workspace } from '../../src-common/contract/index.ts';
 import { clampInterval, DEVICE_MAX_EXPIRES_S } from '../../src-main/services/connections/connect-flow.ts';
 import { safeOpenUrl } from '../../src-main/cli/main.ts';
+import { openCache } from '../../src-main/adapters/sqlite.ts';
 import { follow } from '../support/fake-browser.mjs';
 import { startHostilePlatform } from '../support/hostile-platform.ts';
 import { NO_KEYRING_REASON, startHarness, type Harness } from '../node/connections/harness.ts';
@@ -212,6 +213,22 @@ test('apiBase: file:, cleartext non-loopback and foreign origins are refused; no
     peer.rewrites.discovery = undefined;
     const ok = await h.call<Platform>('platforms.add', { issuer: h.sandbox.issuer, name: 'Sandbox', apiBase: `${h.sandbox.issuer}/` });
     assert.equal(ok.apiBase, h.sandbox.issuer);
+
+    // a row an older version stored with a foreign apiBase: checked again before the bearer token leaves (identity call)
+    const db = openCache(h.dataDir);
+    db.prepare('UPDATE platforms SET api_base = ? WHERE id = ?').run(foreign.origin, ok.id);
+    db.close();
+    const ws = h.sandbox.workspaces[2]!.id;
+    const before = (await liveGrants(h.sandbox)).get(ws)!;
+    const r = await h.callRaw('workspaces.connect', { workspace: ws, platform: 'Sandbox' });
+    assert.equal(r.ok, false);
+    assert.equal(r.error!.code, 'invalid_input', r.error!.message);
+    assert.match(r.error!.message, /apiBase/);
+    assert.equal(foreign.seen.length, 0, 'no bearer token reached the foreign base');
+    const after = (await liveGrants(h.sandbox)).get(ws)!;
+    assert.equal(after.active, before.active, 'the grant obtained for nothing was revoked');
+    assert.equal(after.revoked, before.revoked + 1);
+    assert.equal((await h.call<Workspace[]>('workspaces.list', {})).length, 0, 'nothing stored');
   } finally {
     await peer.close();
     await foreign.close();
@@ -250,7 +267,15 @@ test('refresh: a reset before rotation is not terminal (leeway 0 and 10); after 
       assert.equal(w.status, 'connected');
     }
 
+    // a gzip bomb (oversized decoded body) instead of the token response: the platform never handled it, nothing lost
+    await sandboxAdmin(h, '/config', { reuse_leeway_seconds: 0 });
+    await sandboxAdmin(h, '/faults', { spec: 'token:gzip-bomb=1,times=1' });
+    w = await h.call<Workspace>('workspaces.refresh', { workspace: ws, force: true });
+    assert.equal(w.status, 'connected');
+    assert.equal(await live(), 1);
+
     // a truncated 200 (the platform DID rotate) inside a 10 s leeway: recovered with the previous token
+    await sandboxAdmin(h, '/config', { reuse_leeway_seconds: 10 });
     await sandboxAdmin(h, '/faults', { spec: 'token:truncated=1,times=1' });
     const before = w.generation;
     w = await h.call<Workspace>('workspaces.refresh', { workspace: ws, force: true });
