@@ -1,6 +1,7 @@
 // Builds the real ports for a Node process (CLI and serve mode). The Electron shell builds its own with the same pieces.
 import { createApp, type AppRuntime } from './composition.ts';
 import { openCache } from './adapters/sqlite.ts';
+import { restrictProcessUmask } from './adapters/data-dir.ts';
 import { createKeytarSecretStore } from './adapters/keytar-secret-store.ts';
 import { createMemorySecretStore } from './adapters/memory-secret-store.ts';
 import { createFileLogger } from './adapters/file-logger.ts';
@@ -48,6 +49,7 @@ export function selectSecretStore(db: Db, opts: { sessionOnly?: boolean; keychai
 }
 
 export function createNodeRuntime(opts: NodeRuntimeOptions): AppRuntime {
+  restrictProcessUmask(); // owner-only modes for every file this process creates (cache, -wal/-shm, logs, locks, exports)
   const db = openCache(opts.dataDir);
   const secretStore = opts.secretStore ?? selectSecretStore(db, { sessionOnly: opts.sessionOnly, keychain: () => createKeytarSecretStore() });
   return createApp({ dataDir: opts.dataDir, db, secretStore, clock: systemClock, opener: opts.opener, logger: createFileLogger(opts.dataDir), background: opts.background, refreshHook: killHook(process.env) });
