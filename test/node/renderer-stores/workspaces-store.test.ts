@@ -34,7 +34,7 @@ describe('workspaces store', () => {
       },
     });
     const store = createWorkspacesStore(f.api);
-    const done = store.getState().connect('a', 'p1', 'viewer');
+    const done = store.getState().connect('a', 'p1', 'operator');
     assert.deepEqual(selectBusy(store.getState()), { a: 'connecting' });
     gate.resolve();
     assert.equal(await done, false);
