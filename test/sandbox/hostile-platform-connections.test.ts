@@ -229,6 +229,22 @@ test('apiBase: file:, cleartext non-loopback and foreign origins are refused; no
     assert.equal(after.active, before.active, 'the grant obtained for nothing was revoked');
     assert.equal(after.revoked, before.revoked + 1);
     assert.equal((await h.call<Workspace[]>('workspaces.list', {})).length, 0, 'nothing stored');
+
+    // stored metadata whose token endpoint fails the URL policy (older versions stored it unchecked): the refresh token
+    // never goes there (file: so that even unfixed code sends nothing off this machine)
+    const db2 = openCache(h.dataDir);
+    db2.prepare('UPDATE platforms SET api_base = ? WHERE id = ?').run(h.sandbox.issuer, ok.id);
+    db2.close();
+    await h.call<Workspace>('workspaces.connect', { workspace: ws, platform: 'Sandbox' });
+    const db3 = openCache(h.dataDir);
+    const meta = JSON.parse((db3.prepare('SELECT metadata FROM platforms WHERE id = ?').get(ok.id) as { metadata: string }).metadata) as Record<string, unknown>;
+    db3.prepare('UPDATE platforms SET metadata = ? WHERE id = ?').run(JSON.stringify({ ...meta, token_endpoint: 'file:///tmp/token' }), ok.id);
+    db3.close();
+    const rr = await h.callRaw('workspaces.refresh', { workspace: ws, force: true });
+    assert.equal(rr.ok, false);
+    assert.equal(rr.error!.code, 'invalid_response', rr.error!.message);
+    assert.match(rr.error!.message, /token_endpoint/);
+    assert.equal((await h.call<Workspace>('workspaces.status', { workspace: ws })).status, 'connected');
   } finally {
     await peer.close();
     await foreign.close();

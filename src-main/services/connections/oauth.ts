@@ -77,8 +77,11 @@ export function requestOptions(fetch: LimitedFetch, issuer: string, limits = TOK
   return opts;
 }
 
+/** The stored metadata, re-checked on every use (rows stored by older versions were never checked). */
 export function authServer(p: PlatformRow): o.AuthorizationServer {
-  return JSON.parse(p.metadata) as o.AuthorizationServer;
+  const as = JSON.parse(p.metadata) as o.AuthorizationServer;
+  checkMetadataUrls(as);
+  return as;
 }
 export function publicClient(p: PlatformRow): o.Client {
   return { client_id: p.client_id, token_endpoint_auth_method: 'none' };

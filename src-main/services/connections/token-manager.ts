@@ -81,9 +81,10 @@ export function createTokenManager(d: TokenManagerDeps) {
 
   /** One POST to the token endpoint with a refresh token. Classifies every way it can end. */
   async function postRefresh(p: PlatformRow, refreshToken: string, journalId: number): Promise<o.TokenEndpointResponse> {
+    const as = authServer(p); // a stored endpoint that fails the URL policy never receives the refresh token
     let res: Response;
     try {
-      res = await o.refreshTokenGrantRequest(authServer(p), publicClient(p), o.None(), refreshToken, requestOptions(d.fetch, p.issuer, TOKEN_LIMITS));
+      res = await o.refreshTokenGrantRequest(as, publicClient(p), o.None(), refreshToken, requestOptions(d.fetch, p.issuer, TOKEN_LIMITS));
     } catch (err) {
       if (err instanceof HttpError && err.outcome === 'not_sent') throw err;
       // Sent, or maybe sent: the platform may have rotated the token. Never retried blindly.
@@ -97,7 +98,7 @@ export function createTokenManager(d: TokenManagerDeps) {
       throw new AppError(res.status === 429 ? 'rate_limited' : 'platform_error', `Token endpoint answered ${res.status}`, { cause: { retryAfterMs: secs } });
     }
     try {
-      return await o.processRefreshTokenResponse(authServer(p), publicClient(p), res);
+      return await o.processRefreshTokenResponse(as, publicClient(p), res);
     } catch (err) {
       if (err instanceof o.ResponseBodyError) throw err;
       // A 200 we cannot read: the rotation may have happened.
