@@ -89,7 +89,11 @@ export function createApp(ports: AppPorts): AppRuntime {
     review = createReviewFacade({
       db: ports.db, dataDir: ports.dataDir, secretStore: ports.secretStore, http, clock: ports.clock, bus, logger: ports.logger,
       baseApi: () => baseApi, baseDirectory: () => baseDirectory, platformOf: read.connections.platformOf, appVersion: APP_VERSION,
-      lock, refreshLeadMs: () => refreshLeadSeconds() * 1000, purgeAudit: (ids) => services.audit.repo.purgeWorkspaces(ids),
+      lock, refreshLeadMs: () => refreshLeadSeconds() * 1000, purgeWorkspaceData: (ids) => {
+        services.audit.repo.purgeWorkspaces(ids);
+        services.inventory.purgeWorkspaces(ids);
+        services.rotation.purgeWorkspaces(ids);
+      },
       audit: () => services.audit, insightsWindowDays: () => settings.get().insightsWindowDays, insightsPorts: { audit: read.audit, inventory: read.inventory },
     });
     ports.workspaceApi = review.routedApi(() => baseApi);

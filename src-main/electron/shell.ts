@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type * as Electron from 'electron';
 import { createApp, type AppRuntime } from '../composition.ts';
+import { restrictProcessUmask } from '../adapters/data-dir.ts';
 import { createFileLogger } from '../adapters/file-logger.ts';
 import { createKeytarSecretStore } from '../adapters/keytar-secret-store.ts';
 import { selectSecretStore } from '../node-runtime.ts';
@@ -37,6 +38,7 @@ export function createElectronOpener(shell: Pick<typeof Electron.shell, 'openExt
 export function startShell(electron: ElectronModule, opts: ShellOptions): void {
   const { app, BrowserWindow, protocol, session, ipcMain, shell, dialog } = electron;
   const env = opts.env ?? process.env;
+  restrictProcessUmask(); // owner-only modes for every file main creates (cache, -wal/-shm, logs, locks, exports)
   app.setName(APP_NAME);
   app.enableSandbox();
   // Before 'ready' and before the lock (which lives in userData): GRANTDESK_HOME moves userData with it.

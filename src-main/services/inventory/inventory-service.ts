@@ -320,6 +320,8 @@ export function createInventoryService(deps: InventoryDeps) {
   }
 
   return {
+    /** an auditor review's purge of these workspaces' inv_* rows (the caller runs it with secure_delete on) */
+    purgeWorkspaces: (ids: readonly string[]) => repo.purgeWorkspaces(ids),
     async sync(input: Input<'inventory.sync'>): Promise<InventorySyncResult> {
       const all = input.workspace ? [resolve(input.workspace)] : (deps.directory()?.list() ?? []).filter((w) => w.status === 'connected');
       const maxAge = input.maxAgeSeconds ?? 0;

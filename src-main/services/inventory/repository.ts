@@ -214,6 +214,9 @@ export function createInventoryRepository(db: Db) {
     }
   }
 
+  const purgeStmts = ['inv_credential_scopes', 'inv_credentials', 'inv_bundles', 'inv_sync', 'inv_reviews', 'inv_revocations'].map((t) =>
+    db.prepare<[string]>(`DELETE FROM ${t} WHERE workspace_id = ?`),
+  );
   return {
     /** Replaces one workspace's inventory with what the platform returned, writing only the differences. */
     applyWorkspace(workspaceId: string, workspaceName: string, creds: NormalizedCredential[], bundles: CachedBundle[] | null, nowMs: number): DiffCounts {
@@ -351,6 +354,16 @@ export function createInventoryRepository(db: Db) {
     /** The revocation's result (synchronous=FULL). */
     recordRevocationResult(id: number, outcome: 'revoked' | 'already_revoked' | 'failed', finishedAt: string, errorCode: string | null, errorMessage: string | null): void {
       durably(() => st.finishRevocation.run(outcome, finishedAt, errorCode, errorMessage, id));
+    },
+    /**
+     * Removes these workspaces from every inventory table (an auditor review's purge). The caller runs it with
+     * secure_delete on and compacts the file afterwards.
+     */
+    purgeWorkspaces(ids: readonly string[]): void {
+      if (!ids.length) return;
+      db.transaction(() => {
+        for (const ws of ids) for (const del of purgeStmts) del.run(ws);
+      })();
     },
     revocations(workspaceId: string | null, limit: number): RevocationRow[] {
       return workspaceId === null ? st.revocations.all(limit) : st.revocationsOfWs.all(workspaceId, limit);

@@ -29,7 +29,7 @@ import type { WorkspacePlatform } from '../connections/index.ts';
 import type { Capabilities, CallContext, Handlers } from '../../rpc/handlers.ts';
 import { resolveOutputPath } from '../output-path.ts';
 import { AppError } from '../../rpc/app-error.ts';
-import { compactSecurely, deleteWorkspaceRows, withSecureDelete } from '../../db/secure-purge.ts';
+import { compactSecurely, withSecureDelete } from '../../db/secure-purge.ts';
 
 export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const REVIEW_CODE_TYPE = 'urn:grantdesk:params:oauth:token-type:review-code';
@@ -114,7 +114,11 @@ export interface ReviewDeps {
   /** how long before an access token's end a refresh starts (capped at a third of the token's lifetime) */
   refreshLeadMs?: () => number;
   /** removes these workspaces from the audit cache, full-text index included (the audit domain's own tables) */
-  purgeAudit: (workspaceIds: string[]) => void;
+  /**
+   * Removes these workspaces from every other domain's tables (audit incl. its full-text index, inventory, rotation),
+   * each through its own entry; run here with secure_delete on, then the file is compacted.
+   */
+  purgeWorkspaceData: (workspaceIds: readonly string[]) => void;
 }
 
 /** Commands not worth logging in the auditor's log (status polling, the log itself). */
@@ -263,16 +267,13 @@ export function createReviewService(d: ReviewDeps) {
   }
 
   /**
-   * Purges these workspaces from this machine's cache with secure_delete on: the audit domain first (its full-text index
-   * included), then every other per-workspace row (src-main/db/secure-purge.ts), then `also` (the review's own rows at
-   * exit). Afterwards the file is compacted so neither cache.db nor its WAL holds a purged event id.
+   * Purges these workspaces from this machine's cache with secure_delete on: every other domain's rows through its own
+   * entry (d.purgeWorkspaceData), then this domain's own rows (`also`, at exit). Afterwards the file is compacted so
+   * neither cache.db nor its WAL holds a purged event id.
    */
   function purgeCache(workspaceIds: string[], also?: () => void): void {
     withSecureDelete(db, () => {
-      if (workspaceIds.length) {
-        d.purgeAudit(workspaceIds);
-        deleteWorkspaceRows(db, workspaceIds, (t) => t.startsWith('review_'));
-      }
+      if (workspaceIds.length) d.purgeWorkspaceData(workspaceIds);
       also?.();
     });
     if (!compactSecurely(db)) d.logger.warn('purge_wal_busy', { workspaces: workspaceIds.length });

@@ -4,6 +4,7 @@ import { buildCalendar } from './calendar.ts';
 import { createClientsService } from './clients-service.ts';
 import type { RotationDeps } from './deps.ts';
 import { createRotationService } from './rotation-service.ts';
+import { createWizardRepo } from './wizard-repo.ts';
 
 export type { RotationDeps, RotationReadPorts, PlatformEndpoints } from './deps.ts';
 export { emptyDirectory } from './deps.ts';
@@ -15,6 +16,8 @@ export function createRotationServices(deps: RotationDeps) {
     rotation,
     clients,
     calendar: (input: Parameters<typeof buildCalendar>[1]) => buildCalendar(deps, input),
+    /** an auditor review's purge of the rot_* rows of these workspaces */
+    purgeWorkspaces: (ids: readonly string[]) => createWizardRepo(deps.db).purgeWorkspaces(ids),
   };
 }
 export type RotationServices = ReturnType<typeof createRotationServices>;

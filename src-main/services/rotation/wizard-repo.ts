@@ -42,7 +42,18 @@ export function createWizardRepo(db: Db) {
     'workspace_name', 'key_name', 'old_key_label', 'step', 'grace_days', 'guardrails_json', 'rotate_from_id', 'intent_at', 'new_key_id', 'new_key_label',
     'rotated_at', 'rotated_ms', 'grace_ends_at', 'secret_lost', 'acknowledged_at', 'verification_json', 'ended_at', 'last_error_json', 'updated_at',
   ]);
+  const purgeLog = db.prepare<[string]>('DELETE FROM rot_wizard_log WHERE wizard_id IN (SELECT id FROM rot_wizards WHERE workspace_id = ?)');
+  const purgeWizards = db.prepare<[string]>('DELETE FROM rot_wizards WHERE workspace_id = ?');
   return {
+    /** Removes these workspaces' rotation wizards and their logs (an auditor review's purge; the caller runs it with secure_delete on). */
+    purgeWorkspaces(ids: readonly string[]): void {
+      db.transaction(() => {
+        for (const ws of ids) {
+          purgeLog.run(ws);
+          purgeWizards.run(ws);
+        }
+      })();
+    },
     get(id: string): WizardRow | null {
       return (byId.get(id) as WizardRow | undefined) ?? null;
     },

@@ -21,7 +21,7 @@ import { runCli } from '../../../src-main/cli/main.ts';
 import { follow } from '../../support/fake-browser.mjs';
 import type { Db } from '../../../src-main/ports/db.ts';
 import type { SecretStore } from '../../../src-main/ports/secret-store.ts';
-import { CLI_CONTEXT, CONTEXTS } from '../../../src-main/rpc/handlers.ts';
+import { CLI_CONTEXT, CONTEXTS, IPC_CONTEXT } from '../../../src-main/rpc/handlers.ts';
 
 const PREFIX = 'GDREVIEW1.';
 const decode = (text: string) => JSON.parse(Buffer.from(text.trim().slice(PREFIX.length), 'base64url').toString('utf8'));
@@ -214,7 +214,22 @@ test('row 7: purging reviewed workspaces leaves none of their event ids in cache
   const ftsBefore = aud.db.prepare<[], { n: number }>("SELECT count(*) AS n FROM audit_fts WHERE audit_fts MATCH 'evt'").get()!.n;
   assert.ok(ftsBefore >= purged.length);
 
+  // the inventory cache holds the reviewed workspaces too (a sync result, whatever the review's scopes allow)
+  await aud.rt.dispatcher.call('inventory.sync', {}, IPC_CONTEXT);
+  const perWorkspaceTables = () =>
+    aud.db
+      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%'")
+      .all()
+      .map((t) => t.name)
+      .filter((t) => aud.db.prepare<[], { name: string }>(`PRAGMA table_info("${t}")`).all().some((c) => c.name === 'workspace_id'));
+  const rowsOf = (ws: string) => perWorkspaceTables().filter((t) => aud.db.prepare(`SELECT 1 FROM "${t}" WHERE workspace_id = ? LIMIT 1`).get(ws) !== undefined);
+  assert.ok(rowsOf(w0).some((t) => t.startsWith('inv_')), `the inventory cache holds ${w0} before the purge: ${rowsOf(w0).join(', ')}`);
+
   await call(aud.rt, 'review.exit', {});
+
+  // every table of every domain that keys rows by workspace (found from the schema, so a new table is covered)
+  for (const ws of [w0, w1]) assert.deepEqual(rowsOf(ws), [], `no table still holds rows of ${ws}`);
+  assert.ok(rowsOf(w3).includes('audit_events'), "the auditor's own workspace keeps its rows");
 
   const files = ['cache.db', 'cache.db-wal', 'cache.db-shm'].map((f) => join(aud.dir, f)).filter((f) => existsSync(f));
   const bytes = Buffer.concat(files.map((f) => readFileSync(f)));
