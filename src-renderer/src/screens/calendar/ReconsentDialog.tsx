@@ -18,11 +18,12 @@ export function ReconsentDialog({ workspace, open, onClose }: { workspace: strin
   useEffect(() => {
     if (!open) {
       store.getState().clearPlan();
+      workspaces.getState().dismissReconsentError();
       setDrop([]);
       return;
     }
     void store.getState().loadPlan(workspace, drop);
-  }, [store, workspace, open, drop]);
+  }, [store, workspaces, workspace, open, drop]);
   const toggle = (s: string) => setDrop((d) => (d.includes(s) ? d.filter((x) => x !== s) : [...d, s]));
   return (
     <Dialog open={open} onOpenChange={(o) => !o && onClose()} title="Re-consent the workspace grant" description="Drop scopes Grantdesk does not need, then sign in again (PKCE) to replace the grant." testId="reconsent-dialog">

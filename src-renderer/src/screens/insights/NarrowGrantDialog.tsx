@@ -1,5 +1,6 @@
 // The draft narrower grant of an unused-scopes insight for Grantdesk's own workspace grant: before/after, then sign in
 // again (workspaces.connect with exactly the kept scopes). A draft: nothing changes until the user confirms.
+import { useEffect } from 'react';
 import type { Insight } from '../../../../src-common/contract/index.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
@@ -12,6 +13,10 @@ export function NarrowGrantDialog({ item, onClose }: { item: Insight | null; onC
   const busy = useSelect(store, selectReconsenting);
   const error = useSelect(store, selectReconsentError);
   const s = item?.suggestion.kind === 'narrow_scopes' ? item.suggestion : null;
+  // a previous re-consent's error does not greet the next one
+  useEffect(() => {
+    if (item) store.getState().dismissReconsentError();
+  }, [store, item]);
   const go = async () => {
     if (!item || !s) return;
     if (await store.getState().reconsent(item.workspaceId, s.keep)) onClose(true);
