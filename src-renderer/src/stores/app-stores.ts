@@ -16,8 +16,8 @@ import { createWorkspacesStore, type WorkspacesStore } from './workspaces-store.
 
 export interface AppStores {
   /**
-   * @deprecated only for src-renderer/src/screens/review/* until they move onto a review store (another engineer is
-   * editing them); everything else is refused by the lint rule. Do not use.
+   * @deprecated only for screens/reviews/AuditorReview.tsx and OperatorReviews.tsx until they move onto the review
+   * store's actions (another engineer is editing them); everything else is refused by the lint rule. Do not use.
    */
   api: GrantdeskApi;
   health: HealthStore;

@@ -11,7 +11,7 @@ import { TYPE_LABEL } from '../matrix/format.ts';
 import { NarrowGrantDialog } from './NarrowGrantDialog.tsx';
 import { RotationWizard } from '../calendar/RotationWizard.tsx';
 import type { WizardTarget } from '../../stores/wizard-store.ts';
-import '../review/review.css';
+import '../reviews/review.css';
 import '../calendar/rotation.css';
 
 type Kind = Insight['kind'];

@@ -1,9 +1,9 @@
 // Reviews: time-boxed read-only auditor reviews. Outside review mode: issue a review (operator) or redeem a code
 // (auditor). In review mode: the review's status, countdown, log, evidence package and leaving review mode.
 import { useReviewMode, useReviewStatus } from '../../app/use-review-mode.ts';
-import { AuditorReview } from '../review/AuditorReview.tsx';
-import { OperatorReviews } from '../review/OperatorReviews.tsx';
-import '../review/review.css';
+import { AuditorReview } from './AuditorReview.tsx';
+import { OperatorReviews } from './OperatorReviews.tsx';
+import './review.css';
 
 export function ReviewsScreen() {
   const { active } = useReviewMode();
