@@ -12,8 +12,8 @@ import { openCache } from '../../../src-main/adapters/sqlite.ts';
 import { createMemorySecretStore } from '../../../src-main/adapters/memory-secret-store.ts';
 import { systemClock } from '../../../src-main/ports/clock.ts';
 import type { WorkspaceApi, WorkspaceDirectory, WorkspaceRef } from '../../../src-main/ports/platform.ts';
-import type { AppErrorData, CommandName, Input, Matrix, MatrixFilters, Output } from '../../../src-common/contract/index.ts';
-import { CONTEXTS } from '../../../src-main/rpc/handlers.ts';
+import type { Matrix, MatrixFilters } from '../../../src-common/contract/index.ts';
+import { testClient, type TestClient } from '../../support/test-client.ts';
 
 const SCOPE = 'offline_access credentials:read credentials:write audit:read';
 
@@ -79,11 +79,10 @@ export async function startSandboxPlatform(opts: SandboxOptions = {}): Promise<S
   };
 }
 
-export interface TestApp {
+/** The app with the typed test client (IPC's capabilities; `.as(CLI_CONTEXT)` for the shell's). */
+export interface TestApp extends TestClient {
   runtime: AppRuntime;
   dataDir: string;
-  call<K extends CommandName>(name: K, input: Input<K>, transport?: 'ipc' | 'cli' | 'serve'): Promise<Output<K>>;
-  callResult(name: CommandName, input: unknown, transport?: 'ipc' | 'cli' | 'serve'): Promise<{ ok: boolean; value?: unknown; error?: AppErrorData }>;
   close(): Promise<void>;
 }
 
@@ -103,17 +102,10 @@ export function startTestApp(ports: { api?: WorkspaceApi; directory?: WorkspaceD
     workspaceApi: ports.api,
     workspaceDirectory: ports.directory,
   });
-  const callResult = async (name: CommandName, input: unknown, transport: 'ipc' | 'cli' | 'serve' = 'ipc') =>
-    (await runtime.dispatcher.call(name, input, CONTEXTS[transport])) as { ok: boolean; value?: unknown; error?: AppErrorData };
   return {
+    ...testClient(runtime),
     runtime,
     dataDir,
-    callResult,
-    async call<K extends CommandName>(name: K, input: Input<K>, transport?: 'ipc' | 'cli' | 'serve'): Promise<Output<K>> {
-      const r = await callResult(name, input, transport);
-      if (!r.ok) throw new Error(`${name} failed: ${r.error?.code}: ${r.error?.message}`);
-      return r.value as Output<K>;
-    },
     async close() {
       await runtime.close();
       rmSync(dataDir, { recursive: true, force: true });
@@ -148,28 +140,16 @@ export async function startRealApp(issuer: string, workspaceIds: readonly string
     },
     logger: { info() {}, warn() {}, error() {} },
   });
-  const callResult = async (name: CommandName, input: unknown, transport: 'ipc' | 'cli' | 'serve' = 'cli') =>
-    (await runtime.dispatcher.call(name, input, CONTEXTS[transport])) as { ok: boolean; value?: unknown; error?: AppErrorData };
   const app: TestApp = {
+    ...testClient(runtime),
     runtime,
     dataDir,
-    callResult,
-    async call<K extends CommandName>(name: K, input: Input<K>, transport?: 'ipc' | 'cli' | 'serve'): Promise<Output<K>> {
-      const r = await callResult(name, input, transport);
-      if (!r.ok) throw new Error(`${name} failed: ${r.error?.code}: ${r.error?.message}`);
-      return r.value as Output<K>;
-    },
     async close() {
       await runtime.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-  await app.callResult('platforms.add', { issuer, name: 'Sandbox' }).then((r) => {
-    if (!r.ok) throw new Error(`platforms.add: ${r.error?.code} ${r.error?.message}`);
-  });
-  for (const id of workspaceIds) {
-    const r = await app.callResult('workspaces.connect', { workspace: id, role: 'operator' });
-    if (!r.ok) throw new Error(`connect ${id}: ${r.error?.code} ${r.error?.message}`);
-  }
+  await app.call('platforms.add', { issuer, name: 'Sandbox' });
+  for (const id of workspaceIds) await app.call('workspaces.connect', { workspace: id, role: 'operator' });
   return app;
 }

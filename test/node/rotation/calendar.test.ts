@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CLI_CONTEXT } from '../../../src-main/rpc/handlers.ts';
 import { arrangeKey, startRotationApp, startRotationSandbox, type RotationSandbox } from './support.ts';
 
 let p: RotationSandbox;
@@ -78,7 +79,8 @@ test('calendar: auditor review grants end on the calendar, on the side that issu
 
     // the operator issues a 14-day review through the review domain's own command
     const file = join(dir, 'for-the-auditor.gdreview');
-    const created = await op.call('review.create', { workspaces: [a!.id], scopes: ['audit:read'], durationDays: 14, reviewerName: 'Ada Auditor', reviewerEmail: 'ada@audit.example', out: file }, 'cli');
+    // a file path outside the exports folder: the shell's file access
+    const created = await op.as(CLI_CONTEXT).call('review.create', { workspaces: [a!.id], scopes: ['audit:read'], durationDays: 14, reviewerName: 'Ada Auditor', reviewerEmail: 'ada@audit.example', out: file });
     cal = await op.call('rotation.calendar', {});
     const src = cal.sources.find((s) => s.name === 'review grants')!;
     assert.equal(src.state, 'ok');
@@ -94,7 +96,7 @@ test('calendar: auditor review grants end on the calendar, on the side that issu
     assert.deepEqual(onlyReviews.items.map((i) => i.key), [issued[0]!.key]);
 
     // the auditor redeems it: the auditor's calendar shows when its own access ends
-    await aud.call('review.redeem', { file }, 'cli');
+    await aud.as(CLI_CONTEXT).call('review.redeem', { file }); // a file redeem: the shell's file access
     const audCal = await aud.call('rotation.calendar', {});
     assert.equal(audCal.sources.find((s) => s.name === 'review grants')!.state, 'ok');
     const redeemed = audCal.items.filter((i) => i.kind === 'review_end');

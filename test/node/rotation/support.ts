@@ -14,9 +14,8 @@ import { createMemorySecretStore } from '../../../src-main/adapters/memory-secre
 import { createFileLogger } from '../../../src-main/adapters/file-logger.ts';
 import { systemClock } from '../../../src-main/ports/clock.ts';
 import type { WorkspaceApi, WorkspaceDirectory, WorkspaceRef } from '../../../src-main/ports/platform.ts';
-import type { AppErrorData, CommandName, Input, Output } from '../../../src-common/contract/index.ts';
 import { z } from 'zod';
-import { CONTEXTS } from '../../../src-main/rpc/handlers.ts';
+import { testClient, type TestClient } from '../../support/test-client.ts';
 
 const SCOPE = 'offline_access credentials:read credentials:write audit:read';
 const insecure = { [oauth.allowInsecureRequests]: true } as const;
@@ -85,11 +84,10 @@ export async function startRotationSandbox(opts: SandboxOptions = {}): Promise<R
   };
 }
 
-export interface RotationApp {
+/** The app with the typed test client (IPC's capabilities; `.as(CLI_CONTEXT)` for the shell's). */
+export interface RotationApp extends TestClient {
   runtime: AppRuntime;
   dataDir: string;
-  call<K extends CommandName>(name: K, input: Input<K>, transport?: 'ipc' | 'cli' | 'serve'): Promise<Output<K>>;
-  callResult(name: CommandName, input: unknown, transport?: 'ipc' | 'cli' | 'serve'): Promise<{ ok: boolean; value?: unknown; error?: AppErrorData }>;
   /** every byte Grantdesk wrote under its data dir (cache.db, -wal, -shm, logs) as latin1 text, for canary searches */
   allBytes(): string;
   close(opts?: { keepDir?: boolean }): Promise<void>;
@@ -112,18 +110,11 @@ export function startRotationApp(p: RotationSandbox | null, opts: { dataDir?: st
     workspaceDirectory: opts.useRealConnections || !p ? undefined : p.directory,
     platformEndpoints: opts.useRealConnections || !p ? undefined : async () => ({ apiBase: p.sb.issuer, tokenEndpoint: p.tokenEndpoint }),
   });
-  const callResult = async (name: CommandName, input: unknown, transport: 'ipc' | 'cli' | 'serve' = 'ipc') =>
-    (await runtime.dispatcher.call(name, input, CONTEXTS[transport])) as { ok: boolean; value?: unknown; error?: AppErrorData };
   const walk = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));
   return {
+    ...testClient(runtime),
     runtime,
     dataDir,
-    callResult,
-    async call<K extends CommandName>(name: K, input: Input<K>, transport?: 'ipc' | 'cli' | 'serve'): Promise<Output<K>> {
-      const r = await callResult(name, input, transport);
-      if (!r.ok) throw new Error(`${name} failed: ${r.error?.code}: ${r.error?.message}`);
-      return r.value as Output<K>;
-    },
     allBytes: () => walk(dataDir).map((f) => readFileSync(f).toString('latin1')).join('\n'),
     async close(o = {}) {
       await runtime.close();
