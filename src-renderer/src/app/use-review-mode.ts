@@ -5,19 +5,12 @@
 import { useEffect, useState } from 'react';
 import type { CommandName, ReviewStatus } from '../../../src-common/contract/index.ts';
 import { selectReviewMode } from '../stores/health-store.ts';
-import { isReviewBlocked, selectReviewStatus } from '../stores/review-store.ts';
+import { isReviewBlocked, selectReviewStatus, type ReviewMode } from '../stores/review-store.ts';
 import { useSelect, useStores } from '../stores/use-store.ts';
 
 export const READ_ONLY_TITLE = 'Read-only review: this Grantdesk cannot change anything until the review ends';
 
-export interface ReviewMode {
-  /** this Grantdesk is in review mode (app.health.reviewMode: a review is redeemed, live or ended) */
-  active: boolean;
-  /** whether a command is refused here right now; a command name from the contract (a typo is a type error) */
-  blocked(command: CommandName): boolean;
-  /** a tooltip for disabled write controls; undefined outside review mode */
-  title: string | undefined;
-}
+export type { ReviewMode };
 
 export function useReviewMode(): ReviewMode {
   const { health } = useStores();

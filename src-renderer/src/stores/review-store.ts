@@ -11,6 +11,16 @@ export type CreatedReview = Output<'review.create'>;
 export type IssuedReview = Omit<CreatedReview, 'redeemText'> & { reviewer: string; email: string; policy: ReviewPolicy; issuedAt: string };
 export type Evidence = Output<'review.evidence'>;
 
+/** what write controls read about review mode (useReviewMode in app/ builds it; declared here so plain-Node tests need no React) */
+export interface ReviewMode {
+  /** this Grantdesk is in review mode (app.health.reviewMode: a review is redeemed, live or ended) */
+  active: boolean;
+  /** whether a command is refused here right now; a command name from the contract (a typo is a type error) */
+  blocked(command: CommandName): boolean;
+  /** a tooltip for disabled write controls; undefined outside review mode */
+  title: string | undefined;
+}
+
 export interface ReviewState {
   status: ReviewStatus | null;
   error: AppErrorData | null;

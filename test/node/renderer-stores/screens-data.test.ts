@@ -3,12 +3,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { REVIEW_BLOCKED_COMMANDS, type CommandName, type Insight, type InsightsReport } from '../../../src-common/contract/index.ts';
-import type { ReviewMode } from '../../../src-renderer/src/app/use-review-mode.ts';
 import { createAppStores } from '../../../src-renderer/src/stores/app-stores.ts';
 import { createAuditStore, selectAuditError, selectAuditFilters, selectAuditSyncError, selectAuditSyncing } from '../../../src-renderer/src/stores/audit-store.ts';
 import { createExportsStore, selectExportError, selectExportHistory, selectExportResult, selectExportTaskId } from '../../../src-renderer/src/stores/exports-store.ts';
 import { createInsightsStore, insightWorkspaces, selectInsightsError, selectInsightsReport, visibleInsights } from '../../../src-renderer/src/stores/insights-store.ts';
-import { createReviewStore, isReviewBlocked, selectReviewStatus } from '../../../src-renderer/src/stores/review-store.ts';
+import { createReviewStore, isReviewBlocked, selectReviewStatus, type ReviewMode } from '../../../src-renderer/src/stores/review-store.ts';
 import { assertErrorSentence, deferred, fail, fakeApi, ok } from './fake-api.ts';
 
 const page = (rows: number) => ok({ rows: Array.from({ length: rows }, (_, i) => ({ seq: i })), nextCursor: null } as never);

@@ -26,8 +26,8 @@ function cli(home: string, args: string[], stdin?: string): Promise<{ code: numb
     const child = spawn(process.execPath, [join(ROOT, 'bin', 'grantdesk.mjs'), ...args], { env: { ...process.env, GRANTDESK_HOME: home }, stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c));
-    child.stderr.on('data', (c: Buffer) => (stderr += c));
+    child.stdout!.on('data', (c: Buffer) => (stdout += c));
+    child.stderr!.on('data', (c: Buffer) => (stderr += c));
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
     if (stdin !== undefined) child.stdin!.end(stdin);
   });
