@@ -21,7 +21,8 @@ import { runCli } from '../../../src-main/cli/main.ts';
 import { follow } from '../../support/fake-browser.mjs';
 import type { Db } from '../../../src-main/ports/db.ts';
 import type { SecretStore } from '../../../src-main/ports/secret-store.ts';
-import { CLI_CONTEXT, CONTEXTS, IPC_CONTEXT } from '../../../src-main/rpc/handlers.ts';
+import { CLI_CONTEXT, CONTEXTS, SERVE_CONTEXT } from '../../../src-main/rpc/handlers.ts';
+import { testClient, type TestClient } from '../../support/test-client.ts';
 
 const PREFIX = 'GDREVIEW1.';
 const decode = (text: string) => JSON.parse(Buffer.from(text.trim().slice(PREFIX.length), 'base64url').toString('utf8'));
@@ -32,6 +33,8 @@ interface Node {
   db: Db;
   store: SecretStore;
   rt: AppRuntime;
+  /** the typed client: IPC's capabilities unless a call says otherwise */
+  c: TestClient;
 }
 const nodes: Node[] = [];
 function node(prefix: string): Node {
@@ -39,27 +42,22 @@ function node(prefix: string): Node {
   const db = openCache(dir);
   const store = createMemorySecretStore();
   const rt = createApp({ dataDir: dir, db, secretStore: store, clock: { now: () => Date.now() }, opener: async (url) => void follow(url), logger: createFileLogger(dir) });
-  const n = { dir, db, store, rt };
+  const n = { dir, db, store, rt, c: testClient(rt) };
   nodes.push(n);
   return n;
-}
-async function call<T = any>(rt: AppRuntime, name: string, input: unknown, transport: 'cli' | 'ipc' | 'serve' = 'cli'): Promise<T> {
-  const r = await rt.dispatcher.call(name, input, CONTEXTS[transport]);
-  if (!r.ok) throw new Error(`${name}: ${r.error.code}: ${r.error.message}`);
-  return r.value as T;
 }
 
 let sb: SandboxHandle;
 let op: Node;
-async function issue(workspaces: string[], policy: 'keep_read_only' | 'purge' = 'keep_read_only', reviewer = 'Ada Auditor'): Promise<any> {
-  return call(op.rt, 'review.create', { workspaces, scopes: ['audit:read', 'contacts:read'], durationDays: 7, reviewerName: reviewer, reviewerEmail: 'ada@audit.example', policy });
+async function issue(workspaces: string[], policy: 'keep_read_only' | 'purge' = 'keep_read_only', reviewer = 'Ada Auditor') {
+  return op.c.call('review.create', { workspaces, scopes: ['audit:read', 'contacts:read'], durationDays: 7, reviewerName: reviewer, reviewerEmail: 'ada@audit.example', policy });
 }
 
 test.before(async () => {
   sb = await startSandbox({ workspaces: 4, events: 300, seed: 11, autoConsent: true, admin: true, log: () => undefined });
   op = node('grantdesk-op-');
-  await call(op.rt, 'platforms.add', { issuer: sb.issuer, name: 'Sandbox' });
-  for (const w of sb.workspaces) await call(op.rt, 'workspaces.connect', { workspace: w.id, role: 'operator' });
+  await op.c.call('platforms.add', { issuer: sb.issuer, name: 'Sandbox' });
+  for (const w of sb.workspaces) await op.c.call('workspaces.connect', { workspace: w.id, role: 'operator' });
 });
 test.after(async () => {
   for (const n of nodes) {
@@ -94,27 +92,27 @@ test('row 3: every edit of a review file is refused at redeem, naming the field;
     const bundle = decode(created.redeemText);
     a.edit(bundle);
     const aud = node('grantdesk-aud-');
-    const r = await aud.rt.dispatcher.call('review.redeem', { code: encode(bundle) }, CONTEXTS.ipc);
+    const r = await aud.c.callResult('review.redeem', { code: encode(bundle) });
     assert.equal(r.ok, false, `${a.what}: an edited file must not redeem`);
     if (r.ok) continue;
     assert.equal(r.error.code, 'tamper_detected', `${a.what}: ${r.error.code}: ${r.error.message}`);
     assert.match(r.error.message, a.field, `${a.what}: the message names the field (${r.error.message})`);
-    assert.equal((await call(aud.rt, 'review.status', {})).state, 'none', `${a.what}: no review mode`);
+    assert.equal((await aud.c.call('review.status', {})).state, 'none', `${a.what}: no review mode`);
     assert.deepEqual((await aud.store.list()).filter((k) => k.startsWith('grantdesk-review:')), [], `${a.what}: no token kept`);
   }
 
   // the unedited file redeems; status, the export manifest and the evidence package carry the platform's record
   const good = await issue([w0, w1], 'purge');
   const aud = node('grantdesk-aud-');
-  const st = await call(aud.rt, 'review.redeem', { code: good.redeemText }, 'ipc');
+  const st = await aud.c.call('review.redeem', { code: good.redeemText });
   assert.equal(st.state, 'active');
   assert.deepEqual(st.reviewer, { name: 'Ada Auditor', email: 'ada@audit.example' });
   assert.equal(st.policy, 'purge');
-  await call(aud.rt, 'audit.sync', {});
-  const exp = await call(aud.rt, 'audit.export', { format: 'csv' }, 'serve');
+  await aud.c.call('audit.sync', {});
+  const exp = await aud.c.as(SERVE_CONTEXT).call('audit.export', { format: 'csv' });
   const manifest = JSON.parse(readFileSync(exp.manifestPath, 'utf8'));
   assert.deepEqual(manifest.review.reviewer, { name: 'Ada Auditor', email: 'ada@audit.example' });
-  const pkg = await call(aud.rt, 'review.evidence', {}, 'serve');
+  const pkg = await aud.c.as(SERVE_CONTEXT).call('review.evidence', {});
   assert.ok(readFileSync(pkg.manifestPath, 'utf8').includes('ada@audit.example'));
 });
 
@@ -129,14 +127,14 @@ test('row 11: redeem over IPC/serve takes a code only: a file is refused before 
   for (const transport of ['ipc', 'serve'] as const) {
     const answers = new Set<string>();
     for (const file of paths) {
-      const r = await aud.rt.dispatcher.call('review.redeem', { file }, CONTEXTS[transport]);
+      const r = await aud.c.as(CONTEXTS[transport]).callResult('review.redeem', { file });
       assert.equal(r.ok, false, `${transport} ${file}`);
       if (!r.ok) answers.add(`${r.error.code}: ${r.error.message}`);
     }
     assert.equal(answers.size, 1, `${transport}: one answer whatever the path: ${[...answers].join(' | ')}`);
     assert.match([...answers][0]!, /^invalid_input: .*code/, 'the answer says to paste the code');
   }
-  assert.equal((await call(aud.rt, 'review.status', {})).state, 'none', 'the real review file was not read');
+  assert.equal((await aud.c.call('review.status', {})).state, 'none', 'the real review file was not read');
 
   // the CLI: a code in argv is refused (it would be visible in `ps`), with a sentence saying what to do
   let err = '';
@@ -145,7 +143,7 @@ test('row 11: redeem over IPC/serve takes a code only: a file is refused before 
   assert.equal(argvCode, 2, err);
   assert.match(err, /pipe|stdin|file/i);
   assert.ok(!err.includes(created.redeemText), 'the refusal does not echo the code');
-  assert.equal((await call(aud.rt, 'review.status', {})).state, 'none');
+  assert.equal((await aud.c.call('review.status', {})).state, 'none');
   // --code - reads stdin
   let out = '';
   err = '';
@@ -158,22 +156,23 @@ test('row 11: redeem over IPC/serve takes a code only: a file is refused before 
   });
   assert.equal(viaStdin, 0, err);
   assert.equal(JSON.parse(out).state, 'active');
-  await call(aud.rt, 'review.exit', {});
+  await aud.c.call('review.exit', {});
   // a file named on the command line is read by the CLI itself
   const again = await issue([sb.workspaces[2]!.id]);
   writeFileSync(realFile + '2', again.redeemText + '\n', { mode: 0o600 });
   err = '';
   const viaFile = await runCli(['review', 'redeem', realFile + '2'], { stdout: () => undefined, stderr: (s) => (err += s), env, secretStore: aud.store });
   assert.equal(viaFile, 0, err);
-  assert.equal((await call(aud.rt, 'review.status', {})).state, 'active');
-  await call(aud.rt, 'review.exit', {});
+  assert.equal((await aud.c.call('review.status', {})).state, 'active');
+  await aud.c.call('review.exit', {});
 });
 
 test('row 12: a review file is created 0600 and never overwrites an existing file; no platform review is left behind', async () => {
   const ws = sb.workspaces[3]!.id;
   const existing = join(op.dir, 'precious.txt');
   writeFileSync(existing, 'keep me\n');
-  const r = await op.rt.dispatcher.call('review.create', { workspaces: [ws], scopes: ['audit:read'], durationDays: 3, reviewerName: 'Ada', reviewerEmail: 'ada@audit.example', out: existing }, CLI_CONTEXT);
+  // a path the operator's shell names (outside the reviews folder): the CLI's file access
+  const r = await op.c.as(CLI_CONTEXT).callResult('review.create', { workspaces: [ws], scopes: ['audit:read'], durationDays: 3, reviewerName: 'Ada', reviewerEmail: 'ada@audit.example', out: existing });
   assert.equal(r.ok, false, 'an existing file is not overwritten');
   if (!r.ok) {
     assert.equal(r.error.code, 'conflict', r.error.message);
@@ -185,13 +184,13 @@ test('row 12: a review file is created 0600 and never overwrites an existing fil
   const creds = ((await st.json()) as any).workspaces[0].credentials as any[];
   assert.ok(!creds.some((c) => /^Review /.test(c.name)), 'no review grant');
   const fresh = join(op.dir, 'fresh.gdreview');
-  const ok = await call(op.rt, 'review.create', { workspaces: [ws], scopes: ['audit:read'], durationDays: 3, reviewerName: 'Ada', reviewerEmail: 'ada@audit.example', out: fresh });
+  const ok = await op.c.as(CLI_CONTEXT).call('review.create', { workspaces: [ws], scopes: ['audit:read'], durationDays: 3, reviewerName: 'Ada', reviewerEmail: 'ada@audit.example', out: fresh });
   assert.equal(statSync(fresh).mode & 0o777, 0o600);
   assert.equal(readFileSync(fresh, 'utf8').trim(), ok.redeemText);
   // the app/serve: a plain name inside the reviews folder, same rule
-  const first = await call(op.rt, 'review.create', { workspaces: [ws], scopes: ['audit:read'], durationDays: 3, reviewerName: 'Ada', reviewerEmail: 'ada@audit.example', out: 'for-ada.gdreview' }, 'serve');
+  const first = await op.c.as(SERVE_CONTEXT).call('review.create', { workspaces: [ws], scopes: ['audit:read'], durationDays: 3, reviewerName: 'Ada', reviewerEmail: 'ada@audit.example', out: 'for-ada.gdreview' });
   assert.equal(statSync(first.path).mode & 0o777, 0o600);
-  const second = await op.rt.dispatcher.call('review.create', { workspaces: [ws], scopes: ['audit:read'], durationDays: 3, reviewerName: 'Ada', reviewerEmail: 'ada@audit.example', out: 'for-ada.gdreview' }, CONTEXTS.serve);
+  const second = await op.c.as(SERVE_CONTEXT).callResult('review.create', { workspaces: [ws], scopes: ['audit:read'], durationDays: 3, reviewerName: 'Ada', reviewerEmail: 'ada@audit.example', out: 'for-ada.gdreview' });
   assert.equal(second.ok ? null : second.error.code, 'conflict');
   assert.equal(readFileSync(first.path, 'utf8').trim(), first.redeemText, 'the first file is intact');
 });
@@ -200,12 +199,12 @@ test('row 7: purging reviewed workspaces leaves none of their event ids in cache
   const [w0, w1, , w3] = sb.workspaces.map((w) => w.id) as [string, string, string, string];
   const aud = node('grantdesk-aud-');
   // the auditor's Grantdesk also holds its own workspace (not part of the review)
-  await call(aud.rt, 'platforms.add', { issuer: sb.issuer, name: 'Sandbox' });
-  await call(aud.rt, 'workspaces.connect', { workspace: w3, role: 'operator' });
-  await call(aud.rt, 'audit.sync', {});
+  await aud.c.call('platforms.add', { issuer: sb.issuer, name: 'Sandbox' });
+  await aud.c.call('workspaces.connect', { workspace: w3, role: 'operator' });
+  await aud.c.call('audit.sync', {});
   const created = await issue([w0, w1], 'purge');
-  await call(aud.rt, 'review.redeem', { code: created.redeemText }, 'ipc');
-  const synced = await call(aud.rt, 'audit.sync', {});
+  await aud.c.call('review.redeem', { code: created.redeemText });
+  const synced = await aud.c.call('audit.sync', {});
   assert.ok(synced.results.every((r: any) => r.outcome === 'ok' && r.inserted > 0), JSON.stringify(synced.results).slice(0, 300));
   const ids = (ws: string) => aud.db.prepare<[string], { event_id: string }>('SELECT event_id FROM audit_events WHERE workspace_id = ?').all(ws).map((r) => r.event_id);
   const purged = [...ids(w0), ...ids(w1)];
@@ -215,7 +214,7 @@ test('row 7: purging reviewed workspaces leaves none of their event ids in cache
   assert.ok(ftsBefore >= purged.length);
 
   // the inventory cache holds the reviewed workspaces too (a sync result, whatever the review's scopes allow)
-  await aud.rt.dispatcher.call('inventory.sync', {}, IPC_CONTEXT);
+  await aud.c.callResult('inventory.sync', {});
   const perWorkspaceTables = () =>
     aud.db
       .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%'")
@@ -225,7 +224,7 @@ test('row 7: purging reviewed workspaces leaves none of their event ids in cache
   const rowsOf = (ws: string) => perWorkspaceTables().filter((t) => aud.db.prepare(`SELECT 1 FROM "${t}" WHERE workspace_id = ? LIMIT 1`).get(ws) !== undefined);
   assert.ok(rowsOf(w0).some((t) => t.startsWith('inv_')), `the inventory cache holds ${w0} before the purge: ${rowsOf(w0).join(', ')}`);
 
-  await call(aud.rt, 'review.exit', {});
+  await aud.c.call('review.exit', {});
 
   // every table of every domain that keys rows by workspace (found from the schema, so a new table is covered)
   for (const ws of [w0, w1]) assert.deepEqual(rowsOf(ws), [], `no table still holds rows of ${ws}`);

@@ -20,7 +20,8 @@ import { startServe } from '../../../src-main/serve/serve-server.ts';
 import { runCli } from '../../../src-main/cli/main.ts';
 import { follow } from '../../support/fake-browser.mjs';
 import type { SecretStore } from '../../../src-main/ports/secret-store.ts';
-import { CLI_CONTEXT, CONTEXTS, IPC_CONTEXT } from '../../../src-main/rpc/handlers.ts';
+import { CLI_CONTEXT, SERVE_CONTEXT } from '../../../src-main/rpc/handlers.ts';
+import { testClient } from '../../support/test-client.ts';
 
 const DAY = 86_400_000;
 
@@ -31,12 +32,6 @@ function controlledClock() {
 
 function app(dataDir: string, secretStore: SecretStore, clock = controlledClock()): AppRuntime {
   return createApp({ dataDir, db: openCache(dataDir), secretStore, clock, opener: async (url) => void follow(url), logger: createFileLogger(dataDir) });
-}
-
-async function call<T = any>(rt: AppRuntime, name: string, input: unknown, transport: 'cli' | 'ipc' | 'serve' = 'cli'): Promise<T> {
-  const r = await rt.dispatcher.call(name, input, CONTEXTS[transport]);
-  if (!r.ok) throw new Error(`${name}: ${r.error.code}: ${r.error.message}`);
-  return r.value as T;
 }
 
 /** words for runCli: the command's words plus a dummy value for each positional (the guard runs before validation). */
@@ -54,18 +49,20 @@ test('review mode: issue, redeem, read-only on every transport, evidence package
   const audStore = createMemorySecretStore();
   const clock = controlledClock();
   const op = app(opDir, opStore);
+  const opc = testClient(op);
   let aud: AppRuntime | null = null;
   try {
     // ---- operator: connect three workspaces, issue one 14-day review for all of them
-    await call(op, 'platforms.add', { issuer: sb.issuer, name: 'Sandbox' });
+    await opc.call('platforms.add', { issuer: sb.issuer, name: 'Sandbox' });
     const ids = sb.workspaces.map((w) => w.id);
-    for (const id of ids) await call(op, 'workspaces.connect', { workspace: id, role: 'operator' });
+    for (const id of ids) await opc.call('workspaces.connect', { workspace: id, role: 'operator' });
     const redeemFile = join(opDir, 'for-the-auditor.gdreview');
-    const denied = await op.dispatcher.call('review.create', { workspaces: ids, scopes: ['contacts:write'], durationDays: 14, reviewerName: 'Ada', reviewerEmail: 'ada@audit.example' }, CLI_CONTEXT);
+    const denied = await opc.callResult('review.create', { workspaces: ids, scopes: ['contacts:write'], durationDays: 14, reviewerName: 'Ada', reviewerEmail: 'ada@audit.example' });
     assert.equal(denied.ok ? null : denied.error.code, 'invalid_input', 'write scopes are refused before any platform call');
-    const tooLong = await op.dispatcher.call('review.create', { workspaces: ids, scopes: ['audit:read'], durationDays: 31, reviewerName: 'Ada', reviewerEmail: 'ada@audit.example' }, CLI_CONTEXT);
+    const tooLong = await opc.callResult('review.create', { workspaces: ids, scopes: ['audit:read'], durationDays: 31, reviewerName: 'Ada', reviewerEmail: 'ada@audit.example' });
     assert.equal(tooLong.ok ? null : tooLong.error.code, 'invalid_input');
-    const created = await call(op, 'review.create', { workspaces: ids, scopes: ['audit:read', 'contacts:read', 'credentials:read'], durationDays: 14, reviewerName: 'Ada Auditor', reviewerEmail: 'ada@audit.example', out: redeemFile });
+    // the redeem file goes to a path the operator's shell names (outside the exports folder): the CLI's file access
+    const created = await opc.as(CLI_CONTEXT).call('review.create', { workspaces: ids, scopes: ['audit:read', 'contacts:read', 'credentials:read'], durationDays: 14, reviewerName: 'Ada Auditor', reviewerEmail: 'ada@audit.example', out: redeemFile });
     assert.equal(created.reviews.length, 3);
     assert.equal(created.path, redeemFile);
     assert.equal(statSync(redeemFile).mode & 0o777, 0o600);
@@ -73,35 +70,36 @@ test('review mode: issue, redeem, read-only on every transport, evidence package
     const expiresMs = Date.parse(created.expiresAt);
     assert.ok(Math.abs(expiresMs - (Date.now() + 14 * DAY)) < 120_000);
     // the operator's Grantdesk stays writable; the code never lands in its database
-    assert.equal((await call(op, 'app.health', {})).reviewMode, false);
+    assert.equal((await opc.call('app.health', {})).reviewMode, false);
     const code = JSON.parse(Buffer.from(created.redeemText.slice('GDREVIEW1.'.length), 'base64url').toString('utf8')).items[0].code as string;
     for (const f of readdirSync(opDir).filter((n) => /sqlite|db/.test(n))) assert.ok(!readFileSync(join(opDir, f)).includes(Buffer.from(code)), `the redeem code is not in ${f}`);
 
     // ---- auditor: redeem the file -> review mode
     aud = app(audDir, audStore, clock);
-    const st = await call(aud, 'review.redeem', { file: redeemFile });
+    const audc = testClient(aud);
+    const st = await audc.as(CLI_CONTEXT).call('review.redeem', { file: redeemFile }); // a file redeem: the shell's file access
     assert.equal(st.state, 'active');
     assert.equal(st.readOnly, true);
     assert.equal(st.workspaces.length, 3);
     assert.deepEqual(st.reviewer, { name: 'Ada Auditor', email: 'ada@audit.example' });
-    assert.ok(st.secondsLeft > 13 * 86400 && st.secondsLeft <= 14 * 86400);
-    assert.equal((await call(aud, 'app.health', {})).reviewMode, true);
-    const again = await aud.dispatcher.call('review.redeem', { file: redeemFile }, CLI_CONTEXT);
+    assert.ok(st.secondsLeft !== null && st.secondsLeft > 13 * 86400 && st.secondsLeft <= 14 * 86400);
+    assert.equal((await audc.call('app.health', {})).reviewMode, true);
+    const again = await audc.as(CLI_CONTEXT).callResult('review.redeem', { file: redeemFile });
     assert.equal(again.ok ? null : again.error.code, 'review_mode_read_only', 'redeem is refused once in review mode');
 
     // ---- explore and export read-only
-    const synced = await call(aud, 'audit.sync', {});
+    const synced = await audc.call('audit.sync', {});
     assert.equal(synced.results.length, 3);
     assert.ok(synced.results.every((r: any) => r.outcome === 'ok' && r.inserted > 0), JSON.stringify(synced.results).slice(0, 400));
-    const page = await call(aud, 'audit.query', { limit: 10 });
+    const page = await audc.call('audit.query', { limit: 10 });
     assert.ok(page.rows.length > 0);
-    const inv = await call(aud, 'inventory.sync', {});
+    const inv = await audc.call('inventory.sync', {});
     assert.ok(inv.workspaces.length === 3);
-    const exp = await call(aud, 'audit.export', { format: 'csv' }, 'serve');
+    const exp = await audc.as(SERVE_CONTEXT).call('audit.export', { format: 'csv' });
     const manifest = JSON.parse(readFileSync(exp.manifestPath, 'utf8'));
     assert.equal(manifest.review.reviewer.email, 'ada@audit.example');
     assert.deepEqual([...manifest.review.reviewIds].sort(), created.reviews.map((r: any) => r.reviewId).sort());
-    const log = await call(aud, 'review.log', {});
+    const log = await audc.call('review.log', {});
     const logged = log.entries.map((e: any) => e.command);
     for (const c of ['audit.sync', 'audit.query', 'audit.export', 'review.redeem']) assert.ok(logged.includes(c), `${c} is in the review log`);
     assert.ok(log.entries.some((e: any) => e.command === 'audit.export' && e.detail.includes(exp.manifestPath)));
@@ -144,9 +142,10 @@ test('review mode: issue, redeem, read-only on every transport, evidence package
     assert.ok(viaCli >= 20, `${viaCli} mutating commands reached over the CLI`);
 
     // ---- evidence package: verifies, and fails after any byte changes
-    const pkg = await call(aud, 'review.evidence', { out: join(audDir, 'evidence-1') });
+    // the package and its manifest are at a path the auditor's shell names: the CLI's file access
+    const pkg = await audc.as(CLI_CONTEXT).call('review.evidence', { out: join(audDir, 'evidence-1') });
     assert.ok(pkg.exports >= 2, 'the fresh export plus the one made during the review');
-    const ok = await call(aud, 'audit.verify', { manifest: pkg.manifestPath });
+    const ok = await audc.as(CLI_CONTEXT).call('audit.verify', { manifest: pkg.manifestPath });
     assert.equal(ok.ok, true, JSON.stringify(ok.checks.filter((c: any) => !c.ok)));
     const pm = JSON.parse(readFileSync(pkg.manifestPath, 'utf8'));
     for (const target of [pm.files.find((f: any) => f.path === 'audit-events.jsonl').path, 'review-log.json', 'package-manifest.json']) {
@@ -156,28 +155,28 @@ test('review mode: issue, redeem, read-only on every transport, evidence package
       const at = Math.floor(bad.length / 2);
       bad[at] = bad[at] === 0x30 ? 0x31 : 0x30;
       writeFileSync(p, bad);
-      const r = await aud.dispatcher.call('audit.verify', { manifest: pkg.manifestPath }, CLI_CONTEXT);
+      const r = await audc.as(CLI_CONTEXT).callResult('audit.verify', { manifest: pkg.manifestPath });
       assert.equal(r.ok ? 'passed' : r.error.code, 'tamper_detected', `one byte changed in ${target} must fail verification`);
       const viaCliVerify = await runCli(['verify', pkg.manifestPath], { stdout: () => undefined, stderr: () => undefined, env: { ...process.env, GRANTDESK_HOME: audDir }, secretStore: audStore });
       assert.equal(viaCliVerify, 1, `grantdesk verify exits 1 after a change in ${target}`);
       writeFileSync(p, orig);
     }
-    assert.equal((await call(aud, 'audit.verify', { manifest: pkg.manifestPath })).ok, true);
+    assert.equal((await audc.as(CLI_CONTEXT).call('audit.verify', { manifest: pkg.manifestPath })).ok, true);
 
     // ---- expiry: controlled clock only (the platform has not expired yet): tokens wiped, refresh stops
     const captured = JSON.parse((await audStore.get(`grantdesk-review:${ids[0]}`))!) as { access_token: string; refresh_token: string };
     clock.advance(14 * DAY + 3600_000);
-    const ended = await call(aud, 'review.status', {});
+    const ended = await audc.call('review.status', {});
     assert.equal(ended.state, 'expired');
     assert.equal(ended.dataState, 'kept_read_only');
     assert.equal(ended.secondsLeft, 0);
     assert.ok(ended.workspaces.every((w: any) => !w.hasToken));
     assert.deepEqual((await audStore.list()).filter((a) => a.startsWith('grantdesk-review:')), [], 'tokens wiped from the keychain');
-    const after = await aud.dispatcher.call('audit.sync', { workspaces: [ids[0]] }, CLI_CONTEXT);
-    const stillReads = await call(aud, 'audit.query', { limit: 5 });
+    const after = await audc.callResult('audit.sync', { workspaces: [ids[0]!] });
+    const stillReads = await audc.call('audit.query', { limit: 5 });
     assert.ok(stillReads.rows.length > 0, 'policy keep_read_only: the cache stays readable');
     assert.ok(after.ok && (after.value as any).results.every((r: any) => r.outcome === 'error' && /review ended/.test(r.message)), `no sync after expiry: ${JSON.stringify(after).slice(0, 300)}`);
-    const blocked = await aud.dispatcher.call('settings.set', { theme: 'dark' }, IPC_CONTEXT);
+    const blocked = await audc.callResult('settings.set', { theme: 'dark' });
     assert.equal(blocked.ok ? null : blocked.error.code, 'review_mode_read_only');
 
     // ---- the platform refuses the grant itself once its clock passes the end
@@ -190,10 +189,10 @@ test('review mode: issue, redeem, read-only on every transport, evidence package
     assert.equal(((await rt.json()) as { error: string }).error, 'invalid_grant');
 
     // ---- exit: purge and back to normal
-    const exited = await call(aud, 'review.exit', {});
+    const exited = await audc.call('review.exit', {});
     assert.equal(exited.state, 'none');
-    assert.equal((await call(aud, 'audit.query', { limit: 5 })).rows.length, 0, 'exit purges the reviewed workspaces');
-    assert.equal((await call(aud, 'app.health', {})).reviewMode, false);
+    assert.equal((await audc.call('audit.query', { limit: 5 })).rows.length, 0, 'exit purges the reviewed workspaces');
+    assert.equal((await audc.call('app.health', {})).reviewMode, false);
   } finally {
     await op.close().catch(() => undefined);
     await aud?.close().catch(() => undefined);
