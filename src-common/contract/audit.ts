@@ -2,12 +2,13 @@
 // explorer (keyset pages, filters, full text, timeline), verifiable exports and their offline verification.
 import { z } from 'zod';
 import { command } from './define.ts';
+import { exportIdSchema, taskIdSchema, workspaceIdSchema } from './ids.ts';
 
 export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 
 /** Explorer and export filters. Every field narrows; absent means "any". Kept verbatim in export manifests. */
 export const auditFilterShape = {
-  workspaces: z.array(z.string().min(1).max(200)).max(500).optional(),
+  workspaces: z.array(workspaceIdSchema).max(500).optional(),
   credential: z.string().min(1).max(300).optional(),
   credentialType: z.string().min(1).max(100).optional(),
   /** one IP (v4 or v6) or a CIDR block */
@@ -154,7 +155,7 @@ export type VerifyReport = z.infer<typeof verifyReportSchema>;
 
 export const auditCommands = {
   'audit.sync': command({
-    input: z.object({ workspaces: z.array(z.string().min(1)).max(500).optional(), taskId: z.string().max(100).optional() }).strict(),
+    input: z.object({ workspaces: z.array(workspaceIdSchema).max(500).optional(), taskId: taskIdSchema.optional() }).strict(),
     output: z.object({ results: z.array(syncResultSchema) }),
     mutates: true,
     localOnly: true,
@@ -173,13 +174,13 @@ export const auditCommands = {
     cli: { words: ['audit', 'timeline'], summary: 'Event counts over time for the given filters' },
   }),
   'audit.event': command({
-    input: z.object({ workspaceId: z.string().min(1), seq: z.number().int().min(1) }).strict(),
+    input: z.object({ workspaceId: workspaceIdSchema, seq: z.number().int().min(1) }).strict(),
     output: auditEventDetailSchema,
     mutates: false,
     cli: { words: ['audit', 'event'], positionals: ['workspaceId', 'seq'], summary: 'Show one cached event with its chain status' },
   }),
   'audit.status': command({
-    input: z.object({ workspaces: z.array(z.string().min(1)).max(500).optional() }).strict(),
+    input: z.object({ workspaces: z.array(workspaceIdSchema).max(500).optional() }).strict(),
     output: z.object({ workspaces: z.array(workspaceAuditStatusSchema) }),
     mutates: false,
     cli: { words: ['audit', 'status'], positionals: ['workspaces'], variadic: 'workspaces', summary: 'Per-workspace sync cursor, verified chain head, gaps and tamper alarms' },
@@ -194,7 +195,7 @@ export const auditCommands = {
         bom: z.boolean().default(false),
         /** CLI only (file access anywhere): replace an existing file and its manifest on purpose; otherwise one is refused */
         force: z.boolean().default(false),
-        taskId: z.string().max(100).optional(),
+        taskId: taskIdSchema.optional(),
       })
       .strict(),
     output: z.object({ exportId: z.string(), path: z.string(), manifestPath: z.string(), rowCount: z.number().int(), byteLength: z.number().int(), sha256: z.string() }),
@@ -202,12 +203,12 @@ export const auditCommands = {
     cli: { words: ['export', 'audit'], summary: 'Export cached audit events to CSV (RFC 4180, formula-safe) or JSON Lines with a verifiable manifest beside it' },
   }),
   'audit.cancel': command({
-    input: z.object({ taskId: z.string().min(1).max(100) }).strict(),
+    input: z.object({ taskId: taskIdSchema }).strict(),
     output: z.object({ cancelled: z.boolean() }),
     mutates: false,
   }),
   'audit.verify': command({
-    input: z.object({ manifest: z.string().min(1).max(4096).optional(), exportId: z.string().max(100).optional() }).strict(),
+    input: z.object({ manifest: z.string().min(1).max(4096).optional(), exportId: exportIdSchema.optional() }).strict(),
     output: verifyReportSchema,
     mutates: false,
     cli: { words: ['verify'], positionals: ['manifest'], summary: 'Re-check an export offline against its manifest (bytes, SHA-256, rows, order, per-event hashes and chain links)' },

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 
 /** How the `grantdesk` CLI reaches a command: the words that name it and which input keys are positional. */
 export interface CliSpec {
+  /** e.g. `['scopes', 'matrix']`; a trailing `--flag` word selects this command wherever the flag stands (`['scopes', 'matrix', '--csv']`) */
   readonly words: readonly string[];
   readonly positionals?: readonly string[];
   /** input keys whose positional takes all remaining words (arrays) */
@@ -19,6 +20,11 @@ export interface CommandDef<I extends z.ZodType = z.ZodType, O extends z.ZodType
    * shared settings: the one kind of mutating command allowed in review mode (see docs/ENGINEERING.md, Review mode).
    */
   readonly localOnly?: boolean;
+  /**
+   * What the auditor's review log says for this command, in words ("Searched the audit log"). Only commands with it are
+   * logged in review mode: the rest is UI plumbing (status polls, timelines, lists a screen loads by itself).
+   */
+  readonly reviewLog?: string;
   readonly cli?: CliSpec;
 }
 

@@ -1,20 +1,38 @@
 // The one contract: every command the UI can call, across Electron IPC, serve mode and the CLI.
 // Pure TypeScript: imports nothing from electron, node or react. Each domain adds its own map here.
 import type { z } from 'zod';
+// One file per command prefix: `x.verb` lives in `x.ts` (test/node/contract-layout.test.ts checks it); shared schemas
+// live in files named for what they hold (ids.ts, grace.ts, secret-once.ts). The spread order is COMMAND_NAMES' order.
 import { appCommands } from './app.ts';
-import { connectionsCommands } from './connections.ts';
+import { settingsCommands } from './settings.ts';
+import { platformsCommands } from './platforms.ts';
+import { workspacesCommands } from './workspaces.ts';
 import { inventoryCommands } from './inventory.ts';
 import { auditCommands } from './audit.ts';
+import { keysCommands } from './keys.ts';
 import { rotationCommands } from './rotation.ts';
+import { serviceTokensCommands } from './serviceTokens.ts';
+import { clientsCommands } from './clients.ts';
+import { reconsentCommands } from './reconsent.ts';
 import { reviewCommands } from './review.ts';
+import { insightsCommands } from './insights.ts';
+import { syncCommands } from './sync.ts';
 
 export const contract = {
   ...appCommands,
-  ...connectionsCommands,
+  ...settingsCommands,
+  ...platformsCommands,
+  ...workspacesCommands,
   ...inventoryCommands,
   ...auditCommands,
+  ...keysCommands,
   ...rotationCommands,
+  ...serviceTokensCommands,
+  ...clientsCommands,
+  ...reconsentCommands,
   ...reviewCommands,
+  ...insightsCommands,
+  ...syncCommands,
 } as const;
 
 export type Contract = typeof contract;
@@ -37,10 +55,21 @@ export function methodName(name: string): string {
 
 export * from './errors.ts';
 export * from './events.ts';
+export * from './ids.ts';
+export * from './grace.ts';
+export * from './secret-once.ts';
 export * from './app.ts';
-export * from './connections.ts';
+export * from './settings.ts';
+export * from './platforms.ts';
+export * from './workspaces.ts';
 export * from './inventory.ts';
 export * from './audit.ts';
+export * from './keys.ts';
 export * from './rotation.ts';
+export * from './serviceTokens.ts';
+export * from './clients.ts';
+export * from './reconsent.ts';
 export * from './review.ts';
+export * from './insights.ts';
+export * from './sync.ts';
 export type { CommandDef, CliSpec } from './define.ts';

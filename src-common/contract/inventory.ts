@@ -3,14 +3,11 @@
 import { z } from 'zod';
 import { appErrorSchema } from './errors.ts';
 import { command } from './define.ts';
+import { credentialIdSchema, scopeNameSchema, workspaceFilterSchema, workspaceRefSchema } from './ids.ts';
 
 export const CREDENTIAL_TYPES = ['api_key', 'app', 'machine_client', 'service_token'] as const;
 export const credentialTypeSchema = z.enum(CREDENTIAL_TYPES);
 export type CredentialType = z.infer<typeof credentialTypeSchema>;
-
-/** A workspace id (`ws_…`) or its exact name (case-insensitive); the service resolves it against connected workspaces. */
-const workspaceRef = z.string().min(1).max(200);
-const scopeName = z.string().regex(/^[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*$/, 'a scope looks like resource:action');
 
 export const scopeColumnSchema = z.object({
   scope: z.string(),
@@ -76,10 +73,10 @@ export type MatrixWorkspace = z.infer<typeof matrixWorkspaceSchema>;
 export const matrixFiltersSchema = z
   .object({
     /** workspace ids or a case-insensitive name fragment */
-    workspace: z.string().max(200).optional(),
+    workspace: workspaceFilterSchema.optional(),
     types: z.array(credentialTypeSchema).optional(),
     /** credentials holding any of these scopes */
-    scopes: z.array(scopeName).max(50).optional(),
+    scopes: z.array(scopeNameSchema).max(50).optional(),
     writeOrDelete: z.boolean().optional(),
     /** credentials expiring within N days */
     expiringWithinDays: z.number().int().min(0).max(3650).optional(),
@@ -150,7 +147,7 @@ export const credentialDetailSchema = credentialSummarySchema.extend({
 });
 export type CredentialDetail = z.infer<typeof credentialDetailSchema>;
 
-export const revokeTargetSchema = z.object({ workspace: workspaceRef, credentialId: z.string().min(1).max(200) }).strict();
+export const revokeTargetSchema = z.object({ workspace: workspaceRefSchema, credentialId: credentialIdSchema }).strict();
 export type RevokeTarget = z.infer<typeof revokeTargetSchema>;
 
 export const blastRadiusSchema = z.object({
@@ -231,8 +228,8 @@ export type RevocationRecord = z.infer<typeof revocationRecordSchema>;
 
 const revokeInputBase = z
   .object({
-    workspace: workspaceRef.optional(),
-    credentialId: z.string().min(1).max(200).optional(),
+    workspace: workspaceRefSchema.optional(),
+    credentialId: credentialIdSchema.optional(),
     /** bulk: one entry per workspace (e.g. app X in 12 workspaces); each is revoked separately */
     targets: z.array(revokeTargetSchema).min(1).max(1000).optional(),
     /** the typed confirmation: the workspace name for one target, the number of targets for bulk */
@@ -250,7 +247,7 @@ export const inventoryCommands = {
   'inventory.sync': command({
     input: z
       .object({
-        workspace: workspaceRef.optional(),
+        workspace: workspaceRefSchema.optional(),
         /** skip workspaces synced less than this many seconds ago (incremental refresh); 0 syncs all */
         maxAgeSeconds: z.number().int().min(0).max(86400).optional(),
       })
@@ -263,10 +260,10 @@ export const inventoryCommands = {
   'inventory.credentials': command({
     input: z
       .object({
-        workspace: workspaceRef.optional(),
+        workspace: workspaceRefSchema.optional(),
         search: z.string().max(200).optional(),
         types: z.array(credentialTypeSchema).optional(),
-        scopes: z.array(scopeName).max(50).optional(),
+        scopes: z.array(scopeNameSchema).max(50).optional(),
         includeRevoked: z.boolean().optional(),
       })
       .strict(),
@@ -278,20 +275,26 @@ export const inventoryCommands = {
     cli: { words: ['credentials'], positionals: ['workspace'], summary: 'List credentials from the cache (offline), with the cache age' },
   }),
   'inventory.matrix': command({
-    /** csv: true returns the matrix as RFC 4180, formula-safe CSV text instead (the CLI prints it as is) */
-    input: matrixFiltersSchema.extend({ csv: z.boolean().optional() }).strict(),
-    output: z.union([matrixSchema, z.string()]),
+    input: matrixFiltersSchema,
+    output: matrixSchema,
     mutates: false,
     cli: { words: ['scopes', 'matrix'], summary: 'Scope matrix: workspaces x credentials x scopes (--csv for CSV)' },
   }),
+  'inventory.matrixCsv': command({
+    input: matrixFiltersSchema,
+    /** the same matrix as RFC 4180, formula-safe CSV text (the CLI prints it as is) */
+    output: z.string(),
+    mutates: false,
+    cli: { words: ['scopes', 'matrix', '--csv'], summary: 'The scope matrix as RFC 4180, formula-safe CSV (same filters as scopes matrix)' },
+  }),
   'inventory.credential': command({
-    input: z.object({ workspace: workspaceRef, credentialId: z.string().min(1).max(200) }).strict(),
+    input: z.object({ workspace: workspaceRefSchema, credentialId: credentialIdSchema }).strict(),
     output: credentialDetailSchema,
     mutates: false,
     cli: { words: ['credentials', 'show'], positionals: ['workspace', 'credentialId'], summary: 'One credential in detail, with recent activity' },
   }),
   'inventory.markReviewed': command({
-    input: z.object({ workspaces: z.array(workspaceRef).max(1000).optional() }).strict(),
+    input: z.object({ workspaces: z.array(workspaceRefSchema).max(1000).optional() }).strict(),
     output: z.object({ reviewed: z.array(z.object({ workspaceId: z.string(), reviewedAt: z.string() })) }),
     mutates: true,
     cli: { words: ['scopes', 'mark-reviewed'], positionals: ['workspaces'], variadic: 'workspaces', summary: 'Mark the current grants reviewed (clears drift)' },
@@ -300,7 +303,7 @@ export const inventoryCommands = {
     input: z
       .object({
         name: z.string().min(1).max(200).optional(),
-        scopes: z.array(scopeName).max(200).optional(),
+        scopes: z.array(scopeNameSchema).max(200).optional(),
         /** take the scopes of a synced scope bundle with this name (or id) */
         bundle: z.string().min(1).max(200).optional(),
         clear: z.boolean().optional(),
@@ -331,7 +334,7 @@ export const inventoryCommands = {
     cli: { words: ['revoke'], positionals: ['workspace', 'credentialId'], summary: 'Revoke one credential or app grant in one workspace (needs --yes)' },
   }),
   'inventory.revocations': command({
-    input: z.object({ workspace: workspaceRef.optional(), limit: z.number().int().min(1).max(5000).optional() }).strict(),
+    input: z.object({ workspace: workspaceRefSchema.optional(), limit: z.number().int().min(1).max(5000).optional() }).strict(),
     output: z.object({ revocations: z.array(revocationRecordSchema) }),
     mutates: false,
     cli: { words: ['revocations'], positionals: ['workspace'], summary: 'Revocation history recorded on this machine' },

@@ -1,15 +1,12 @@
-// Contract commands of the review domain: time-boxed read-only auditor reviews and least-privilege insights.
-// Owned by the review work; merged in index.ts.
+// Contract commands `review.*`: time-boxed read-only auditor reviews. Merged in index.ts.
 import { z } from 'zod';
 import { command } from './define.ts';
+import { readScopeSchema, workspaceIdSchema } from './ids.ts';
 
 export const MAX_REVIEW_DAYS = 30;
 export const REVIEW_POLICIES = ['keep_read_only', 'purge'] as const;
 export const reviewPolicySchema = z.enum(REVIEW_POLICIES);
 export type ReviewPolicy = z.infer<typeof reviewPolicySchema>;
-
-const readScope = z.string().regex(/^[a-z][a-z0-9_-]*:read$/, 'a review grants read scopes only (resource:read)');
-const workspaceId = z.string().min(1).max(200).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits, _ . : - only');
 
 export const createdReviewSchema = z.object({
   reviewId: z.string(),
@@ -58,43 +55,6 @@ export const reviewLogEntrySchema = z.object({
 });
 export type ReviewLogEntry = z.infer<typeof reviewLogEntrySchema>;
 
-export const INSIGHT_KINDS = ['unused_scopes', 'stable_ips', 'no_expiry', 'old_key', 'contact_share', 'never_used'] as const;
-export const insightSchema = z.object({
-  id: z.string(),
-  kind: z.enum(INSIGHT_KINDS),
-  risk: z.number().int().min(0).max(100),
-  severity: z.enum(['high', 'medium', 'low']),
-  workspaceId: z.string(),
-  workspaceName: z.string(),
-  credentialId: z.string(),
-  credentialName: z.string(),
-  credentialType: z.string(),
-  title: z.string(),
-  detail: z.string(),
-  /** a draft, never applied automatically */
-  suggestion: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('narrow_scopes'), keep: z.array(z.string()), remove: z.array(z.string()) }),
-    z.object({ kind: z.literal('ip_allowlist'), cidrs: z.array(z.string()), ips: z.array(z.string()) }),
-    z.object({ kind: z.literal('set_expiry'), days: z.number().int() }),
-    z.object({ kind: z.literal('rotate') }),
-    z.object({ kind: z.literal('investigate'), contacts: z.number().int(), share: z.number() }),
-    z.object({ kind: z.literal('revoke') }),
-  ]),
-  /** where the fix lives: a screen route and the contract command that would apply it */
-  fix: z.object({ label: z.string(), route: z.string(), command: z.string() }),
-});
-export type Insight = z.infer<typeof insightSchema>;
-
-export const insightsReportSchema = z.object({
-  generatedAt: z.string(),
-  windowDays: z.number().int(),
-  coverage: z.object({ from: z.string().nullable(), to: z.string().nullable(), days: z.number(), warning: z.string().nullable() }),
-  items: z.array(insightSchema),
-  /** draft scope bundles per credential (the narrower grant), for the re-consent wizard or the key editor */
-  drafts: z.array(z.object({ workspaceId: z.string(), credentialId: z.string(), credentialType: z.string(), scopes: z.array(z.string()) })),
-});
-export type InsightsReport = z.infer<typeof insightsReportSchema>;
-
 export const evidenceResultSchema = z.object({
   path: z.string(),
   manifestPath: z.string(),
@@ -106,8 +66,8 @@ export const reviewCommands = {
   'review.create': command({
     input: z
       .object({
-        workspaces: z.array(workspaceId).min(1).max(100),
-        scopes: z.array(readScope).min(1).max(40),
+        workspaces: z.array(workspaceIdSchema).min(1).max(100),
+        scopes: z.array(readScopeSchema).min(1).max(40),
         durationDays: z.number().int().min(1).max(MAX_REVIEW_DAYS),
         reviewerName: z.string().trim().min(1).max(200),
         reviewerEmail: z.string().email().max(200),
@@ -164,11 +124,5 @@ export const reviewCommands = {
     output: evidenceResultSchema,
     mutates: false,
     cli: { words: ['review', 'evidence'], summary: 'Build an evidence package folder (exports + manifests, chain status, review log, SHA-256 package manifest); check it with `grantdesk verify`' },
-  }),
-  'insights.list': command({
-    input: z.object({ windowDays: z.number().int().min(1).max(365).optional(), workspace: z.string().max(200).optional() }).strict(),
-    output: insightsReportSchema,
-    mutates: false,
-    cli: { words: ['insights'], summary: 'Least-privilege insights from the audit cache: unused scopes, stable caller IPs, keys without expiry or old, unusual contact access' },
   }),
 } as const;

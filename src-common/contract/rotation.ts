@@ -1,48 +1,11 @@
-// Contract commands of the rotation domain: API key rotation wizard (resumable, persisted without secrets), API keys,
-// machine clients with quotas, service tokens, the re-consent plan and the expiry calendar. Merged in index.ts.
-//
-// Secrets: a field built with `secretOnce()` carries a freshly issued secret. It appears only in the output of the one
-// command that created it (keys.create, rotation.advance {action:'rotate'}, rotation.rotate, clients.create,
-// clients.rotate, serviceTokens.mint) and is never stored, logged, emitted as an event or returned again.
+// Contract commands `rotation.*`: the API key rotation wizard (resumable, persisted without secrets), the one-go
+// rotation, and the expiry calendar. Merged in index.ts. Secret fields: see secret-once.ts.
 import { z } from 'zod';
 import { appErrorSchema } from './errors.ts';
 import { command } from './define.ts';
-
-/** Marks a contract field as a secret that is shown exactly once (see SECRET_ONCE_FIELDS). */
-export function secretOnce(description: string) {
-  return z.string().min(1).max(500).meta({ secretOnce: true, description });
-}
-
-const workspaceRef = z.string().min(1).max(200);
-const id = z.string().min(1).max(200).regex(/^[A-Za-z0-9_-]+$/, 'an id is letters, digits, _ and -');
-const scopeName = z.string().regex(/^[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*$/, 'a scope looks like resource:action');
-const scopeList = z.array(scopeName).min(1).max(100);
-/** `7d`, `7` (days) — the CLI's `--grace 7d`; 0–30 days. */
-export const graceSchema = z
-  .union([z.number().int().min(0).max(30), z.string().regex(/^(?:[0-9]|[12][0-9]|30)d?$/, 'grace is 0–30 days, e.g. 7d')])
-  .transform((v) => (typeof v === 'number' ? v : Number(v.replace(/d$/, ''))));
-/** `15m`, `15` (minutes) or `1h`; 5–60 minutes. */
-export const ttlSchema = z
-  .union([z.number().int().min(5).max(60), z.string().regex(/^\d{1,2}m?$|^1h$/, 'ttl is 5–60 minutes, e.g. 15m')])
-  .transform((v) => (typeof v === 'number' ? v : v === '1h' ? 60 : Number(v.replace(/m$/, ''))))
-  .refine((n) => n >= 5 && n <= 60, { message: 'ttl must be 5–60 minutes' });
-
-export const apiKeySummarySchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  /** `sk_live_…AbCd` */
-  label: z.string(),
-  scopes: z.array(z.string()),
-  ipAllowlist: z.array(z.string()),
-  expiresAt: z.string().nullable(),
-  rateLimitPerMinute: z.number().nullable(),
-  createdAt: z.string(),
-  lastUsedAt: z.string().nullable(),
-  status: z.string(),
-  graceEndsAt: z.string().nullable(),
-  rotatedFrom: z.string().nullable(),
-});
-export type ApiKeySummary = z.infer<typeof apiKeySummarySchema>;
+import { graceSchema } from './grace.ts';
+import { idSchema, workspaceRefSchema } from './ids.ts';
+import { secretOnce } from './secret-once.ts';
 
 export const cidrCheckSchema = z.object({
   input: z.string(),
@@ -133,62 +96,6 @@ export const graceTrafficSchema = z.object({
 });
 export type GraceTraffic = z.infer<typeof graceTrafficSchema>;
 
-export const quotaCheckSchema = z.object({
-  /** the token request made with the new secret (client_credentials) */
-  ok: z.boolean(),
-  status: z.number().nullable(),
-  limit: z.number().nullable(),
-  remaining: z.number().nullable(),
-  resetAt: z.string().nullable(),
-  /** the platform's X-Quota-Warning header, verbatim (sanitised) */
-  warning: z.string().nullable(),
-  retryAfterSeconds: z.number().nullable(),
-  error: appErrorSchema.nullable(),
-  /** what to do about it */
-  remedy: z.string().nullable(),
-});
-export type QuotaCheck = z.infer<typeof quotaCheckSchema>;
-
-export const machineClientSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  clientId: z.string(),
-  scopes: z.array(z.string()),
-  dailyQuota: z.number().nullable(),
-  status: z.string(),
-  secretCreatedAt: z.string().nullable(),
-  /** days since the secret was issued; rotation is due at 90 */
-  secretAgeDays: z.number().nullable(),
-  rotationDue: z.boolean(),
-  graceEndsAt: z.string().nullable(),
-  createdAt: z.string(),
-  lastUsedAt: z.string().nullable(),
-});
-export type MachineClient = z.infer<typeof machineClientSchema>;
-
-export const usageSchema = z.object({
-  workspaceId: z.string(),
-  clientId: z.string(),
-  id: z.string(),
-  dailyQuota: z.number(),
-  usedToday: z.number(),
-  remainingToday: z.number(),
-  /** 'ok' | 'near' (≤ 10 % left) | 'exhausted' */
-  level: z.enum(['ok', 'near', 'exhausted']),
-  warning: z.string().nullable(),
-  remedy: z.string().nullable(),
-  /** 30 days oldest first, zero-filled */
-  days: z.array(z.object({ date: z.string(), requests: z.number() })),
-  forecast: z.object({
-    method: z.string(),
-    /** expected requests per day for the next 14 days */
-    perDay: z.array(z.object({ date: z.string(), expected: z.number() })),
-    /** days in the next 14 whose expected requests reach the quota */
-    daysOverQuota: z.array(z.string()),
-  }),
-});
-export type Usage = z.infer<typeof usageSchema>;
-
 export const CALENDAR_KINDS = ['key_expiry', 'grace_end', 'secret_age', 'grant_lifetime', 'review_end', 'token_expiry'] as const;
 export const calendarKindSchema = z.enum(CALENDAR_KINDS);
 export type CalendarKind = z.infer<typeof calendarKindSchema>;
@@ -225,30 +132,8 @@ export type Calendar = z.infer<typeof calendarSchema>;
 const adv = z.enum(['review', 'rotate', 'acknowledge', 'verify', 'watch', 'finish', 'cancel']);
 
 export const rotationCommands = {
-  'keys.list': command({
-    input: z.object({ workspace: workspaceRef, includeRevoked: z.boolean().optional() }).strict(),
-    output: z.object({ workspaceId: z.string(), workspaceName: z.string(), keys: z.array(apiKeySummarySchema) }),
-    mutates: false,
-    cli: { words: ['keys', 'list'], positionals: ['workspace'], summary: 'List the API keys of a workspace (live from the platform)' },
-  }),
-  'keys.create': command({
-    input: z
-      .object({
-        workspace: workspaceRef,
-        name: z.string().min(1).max(200),
-        scopes: scopeList,
-        ipAllowlist: z.array(z.string().min(1).max(100)).max(100).optional(),
-        expiresInDays: z.number().int().min(1).max(3650).optional(),
-        rateLimitPerMinute: z.number().int().min(1).max(100000).optional(),
-        environment: z.enum(['live', 'test']).optional(),
-      })
-      .strict(),
-    output: z.object({ workspaceId: z.string(), key: apiKeySummarySchema, secret: secretOnce('the new key, shown once') }),
-    mutates: true,
-    cli: { words: ['keys', 'create'], positionals: ['workspace'], summary: 'Create an API key (--name, --scopes a,b); the secret is printed once' },
-  }),
   'rotation.start': command({
-    input: z.object({ workspace: workspaceRef, keyId: id, graceDays: z.number().int().min(0).max(30).optional() }).strict(),
+    input: z.object({ workspace: workspaceRefSchema, keyId: idSchema, graceDays: z.number().int().min(0).max(30).optional() }).strict(),
     output: wizardSchema,
     mutates: true,
     cli: { words: ['rotation', 'start'], positionals: ['workspace', 'keyId'], summary: 'Start (or resume) the rotation wizard for an API key' },
@@ -256,7 +141,7 @@ export const rotationCommands = {
   'rotation.advance': command({
     input: z
       .object({
-        wizardId: id,
+        wizardId: idSchema,
         action: adv,
         /** review: the grace period 0–30 days */
         graceDays: z.number().int().min(0).max(30).optional(),
@@ -275,19 +160,19 @@ export const rotationCommands = {
     cli: { words: ['rotation', 'advance'], positionals: ['wizardId', 'action'], summary: 'Advance a rotation wizard one step (review, rotate, acknowledge, verify, watch, finish, cancel)' },
   }),
   'rotation.status': command({
-    input: z.object({ wizardId: id.optional(), workspace: workspaceRef.optional(), includeFinished: z.boolean().optional() }).strict(),
+    input: z.object({ wizardId: idSchema.optional(), workspace: workspaceRefSchema.optional(), includeFinished: z.boolean().optional() }).strict(),
     output: z.object({ wizards: z.array(wizardSchema), traffic: graceTrafficSchema.nullable() }),
     mutates: false,
     cli: { words: ['rotation', 'status'], positionals: ['wizardId'], summary: 'Rotation wizards in progress (resumable), and the grace-period traffic of one' },
   }),
   'rotation.endGrace': command({
-    input: z.object({ wizardId: id, force: z.boolean().optional() }).strict(),
+    input: z.object({ wizardId: idSchema, force: z.boolean().optional() }).strict(),
     output: z.object({ wizard: wizardSchema, method: z.string() }),
     mutates: true,
     cli: { words: ['rotation', 'end-grace'], positionals: ['wizardId'], summary: 'End the grace period now: the old key stops working (refused while it is still used unless --force)' },
   }),
   'rotation.rotate': command({
-    input: z.object({ workspace: workspaceRef, keyId: id, grace: graceSchema.optional() }).strict(),
+    input: z.object({ workspace: workspaceRefSchema, keyId: idSchema, grace: graceSchema.optional() }).strict(),
     output: z.object({ wizard: wizardSchema, secret: secretOnce('the new key, shown once').nullable(), verification: verificationSchema.nullable() }),
     mutates: true,
     cli: { words: ['rotate'], positionals: ['workspace', 'keyId'], summary: 'Rotate an API key in one go (--grace 7d): prints the new secret once, verifies it, then watches the grace period' },
@@ -295,7 +180,7 @@ export const rotationCommands = {
   'rotation.calendar': command({
     input: z
       .object({
-        workspace: workspaceRef.optional(),
+        workspace: workspaceRefSchema.optional(),
         kinds: z.array(calendarKindSchema).optional(),
         withinDays: z.number().int().min(1).max(3650).optional(),
         includeOverdue: z.boolean().optional(),
@@ -305,74 +190,4 @@ export const rotationCommands = {
     mutates: false,
     cli: { words: ['calendar'], summary: 'What expires or is due next across all workspaces' },
   }),
-  'serviceTokens.mint': command({
-    input: z.object({ workspace: workspaceRef, scopes: scopeList, ttl: ttlSchema, name: z.string().min(1).max(200).optional() }).strict(),
-    output: z.object({ workspaceId: z.string(), id: z.string(), scopes: z.array(z.string()), expiresAt: z.string(), ttlMinutes: z.number(), token: secretOnce('the service token, shown once') }),
-    mutates: true,
-    cli: { words: ['service-token', 'mint'], positionals: ['workspace'], summary: 'Mint a short-lived service token (--scopes a,b --ttl 15m); printed once, never stored' },
-  }),
-  'clients.list': command({
-    input: z.object({ workspace: workspaceRef }).strict(),
-    output: z.object({ workspaceId: z.string(), workspaceName: z.string(), clients: z.array(machineClientSchema) }),
-    mutates: false,
-    cli: { words: ['clients', 'list'], positionals: ['workspace'], summary: 'List machine clients with secret age and quota' },
-  }),
-  'clients.create': command({
-    input: z.object({ workspace: workspaceRef, name: z.string().min(1).max(200), scopes: scopeList, dailyQuota: z.number().int().min(1).max(10_000_000) }).strict(),
-    output: z.object({ client: machineClientSchema, clientSecret: secretOnce('the client secret, shown once'), check: quotaCheckSchema }),
-    mutates: true,
-    cli: { words: ['clients', 'create'], positionals: ['workspace'], summary: 'Create a machine client (--name, --scopes a,b, --daily-quota N); secret printed once' },
-  }),
-  'clients.rotate': command({
-    input: z.object({ workspace: workspaceRef, clientId: id, grace: graceSchema.optional() }).strict(),
-    output: z.object({ client: machineClientSchema, clientSecret: secretOnce('the client secret, shown once'), check: quotaCheckSchema }),
-    mutates: true,
-    cli: { words: ['clients', 'rotate'], positionals: ['workspace', 'clientId'], summary: 'Rotate a machine client secret (--grace 7d); new secret printed once and checked' },
-  }),
-  'clients.disable': command({
-    input: z.object({ workspace: workspaceRef, clientId: id }).strict(),
-    output: z.object({ client: machineClientSchema }),
-    mutates: true,
-    cli: { words: ['clients', 'disable'], positionals: ['workspace', 'clientId'], summary: 'Disable a machine client at once' },
-  }),
-  'clients.enable': command({
-    input: z.object({ workspace: workspaceRef, clientId: id }).strict(),
-    output: z.object({ client: machineClientSchema }),
-    mutates: true,
-    cli: { words: ['clients', 'enable'], positionals: ['workspace', 'clientId'], summary: 'Enable a machine client again' },
-  }),
-  'clients.usage': command({
-    input: z.object({ workspace: workspaceRef, clientId: id }).strict(),
-    output: usageSchema,
-    mutates: false,
-    cli: { words: ['clients', 'usage'], positionals: ['workspace', 'clientId'], summary: 'Token requests today against the daily quota, 30 days and a forecast' },
-  }),
-  'reconsent.plan': command({
-    input: z.object({ workspace: workspaceRef, scopes: z.array(scopeName).max(100).optional(), drop: z.array(scopeName).max(100).optional() }).strict(),
-    output: z.object({
-      workspaceId: z.string(),
-      workspaceName: z.string(),
-      before: z.array(z.string()),
-      after: z.array(z.string()),
-      added: z.array(z.string()),
-      removed: z.array(z.string()),
-      /** scopes Grantdesk itself needs for its features (removing them disables that feature) */
-      requiredByGrantdesk: z.array(z.object({ scope: z.string(), feature: z.string() })),
-      warnings: z.array(z.string()),
-      /** the command that runs the PKCE flow again with `after` */
-      handoff: z.object({ command: z.string(), available: z.boolean(), input: z.object({ workspace: z.string(), scopes: z.array(z.string()) }) }),
-    }),
-    mutates: false,
-    cli: { words: ['reconsent', 'plan'], positionals: ['workspace'], summary: 'Before/after scopes for re-consenting a workspace grant (--drop a,b or --scopes a,b)' },
-  }),
 } as const;
-
-/** Output paths of every secretOnce field per command, found from the schema metadata (used by tests and the CLI). */
-export function secretOnceFields(schema: z.ZodType, path: string[] = []): string[][] {
-  const def = (schema as unknown as { _zod: { def: { type: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType } } })._zod.def;
-  const meta = z.globalRegistry.get(schema) as { secretOnce?: boolean } | undefined;
-  if (meta?.secretOnce) return [path];
-  if (def.type === 'nullable' || def.type === 'optional') return secretOnceFields(def.innerType!, path);
-  if (def.type === 'object' && def.shape) return Object.entries(def.shape).flatMap(([k, v]) => secretOnceFields(v, [...path, k]));
-  return [];
-}

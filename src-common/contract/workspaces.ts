@@ -1,6 +1,7 @@
-// Contract commands of the connections domain: platforms, workspace grants, token lifecycle. No output carries a token.
+// Contract commands `workspaces.*`: workspace grants and their token lifecycle. No output carries a token. Merged in index.ts.
 import { z } from 'zod';
 import { command } from './define.ts';
+import { grantScopeSchema, platformRefSchema, workspaceIdSchema } from './ids.ts';
 
 /** Roles the user picks when connecting; each asks the platform for the minimum scopes it needs (plus offline_access). */
 export const ROLE_SCOPES = {
@@ -19,21 +20,6 @@ export const DEFAULT_CLIENT_SCOPES = ['openid', 'offline_access', ...ROLE_SCOPES
 export function scopesForRole(role: Role): string[] {
   return [...ROLE_SCOPES[role], 'offline_access'];
 }
-
-export const platformSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  issuer: z.string(),
-  clientId: z.string(),
-  apiBase: z.string(),
-  /** seconds during which the platform still accepts the previous refresh token (RFC 9700 §4.14.2 grace) */
-  reuseLeewaySeconds: z.number().int().min(0).max(300),
-  deviceFlow: z.boolean(),
-  revocation: z.boolean(),
-  addedAt: z.string(),
-  workspaceCount: z.number().int(),
-});
-export type Platform = z.infer<typeof platformSchema>;
 
 export const workspaceStatusSchema = z.enum(['connected', 'needs_reconsent', 'disconnected']);
 export const revocationStateSchema = z.enum(['none', 'pending', 'confirmed']);
@@ -61,11 +47,6 @@ export const workspaceSchema = z.object({
 });
 export type Workspace = z.infer<typeof workspaceSchema>;
 
-const platformRef = z.string().min(1).max(200);
-/** an OAuth scope token (RFC 6749 §3.3 allows more, platforms use resource:action) */
-export const scopeNameSchema = z.string().min(1).max(100).regex(/^[A-Za-z0-9_.:/-]+$/, 'a scope name: letters, digits, _ . : / - only');
-const workspaceId = z.string().min(1).max(200).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits, _ . : - only');
-
 export const bulkResultSchema = z.object({
   workspaceId: z.string(),
   ok: z.boolean(),
@@ -73,39 +54,7 @@ export const bulkResultSchema = z.object({
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
 });
 
-export const connectionsCommands = {
-  'platforms.add': command({
-    input: z
-      .object({
-        issuer: z.string().url().max(500),
-        name: z.string().min(1).max(80).optional(),
-        clientId: z.string().min(1).max(200).optional(),
-        /** https on the issuer's origin (or one its metadata names); http only for a loopback issuer; checked again by the service */
-        apiBase: z
-          .string()
-          .url()
-          .max(500)
-          .refine((v) => /^https?:\/\//i.test(v), 'an https URL of the platform (plain http only for a loopback sandbox)')
-          .optional(),
-        reuseLeewaySeconds: z.number().int().min(0).max(300).optional(),
-      })
-      .strict(),
-    output: platformSchema,
-    mutates: true,
-    cli: { words: ['platform', 'add'], positionals: ['issuer'], summary: 'Add a platform by issuer URL (RFC 8414 discovery), e.g. --name EU --client-id grantdesk-desktop' },
-  }),
-  'platforms.list': command({
-    input: z.object({}).strict(),
-    output: z.array(platformSchema),
-    mutates: false,
-    cli: { words: ['platform', 'list'], summary: 'List platforms' },
-  }),
-  'platforms.remove': command({
-    input: z.object({ platform: platformRef }).strict(),
-    output: z.object({ removed: z.boolean() }),
-    mutates: true,
-    cli: { words: ['platform', 'remove'], positionals: ['platform'], summary: 'Remove a platform that has no connected workspaces' },
-  }),
+export const workspacesCommands = {
   'workspaces.list': command({
     input: z.object({}).strict(),
     output: z.array(workspaceSchema),
@@ -113,7 +62,7 @@ export const connectionsCommands = {
     cli: { words: ['workspaces'], summary: 'List workspaces with status, scopes, expiry and revocation state' },
   }),
   'workspaces.status': command({
-    input: z.object({ workspace: workspaceId }).strict(),
+    input: z.object({ workspace: workspaceIdSchema }).strict(),
     output: workspaceSchema,
     mutates: false,
     cli: { words: ['workspace', 'status'], positionals: ['workspace'], summary: 'Show one workspace grant (never the token)' },
@@ -121,15 +70,15 @@ export const connectionsCommands = {
   'workspaces.connect': command({
     input: z
       .object({
-        workspace: workspaceId,
-        platform: platformRef.optional(),
+        workspace: workspaceIdSchema,
+        platform: platformRefSchema.optional(),
         /** default operator; with `scopes` and no role, a reconnect keeps the workspace's current role */
         role: roleSchema.optional(),
         /**
          * re-consent with exactly these scopes instead of the role's (narrower or changed); checked against the scopes the
          * platform offers; offline_access is always added
          */
-        scopes: z.array(scopeNameSchema).min(1).max(64).optional(),
+        scopes: z.array(grantScopeSchema).min(1).max(64).optional(),
         /** the opener prints the authorization URL instead of launching a browser */
         printUrl: z.boolean().optional(),
       })
@@ -143,27 +92,27 @@ export const connectionsCommands = {
     },
   }),
   'workspaces.connectDevice': command({
-    input: z.object({ workspace: workspaceId, platform: platformRef.optional(), role: roleSchema.default('operator') }).strict(),
+    input: z.object({ workspace: workspaceIdSchema, platform: platformRefSchema.optional(), role: roleSchema.default('operator') }).strict(),
     output: workspaceSchema,
     mutates: true,
     cli: { words: ['connect-device'], positionals: ['workspace'], summary: 'Connect a workspace with the device flow (headless hosts): prints a code to enter elsewhere' },
   }),
   'workspaces.bulkConnect': command({
     input: z
-      .object({ workspaces: z.array(workspaceId).min(1).max(500), platform: platformRef.optional(), role: roleSchema.default('operator') })
+      .object({ workspaces: z.array(workspaceIdSchema).min(1).max(500), platform: platformRefSchema.optional(), role: roleSchema.default('operator') })
       .strict(),
     output: z.object({ results: z.array(bulkResultSchema), connected: z.number().int(), failed: z.number().int() }),
     mutates: true,
     cli: { words: ['connect-bulk'], positionals: ['workspaces'], variadic: 'workspaces', summary: 'Connect many workspaces one after another' },
   }),
   'workspaces.disconnect': command({
-    input: z.object({ workspace: workspaceId }).strict(),
+    input: z.object({ workspace: workspaceIdSchema }).strict(),
     output: workspaceSchema,
     mutates: true,
     cli: { words: ['disconnect'], positionals: ['workspace'], summary: 'Revoke the grant (RFC 7009) and delete it from the keychain' },
   }),
   'workspaces.refresh': command({
-    input: z.object({ workspace: workspaceId, force: z.boolean().optional() }).strict(),
+    input: z.object({ workspace: workspaceIdSchema, force: z.boolean().optional() }).strict(),
     output: workspaceSchema,
     mutates: true,
     cli: { words: ['refresh'], positionals: ['workspace'], summary: 'Refresh a workspace token now (--force even when not due)' },
