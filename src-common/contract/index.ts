@@ -16,7 +16,6 @@ import { clientsCommands } from './clients.ts';
 import { reconsentCommands } from './reconsent.ts';
 import { reviewCommands } from './review.ts';
 import { insightsCommands } from './insights.ts';
-import { syncCommands } from './sync.ts';
 
 export const contract = {
   ...appCommands,
@@ -32,7 +31,6 @@ export const contract = {
   ...reconsentCommands,
   ...reviewCommands,
   ...insightsCommands,
-  ...syncCommands,
 } as const;
 
 export type Contract = typeof contract;
@@ -71,5 +69,4 @@ export * from './clients.ts';
 export * from './reconsent.ts';
 export * from './review.ts';
 export * from './insights.ts';
-export * from './sync.ts';
 export type { CommandDef, CliSpec } from './define.ts';
