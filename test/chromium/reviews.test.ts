@@ -20,7 +20,7 @@ import { startServe, type RunningServe } from '../../src-main/serve/serve-server
 import { follow } from '../support/fake-browser.mjs';
 import { collectPageProblems, RENDERER_DIR, SCREENSHOT_DIR, type PageProblems } from '../support/serve-fixture.ts';
 import { launchChromium } from './helpers.ts';
-import { CLI_CONTEXT } from '../../src-main/rpc/handlers.ts';
+import { testClient, type TestClient } from '../support/test-client.ts';
 
 const DAY = 86_400_000;
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
@@ -35,6 +35,8 @@ const clock = (() => {
 
 interface Side {
   rt: AppRuntime;
+  /** the typed client with IPC's capabilities: what this side's serve tab may do */
+  c: TestClient;
   serve: RunningServe;
   page: Page;
   problems: PageProblems;
@@ -51,13 +53,7 @@ async function side(name: string, withClock: boolean): Promise<Side> {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(serve.url).origin }).catch(() => {});
   const page = await context.newPage();
   const problems = await collectPageProblems(page);
-  return { rt, serve, page, problems };
-}
-
-async function call<T = any>(rt: AppRuntime, name: string, input: unknown): Promise<T> {
-  const r = await rt.dispatcher.call(name, input, CLI_CONTEXT);
-  if (!r.ok) throw new Error(`${name}: ${r.error.code}: ${r.error.message}`);
-  return r.value as T;
+  return { rt, c: testClient(rt), serve, page, problems };
 }
 
 async function shot(page: Page, name: string) {
@@ -75,10 +71,10 @@ before(async () => {
   browser = await launchChromium();
   op = await side('op', false);
   aud = await side('aud', true);
-  await call(op.rt, 'platforms.add', { issuer: sb.issuer, name: 'Sandbox' });
-  for (const w of sb.workspaces) await call(op.rt, 'workspaces.connect', { workspace: w.id, role: 'operator' });
-  await call(op.rt, 'inventory.sync', {});
-  await call(op.rt, 'audit.sync', {});
+  await op.c.call('platforms.add', { issuer: sb.issuer, name: 'Sandbox' });
+  for (const w of sb.workspaces) await op.c.call('workspaces.connect', { workspace: w.id, role: 'operator' });
+  await op.c.call('inventory.sync', {});
+  await op.c.call('audit.sync', {});
 });
 
 after(async () => {
@@ -166,7 +162,7 @@ test('the operator issues a review and sees the code once; the auditor redeems i
   await disabledWithReason('open-service-token');
   await disabledWithReason('open-reconsent');
   // reads still work: the local-only syncs, then the evidence package; both land in the review log
-  await call(aud.rt, 'audit.sync', {});
+  await aud.c.call('audit.sync', {});
   await go(aud, '#/reviews');
   await a.getByTestId('review-evidence').click();
   const ev = a.getByTestId('review-evidence-result');
@@ -178,7 +174,7 @@ test('the operator issues a review and sees the code once; the auditor redeems i
 
   // ---- expiry (controlled clock in the auditor's main): the banner says it ended
   clock.advance(14 * DAY + 3600_000);
-  assert.equal((await call(aud.rt, 'review.status', {})).state, 'expired');
+  assert.equal((await aud.c.call('review.status', {})).state, 'expired');
   await a.locator('[data-testid="review-banner"][data-state="ended"]').waitFor();
   assert.equal(await a.getByTestId('review-banner-text').innerText(), 'Review ended — access removed');
   await a.locator('[data-testid="review-status"][data-state="expired"]').waitFor();
@@ -191,7 +187,7 @@ test('the operator issues a review and sees the code once; the auditor redeems i
 });
 
 test('insights list the seeded unused scopes, sorted by risk, each with a working path to its fix', { timeout: 120_000 }, async () => {
-  const report = await call(op.rt, 'insights.list', {});
+  const report = await op.c.call('insights.list', {});
   const state = (await (await fetch(`${sb.issuer}/__admin/state`, { headers: { authorization: `Bearer ${sb.adminToken}` } })).json()) as any;
   const expected = report.items.filter((i: any) => i.kind === 'unused_scopes');
   const seeded = state.workspaces.flatMap((w: any) => w.insight_truths.unused_scopes.map((t: any) => `unused_scopes:${w.id}:${t.credential_id}`));
@@ -231,7 +227,7 @@ test('insights list the seeded unused scopes, sorted by risk, each with a workin
     await shot(p, 'review-insights-narrow');
     await d.getByTestId('narrow-grant-go').click();
     await d.waitFor({ state: 'detached' });
-    const ws = (await call(op.rt, 'workspaces.list', {})).find((w: any) => w.id === own.workspaceId);
+    const ws = (await op.c.call('workspaces.list', {})).find((w: any) => w.id === own.workspaceId);
     assert.deepEqual(ws.scopes.filter((s: string) => s !== 'offline_access').sort(), [...own.suggestion.keep].sort(), 'the grant now holds only the used scopes');
   }
   assert.deepEqual(op.problems.all(), []);

@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Locator } from 'playwright-core';
-import type { Workspace } from '../../src-common/contract/index.ts';
 import { createKeytarSecretStore } from '../../src-main/adapters/keytar-secret-store.ts';
 import { createMemorySecretStore } from '../../src-main/adapters/memory-secret-store.ts';
 import { startSandbox, type SandboxHandle } from '../../sandbox/server.ts';
@@ -14,21 +13,61 @@ import { follow } from '../support/fake-browser.mjs';
 import { startServeFixture, type ServeFixture } from '../support/serve-fixture.ts';
 import { cleanupKeychain, NO_KEYRING_REASON } from '../node/connections/harness.ts';
 import { eventually as waitUntil } from './helpers.ts';
-import { CLI_CONTEXT } from '../../src-main/rpc/handlers.ts';
+import { testClient } from '../support/test-client.ts';
 
 const eventually = <T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 15_000) => waitUntil(fn, ok, what, timeoutMs);
 const count = (l: Locator, n: number, what: string) => eventually(() => l.count(), (c) => c === n, what);
+
+/**
+ * Page-side script (plain JS: this tsconfig has no DOM types): every element with its own text in the workspaces table's
+ * header row and first five rows, with the WCAG contrast ratio of its computed color against the background it is drawn
+ * on (semi-transparent layers composited up to the first opaque one; a dark canvas below them all).
+ */
+const TEXT_CONTRAST_SAMPLES = String.raw`(() => {
+  const parse = (c) => {
+    const m = /^(rgba?|color)\((srgb\s+)?([^)]+)\)$/.exec(c.trim());
+    if (!m || (m[1] === 'color') !== Boolean(m[2])) throw new Error('unparsed computed color ' + c);
+    const p = m[3].split(/[\s,/]+/).filter(Boolean).map(Number);
+    const k = m[1] === 'color' ? 255 : 1; // color(srgb r g b / a) has channels in 0..1 (what color-mix() computes to)
+    return [p[0] * k, p[1] * k, p[2] * k, p[3] ?? 1];
+  };
+  const over = (top, under) => [0, 1, 2].map((i) => top[i] * top[3] + under[i] * (1 - top[3])).concat(1);
+  const background = (el) => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const bg = parse(getComputedStyle(e).backgroundColor);
+      if (bg[3] > 0) layers.push(bg);
+      if (bg[3] === 1) break;
+    }
+    return layers.reverse().reduce((under, top) => over(top, under), [0, 0, 0, 1]);
+  };
+  const lum = ([r, g, b]) => {
+    const ch = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * ch(r) + 0.7152 * ch(g) + 0.0722 * ch(b);
+  };
+  const rows = [document.querySelector('[data-testid="ws-table"] thead tr'), ...Array.from(document.querySelectorAll('[data-testid="ws-row"]')).slice(0, 5)];
+  const out = [];
+  for (const row of rows) {
+    if (!row) continue;
+    for (const el of [row, ...row.querySelectorAll('*')]) {
+      const own = Array.from(el.childNodes).filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join('').trim();
+      if (!own) continue;
+      const bg = background(el);
+      const fg = over(parse(getComputedStyle(el).color), bg);
+      const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+      out.push({ text: own.slice(0, 40), ratio: (hi + 0.05) / (lo + 0.05) });
+    }
+  }
+  return out;
+})()`;
 
 const CONNECTED = 40;
 describe('Workspaces overview in Chromium over real connections', () => {
   let sb: SandboxHandle;
   let app: ServeFixture;
   const store = NO_KEYRING_REASON ? createMemorySecretStore() : createKeytarSecretStore({ timeoutMs: 10_000 });
-  const call = async <T>(name: string, input: unknown): Promise<T> => {
-    const r = await app.runtime.dispatcher.call(name, input, CLI_CONTEXT);
-    if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
-    return r.value as T;
-  };
+  // the typed client with IPC's capabilities (what the serve tab itself may do), over the fixture's runtime
+  const { call } = testClient({ get dispatcher() { return app.runtime.dispatcher; } });
   const admin = (method: string, path: string, body?: unknown) =>
     fetch(`${sb.issuer}${path}`, { method, headers: { authorization: `Bearer ${sb.adminToken}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
   const row = (id: string) => app.page.locator(`[data-testid="ws-row"][data-workspace="${id}"]`);
@@ -37,7 +76,7 @@ describe('Workspaces overview in Chromium over real connections', () => {
     sb = await startSandbox({ workspaces: CONNECTED + 2, events: 0, seed: 4, autoConsent: true, admin: true, log: () => undefined });
     app = await startServeFixture({ secretStore: store, hash: '#/settings', viewport: { width: 1400, height: 900 }, opener: async (url) => void follow(url) });
     await call('platforms.add', { issuer: sb.issuer, name: 'Sandbox EU' });
-    const r = await call<{ connected: number }>('workspaces.bulkConnect', { workspaces: sb.workspaces.slice(0, CONNECTED).map((w) => w.id), role: 'auditor' });
+    const r = await call('workspaces.bulkConnect', { workspaces: sb.workspaces.slice(0, CONNECTED).map((w) => w.id), role: 'auditor' });
     assert.equal(r.connected, CONNECTED);
     app.opened.length = 0;
     await app.page.getByTestId('nav-workspaces').click();
@@ -139,7 +178,7 @@ describe('Workspaces overview in Chromium over real connections', () => {
     assert.equal(await page.getByTestId('reconsent-go').isEnabled(), true);
     await page.getByTestId('reconsent-go').click();
     await page.getByTestId('reconsent-dialog').waitFor({ state: 'detached' });
-    const w = await call<Workspace>('workspaces.status', { workspace: target.id });
+    const w = await call('workspaces.status', { workspace: target.id });
     assert.deepEqual(w.scopes, ['audit:read', 'credentials:read']);
     assert.equal(new URL(app.opened.at(-1)!).searchParams.get('scope'), 'audit:read credentials:read offline_access');
     await page.getByTestId('nav-workspaces').click();
@@ -166,7 +205,7 @@ describe('Workspaces overview in Chromium over real connections', () => {
     await count(page.getByTestId('ws-row'), 1, 'filter needs re-consent');
     await app.screenshot('workspaces-needs-reconsent');
     await page.getByTestId('ws-filter').selectOption('all');
-    const others = await call<Workspace[]>('workspaces.list', {});
+    const others = await call('workspaces.list', {});
     assert.equal(others.filter((w) => w.status === 'needs_reconsent').length, 1, 'only that workspace');
   });
 
@@ -225,9 +264,22 @@ describe('Workspaces overview in Chromium over real connections', () => {
   });
 
   test('dark theme renders the same table legibly', async () => {
-    await app.page.emulateMedia({ colorScheme: 'dark' });
-    await app.page.evaluate('document.querySelector("main").scrollTo(0, 0)');
-    await app.screenshot('workspaces-overview-dark');
-    await app.page.emulateMedia({ colorScheme: 'light' });
+    const { page } = app;
+    await page.emulateMedia({ colorScheme: 'dark' });
+    try {
+      await eventually(() => page.evaluate<unknown>('document.documentElement.dataset.theme'), (t) => t === 'dark', 'the system dark preference applies the dark theme');
+      await page.evaluate('document.querySelector("main").scrollTo(0, 0)');
+      // the same table: one row per workspace the app holds
+      await count(page.getByTestId('ws-row'), (await call('workspaces.list', {})).length, 'one row per workspace in dark theme');
+      // legible: every piece of text in the first rows (and the header) against the background it is drawn on, from the
+      // computed styles (semi-transparent layers composited), meets WCAG AA for body text
+      const samples = await page.evaluate<Array<{ text: string; ratio: number }>>(TEXT_CONTRAST_SAMPLES);
+      assert.ok(samples.length >= 20, `measured ${samples.length} pieces of text in the header and first rows`);
+      const poor = samples.filter((x) => x.ratio < 4.5).map((x) => `${x.text}: ${x.ratio.toFixed(2)}:1`);
+      assert.deepEqual(poor, [], 'text below 4.5:1 contrast in dark theme');
+      await app.screenshot('workspaces-overview-dark');
+    } finally {
+      await page.emulateMedia({ colorScheme: 'light' });
+    }
   });
 });
