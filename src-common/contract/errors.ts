@@ -29,15 +29,58 @@ export const ERROR_REMEDIES = {
 export type ErrorCode = keyof typeof ERROR_REMEDIES;
 export const ERROR_CODES = Object.keys(ERROR_REMEDIES) as [ErrorCode, ...ErrorCode[]];
 
+/** One rejected input field, in words: `field` is the input key path (for the UI to find its control), `label` the
+ * field's name for people, `message` what is wrong ("Must be at least 30 seconds."). */
+export const fieldIssueSchema = z.object({ field: z.string(), label: z.string(), message: z.string() });
+export type FieldIssue = z.infer<typeof fieldIssueSchema>;
+
 export const appErrorSchema = z.object({
   code: z.enum(ERROR_CODES),
+  /** a sentence a person reads: what happened (and for invalid_input, each field's label and what is wrong) */
   message: z.string(),
   remedy: z.string(),
+  /** invalid_input from the contract's validation: the rejected fields */
+  fields: z.array(fieldIssueSchema).optional(),
 });
 export type AppErrorData = z.infer<typeof appErrorSchema>;
 
-export function errorData(code: ErrorCode, message: string): AppErrorData {
-  return { code, message, remedy: ERROR_REMEDIES[code] };
+export function errorData(code: ErrorCode, message: string, fields?: FieldIssue[]): AppErrorData {
+  return fields && fields.length > 0 ? { code, message, remedy: ERROR_REMEDIES[code], fields } : { code, message, remedy: ERROR_REMEDIES[code] };
+}
+
+/** Labels for input keys whose camelCase words do not read well on their own. */
+export const FIELD_LABEL_OVERRIDES: Readonly<Record<string, string>> = {
+  refreshLeadSeconds: 'Refresh lead',
+  syncConcurrency: 'Workspaces synced at once',
+  insightsWindowDays: 'Insights window',
+  workspaceId: 'Workspace',
+  credentialId: 'Credential',
+  clientId: 'Client ID',
+  apiBase: 'API base URL',
+  ttl: 'Lifetime',
+  out: 'Output file',
+};
+const UNIT_WORDS = new Set(['seconds', 'minutes', 'hours', 'days', 'ms']);
+const WORD_OVERRIDES: Readonly<Record<string, string>> = { id: 'ID', ids: 'IDs', url: 'URL', uri: 'URI', csv: 'CSV', api: 'API', oauth: 'OAuth', pkce: 'PKCE' };
+
+/** A person's name for an input key, and its unit when the key ends in one: refreshLeadSeconds -> Refresh lead, seconds. */
+export function fieldLabel(key: string): { label: string; unit: string | null } {
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .trim()
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean);
+  const last = words[words.length - 1] ?? '';
+  const unit = words.length > 1 && UNIT_WORDS.has(last) ? (last === 'ms' ? 'milliseconds' : last) : null;
+  const override = FIELD_LABEL_OVERRIDES[key];
+  if (override) return { label: override, unit };
+  const base = (unit ? words.slice(0, -1) : words).map((w) => WORD_OVERRIDES[w] ?? w);
+  if (base.length === 0) return { label: 'Input', unit };
+  const first = base[0]!;
+  base[0] = first === first.toUpperCase() ? first : first[0]!.toUpperCase() + first.slice(1);
+  return { label: base.join(' '), unit };
 }
 
 /** What every transport returns for a call: a value, or an error as data. */

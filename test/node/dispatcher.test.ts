@@ -39,7 +39,7 @@ test('unknown command and invalid payload become typed errors', async () => {
     assert.equal(bad.ok, false);
     if (!bad.ok) {
       assert.equal(bad.error.code, 'invalid_input');
-      assert.match(bad.error.message, /theme/);
+      assert.match(bad.error.message, /^Theme: must be one of: /);
       assert.equal(bad.error.remedy, ERROR_REMEDIES.invalid_input);
     }
     const extra = await d.call('app.health', { admin: true }, CLI_CONTEXT);
@@ -89,4 +89,58 @@ test('read-only mode refuses every mutating command before its handler runs', as
     if (!r.ok) assert.ok(['review_mode_read_only', 'invalid_input'].includes(r.error.code), `${name}: ${r.error.code}`);
   }
   assert.equal(ran, 0);
+});
+
+test('invalid_input is words: each rejected field by its label with a plain sentence, in a structured fields list', async () => {
+  const t = createTempRuntime();
+  try {
+    const d = t.runtime.dispatcher;
+    const small = await d.call('settings.set', { refreshLeadSeconds: 5 }, CLI_CONTEXT);
+    assert.equal(small.ok, false);
+    if (small.ok) return;
+    assert.equal(small.error.code, 'invalid_input');
+    assert.equal(small.error.message, 'Refresh lead: must be at least 30 seconds.');
+    assert.deepEqual(small.error.fields, [{ field: 'refreshLeadSeconds', label: 'Refresh lead', message: 'Must be at least 30 seconds.' }]);
+
+    const many = await d.call('settings.set', { theme: 'purple', syncConcurrency: 10_000, insightsWindowDays: null, admin: true }, CLI_CONTEXT);
+    assert.equal(many.ok, false);
+    if (many.ok) return;
+    const byField = Object.fromEntries((many.error.fields ?? []).map((f) => [f.field, f]));
+    assert.match(byField.theme!.message, /^Must be one of: system, light, dark\.$/);
+    assert.match(byField.syncConcurrency!.message, /^Must be at most \d+\.$/);
+    assert.equal(byField.syncConcurrency!.label, 'Workspaces synced at once');
+    assert.equal(byField.insightsWindowDays!.message, 'Must be a number.');
+    assert.equal(byField.admin!.message, 'Is not an option here.');
+    // no validator jargon, no raw keys, no codes in the sentence a person reads
+    for (const text of [many.error.message, ...(many.error.fields ?? []).map((f) => f.message)]) {
+      assert.doesNotMatch(text, /Too small|Too big|expected|Invalid option|Unrecognized|received|>=|<=|invalid_input|syncConcurrency|insightsWindowDays/, text);
+    }
+    assert.match(many.error.message, /^(?:[A-Z][^:]*: [^.]+\.\s?)+$/, many.error.message);
+
+    // a required field that is missing says so (audit.event needs a workspace and a sequence number)
+    const missing = await d.call('audit.event', {}, CLI_CONTEXT);
+    assert.equal(missing.ok ? null : missing.error.code, 'invalid_input');
+    if (!missing.ok) assert.ok(missing.error.fields!.every((f) => f.message === 'Is required.'), JSON.stringify(missing.error.fields));
+  } finally {
+    await t.close();
+  }
+});
+
+test('field labels come from the input key: camelCase to words, units split off, overrides win', async () => {
+  const { fieldLabel } = await import('../../src-common/contract/errors.ts');
+  assert.deepEqual(fieldLabel('refreshLeadSeconds'), { label: 'Refresh lead', unit: 'seconds' });
+  assert.deepEqual(fieldLabel('expiringWithinDays'), { label: 'Expiring within', unit: 'days' });
+  assert.deepEqual(fieldLabel('workspaceIds'), { label: 'Workspace IDs', unit: null });
+  assert.deepEqual(fieldLabel('apiBase'), { label: 'API base URL', unit: null });
+  assert.deepEqual(fieldLabel('includeRevoked'), { label: 'Include revoked', unit: null });
+});
+
+test('review-mode and invalid-output messages name no command id', async () => {
+  const d = createDispatcher(stubHandlers(() => ({ surprise: true })), { isReadOnly: () => true, logger: silent });
+  const ro = await d.call('settings.set', { theme: 'dark' }, CLI_CONTEXT);
+  assert.equal(ro.ok ? null : ro.error.code, 'review_mode_read_only');
+  if (!ro.ok) for (const n of COMMAND_NAMES) assert.ok(!ro.error.message.includes(n), `${ro.error.message} names ${n}`);
+  const out = await d.call('settings.get', {}, CLI_CONTEXT);
+  assert.equal(out.ok ? null : out.error.code, 'invalid_output');
+  if (!out.ok) for (const n of COMMAND_NAMES) assert.ok(!out.error.message.includes(n), `${out.error.message} names ${n}`);
 });
