@@ -9,14 +9,26 @@ export type GlobalFlags = { [K in (typeof GLOBAL_FLAGS)[number]]: boolean };
 const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 const camel = (k: string) => k.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 
+/**
+ * The command named by the leading words; the most specific match wins. A `--flag` among a command's words selects it
+ * wherever the flag stands after the plain words (`scopes matrix --workspace x --csv` is `inventory.matrixCsv`), and is
+ * not passed on as an option.
+ */
 export function findCommand(argv: readonly string[]): { name: CommandName; rest: string[] } | null {
-  let best: { name: CommandName; len: number } | null = null;
+  let best: { name: CommandName; len: number; plain: number; selectors: readonly string[] } | null = null;
   for (const name of Object.keys(contract) as CommandName[]) {
     const words = contract[name].cli?.words;
-    if (!words || words.length > argv.length) continue;
-    if (words.every((w, i) => argv[i] === w) && (!best || words.length > best.len)) best = { name, len: words.length };
+    if (!words) continue;
+    const plain = words.filter((w) => !w.startsWith('--'));
+    const selectors = words.filter((w) => w.startsWith('--'));
+    if (plain.length > argv.length || !plain.every((w, i) => argv[i] === w)) continue;
+    const after = argv.slice(plain.length);
+    if (!selectors.every((f) => after.includes(f))) continue;
+    if (!best || words.length > best.len) best = { name, len: words.length, plain: plain.length, selectors };
   }
-  return best ? { name: best.name, rest: argv.slice(best.len) } : null;
+  if (!best) return null;
+  const { selectors } = best;
+  return { name: best.name, rest: argv.slice(best.plain).filter((w) => !selectors.includes(w)) };
 }
 
 function coerce(key: string, raw: string, kind: string, elementKind = 'string'): unknown {

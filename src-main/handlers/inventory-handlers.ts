@@ -5,6 +5,7 @@ type InventoryCommand =
   | 'inventory.sync'
   | 'inventory.credentials'
   | 'inventory.matrix'
+  | 'inventory.matrixCsv'
   | 'inventory.credential'
   | 'inventory.markReviewed'
   | 'inventory.setBaseline'
@@ -17,6 +18,7 @@ export function inventoryHandlers(s: Services): HandlerMap<InventoryCommand> {
     'inventory.sync': (i) => s.inventory.sync(i),
     'inventory.credentials': (i) => s.inventory.credentials(i),
     'inventory.matrix': (i) => s.inventory.matrix(i),
+    'inventory.matrixCsv': (i) => s.inventory.matrixCsv(i),
     'inventory.credential': (i) => s.inventory.credential(i),
     'inventory.markReviewed': (i) => s.inventory.markReviewed(i),
     'inventory.setBaseline': (i) => s.inventory.setBaseline(i),

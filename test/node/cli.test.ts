@@ -113,3 +113,25 @@ test('the real bin runs: --version, --help and a usage error', () => {
   assert.equal(u.status, 2);
   assert.match(u.stderr, /^usage: /);
 });
+
+test('scopes matrix --csv is its own command (CSV text) wherever --csv stands; scopes matrix alone is the matrix object', async () => {
+  for (const argv of [
+    ['scopes', 'matrix', '--csv'],
+    ['scopes', 'matrix', '--include-revoked', '--csv'],
+    ['scopes', 'matrix', '--csv', '--types', 'api_key'],
+  ]) {
+    const r = await cli(argv);
+    assert.equal(r.code, 0, `${argv.join(' ')}: ${r.err}`);
+    assert.ok(r.out.startsWith('workspace_id,workspace,credential_id,'), `${argv.join(' ')}: ${r.out.slice(0, 80)}`);
+  }
+  const asJson = await cli(['scopes', 'matrix', '--csv', '--json']);
+  assert.equal(asJson.code, 0, asJson.err);
+  assert.match(JSON.parse(asJson.out) as string, /^workspace_id,/);
+  const matrix = await cli(['scopes', 'matrix', '--json']);
+  assert.equal(matrix.code, 0, matrix.err);
+  const m = JSON.parse(matrix.out) as { workspaces: unknown[]; columns: unknown[] };
+  assert.ok(Array.isArray(m.workspaces) && Array.isArray(m.columns), 'the matrix object, never CSV text');
+  const help = await cli(['scopes', 'matrix', '--csv', '--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.out, /^grantdesk scopes matrix --csv /);
+});

@@ -199,7 +199,7 @@ export function createInventoryStore(api: GrantdeskApi): InventoryStore {
       await get().load();
     },
     async exportCsv() {
-      const r = await api.inventoryMatrix({ ...clean(get().filters), csv: true });
+      const r = await api.inventoryMatrixCsv(clean(get().filters));
       if (!r.ok) {
         set({ error: r.error });
         return null;

@@ -198,7 +198,7 @@ describe('inventory against the sandbox', () => {
   });
 
   it('CSV export of the matrix is formula-safe RFC 4180', async () => {
-    const csv = await app.call('inventory.matrix', { csv: true });
+    const csv = await app.call('inventory.matrixCsv', {});
     const m = await matrixOf(app, {});
     assert.ok(typeof csv === 'string' && typeof m !== 'string');
     const rows = parse(csv) as string[][];
