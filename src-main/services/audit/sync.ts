@@ -12,6 +12,7 @@ import { AppError } from '../../rpc/app-error.ts';
 import { eventHash, GENESIS_HASH } from './jcs.ts';
 import { auditHeadResponseSchema, auditPageResponseSchema, MAX_PAGE, type PlatformEvent } from './platform-schema.ts';
 import type { AuditRepo } from './repo.ts';
+import { createProgressMeter } from '../progress-meter.ts';
 
 export type SyncOutcome = 'ok' | 'tamper' | 'gap' | 'error' | 'rate_limited' | 'cancelled';
 export interface SyncResult {
@@ -175,18 +176,30 @@ export function createSyncEngine(deps: SyncEngineDeps) {
 
   const running = new Set<string>();
 
-  async function syncWorkspace(ws: string, signal: AbortSignal | undefined, progress: Progress): Promise<SyncResult> {
+  type AuditHead = { workspace_id: string; seq: number; hash: string };
+  /** the remote head read up front (syncMany), or the error reading it gave */
+  type PreHead = { head: AuditHead } | { error: unknown };
+
+  async function readHead(ws: string, signal: AbortSignal | undefined): Promise<AuditHead> {
+    const api = deps.api();
+    if (!api) throw new AppError('network_error', 'No platform connection is available for audit sync');
+    const head = (await withRetry(ws, signal, () => api.call(ws, { method: 'GET', path: '/v1/audit-events/head', schema: auditHeadResponseSchema, signal, deadlineMs: 30_000 }))).data;
+    if (head.workspace_id !== ws) throw new AppError('invalid_response', 'Audit head is for another workspace');
+    return head;
+  }
+
+  async function syncWorkspace(ws: string, signal: AbortSignal | undefined, progress: Progress, pre?: PreHead): Promise<SyncResult> {
     // single flight per workspace in this process; across processes the cursor guard in the page transaction decides
     if (running.has(ws)) return { workspaceId: ws, outcome: 'error', inserted: 0, cursorSeq: repo.state(ws).cursor_seq, remoteHeadSeq: null, message: 'conflict: a sync of this workspace is already running', retryAt: null };
     running.add(ws);
     try {
-      return await syncWorkspaceOnce(ws, signal, progress);
+      return await syncWorkspaceOnce(ws, signal, progress, pre);
     } finally {
       running.delete(ws);
     }
   }
 
-  async function syncWorkspaceOnce(ws: string, signal: AbortSignal | undefined, progress: Progress): Promise<SyncResult> {
+  async function syncWorkspaceOnce(ws: string, signal: AbortSignal | undefined, progress: Progress, pre?: PreHead): Promise<SyncResult> {
     const api = deps.api();
     if (!api) throw new AppError('network_error', 'No platform connection is available for audit sync');
     let inserted = 0;
@@ -195,11 +208,12 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     let remoteHead: number | null = null;
     const result = (outcome: SyncOutcome, message: string | null, retryAt: number | null = null): SyncResult => ({ workspaceId: ws, outcome, inserted, cursorSeq: cursor, remoteHeadSeq: remoteHead, message, retryAt: retryAt === null ? null : new Date(retryAt).toISOString() });
     try {
-      const head = (await withRetry(ws, signal, () => api.call(ws, { method: 'GET', path: '/v1/audit-events/head', schema: auditHeadResponseSchema, signal, deadlineMs: 30_000 }))).data;
-      if (head.workspace_id !== ws) throw new AppError('invalid_response', 'Audit head is for another workspace');
+      if (pre && 'error' in pre) throw pre.error;
+      const head = pre ? pre.head : await readHead(ws, signal);
       remoteHead = head.seq;
       repo.setRemoteHead(ws, head.seq, head.hash);
-      progress.add(0, Math.max(0, head.seq - cursor));
+      // syncMany counted this workspace's share of the total up front, from the same head
+      if (!pre) progress.add(0, Math.max(0, head.seq - cursor));
       if (head.seq < st0.cursor_seq) {
         // The log only grows: a head below what we verified earlier means history was truncated or rewritten.
         const reason = `platform head seq ${head.seq} is behind the verified cursor ${st0.cursor_seq}`;
@@ -223,7 +237,8 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         const out = applyPage(ws, page.events);
         if (out.kind === 'tamper') return result('tamper', `Tamper alarm at seq ${out.seq}: ${out.reason}`);
         inserted += out.inserted;
-        progress.add(out.inserted, 0);
+        // progress counts up to the head read up front: events appended since then do not overrun the total
+        progress.add(Math.max(0, Math.min(out.cursor, head.seq) - Math.min(after, head.seq)), 0);
         cursor = out.cursor;
         if (out.kind === 'gap' || (out.inserted === 0 && cursor < head.seq)) {
           // Ask once more from the cursor (a reordered or short page heals here); a gap that persists stops this workspace.
@@ -269,49 +284,78 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     }
   }
 
-  /** Syncs workspaces through a pool of `concurrency`, reporting `task.progress` with events/s and ETA. */
+  /**
+   * Syncs workspaces through a pool of `concurrency`, reporting `task.progress`. Every workspace's remote head is read
+   * first, so the total (Σ head − cursor) is known before the first page and never grows; the rate is smoothed over a
+   * sliding window and the ETA (remaining / rate) stays null until that rate is measurable.
+   */
   async function syncMany(workspaces: readonly string[], opts: { concurrency: number; taskId: string; signal?: AbortSignal }): Promise<SyncResult[]> {
     const started = clock.now();
     let done = 0;
-    let total = 0;
+    let total: number | null = null;
+    let headsRead = 0;
     let lastEmit = 0;
+    const meter = createProgressMeter();
     const emit = (state: 'running' | 'done' | 'failed' | 'cancelled', message: string | null, force = false) => {
       const now = clock.now();
+      if (total !== null) meter.sample(done, now);
       if (!force && now - lastEmit < 200) return;
       lastEmit = now;
-      const secs = Math.max(0.001, (now - started) / 1000);
-      const rate = done / secs;
+      // running: the smoothed rate (null until measurable); finished: the whole run's average
+      const rate = state === 'running' ? meter.rate() : done > 0 ? (done * 1000) / Math.max(1, now - started) : null;
+      const eta = state === 'running' ? meter.etaSeconds(total) : 0;
       bus.emit('task.progress', {
         taskId: opts.taskId,
         kind: 'audit.sync',
         label: `Syncing audit events of ${workspaces.length} workspace${workspaces.length === 1 ? '' : 's'}`,
         done,
-        total: total || null,
-        ratePerSecond: done > 0 ? Math.round(rate) : null,
-        etaSeconds: done > 0 && total > done ? Math.round((total - done) / rate) : state === 'running' ? null : 0,
+        total,
+        ratePerSecond: rate === null ? null : Math.round(rate),
+        etaSeconds: eta === null ? null : Math.round(eta),
         state,
-        message,
+        message: message ?? (total === null && state === 'running' ? `Reading the audit head of each workspace (${headsRead} of ${workspaces.length})` : null),
       });
     };
     const progress: Progress = {
       add(d, t) {
         done += d;
-        total += t;
+        if (t) total = (total ?? 0) + t;
         emit('running', null);
       },
     };
     emit('running', null, true);
-    const results: SyncResult[] = new Array(workspaces.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < workspaces.length) {
-        const i = next++;
-        const ws = workspaces[i]!;
-        results[i] = await syncWorkspace(ws, opts.signal, progress);
-        bus.emit('state.changed', { topic: 'audit', workspaceId: ws });
-      }
+    const pool = async (fn: (i: number) => Promise<void>) => {
+      let next = 0;
+      const worker = async () => {
+        while (next < workspaces.length) await fn(next++);
+      };
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, workspaces.length)) }, worker));
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, workspaces.length)) }, worker));
+    // 1. every remote head first: the total is known before the first page
+    const heads: Array<PreHead | undefined> = new Array(workspaces.length);
+    let sum = 0;
+    await pool(async (i) => {
+      const ws = workspaces[i]!;
+      if (running.has(ws) || opts.signal?.aborted) return; // syncWorkspace reports the conflict or the cancel
+      try {
+        const head = await readHead(ws, opts.signal);
+        heads[i] = { head };
+        sum += Math.max(0, head.seq - repo.state(ws).cursor_seq);
+      } catch (error) {
+        heads[i] = { error };
+      }
+      headsRead++;
+      emit('running', null);
+    });
+    total = sum;
+    emit('running', null, true);
+    // 2. the pages
+    const results: SyncResult[] = new Array(workspaces.length);
+    await pool(async (i) => {
+      const ws = workspaces[i]!;
+      results[i] = await syncWorkspace(ws, opts.signal, progress, heads[i]);
+      bus.emit('state.changed', { topic: 'audit', workspaceId: ws });
+    });
     try {
       // keep the WAL from growing across long syncs; PASSIVE never waits for readers (an export may be reading)
       db.pragma('wal_checkpoint(PASSIVE)');
