@@ -7,7 +7,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { ERROR_REMEDIES, type Settings } from '../../src-common/contract/index.ts';
 import { REPO_ROOT, startServeFixture, type ServeFixture } from '../support/serve-fixture.ts';
 import { eventually, launchChromium } from './helpers.ts';
-import { CLI_CONTEXT } from '../../src-main/rpc/handlers.ts';
+import { testClient } from '../support/test-client.ts';
 
 // In-page code is passed as strings: the node-side typecheck has no DOM lib.
 const pkg = JSON.parse(readFileSync(`${REPO_ROOT}/package.json`, 'utf8')) as { version: string };
@@ -29,9 +29,7 @@ const activeTestId = (page: Page) => page.evaluate<unknown>(`document.activeElem
 const hash = (page: Page) => page.evaluate<unknown>('window.location.hash');
 
 async function stored(app: ServeFixture): Promise<Settings> {
-  const r = await app.runtime.dispatcher.call('settings.get', {}, CLI_CONTEXT);
-  assert.ok(r.ok);
-  return r.value as Settings;
+  return testClient(app.runtime).call('settings.get', {});
 }
 
 describe('app frame in Chromium (serve mode)', () => {

@@ -205,7 +205,7 @@ test('insights list the seeded unused scopes, sorted by risk, each with a workin
   await shot(p, 'review-insights');
 
   // one click from a seeded finding to its fix: the credential's detail opens on the Credentials screen
-  const seededItem = expected.find((i: any) => seeded.includes(i.id))!;
+  const seededItem: any = expected.find((i: any) => seeded.includes(i.id))!;
   const row = p.locator(`[data-testid="insight-item"][data-workspace="${seededItem.workspaceId}"][data-credential="${seededItem.credentialId}"]`);
   assert.match(await row.getByTestId('insight-draft').innerText(), new RegExp(seededItem.suggestion.remove[0].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   await row.getByTestId('insight-fix').click();
@@ -217,7 +217,7 @@ test('insights list the seeded unused scopes, sorted by risk, each with a workin
   await shot(p, 'review-insights-fix-credential');
 
   // Grantdesk's own grant: when it holds unused scopes, "re-consent with the narrower scopes" replaces the grant
-  const own = report.items.find((i: any) => i.kind === 'unused_scopes' && i.fix.command === 'workspaces.connect');
+  const own: any = report.items.find((i: any) => i.kind === 'unused_scopes' && i.fix.command === 'workspaces.connect');
   if (own) {
     await go(op, '#/insights');
     const ownRow = p.locator(`[data-testid="insight-item"][data-kind="unused_scopes"][data-workspace="${own.workspaceId}"][data-credential="${own.credentialId}"]`);
@@ -227,7 +227,7 @@ test('insights list the seeded unused scopes, sorted by risk, each with a workin
     await shot(p, 'review-insights-narrow');
     await d.getByTestId('narrow-grant-go').click();
     await d.waitFor({ state: 'detached' });
-    const ws = (await op.c.call('workspaces.list', {})).find((w: any) => w.id === own.workspaceId);
+    const ws: any = (await op.c.call('workspaces.list', {})).find((w: any) => w.id === own.workspaceId);
     assert.deepEqual(ws.scopes.filter((s: string) => s !== 'offline_access').sort(), [...own.suggestion.keep].sort(), 'the grant now holds only the used scopes');
   }
   assert.deepEqual(op.problems.all(), []);

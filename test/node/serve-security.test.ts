@@ -12,7 +12,7 @@ import { createMemorySecretStore } from '../../src-main/adapters/memory-secret-s
 import type { AppRuntime } from '../../src-main/composition.ts';
 import { createNodeRuntime } from '../../src-main/node-runtime.ts';
 import { SERVE_CSP, startServe, type RunningServe } from '../../src-main/serve/serve-server.ts';
-import { CLI_CONTEXT } from '../../src-main/rpc/handlers.ts';
+import { testClient } from '../support/test-client.ts';
 
 interface Res {
   status: number;
@@ -122,8 +122,8 @@ describe('serve mode security', () => {
     assert.equal((await http(port, '/events', { headers: { Cookie: tokenCookie } })).status, 401);
     const set = await http(port, '/rpc/settings.set', { method: 'POST', headers: { Cookie: tokenCookie, 'Content-Type': 'application/json', 'X-Grantdesk': '1' }, body: '{"theme":"dark"}' });
     assert.equal(set.status, 401);
-    const r = await runtime.dispatcher.call('settings.get', {}, CLI_CONTEXT);
-    assert.ok(r.ok && (r.value as { theme: string }).theme === 'system', 'the cookie changed nothing');
+    const r = await testClient(runtime).callResult('settings.get', {});
+    assert.ok(r.ok && r.value.theme === 'system', 'the cookie changed nothing');
   });
 
   test('a token in the query string (the old URL shape) is refused, sets no cookie and is not echoed', async () => {
@@ -200,8 +200,8 @@ describe('serve mode security', () => {
       const pre = await http(port, '/rpc/settings.set', { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'x-grantdesk,content-type' } });
       assert.equal(pre.status, 403);
     }
-    const r = await runtime.dispatcher.call('settings.get', {}, CLI_CONTEXT);
-    assert.ok(r.ok && (r.value as { theme: string }).theme === 'system', 'no foreign request changed settings');
+    const r = await testClient(runtime).callResult('settings.get', {});
+    assert.ok(r.ok && r.value.theme === 'system', 'no foreign request changed settings');
     const same = await http(port, '/rpc/app.health', { method: 'POST', headers: { ...rpcHeaders(), Origin: `http://127.0.0.1:${port}` }, body: '{}' });
     assert.equal(same.status, 200);
   });
@@ -217,8 +217,8 @@ describe('serve mode security', () => {
     const form = await http(port, '/rpc/settings.set', { method: 'POST', headers: { Authorization: bearer, 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'theme=dark' });
     assert.equal(form.status, 403);
     assert.equal((await http(port, '/rpc/app.health', { headers: { Authorization: bearer } })).status, 405);
-    const r = await runtime.dispatcher.call('settings.get', {}, CLI_CONTEXT);
-    assert.ok(r.ok && (r.value as { theme: string }).theme === 'system', 'rejected calls changed nothing');
+    const r = await testClient(runtime).callResult('settings.get', {});
+    assert.ok(r.ok && r.value.theme === 'system', 'rejected calls changed nothing');
     const unknown = await http(port, '/rpc/app.nope', { method: 'POST', headers: rpcHeaders(), body: '{}' });
     assert.equal(JSON.parse(unknown.body).error.code, 'unknown_command');
     const bad = await http(port, '/rpc/app.health', { method: 'POST', headers: rpcHeaders(), body: '{not json' });

@@ -16,7 +16,7 @@ import { systemClock } from '../../../src-main/ports/clock.ts';
 import { runCli } from '../../../src-main/cli/main.ts';
 import { follow } from '../../support/fake-browser.mjs';
 import { scopeForEndpoint } from '../../../src-main/services/review/insights.ts';
-import { CLI_CONTEXT } from '../../../src-main/rpc/handlers.ts';
+import { testClient } from '../../support/test-client.ts';
 
 test('endpoints map to catalogue scopes', () => {
   const res = new Set(['contacts', 'deals', 'credentials', 'audit']);
@@ -35,11 +35,7 @@ test('insights match the seeded truth of the sandbox', { timeout: 180_000 }, asy
   const dir = mkdtempSync(join(tmpdir(), 'grantdesk-ins-'));
   const store = createMemorySecretStore();
   const rt = createApp({ dataDir: dir, db: openCache(dir), secretStore: store, clock: systemClock, opener: async (u) => void follow(u), logger: createFileLogger(dir) });
-  const call = async (name: string, input: unknown) => {
-    const r = await rt.dispatcher.call(name, input, CLI_CONTEXT);
-    if (!r.ok) throw new Error(`${name}: ${r.error.message}`);
-    return r.value as any;
-  };
+  const { call } = testClient(rt);
   try {
     await call('platforms.add', { issuer: sb.issuer });
     for (const w of sb.workspaces) await call('workspaces.connect', { workspace: w.id, role: 'auditor' });
@@ -85,7 +81,7 @@ test('insights match the seeded truth of the sandbox', { timeout: 180_000 }, asy
     assert.ok(checkedUnused >= 3, `${checkedUnused} unused-scope truths checked`);
     assert.ok(checkedIps >= 1, `${checkedIps} stable-IP truths checked`);
     // sorted by risk, contact exports flagged, keys without expiry listed
-    for (let i = 1; i < short.items.length; i++) assert.ok(short.items[i - 1].risk >= short.items[i].risk);
+    for (let i = 1; i < short.items.length; i++) assert.ok(short.items[i - 1]!.risk >= short.items[i]!.risk);
     assert.ok(short.items.some((i: any) => i.kind === 'contact_share'));
     assert.ok(short.items.some((i: any) => i.kind === 'no_expiry' || i.kind === 'old_key'));
 

@@ -16,7 +16,7 @@ import { openCache } from '../../../src-main/adapters/sqlite.ts';
 import { createMemorySecretStore } from '../../../src-main/adapters/memory-secret-store.ts';
 import { createFileLogger } from '../../../src-main/adapters/file-logger.ts';
 import { follow } from '../../support/fake-browser.mjs';
-import { CLI_CONTEXT } from '../../../src-main/rpc/handlers.ts';
+import { testClient } from '../../support/test-client.ts';
 import { NO_KEYRING_REASON, ROOT } from '../connections/harness.ts';
 
 const RUN_MS = 60_000;
@@ -38,11 +38,7 @@ test('two CLI processes syncing a review with 5-second access tokens for 60 s: 0
   const opDir = mkdtempSync(join(tmpdir(), 'grantdesk-op-'));
   const audDir = mkdtempSync(join(tmpdir(), 'grantdesk-aud-'));
   const op = createApp({ dataDir: opDir, db: openCache(opDir), secretStore: createMemorySecretStore(), clock: { now: () => Date.now() }, opener: async (url) => void follow(url), logger: createFileLogger(opDir) });
-  const call = async (name: string, input: unknown): Promise<any> => {
-    const r = await op.dispatcher.call(name, input, CLI_CONTEXT);
-    if (!r.ok) throw new Error(`${name}: ${r.error.code}: ${r.error.message}`);
-    return r.value;
-  };
+  const { call } = testClient(op);
   try {
     const ws = sb.workspaces[0]!.id;
     await call('platforms.add', { issuer: sb.issuer, name: 'Sandbox' });
