@@ -80,11 +80,13 @@ export const graceTrafficSchema = z.object({
   auditState: z.enum(['synced', 'not_synced']),
   /** newest cached audit event of the workspace: the chart is only as fresh as this */
   auditCoverageUntil: z.string().nullable(),
+  /** the cache holds events, but none after the rotation: it cannot show the old key's traffic since, nor that it is quiet */
+  auditEndsBeforeRotation: z.boolean(),
   since: z.string().nullable(),
   /** the platform's last_used_at of the old key (authoritative, independent of the audit cache) */
   oldKeyLastUsedAt: z.string().nullable(),
   oldKeyStatus: z.string().nullable(),
-  /** no old-key calls for at least quietHours (by the audit cache and the platform's last_used_at) */
+  /** no old-key calls since the rotation, or for at least quietHours, by audit data NEWER than the rotation (and the platform's last_used_at); never from a cache that ends before it */
   quiet: z.boolean(),
   quietHours: z.number(),
   buckets: z.array(z.object({ start: z.string(), oldKeyCalls: z.number().int(), newKeyCalls: z.number().int() })),

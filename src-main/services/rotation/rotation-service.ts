@@ -329,6 +329,7 @@ export function createRotationService(deps: RotationDeps) {
       wizardId: r.id,
       auditState: 'not_synced',
       auditCoverageUntil: null,
+      auditEndsBeforeRotation: false,
       since: r.rotated_at,
       oldKeyLastUsedAt,
       oldKeyStatus,
@@ -342,11 +343,14 @@ export function createRotationService(deps: RotationDeps) {
       newKeyCalls: 0,
     };
     let lastOldAudit: number | null = null;
+    let auditUntilMs: number | null = null;
     // the audit domain's read model: no cached event for the workspace is 'not_synced', never "quiet"
     const cov = since !== null ? deps.audit.coverage(r.workspace_id) : null;
     if (cov && since !== null) {
       base.auditState = 'synced';
       base.auditCoverageUntil = cov.untilAt;
+      auditUntilMs = cov.untilMs;
+      base.auditEndsBeforeRotation = cov.untilMs < since;
       const span = Math.max(0, Math.min(nowMs, Math.max(graceEnd, since)) - since);
       const bucketHours = span <= 2 * DAY ? 1 : 24;
       const bucketMs = bucketHours * 3_600_000;
@@ -370,7 +374,10 @@ export function createRotationService(deps: RotationDeps) {
     }
     const platformLast = oldKeyLastUsedAt ? Date.parse(oldKeyLastUsedAt) : null;
     const lastUse = Math.max(lastOldAudit ?? -Infinity, platformLast ?? -Infinity);
-    base.quiet = !Number.isFinite(lastUse) || (since !== null && lastUse < since) || nowMs - lastUse >= QUIET_HOURS * 3_600_000;
+    // "quiet" is a claim about the time after the rotation: only audit data newer than the rotation can make it, and only
+    // as far as that data reaches (a cache that ends before the rotation, or none, is never "quiet")
+    const seenUntil = auditUntilMs === null ? null : Math.min(nowMs, auditUntilMs);
+    base.quiet = since !== null && seenUntil !== null && seenUntil >= since && (!Number.isFinite(lastUse) || lastUse < since || seenUntil - lastUse >= QUIET_HOURS * 3_600_000);
     return base;
   }
 
@@ -495,6 +502,8 @@ export function createRotationService(deps: RotationDeps) {
         if (r.step !== 'grace' && r.step !== 'verified') throw new AppError('conflict', `The wizard is at step ${r.step}; the grace period can be ended after the new key is verified`);
         const tr = await traffic(r);
         if (!tr.quiet && !input.force) {
+          if (tr.auditState === 'not_synced' || tr.auditEndsBeforeRotation)
+            throw new AppError('conflict', `The audit cache has no events after the rotation, so it cannot show that the old key is quiet; sync the workspace's audit log and try again, or force`);
           const who = tr.byCallerIp[0] ? ` (most from ${tr.byCallerIp[0].ip})` : '';
           throw new AppError('conflict', `The old key was still used ${tr.oldKeyLastUsedAt ?? 'recently'}${who}; wait until it is quiet for ${QUIET_HOURS} h, or force`);
         }

@@ -132,7 +132,14 @@ test('grantdesk rotate in one go, then end grace now while quiet: the old key st
     assert.equal(out.wizard.graceDays, 7);
     assert.equal(out.verification!.ok, true);
     const secret = out.secret!;
-    // the old key has not been used since the rotation: quiet
+    // an audit cache that ends before the rotation cannot show the old key quiet (issue 13 item 7): a sync before the
+    // rotation, then the claim is refused, and so is ending the grace period on it
+    const before = await app.call('rotation.status', { wizardId: out.wizard.id });
+    assert.equal(before.traffic!.quiet, false, 'no audit data at all is never "quiet"');
+    await app.call('audit.sync', { workspaces: [ws.id] });
+    const cacheEnd = (await app.call('rotation.status', { wizardId: out.wizard.id })).traffic!;
+    assert.equal(cacheEnd.auditEndsBeforeRotation, false, 'the verify call after the rotation is in the cache now');
+    // the old key has not been used since the rotation, by audit data newer than it: quiet
     const st = await app.call('rotation.status', { wizardId: out.wizard.id });
     assert.equal(st.traffic!.quiet, true);
     const ended = await app.call('rotation.endGrace', { wizardId: out.wizard.id });
@@ -146,6 +153,32 @@ test('grantdesk rotate in one go, then end grace now while quiet: the old key st
     assert.notEqual(oldTruth.status, 'revoked');
     assert.ok(oldTruth.grace_ends_at && Date.parse(oldTruth.grace_ends_at) <= Date.now());
     assert.equal(creds.filter((c) => c.rotated_from === old.id).length, 1);
+  } finally {
+    await app.close();
+  }
+});
+
+test('an audit cache that ends before the rotation: the traffic says so, never "quiet", and end grace is refused until a sync reaches past it', async () => {
+  const app = startRotationApp(p);
+  try {
+    const ws = p.sb.workspaces[2]!;
+    const old = await arrangeKey(p, ws.id, { name: 'cache-before-rotation' });
+    await app.call('audit.sync', { workspaces: [ws.id] }); // the cache ends here, before the rotation
+    const out = await app.call('rotation.rotate', { workspace: ws.id, keyId: old.id, grace: '7d' });
+    for (let i = 0; i < 2; i++) assert.equal((await p.withBearer(old.secret, '/v1/contacts', { 'x-sandbox-caller-ip': '198.51.100.77' })).status, 200);
+    let tr = (await app.call('rotation.status', { wizardId: out.wizard.id })).traffic!;
+    assert.equal(tr.auditState, 'synced');
+    assert.equal(tr.auditEndsBeforeRotation, true);
+    assert.ok(Date.parse(tr.auditCoverageUntil!) < Date.parse(out.wizard.rotatedAt!));
+    assert.equal(tr.quiet, false, 'a cache older than the rotation is not evidence of quiet');
+    const refused = await app.callResult('rotation.endGrace', { wizardId: out.wizard.id });
+    assert.equal(refused.error?.code, 'conflict');
+    assert.match(refused.error!.message, /no events after the rotation/);
+    await app.call('audit.sync', { workspaces: [ws.id] });
+    tr = (await app.call('rotation.status', { wizardId: out.wizard.id })).traffic!;
+    assert.equal(tr.auditEndsBeforeRotation, false);
+    assert.equal(tr.oldKeyCalls, 2);
+    assert.equal(tr.quiet, false, 'the old key was used after the rotation');
   } finally {
     await app.close();
   }
