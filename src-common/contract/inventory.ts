@@ -29,6 +29,24 @@ export const inventorySyncStateSchema = z.object({
 });
 export type InventorySyncState = z.infer<typeof inventorySyncStateSchema>;
 
+export const LIFECYCLE_STATES = ['active', 'expiring', 'expired', 'revoked', 'disabled', 'in_grace'] as const;
+export const credentialLifecycleSchema = z.object({ state: z.enum(LIFECYCLE_STATES), at: z.string().nullable() });
+export type CredentialLifecycle = z.infer<typeof credentialLifecycleSchema>;
+
+/**
+ * The one credential count both screens show: every credential the cache holds for the known workspaces, whatever its
+ * status, and how many of them are inactive (revoked, expired or disabled). Filters and search never change it.
+ */
+export const credentialCountsSchema = z.object({
+  total: z.number().int(),
+  workspaces: z.number().int(),
+  inactive: z.number().int(),
+  revoked: z.number().int(),
+  expired: z.number().int(),
+  disabled: z.number().int(),
+});
+export type CredentialCounts = z.infer<typeof credentialCountsSchema>;
+
 export const credentialSummarySchema = z.object({
   id: z.string(),
   workspaceId: z.string(),
@@ -52,6 +70,8 @@ export const credentialSummarySchema = z.object({
   /** true when this is Grantdesk's own grant (revoking it disconnects the workspace) */
   isGrantdesk: z.boolean(),
   revocable: z.boolean(),
+  /** one status a person reads (the badge): `at` is the expiry (expiring, expired) or the grace end (in_grace) */
+  lifecycle: credentialLifecycleSchema,
 });
 export type CredentialSummary = z.infer<typeof credentialSummarySchema>;
 
@@ -106,6 +126,7 @@ export const matrixSchema = z.object({
   totals: z.object({ workspaces: z.number().int(), credentials: z.number().int(), grants: z.number().int(), overGrants: z.number().int(), drift: z.number().int() }),
   /** the oldest successful sync among the shown workspaces (how stale the view may be) */
   oldestSyncAt: z.string().nullable(),
+  counts: credentialCountsSchema,
 });
 export type Matrix = z.infer<typeof matrixSchema>;
 
@@ -144,6 +165,8 @@ export const credentialDetailSchema = credentialSummarySchema.extend({
     .object({ days: z.array(z.object({ date: z.string(), calls: z.number().int(), errors: z.number().int() })), total: z.number().int() })
     .nullable(),
   auditState: z.enum(['synced', 'not_synced']),
+  /** every active install of the same app (client id), this one included: the "revoke from all" targets */
+  sameAppInstalls: z.array(z.object({ workspaceId: z.string(), workspaceName: z.string(), credentialId: z.string() })),
 });
 export type CredentialDetail = z.infer<typeof credentialDetailSchema>;
 
@@ -169,8 +192,16 @@ export const blastRadiusSchema = z.object({
   auditCoverageUntil: z.string().nullable(),
   endpoints: z.array(z.object({ method: z.string(), endpoint: z.string(), calls: z.number().int(), lastAt: z.string() })),
   callerIps: z.array(z.object({ ip: z.string(), calls: z.number().int(), lastAt: z.string() })),
-  /** the same app (by client id) stays installed in these other workspaces */
+  /** the same app (by client id) stays installed in these other workspaces (not among this revocation's targets) */
   sameAppElsewhere: z.array(z.object({ workspaceId: z.string(), workspaceName: z.string() })),
+  /** calls in the window (sum over endpoints) and distinct caller IPs, from the cached audit log (0 when not synced) */
+  callsInWindow: z.number().int(),
+  callers: z.number().int(),
+  /**
+   * OAuth access tokens already issued keep working after the revocation until they expire: until about `until`
+   * (revocation time + `ttlSeconds`). `basis` says where the lifetime comes from. null: stops at once (API keys).
+   */
+  tokenTail: z.object({ until: z.string(), ttlSeconds: z.number().int(), basis: z.enum(['platform', 'documented_default']) }).nullable(),
 });
 export type BlastRadius = z.infer<typeof blastRadiusSchema>;
 
@@ -182,6 +213,12 @@ export const revokePreviewSchema = z.object({
   confirmText: z.string(),
   statement: z.string(),
   windowDays: z.number().int(),
+  /** distinct workspaces among the targets */
+  workspaces: z.number().int(),
+  /** per app (client id) among the targets: the workspaces that keep it installed after this revocation */
+  keptElsewhere: z.array(z.object({ clientId: z.string(), appName: z.string(), workspaces: z.array(z.object({ id: z.string(), name: z.string() })) })),
+  /** the latest token tail among the targets (null when every target stops at once) */
+  tokenTailUntil: z.string().nullable(),
 });
 export type RevokePreview = z.infer<typeof revokePreviewSchema>;
 
@@ -270,6 +307,7 @@ export const inventoryCommands = {
     output: z.object({
       credentials: z.array(credentialSummarySchema.extend({ workspaceName: z.string() })),
       workspaces: z.array(z.object({ id: z.string(), name: z.string(), sync: inventorySyncStateSchema })),
+      counts: credentialCountsSchema,
     }),
     mutates: false,
     cli: { words: ['credentials'], positionals: ['workspace'], summary: 'List credentials from the cache (offline), with the cache age' },

@@ -56,6 +56,12 @@ export interface InventoryDeps {
 }
 
 const BLAST_WINDOW_DAYS = 30;
+/**
+ * OAuth access tokens already issued outlive a revocation until they expire. The platform's published docs: "Active OAuth
+ * access tokens live up to their TTL (default 60 minutes)" (our contract, docs/platform-api.md §4.1: 3600 s). The app
+ * list does not return another app's token lifetime, so the preview uses this documented default and says "up to".
+ */
+export const DOCUMENTED_ACCESS_TOKEN_TTL_SECONDS = 3600;
 const DAY = 86_400_000;
 const LIST_DEADLINE_MS = 20_000;
 const LIST_MAX_BYTES = 16 * 1024 * 1024;
@@ -200,7 +206,21 @@ export function createInventoryService(deps: InventoryDeps) {
     return c;
   }
 
-  function blastRadius(ws: WorkspaceRef, c: CachedCredential): BlastRadius {
+  /** `${workspaceId}\u0000${credentialId}` of a revocation's targets: "stays installed elsewhere" is counted over them */
+  type TargetKeys = ReadonlySet<string>;
+  const keyOf = (workspaceId: string, credentialId: string) => `${workspaceId}\u0000${credentialId}`;
+
+  /** the other active installs of an app (same client id) that a revocation of `targets` leaves in place */
+  function installsKept(clientId: string, targets: TargetKeys): CachedCredential[] {
+    return repo.credentials().filter((o) => o.type === 'app' && o.clientId === clientId && o.status !== 'revoked' && o.status !== 'disabled' && !targets.has(keyOf(o.workspaceId, o.id)));
+  }
+  const distinctWorkspaces = (list: CachedCredential[]) => {
+    const by = new Map<string, { workspaceId: string; workspaceName: string }>();
+    for (const o of list) if (!by.has(o.workspaceId)) by.set(o.workspaceId, { workspaceId: o.workspaceId, workspaceName: findWorkspace(o.workspaceId)?.name ?? o.workspaceId });
+    return [...by.values()].sort((a, b) => a.workspaceName.localeCompare(b.workspaceName));
+  };
+
+  function blastRadius(ws: WorkspaceRef, c: CachedCredential, targets: TargetKeys): BlastRadius {
     const nowMs = deps.clock.now();
     const usage = audit.usageByCredential(ws.id, c.id, nowMs - BLAST_WINDOW_DAYS * DAY);
     const s = summaryOf(c);
@@ -208,13 +228,12 @@ export function createInventoryService(deps: InventoryDeps) {
     if (c.type === 'service_token') reason = `Service tokens cannot be revoked on this platform; this one expires at ${c.expiresAt ?? 'an unknown time'}`;
     else if (c.status === 'revoked') reason = 'Already revoked';
     else if (c.status === 'disabled') reason = 'Already disabled';
-    const sameAppElsewhere =
-      c.type === 'app' && c.clientId
-        ? repo
-            .credentials()
-            .filter((o) => o.type === 'app' && o.clientId === c.clientId && o.workspaceId !== ws.id && o.status !== 'revoked')
-            .map((o) => ({ workspaceId: o.workspaceId, workspaceName: findWorkspace(o.workspaceId)?.name ?? o.workspaceId }))
-        : [];
+    const sameAppElsewhere = c.type === 'app' && c.clientId ? distinctWorkspaces(installsKept(c.clientId, targets).filter((o) => o.workspaceId !== ws.id)) : [];
+    // API keys stop at the next request; OAuth grants (apps) and machine clients leave their issued access tokens alive
+    const tokenTail =
+      s.revocable && (c.type === 'app' || c.type === 'machine_client')
+        ? { until: new Date(nowMs + DOCUMENTED_ACCESS_TOKEN_TTL_SECONDS * 1000).toISOString(), ttlSeconds: DOCUMENTED_ACCESS_TOKEN_TTL_SECONDS, basis: 'documented_default' as const }
+        : null;
     return {
       workspaceId: ws.id,
       workspaceName: ws.name,
@@ -233,6 +252,9 @@ export function createInventoryService(deps: InventoryDeps) {
       endpoints: usage.endpoints,
       callerIps: usage.callerIps,
       sameAppElsewhere,
+      callsInWindow: usage.endpoints.reduce((a, e) => a + e.calls, 0),
+      callers: usage.callerIps.length,
+      tokenTail,
     };
   }
 
@@ -250,8 +272,18 @@ export function createInventoryService(deps: InventoryDeps) {
   }
 
   function previewOf(targets: { ws: WorkspaceRef; credentialId: string }[], bulk: boolean): RevokePreview {
-    const radius = targets.map((t) => blastRadius(t.ws, cachedCredential(t.ws, t.credentialId)));
+    const keys: TargetKeys = new Set(targets.map((t) => keyOf(t.ws.id, t.credentialId)));
+    const creds = targets.map((t) => cachedCredential(t.ws, t.credentialId));
+    const radius = targets.map((t, i) => blastRadius(t.ws, creds[i]!, keys));
     const touched = new Set(targets.map((t) => t.ws.id));
+    const apps = new Map<string, string>();
+    for (const c of creds) if (c.type === 'app' && c.clientId && !apps.has(c.clientId)) apps.set(c.clientId, c.name);
+    const keptElsewhere = [...apps].map(([clientId, appName]) => ({
+      clientId,
+      appName,
+      workspaces: distinctWorkspaces(installsKept(clientId, keys).filter((o) => !touched.has(o.workspaceId))).map((w) => ({ id: w.workspaceId, name: w.workspaceName })),
+    }));
+    const tails = radius.map((r) => r.tokenTail?.until).filter((u): u is string => !!u).sort();
     const untouched = knownWorkspaces()
       .filter((w) => !touched.has(w.id))
       .map((w) => ({ id: w.id, name: w.name }));
@@ -261,7 +293,16 @@ export function createInventoryService(deps: InventoryDeps) {
     const statement =
       `Revokes ${what} in ${names.length === 1 ? names[0] : `${names.length} workspaces`}, each workspace separately. ` +
       `${untouched.length} other workspace${untouched.length === 1 ? ' is' : 's are'} not touched.`;
-    return { targets: radius, untouchedWorkspaces: untouched, confirmText, statement, windowDays: BLAST_WINDOW_DAYS };
+    return {
+      targets: radius,
+      untouchedWorkspaces: untouched,
+      confirmText,
+      statement,
+      windowDays: BLAST_WINDOW_DAYS,
+      workspaces: touched.size,
+      keptElsewhere,
+      tokenTailUntil: tails.length ? tails[tails.length - 1]! : null,
+    };
   }
 
   async function revokeOne(
@@ -360,7 +401,8 @@ export function createInventoryService(deps: InventoryDeps) {
       const workspaces = workspaceList()
         .filter((w) => !wsFilter || w.id === wsFilter)
         .map((w) => ({ id: w.id, name: w.name, sync: syncStateOf(rows.get(w.id), nowMs) }));
-      return { credentials, workspaces };
+      // the same counts as the matrix (one definition: every known workspace, every status), whatever the search
+      return { credentials, workspaces, counts: m.counts };
     },
 
     matrix(input: Input<'inventory.matrix'>): Matrix {
@@ -392,6 +434,12 @@ export function createInventoryService(deps: InventoryDeps) {
         sync: syncStateOf(repo.syncRow(ws.id), nowMs),
         activity: act.state === 'synced' ? { days: act.days, total: act.total } : null,
         auditState: act.state,
+        sameAppInstalls:
+          c.type === 'app' && c.clientId
+            ? installsKept(c.clientId, new Set())
+                .map((o) => ({ workspaceId: o.workspaceId, workspaceName: findWorkspace(o.workspaceId)?.name ?? o.workspaceId, credentialId: o.id }))
+                .sort((a, b) => a.workspaceName.localeCompare(b.workspaceName) || a.credentialId.localeCompare(b.credentialId))
+            : [],
       };
     },
 

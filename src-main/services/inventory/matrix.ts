@@ -1,6 +1,6 @@
 // The scope matrix, computed from the cache alone (pure: no I/O). Rows are workspaces expanding into credentials;
 // columns are catalogue scopes grouped by resource (read / write / delete).
-import type { Baseline, CredentialSummary, Matrix, MatrixFilters, MatrixWorkspace, ScopeColumn, InventorySyncState } from '../../../src-common/contract/inventory.ts';
+import type { Baseline, CredentialCounts, CredentialLifecycle, CredentialSummary, Matrix, MatrixFilters, MatrixWorkspace, ScopeColumn, InventorySyncState } from '../../../src-common/contract/inventory.ts';
 import { ERROR_CODES, errorData, type ErrorCode } from '../../../src-common/contract/errors.ts';
 import type { CachedCredential, CatalogueScope, SyncRow } from './repository.ts';
 
@@ -57,6 +57,37 @@ export function orderColumns(catalogue: CatalogueScope[], extraScopes: Iterable<
 
 const isWriteOrDelete = (scope: string) => /:(write|delete)$/.test(scope);
 
+/**
+ * The one status a person reads: the platform's status, refined by time the same way the platform refines it (an expiry
+ * or a grace end in the past means expired, even before the next sync). 'rotating' is a key in its rotation grace.
+ */
+export function lifecycleOf(c: Pick<CachedCredential, 'status' | 'expiresAt' | 'graceEndsAt'>, nowMs: number): CredentialLifecycle {
+  if (c.status === 'revoked') return { state: 'revoked', at: null };
+  if (c.status === 'disabled') return { state: 'disabled', at: null };
+  const exp = c.expiresAt ? Date.parse(c.expiresAt) : NaN;
+  const grace = c.graceEndsAt ? Date.parse(c.graceEndsAt) : NaN;
+  if (c.status === 'expired' || (Number.isFinite(exp) && exp <= nowMs)) return { state: 'expired', at: c.expiresAt ?? c.graceEndsAt };
+  if (Number.isFinite(grace)) return grace > nowMs ? { state: 'in_grace', at: c.graceEndsAt } : { state: 'expired', at: c.graceEndsAt };
+  if (c.status === 'rotating') return { state: 'in_grace', at: c.graceEndsAt };
+  if (Number.isFinite(exp) && exp <= nowMs + EXPIRING_SOON_DAYS * DAY) return { state: 'expiring', at: c.expiresAt };
+  return { state: 'active', at: null };
+}
+
+/** The one credential count (see credentialCountsSchema): every cached credential of the known workspaces, any status. */
+export function countCredentials(credentials: readonly CachedCredential[], workspaceIds: ReadonlySet<string>, nowMs: number): CredentialCounts {
+  const out: CredentialCounts = { total: 0, workspaces: workspaceIds.size, inactive: 0, revoked: 0, expired: 0, disabled: 0 };
+  for (const c of credentials) {
+    if (!workspaceIds.has(c.workspaceId)) continue;
+    out.total++;
+    const s = lifecycleOf(c, nowMs).state;
+    if (s === 'revoked' || s === 'expired' || s === 'disabled') {
+      out.inactive++;
+      out[s]++;
+    }
+  }
+  return out;
+}
+
 export function summarize(
   c: CachedCredential,
   ctx: { nowMs: number; baseline: Set<string> | null; drift: Map<string, string[]> },
@@ -85,6 +116,7 @@ export function summarize(
     drift,
     isGrantdesk: c.type === 'app' && c.clientId === GRANTDESK_CLIENT_ID,
     revocable: !inactive && c.type !== 'service_token',
+    lifecycle: lifecycleOf(c, ctx.nowMs),
   };
 }
 
@@ -199,6 +231,7 @@ export function buildMatrix(input: MatrixInput): Matrix {
     bundles: bundleSummary(input.bundles ?? []),
     totals: { workspaces: workspaces.length, credentials, grants, overGrants, drift },
     oldestSyncAt: oldestAt,
+    counts: countCredentials(input.credentials, new Set(input.workspaces.map((w) => w.id)), nowMs),
   };
 }
 

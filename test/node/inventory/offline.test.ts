@@ -38,7 +38,7 @@ describe('CSV', () => {
           credentials: HOSTILE.map((name, i) => ({
             id: `key_${i}`, workspaceId: 'ws_1', type: 'api_key' as const, name, label: null, clientId: null, status: 'active', scopes: ['contacts:read'],
             expiresAt: null, lastUsedAt: null, createdAt: null, expiringSoon: false, unused: true, writeOrDelete: false, overGrants: [], drift: [],
-            isGrantdesk: false, revocable: true,
+            isGrantdesk: false, revocable: true, lifecycle: { state: 'active' as const, at: null },
           })),
         },
       ],
@@ -46,6 +46,7 @@ describe('CSV', () => {
       bundles: [],
       totals: { workspaces: 1, credentials: HOSTILE.length, grants: HOSTILE.length, overGrants: 0, drift: 0 },
       oldestSyncAt: null,
+      counts: { total: HOSTILE.length, workspaces: 1, inactive: 0, revoked: 0, expired: 0, disabled: 0 },
     };
     const rows = parse(matrixToCsv(m)) as string[][];
     assert.equal(rows.length, HOSTILE.length + 2);
