@@ -17,6 +17,7 @@ import { createInventoryReadModel, createInventoryService } from './services/inv
 import { createRotationServices, emptyDirectory, type PlatformEndpoints } from './services/rotation/index.ts';
 import { createAuditReadModel, createAuditService } from './services/audit/index.ts';
 import { createReviewFacade, createReviewReadModel, type ReviewFacade } from './services/review/index.ts';
+import { createSyncService } from './services/sync/index.ts';
 import { createHandlers } from './handlers/index.ts';
 import { createDispatcher, type Dispatcher } from './rpc/dispatcher.ts';
 import { createEventBus } from './services/event-bus.ts';
@@ -141,6 +142,14 @@ export function createApp(ports: AppPorts): AppRuntime {
       reviewContext: () => reviewSvc.exportContext(),
     }),
     review: reviewSvc,
+    // one sync for the cache: each part through its own domain's entry; sync ages from the audit and inventory read models
+    sync: createSyncService({
+      auditSync: (workspaces) => services.audit.sync({ workspaces }),
+      inventorySync: (workspace) => services.inventory.sync({ workspace }),
+      auditStates: () => services.audit.status().workspaces,
+      inventoryStates: () => read.inventory.syncStates(ports.clock.now()),
+      workspaceIds: () => (ports.workspaceDirectory?.list() ?? []).map((w) => w.id),
+    }),
   };
   refreshLeadSeconds = () => services.settings.get().refreshLeadSeconds;
   if (ports.background) {

@@ -159,12 +159,14 @@ export const auditCommands = {
     output: z.object({ results: z.array(syncResultSchema) }),
     mutates: true,
     localOnly: true,
-    cli: { words: ['sync'], positionals: ['workspaces'], variadic: 'workspaces', summary: 'Sync audit events of connected workspaces (all when none named) into the local cache, verifying the hash chain' },
+    reviewLog: 'Synced the audit log',
+    cli: { words: ['audit', 'sync'], positionals: ['workspaces'], variadic: 'workspaces', summary: 'Sync only the audit events of connected workspaces (all when none named) into the local cache, verifying the hash chain (`grantdesk sync` also syncs the inventory)' },
   }),
   'audit.query': command({
     input: z.object({ ...auditFilterShape, cursor: z.string().max(200).optional(), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
     output: auditPageSchema,
     mutates: false,
+    reviewLog: 'Searched the audit log',
     cli: { words: ['audit', 'query'], summary: 'Query cached audit events, newest first (works offline), e.g. --endpoint /v1/contacts/export --from 2025-02-01T00:00:00Z' },
   }),
   'audit.timeline': command({
@@ -177,6 +179,7 @@ export const auditCommands = {
     input: z.object({ workspaceId: workspaceIdSchema, seq: z.number().int().min(1) }).strict(),
     output: auditEventDetailSchema,
     mutates: false,
+    reviewLog: 'Opened an audit event',
     cli: { words: ['audit', 'event'], positionals: ['workspaceId', 'seq'], summary: 'Show one cached event with its chain status' },
   }),
   'audit.status': command({
@@ -200,6 +203,7 @@ export const auditCommands = {
       .strict(),
     output: z.object({ exportId: z.string(), path: z.string(), manifestPath: z.string(), rowCount: z.number().int(), byteLength: z.number().int(), sha256: z.string() }),
     mutates: false,
+    reviewLog: 'Exported audit events',
     cli: { words: ['export', 'audit'], summary: 'Export cached audit events to CSV (RFC 4180, formula-safe) or JSON Lines with a verifiable manifest beside it' },
   }),
   'audit.cancel': command({
@@ -211,6 +215,7 @@ export const auditCommands = {
     input: z.object({ manifest: z.string().min(1).max(4096).optional(), exportId: exportIdSchema.optional() }).strict(),
     output: verifyReportSchema,
     mutates: false,
+    reviewLog: 'Verified an export',
     cli: { words: ['verify'], positionals: ['manifest'], summary: 'Re-check an export offline against its manifest (bytes, SHA-256, rows, order, per-event hashes and chain links)' },
   }),
   'audit.exports': command({

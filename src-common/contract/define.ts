@@ -20,6 +20,11 @@ export interface CommandDef<I extends z.ZodType = z.ZodType, O extends z.ZodType
    * shared settings: the one kind of mutating command allowed in review mode (see docs/ENGINEERING.md, Review mode).
    */
   readonly localOnly?: boolean;
+  /**
+   * What the auditor's review log says for this command, in words ("Searched the audit log"). Only commands with it are
+   * logged in review mode: the rest is UI plumbing (status polls, timelines, lists a screen loads by itself).
+   */
+  readonly reviewLog?: string;
   readonly cli?: CliSpec;
 }
 

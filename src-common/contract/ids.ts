@@ -31,6 +31,9 @@ export const idSchema = z.string().min(1).max(200).regex(/^[A-Za-z0-9_-]+$/, 'an
 /** A credential id (see idSchema). */
 export const credentialIdSchema = idSchema;
 
+/** A review id as the platform issues it (`rev_…`). */
+export const reviewIdSchema = z.string().max(100).regex(/^rev_[A-Za-z0-9]+$/, 'a review id looks like rev_… (letters and digits)');
+
 /** A background task id the caller picks, to cancel it later. */
 export const taskIdSchema = z.string().min(1).max(100);
 

@@ -16,6 +16,7 @@ import { clientsCommands } from './clients.ts';
 import { reconsentCommands } from './reconsent.ts';
 import { reviewCommands } from './review.ts';
 import { insightsCommands } from './insights.ts';
+import { syncCommands } from './sync.ts';
 
 export const contract = {
   ...appCommands,
@@ -31,6 +32,7 @@ export const contract = {
   ...reconsentCommands,
   ...reviewCommands,
   ...insightsCommands,
+  ...syncCommands,
 } as const;
 
 export type Contract = typeof contract;
@@ -69,4 +71,5 @@ export * from './clients.ts';
 export * from './reconsent.ts';
 export * from './review.ts';
 export * from './insights.ts';
+export * from './sync.ts';
 export type { CommandDef, CliSpec } from './define.ts';

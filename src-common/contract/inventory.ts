@@ -292,6 +292,7 @@ export const inventoryCommands = {
     output: inventorySyncResultSchema,
     mutates: true,
     localOnly: true,
+    reviewLog: 'Synced the credential inventory',
     cli: { words: ['credentials', 'sync'], positionals: ['workspace'], summary: 'Sync the credential inventory (one workspace, or all)' },
   }),
   'inventory.credentials': command({
@@ -323,12 +324,14 @@ export const inventoryCommands = {
     /** the same matrix as RFC 4180, formula-safe CSV text (the CLI prints it as is) */
     output: z.string(),
     mutates: false,
+    reviewLog: 'Exported the scope matrix',
     cli: { words: ['scopes', 'matrix', '--csv'], summary: 'The scope matrix as RFC 4180, formula-safe CSV (same filters as scopes matrix)' },
   }),
   'inventory.credential': command({
     input: z.object({ workspace: workspaceRefSchema, credentialId: credentialIdSchema }).strict(),
     output: credentialDetailSchema,
     mutates: false,
+    reviewLog: 'Opened a credential',
     cli: { words: ['credentials', 'show'], positionals: ['workspace', 'credentialId'], summary: 'One credential in detail, with recent activity' },
   }),
   'inventory.markReviewed': command({

@@ -1,7 +1,7 @@
 // Contract commands `review.*`: time-boxed read-only auditor reviews. Merged in index.ts.
 import { z } from 'zod';
 import { command } from './define.ts';
-import { readScopeSchema, workspaceIdSchema } from './ids.ts';
+import { readScopeSchema, reviewIdSchema, workspaceIdSchema } from './ids.ts';
 
 export const MAX_REVIEW_DAYS = 30;
 export const REVIEW_POLICIES = ['keep_read_only', 'purge'] as const;
@@ -48,12 +48,31 @@ export const reviewLogEntrySchema = z.object({
   id: z.number().int(),
   at: z.string(),
   command: z.string(),
+  /** what the auditor did, in words (the command's reviewLog text in the contract) */
+  action: z.string(),
   transport: z.string(),
   ok: z.boolean(),
   /** the command's input (never secrets: inputs carry none) and, for exports, the manifest path */
   detail: z.string(),
 });
 export type ReviewLogEntry = z.infer<typeof reviewLogEntrySchema>;
+
+/** A review as the platform records it (GET /v1/reviews of each connected workspace): never its code. */
+export const issuedReviewSchema = z.object({
+  reviewId: z.string(),
+  workspaceId: z.string(),
+  workspaceName: z.string(),
+  scopes: z.array(z.string()),
+  reviewerName: z.string(),
+  reviewerEmail: z.string(),
+  policy: reviewPolicySchema,
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  /** the platform's status: pending (not redeemed yet), redeemed, expired, revoked */
+  status: z.enum(['pending', 'redeemed', 'expired', 'revoked']),
+  redeemedAt: z.string().nullable(),
+});
+export type IssuedReview = z.infer<typeof issuedReviewSchema>;
 
 export const evidenceResultSchema = z.object({
   path: z.string(),
@@ -98,6 +117,7 @@ export const reviewCommands = {
       .strict(),
     output: reviewStatusSchema,
     mutates: true,
+    reviewLog: 'Redeemed the review',
     cli: { words: ['review', 'redeem'], positionals: ['file'], summary: 'Redeem a review file, or the code piped in with --code - (never the code itself in argv): this Grantdesk enters read-only review mode until the review ends' },
   }),
   'review.status': command({
@@ -123,6 +143,23 @@ export const reviewCommands = {
     input: z.object({ out: z.string().min(1).max(4096).optional() }).strict(),
     output: evidenceResultSchema,
     mutates: false,
+    reviewLog: 'Built the evidence package',
     cli: { words: ['review', 'evidence'], summary: 'Build an evidence package folder (exports + manifests, chain status, review log, SHA-256 package manifest); check it with `grantdesk verify`' },
+  }),
+  'review.issued': command({
+    input: z.object({}).strict(),
+    output: z.object({
+      reviews: z.array(issuedReviewSchema),
+      /** connected workspaces whose reviews could not be read, each with a sentence */
+      unreadable: z.array(z.object({ workspaceId: z.string(), workspaceName: z.string(), message: z.string() })),
+    }),
+    mutates: false,
+    cli: { words: ['review', 'list'], summary: 'Every review issued for the connected workspaces, as the platform records it (status, reviewer, end); never a code' },
+  }),
+  'review.revoke': command({
+    input: z.object({ workspace: workspaceIdSchema, reviewId: reviewIdSchema }).strict(),
+    output: issuedReviewSchema,
+    mutates: true,
+    cli: { words: ['review', 'revoke'], positionals: ['workspace', 'reviewId'], summary: "Revoke a review at the platform: the auditor's access to that workspace ends at once (the platform cannot extend a review; issue a new one)" },
   }),
 } as const;

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { contract, COMMAND_NAMES, type CommandName } from '../../src-common/contract/index.ts';
+import { contract, COMMAND_NAMES, type CommandName, type Output } from '../../src-common/contract/index.ts';
 import { resolveDataDir } from '../adapters/data-dir.ts';
 import { createNodeRuntime } from '../node-runtime.ts';
 import type { Opener } from '../ports/opener.ts';
@@ -15,6 +15,7 @@ import { CLI_CONTEXT } from '../rpc/handlers.ts';
 import { formatHuman } from './format.ts';
 import { commandUsage, findCommand, parseCommandArgs, UsageError } from './parse-args.ts';
 import { redeemInputFromCli, type CliStdin } from './review-redeem.ts';
+import { neverSyncedHint } from './sync-hints.ts';
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -154,6 +155,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return result.error.code === 'invalid_input' ? 2 : 1;
       }
       io.stdout((flags.json ? JSON.stringify(result.value, null, 2) : formatHuman(result.value)) + '\n');
+      // a read from a cache part that was never synced says so (stderr: stdout stays the command's output)
+      if (!contract[name].mutates) {
+        const health = await runtime.dispatcher.call('sync.health', {}, CLI_CONTEXT);
+        const hint = health.ok ? neverSyncedHint(name, health.value as Output<'sync.health'>) : null;
+        if (hint) io.stderr(`${hint}\n`);
+      }
       return 0;
     } finally {
       await runtime.close();

@@ -7,6 +7,7 @@ import { inventoryHandlers } from './inventory-handlers.ts';
 import { rotationHandlers } from './rotation-handlers.ts';
 import { auditHandlers } from './audit-handlers.ts';
 import { reviewHandlers } from './review-handlers.ts';
+import { syncHandlers } from './sync-handlers.ts';
 
 export function createHandlers(s: Services): Handlers {
   return {
@@ -16,5 +17,6 @@ export function createHandlers(s: Services): Handlers {
     ...rotationHandlers(s),
     ...auditHandlers(s),
     ...reviewHandlers(s),
+    ...syncHandlers(s),
   };
 }

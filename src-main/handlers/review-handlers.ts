@@ -1,7 +1,7 @@
 import type { HandlerMap } from '../rpc/handlers.ts';
 import type { Services } from '../services/services.ts';
 
-type ReviewCommands = 'review.create' | 'review.redeem' | 'review.status' | 'review.exit' | 'review.log' | 'review.evidence' | 'insights.list';
+type ReviewCommands = 'review.create' | 'review.redeem' | 'review.status' | 'review.exit' | 'review.log' | 'review.evidence' | 'review.issued' | 'review.revoke' | 'insights.list';
 
 export function reviewHandlers(s: Services): HandlerMap<ReviewCommands> {
   return {
@@ -11,6 +11,8 @@ export function reviewHandlers(s: Services): HandlerMap<ReviewCommands> {
     'review.exit': () => s.review.exit(),
     'review.log': (i) => s.review.log(i.limit),
     'review.evidence': (i, ctx) => s.review.evidence(i.out, ctx.capabilities),
+    'review.issued': () => s.review.issued(),
+    'review.revoke': (i) => s.review.revoke(i),
     'insights.list': (i) => s.review.insights(i),
   };
 }

@@ -5,6 +5,7 @@ import type { SettingsService } from './settings-service.ts';
 import type { RotationServices } from './rotation/index.ts';
 import type { AuditService } from './audit/index.ts';
 import type { ReviewFacade } from './review/index.ts';
+import type { SyncService } from './sync/index.ts';
 
 /** Every service the handlers may call. Built once in composition.ts. */
 export interface Services {
@@ -15,4 +16,6 @@ export interface Services {
   rotation: RotationServices;
   audit: AuditService;
   review: ReviewFacade;
+  /** the whole cache in one sync (audit + inventory) and per-workspace sync ages */
+  sync: SyncService;
 }

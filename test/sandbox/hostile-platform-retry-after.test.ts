@@ -113,7 +113,7 @@ test('hostile platform: 429 with Retry-After (3600, HTTP-date, garbage, 5 s) nev
       const served = await burst(h, 1000, { retry_after: 3600 });
       await h.app.close();
       const env: NodeJS.ProcessEnv = { ...process.env, GRANTDESK_HOME: h.dataDir };
-      const r = await run(['sync', '--json'], env);
+      const r = await run(['audit', 'sync', '--json'], env);
       assert.equal(r.status, 0, r.stderr);
       const out = JSON.parse(r.stdout) as { results: SyncResult[] };
       assert.equal(out.results.length, 3);
@@ -123,7 +123,7 @@ test('hostile platform: 429 with Retry-After (3600, HTTP-date, garbage, 5 s) nev
         assert.ok(x.retryAt && Date.parse(x.retryAt) > Date.now() + 3_500_000);
       }
       assert.equal(await served(), 3, 'one request per workspace: a 429 with an hour to wait is not retried');
-      const human = await run(['sync'], env);
+      const human = await run(['audit', 'sync'], env);
       assert.equal(human.status, 0, human.stderr);
       assert.match(human.stdout, /rate_limited/);
       assert.equal(await served(), 6);

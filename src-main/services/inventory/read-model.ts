@@ -1,7 +1,9 @@
 // The inventory domain's read model for other domains (rotation's expiry calendar, review's insights). Reads through the
 // inventory repository: the inv_* tables are read and written only inside services/inventory.
 import type { Db } from '../../ports/db.ts';
+import type { InventorySyncState } from '../../../src-common/contract/index.ts';
 import { createInventoryRepository, type CachedCredential, type CatalogueScope } from './repository.ts';
+import { syncStateOf } from './matrix.ts';
 
 export interface InventoryCredential extends CachedCredential {
   /** the workspace's name at its last inventory sync (null: never synced) */
@@ -21,6 +23,10 @@ export function createInventoryReadModel(db: Db) {
     },
     /** The platform's scope catalogue as last synced (empty: never synced). */
     scopeCatalogue: (): CatalogueScope[] => repo.catalogue(),
+    /** Each synced workspace's inventory sync state (a workspace never synced is absent). */
+    syncStates(nowMs: number): Map<string, InventorySyncState> {
+      return new Map([...repo.syncRows()].map(([id, row]) => [id, syncStateOf(row, nowMs)]));
+    },
   };
 }
 export type InventoryReadModel = ReturnType<typeof createInventoryReadModel>;

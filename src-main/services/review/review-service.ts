@@ -11,6 +11,7 @@ import {
   contract,
   LOCAL_ONLY_COMMANDS,
   type CommandName,
+  type IssuedReview,
   type Output,
   type ReviewLogEntry,
   reviewPolicySchema,
@@ -121,8 +122,52 @@ export interface ReviewDeps {
   purgeWorkspaceData: (workspaceIds: readonly string[]) => void;
 }
 
-/** Commands not worth logging in the auditor's log (status polling, the log itself). */
-const UNLOGGED = new Set<string>(['app.health', 'settings.get', 'review.status', 'review.log', 'audit.cancel', 'audit.exports', 'audit.status']);
+/**
+ * What the auditor's log records: the commands whose contract entry says, in words, what the auditor did (`reviewLog`):
+ * queries, syncs, exports, verifications, the evidence package. Everything else a screen calls by itself (status polls,
+ * timelines, lists it loads on open) is plumbing and is not logged.
+ */
+export function reviewLogAction(name: string): string | null {
+  return (contract as Record<string, { reviewLog?: string }>)[name]?.reviewLog ?? null;
+}
+
+/** GET /v1/reviews (docs/platform-api.md §10a): the platform's reviews of one workspace. */
+const platformReviewListSchema = z.object({
+  data: z
+    .array(
+      z
+        .object({
+          id: z.string().regex(/^rev_[A-Za-z0-9]+$/),
+          workspace_id: z.string().max(200),
+          scopes: z.array(z.string().max(100)).max(100),
+          reviewer_name: z.string().max(200),
+          reviewer_email: z.string().max(200),
+          data_policy: reviewPolicySchema.catch('keep_read_only'),
+          created_at: z.string().max(40),
+          expires_at: z.string().max(40),
+          status: z.enum(['pending', 'redeemed', 'expired', 'revoked']),
+          redeemed_at: z.string().max(40).nullable().optional(),
+        })
+        .passthrough(),
+    )
+    .max(10_000),
+});
+type PlatformReviewItem = z.infer<typeof platformReviewListSchema>['data'][number];
+function issuedOf(r: PlatformReviewItem, workspaceName: string): IssuedReview {
+  return {
+    reviewId: r.id,
+    workspaceId: r.workspace_id,
+    workspaceName,
+    scopes: [...r.scopes].sort(),
+    reviewerName: r.reviewer_name,
+    reviewerEmail: r.reviewer_email,
+    policy: r.data_policy,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    status: r.status,
+    redeemedAt: r.redeemed_at ?? null,
+  };
+}
 
 function field(json: unknown, key: string): string | undefined {
   if (json && typeof json === 'object' && key in json) {
@@ -602,7 +647,48 @@ export function createReviewService(d: ReviewDeps) {
     },
 
     log(limit: number): { entries: ReviewLogEntry[] } {
-      return { entries: q.log.all(limit).map((r) => ({ id: r.id, at: r.at, command: r.command, transport: r.transport, ok: r.ok === 1, detail: r.manifest_path ? `${r.detail} -> ${r.manifest_path}` : r.detail })) };
+      return {
+        entries: q.log
+          .all(limit)
+          .map((r) => ({ id: r.id, at: r.at, command: r.command, action: reviewLogAction(r.command) ?? r.command, transport: r.transport, ok: r.ok === 1, detail: r.manifest_path ? `${r.detail} -> ${r.manifest_path}` : r.detail })),
+      };
+    },
+
+    /** Every review the platform records for the connected workspaces (GET /v1/reviews each, four at a time). */
+    async issued(): Promise<Output<'review.issued'>> {
+      const api = d.baseApi();
+      const dir = d.baseDirectory();
+      if (!api || !dir) return { reviews: [], unreadable: [] };
+      const ws = dir.list().filter((w) => w.status === 'connected');
+      const reviews: IssuedReview[] = [];
+      const unreadable: Output<'review.issued'>['unreadable'] = [];
+      let next = 0;
+      const lane = async () => {
+        while (next < ws.length) {
+          const w = ws[next++]!;
+          try {
+            const r = await api.call(w.id, { method: 'GET', path: '/v1/reviews', schema: platformReviewListSchema });
+            for (const item of r.data.data) if (item.workspace_id === w.id) reviews.push(issuedOf(item, w.name));
+          } catch (err) {
+            const msg = err instanceof AppError ? err.message : 'the platform did not answer';
+            unreadable.push({ workspaceId: w.id, workspaceName: w.name, message: `The reviews of ${w.name} could not be read (${msg.slice(0, 200)}).` });
+          }
+        }
+      };
+      await Promise.all([lane(), lane(), lane(), lane()]);
+      reviews.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.reviewId < b.reviewId ? -1 : 1));
+      return { reviews, unreadable };
+    },
+
+    /** POST /v1/reviews/{id}/revoke: the platform ends every token of that review's grant at once. */
+    async revoke(i: { workspace: string; reviewId: string }): Promise<IssuedReview> {
+      const api = d.baseApi();
+      const w = d.baseDirectory()?.get(i.workspace) ?? null;
+      if (!api || !w) throw new AppError('not_found', `Workspace ${i.workspace} is not connected here, so its reviews cannot be revoked from this Grantdesk. Connect it first.`);
+      const item = platformReviewListSchema.shape.data.element;
+      const r = await api.call(w.id, { method: 'POST', path: `/v1/reviews/${encodeURIComponent(i.reviewId)}/revoke`, schema: item });
+      d.bus.emit('state.changed', { topic: 'review', workspaceId: w.id });
+      return issuedOf(r.data, w.name);
     },
     logEntries: () => q.log.all(100_000),
 
@@ -610,7 +696,7 @@ export function createReviewService(d: ReviewDeps) {
     logged(h: Handlers): Handlers {
       const out = { ...h } as Record<string, (i: unknown, c: CallContext) => unknown>;
       for (const name of Object.keys(h) as CommandName[]) {
-        if (UNLOGGED.has(name) || name === 'review.redeem') continue;
+        if (reviewLogAction(name) === null || name === 'review.redeem') continue;
         const inner = h[name] as (i: unknown, c: CallContext) => unknown;
         out[name] = async (input, ctx) => {
           if (!session()) return inner(input, ctx);

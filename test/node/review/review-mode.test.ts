@@ -99,13 +99,20 @@ test('review mode: issue, redeem, read-only on every transport, evidence package
     const manifest = JSON.parse(readFileSync(exp.manifestPath, 'utf8'));
     assert.equal(manifest.review.reviewer.email, 'ada@audit.example');
     assert.deepEqual([...manifest.review.reviewIds].sort(), created.reviews.map((r: any) => r.reviewId).sort());
+    // what a screen loads by itself (status polls, timelines, lists, sync ages) is UI plumbing, not the auditor's own work
+    await audc.call('audit.timeline', {});
+    await audc.call('audit.status', {});
+    await audc.call('inventory.matrix', {});
+    await audc.call('sync.health', {});
     const log = await audc.call('review.log', {});
     const logged = log.entries.map((e: any) => e.command);
+    for (const c of ['audit.timeline', 'audit.status', 'inventory.matrix', 'sync.health', 'app.health', 'review.status']) assert.ok(!logged.includes(c), `${c} is not in the review log`);
+    assert.deepEqual([...new Set(log.entries.map((e: any) => e.action))].sort(), ['Exported audit events', 'Redeemed the review', 'Searched the audit log', 'Synced the audit log', 'Synced the credential inventory'], 'each entry says in words what the auditor did');
     for (const c of ['audit.sync', 'audit.query', 'audit.export', 'review.redeem']) assert.ok(logged.includes(c), `${c} is in the review log`);
     assert.ok(log.entries.some((e: any) => e.command === 'audit.export' && e.detail.includes(exp.manifestPath)));
 
     // ---- every mutating command is refused in main, over all three transports (derived from the contract)
-    assert.deepEqual([...LOCAL_ONLY_COMMANDS].sort(), ['audit.sync', 'inventory.sync', 'review.exit'], 'a new localOnly command is a conscious decision');
+    assert.deepEqual([...LOCAL_ONLY_COMMANDS].sort(), ['audit.sync', 'inventory.sync', 'review.exit', 'sync.all'], 'a new localOnly command is a conscious decision');
     assert.ok(REVIEW_BLOCKED_COMMANDS.length >= 20);
     assert.equal(REVIEW_BLOCKED_COMMANDS.length + LOCAL_ONLY_COMMANDS.length, MUTATING_COMMANDS.length);
     // Electron IPC

@@ -53,7 +53,7 @@ test('two CLI processes syncing a review with 5-second access tokens for 60 s: 0
     let runs = 0;
     const lane = async () => {
       while (Date.now() < until) {
-        const r = await cli(audDir, ['sync', '--json']);
+        const r = await cli(audDir, ['audit', 'sync', '--json']);
         runs++;
         if (r.code !== 0) {
           failures.push(`exit ${r.code}: ${r.stderr.slice(0, 300)}`);
@@ -86,7 +86,7 @@ test('two CLI processes syncing a review with 5-second access tokens for 60 s: 0
     assert.equal(by.abandoned ?? 0, 0, JSON.stringify(by));
     assert.equal(by.failed ?? 0, 0, JSON.stringify(by));
     // and the grant still works afterwards
-    const last = await cli(audDir, ['sync', '--json']);
+    const last = await cli(audDir, ['audit', 'sync', '--json']);
     assert.equal(last.code, 0, last.stderr);
     assert.ok(JSON.parse(last.stdout).results.every((r: any) => r.outcome === 'ok'), last.stdout.slice(0, 300));
     const exited = await cli(audDir, ['review', 'exit']);
