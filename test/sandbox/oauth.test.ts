@@ -45,6 +45,7 @@ describe('authorization code + PKCE', () => {
     const a = await authorize(ctx.as, { workspace: ctx.sb.workspaces[0]!.id });
     const params = oauth.validateAuthResponse(ctx.as, client, a.url, a.state);
     const resp = await oauth.authorizationCodeGrantRequest(ctx.as, client, oauth.None(), params, a.redirectUri, oauth.generateRandomCodeVerifier(), insecure);
+    // asserts-in: expectOAuthError
     await expectOAuthError(oauth.processAuthorizationCodeResponse(ctx.as, client, resp), 'invalid_grant');
   });
 
@@ -86,6 +87,7 @@ describe('authorization code + PKCE', () => {
     const params = oauth.validateAuthResponse(ctx.as, client, a.url, a.state);
     await oauth.processAuthorizationCodeResponse(ctx.as, client, await oauth.authorizationCodeGrantRequest(ctx.as, client, oauth.None(), params, a.redirectUri, a.verifier, insecure));
     const again = await oauth.authorizationCodeGrantRequest(ctx.as, client, oauth.None(), params, a.redirectUri, a.verifier, insecure);
+    // asserts-in: expectOAuthError
     await expectOAuthError(oauth.processAuthorizationCodeResponse(ctx.as, client, again), 'invalid_grant');
   });
 });
