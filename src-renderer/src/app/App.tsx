@@ -1,5 +1,6 @@
 // The app frame: skip link, left navigation, banners, the current screen, status bar. Hash-routed.
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { CommandPalette } from '../components/CommandPalette.tsx';
 import { ErrorBanner, NoticeBanner } from '../components/ErrorBanner.tsx';
 import { Dialog } from '../components/Dialog.tsx';
 import { selectHealth, selectHealthError } from '../stores/health-store.ts';
@@ -69,6 +70,12 @@ function ShortcutsDialog({ open, onOpenChange }: { open: boolean; onOpenChange(o
           </tr>
           <tr>
             <td>
+              <kbd>{modLabel}K</kbd>
+            </td>
+            <td>Command palette: jump to a screen, workspace or credential, or run an action</td>
+          </tr>
+          <tr>
+            <td>
               <kbd>?</kbd>
             </td>
             <td>Show this list</td>
@@ -101,6 +108,7 @@ export function App() {
   const mainRef = useRef<HTMLElement>(null);
   const focusMainOnRoute = useRef(false);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
+  const [paletteOpen, setPaletteOpen] = useState(false);
 
   const focusMain = useCallback(() => {
     const main = mainRef.current;
@@ -111,8 +119,29 @@ export function App() {
     (heading ?? main).focus();
   }, []);
 
+  /** go to a screen (with an optional route query); focus moves to its heading once it has rendered */
+  const go = useCallback(
+    (id: string, query?: string) => {
+      const target = query ? `/${id}?${query}` : `/${id}`;
+      if (window.location.hash === `#${target}`) {
+        focusMain();
+        return;
+      }
+      focusMainOnRoute.current = true;
+      window.location.hash = target;
+    },
+    [focusMain],
+  );
+  const showShortcuts = useCallback(() => setShortcutsOpen(true), []);
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      // Ctrl/Cmd+K opens the palette from anywhere, inputs included (and closes it again)
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'k') {
+        e.preventDefault();
+        setPaletteOpen((o) => !o);
+        return;
+      }
       if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey) {
         const target = SCREENS.find((s) => s.shortcut === e.key);
         if (!target) return;
@@ -164,6 +193,10 @@ export function App() {
           </span>
           <span className="brand-name">Grantdesk</span>
         </div>
+        <button type="button" className="palette-trigger" onClick={() => setPaletteOpen(true)} aria-keyshortcuts={modLabel === '⌘' ? 'Meta+K' : 'Control+K'} data-testid="open-palette">
+          <span>Jump to…</span>
+          <kbd>{modLabel}K</kbd>
+        </button>
         <Nav current={route} />
       </aside>
       <div className="main-column">
@@ -178,6 +211,7 @@ export function App() {
       </div>
       <StatusBar onShowShortcuts={() => setShortcutsOpen(true)} />
       <ShortcutsDialog open={shortcutsOpen} onOpenChange={setShortcutsOpen} />
+      <CommandPalette open={paletteOpen} onOpenChange={setPaletteOpen} onGo={go} onShowShortcuts={showShortcuts} />
     </div>
   );
 }

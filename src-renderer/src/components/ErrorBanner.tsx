@@ -1,5 +1,30 @@
-// Shows an error as it crossed the contract: its code, its message and the code's remedy. Text only, never HTML.
+// The one way an error reaches a person: its sentence (what happened) and the code's remedy (what to do); the code and
+// the rejected fields sit behind a "Details" disclosure. Text only, never HTML. ErrorInline is the same for a table cell.
 import type { AppErrorData } from '../../../src-common/contract/index.ts';
+
+function ErrorDetails({ error, testId }: { error: AppErrorData; testId: string }) {
+  return (
+    <details className="error-details" data-testid={`${testId}-details`}>
+      <summary>Details</summary>
+      <dl className="error-details-list">
+        <dt>Code</dt>
+        <dd>
+          <code className="error-code" data-testid={`${testId}-code`}>
+            {error.code}
+          </code>
+        </dd>
+        {error.fields?.map((f) => (
+          <div key={f.field} className="error-details-field">
+            <dt>{f.label}</dt>
+            <dd>
+              {f.message} <code className="muted">{f.field}</code>
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </details>
+  );
+}
 
 export function ErrorBanner({ error, onDismiss, id, testId = 'error-banner' }: { error: AppErrorData; onDismiss?: () => void; id?: string; testId?: string }) {
   return (
@@ -9,15 +34,13 @@ export function ErrorBanner({ error, onDismiss, id, testId = 'error-banner' }: {
         <path d="M12 7v6M12 16.5v.5" />
       </svg>
       <div className="banner-text">
-        <p className="banner-title">
-          <code className="error-code" data-testid={`${testId}-code`}>
-            {error.code}
-          </code>
-          <span data-testid={`${testId}-message`}>{error.message}</span>
+        <p className="banner-title" data-testid={`${testId}-message`}>
+          {error.message}
         </p>
         <p className="banner-remedy" data-testid={`${testId}-remedy`}>
           {error.remedy}
         </p>
+        <ErrorDetails error={error} testId={testId} />
       </div>
       {onDismiss && (
         <button type="button" className="icon-button" onClick={onDismiss} aria-label="Dismiss error" data-testid={`${testId}-dismiss`}>
@@ -27,6 +50,19 @@ export function ErrorBanner({ error, onDismiss, id, testId = 'error-banner' }: {
         </button>
       )}
     </div>
+  );
+}
+
+/** An error inside a row or a cell: the sentence, the remedy on hover, the code behind "Details". */
+export function ErrorInline({ error, prefix, testId = 'error-inline' }: { error: AppErrorData; prefix?: string; testId?: string }) {
+  return (
+    <span className="error-inline" data-testid={testId} data-error-code={error.code} title={error.remedy}>
+      <span data-testid={`${testId}-message`}>
+        {prefix}
+        {error.message}
+      </span>
+      <ErrorDetails error={error} testId={testId} />
+    </span>
   );
 }
 

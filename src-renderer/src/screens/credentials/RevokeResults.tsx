@@ -1,6 +1,7 @@
 // Per-row results of a revocation: each workspace separately, failures retryable.
 import type { RevokeResult } from '../../../../src-common/contract/index.ts';
 import type { RevokeRequest } from '../../stores/inventory-store.ts';
+import { ErrorInline } from '../../components/ErrorBanner.tsx';
 
 export function RevokeResults({ result, onRetry, onDismiss }: { result: RevokeResult; onRetry(req: RevokeRequest): void; onDismiss(): void }) {
   const failed = result.results.filter((r) => r.outcome === 'failed');
@@ -40,7 +41,7 @@ export function RevokeResults({ result, onRetry, onDismiss }: { result: RevokeRe
               <td>{r.workspaceName}</td>
               <td>{r.credentialName}</td>
               <td className={r.outcome === 'failed' ? 'text-danger' : 'text-success'}>
-                {r.outcome === 'failed' ? `Failed: ${r.error?.code ?? ''} ${r.error?.message ?? ''}` : r.outcome === 'already_revoked' ? 'Already revoked' : 'Revoked'}
+                {r.outcome === 'failed' ? r.error ? <ErrorInline error={r.error} prefix="Failed: " testId="revoke-result-error" /> : 'Failed' : r.outcome === 'already_revoked' ? 'Already revoked' : 'Revoked'}
               </td>
             </tr>
           ))}

@@ -1,5 +1,6 @@
 // Settings and About: live health from app.health (refreshed on state.changed), preferences saved with settings.set.
-// Validation is main's: the form sends what was typed and shows the contract's error (code, message, remedy).
+// Validation is main's: the form sends what was typed and shows the contract's error as words (each rejected field's
+// message under the field; the code behind Details). Save is enabled only when a value differs from what is stored.
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { DEFAULT_SETTINGS, settingsSchema, type AppErrorData, type Health, type Settings } from '../../../../src-common/contract/index.ts';
 import { ConfirmDialog } from '../../components/Dialog.tsx';
@@ -9,10 +10,11 @@ import { selectSavedAt, selectSaving, selectSettings, selectSettingsError } from
 import { useSelect, useStores } from '../../stores/use-store.ts';
 import { KeychainPanel } from './KeychainPanel.tsx';
 import { WriteButton } from '../../components/WriteButton.tsx';
+import './settings.css';
 
 type NumericKey = 'refreshLeadSeconds' | 'syncConcurrency' | 'insightsWindowDays';
 const NUMERIC_FIELDS: Array<{ key: NumericKey; label: string; unit: string; help: string }> = [
-  { key: 'refreshLeadSeconds', label: 'Refresh tokens ahead of expiry', unit: 'seconds', help: 'How long before a grant expires Grantdesk refreshes it.' },
+  { key: 'refreshLeadSeconds', label: 'Refresh lead', unit: 'seconds', help: 'How long before a grant expires Grantdesk refreshes it.' },
   { key: 'syncConcurrency', label: 'Workspaces synced at once', unit: 'workspaces', help: 'Higher is faster; lower is gentler on the platform’s rate limits.' },
   { key: 'insightsWindowDays', label: 'Insights window', unit: 'days', help: 'How far back Insights looks when it computes trends.' },
 ];
@@ -35,7 +37,12 @@ const toDraft = (s: Settings): Draft => ({
 });
 /** main validates; an empty or non-numeric field goes as null and comes back as invalid_input naming the field */
 const toNumber = (v: string): number | null => (v.trim() === '' || !Number.isFinite(Number(v)) ? null : Number(v));
-const fieldInError = (error: AppErrorData | null, key: string) => error?.code === 'invalid_input' && error.message.includes(`${key}:`);
+/** the contract's words for this field when main rejected it */
+const fieldError = (error: AppErrorData | null, key: string): string | null => (error?.code === 'invalid_input' ? (error.fields?.find((f) => f.field === key)?.message ?? null) : null);
+
+const BACKEND_WORDS: Record<Health['keychain']['backend'], string> = { keytar: 'OS keychain', 'memory-session': 'Memory only (this session)', unavailable: 'None available' };
+const STATE_WORDS: Record<Health['keychain']['state'], string> = { ok: 'Working', locked: 'Locked', unavailable: 'Unavailable', 'session-only': 'Session-only (memory)' };
+const TRANSPORT_WORDS: Record<Health['transport'], string> = { ipc: 'Desktop window', serve: 'Browser tab (grantdesk serve)', cli: 'Command line' };
 
 function HealthPanel({ health, onRefresh }: { health: Health | null; onRefresh(): void }) {
   if (!health) {
@@ -49,12 +56,12 @@ function HealthPanel({ health, onRefresh }: { health: Health | null; onRefresh()
   const rows: Array<[string, string, string]> = [
     ['Version', health.version, 'health-version'],
     ['Data directory', health.dataDir, 'health-data-dir'],
-    ['Keychain backend', k.backend, 'health-keychain-backend'],
-    ['Keychain state', k.state, 'health-keychain-state'],
+    ['Keychain backend', BACKEND_WORDS[k.backend], 'health-keychain-backend'],
+    ['Keychain state', STATE_WORDS[k.state], 'health-keychain-state'],
     ['Keychain detail', k.detail, 'health-keychain-detail'],
     ...(k.remedy !== null ? ([['Keychain remedy', k.remedy, 'health-keychain-remedy']] as Array<[string, string, string]>) : []),
     ['Platform connection', health.online ? 'Online' : 'Offline', 'health-online'],
-    ['Transport', health.transport, 'health-transport'],
+    ['Connection to Grantdesk', TRANSPORT_WORDS[health.transport], 'health-transport'],
     ['Review mode', health.reviewMode ? 'On — read-only auditor review' : 'Off', 'health-review-mode'],
   ];
   return (
@@ -102,9 +109,11 @@ export function SettingsScreen() {
     if (error) document.getElementById(errorId)?.scrollIntoView({ block: 'nearest' });
   }, [error, errorId]);
 
+  // changed = a value that is not what main stores (an empty or non-number field counts: main says why it is wrong)
+  const dirty = settings !== null && draft !== null && NUMERIC_FIELDS.some((f) => toNumber(draft[f.key]) !== settings[f.key]);
   const save = async (e: FormEvent) => {
     e.preventDefault();
-    if (!draft) return;
+    if (!draft || !dirty) return;
     setSaved(false);
     // JSON carries null for a field that is not a number; main answers with invalid_input naming it.
     await settingsStore.getState().save({
@@ -113,10 +122,9 @@ export function SettingsScreen() {
       insightsWindowDays: toNumber(draft.insightsWindowDays) as number,
     });
   };
-  const dirty = settings !== null && draft !== null && JSON.stringify(toDraft(settings)) !== JSON.stringify(draft);
 
   return (
-    <section className="screen" aria-labelledby="screen-title">
+    <section className="screen screen-settings" aria-labelledby="screen-title">
       <header className="screen-header">
         <h1 id="screen-title" tabIndex={-1}>
           Settings
@@ -165,7 +173,8 @@ export function SettingsScreen() {
           <div className="form-grid">
             {NUMERIC_FIELDS.map((f) => {
               const b = bounds(f.key);
-              const invalid = fieldInError(error, f.key);
+              const problem = fieldError(error, f.key);
+              const invalid = problem !== null;
               return (
                 <div className="field" key={f.key}>
                   <label className="field-label" htmlFor={`setting-${f.key}`}>
@@ -182,12 +191,17 @@ export function SettingsScreen() {
                       value={draft?.[f.key] ?? ''}
                       disabled={!draft}
                       aria-invalid={invalid || undefined}
-                      aria-describedby={`setting-${f.key}-hint${invalid ? ` ${errorId}` : ''}`}
+                      aria-describedby={`setting-${f.key}-hint${invalid ? ` setting-${f.key}-error` : ''}`}
                       onChange={(e) => draft && setDraft({ ...draft, [f.key]: e.target.value })}
                       data-testid={`setting-${f.key}`}
                     />
                     <span className="unit">{f.unit}</span>
                   </div>
+                  {problem !== null && (
+                    <p className="field-error" id={`setting-${f.key}-error`} data-testid={`setting-${f.key}-error`}>
+                      {problem}
+                    </p>
+                  )}
                   <p className="field-hint" id={`setting-${f.key}-hint`}>
                     {f.help} {b.min !== null && b.max !== null ? `Between ${b.min} and ${b.max}.` : ''}
                   </p>
@@ -202,7 +216,14 @@ export function SettingsScreen() {
             <button type="button" className="button" disabled={!dirty || saving} onClick={() => settings && setDraft(toDraft(settings))}>
               Discard
             </button>
-            <WriteButton command="settings.set" type="submit" className="button button-primary" disabled={!draft || saving} data-testid="settings-save">
+            <WriteButton
+              command="settings.set"
+              type="submit"
+              className="button button-primary"
+              disabled={!draft || saving || !dirty}
+              title={draft && !dirty && !saving ? 'Nothing changed' : undefined}
+              data-testid="settings-save"
+            >
               {saving ? 'Saving…' : 'Save changes'}
             </WriteButton>
           </div>
