@@ -82,7 +82,7 @@ export function unassertedTests(file: string, text: string): Unasserted[] {
     if (ts.isMethodDeclaration(n) && (ts.isIdentifier(n.name) || ts.isStringLiteral(n.name))) define(n.name.text, n);
     if ((ts.isVariableDeclaration(n) || ts.isPropertyAssignment(n)) && isFn(n.initializer) && (ts.isIdentifier(n.name) || ts.isStringLiteral(n.name))) define(n.name.text, n.initializer);
     if (ts.isCallExpression(n) && isTestCall(n)) {
-      const fn = [...n.arguments].reverse().find(isFn);
+      const fn = [...n.arguments].reverse().find((a): a is ts.ArrowFunction | ts.FunctionExpression => ts.isArrowFunction(a) || ts.isFunctionExpression(a));
       if (fn) tests.push({ call: n, fn });
     }
     ts.forEachChild(n, collect);
