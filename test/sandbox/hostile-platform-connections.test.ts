@@ -110,6 +110,13 @@ test('device flow: a 10-year expires_in is capped at 30 minutes; a 1-day interva
     const r2 = await h.callRaw('workspaces.connectDevice', { workspace: h.sandbox.workspaces[0]!.id, platform: 'Hostile' });
     assert.equal(r2.ok, false);
     assert.equal(r2.error!.code, 'timeout', r2.error!.message);
+    // slow_down is honoured: after it the next wait (1 s + 5 s) outlasts the 4 s code, so there is no second poll
+    peer.rewrites.device = (r) => ({ ...r, expires_in: 4, interval: 1 });
+    peer.rewrites.token = (f) => (f.get('grant_type')?.endsWith(':device_code') ? { status: 400, json: { error: 'slow_down' } } : null);
+    const polls0 = peer.count('/token');
+    const r3 = await h.callRaw('workspaces.connectDevice', { workspace: h.sandbox.workspaces[0]!.id, platform: 'Hostile' });
+    assert.equal(r3.error?.code, 'timeout', r3.error?.message);
+    assert.equal(peer.count('/token') - polls0, 1, 'one poll, then the slowed-down wait ran into the deadline');
     assert.equal(clampInterval(86_400), 60_000);
     assert.equal(clampInterval(0), 1_000);
     assert.equal(clampInterval(Number.NaN), 5_000);
@@ -187,7 +194,8 @@ test('apiBase: file:, cleartext non-loopback and foreign origins are refused; no
       const r = await h.callRaw('platforms.add', { issuer: h.sandbox.issuer, name: 'Bad', apiBase });
       assert.equal(r.ok, false, `apiBase ${apiBase} was accepted`);
       assert.equal(r.error!.code, 'invalid_input', `${apiBase}: ${r.error!.message}`);
-      assert.match(r.error!.message, /apiBase/);
+      assert.match(r.error!.message, /apiBase|API base/, 'the message names the field'); // file: is refused by the contract
+      assert.match(r.error!.message, /https|issuer's origin/, 'and says what is accepted');
       assert.ok(r.error!.remedy.length > 0);
     }
     assert.deepEqual(await h.call<Platform[]>('platforms.list', {}), []);

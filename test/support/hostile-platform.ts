@@ -14,6 +14,8 @@ export interface HostileRewrites {
   device?: (r: Json, self: string) => Json;
   /** rewrite GET /v1/workspace */
   workspace?: (r: Json) => Json;
+  /** answer POST /token in place of the platform (return null to pass it through); gets the form body */
+  token?: (form: URLSearchParams) => { status: number; json: Json } | null;
 }
 
 export interface SeenRequest {
@@ -44,6 +46,12 @@ export async function startHostilePlatform(upstream: string | null, rewrites: Ho
     const url = new URL(req.url ?? '/', origin);
     const auth = req.headers.authorization;
     seen.push({ method: req.method ?? 'GET', path: url.pathname, bearer: auth?.startsWith('Bearer ') ? auth.slice(7) : null, body: body.toString('utf8') });
+    const own = url.pathname === '/token' && req.method === 'POST' ? rewrites.token?.(new URLSearchParams(body.toString('utf8'))) : null;
+    if (own) {
+      const text = JSON.stringify(own.json);
+      res.writeHead(own.status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': String(Buffer.byteLength(text)) }).end(text);
+      return;
+    }
     if (!upstream) {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}');
       return;
