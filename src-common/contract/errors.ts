@@ -74,9 +74,10 @@ export function fieldLabel(key: string): { label: string; unit: string | null } 
     .filter(Boolean);
   const last = words[words.length - 1] ?? '';
   const unit = words.length > 1 && UNIT_WORDS.has(last) ? (last === 'ms' ? 'milliseconds' : last) : null;
-  const override = FIELD_LABEL_OVERRIDES[key];
+  // own keys only: an input key such as __proto__ or constructor must not reach Object.prototype's members
+  const override = Object.hasOwn(FIELD_LABEL_OVERRIDES, key) ? FIELD_LABEL_OVERRIDES[key] : undefined;
   if (override) return { label: override, unit };
-  const base = (unit ? words.slice(0, -1) : words).map((w) => WORD_OVERRIDES[w] ?? w);
+  const base = (unit ? words.slice(0, -1) : words).map((w) => (Object.hasOwn(WORD_OVERRIDES, w) ? WORD_OVERRIDES[w]! : w));
   if (base.length === 0) return { label: 'Input', unit };
   const first = base[0]!;
   base[0] = first === first.toUpperCase() ? first : first[0]!.toUpperCase() + first.slice(1);
