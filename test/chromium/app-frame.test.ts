@@ -21,6 +21,7 @@ const SCREENS: Array<[id: string, label: string]> = [
   ['insights', 'Insights'],
   ['calendar', 'Calendar'],
   ['settings', 'Settings'],
+  ['rotation', 'Rotation'],
 ];
 
 const textOf = (l: Locator) => eventually(() => l.textContent(), (t) => t !== null, 'text present');
@@ -51,9 +52,10 @@ describe('app frame in Chromium (serve mode)', () => {
     await page.getByTestId('nav-settings').click();
     await expectText(page.getByTestId('health-version'), pkg.version);
     await expectText(page.getByTestId('health-data-dir'), app.dataDir);
-    await expectText(page.getByTestId('health-transport'), 'serve');
-    await expectText(page.getByTestId('health-keychain-backend'), 'memory-session');
-    await expectText(page.getByTestId('health-keychain-state'), 'session-only');
+    // words, not enum values
+    await expectText(page.getByTestId('health-transport'), 'Browser tab (grantdesk serve)');
+    await expectText(page.getByTestId('health-keychain-backend'), 'Memory only (this session)');
+    await expectText(page.getByTestId('health-keychain-state'), 'Session-only (memory)');
     await expectText(page.getByTestId('health-online'), 'Online');
     await expectText(page.getByTestId('health-review-mode'), 'Off');
     // session-only mode is never silent: a persistent banner and the status bar say so
@@ -100,9 +102,11 @@ describe('app frame in Chromium (serve mode)', () => {
     await page.keyboard.press('ArrowDown');
     assert.equal(await activeTestId(page), 'nav-scope-matrix');
     await page.keyboard.press('End');
-    assert.equal(await activeTestId(page), 'nav-settings');
+    assert.equal(await activeTestId(page), 'nav-rotation');
     await page.keyboard.press('Home');
     assert.equal(await activeTestId(page), 'nav-workspaces');
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await activeTestId(page), 'nav-rotation');
     await page.keyboard.press('ArrowUp');
     assert.equal(await activeTestId(page), 'nav-settings');
     await page.keyboard.press('ArrowUp');
@@ -113,8 +117,8 @@ describe('app frame in Chromium (serve mode)', () => {
     await page.keyboard.press('Tab');
     assert.ok(!String(await activeTestId(page)).startsWith('nav-'), 'Tab leaves the nav');
     for (const [i, [id, label]] of SCREENS.entries()) {
-      await page.keyboard.press(`Control+${i + 1}`);
-      await eventually(() => hash(page), (h) => h === `#/${id}`, `Ctrl+${i + 1}`);
+      await page.keyboard.press(`Control+${(i + 1) % 10}`);
+      await eventually(() => hash(page), (h) => h === `#/${id}`, `Ctrl+${(i + 1) % 10}`);
       await expectText(page.locator('main h1'), label);
       // focus moves to the new screen's heading
       await eventually(() => page.evaluate<unknown>('document.activeElement?.tagName'), (t) => t === 'H1', `focus after Ctrl+${i + 1}`);
@@ -181,7 +185,7 @@ describe('app frame in Chromium (serve mode)', () => {
     assert.deepEqual(app.problems.all(), []);
   });
 
-  test('an invalid setting submitted through the form shows the error banner with code, message and remedy', async () => {
+  test('an invalid setting submitted through the form shows the error banner with the sentence and remedy, the code behind Details', async () => {
     const { page } = app;
     await page.getByTestId('nav-settings').click();
     const before = await stored(app);
@@ -190,9 +194,11 @@ describe('app frame in Chromium (serve mode)', () => {
     const banner = page.getByTestId('settings-error-banner');
     await banner.waitFor();
     assert.equal(await banner.getAttribute('role'), 'alert');
-    await expectText(page.getByTestId('settings-error-banner-code'), 'invalid_input');
-    assert.match((await textOf(page.getByTestId('settings-error-banner-message'))) ?? '', /refreshLeadSeconds/);
+    await expectText(page.getByTestId('settings-error-banner-message'), 'Refresh lead: must be at least 30 seconds.');
     await expectText(page.getByTestId('settings-error-banner-remedy'), ERROR_REMEDIES.invalid_input);
+    assert.equal(await page.getByTestId('settings-error-banner-code').isVisible(), false, 'the code sits behind Details');
+    await page.getByTestId('settings-error-banner-details').locator('summary').click();
+    await expectText(page.getByTestId('settings-error-banner-code'), 'invalid_input');
     assert.equal(await page.getByTestId('setting-refreshLeadSeconds').getAttribute('aria-invalid'), 'true');
     assert.deepEqual(await stored(app), before, 'nothing was stored');
     await page.getByTestId('settings-error-banner').scrollIntoViewIfNeeded();

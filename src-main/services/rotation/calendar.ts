@@ -7,6 +7,13 @@ import { iso, type RotationDeps } from './deps.ts';
 import { SECRET_ROTATION_DAYS } from './clients-service.ts';
 
 const DAY = 86_400_000;
+/** "1 rotation", "3 rotations": source details are words for a person */
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+/** "today", "1 day ago", "85 days ago": no raw timestamps in a sentence (the item's own date is shown beside it) */
+const daysAgo = (ms: number, nowMs: number) => {
+  const d = Math.floor((nowMs - ms) / DAY);
+  return d <= 0 ? 'today' : d === 1 ? '1 day ago' : `${d} days ago`;
+};
 /** The platform's grant lifetime (docs/platform-api.md: a grant lives 365 days from consent). */
 export const GRANT_LIFETIME_DAYS = 365;
 
@@ -52,7 +59,7 @@ export function buildCalendar(deps: RotationDeps, input: { workspace?: string; k
       action: { kind: 'watch_grace', wizardId: w.id! },
     });
   }
-  sources.push({ name: 'rotation wizards', state: open.length ? 'ok' : 'empty', detail: `${open.length} rotation(s) in a grace period` });
+  sources.push({ name: 'rotation wizards', state: open.length ? 'ok' : 'empty', detail: open.length ? `${plural(open.length, 'rotation')} in a grace period` : 'no rotation in a grace period' });
 
   // 2. inventory cache (the inventory domain's read model)
   const creds = deps.inventory.credentials().filter((c) => c.status !== 'revoked');
@@ -67,20 +74,20 @@ export function buildCalendar(deps: RotationDeps, input: { workspace?: string; k
     } else if (c.type === 'machine_client' && c.status !== 'disabled') {
       const since = c.secretCreatedAt ?? c.createdAt;
       if (since)
-        push({ key: `age:${ws}/${c.id}`, kind: 'secret_age', at: iso(Date.parse(since) + SECRET_ROTATION_DAYS * DAY), workspaceId: ws, credentialId: c.id, credentialType: 'machine_client', title: `Client secret of ${c.name} reaches ${SECRET_ROTATION_DAYS} days`, detail: `Secret issued ${since}; rotation is due at ${SECRET_ROTATION_DAYS} days.`, action: { kind: 'rotate_client', wizardId: null } });
+        push({ key: `age:${ws}/${c.id}`, kind: 'secret_age', at: iso(Date.parse(since) + SECRET_ROTATION_DAYS * DAY), workspaceId: ws, credentialId: c.id, credentialType: 'machine_client', title: `Client secret of ${c.name} reaches ${SECRET_ROTATION_DAYS} days`, detail: `The secret was issued ${daysAgo(Date.parse(since), nowMs)}; rotation is due at ${SECRET_ROTATION_DAYS} days.`, action: { kind: 'rotate_client', wizardId: null } });
     } else if (c.type === 'service_token' && c.expiresAt && Date.parse(c.expiresAt) > nowMs) {
       push({ key: `st:${ws}/${c.id}`, kind: 'token_expiry', at: c.expiresAt, workspaceId: ws, credentialId: c.id, credentialType: 'service_token', title: `Service token ${c.name} expires`, detail: 'Short-lived by design; nothing to do.', action: { kind: 'none', wizardId: null } });
     }
   }
-  sources.push({ name: 'credential inventory', state: creds.length ? 'ok' : 'empty', detail: creds.length ? `${creds.length} cached credentials` : 'inventory not synced yet: run a credential sync' });
+  sources.push({ name: 'credential inventory', state: creds.length ? 'ok' : 'empty', detail: creds.length ? `${plural(creds.length, 'cached credential')}` : 'the credential inventory is not synced yet (sync it on the Credentials screen)' });
 
   // 3. grant lifetimes (the connections domain's read model)
   const grants = deps.grants.ownGrants().filter((g) => g.status !== 'disconnected' && g.connectedAtMs !== null);
   for (const g of grants) {
     const ms = g.connectedAtMs!;
-    push({ key: `grant:${g.workspaceId}`, kind: 'grant_lifetime', at: iso(ms + GRANT_LIFETIME_DAYS * DAY), workspaceId: g.workspaceId, workspaceName: g.workspaceName, credentialId: null, credentialType: 'app', title: `Grantdesk's grant for ${g.workspaceName} reaches its lifetime`, detail: `Connected ${iso(ms)}; grants live ${GRANT_LIFETIME_DAYS} days. Re-consent before then.`, action: { kind: 'reconsent', wizardId: null } });
+    push({ key: `grant:${g.workspaceId}`, kind: 'grant_lifetime', at: iso(ms + GRANT_LIFETIME_DAYS * DAY), workspaceId: g.workspaceId, workspaceName: g.workspaceName, credentialId: null, credentialType: 'app', title: `Grantdesk's grant for ${g.workspaceName} reaches its lifetime`, detail: `Connected ${daysAgo(ms, nowMs)}; grants live ${GRANT_LIFETIME_DAYS} days. Re-consent before then.`, action: { kind: 'reconsent', wizardId: null } });
   }
-  sources.push({ name: 'workspace grants', state: grants.length ? 'ok' : 'empty', detail: grants.length ? `${grants.length} connected workspace grant(s)` : 'no workspace connected through Grantdesk here yet' });
+  sources.push({ name: 'workspace grants', state: grants.length ? 'ok' : 'empty', detail: grants.length ? `${plural(grants.length, 'workspace grant')} of Grantdesk` : 'no workspace connected through Grantdesk here yet' });
 
   // 4. auditor review grants (the review domain's read model): issued from here, or redeemed here
   const reviews = deps.reviews.grantEnds();
@@ -98,7 +105,7 @@ export function buildCalendar(deps: RotationDeps, input: { workspace?: string; k
       action: { kind: 'none', wizardId: null },
     });
   }
-  sources.push({ name: 'review grants', state: reviews.length ? 'ok' : 'empty', detail: reviews.length ? `${reviews.length} review grant(s)` : 'no auditor review issued or redeemed here' });
+  sources.push({ name: 'review grants', state: reviews.length ? 'ok' : 'empty', detail: reviews.length ? `${plural(reviews.length, 'auditor review grant')}` : 'no auditor review issued or redeemed here' });
 
   items.sort((a, b) => a.at.localeCompare(b.at) || a.key.localeCompare(b.key));
   const wsIds = [...new Set(items.map((i) => i.workspaceId))];

@@ -3,6 +3,7 @@ import type { Health } from '../../../src-common/contract/index.ts';
 import { selectHealth, selectHealthError, selectOnline } from '../stores/health-store.ts';
 import { lastFinished, runningTasks, selectTasks, type TaskProgress } from '../stores/tasks-store.ts';
 import { useSelect, useStores } from '../stores/use-store.ts';
+import { Toaster } from '../components/Toast.tsx';
 
 function keychainText(k: Health['keychain']): string {
   if (k.state === 'ok') return `Keychain ready (${k.backend})`;
@@ -13,8 +14,9 @@ function keychainText(k: Health['keychain']): string {
 
 function eta(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return '';
-  if (seconds < 60) return `${Math.ceil(seconds)} s left`;
-  return `${Math.ceil(seconds / 60)} min left`;
+  if (seconds < 60) return `about ${Math.max(1, Math.round(seconds))} s left`;
+  if (seconds < 3600) return `about ${Math.round(seconds / 60)} min left`;
+  return `about ${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min left`;
 }
 
 function TaskItem({ running, finished }: { running: TaskProgress[]; finished: TaskProgress | null }) {
@@ -39,10 +41,11 @@ function TaskItem({ running, finished }: { running: TaskProgress[]; finished: Ta
     <span className="status-item status-task" data-testid="status-task" data-state="running">
       <span className="task-label">{t.label}</span>
       {t.total !== null ? <progress className="task-progress" max={t.total} value={Math.min(t.done, t.total)} aria-label={t.label} /> : <progress className="task-progress" aria-label={t.label} />}
-      <span className="task-count">
-        {t.total !== null ? `${t.done}/${t.total}` : `${t.done}`}
+      <span className="task-count" data-testid="status-task-count">
+        {t.total !== null ? `${t.done.toLocaleString()} of ${t.total.toLocaleString()}` : t.done > 0 ? t.done.toLocaleString() : (t.message ?? 'starting…')}
         {pct !== null ? ` (${pct}%)` : ''}
-        {t.etaSeconds !== null ? ` · ${eta(t.etaSeconds)}` : ''}
+        {t.ratePerSecond !== null ? ` · ${t.ratePerSecond.toLocaleString()}/s` : ''}
+        {t.etaSeconds !== null ? ` · ${eta(t.etaSeconds)}` : t.total !== null && t.done < t.total ? ' · measuring the rate…' : ''}
       </span>
       {running.length > 1 && <span className="muted">+{running.length - 1} more</span>}
     </span>
@@ -86,6 +89,7 @@ export function StatusBar({ onShowShortcuts }: { onShowShortcuts(): void }) {
       <button type="button" className="status-button" onClick={onShowShortcuts} data-testid="open-shortcuts">
         Keyboard shortcuts
       </button>
+      <Toaster />
     </footer>
   );
 }

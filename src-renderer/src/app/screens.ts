@@ -9,6 +9,7 @@ import { CredentialsScreen } from '../screens/credentials/CredentialsScreen.tsx'
 import { ExportsScreen } from '../screens/exports/ExportsScreen.tsx';
 import { InsightsScreen } from '../screens/insights/InsightsScreen.tsx';
 import { ReviewsScreen } from '../screens/reviews/ReviewsScreen.tsx';
+import { RotationScreen } from '../screens/rotation/RotationScreen.tsx';
 import { ScopeMatrixScreen } from '../screens/matrix/ScopeMatrixScreen.tsx';
 import { SettingsScreen } from '../screens/settings/SettingsScreen.tsx';
 import { WorkspacesScreen } from '../screens/workspaces/WorkspacesScreen.tsx';
@@ -30,8 +31,9 @@ export const SCREENS: readonly ScreenDef[] = [
   { id: 'exports', label: 'Exports', component: ExportsScreen, shortcut: '5', icon: icons.exports },
   { id: 'reviews', label: 'Reviews', component: ReviewsScreen, shortcut: '6', icon: icons.reviews },
   { id: 'insights', label: 'Insights', component: InsightsScreen, shortcut: '7', icon: icons.insights },
-  { id: 'calendar', label: 'Calendar', component: CalendarScreen, shortcut: '8', icon: icons.reviews },
+  { id: 'calendar', label: 'Calendar', component: CalendarScreen, shortcut: '8', icon: icons.calendar },
   { id: 'settings', label: 'Settings', component: SettingsScreen, shortcut: '9', icon: icons.settings },
+  { id: 'rotation', label: 'Rotation', component: RotationScreen, shortcut: '0', icon: icons.rotation },
 ];
 
 export const DEFAULT_SCREEN = 'workspaces';

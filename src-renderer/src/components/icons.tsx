@@ -51,6 +51,18 @@ export const icons = {
       <path d="M4 20V10M10 20V4M16 20v-7M22 20H2" />
     </Icon>
   ),
+  calendar: () => (
+    <Icon>
+      <rect x="3" y="5" width="18" height="16" rx="2" />
+      <path d="M3 10h18M8 3v4M16 3v4M8 14h2M14 14h2M8 17h2" />
+    </Icon>
+  ),
+  rotation: () => (
+    <Icon>
+      <path d="M20 12a8 8 0 0 1-14.3 4.9M4 12a8 8 0 0 1 14.3-4.9" />
+      <path d="M18.5 3v4.2h-4.2M5.5 21v-4.2h4.2" />
+    </Icon>
+  ),
   settings: () => (
     <Icon>
       <circle cx="12" cy="12" r="3" />

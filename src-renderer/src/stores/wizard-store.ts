@@ -13,13 +13,15 @@ export interface WizardState {
   wizard: Wizard | null;
   traffic: GraceTraffic | null;
   busy: boolean;
+  /** Refresh is syncing the workspace's audit log before it re-reads the traffic */
+  syncing: boolean;
   error: AppErrorData | null;
   /** resume (wizardId) or start (workspace + key) a rotation; returns the wizard or null on error */
   open(target: WizardTarget): Promise<Wizard | null>;
   /** rotation.advance; on success returns the wizard and, for 'rotate', the secret shown once */
   advance(input: AdvanceInput): Promise<{ wizard: Wizard; secret: string | null } | null>;
   endGrace(force: boolean): Promise<Wizard | null>;
-  /** re-read the wizard and its traffic */
+  /** sync the wizard's workspace's audit log (audit.sync, local only), then re-read the wizard and its traffic */
   refresh(): Promise<void>;
   close(): void;
   dismissError(): void;
@@ -42,6 +44,7 @@ export function createWizardStore(api: GrantdeskApi): WizardStore {
       wizard: null,
       traffic: null,
       busy: false,
+      syncing: false,
       error: null,
       async open(target) {
         set({ busy: true, error: null, wizard: null, traffic: null });
@@ -82,11 +85,21 @@ export function createWizardStore(api: GrantdeskApi): WizardStore {
       async refresh() {
         const wizard = get().wizard;
         if (!wizard) return;
+        // the chart is only as fresh as the audit cache: bring it up to the platform's head first
+        set({ syncing: true, error: null });
+        const synced = await api.auditSync({ workspaces: [wizard.workspaceId] });
+        if (get().wizard?.id !== wizard.id) return;
+        const failed = synced.ok ? synced.value.results.find((r) => r.outcome !== 'ok') : undefined;
         const st = await api.rotationStatus({ wizardId: wizard.id });
+        if (get().wizard?.id !== wizard.id) return;
+        set({ syncing: false });
+        if (!synced.ok) set({ error: synced.error });
+        else if (failed) set({ error: { code: 'platform_error', message: `The audit sync of ${wizard.workspaceName} did not finish: ${failed.message ?? failed.outcome}. The chart shows the cache as it is.`, remedy: 'Try Refresh again; if it keeps failing, open the audit explorer for the details.' } });
         if (st.ok && st.value.wizards[0]) set({ wizard: st.value.wizards[0], traffic: st.value.traffic });
+        else if (!st.ok) set({ error: st.error });
       },
       close() {
-        set({ wizard: null, traffic: null, busy: false, error: null });
+        set({ wizard: null, traffic: null, busy: false, syncing: false, error: null });
       },
       dismissError() {
         set({ error: null });
@@ -98,4 +111,5 @@ export function createWizardStore(api: GrantdeskApi): WizardStore {
 export const selectWizard = (s: WizardState) => s.wizard;
 export const selectTraffic = (s: WizardState) => s.traffic;
 export const selectWizardBusy = (s: WizardState) => s.busy;
+export const selectWizardSyncing = (s: WizardState) => s.syncing;
 export const selectWizardError = (s: WizardState) => s.error;

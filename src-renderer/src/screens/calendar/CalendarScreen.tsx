@@ -1,18 +1,15 @@
-// Expiry calendar: one timeline across all workspaces of key expiries, grace ends, client-secret ages, grant lifetimes and
-// review-grant ends, with filters; each item opens the right wizard. Below it, per-workspace tools: API keys (rotate),
-// rotations in progress (resume), machine clients, service tokens and re-consent.
-import { useEffect, useState } from 'react';
+// Expiry calendar: what ends when across all workspaces — key expiries, grace ends, client-secret ages, grant lifetimes,
+// review-grant ends and service-token expiries. Upcoming first, by month, one line per item with a local human date
+// ("in 3 days · Fri 5 Dec, 14:00", the exact time on hover); overdue items are one group, collapsed by default with its
+// count. Each item links to the Rotation screen, where the tools that act on it live. Long lists are virtualized.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { CalendarItem, CalendarKind } from '../../../../src-common/contract/index.ts';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { useSelect, useStores } from '../../stores/use-store.ts';
-import { ClientsPanel } from './ClientsPanel.tsx';
-import { ReconsentDialog } from './ReconsentDialog.tsx';
-import { RotationWizard } from './RotationWizard.tsx';
-import { ServiceTokenDialog } from './ServiceTokenDialog.tsx';
-import { ALL_KINDS, selectCalendar, selectCalendarFilters, selectCalendarLoading, selectCalendarWorkspaces, selectKeys, selectKeysError, selectRotationError, selectWizards } from '../../stores/rotation-store.ts';
-import type { WizardTarget } from '../../stores/wizard-store.ts';
-import './rotation.css';
-import { WriteButton } from '../../components/WriteButton.tsx';
+import { ALL_KINDS, selectCalendar, selectCalendarFilters, selectCalendarLoading, selectCalendarWorkspaces, selectRotationError } from '../../stores/rotation-store.ts';
+import { monthLabel, when } from '../rotation/dates.ts';
+import './calendar.css';
 
 const KIND_LABEL: Record<CalendarKind, string> = {
   key_expiry: 'Key expiry',
@@ -30,46 +27,73 @@ const ACTION_LABEL: Record<CalendarItem['action']['kind'], string> = {
   none: '',
 };
 
-function KeysPanel({ workspace, onRotate }: { workspace: string; onRotate(keyId: string): void }) {
-  const { rotation: store } = useStores();
-  const keys = useSelect(store, selectKeys);
-  const error = useSelect(store, selectKeysError);
-  useEffect(() => {
-    void store.getState().loadKeys(workspace);
-  }, [store, workspace]);
+/** where an item is acted on: the Rotation screen, deep-linked to the right tool */
+export function rotationHref(it: CalendarItem): string | null {
+  const q = new URLSearchParams();
+  if (it.action.kind === 'watch_grace' && it.action.wizardId) q.set('wizard', it.action.wizardId);
+  else if (it.action.kind === 'rotate_key' && it.credentialId) {
+    q.set('workspace', it.workspaceId);
+    q.set('key', it.credentialId);
+  } else if (it.action.kind === 'rotate_client' && it.credentialId) {
+    q.set('workspace', it.workspaceId);
+    q.set('client', it.credentialId);
+  } else if (it.action.kind === 'reconsent') {
+    q.set('workspace', it.workspaceId);
+    q.set('reconsent', '1');
+  } else return null;
+  return `#/rotation?${q.toString()}`;
+}
+
+type Row = { type: 'month'; key: string; label: string; count: number } | { type: 'item'; key: string; item: CalendarItem };
+
+function ItemRow({ it, now }: { it: CalendarItem; now: number }) {
+  const w = when(it.at, now);
+  const href = rotationHref(it);
   return (
-    <div className="panel" data-testid="keys-panel">
-      {error && <ErrorBanner error={error} onDismiss={() => store.getState().dismissKeysError()} testId="keys-error" />}
-      <table className="rot-table">
-        <thead>
-          <tr>
-            <th>Key</th>
-            <th>Status</th>
-            <th>Expires</th>
-            <th>Last used</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {keys.map((k) => (
-            <tr key={k.id} data-testid="key-row" data-key-id={k.id}>
-              <td>
-                {k.name} <span className="mono muted">{k.label}</span>
-              </td>
-              <td>{k.status}</td>
-              <td className="mono">{k.expiresAt?.slice(0, 10) ?? '—'}</td>
-              <td className="mono">{k.lastUsedAt?.slice(0, 10) ?? 'never'}</td>
-              <td>
-                {k.status === 'active' && (
-                  <WriteButton command="rotation.start" className="button" onClick={() => onRotate(k.id)} data-testid="key-rotate">
-                    Rotate…
-                  </WriteButton>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+    <div className="cal-item" data-testid="calendar-item" data-kind={it.kind} data-severity={it.severity} data-workspace={it.workspaceId} data-credential={it.credentialId ?? ''}>
+      <span className={`cal-when ${it.severity}`} title={w?.title} data-testid="calendar-when">
+        {w?.text ?? 'date unknown'}
+      </span>
+      <span className="cal-what" title={it.detail}>
+        <strong>{it.title}</strong>
+        <span className="muted">
+          {' '}
+          · {it.workspaceName} · {KIND_LABEL[it.kind]}
+        </span>
+      </span>
+      {href ? (
+        <a className="button cal-action" href={href} data-testid="calendar-open">
+          {ACTION_LABEL[it.action.kind]}
+        </a>
+      ) : (
+        <span className="muted cal-action">{it.kind === 'token_expiry' ? 'Nothing to do' : ''}</span>
+      )}
+    </div>
+  );
+}
+
+/** a virtualized list of month headers and items (the calendar can hold thousands of items) */
+function VirtualRows({ rows, now, testId, maxHeight }: { rows: Row[]; now: number; testId: string; maxHeight: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const v = useVirtualizer({ count: rows.length, getScrollElement: () => ref.current, estimateSize: (i) => (rows[i]!.type === 'month' ? 32 : 38), overscan: 12 });
+  return (
+    <div ref={ref} className="cal-scroll" style={{ maxHeight }} data-testid={testId} data-count={rows.filter((r) => r.type === 'item').length}>
+      <div style={{ height: v.getTotalSize(), position: 'relative' }}>
+        {v.getVirtualItems().map((vi) => {
+          const r = rows[vi.index]!;
+          return (
+            <div key={r.key} data-index={vi.index} ref={v.measureElement} className="cal-vrow" style={{ transform: `translateY(${vi.start}px)` }}>
+              {r.type === 'month' ? (
+                <h3 className="cal-month" data-testid="calendar-month">
+                  {r.label} <span className="muted">({r.count})</span>
+                </h3>
+              ) : (
+                <ItemRow it={r.item} now={now} />
+              )}
+            </div>
+          );
+        })}
+      </div>
     </div>
   );
 }
@@ -79,35 +103,34 @@ export function CalendarScreen() {
   const calendar = useSelect(store, selectCalendar);
   const filters = useSelect(store, selectCalendarFilters);
   const workspaces = useSelect(store, selectCalendarWorkspaces);
-  const wizards = useSelect(store, selectWizards);
   const error = useSelect(store, selectRotationError);
   const loading = useSelect(store, selectCalendarLoading);
-  const [target, setTarget] = useState<WizardTarget | null>(null);
-  const [toolsWs, setToolsWs] = useState('');
-  const [focusClient, setFocusClient] = useState<string | null>(null);
-  const [tokenOpen, setTokenOpen] = useState(false);
-  const [reconsentOpen, setReconsentOpen] = useState(false);
+  const [overdueOpen, setOverdueOpen] = useState(false);
 
   useEffect(() => {
     void store.getState().load();
     return store.getState().connect();
   }, [store]);
-  useEffect(() => {
-    if (!toolsWs && workspaces[0]) setToolsWs(workspaces[0].id);
-  }, [workspaces, toolsWs]);
 
-  const open = (it: CalendarItem) => {
-    if (it.action.kind === 'watch_grace' && it.action.wizardId) setTarget({ wizardId: it.action.wizardId });
-    else if (it.action.kind === 'rotate_key' && it.credentialId) setTarget({ workspace: it.workspaceId, keyId: it.credentialId });
-    else if (it.action.kind === 'rotate_client') {
-      setToolsWs(it.workspaceId);
-      setFocusClient(it.credentialId);
-      document.getElementById('rot-tools')?.scrollIntoView({ block: 'start' });
-    } else if (it.action.kind === 'reconsent') {
-      setToolsWs(it.workspaceId);
-      setReconsentOpen(true);
+  const now = calendar ? Date.parse(calendar.generatedAt) : Date.now();
+  const { upcoming, overdue } = useMemo(() => {
+    const items = calendar?.items ?? [];
+    const up = items.filter((i) => i.severity !== 'overdue').sort((a, b) => a.at.localeCompare(b.at));
+    // the most recently missed first: what just went overdue matters most
+    const od = items.filter((i) => i.severity === 'overdue').sort((a, b) => b.at.localeCompare(a.at));
+    const rows: Row[] = [];
+    let month = '';
+    for (const it of up) {
+      const m = monthLabel(Date.parse(it.at));
+      if (m !== month) {
+        month = m;
+        rows.push({ type: 'month', key: `m:${m}`, label: m, count: up.filter((x) => monthLabel(Date.parse(x.at)) === m).length });
+      }
+      rows.push({ type: 'item', key: it.key, item: it });
     }
-  };
+    return { upcoming: rows, overdue: od.map((it): Row => ({ type: 'item', key: it.key, item: it })) };
+  }, [calendar]);
+  const upcomingCount = upcoming.filter((r) => r.type === 'item').length;
 
   const toggleKind = (k: CalendarKind) => void store.getState().setFilters({ kinds: filters.kinds.includes(k) ? filters.kinds.filter((x) => x !== k) : [...filters.kinds, k] });
 
@@ -117,143 +140,84 @@ export function CalendarScreen() {
         <h1 id="screen-title" tabIndex={-1}>
           Calendar
         </h1>
-        <p className="screen-subtitle">What expires or falls due next across all workspaces, and the wizards to act on it.</p>
+        <p className="screen-subtitle" data-testid="calendar-summary">
+          {calendar
+            ? `${upcomingCount} upcoming in the next ${filters.withinDays} days${filters.includeOverdue ? ` · ${overdue.length} overdue` : ''} · act on them in Rotation`
+            : 'Reading the caches…'}
+        </p>
       </header>
       {error && <ErrorBanner error={error} onDismiss={() => store.getState().dismissError()} testId="calendar-error" />}
 
-      <div className="section">
-        <div className="rot-filters panel" role="group" aria-label="Calendar filters">
-          <label>
-            Workspace
-            <select className="input" value={filters.workspace} onChange={(e) => void store.getState().setFilters({ workspace: e.target.value })} data-testid="calendar-filter-workspace">
-              <option value="">All workspaces</option>
-              {workspaces.map((w) => (
-                <option key={w.id} value={w.id}>
-                  {w.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Within
-            <select className="input" value={filters.withinDays} onChange={(e) => void store.getState().setFilters({ withinDays: Number(e.target.value) })} data-testid="calendar-filter-within">
-              {[7, 30, 90, 180, 365].map((d) => (
-                <option key={d} value={d}>
-                  {d} days
-                </option>
-              ))}
-            </select>
-          </label>
-          <div className="rot-kinds">
-            {ALL_KINDS.map((k) => (
-              <label key={k}>
-                <input type="checkbox" checked={filters.kinds.includes(k)} onChange={() => toggleKind(k)} data-testid={`calendar-kind-${k}`} />
-                {KIND_LABEL[k]}
-              </label>
+      <div className="cal-filters panel" role="group" aria-label="Calendar filters">
+        <label>
+          Workspace
+          <select className="input" value={filters.workspace} onChange={(e) => void store.getState().setFilters({ workspace: e.target.value })} data-testid="calendar-filter-workspace">
+            <option value="">All workspaces</option>
+            {workspaces.map((w) => (
+              <option key={w.id} value={w.id}>
+                {w.name}
+              </option>
             ))}
-            <label>
-              <input type="checkbox" checked={filters.includeOverdue} onChange={(e) => void store.getState().setFilters({ includeOverdue: e.target.checked })} data-testid="calendar-overdue" />
-              Overdue
+          </select>
+        </label>
+        <label>
+          Within
+          <select className="input" value={filters.withinDays} onChange={(e) => void store.getState().setFilters({ withinDays: Number(e.target.value) })} data-testid="calendar-filter-within">
+            {[7, 30, 90, 180, 365].map((d) => (
+              <option key={d} value={d}>
+                {d} days
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="cal-kinds">
+          {ALL_KINDS.map((k) => (
+            <label key={k}>
+              <input type="checkbox" checked={filters.kinds.includes(k)} onChange={() => toggleKind(k)} data-testid={`calendar-kind-${k}`} />
+              {KIND_LABEL[k]}
             </label>
-          </div>
-        </div>
-        {calendar && (
-          <p className="muted" data-testid="calendar-sources">
-            Sources:{' '}
-            {calendar.sources.map((s) => (
-              <span key={s.name} data-source={s.name} data-state={s.state} title={s.detail}>
-                {s.name} ({s.state === 'ok' ? 'ok' : s.state === 'empty' ? `empty — ${s.detail}` : `missing — ${s.detail}`}){'; '}
-              </span>
-            ))}
-          </p>
-        )}
-        <div className="panel" aria-busy={loading}>
-          {calendar && calendar.items.length === 0 && <p className="muted">Nothing due in this window.</p>}
-          <ol className="rot-timeline" data-testid="calendar-items">
-            {calendar?.items.map((it) => (
-              <li key={it.key} data-testid="calendar-item" data-kind={it.kind} data-workspace={it.workspaceId} data-credential={it.credentialId ?? ''}>
-                <span className="rot-when">
-                  {it.at.slice(0, 10)}
-                  <span className={`rot-sev ${it.severity}`}>{it.severity === 'overdue' ? 'overdue' : `${it.daysLeft} d`}</span>
-                </span>
-                <span>
-                  <strong>{it.title}</strong>
-                  <span className="muted">
-                    {' '}
-                    · {it.workspaceName} · {KIND_LABEL[it.kind]}
-                  </span>
-                  <br />
-                  <span className="muted">{it.detail}</span>
-                </span>
-                {it.action.kind !== 'none' && (
-                  <WriteButton command={it.action.kind === 'rotate_key' ? 'rotation.start' : it.action.kind === 'rotate_client' ? 'clients.rotate' : it.action.kind === 'reconsent' ? 'workspaces.connect' : 'rotation.advance'} className="button" onClick={() => open(it)} data-testid="calendar-open">
-                    {ACTION_LABEL[it.action.kind]}
-                  </WriteButton>
-                )}
-              </li>
-            ))}
-          </ol>
+          ))}
+          <label>
+            <input type="checkbox" checked={filters.includeOverdue} onChange={(e) => void store.getState().setFilters({ includeOverdue: e.target.checked })} data-testid="calendar-overdue" />
+            Overdue
+          </label>
         </div>
       </div>
-
-      {wizards.length > 0 && (
-        <div className="section">
-          <h2 className="section-title">Rotations in progress</h2>
-          <ul className="panel rot-timeline" data-testid="wizards-in-progress">
-            {wizards.map((w) => (
-              <li key={w.id} data-testid="wizard-row" data-step={w.step}>
-                <span className="rot-when">{w.step}</span>
-                <span>
-                  {w.keyName} <span className="mono muted">{w.oldKeyLabel}</span> · {w.workspaceName}
-                </span>
-                <WriteButton command="rotation.advance" className="button" onClick={() => setTarget({ wizardId: w.id })} data-testid="wizard-resume">
-                  Resume
-                </WriteButton>
-              </li>
-            ))}
-          </ul>
-        </div>
+      {calendar && (
+        <p className="muted cal-sources" data-testid="calendar-sources">
+          Read from this machine&apos;s caches:{' '}
+          {calendar.sources.map((s, i) => (
+            <span key={s.name} data-source={s.name} data-state={s.state} className={s.state === 'ok' ? undefined : 'cal-source-empty'}>
+              {s.detail}
+              {i < calendar.sources.length - 1 ? ' · ' : '.'}
+            </span>
+          ))}
+        </p>
       )}
 
-      <div className="section" id="rot-tools">
-        <h2 className="section-title">Workspace credentials</h2>
-        <div className="rot-filters">
-          <label>
-            Workspace
-            <select className="input" value={toolsWs} onChange={(e) => setToolsWs(e.target.value)} data-testid="tools-workspace">
-              {workspaces.map((w) => (
-                <option key={w.id} value={w.id}>
-                  {w.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <WriteButton command="serviceTokens.mint" className="button" disabled={!toolsWs} onClick={() => setTokenOpen(true)} data-testid="open-service-token">
-            Mint service token…
-          </WriteButton>
-          <WriteButton command="workspaces.connect" className="button" disabled={!toolsWs} onClick={() => setReconsentOpen(true)} data-testid="open-reconsent">
-            Re-consent grant…
-          </WriteButton>
-        </div>
-        {toolsWs && (
-          <>
-            <h3 className="section-title">API keys</h3>
-            <KeysPanel key={`k-${toolsWs}-${wizards.length}`} workspace={toolsWs} onRotate={(keyId) => setTarget({ workspace: toolsWs, keyId })} />
-            <h3 className="section-title">Machine clients</h3>
-            <ClientsPanel key={`c-${toolsWs}`} workspace={toolsWs} focusClientId={focusClient} />
-            <ServiceTokenDialog workspace={toolsWs} open={tokenOpen} onClose={() => setTokenOpen(false)} />
-            <ReconsentDialog workspace={toolsWs} open={reconsentOpen} onClose={() => setReconsentOpen(false)} />
-          </>
+      <div className="section" aria-busy={loading}>
+        <h2 className="section-title">Upcoming ({upcomingCount})</h2>
+        {calendar && upcomingCount === 0 && (
+          <p className="muted panel" data-testid="calendar-upcoming-empty">
+            Nothing ends in the next {filters.withinDays} days.
+          </p>
         )}
+        {upcomingCount > 0 && <VirtualRows rows={upcoming} now={now} testId="calendar-upcoming" maxHeight={overdueOpen ? '40vh' : 'calc(100vh - 360px)'} />}
       </div>
 
-      <RotationWizard
-        target={target}
-        onClose={() => {
-          setTarget(null);
-          void store.getState().load();
-        }}
-      />
+      {filters.includeOverdue && overdue.length > 0 && (
+        <div className="section" data-testid="calendar-overdue-group" data-open={overdueOpen} data-count={overdue.length}>
+          <button type="button" className="cal-group-toggle" aria-expanded={overdueOpen} aria-controls="cal-overdue-list" onClick={() => setOverdueOpen((o) => !o)} data-testid="calendar-overdue-toggle">
+            <span aria-hidden="true">{overdueOpen ? '▾' : '▸'}</span> Overdue ({overdue.length})
+            <span className="muted"> · past their date and not yet dealt with</span>
+          </button>
+          {overdueOpen && (
+            <div id="cal-overdue-list">
+              <VirtualRows rows={overdue} now={now} testId="calendar-overdue-list" maxHeight="40vh" />
+            </div>
+          )}
+        </div>
+      )}
     </section>
   );
 }

@@ -9,10 +9,10 @@ import { insightWorkspaces, selectInsightsError, selectInsightsLoading, selectIn
 import { useSelect, useStores } from '../../stores/use-store.ts';
 import { TYPE_LABEL } from '../matrix/format.ts';
 import { NarrowGrantDialog } from './NarrowGrantDialog.tsx';
-import { RotationWizard } from '../calendar/RotationWizard.tsx';
+import { RotationWizard } from '../rotation/RotationWizard.tsx';
 import type { WizardTarget } from '../../stores/wizard-store.ts';
 import '../reviews/review.css';
-import '../calendar/rotation.css';
+import '../rotation/rotation.css';
 
 type Kind = Insight['kind'];
 export const KIND_LABEL: Record<Kind, string> = {
@@ -72,8 +72,8 @@ const FIX_LINK_TEXT: Record<string, string> = {
   'keys.create': 'Open the key (apply the draft to its replacement)',
   'clients.create': 'Create a narrower machine client',
 };
-/** machine clients are created in Calendar › Workspace credentials › Machine clients */
-const fixHref = (item: Insight): string => (item.fix.command === 'clients.create' ? '#/calendar' : item.fix.route);
+/** machine clients are created on the Rotation screen › Machine clients */
+const fixHref = (item: Insight): string => (item.fix.command === 'clients.create' ? `#/rotation?workspace=${encodeURIComponent(item.workspaceId)}` : item.fix.route);
 
 function draftText(item: Insight): string | null {
   const s = item.suggestion;

@@ -6,7 +6,8 @@ import type { GraceTraffic, Wizard, WizardStep } from '../../../../src-common/co
 import { Dialog } from '../../components/Dialog.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { useSelect, useStores } from '../../stores/use-store.ts';
-import { selectTraffic, selectWizard, selectWizardBusy, selectWizardError, type AdvanceInput, type WizardAction, type WizardTarget } from '../../stores/wizard-store.ts';
+import { selectTraffic, selectWizard, selectWizardBusy, selectWizardError, selectWizardSyncing, type AdvanceInput, type WizardAction, type WizardTarget } from '../../stores/wizard-store.ts';
+import { clockTime, exact, shortDate, when } from './dates.ts';
 import { WriteButton } from '../../components/WriteButton.tsx';
 
 const STEP_LABELS: Array<[WizardStep[], string]> = [
@@ -52,15 +53,15 @@ export function TrafficChart({ traffic }: { traffic: GraceTraffic }) {
           return (
             <g key={x.start}>
               <rect className="old" x={28 + i * bw} y={H - hOld} width={Math.max(1, bw / 2 - 1)} height={hOld} data-testid="grace-bar-old" data-calls={x.oldKeyCalls}>
-                <title>{`${x.start}: ${x.oldKeyCalls} old-key calls`}</title>
+                <title>{`${shortDate(Date.parse(x.start), Date.now())}: ${x.oldKeyCalls} old-key calls`}</title>
               </rect>
               <rect className="new" x={28 + i * bw + bw / 2} y={H - hNew} width={Math.max(1, bw / 2 - 1)} height={hNew}>
-                <title>{`${x.start}: ${x.newKeyCalls} new-key calls`}</title>
+                <title>{`${shortDate(Date.parse(x.start), Date.now())}: ${x.newKeyCalls} new-key calls`}</title>
               </rect>
             </g>
           );
         })}
-        {b[0] && <text x={28} y={H + 14}>{b[0].start.slice(0, 10)}</text>}
+        {b[0] && <text x={28} y={H + 14}>{shortDate(Date.parse(b[0].start), Date.now())}</text>}
       </svg>
       <figcaption className="rot-legend">
         <span>
@@ -82,6 +83,7 @@ export function RotationWizard({ target, onClose }: { target: WizardTarget | nul
   const wizard = useSelect(store, selectWizard);
   const traffic = useSelect(store, selectTraffic);
   const busy = useSelect(store, selectWizardBusy);
+  const syncing = useSelect(store, selectWizardSyncing);
   const error = useSelect(store, selectWizardError);
   // the new secret lives here, in this dialog's state, between the rotate call and "I have stored it" (never in a store)
   const [secret, setSecret] = useState<string | null>(null);
@@ -235,18 +237,30 @@ export function RotationWizard({ target, onClose }: { target: WizardTarget | nul
           {(w.step === 'grace' || w.step === 'verified' || w.step === 'ended_early' || w.step === 'finished') && (
             <div data-testid="wizard-grace-step">
               <p>
-                Old key {w.oldKeyLabel} works until <span className="mono">{w.graceEndsAt ?? '—'}</span>
-                {w.step === 'ended_early' ? ' — grace ended early (the old key no longer works).' : '.'}
+                {w.step === 'ended_early' ? (
+                  <>Old key {w.oldKeyLabel}: grace ended early, the old key no longer works.</>
+                ) : (
+                  <>
+                    Old key {w.oldKeyLabel} works until <span title={w.graceEndsAt ? exact(Date.parse(w.graceEndsAt)) : undefined}>{when(w.graceEndsAt, Date.now())?.text ?? 'the grace period ends'}</span>.
+                  </>
+                )}
               </p>
               {traffic && traffic.auditState === 'not_synced' && (
                 <p className="rot-warn" data-testid="grace-audit-not-synced">
-                  Audit not synced: the chart needs the workspace's audit log in the cache. The platform says the old key was last used {traffic.oldKeyLastUsedAt ?? 'never'}.
+                  The audit log of {w.workspaceName} is not in the cache yet, so the chart has nothing to show. Press Refresh to sync it. The platform says the old key was last used {when(traffic.oldKeyLastUsedAt, Date.now())?.text ?? 'never'}.
                 </p>
               )}
-              {traffic && traffic.auditState === 'synced' && (
+              {traffic && traffic.auditState === 'synced' && traffic.auditEndsBeforeRotation && traffic.auditCoverageUntil && traffic.since && (
+                <p className="rot-warn" data-testid="grace-audit-stale" title={`Cache ends ${exact(Date.parse(traffic.auditCoverageUntil))}; rotated ${exact(Date.parse(traffic.since))}`}>
+                  The audit cache ends at {clockTime(Date.parse(traffic.auditCoverageUntil), Date.now())}, before the rotation at {clockTime(Date.parse(traffic.since), Date.now())} — sync to see traffic since. Refresh syncs it.
+                </p>
+              )}
+              {traffic && traffic.auditState === 'synced' && !traffic.auditEndsBeforeRotation && (
                 <>
                   <TrafficChart traffic={traffic} />
-                  <p className="muted">Audit cache covers events until {traffic.auditCoverageUntil}.</p>
+                  <p className="muted" data-testid="grace-coverage" title={traffic.auditCoverageUntil ? exact(Date.parse(traffic.auditCoverageUntil)) : undefined}>
+                    The audit cache covers events until {traffic.auditCoverageUntil ? clockTime(Date.parse(traffic.auditCoverageUntil), Date.now()) : 'now'}.
+                  </p>
                   <div className="rot-grid2">
                     <table className="rot-table" data-testid="grace-by-ip">
                       <thead>
@@ -285,9 +299,18 @@ export function RotationWizard({ target, onClose }: { target: WizardTarget | nul
                   </div>
                 </>
               )}
-              {traffic && (w.step === 'grace' || w.step === 'verified') && (
+              {traffic && (w.step === 'grace' || w.step === 'verified') && (traffic.auditState === 'not_synced' || traffic.auditEndsBeforeRotation) && (
+                <p data-testid="grace-quiet" data-quiet="unknown" className="muted">
+                  Whether the old key has gone quiet is not known yet: that needs audit events from after the rotation.
+                </p>
+              )}
+              {traffic && (w.step === 'grace' || w.step === 'verified') && traffic.auditState === 'synced' && !traffic.auditEndsBeforeRotation && (
                 <p data-testid="grace-quiet" data-quiet={traffic.quiet} className={traffic.quiet ? 'rot-ok' : 'rot-warn'}>
-                  {traffic.quiet ? `The old key has gone quiet (no calls for ${traffic.quietHours} h or since the rotation).` : `The old key is still in use (last ${traffic.oldKeyLastUsedAt ?? 'recently'}).`}
+                  {traffic.quiet
+                    ? traffic.oldKeyCalls === 0
+                      ? 'The old key has gone quiet: no calls with it since the rotation, by the audit log.'
+                      : `The old key has gone quiet: no calls with it for ${traffic.quietHours} h, by the audit log.`
+                    : `The old key is still in use: ${traffic.oldKeyCalls} call${traffic.oldKeyCalls === 1 ? '' : 's'} since the rotation${traffic.byCallerIp[0] ? `, most from ${traffic.byCallerIp[0].ip}` : ''}.`}
                 </p>
               )}
               {(w.step === 'grace' || w.step === 'verified') && traffic && !traffic.quiet && (
@@ -332,10 +355,17 @@ export function RotationWizard({ target, onClose }: { target: WizardTarget | nul
         )}
         {(w?.step === 'grace' || w?.step === 'verified') && (
           <>
-            <button type="button" className="button" disabled={busy} onClick={() => void refresh()} data-testid="wizard-refresh">
-              Refresh
+            <button type="button" className="button" disabled={busy || syncing} aria-busy={syncing} onClick={() => void refresh()} data-testid="wizard-refresh" title="Sync this workspace's audit log, then redraw the chart">
+              {syncing ? 'Syncing the audit log…' : 'Refresh'}
             </button>
-            <WriteButton command="rotation.endGrace" className="button button-danger" disabled={busy || !traffic || (!traffic.quiet && !force)} onClick={() => void endGrace()} data-testid="wizard-end-grace">
+            <WriteButton
+              command="rotation.endGrace"
+              className="button button-danger"
+              disabled={busy || syncing || !traffic || (!traffic.quiet && !force)}
+              title={traffic && !traffic.quiet && !force ? 'The old key is not shown quiet yet: wait, sync, or tick "End it anyway"' : undefined}
+              onClick={() => void endGrace()}
+              data-testid="wizard-end-grace"
+            >
               End grace now
             </WriteButton>
           </>
