@@ -1,6 +1,6 @@
 // The shell's security policy as pure functions: webPreferences, the app origin check, navigation and window-open guards,
 // permission handlers and the https-only external opener. Nothing here touches Electron at runtime, so every rule is
-// tested in plain Node with fake events (test/node/electron-shell.test.ts).
+// tested in plain Node with fake events (test/node/electron-shell/).
 import type { BrowserWindowConstructorOptions, WebPreferences } from 'electron';
 
 export const APP_SCHEME = 'app';

@@ -13,7 +13,7 @@ const root = join(import.meta.dirname, '..', '..');
 const electronPath = findElectronBinary();
 const built = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html'].every((p) => existsSync(join(root, p)));
 const skip = !electronPath
-  ? "Electron e2e skipped: Electron's binary is not installed (downloaded on first use from github.com, unreachable here); the shell's policy is covered by test/node/electron-shell.test.ts"
+  ? "Electron e2e skipped: Electron's binary is not installed (downloaded on first use from github.com, unreachable here); the shell's policy is covered by test/node/electron-shell/"
   : !built
     ? 'Electron e2e skipped: the app is not built (run `npx electron-vite build` first)'
     : false;
