@@ -1,14 +1,13 @@
 // Reviews: review mode status (review.status) for the banner and the Reviews screen, and the Reviews screen's actions
-// (auditor: log, evidence, exit; operator: issue, redeem). A vanilla zustand store created once in createAppStores;
-// follows state.changed('review' | 'health'). The redeem code of a new review is RETURNED by create() to the part of
-// the screen that shows it once; the `issued` list keeps everything about it except the code.
+// (auditor: log, evidence, exit; operator: issue, list what the platform records as issued, revoke, redeem). A vanilla
+// zustand store created once in createAppStores; follows state.changed('review' | 'health'). The redeem code of a new
+// review is RETURNED by create() to the dialog that shows it; the `issued` list comes from the platform and has no codes.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { GrantdeskApi } from '../../../src-common/contract/api.ts';
-import { REVIEW_BLOCKED_COMMANDS, type AppErrorData, type CommandName, type Input, type Output, type ReviewLogEntry, type ReviewPolicy, type ReviewStatus } from '../../../src-common/contract/index.ts';
+import { REVIEW_BLOCKED_COMMANDS, type AppErrorData, type CommandName, type Input, type IssuedReview, type Output, type ReviewLogEntry, type ReviewStatus } from '../../../src-common/contract/index.ts';
 
 export type CreatedReview = Output<'review.create'>;
-/** what the issued list keeps of a review: never the code */
-export type IssuedReview = Omit<CreatedReview, 'redeemText'> & { reviewer: string; email: string; policy: ReviewPolicy; issuedAt: string };
+export type { IssuedReview };
 export type Evidence = Output<'review.evidence'>;
 
 /** what write controls read about review mode (useReviewMode in app/ builds it; declared here so plain-Node tests need no React) */
@@ -29,8 +28,16 @@ export interface ReviewState {
   evidence: Evidence | null;
   building: boolean;
   auditorError: AppErrorData | null;
-  /** operator side: reviews issued from this window (no codes), creating/redeeming and their errors */
+  /** operator side: every review the platform records for the connected workspaces (no codes), and what could not be read */
   issued: IssuedReview[];
+  issuedUnreadable: Output<'review.issued'>['unreadable'];
+  issuedLoaded: boolean;
+  issuedError: AppErrorData | null;
+  /** review ids being revoked, and the last revoke's error */
+  revoking: Record<string, true>;
+  revokeError: AppErrorData | null;
+  /** read scopes the platform's catalogue offers (from the inventory's last sync); empty until loaded */
+  readScopes: string[];
   creating: boolean;
   createError: AppErrorData | null;
   redeeming: boolean;
@@ -43,8 +50,16 @@ export interface ReviewState {
   buildEvidence(): Promise<void>;
   /** review.exit; true when this Grantdesk left review mode */
   exit(): Promise<boolean>;
-  /** review.create; returns the created review WITH its code for the one view that shows it, or null */
-  create(input: Input<'review.create'>, issuedAt: string): Promise<CreatedReview | null>;
+  /** review.create; returns the created review WITH its code for the one view that shows it, or null; then reloads the issued list */
+  create(input: Input<'review.create'>): Promise<CreatedReview | null>;
+  /** review.issued: the platform's list */
+  loadIssued(): Promise<void>;
+  /** review.revoke; true when the platform revoked it (the list reloads) */
+  revoke(workspace: string, reviewId: string): Promise<boolean>;
+  /** the read scopes of the platform's catalogue (inventory.matrix columns) */
+  loadReadScopes(): Promise<void>;
+  dismissIssuedError(): void;
+  dismissRevokeError(): void;
   /** review.redeem; true when this Grantdesk entered review mode */
   redeem(code: string): Promise<boolean>;
   dismissAuditorError(): void;
@@ -62,6 +77,12 @@ export function createReviewStore(api: GrantdeskApi): ReviewStore {
     building: false,
     auditorError: null,
     issued: [],
+    issuedUnreadable: [],
+    issuedLoaded: false,
+    issuedError: null,
+    revoking: {},
+    revokeError: null,
+    readScopes: [],
     creating: false,
     createError: null,
     redeeming: false,
@@ -98,7 +119,7 @@ export function createReviewStore(api: GrantdeskApi): ReviewStore {
       else set({ log: [], evidence: null });
       return r.ok;
     },
-    async create(input, issuedAt) {
+    async create(input) {
       if (get().creating) return null;
       set({ creating: true, createError: null });
       const r = await api.reviewCreate(input);
@@ -106,10 +127,37 @@ export function createReviewStore(api: GrantdeskApi): ReviewStore {
         set({ creating: false, createError: r.error });
         return null;
       }
-      const { redeemText: _shownOnce, ...rest } = r.value;
-      const entry: IssuedReview = { ...rest, reviewer: input.reviewerName, email: input.reviewerEmail, policy: input.policy ?? 'keep_read_only', issuedAt };
-      set((s) => ({ creating: false, issued: [entry, ...s.issued] }));
+      set({ creating: false });
+      void get().loadIssued();
       return r.value;
+    },
+    async loadIssued() {
+      const r = await api.reviewIssued({});
+      if (r.ok) set({ issued: r.value.reviews, issuedUnreadable: r.value.unreadable, issuedLoaded: true, issuedError: null });
+      else set({ issuedLoaded: true, issuedError: r.error });
+    },
+    async revoke(workspace, reviewId) {
+      if (get().revoking[reviewId]) return false;
+      set((s) => ({ revoking: { ...s.revoking, [reviewId]: true }, revokeError: null }));
+      const r = await api.reviewRevoke({ workspace, reviewId });
+      set((s) => {
+        const { [reviewId]: _done, ...rest } = s.revoking;
+        return { revoking: rest, revokeError: r.ok ? null : r.error };
+      });
+      if (r.ok) await get().loadIssued();
+      return r.ok;
+    },
+    async loadReadScopes() {
+      const m = await api.inventoryMatrix({});
+      if (!m.ok) return;
+      const fromCatalogue = m.value.columns.map((c) => c.scope).filter((s) => /^[a-z][a-z0-9_-]*:read$/.test(s));
+      set({ readScopes: [...new Set(fromCatalogue)].sort() });
+    },
+    dismissIssuedError() {
+      set({ issuedError: null });
+    },
+    dismissRevokeError() {
+      set({ revokeError: null });
     },
     async redeem(code) {
       if (!code.trim() || get().redeeming) return false;
@@ -137,6 +185,12 @@ export const selectEvidence = (s: ReviewState) => s.evidence;
 export const selectBuilding = (s: ReviewState) => s.building;
 export const selectAuditorError = (s: ReviewState) => s.auditorError;
 export const selectIssued = (s: ReviewState) => s.issued;
+export const selectIssuedUnreadable = (s: ReviewState) => s.issuedUnreadable;
+export const selectIssuedLoaded = (s: ReviewState) => s.issuedLoaded;
+export const selectIssuedError = (s: ReviewState) => s.issuedError;
+export const selectRevoking = (s: ReviewState) => s.revoking;
+export const selectRevokeError = (s: ReviewState) => s.revokeError;
+export const selectReadScopes = (s: ReviewState) => s.readScopes;
 export const selectCreating = (s: ReviewState) => s.creating;
 export const selectCreateError = (s: ReviewState) => s.createError;
 export const selectRedeeming = (s: ReviewState) => s.redeeming;
@@ -146,4 +200,39 @@ const BLOCKED: ReadonlySet<CommandName> = new Set(REVIEW_BLOCKED_COMMANDS);
 /** true for a command main refuses in review mode (mutating and not localOnly); the same list main enforces */
 export function isReviewBlocked(command: CommandName): boolean {
   return BLOCKED.has(command);
+}
+
+/**
+ * What the active review does not grant, as a sentence for the screen that would otherwise look empty ("This review does
+ * not include credentials:read, so credentials cannot be listed."), or null (not in a review, or every workspace has it).
+ */
+export function notGrantedSentence(status: ReviewStatus | null, scope: string, what: string): string | null {
+  if (!status || status.state === 'none' || status.workspaces.length === 0) return null;
+  const without = status.workspaces.filter((w) => !w.scopes.includes(scope));
+  if (without.length === 0) return null;
+  if (without.length === status.workspaces.length) return `This review does not include ${scope}, so ${what} cannot be listed.`;
+  const names = without.map((w) => w.workspaceName).join(', ');
+  return `This review does not include ${scope} for ${without.length} of ${status.workspaces.length} workspaces (${names}), so their ${what} cannot be listed.`;
+}
+
+/** "a, b and c" */
+function list(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/**
+ * What the auditor can still do here, in words: the reads every review has, the contract's localOnly commands the status
+ * lists (allowedMutations), and only the syncs whose scope the review grants.
+ */
+export function allowedActionsSentence(status: ReviewStatus): string {
+  const allowed = new Set(status.allowedMutations);
+  const anyScope = (s: string) => status.workspaces.some((w) => w.scopes.includes(s));
+  const syncs: string[] = [];
+  if ((allowed.has('audit.sync') || allowed.has('sync.all')) && anyScope('audit:read')) syncs.push('the audit log');
+  if ((allowed.has('inventory.sync') || allowed.has('sync.all')) && anyScope('credentials:read')) syncs.push('credentials');
+  const parts: string[] = [];
+  if (syncs.length) parts.push(`sync ${list(syncs)}`);
+  parts.push('search the cached data', 'export and verify evidence');
+  if (allowed.has('review.exit')) parts.push('end the review');
+  return `You can ${list(parts)}. Nothing you do here changes the workspaces.`;
 }

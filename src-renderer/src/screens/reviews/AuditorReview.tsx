@@ -1,49 +1,55 @@
 // Auditor side of a review (this Grantdesk is in review mode): reviewer, workspaces, expiry with a live countdown, data
-// policy, the local review log, the evidence package and leaving review mode.
-import { useCallback, useEffect, useState } from 'react';
-import type { AppErrorData, Output, ReviewLogEntry, ReviewStatus } from '../../../../src-common/contract/index.ts';
+// policy, what the auditor can do here (in words), the local review log (the auditor's own queries and exports, as the
+// contract words them), the evidence package and leaving review mode. Everything through the review store's actions.
+import { useEffect, useState } from 'react';
+import type { ReviewLogEntry, ReviewStatus } from '../../../../src-common/contract/index.ts';
 import { ConfirmDialog } from '../../components/Dialog.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { formatLeft, useCountdown } from '../../app/use-review-mode.ts';
-import { useStores } from '../../stores/use-store.ts';
+import { useSelect, useStores } from '../../stores/use-store.ts';
+import { allowedActionsSentence, selectAuditorError, selectBuilding, selectEvidence, selectReviewLog } from '../../stores/review-store.ts';
+import { exact, shortDate } from '../rotation/dates.ts';
 
+/** the input of a logged call in words: its filters, without paging/plumbing keys; the written file last */
+const QUIET_KEYS = new Set(['limit', 'cursor', 'taskId', 'buckets', 'force', 'bom', 'code', 'file']);
+export function logDetail(e: ReviewLogEntry): string {
+  const [json, file] = e.detail.split(' -> ');
+  const parts: string[] = [];
+  try {
+    const v = JSON.parse(json ?? '{}') as Record<string, unknown>;
+    for (const [k, val] of Object.entries(v)) {
+      if (QUIET_KEYS.has(k) || val === undefined || val === null || val === '' || (Array.isArray(val) && val.length === 0)) continue;
+      parts.push(`${k.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)}: ${Array.isArray(val) ? val.join(', ') : typeof val === 'object' ? JSON.stringify(val) : String(val)}`);
+    }
+  } catch {
+    parts.push(json ?? '');
+  }
+  if (file) parts.push(`file: ${file}`);
+  return parts.join(' · ') || 'everything in the review';
+}
+
+const TRANSPORT: Record<string, string> = { ipc: 'this app', serve: 'browser tab', cli: 'command line' };
 const DATA_STATE: Record<NonNullable<ReviewStatus['dataState']>, string> = { live: 'live (read-only)', kept_read_only: 'kept read-only after expiry', purged: 'purged after expiry' };
 
 export function AuditorReview({ status }: { status: ReviewStatus }) {
-  const { api, health } = useStores();
+  const { review: store, health } = useStores();
   const left = useCountdown(status.expiresAt);
   const ended = status.state === 'expired' || left === 0;
-  const [log, setLog] = useState<ReviewLogEntry[]>([]);
-  const [error, setError] = useState<AppErrorData | null>(null);
-  const [evidence, setEvidence] = useState<Output<'review.evidence'> | null>(null);
-  const [building, setBuilding] = useState(false);
+  const log = useSelect(store, selectReviewLog);
+  const error = useSelect(store, selectAuditorError);
+  const evidence = useSelect(store, selectEvidence);
+  const building = useSelect(store, selectBuilding);
   const [exitOpen, setExitOpen] = useState(false);
+  const now = Date.now();
 
-  const loadLog = useCallback(async () => {
-    const r = await api.reviewLog({ limit: 200 });
-    if (r.ok) setLog(r.value.entries);
-    else setError(r.error);
-  }, [api]);
   useEffect(() => {
-    void loadLog();
-    return api.onStateChanged((e) => {
-      if (e.topic === 'review' || e.topic === 'audit' || e.topic === 'exports') void loadLog();
-    });
-  }, [api, loadLog]);
-
-  const buildEvidence = async () => {
-    setBuilding(true);
-    setError(null);
-    const r = await api.reviewEvidence({});
-    setBuilding(false);
-    if (r.ok) setEvidence(r.value);
-    else setError(r.error);
-    void loadLog();
-  };
+    void store.getState().loadLog();
+    return store.getState().connectLog();
+  }, [store]);
 
   return (
     <>
-      {error && <ErrorBanner error={error} onDismiss={() => setError(null)} testId="review-error" />}
+      {error && <ErrorBanner error={error} onDismiss={() => store.getState().dismissAuditorError()} testId="review-error" />}
       <div className="section">
         <h2 className="section-title">This review</h2>
         <div className="panel" data-testid="review-status" data-state={ended ? 'expired' : status.state}>
@@ -57,8 +63,8 @@ export function AuditorReview({ status }: { status: ReviewStatus }) {
             <div className="kv-row">
               <dt>Ends</dt>
               <dd>
-                <span className="mono" data-testid="review-expires">
-                  {status.expiresAt ?? '—'}
+                <span data-testid="review-expires" title={status.expiresAt ? exact(Date.parse(status.expiresAt)) : undefined}>
+                  {status.expiresAt ? shortDate(Date.parse(status.expiresAt), now) : '—'}
                 </span>
                 <br />
                 <span className="rv-countdown" data-testid="review-time-left">
@@ -68,7 +74,7 @@ export function AuditorReview({ status }: { status: ReviewStatus }) {
             </div>
             <div className="kv-row">
               <dt>Redeemed</dt>
-              <dd className="mono">{status.redeemedAt ?? '—'}</dd>
+              <dd>{status.redeemedAt ? shortDate(Date.parse(status.redeemedAt), now) : '—'}</dd>
             </div>
             <div className="kv-row">
               <dt>Cached data</dt>
@@ -77,12 +83,8 @@ export function AuditorReview({ status }: { status: ReviewStatus }) {
               </dd>
             </div>
             <div className="kv-row">
-              <dt>Still allowed here</dt>
-              <dd className="rv-scopes">
-                {status.allowedMutations.map((c) => (
-                  <code key={c}>{c}</code>
-                ))}
-              </dd>
+              <dt>What you can do</dt>
+              <dd data-testid="review-allowed">{allowedActionsSentence(status)}</dd>
             </div>
           </dl>
           <table className="rv-table" data-testid="review-workspaces-table">
@@ -98,14 +100,14 @@ export function AuditorReview({ status }: { status: ReviewStatus }) {
               {status.workspaces.map((w) => (
                 <tr key={w.reviewId} data-testid="review-workspace-row" data-workspace={w.workspaceId}>
                   <td>
-                    {w.workspaceName} <span className="mono muted">{w.workspaceId}</span>
+                    <span title={w.workspaceId}>{w.workspaceName}</span>
                   </td>
                   <td className="rv-scopes">
                     {w.scopes.map((s) => (
                       <code key={s}>{s}</code>
                     ))}
                   </td>
-                  <td className="mono">{w.expiresAt.slice(0, 16).replace('T', ' ')}</td>
+                  <td title={exact(Date.parse(w.expiresAt))}>{shortDate(Date.parse(w.expiresAt), now)}</td>
                   <td>
                     <span className={`rv-state ${w.hasToken ? 'active' : 'expired'}`}>{w.hasToken ? 'token in keychain' : 'token wiped'}</span>
                   </td>
@@ -114,7 +116,7 @@ export function AuditorReview({ status }: { status: ReviewStatus }) {
             </tbody>
           </table>
           <div className="panel-actions">
-            <button type="button" className="button" disabled={building} onClick={() => void buildEvidence()} data-testid="review-evidence">
+            <button type="button" className="button" disabled={building} title={building ? 'The evidence package is being built.' : undefined} onClick={() => void store.getState().buildEvidence()} data-testid="review-evidence">
               {building ? 'Building…' : 'Build evidence package'}
             </button>
             <button type="button" className="button button-danger-outline" onClick={() => setExitOpen(true)} data-testid="review-exit">
@@ -134,15 +136,18 @@ export function AuditorReview({ status }: { status: ReviewStatus }) {
       <div className="section">
         <h2 className="section-title">Review log</h2>
         <div className="panel">
+          <p className="field-hint">Your own queries, syncs and exports during this review, kept on this computer and included in the evidence package.</p>
           {log.length === 0 ? (
-            <p className="muted">Nothing logged yet.</p>
+            <p className="muted" data-testid="review-log-empty">
+              Nothing logged yet: your searches, syncs and exports appear here.
+            </p>
           ) : (
             <table className="rv-table" data-testid="review-log">
               <thead>
                 <tr>
-                  <th>At</th>
-                  <th>Command</th>
-                  <th>Via</th>
+                  <th>When</th>
+                  <th>What you did</th>
+                  <th>From</th>
                   <th>Result</th>
                   <th>Detail</th>
                 </tr>
@@ -150,13 +155,17 @@ export function AuditorReview({ status }: { status: ReviewStatus }) {
               <tbody>
                 {log.map((e) => (
                   <tr key={e.id} data-testid="review-log-row" data-command={e.command}>
-                    <td className="mono">{e.at.slice(0, 19).replace('T', ' ')}</td>
-                    <td className="mono">{e.command}</td>
-                    <td>{e.transport}</td>
+                    <td className="nowrap" title={exact(Date.parse(e.at))}>
+                      {shortDate(Date.parse(e.at), now)}
+                    </td>
+                    <td data-testid="review-log-action">{e.action}</td>
+                    <td>{TRANSPORT[e.transport] ?? e.transport}</td>
                     <td>
                       <span className={`rv-state ${e.ok ? 'ok' : 'failed'}`}>{e.ok ? 'ok' : 'failed'}</span>
                     </td>
-                    <td className="rv-detail">{e.detail}</td>
+                    <td className="rv-detail" title={e.detail}>
+                      {logDetail(e)}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -174,11 +183,7 @@ export function AuditorReview({ status }: { status: ReviewStatus }) {
         confirmLabel="Leave review mode"
         testId="review-exit-dialog"
         onConfirm={async () => {
-          const r = await api.reviewExit({});
-          if (!r.ok) {
-            setError(r.error);
-            return false;
-          }
+          if (!(await store.getState().exit())) return false;
           await health.getState().refresh();
         }}
       />

@@ -1,108 +1,160 @@
-// Operator side of reviews: issue a time-boxed, read-only review for chosen workspaces (read scopes only, at most
-// MAX_REVIEW_DAYS, reviewer name and email, keep/purge policy), show the redeem code once, list what was issued here;
-// and, for the auditor's machine, redeem a pasted code (this Grantdesk then enters review mode).
-import { useEffect, useId, useState, type FormEvent } from 'react';
-import { MAX_REVIEW_DAYS, REVIEW_POLICIES, type AppErrorData, type Output, type ReviewPolicy, type Workspace } from '../../../../src-common/contract/index.ts';
+// Operator side of reviews: issue a time-boxed, read-only review for chosen workspaces (a searchable picker for dozens,
+// read scopes only, at most MAX_REVIEW_DAYS, reviewer name and e-mail, keep/purge policy), hand the code over once, see
+// every review the platform records for the connected workspaces with its status, and revoke one; and, for the auditor's
+// machine, redeem a pasted code. Everything goes through the review and workspaces stores' actions.
+import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
+import { MAX_REVIEW_DAYS, REVIEW_POLICIES, type IssuedReview, type ReviewPolicy } from '../../../../src-common/contract/index.ts';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
-import { useStores } from '../../stores/use-store.ts';
+import { ConfirmDialog } from '../../components/Dialog.tsx';
+import { WriteButton } from '../../components/WriteButton.tsx';
+import { useSelect, useStores } from '../../stores/use-store.ts';
+import {
+  selectCreateError,
+  selectCreating,
+  selectIssued,
+  selectIssuedError,
+  selectIssuedLoaded,
+  selectIssuedUnreadable,
+  selectReadScopes,
+  selectRedeemError,
+  selectRedeeming,
+  selectRevokeError,
+  selectRevoking,
+  type CreatedReview,
+} from '../../stores/review-store.ts';
+import { selectLoaded, selectWorkspaces } from '../../stores/workspaces-store.ts';
+import { exact, relative, shortDate } from '../rotation/dates.ts';
 import { RedeemCodeDialog } from './RedeemCodeDialog.tsx';
 
-type Created = Output<'review.create'>;
-/** what the list keeps of an issued review: never the code */
-type Issued = Omit<Created, 'redeemText'> & { reviewer: string; email: string; policy: ReviewPolicy; issuedAt: string };
+const POLICY_LABEL: Record<ReviewPolicy, string> = { keep_read_only: 'Keep the cached data read-only at the end', purge: 'Purge the cached data at the end' };
+const STATUS_LABEL: Record<IssuedReview['status'], string> = { pending: 'Not redeemed yet', redeemed: 'Redeemed', expired: 'Ended', revoked: 'Revoked' };
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-const FALLBACK_READ_SCOPES = ['audit:read', 'contacts:read', 'credentials:read', 'deals:read', 'users:read'];
-const POLICY_LABEL: Record<ReviewPolicy, string> = { keep_read_only: 'Keep the cached data read-only at expiry', purge: 'Purge the cached data at expiry' };
-
-// issued reviews survive screen changes for this window's life (the platform holds the grants; no code is kept)
-let issuedThisSession: Issued[] = [];
+/** why Issue is disabled, as one sentence (null: it is not) */
+function missingReason(chosen: number, scopes: number, days: number, name: string, email: string, noWorkspaces: boolean): string | null {
+  const missing: string[] = [];
+  if (noWorkspaces) return 'No workspace is connected: connect one on Workspaces first.';
+  if (chosen === 0) missing.push('choose at least one workspace');
+  if (scopes === 0) missing.push('choose at least one read scope');
+  if (!(days >= 1 && days <= MAX_REVIEW_DAYS)) missing.push(`set a duration of 1 to ${MAX_REVIEW_DAYS} days`);
+  if (name.trim() === '') missing.push("enter the reviewer's name");
+  if (!EMAIL.test(email.trim())) missing.push("enter the reviewer's e-mail address");
+  if (!missing.length) return null;
+  const text = missing.length === 1 ? missing[0]! : `${missing.slice(0, -1).join(', ')} and ${missing[missing.length - 1]}`;
+  return `To issue the review, ${text}.`;
+}
 
 export function OperatorReviews() {
-  const { api, health } = useStores();
-  const [workspaces, setWorkspaces] = useState<Workspace[]>([]);
-  const [readScopes, setReadScopes] = useState<string[]>(FALLBACK_READ_SCOPES);
+  const { review, workspaces: wsStore, health } = useStores();
+  const allWorkspaces = useSelect(wsStore, selectWorkspaces);
+  const wsLoaded = useSelect(wsStore, selectLoaded);
+  const catalogueScopes = useSelect(review, selectReadScopes);
+  const issued = useSelect(review, selectIssued);
+  const issuedLoaded = useSelect(review, selectIssuedLoaded);
+  const issuedError = useSelect(review, selectIssuedError);
+  const unreadable = useSelect(review, selectIssuedUnreadable);
+  const revoking = useSelect(review, selectRevoking);
+  const revokeError = useSelect(review, selectRevokeError);
+  const creating = useSelect(review, selectCreating);
+  const createError = useSelect(review, selectCreateError);
+  const redeeming = useSelect(review, selectRedeeming);
+  const redeemError = useSelect(review, selectRedeemError);
+  const workspaces = useMemo(() => allWorkspaces.filter((w) => w.status === 'connected'), [allWorkspaces]);
+  const readScopes = useMemo(() => [...new Set([...catalogueScopes, 'audit:read'])].sort(), [catalogueScopes]);
+  const [wsQuery, setWsQuery] = useState('');
   const [chosenWs, setChosenWs] = useState<string[]>([]);
   const [scopes, setScopes] = useState<string[]>(['audit:read']);
   const [days, setDays] = useState(14);
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [policy, setPolicy] = useState<ReviewPolicy>('keep_read_only');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AppErrorData | null>(null);
-  const [created, setCreated] = useState<Created | null>(null);
-  const [issued, setIssued] = useState<Issued[]>(issuedThisSession);
+  const [created, setCreated] = useState<CreatedReview | null>(null);
   const [code, setCode] = useState('');
-  const [redeemError, setRedeemError] = useState<AppErrorData | null>(null);
-  const [redeeming, setRedeeming] = useState(false);
-  const ids = { days: useId(), name: useId(), email: useId(), code: useId() };
+  const [toRevoke, setToRevoke] = useState<IssuedReview | null>(null);
+  const ids = { days: useId(), name: useId(), email: useId(), code: useId(), wsSearch: useId() };
 
   useEffect(() => {
-    void (async () => {
-      const [w, m] = await Promise.all([api.workspacesList({}), api.inventoryMatrix({})]);
-      if (w.ok) setWorkspaces(w.value.filter((x) => x.status === 'connected'));
-      else setError(w.error);
-      if (m.ok && typeof m.value !== 'string') {
-        const fromCatalogue = m.value.columns.map((c) => c.scope).filter((s) => /^[a-z][a-z0-9_-]*:read$/.test(s));
-        if (fromCatalogue.length) setReadScopes([...new Set([...fromCatalogue, 'audit:read'])].sort());
-      }
-    })();
-  }, [api]);
+    void wsStore.getState().load();
+    void review.getState().loadReadScopes();
+    void review.getState().loadIssued();
+  }, [wsStore, review]);
 
   const toggle = (list: string[], v: string) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
-  const valid = chosenWs.length > 0 && scopes.length > 0 && days >= 1 && days <= MAX_REVIEW_DAYS && name.trim() !== '' && /\S+@\S+\.\S+/.test(email);
+  const q = wsQuery.trim().toLowerCase();
+  const shown = q ? workspaces.filter((w) => w.name.toLowerCase().includes(q) || w.id.toLowerCase().includes(q)) : workspaces;
+  const shownIds = shown.map((w) => w.id);
+  const allShownChosen = shownIds.length > 0 && shownIds.every((id) => chosenWs.includes(id));
+  const reason = missingReason(chosenWs.length, scopes.length, days, name, email, wsLoaded && workspaces.length === 0);
+  const now = Date.now();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!valid || busy) return;
-    setBusy(true);
-    setError(null);
-    const r = await api.reviewCreate({ workspaces: chosenWs, scopes, durationDays: days, reviewerName: name.trim(), reviewerEmail: email.trim(), policy });
-    setBusy(false);
-    if (!r.ok) return setError(r.error);
-    const { redeemText: _secret, ...rest } = r.value;
-    const entry: Issued = { ...rest, reviewer: name.trim(), email: email.trim(), policy, issuedAt: new Date().toISOString() };
-    issuedThisSession = [entry, ...issuedThisSession];
-    setIssued(issuedThisSession);
-    setCreated(r.value);
+    if (reason || creating) return;
+    const r = await review.getState().create({ workspaces: chosenWs, scopes, durationDays: days, reviewerName: name.trim(), reviewerEmail: email.trim(), policy });
+    if (r) setCreated(r);
   };
-
   const redeem = async (e: FormEvent) => {
     e.preventDefault();
-    if (!code.trim() || redeeming) return;
-    setRedeeming(true);
-    setRedeemError(null);
-    const r = await api.reviewRedeem({ code: code.trim() });
-    setRedeeming(false);
-    if (!r.ok) return setRedeemError(r.error);
-    setCode('');
-    await health.getState().refresh();
+    if (await review.getState().redeem(code)) {
+      setCode('');
+      await health.getState().refresh();
+    }
   };
 
-  const now = Date.now();
   return (
     <>
       <div className="section">
         <h2 className="section-title">Issue a review</h2>
-        {error && <ErrorBanner error={error} onDismiss={() => setError(null)} testId="review-create-error" />}
+        {createError && <ErrorBanner error={createError} onDismiss={() => review.getState().dismissCreateError()} testId="review-create-error" />}
         <form className="panel" onSubmit={(e) => void submit(e)} noValidate data-testid="review-create-form">
           <div className="rv-grid">
-            <fieldset className="field">
-              <legend className="field-label">Workspaces</legend>
-              <div className="rv-checks" data-testid="review-workspaces">
-                {workspaces.length === 0 && <span className="muted">No connected workspaces.</span>}
-                {workspaces.map((w) => (
-                  <label key={w.id}>
+            <fieldset className="field rv-picker">
+              <legend className="field-label">
+                Workspaces <span className="muted" data-testid="review-ws-count">· {chosenWs.length} of {workspaces.length} chosen</span>
+              </legend>
+              <input
+                id={ids.wsSearch}
+                type="search"
+                className="input"
+                aria-label="Search workspaces to review"
+                placeholder="Search by name or id"
+                value={wsQuery}
+                onChange={(e) => setWsQuery(e.target.value)}
+                data-testid="review-ws-search"
+              />
+              <div className="rv-checks rv-checks-tall" data-testid="review-workspaces">
+                {wsLoaded && workspaces.length === 0 && <span className="muted">No connected workspaces. Connect one on Workspaces first.</span>}
+                {workspaces.length > 0 && shown.length === 0 && (
+                  <span className="muted" data-testid="review-ws-nomatch">
+                    No workspace matches “{wsQuery.trim()}”.{' '}
+                    <button type="button" className="link-button" onClick={() => setWsQuery('')}>
+                      Clear search
+                    </button>
+                  </span>
+                )}
+                {shown.map((w) => (
+                  <label key={w.id} title={w.id}>
                     <input type="checkbox" checked={chosenWs.includes(w.id)} onChange={() => setChosenWs((l) => toggle(l, w.id))} data-testid="review-ws" data-workspace={w.id} />
-                    <span>
-                      {w.name} <span className="mono muted">{w.id}</span>
-                    </span>
+                    <span>{w.name}</span>
                   </label>
                 ))}
               </div>
-              {workspaces.length > 1 && (
-                <button type="button" className="link-button rv-select-all" onClick={() => setChosenWs(chosenWs.length === workspaces.length ? [] : workspaces.map((w) => w.id))}>
-                  {chosenWs.length === workspaces.length ? 'Clear all' : 'Select all'}
-                </button>
+              {shown.length > 1 && (
+                <div className="rv-picker-actions">
+                  <button
+                    type="button"
+                    className="link-button"
+                    data-testid="review-ws-all"
+                    onClick={() => setChosenWs((l) => (allShownChosen ? l.filter((id) => !shownIds.includes(id)) : [...new Set([...l, ...shownIds])]))}
+                  >
+                    {allShownChosen ? `Clear the ${shown.length} shown` : `Choose all ${shown.length} shown`}
+                  </button>
+                  {chosenWs.length > 0 && (
+                    <button type="button" className="link-button" onClick={() => setChosenWs([])}>
+                      Clear all
+                    </button>
+                  )}
+                </div>
               )}
             </fieldset>
             <fieldset className="field">
@@ -115,7 +167,7 @@ export function OperatorReviews() {
                   </label>
                 ))}
               </div>
-              <span className="field-hint">A review grants read scopes only.</span>
+              <span className="field-hint">A review grants read scopes only. Without credentials:read the auditor cannot list credentials.</span>
             </fieldset>
             <div className="field">
               <label className="field-label" htmlFor={ids.days}>
@@ -127,12 +179,12 @@ export function OperatorReviews() {
               </label>
               <input id={ids.name} className="input" value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" data-testid="review-name" />
               <label className="field-label" htmlFor={ids.email}>
-                Reviewer email
+                Reviewer e-mail
               </label>
               <input id={ids.email} className="input" type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="off" data-testid="review-email" />
             </div>
             <fieldset className="field">
-              <legend className="field-label">At expiry</legend>
+              <legend className="field-label">At the end</legend>
               {REVIEW_POLICIES.map((p) => (
                 <label key={p} className="check">
                   <input type="radio" name="review-policy" checked={policy === p} onChange={() => setPolicy(p)} data-testid={`review-policy-${p}`} />
@@ -143,74 +195,140 @@ export function OperatorReviews() {
             </fieldset>
           </div>
           <div className="panel-actions">
-            <button type="submit" className="button button-primary" disabled={!valid || busy} data-testid="review-create">
-              {busy ? 'Issuing…' : `Issue ${days}-day review`}
-            </button>
+            {reason && (
+              <span className="field-hint" data-testid="review-create-reason">
+                {reason}
+              </span>
+            )}
+            <WriteButton command="review.create" type="submit" className="button button-primary" disabled={!!reason || creating} title={reason ?? undefined} data-testid="review-create">
+              {creating ? 'Issuing…' : `Issue ${days}-day review`}
+            </WriteButton>
           </div>
         </form>
       </div>
 
       <div className="section">
-        <h2 className="section-title">Issued from this window</h2>
-        <div className="panel">
-          {issued.length === 0 ? (
-            <p className="muted">No reviews issued yet. Issued codes are shown once and never listed here.</p>
+        <h2 className="section-title">Issued reviews</h2>
+        {issuedError && <ErrorBanner error={issuedError} onDismiss={() => review.getState().dismissIssuedError()} testId="review-issued-error" />}
+        {revokeError && <ErrorBanner error={revokeError} onDismiss={() => review.getState().dismissRevokeError()} testId="review-revoke-error" />}
+        <div className="panel" data-testid="review-issued">
+          <p className="field-hint">
+            As the platform records them for your connected workspaces, whoever issued them; never a code. The platform cannot extend a review: to give more time, issue a new one.
+          </p>
+          {unreadable.length > 0 && (
+            <p className="rv-warning" data-testid="review-issued-unreadable">
+              {unreadable.length === 1 ? unreadable[0]!.message : `The reviews of ${unreadable.length} workspaces could not be read (${unreadable.map((u) => u.workspaceName).join(', ')}).`}
+            </p>
+          )}
+          {!issuedLoaded ? (
+            <p className="muted">Reading the platform's reviews…</p>
+          ) : issued.length === 0 ? (
+            <p className="muted" data-testid="review-issued-empty">
+              No review has been issued for your connected workspaces.
+            </p>
           ) : (
-            <table className="rv-table" data-testid="review-issued">
-              <thead>
-                <tr>
-                  <th>Reviewer</th>
-                  <th>Workspaces</th>
-                  <th>Scopes</th>
-                  <th>Policy</th>
-                  <th>Ends</th>
-                  <th>Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {issued.map((r) => {
-                  const live = Date.parse(r.expiresAt) > now;
-                  return (
-                    <tr key={r.bundleId} data-testid="review-issued-row" data-bundle={r.bundleId}>
-                      <td>
-                        {r.reviewer}
-                        <br />
-                        <span className="muted">{r.email}</span>
-                      </td>
-                      <td>{r.reviews.map((x) => x.workspaceName).join(', ')}</td>
-                      <td className="rv-scopes">{r.reviews[0]?.scopes.map((s) => <code key={s}>{s}</code>)}</td>
-                      <td>{r.policy === 'purge' ? 'purge' : 'keep read-only'}</td>
-                      <td className="mono">{r.expiresAt.slice(0, 16).replace('T', ' ')}</td>
-                      <td>
-                        <span className={`rv-state ${live ? 'active' : 'expired'}`}>{live ? 'issued' : 'ended'}</span>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+            <div className="rv-table-wrap">
+              <table className="rv-table" data-testid="review-issued-table">
+                <thead>
+                  <tr>
+                    <th>Workspace</th>
+                    <th>Reviewer</th>
+                    <th>Scopes</th>
+                    <th>Status</th>
+                    <th>Ends</th>
+                    <th>
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {issued.map((r) => {
+                    const live = r.status === 'pending' || r.status === 'redeemed';
+                    const ends = Date.parse(r.expiresAt);
+                    return (
+                      <tr key={r.reviewId} data-testid="review-issued-row" data-review={r.reviewId} data-status={r.status}>
+                        <td>
+                          <div className="cell-title">{r.workspaceName}</div>
+                          <div className="cell-sub mono" title="Review id">
+                            {r.reviewId}
+                          </div>
+                        </td>
+                        <td>
+                          {r.reviewerName}
+                          <div className="cell-sub">{r.reviewerEmail}</div>
+                        </td>
+                        <td className="rv-scopes">
+                          {r.scopes.map((s) => (
+                            <code key={s}>{s}</code>
+                          ))}
+                        </td>
+                        <td>
+                          <span className={`rv-state ${r.status}`} data-testid="review-issued-status">
+                            {STATUS_LABEL[r.status]}
+                          </span>
+                          {r.redeemedAt && <div className="cell-sub">{relative(Date.parse(r.redeemedAt), now)}</div>}
+                        </td>
+                        <td title={exact(ends)}>
+                          {shortDate(ends, now)}
+                          <div className="cell-sub">{relative(ends, now)}</div>
+                        </td>
+                        <td className="row-actions">
+                          <WriteButton
+                            command="review.revoke"
+                            className="button button-small"
+                            disabled={!live || !!revoking[r.reviewId]}
+                            title={!live ? `This review is ${STATUS_LABEL[r.status].toLowerCase()}: there is nothing left to revoke.` : undefined}
+                            onClick={() => setToRevoke(r)}
+                            data-testid="review-revoke"
+                          >
+                            {revoking[r.reviewId] ? 'Revoking…' : 'Revoke'}
+                          </WriteButton>
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
           )}
         </div>
       </div>
 
       <div className="section">
         <h2 className="section-title">Redeem a review (auditor)</h2>
-        {redeemError && <ErrorBanner error={redeemError} onDismiss={() => setRedeemError(null)} testId="review-redeem-error" />}
+        {redeemError && <ErrorBanner error={redeemError} onDismiss={() => review.getState().dismissRedeemError()} testId="review-redeem-error" />}
         <form className="panel" onSubmit={(e) => void redeem(e)} noValidate>
           <label className="field-label" htmlFor={ids.code}>
             Review code
           </label>
-          <textarea id={ids.code} className="input rv-textarea" value={code} onChange={(e) => setCode(e.target.value)} placeholder="GDREVIEW1.…" spellCheck={false} autoComplete="off" data-testid="review-redeem-code" />
-          <p className="field-hint">Redeeming turns this Grantdesk into a read-only review until the review ends or you leave it.</p>
+          <textarea id={ids.code} className="input rv-textarea" value={code} onChange={(e) => setCode(e.target.value)} spellCheck={false} autoComplete="off" data-testid="review-redeem-code" />
+          <p className="field-hint">Paste the code the operator handed you (it starts with GDREVIEW1.). Redeeming turns this Grantdesk into a read-only review until the review ends or you leave it.</p>
           <div className="panel-actions">
-            <button type="submit" className="button button-primary" disabled={!code.trim() || redeeming} data-testid="review-redeem">
+            <WriteButton
+              command="review.redeem"
+              type="submit"
+              className="button button-primary"
+              disabled={!code.trim() || redeeming}
+              title={!code.trim() ? 'Paste the review code first.' : undefined}
+              data-testid="review-redeem"
+            >
               {redeeming ? 'Redeeming…' : 'Redeem'}
-            </button>
+            </WriteButton>
           </div>
         </form>
       </div>
 
       <RedeemCodeDialog created={created} onDone={() => setCreated(null)} />
+      <ConfirmDialog
+        open={toRevoke !== null}
+        onOpenChange={(o) => !o && setToRevoke(null)}
+        testId="review-revoke-dialog"
+        title={`Revoke the review of ${toRevoke?.workspaceName ?? ''}`}
+        description={`${toRevoke?.reviewerName ?? 'The auditor'} loses read access to ${toRevoke?.workspaceName ?? 'this workspace'} at once: the platform revokes every token of the review. Their other reviewed workspaces are not affected.`}
+        confirmText={toRevoke?.workspaceName ?? ''}
+        confirmLabel="Revoke review"
+        onConfirm={async () => (toRevoke ? review.getState().revoke(toRevoke.workspaceId, toRevoke.reviewId) : true)}
+      />
     </>
   );
 }
