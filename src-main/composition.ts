@@ -3,7 +3,7 @@ import type { Clock } from './ports/clock.ts';
 import type { Db } from './ports/db.ts';
 import type { EventBus } from './ports/events.ts';
 import type { Logger } from './ports/logger.ts';
-import type { Opener } from './ports/opener.ts';
+import type { Opener, Revealer } from './ports/opener.ts';
 import type { SecretStore } from './ports/secret-store.ts';
 import type { CallbackListenerFactory } from './ports/callback.ts';
 import type { HttpClient, LimitedFetch } from './ports/http.ts';
@@ -32,6 +32,8 @@ export interface AppPorts {
   secretStore: SecretStore;
   clock: Clock;
   opener: Opener;
+  /** shows a file in the system file manager (Electron); absent in the CLI and serve mode */
+  reveal?: Revealer;
   logger: Logger;
   /** connections: one undici agent, a cross-process lock per workspace, the loopback listener (defaults: real adapters) */
   http?: HttpClient & { fetch: LimitedFetch };
@@ -140,6 +142,14 @@ export function createApp(ports: AppPorts): AppRuntime {
       directory: () => ports.workspaceDirectory ?? null,
       concurrency: () => settings.get().syncConcurrency,
       reviewContext: () => reviewSvc.exportContext(),
+      // names for ids, and which credentials are Grantdesk's own grants: the connections directory (names, our OAuth
+      // client per workspace) and the inventory (credential names and client ids), through their read models
+      names: {
+        workspaceNames: () => new Map(read.connections.ownGrants().map((g) => [g.workspaceId, g.workspaceName])),
+        credentials: () => read.inventory.credentials(),
+        ownClientId: (ws) => read.connections.platformOf(ws)?.clientId ?? null,
+      },
+      reveal: ports.reveal,
     }),
     review: reviewSvc,
     // one sync for the cache: each part through its own domain's entry; sync ages from the audit and inventory read models

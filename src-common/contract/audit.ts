@@ -6,6 +6,9 @@ import { exportIdSchema, taskIdSchema, workspaceIdSchema } from './ids.ts';
 
 export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 
+/** An ISO-8601 instant with offset, or a calendar date (`2026-02-01`, read as UTC midnight). */
+export const auditInstantSchema = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
+
 /** Explorer and export filters. Every field narrows; absent means "any". Kept verbatim in export manifests. */
 export const auditFilterShape = {
   workspaces: z.array(workspaceIdSchema).max(500).optional(),
@@ -18,12 +21,18 @@ export const auditFilterShape = {
   method: z.string().min(1).max(16).optional(),
   statusClass: z.array(z.enum(STATUS_CLASSES)).max(5).optional(),
   pii: z.boolean().optional(),
-  /** ISO-8601 instant, inclusive */
-  from: z.iso.datetime({ offset: true }).optional(),
-  /** ISO-8601 instant, exclusive */
-  to: z.iso.datetime({ offset: true }).optional(),
+  /** ISO-8601 instant (or a date, UTC midnight: `2026-02-01`), inclusive */
+  from: auditInstantSchema.optional(),
+  /** ISO-8601 instant (or a date, UTC midnight: `2026-03-01`), exclusive */
+  to: auditInstantSchema.optional(),
   /** full-text words (all must match; the last one as a prefix) */
   q: z.string().max(500).optional(),
+  /**
+   * Grantdesk's own sync calls (events of a credential that is a grant of Grantdesk's own OAuth client in that
+   * workspace, as the connections domain and the inventory know it): 'exclude' hides them; absent or 'include' keeps
+   * them. The explorer hides them by default (its route then carries no own-traffic flag).
+   */
+  ownTraffic: z.enum(['include', 'exclude']).optional(),
 };
 export const auditFilterSchema = z.object(auditFilterShape).strict();
 export type AuditFilter = z.infer<typeof auditFilterSchema>;
@@ -43,6 +52,12 @@ export const auditEventRowSchema = z.object({
   piiAccessed: z.boolean(),
   /** the event's params as JSON text: hostile, render as inert text only */
   paramsJson: z.string(),
+  /** the workspace's name (connections directory); null when this Grantdesk does not know it */
+  workspaceName: z.string().nullable(),
+  /** the credential's name (inventory cache); null before an inventory sync or for a credential the platform no longer lists */
+  credentialName: z.string().nullable(),
+  /** a call Grantdesk itself made (its own grant into the workspace) */
+  own: z.boolean(),
 });
 export type AuditEventRow = z.infer<typeof auditEventRowSchema>;
 
@@ -144,10 +159,49 @@ export const exportRecordSchema = z.object({
   byteLength: z.number().int(),
   sha256: z.string(),
   filtersJson: z.string(),
+  /** names for the ids in the filters (workspaces: connections directory; credential: inventory), for filters in words */
+  filterNames: z.object({ workspaces: z.record(z.string(), z.string()), credential: z.string().nullable() }),
   lastVerifiedAt: z.string().nullable(),
   lastVerifyOk: z.boolean().nullable(),
 });
 export type ExportRecord = z.infer<typeof exportRecordSchema>;
+
+/** Who called: the filtered events by credential (per workspace) and by caller IP, with first and last seen. */
+export const summaryCredentialSchema = z.object({
+  workspaceId: z.string(),
+  workspaceName: z.string().nullable(),
+  credentialId: z.string().nullable(),
+  credentialType: z.string().nullable(),
+  credentialName: z.string().nullable(),
+  own: z.boolean(),
+  calls: z.number().int(),
+  firstAt: z.string(),
+  lastAt: z.string(),
+});
+export const summaryIpSchema = z.object({
+  ip: z.string().nullable(),
+  calls: z.number().int(),
+  /** distinct credentials calling from it */
+  credentials: z.number().int(),
+  firstAt: z.string(),
+  lastAt: z.string(),
+});
+export const auditSummarySchema = z.object({
+  /** exact number of cached events matching the filters (a COUNT, not a page length) */
+  count: z.number().int(),
+  /** events of Grantdesk's own sync calls that match the other filters (hidden when ownTraffic is 'exclude') */
+  ownCalls: z.number().int(),
+  byCredential: z.array(summaryCredentialSchema),
+  /** distinct (workspace, credential) pairs; byCredential holds the busiest `top` */
+  credentialsTotal: z.number().int(),
+  byCallerIp: z.array(summaryIpSchema),
+  ipsTotal: z.number().int(),
+  /** the cache: workspaces with at least one synced page, and the newest sync */
+  cache: z.object({ syncedWorkspaces: z.number().int(), lastSyncAt: z.string().nullable() }),
+  /** credentials whose names the inventory cache knows (0: inventory never synced, names and own calls unknown) */
+  namedCredentials: z.number().int(),
+});
+export type AuditSummary = z.infer<typeof auditSummarySchema>;
 
 export const verifyCheckSchema = z.object({ name: z.string(), ok: z.boolean(), detail: z.string() });
 export const verifyReportSchema = z.object({ ok: z.boolean(), manifestPath: z.string(), exportId: z.string(), checks: z.array(verifyCheckSchema) });
@@ -174,6 +228,12 @@ export const auditCommands = {
     output: z.object({ fromMs: z.number(), toMs: z.number(), bucketMs: z.number(), counts: z.array(z.number().int()), total: z.number().int() }),
     mutates: false,
     cli: { words: ['audit', 'timeline'], summary: 'Event counts over time for the given filters' },
+  }),
+  'audit.summary': command({
+    input: z.object({ ...auditFilterShape, top: z.number().int().min(1).max(500).default(50) }).strict(),
+    output: auditSummarySchema,
+    mutates: false,
+    cli: { words: ['audit', 'summary'], summary: 'Exact count of cached events for the filters, and who made them: by credential and by caller IP, with first and last seen' },
   }),
   'audit.event': command({
     input: z.object({ workspaceId: workspaceIdSchema, seq: z.number().int().min(1) }).strict(),
@@ -217,6 +277,11 @@ export const auditCommands = {
     mutates: false,
     reviewLog: 'Verified an export',
     cli: { words: ['verify'], positionals: ['manifest'], summary: 'Re-check an export offline against its manifest (bytes, SHA-256, rows, order, per-event hashes and chain links)' },
+  }),
+  'audit.openExport': command({
+    input: z.object({ exportId: exportIdSchema }).strict(),
+    output: z.object({ action: z.enum(['revealed', 'downloaded']), fileName: z.string() }),
+    mutates: false,
   }),
   'audit.exports': command({
     input: z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict(),

@@ -107,7 +107,7 @@ async function runServe(rest: string[], io: CliIo): Promise<number> {
   }
   const staticDir = existsSync(join(RENDERER_DIR, 'index.html')) ? RENDERER_DIR : null;
   const runtime = openRuntime(io, false, sessionOnly, true);
-  const serve = await startServe({ dispatcher: runtime.dispatcher, bus: runtime.bus, staticDir, port });
+  const serve = await startServe({ dispatcher: runtime.dispatcher, bus: runtime.bus, staticDir, port, exportFile: (id) => runtime.services.audit.exportFile(id) });
   if (!staticDir) io.stderr('The UI is not built (run `npm run build:web`); serving the API only.\n');
   io.stdout(`Grantdesk is serving on ${serve.url}\n`);
   io.onServe?.({

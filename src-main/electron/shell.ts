@@ -101,7 +101,7 @@ export function startShell(electron: ElectronModule, opts: ShellOptions): void {
       keychain: () => createKeytarSecretStore(keytarPath ? { load: () => createRequire(import.meta.url)(keytarPath) as typeof import('keytar') } : {}),
     });
     // background: the desktop app runs the token refresh scheduler, like serve mode
-    runtime = createApp({ dataDir, db, secretStore, clock: systemClock, opener: createElectronOpener(shell), logger, background: true });
+    runtime = createApp({ dataDir, db, secretStore, clock: systemClock, opener: createElectronOpener(shell), reveal: async (path) => shell.showItemInFolder(path), logger, background: true });
 
     hardenSession(session.defaultSession);
     protocol.handle(APP_SCHEME, createAppProtocolHandler({ rootDir: rendererDir }));

@@ -2,7 +2,7 @@ import type { HandlerMap } from '../rpc/handlers.ts';
 import type { Services } from '../services/services.ts';
 import { AppError } from '../rpc/app-error.ts';
 
-type AuditCommands = 'audit.sync' | 'audit.query' | 'audit.timeline' | 'audit.event' | 'audit.status' | 'audit.export' | 'audit.cancel' | 'audit.verify' | 'audit.exports';
+type AuditCommands = 'audit.sync' | 'audit.query' | 'audit.timeline' | 'audit.event' | 'audit.status' | 'audit.export' | 'audit.cancel' | 'audit.verify' | 'audit.exports' | 'audit.summary' | 'audit.openExport';
 
 export function auditHandlers(s: Services): HandlerMap<AuditCommands> {
   return {
@@ -26,5 +26,7 @@ export function auditHandlers(s: Services): HandlerMap<AuditCommands> {
       return report;
     },
     'audit.exports': (i) => s.audit.exports(i.limit),
+    'audit.summary': (i) => s.audit.summary(i),
+    'audit.openExport': (i) => s.audit.openExport(i.exportId),
   };
 }

@@ -5,3 +5,7 @@
  * and passes it as one argv word, never through a shell.
  */
 export type Opener = (url: string) => Promise<void>;
+
+/** Shows a local file in the system file manager (Electron's shell.showItemInFolder). Callers pass only a path inside
+ * the data dir's exports folder that the audit domain resolved itself (never a path a renderer or tab chose). */
+export type Revealer = (path: string) => Promise<void>;

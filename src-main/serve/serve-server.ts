@@ -11,6 +11,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { errorData, EVENT_NAMES } from '../../src-common/contract/index.ts';
 import type { Dispatcher } from '../rpc/dispatcher.ts';
 import { SERVE_CONTEXT } from '../rpc/handlers.ts';
+import { toErrorData } from '../rpc/app-error.ts';
 import type { EventBus } from '../ports/events.ts';
 
 export const SERVE_CSP =
@@ -34,6 +35,8 @@ export interface ServeOptions {
   staticDir: string | null;
   port?: number;
   token?: string;
+  /** GET /files/exports/<exportId> (token header): an export's file from the exports folder only (the audit domain resolves it) */
+  exportFile?: (exportId: string) => { path: string; fileName: string };
 }
 
 export interface RunningServe {
@@ -114,7 +117,7 @@ export async function startServe(opts: ServeOptions): Promise<RunningServe> {
       const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
 
       if (url.searchParams.has('token')) return refuseQueryToken(req, res);
-      const isApi = url.pathname.startsWith('/rpc/') || url.pathname === '/events';
+      const isApi = url.pathname.startsWith('/rpc/') || url.pathname === '/events' || url.pathname.startsWith('/files/');
       if (isApi) {
         const presented = bearerToken(req);
         if (presented === null || !sameToken(presented, token)) return sendJson(res, 401, { ok: false, error: errorData('unauthorized', NO_TOKEN_MESSAGE) });
@@ -136,6 +139,20 @@ export async function startServe(opts: ServeOptions): Promise<RunningServe> {
         const name = decodeURIComponent(url.pathname.slice('/rpc/'.length));
         const result = await opts.dispatcher.call(name, payload, SERVE_CONTEXT);
         return sendJson(res, 200, result);
+      }
+
+      if (url.pathname.startsWith('/files/exports/') && req.method === 'GET' && opts.exportFile) {
+        // the tab names an export by its history id, never a path; the audit domain refuses anything outside the exports folder
+        const id = decodeURIComponent(url.pathname.slice('/files/exports/'.length));
+        let f: { path: string; fileName: string };
+        try {
+          f = opts.exportFile(id);
+        } catch (err) {
+          return sendJson(res, 404, { ok: false, error: toErrorData(err) });
+        }
+        const body = await readFile(f.path);
+        res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': body.length, 'Content-Disposition': `attachment; filename="${f.fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"` });
+        return res.end(body);
       }
 
       if (url.pathname === '/events' && req.method === 'GET') {

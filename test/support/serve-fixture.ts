@@ -117,7 +117,7 @@ export async function startServeFixture(opts: ServeFixtureOptions = {}): Promise
   const ownBrowser = opts.browser === undefined;
   let browser: Browser | null = opts.browser ?? null;
   try {
-    serve = await startServe({ dispatcher: runtime.dispatcher, bus: runtime.bus, staticDir: RENDERER_DIR, port: 0 });
+    serve = await startServe({ dispatcher: runtime.dispatcher, bus: runtime.bus, staticDir: RENDERER_DIR, port: 0, exportFile: (id) => runtime.services.audit.exportFile(id) });
     browser ??= await launchChromium();
     const context = await browser.newContext({ colorScheme: opts.colorScheme ?? 'light', viewport: opts.viewport ?? { width: 1280, height: 800 } });
     const page = await context.newPage();

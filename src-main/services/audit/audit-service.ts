@@ -2,7 +2,7 @@
 import { mkdirSync, realpathSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
-import type { AuditFilter, ExportRecord, VerifyReport, WorkspaceAuditStatus } from '../../../src-common/contract/index.ts';
+import type { AuditEventRow, AuditFilter, AuditSummary, ExportRecord, VerifyReport, WorkspaceAuditStatus } from '../../../src-common/contract/index.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Db } from '../../ports/db.ts';
 import type { EventBus } from '../../ports/events.ts';
@@ -16,6 +16,7 @@ import { eventHash, GENESIS_HASH } from './jcs.ts';
 import { createAuditQuery, toEventRow, EVENT_COLUMNS, type RawRow } from './query.ts';
 import { createAuditRepo, storedToEvent, type StoredEventRow } from './repo.ts';
 import { createSyncEngine, type SyncResult } from './sync.ts';
+import { NO_NAMES, resolveNames, type AuditNameSource, type AuditNames } from './names.ts';
 import { verifyExport } from './verify.ts';
 import { isEvidencePackage, verifyEvidencePackage } from '../review/index.ts';
 
@@ -32,6 +33,10 @@ export interface AuditServiceDeps {
   pageSize?: number;
   /** review domain: set while this Grantdesk is in review mode; exports then carry the reviewer and review ids */
   reviewContext?: () => ExportOptions['review'];
+  /** names for workspace and credential ids, and Grantdesk's own grants (connections + inventory read models) */
+  names?: AuditNameSource;
+  /** shows a file in the system file manager (Electron's shell.showItemInFolder); absent where there is none */
+  reveal?: (path: string) => Promise<void>;
 }
 
 export type AuditService = ReturnType<typeof createAuditService>;
@@ -50,7 +55,17 @@ export function createAuditService(d: AuditServiceDeps) {
   d.db.pragma('cache_size = -65536');
   const repo = createAuditRepo(d.db);
   const engine = createSyncEngine({ db: d.db, repo, api: d.api, bus: d.bus, clock: d.clock, logger: d.logger, pageSize: d.pageSize });
-  const query = createAuditQuery(d.db);
+  const nameSource = d.names ?? NO_NAMES;
+  const names = (): AuditNames => resolveNames(nameSource);
+  const query = createAuditQuery(d.db, () => [...names().own]);
+  const named = (n: AuditNames, r: Omit<AuditEventRow, 'workspaceName' | 'credentialName' | 'own'>): AuditEventRow => ({
+    ...r,
+    workspaceName: n.workspace(r.workspaceId),
+    credentialName: n.credential(r.workspaceId, r.credentialId),
+    own: n.isOwn(r.credentialId),
+  });
+  const isoMs = (ms: number) => new Date(ms).toISOString();
+  const lastSync = d.db.prepare<[], { n: number; at: string | null }>('SELECT count(*) AS n, max(last_sync_at) AS at FROM audit_sync_state WHERE cursor_seq > 0');
   const tasks = new Map<string, AbortController>();
   const exportsDir = join(d.dataDir, 'exports');
   const iso = () => new Date(d.clock.now()).toISOString();
@@ -80,6 +95,26 @@ export function createAuditService(d: AuditServiceDeps) {
     return claimOutputPath(caps, { out, folder: exportsDir, defaultName: `audit-${iso().replace(/[:.]/g, '-')}.${format === 'csv' ? 'csv' : 'jsonl'}`, kind: 'file', force, companions: (p) => [manifestPathFor(p)] });
   }
 
+  /** The file of a history row, if it is still a regular file inside the exports folder (symlinks resolved). */
+  function exportFile(exportId: string): { path: string; fileName: string } {
+    const h = exportById.get(exportId);
+    if (!h) throw new AppError('not_found', `No export ${exportId} in the history; refresh the list.`);
+    let real: string;
+    try {
+      real = realpathSync(h.path);
+    } catch {
+      throw new AppError('not_found', `The file of export ${exportId} (${basename(h.path)}) is no longer in the exports folder; export again.`);
+    }
+    let root = resolve(exportsDir);
+    try {
+      root = realpathSync(exportsDir);
+    } catch {
+      /* no exports folder: nothing is inside it */
+    }
+    if (!real.startsWith(root + sep)) throw new AppError('not_found', `Export ${exportId} was written outside the exports folder (${basename(h.path)}); open it from where it was saved.`);
+    return { path: real, fileName: basename(real) };
+  }
+
   return {
     repo,
     engine,
@@ -101,8 +136,41 @@ export function createAuditService(d: AuditServiceDeps) {
         t.done();
       }
     },
-    query: query.page,
+    query(f: AuditFilter & { cursor?: string; limit?: number }) {
+      const n = names();
+      const p = query.page(f);
+      return { rows: p.rows.map((r) => named(n, r)), nextCursor: p.nextCursor };
+    },
     timeline: query.timeline,
+    /** exact count + who: by credential and by caller IP (names from the directory and inventory), own calls counted */
+    summary(f: AuditFilter & { top?: number }): AuditSummary {
+      const { top = 50, ...filters } = f;
+      const n = names();
+      const count = query.count(filters);
+      const ownCalls = n.own.size ? query.count(filters, 'only') : 0;
+      const g = query.groups(filters);
+      const c = lastSync.get()!;
+      return {
+        count,
+        ownCalls,
+        byCredential: g.credentials.slice(0, top).map((x) => ({
+          workspaceId: x.workspaceId,
+          workspaceName: n.workspace(x.workspaceId),
+          credentialId: x.credentialId,
+          credentialType: query.credentialType(x.workspaceId, x.credentialId),
+          credentialName: n.credential(x.workspaceId, x.credentialId),
+          own: n.isOwn(x.credentialId),
+          calls: x.calls,
+          firstAt: isoMs(x.firstMs),
+          lastAt: isoMs(x.lastMs),
+        })),
+        credentialsTotal: g.credentials.length,
+        byCallerIp: g.ips.slice(0, top).map((x) => ({ ip: x.ip, calls: x.calls, credentials: x.credentials, firstAt: isoMs(x.firstMs), lastAt: isoMs(x.lastMs) })),
+        ipsTotal: g.ips.length,
+        cache: { syncedWorkspaces: c.n, lastSyncAt: c.at },
+        namedCredentials: n.namedCredentials,
+      };
+    },
     event(workspaceId: string, seq: number) {
       const row = eventStmt.get(workspaceId, seq);
       if (!row) throw new AppError('not_found', `No cached event ${workspaceId} #${seq}`);
@@ -111,7 +179,7 @@ export function createAuditService(d: AuditServiceDeps) {
       const tampered = repo.tamper(workspaceId).some((t) => t.seq === seq);
       const raw = { ...row } as unknown as RawRow;
       return {
-        event: toEventRow(raw),
+        event: named(names(), toEventRow(raw)),
         chain: {
           hashValid: eventHash(row.prev_hash, storedToEvent(row)) === row.hash,
           linkValid: prevStored !== undefined && prevStored === row.prev_hash,
@@ -149,14 +217,15 @@ export function createAuditService(d: AuditServiceDeps) {
       let last = 0;
       const progress = (done: number, total: number, state: 'running' | 'done' | 'failed' | 'cancelled', message: string | null = null) => {
         const now = d.clock.now();
-        if (state === 'running' && now - last < 150) return;
+        // throttled while rows stream; the first real total (done 0) always goes out
+        if (state === 'running' && done > 0 && now - last < 150) return;
         last = now;
         const rate = done / Math.max(0.001, (now - started) / 1000);
         d.bus.emit('task.progress', { taskId: t.id, kind: 'audit.export', label: `Exporting audit events to ${basename(path)}`, done, total, ratePerSecond: done ? Math.round(rate) : null, etaSeconds: done && total > done ? Math.round((total - done) / rate) : state === 'running' ? null : 0, state, message });
       };
       try {
         progress(0, 0, 'running');
-        const r = await runExport(d.db, { filters, out: path, format, bom, overwrite, caps, appVersion: d.appVersion, review: d.reviewContext?.(), now: d.clock.now, signal: t.signal, onProgress: (a, b) => progress(a, b, 'running') });
+        const r = await runExport(d.db, { filters, out: path, format, bom, overwrite, caps, appVersion: d.appVersion, review: d.reviewContext?.(), now: d.clock.now, signal: t.signal, ownCredentialIds: [...names().own], onProgress: (a, b) => progress(a, b, 'running') });
         insertExport.run(r.exportId, r.manifest.generatedAt, r.path, r.manifestPath, format, bom ? 1 : 0, r.rowCount, r.byteLength, r.sha256, JSON.stringify(filters));
         progress(r.rowCount, r.rowCount, 'done');
         d.bus.emit('state.changed', { topic: 'exports', workspaceId: null });
@@ -210,10 +279,42 @@ export function createAuditService(d: AuditServiceDeps) {
       if (id) markVerified.run(iso(), report.ok ? 1 : 0, id);
       return report;
     },
+    /** Shows an export in the system file manager: only a file of the history that lies in the exports folder. */
+    async openExport(exportId: string): Promise<{ action: 'revealed'; fileName: string }> {
+      const file = exportFile(exportId);
+      if (!d.reveal) throw new AppError('not_found', 'This Grantdesk has no file manager to show the export in; download it from the Exports screen of the app or open the exports folder.');
+      await d.reveal(file.path);
+      return { action: 'revealed', fileName: file.fileName };
+    },
+    exportFile,
     exports(limit: number): { exports: ExportRecord[] } {
+      const n = names();
+      const filterNames = (json: string): ExportRecord['filterNames'] => {
+        let f: AuditFilter = {};
+        try {
+          f = JSON.parse(json) as AuditFilter;
+        } catch {
+          /* an unreadable record names nothing */
+        }
+        const ws: Record<string, string> = {};
+        for (const id of Array.isArray(f.workspaces) ? f.workspaces : []) {
+          const name = typeof id === 'string' ? n.workspace(id) : null;
+          if (name) ws[id] = name;
+        }
+        let credential: string | null = null;
+        if (typeof f.credential === 'string') {
+          for (const id of Array.isArray(f.workspaces) && f.workspaces.length ? f.workspaces : []) credential ??= n.credential(id, f.credential);
+          credential ??= credentialNameAnywhere(f.credential);
+        }
+        return { workspaces: ws, credential };
+      };
+      const credentialNameAnywhere = (id: string): string | null => {
+        for (const c of nameSource.credentials()) if (c.id === id) return c.name;
+        return null;
+      };
       const rows = listExports.all(limit) as { export_id: string; created_at: string; path: string; manifest_path: string; format: 'csv' | 'jsonl'; bom: number; row_count: number; byte_length: number; sha256: string; filters_json: string; last_verified_at: string | null; last_verify_ok: number | null }[];
       return {
-        exports: rows.map((r) => ({ exportId: r.export_id, createdAt: r.created_at, path: r.path, manifestPath: r.manifest_path, format: r.format, bom: r.bom === 1, rowCount: r.row_count, byteLength: r.byte_length, sha256: r.sha256, filtersJson: r.filters_json, lastVerifiedAt: r.last_verified_at, lastVerifyOk: r.last_verify_ok === null ? null : r.last_verify_ok === 1 })),
+        exports: rows.map((r) => ({ exportId: r.export_id, createdAt: r.created_at, path: r.path, manifestPath: r.manifest_path, format: r.format, bom: r.bom === 1, rowCount: r.row_count, byteLength: r.byte_length, sha256: r.sha256, filtersJson: r.filters_json, filterNames: filterNames(r.filters_json), lastVerifiedAt: r.last_verified_at, lastVerifyOk: r.last_verify_ok === null ? null : r.last_verify_ok === 1 })),
       };
     },
   };

@@ -61,6 +61,8 @@ export interface ExportOptions {
   now: () => number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** credential ids of Grantdesk's own grants, for filters.ownTraffic 'exclude' (names.ts) */
+  ownCredentialIds?: readonly string[];
   /** yields between batches so the process stays responsive; tests and benches may pass a no-op */
   yieldEvery?: () => Promise<void>;
 }
@@ -97,7 +99,7 @@ export async function runExport(db: Db, o: ExportOptions): Promise<ExportResult>
   const states = db.prepare('SELECT workspace_id, cursor_seq, head_hash FROM audit_sync_state ORDER BY workspace_id').all() as { workspace_id: string; cursor_seq: number; head_hash: string }[];
   const wanted = o.filters.workspaces?.length ? new Set(o.filters.workspaces) : null;
   const targets = states.filter((s) => (!wanted || wanted.has(s.workspace_id)) && s.cursor_seq > 0);
-  const w = buildWhere({ ...o.filters, workspaces: undefined });
+  const w = buildWhere({ ...o.filters, workspaces: undefined }, 'e', o.ownCredentialIds ?? []);
   const ftsJoin = w.fts ? ' AND e.rid IN (SELECT rowid FROM audit_fts WHERE audit_fts MATCH ?)' : '';
   const ftsParams = w.fts ? [w.fts] : [];
   // CSV: SQLite formats a whole batch into one string (group_concat in seq order); JS only hashes and writes it.
@@ -108,6 +110,7 @@ export async function runExport(db: Db, o: ExportOptions): Promise<ExportResult>
   const countStmt = db.prepare(`SELECT count(*) FROM audit_events e WHERE e.workspace_id = ? AND e.seq <= ? AND ${w.sql}${ftsJoin}`).pluck(true);
   let total = 0;
   for (const t of targets) total += countStmt.get(t.workspace_id, t.cursor_seq, ...w.params, ...ftsParams) as number;
+  o.onProgress?.(0, total); // the real total before the first row: progress reads "0 of N rows", never "0 / 0"
 
   const caps = o.caps ?? { fileAccess: 'exports-folder' };
   const manifestPath = manifestPathFor(o.out);

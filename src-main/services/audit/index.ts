@@ -3,3 +3,4 @@
 export { createAuditService, type AuditService, type AuditServiceDeps } from './audit-service.ts';
 export { createAuditReadModel, routeOf, type Activity, type AuditReadModel, type Coverage, type EndpointUse, type IpUse, type Usage } from './read-model.ts';
 export { verifyExport } from './verify.ts';
+export type { AuditNameSource } from './names.ts';

@@ -22,7 +22,14 @@ export function ftsQuery(q: string): string | null {
   return words.map((m) => `"${m[1]!.replace(/"/g, '""')}"${m[2] ? '*' : ''}`).join(' ');
 }
 
-export function buildWhere(f: AuditFilter, alias = 'e'): Where {
+/** Grantdesk's own calls: hidden ('exclude'), the only ones ('only', for the hidden count) or kept. */
+export type OwnMode = 'include' | 'exclude' | 'only';
+
+/**
+ * One parameterized WHERE for the filters. `own` lists the credential ids of Grantdesk's own grants (names.ts); they
+ * apply when `f.ownTraffic` is 'exclude' (or `mode` says 'only').
+ */
+export function buildWhere(f: AuditFilter, alias = 'e', own: readonly string[] = [], mode: OwnMode = f.ownTraffic === 'exclude' ? 'exclude' : 'include'): Where {
   const c: string[] = [];
   const p: (string | number)[] = [];
   const a = alias ? `${alias}.` : '';
@@ -43,7 +50,7 @@ export function buildWhere(f: AuditFilter, alias = 'e'): Where {
   }
   if (f.ip) {
     const r = ipRange(f.ip);
-    if (!r) throw new AppError('invalid_input', `ip: "${f.ip.slice(0, 64)}" is neither an IP address nor a CIDR block`);
+    if (!r) throw new AppError('invalid_input', `Caller IP: "${f.ip.slice(0, 64)}" is neither an IP address nor a CIDR block (for example 203.0.113.7 or 10.0.0.0/8); nothing was filtered by it.`);
     if (r[0] === r[1]) c.push(`${a}ip_hex = ?`), p.push(r[0]);
     else c.push(`${a}ip_hex BETWEEN ? AND ?`), p.push(r[0], r[1]);
   }
@@ -57,6 +64,11 @@ export function buildWhere(f: AuditFilter, alias = 'e'): Where {
   if (f.pii !== undefined) c.push(`${a}pii_accessed = ?`), p.push(f.pii ? 1 : 0);
   if (f.from) c.push(`${a}rid >= ?`), p.push(Date.parse(f.from) * RID_SLOTS);
   if (f.to) c.push(`${a}rid < ?`), p.push(Date.parse(f.to) * RID_SLOTS);
+  if (mode === 'exclude' && own.length) c.push(`(${a}credential_id IS NULL OR ${a}credential_id NOT IN (${own.map(() => '?').join(',')}))`), p.push(...own);
+  if (mode === 'only') {
+    if (own.length) c.push(`${a}credential_id IN (${own.map(() => '?').join(',')})`), p.push(...own);
+    else c.push('0');
+  }
   const fts = f.q ? ftsQuery(f.q) : null;
   return { sql: c.length ? c.join(' AND ') : '1', params: p, fts };
 }
@@ -66,7 +78,10 @@ export const EVENT_COLUMNS = 'e.workspace_id, e.seq, e.event_id, e.occurred_at, 
 /** The explorer's projection of a stored event (the chain columns stay in the repository). */
 export type RawRow = Omit<StoredEventRow, 'occurred_ms' | 'prev_hash' | 'hash' | 'extra_json'>;
 
-export function toEventRow(r: RawRow): AuditEventRow {
+/** a stored row in contract shape, before names are attached (audit-service.ts adds them) */
+export type BareEventRow = Omit<AuditEventRow, 'workspaceName' | 'credentialName' | 'own'>;
+
+export function toEventRow(r: RawRow): BareEventRow {
   return {
     workspaceId: r.workspace_id,
     seq: r.seq,
@@ -90,7 +105,23 @@ function decodeCursor(cursor: string | undefined): number | null {
   return Number(cursor.slice(1));
 }
 
-export function createAuditQuery(db: Db) {
+export interface CredentialGroup {
+  workspaceId: string;
+  credentialId: string | null;
+  credentialType: string | null;
+  calls: number;
+  firstMs: number;
+  lastMs: number;
+}
+export interface IpGroup {
+  ip: string | null;
+  calls: number;
+  credentials: number;
+  firstMs: number;
+  lastMs: number;
+}
+
+export function createAuditQuery(db: Db, ownIds: () => readonly string[] = () => []) {
   const cache = new Map<string, import('../../ports/db.ts').Statement>();
   const prep = (sql: string) => {
     let s = cache.get(sql);
@@ -102,7 +133,7 @@ export function createAuditQuery(db: Db) {
     return s;
   };
 
-  function page(f: AuditFilter & { cursor?: string; limit?: number }): { rows: AuditEventRow[]; nextCursor: string | null } {
+  function page(f: AuditFilter & { cursor?: string; limit?: number }): { rows: BareEventRow[]; nextCursor: string | null } {
     const limit = Math.min(Math.max(f.limit ?? 200, 1), 1000);
     if (!f.q && f.workspaces && f.workspaces.length > 1 && f.workspaces.length <= 64) {
       // An IN list cannot walk (workspace_id, rid) in global rid order, so SQLite would sort every row of those
@@ -115,14 +146,14 @@ export function createAuditQuery(db: Db) {
     return finish(rawPage(f, limit + 1), limit);
   }
 
-  function finish(raw: RawRow[], limit: number): { rows: AuditEventRow[]; nextCursor: string | null } {
+  function finish(raw: RawRow[], limit: number): { rows: BareEventRow[]; nextCursor: string | null } {
     const more = raw.length > limit;
     if (more) raw.length = limit;
     return { rows: raw.map(toEventRow), nextCursor: more ? `r${raw[raw.length - 1]!.rid}` : null };
   }
 
   function rawPage(f: AuditFilter & { cursor?: string }, limit: number): RawRow[] {
-    const w = buildWhere(f);
+    const w = buildWhere(f, 'e', ownIds());
     const after = decodeCursor(f.cursor);
     const keyset = after === null ? '' : ' AND e.rid < ?';
     const params: (string | number)[] = [];
@@ -144,11 +175,40 @@ export function createAuditQuery(db: Db) {
     return prep(sql).all(...params) as RawRow[];
   }
 
+  /** FROM + WHERE for the filters (full text joined when asked) and its parameters */
+  function source(f: AuditFilter, mode?: OwnMode): { base: string; bp: (string | number)[] } {
+    const w = buildWhere(f, 'e', ownIds(), mode);
+    return {
+      base: w.fts ? `FROM audit_fts JOIN audit_events e ON e.rid = audit_fts.rowid WHERE audit_fts MATCH ? AND ${w.sql}` : `FROM audit_events e WHERE ${w.sql}`,
+      bp: w.fts ? [w.fts, ...w.params] : w.params,
+    };
+  }
+
+  /** the exact number of cached events for the filters: one COUNT over the same WHERE as the pages (index ranges) */
+  function count(f: AuditFilter, mode?: OwnMode): number {
+    const { base, bp } = source(f, mode);
+    return (prep(`SELECT count(*) AS n ${base}`).get(...bp) as { n: number }).n;
+  }
+
+  /** the filtered events grouped by (workspace, credential) and by caller IP, busiest first */
+  function groups(f: AuditFilter): { credentials: CredentialGroup[]; ips: IpGroup[] } {
+    const { base, bp } = source(f);
+    const credentials = (
+      prep(`SELECT e.workspace_id AS ws, e.credential_id AS c, count(*) AS n, min(e.rid) AS lo, max(e.rid) AS hi ${base} GROUP BY e.credential_id, e.workspace_id ORDER BY n DESC, ws, c`).all(...bp) as { ws: string; c: string | null; n: number; lo: number; hi: number }[]
+    ).map((r) => ({ workspaceId: r.ws, credentialId: r.c, credentialType: null as string | null, calls: r.n, firstMs: Math.floor(r.lo / RID_SLOTS), lastMs: Math.floor(r.hi / RID_SLOTS) }));
+    const ips = (
+      prep(`SELECT e.caller_ip AS ip, count(*) AS n, count(DISTINCT e.credential_id) AS creds, min(e.rid) AS lo, max(e.rid) AS hi ${base} GROUP BY e.caller_ip ORDER BY n DESC, ip`).all(...bp) as { ip: string | null; n: number; creds: number; lo: number; hi: number }[]
+    ).map((r) => ({ ip: r.ip, calls: r.n, credentials: r.creds, firstMs: Math.floor(r.lo / RID_SLOTS), lastMs: Math.floor(r.hi / RID_SLOTS) }));
+    return { credentials, ips };
+  }
+
+  const typeOf = db.prepare<[string, string], { t: string | null }>('SELECT credential_type AS t FROM audit_events WHERE credential_id = ? AND workspace_id = ? LIMIT 1');
+  /** a credential's type as its events state it */
+  const credentialType = (workspaceId: string, credentialId: string | null): string | null => (credentialId === null ? null : (typeOf.get(credentialId, workspaceId)?.t ?? null));
+
   function timeline(f: AuditFilter & { buckets?: number }) {
     const buckets = f.buckets ?? 120;
-    const w = buildWhere(f);
-    const base = w.fts ? `FROM audit_fts JOIN audit_events e ON e.rid = audit_fts.rowid WHERE audit_fts MATCH ? AND ${w.sql}` : `FROM audit_events e WHERE ${w.sql}`;
-    const bp = w.fts ? [w.fts, ...w.params] : w.params;
+    const { base, bp } = source(f);
     let fromMs = f.from ? Date.parse(f.from) : null;
     let toMs = f.to ? Date.parse(f.to) : null;
     if (fromMs === null || toMs === null) {
@@ -169,5 +229,5 @@ export function createAuditQuery(db: Db) {
     return { fromMs, toMs, bucketMs, counts, total };
   }
 
-  return { page, timeline };
+  return { page, timeline, count, groups, credentialType };
 }

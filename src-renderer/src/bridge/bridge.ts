@@ -92,6 +92,26 @@ export function createHttpBridge(base: string = '', token: () => string | null =
       }
     };
   }
+  // Serve mode has no file manager to reveal an export in: the tab downloads the export's file instead (GET with the
+  // token header, saved through a blob URL). The tab names the export by its history id; main serves the exports folder only.
+  api[methodName('audit.openExport')] = async (input: { exportId: string }): Promise<CallResult<unknown>> => {
+    try {
+      const res = await fetch(`${base}/files/exports/${encodeURIComponent(input.exportId)}`, { credentials: 'omit', cache: 'no-store', headers: authHeader() });
+      if (!res.ok) return (await res.json()) as CallResult<unknown>;
+      const fileName = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `${input.exportId}.csv`;
+      const url = URL.createObjectURL(await res.blob());
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = fileName;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      return { ok: true, value: { action: 'downloaded', fileName } };
+    } catch {
+      return { ok: false, error: errorData('network_error', 'Lost the connection to the Grantdesk serve process') };
+    }
+  };
   const listeners = new Map<EventName, Set<(p: unknown) => void>>();
   const deliver = (m: SseMessage) => {
     const e = EVENT_NAMES.find((n) => n === m.event);
