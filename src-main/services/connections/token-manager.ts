@@ -1,7 +1,10 @@
 // Token manager: one refresh in flight per workspace, in-process (a promise per workspace) AND across processes (an OS-level
 // lock per workspace; the keychain is re-read under the lock). The rotated refresh token is persisted before the new access
-// token is used. A journal row per refresh (no tokens) lets a restart detect a crash between receipt and persist: retry once
-// with the previous token inside the platform's reuse leeway, otherwise mark the workspace needs-reconsent. Never loops.
+// token is used. A journal row per refresh (no tokens) lets a restart detect a crash between receipt and persist. An unknown
+// outcome (crash, reset, timeout, unreadable or oversized body) first asks the platform (RFC 7662) whether our refresh token
+// is still active: if so nothing was rotated and the same token is used again (once now, then after a cooldown). Otherwise
+// retry once with the previous token inside the platform's reuse leeway, else mark the workspace needs-reconsent. Only a
+// definite invalid_grant, or a rotation we provably lost, is terminal, and only for that grant. Never loops.
 import * as o from 'oauth4webapi';
 import type { Clock } from '../../ports/clock.ts';
 import type { EventBus } from '../../ports/events.ts';
@@ -191,7 +194,8 @@ export function createTokenManager(d: TokenManagerDeps) {
     }
     const p = platformOf(w);
     // Only a definite answer is terminal: if the platform never spent our refresh token, nothing was lost.
-    if ((await probe(p, grant.refreshToken)) === 'active') {
+    const rotated = await probe(p, grant.refreshToken);
+    if (rotated === 'active') {
       d.repo.journalSet(last.id, 'abandoned', d.clock.now(), 'the platform had not rotated (introspection: the refresh token is still active)');
       return 'unchanged';
     }
@@ -200,7 +204,7 @@ export function createTokenManager(d: TokenManagerDeps) {
       d.repo.journalSet(last.id, 'abandoned', now, 'outside the reuse leeway');
       markNeedsReconsent(
         w.id,
-        `A refresh was interrupted after the platform rotated the token, and the platform's reuse leeway (${p.reuse_leeway_seconds} s) has passed`,
+        `A refresh was interrupted after the platform ${rotated === 'inactive' ? 'rotated the token (introspection: no longer active)' : 'may have rotated the token (introspection gave no answer)'}, and the platform's reuse leeway (${p.reuse_leeway_seconds} s) has passed`,
       );
       return 'settled';
     }

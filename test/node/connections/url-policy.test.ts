@@ -29,7 +29,7 @@ test('platform URLs: https only; plain http only on loopback for a loopback issu
 test('discovery endpoints pass the same policy', () => {
   const as = { issuer: HTTPS_ISSUER, authorization_endpoint: `${HTTPS_ISSUER}/auth`, token_endpoint: `${HTTPS_ISSUER}/token` } as o.AuthorizationServer;
   checkMetadataUrls(as);
-  for (const [k, v] of [['token_endpoint', 'http://login.platform.example/token'], ['revocation_endpoint', 'javascript:x'], ['introspection_endpoint', 'http://127.0.0.1/i'], ['jwks_uri', 'file:///k']]) {
+  for (const [k, v] of [['token_endpoint', 'http://login.platform.example/token'], ['revocation_endpoint', 'javascript:x'], ['introspection_endpoint', 'http://127.0.0.1/i'], ['jwks_uri', 'file:///k']] as const) {
     assert.throws(() => checkMetadataUrls({ ...as, [k]: v }), (e: unknown) => e instanceof AppError && e.code === 'invalid_response' && e.message.includes(k));
   }
 });
