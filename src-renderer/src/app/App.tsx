@@ -193,11 +193,11 @@ export function App() {
           </span>
           <span className="brand-name">Grantdesk</span>
         </div>
+        <Nav current={route} />
         <button type="button" className="palette-trigger" onClick={() => setPaletteOpen(true)} aria-keyshortcuts={modLabel === '⌘' ? 'Meta+K' : 'Control+K'} data-testid="open-palette">
           <span>Jump to…</span>
           <kbd>{modLabel}K</kbd>
         </button>
-        <Nav current={route} />
       </aside>
       <div className="main-column">
         <div className="banners">

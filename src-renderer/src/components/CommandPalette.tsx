@@ -4,7 +4,7 @@
 // The list is an ARIA combobox: focus stays in the input, aria-activedescendant names the highlighted option.
 import * as RadixDialog from '@radix-ui/react-dialog';
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { CommandName } from '../../../src-common/contract/index.ts';
+import type { CommandName, CredentialType } from '../../../src-common/contract/index.ts';
 import { READ_ONLY_TITLE, useReviewMode } from '../app/use-review-mode.ts';
 import { SCREENS } from '../app/screens.ts';
 import { selectMatrix } from '../stores/inventory-store.ts';
@@ -35,7 +35,7 @@ export interface CommandPaletteProps {
   onShowShortcuts(): void;
 }
 
-const TYPE_WORDS: Record<string, string> = { api_key: 'API key', oauth_app: 'OAuth app', machine_client: 'Machine client' };
+const TYPE_WORDS: Record<CredentialType, string> = { api_key: 'API key', app: 'OAuth app', machine_client: 'Machine client', service_token: 'Service token' };
 
 function matches(item: PaletteItem, tokens: string[]): number {
   if (tokens.length === 0) return 1;
@@ -99,7 +99,8 @@ export function CommandPalette({ open, onOpenChange, onGo, onShowShortcuts }: Co
           key: `cred:${mw.id}:${c.id}`,
           group: 'Credentials',
           label: c.name,
-          hint: `${TYPE_WORDS[c.type] ?? c.type} · ${wsName.get(mw.id) ?? mw.name}`,
+          // same-named credentials differ by their label (the key's masked form or the client id)
+          hint: [TYPE_WORDS[c.type], c.label, wsName.get(mw.id) ?? mw.name].filter(Boolean).join(' · '),
           keywords: `${c.id} ${c.label ?? ''}`,
           run: () => onGo('credentials', `workspace=${encodeURIComponent(mw.id)}&credential=${encodeURIComponent(c.id)}`),
         });
