@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Db } from '../../ports/db.ts';
 import { AppError } from '../../rpc/app-error.ts';
+import { apiBaseOf, authServer, checkPlatformUrl } from './oauth.ts';
 import { createConnectionsRepo } from './repo.ts';
 
 /** Where a workspace's platform lives: for calls made with a credential other than the workspace's own grant. */
@@ -35,8 +36,6 @@ export interface OwnGrant {
   scopes: string[];
 }
 
-const metaSchema = z.object({ token_endpoint: z.string().url() }).passthrough();
-
 function scopesOf(raw: string): string[] {
   const t = raw.trim();
   try {
@@ -66,15 +65,14 @@ export function createDirectoryReadModel(db: Db) {
     platformOf,
     /** API base and token endpoint of a workspace's platform; not_found when no platform is known for it. */
     async platformEndpoints(workspaceId: string): Promise<PlatformEndpoints> {
-      const p = platformOf(workspaceId);
-      if (!p) throw new AppError('not_found', `No platform known for workspace ${workspaceId}`);
-      let meta: z.infer<typeof metaSchema> | null = null;
-      try {
-        meta = metaSchema.safeParse(JSON.parse(p.metadata || '{}')).data ?? null;
-      } catch {
-        meta = null;
-      }
-      return { apiBase: p.apiBase, tokenEndpoint: meta ? meta.token_endpoint : `${p.issuer.replace(/\/$/, '')}/token` };
+      const w = repo.getWorkspace(workspaceId);
+      const p = w ? repo.findPlatform(w.platform_id) : null;
+      if (!w || !p || p.id !== w.platform_id) throw new AppError('not_found', `No platform known for workspace ${workspaceId}`);
+      // the stored row passes the same URL policy as at connect time (rows stored by older versions were never checked):
+      // a new key or client secret is only ever sent to the platform itself
+      const as = authServer(p);
+      const tokenEndpoint = checkPlatformUrl(as.token_endpoint ?? `${p.issuer.replace(/\/$/, '')}/token`, 'token_endpoint', p.issuer).href;
+      return { apiBase: apiBaseOf(p), tokenEndpoint };
     },
     /** Grantdesk's own grant into a workspace (null: never connected here). */
     ownGrant(workspaceId: string): OwnGrant | null {

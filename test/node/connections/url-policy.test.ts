@@ -45,3 +45,30 @@ test('apiBase: the issuer origin or one the metadata names; never cleartext or f
   assert.equal(checkApiBase(LOOPBACK_ISSUER, loop), LOOPBACK_ISSUER);
   assert.throws(() => checkApiBase('http://127.0.0.1:4101', loop), (e: unknown) => e instanceof AppError && e.code === 'invalid_input' && /origin/.test(e.message));
 });
+
+test('rotation and reviews get a stored platform only through the same policy: a foreign apiBase or token endpoint in an old row is refused', async () => {
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { openCache } = await import('../../../src-main/adapters/sqlite.ts');
+  const { createDirectoryReadModel } = await import('../../../src-main/services/connections/directory-read-model.ts');
+  const db = openCache(mkdtempSync(join(tmpdir(), 'gd-urlpolicy-')));
+  try {
+    const meta = (token: string) => JSON.stringify({ issuer: HTTPS_ISSUER, authorization_endpoint: `${HTTPS_ISSUER}/auth`, token_endpoint: token });
+    const put = (id: string, apiBase: string, token: string) => {
+      db.prepare("INSERT INTO platforms (id, name, issuer, client_id, api_base, metadata, added_at) VALUES (?, ?, ?, 'grantdesk-desktop', ?, ?, 'now')").run(`p_${id}`, id, HTTPS_ISSUER, apiBase, meta(token));
+      db.prepare("INSERT INTO workspaces (id, name, platform_id, status, role, scopes, updated_at) VALUES (?, ?, ?, 'connected', 'operator', '[]', 0)").run(`ws_${id}`, id, `p_${id}`);
+    };
+    put('good', HTTPS_ISSUER, `${HTTPS_ISSUER}/token`);
+    put('foreignapi', 'https://api.evil.example', `${HTTPS_ISSUER}/token`);
+    put('cleartextapi', 'http://203.0.113.5:8080', `${HTTPS_ISSUER}/token`);
+    put('badtoken', HTTPS_ISSUER, 'http://tokens.evil.example/token');
+    const read = createDirectoryReadModel(db);
+    assert.deepEqual(await read.platformEndpoints('ws_good'), { apiBase: HTTPS_ISSUER, tokenEndpoint: `${HTTPS_ISSUER}/token` });
+    for (const ws of ['ws_foreignapi', 'ws_cleartextapi', 'ws_badtoken']) {
+      await assert.rejects(read.platformEndpoints(ws), (e: unknown) => e instanceof AppError && (e.code === 'invalid_input' || e.code === 'invalid_response'), ws);
+    }
+  } finally {
+    db.close();
+  }
+});
