@@ -261,7 +261,7 @@ describe('app frame in Chromium (serve mode)', () => {
     runtime.bus.emit('task.progress', { taskId: 't1', kind: 'sync', label: hostile, done: 12, total: 40, ratePerSecond: 3, etaSeconds: 9, state: 'running', message: null });
     const task = page.getByTestId('status-task');
     await eventually(() => task.getAttribute('data-state'), (s) => s === 'running', 'task running');
-    assert.match((await task.textContent()) ?? '', /12\/40 \(30%\)/);
+    assert.match((await task.textContent()) ?? '', /12 of 40 \(30%\)/);
     assert.ok(((await task.textContent()) ?? '').includes(hostile), 'the label renders as literal text');
     assert.equal(await page.locator('[data-testid="status-bar"] img, [data-testid="status-bar"] script').count(), 0);
     await app.screenshot('status-bar-task-light');
