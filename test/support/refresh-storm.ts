@@ -14,7 +14,7 @@ import { createFileLogger } from '../../src-main/adapters/file-logger.ts';
 import { createUndiciHttp } from '../../src-main/adapters/undici-http.ts';
 import type { LimitedFetch } from '../../src-main/ports/http.ts';
 import { follow } from './fake-browser.mjs';
-import { CLI_CONTEXT } from '../../src-main/rpc/handlers.ts';
+import { testClient } from './test-client.ts';
 
 export interface StormResult {
   workspaces: number;
@@ -61,11 +61,7 @@ export async function runStorm(opts: { workspaces: number; calls: number; keycha
     logger: createFileLogger(dataDir),
     http: { request: real.request, fetch: counting },
   });
-  const call = async (name: string, input: unknown) => {
-    const r = await app.dispatcher.call(name, input, CLI_CONTEXT);
-    if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
-    return r.value;
-  };
+  const { call } = testClient(app);
   try {
     await call('platforms.add', { issuer: sandbox.issuer, name: 'Storm' });
     const t0 = performance.now();
@@ -87,7 +83,7 @@ export async function runStorm(opts: { workspaces: number; calls: number; keycha
     );
     const stormMs = performance.now() - s0;
     const failedCalls = results.filter((r) => r.status === 'rejected').length;
-    const list = (await call('workspaces.list', {})) as Array<{ id: string; generation: number }>;
+    const list = await call('workspaces.list', {});
     for (const w of list) refreshesPerWorkspace.set(w.id, w.generation - 1);
     return {
       workspaces: ids.length,
