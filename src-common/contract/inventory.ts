@@ -241,6 +241,8 @@ export const revokeResultSchema = z.object({
   succeeded: z.number().int(),
   failed: z.number().int(),
   untouchedWorkspaces: z.number().int(),
+  /** OAuth access tokens issued before the revocation keep working until about then (null: nothing outlives it) */
+  tokenTailUntil: z.string().nullable(),
 });
 export type RevokeResult = z.infer<typeof revokeResultSchema>;
 

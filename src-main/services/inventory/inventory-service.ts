@@ -495,7 +495,10 @@ export function createInventoryService(deps: InventoryDeps) {
       const order = new Map(targets.map((t, i) => [`${t.ws.id}\u0000${t.credentialId}`, i]));
       const results = groups.flat().sort((a, b) => order.get(`${a.workspaceId}\u0000${a.credentialId}`)! - order.get(`${b.workspaceId}\u0000${b.credentialId}`)!);
       const failed = results.filter((r) => r.outcome === 'failed').length;
-      return { batchId, results, succeeded: results.length - failed, failed, untouchedWorkspaces: preview.untouchedWorkspaces.length };
+      // tokens issued before the last successful OAuth revocation live out their lifetime (the platform's documented default)
+      const oauthDone = results.filter((r) => r.outcome === 'revoked' && (r.type === 'app' || r.type === 'machine_client')).map((r) => Date.parse(r.finishedAt));
+      const tokenTailUntil = oauthDone.length ? new Date(Math.max(...oauthDone) + DOCUMENTED_ACCESS_TOKEN_TTL_SECONDS * 1000).toISOString() : null;
+      return { batchId, results, succeeded: results.length - failed, failed, untouchedWorkspaces: preview.untouchedWorkspaces.length, tokenTailUntil };
     },
 
     revocations(input: Input<'inventory.revocations'>): Output<'inventory.revocations'> {

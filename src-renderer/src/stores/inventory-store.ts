@@ -3,7 +3,7 @@
 // Also the credentials list (search), the drawer's credential detail and the revoke dialog's blast-radius preview.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { GrantdeskApi } from '../../../src-common/contract/api.ts';
-import type { AppErrorData, CredentialDetail, CredentialType, Matrix, MatrixFilters, Output, RevokePreview, RevokeResult, RevokeTarget } from '../../../src-common/contract/index.ts';
+import type { AppErrorData, CredentialCounts, CredentialDetail, CredentialType, Matrix, MatrixFilters, Output, RevokePreview, RevokeResult, RevokeTarget } from '../../../src-common/contract/index.ts';
 
 export interface DrawerRef {
   workspaceId: string;
@@ -20,6 +20,8 @@ export interface CredentialQuery {
 export interface InventoryState {
   filters: MatrixFilters;
   matrix: Matrix | null;
+  /** the one credential count both screens show (from whichever of the matrix or the list arrived last) */
+  counts: CredentialCounts | null;
   loading: boolean;
   syncing: boolean;
   error: AppErrorData | null;
@@ -92,6 +94,7 @@ export function createInventoryStore(api: GrantdeskApi): InventoryStore {
   return createStore<InventoryState>()((set, get) => ({
     filters: {},
     matrix: null,
+    counts: null,
     loading: false,
     syncing: false,
     error: null,
@@ -119,7 +122,7 @@ export function createInventoryStore(api: GrantdeskApi): InventoryStore {
           const r = await api.inventoryMatrix(clean(get().filters));
           if (r.ok && typeof r.value !== 'string') {
             performance.mark('grantdesk:matrix-data');
-            set({ matrix: r.value, error: null });
+            set({ matrix: r.value, counts: r.value.counts, error: null });
           } else if (!r.ok) set({ error: r.error });
         } while (again);
         set({ loading: false });
@@ -214,7 +217,7 @@ export function createInventoryStore(api: GrantdeskApi): InventoryStore {
       set({ listQuery: q });
       const r = await api.inventoryCredentials({ search: q.search.trim() || undefined, types: q.type ? [q.type] : undefined, includeRevoked: q.includeRevoked || undefined });
       if (gen !== listGen) return; // a newer query won
-      set(r.ok ? { list: r.value, listError: null } : { listError: r.error });
+      set(r.ok ? { list: r.value, counts: r.value.counts, listError: null } : { listError: r.error });
     },
     dismissListError() {
       set({ listError: null });
@@ -265,3 +268,9 @@ export const selectDetail = (s: InventoryState) => s.detail;
 export const selectDetailError = (s: InventoryState) => s.detailError;
 export const selectPreview = (s: InventoryState) => s.preview;
 export const selectPreviewError = (s: InventoryState) => s.previewError;
+
+export const selectCredentialCounts = (s: InventoryState) => s.counts;
+/** The one sentence both screens show for the count: every credential, whatever its status, and the inactive share. */
+export function countsText(c: CredentialCounts): string {
+  return `${c.total} credential${c.total === 1 ? '' : 's'} in ${c.workspaces} workspace${c.workspaces === 1 ? '' : 's'}, ${c.inactive} of them revoked, expired or disabled`;
+}

@@ -4,7 +4,7 @@ import { useEffect, useRef } from 'react';
 import type { Matrix } from '../../../../src-common/contract/index.ts';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { useSelect, useStores } from '../../stores/use-store.ts';
-import { ago, ageText, dateText, TYPE_LABEL } from '../matrix/format.ts';
+import { ago, ageText, dateText, expiryText, lifecycleText, TYPE_LABEL } from '../matrix/format.ts';
 import { selectDetail, selectDetailError, type DrawerRef, type RevokeRequest } from '../../stores/inventory-store.ts';
 import { Sparkline } from './Sparkline.tsx';
 import { WriteButton } from '../../components/WriteButton.tsx';
@@ -14,28 +14,39 @@ export function CredentialDrawer({ target, matrix, onClose, onRevoke }: { target
   const detail = useSelect(store, selectDetail);
   const error = useSelect(store, selectDetailError);
   const ref = useRef<HTMLElement>(null);
+  // what had focus when this credential opened (its row): focus goes back there on close
+  const opener = useRef<HTMLElement | null>(null);
   useEffect(() => {
     void store.getState().loadDetail({ workspaceId: target.workspaceId, credentialId: target.credentialId });
   }, [store, target.workspaceId, target.credentialId, matrix]);
   useEffect(() => {
+    const a = document.activeElement;
+    if (a instanceof HTMLElement && a !== document.body && !ref.current?.contains(a)) opener.current = a;
     ref.current?.querySelector<HTMLElement>('h2')?.focus();
   }, [target.workspaceId, target.credentialId]);
+  const close = () => {
+    const el = opener.current;
+    const { workspaceId, credentialId } = target;
+    onClose();
+    requestAnimationFrame(() => {
+      if (el?.isConnected) el.focus();
+      else document.querySelector<HTMLElement>(`[data-workspace-id="${CSS.escape(workspaceId)}"][data-credential-id="${CSS.escape(credentialId)}"]`)?.focus();
+    });
+  };
 
-  // the same app (client id) in other workspaces of the current matrix: candidates for "revoke from all"
-  const sameApp =
-    detail?.type === 'app' && detail.clientId && matrix
-      ? matrix.workspaces.flatMap((w) => w.credentials.filter((c) => c.type === 'app' && c.clientId === detail.clientId && c.revocable).map((c) => ({ workspace: w.id, credentialId: c.id })))
-      : [];
+  // every active install of the same app (client id), from the whole cache: the "revoke from all" targets
+  const sameApp = detail?.type === 'app' ? detail.sameAppInstalls.map((i) => ({ workspace: i.workspaceId, credentialId: i.credentialId })) : [];
+  const sameAppWorkspaces = new Set(sameApp.map((t) => t.workspace)).size;
 
   const rows: Array<[string, string]> = detail
     ? [
         ['Type', TYPE_LABEL[detail.type]],
         ['Workspace', detail.workspaceName],
-        ['Status', detail.status],
+        ['Status', lifecycleText(detail.lifecycle)],
         ...(detail.prefix ? ([['Key', `${detail.prefix}…${detail.lastFour ?? ''}`]] as Array<[string, string]>) : []),
         ...(detail.clientId ? ([['Client id', detail.clientId]] as Array<[string, string]>) : []),
         ['IP allowlist', detail.ipAllowlist.length ? detail.ipAllowlist.join(', ') : 'any address'],
-        ['Expires', detail.expiresAt ? `${dateText(detail.expiresAt)} (${ago(detail.expiresAt)})` : 'never'],
+        ['Expires', detail.expiresAt ? `${dateText(detail.expiresAt)} (${expiryText(detail.expiresAt)})` : 'never'],
         ['Rate limit', detail.rateLimitPerMinute !== null ? `${detail.rateLimitPerMinute} / minute` : detail.type === 'api_key' ? 'none' : '—'],
         ...(detail.dailyQuota !== null ? ([['Daily quota', String(detail.dailyQuota)]] as Array<[string, string]>) : []),
         ['Created', dateText(detail.createdAt)],
@@ -45,18 +56,18 @@ export function CredentialDrawer({ target, matrix, onClose, onRevoke }: { target
     : [];
 
   return (
-    <aside className="drawer" ref={ref} aria-label="Credential detail" data-testid="credential-drawer" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+    <aside className="drawer" ref={ref} aria-label="Credential detail" data-testid="credential-drawer" onKeyDown={(e) => e.key === 'Escape' && close()}>
       <div className="drawer-header">
         <h2 tabIndex={-1} className="drawer-title" data-testid="drawer-title">
           {detail?.name ?? 'Loading…'}
         </h2>
-        <button type="button" className="icon-button" aria-label="Close detail" onClick={onClose} data-testid="drawer-close">
+        <button type="button" className="icon-button" aria-label="Close detail" onClick={close} data-testid="drawer-close">
           ×
         </button>
       </div>
       {error && <ErrorBanner error={error} testId="drawer-error" />}
       {detail && (
-        <>
+        <div className="drawer-body">
           {detail.isGrantdesk && <p className="banner banner-warning drawer-note">This is Grantdesk’s own grant: revoking it disconnects this workspace from Grantdesk.</p>}
           <dl className="kv drawer-kv">
             {rows.map(([k, v]) => (
@@ -85,21 +96,23 @@ export function CredentialDrawer({ target, matrix, onClose, onRevoke }: { target
               The audit log of this workspace is not synced, so there is no activity to show. Last used according to the platform: {ago(detail.lastUsedAt)}.
             </p>
           )}
-          <div className="drawer-actions">
-            {detail.revocable ? (
-              <WriteButton command="inventory.revoke" className="button button-danger" onClick={() => onRevoke({ targets: [{ workspace: detail.workspaceId, credentialId: detail.id }], bulk: false })} data-testid="drawer-revoke">
-                {detail.type === 'machine_client' ? 'Disable…' : 'Revoke…'}
-              </WriteButton>
-            ) : (
-              <p className="muted">{detail.type === 'service_token' ? 'Service tokens cannot be revoked; they expire on their own.' : `This credential is ${detail.status}.`}</p>
-            )}
-            {sameApp.length > 1 && (
-              <WriteButton command="inventory.revoke" className="button button-danger-outline" onClick={() => onRevoke({ targets: sameApp, bulk: true })} data-testid="drawer-revoke-app-everywhere">
-                Revoke {detail.name} from {sameApp.length} workspaces…
-              </WriteButton>
-            )}
-          </div>
-        </>
+        </div>
+      )}
+      {detail && (
+        <div className="drawer-actions">
+          {detail.revocable ? (
+            <WriteButton command="inventory.revoke" className="button button-danger" onClick={() => onRevoke({ targets: [{ workspace: detail.workspaceId, credentialId: detail.id }], bulk: false })} data-testid="drawer-revoke">
+              {detail.type === 'machine_client' ? 'Disable…' : 'Revoke…'}
+            </WriteButton>
+          ) : (
+            <p className="muted">{detail.type === 'service_token' ? 'Service tokens cannot be revoked; they expire on their own.' : `This credential is ${lifecycleText(detail.lifecycle).toLowerCase()}.`}</p>
+          )}
+          {sameAppWorkspaces > 1 && (
+            <WriteButton command="inventory.revoke" className="button button-danger-outline" onClick={() => onRevoke({ targets: sameApp, bulk: true })} data-testid="drawer-revoke-app-everywhere">
+              Revoke {detail.name} from all {sameAppWorkspaces} workspaces{sameApp.length !== sameAppWorkspaces ? ` (${sameApp.length} grants)` : ''}…
+            </WriteButton>
+          )}
+        </div>
       )}
     </aside>
   );

@@ -6,10 +6,23 @@ import { CREDENTIAL_TYPES, type CredentialType } from '../../../../src-common/co
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { routeParams, useRouteQuery } from '../../app/router.ts';
 import { useSelect, useStores } from '../../stores/use-store.ts';
-import { ago, ageText, TYPE_LABEL } from '../matrix/format.ts';
-import { selectCredentialList, selectListError, selectMatrix, selectDrawer, selectSyncing } from '../../stores/inventory-store.ts';
+import { ago, ageText, dateText, expiryText, lifecycleText, TYPE_LABEL } from '../matrix/format.ts';
+import { countsText, selectCredentialCounts, selectCredentialList, selectListError, selectMatrix, selectDrawer, selectSyncing } from '../../stores/inventory-store.ts';
 import { InventoryOverlays } from './InventoryOverlays.tsx';
+import { ReviewNotGranted } from '../reviews/ReviewNotGranted.tsx';
 import '../matrix/matrix.css';
+
+/** [header, optional]: optional columns give way to the drawer (the table narrows; key columns always stay) */
+const COLUMNS: Array<[string, boolean]> = [
+  ['Workspace', false],
+  ['Name', false],
+  ['Status', false],
+  ['Type', true],
+  ['Key / client', true],
+  ['Scopes', true],
+  ['Expires', true],
+  ['Last used', true],
+];
 
 export function CredentialsScreen() {
   const { inventory: store } = useStores();
@@ -18,6 +31,7 @@ export function CredentialsScreen() {
   const drawer = useSelect(store, selectDrawer);
   const list = useSelect(store, selectCredentialList);
   const error = useSelect(store, selectListError);
+  const counts = useSelect(store, selectCredentialCounts);
   const [search, setSearch] = useState('');
   const [type, setType] = useState<CredentialType | ''>('');
   const [includeRevoked, setIncludeRevoked] = useState(false);
@@ -67,16 +81,25 @@ export function CredentialsScreen() {
 
   return (
     <section className="screen screen-credentials" aria-labelledby="screen-title" data-testid="credentials-screen">
-      <header className="screen-header">
-        <h1 id="screen-title" tabIndex={-1}>
-          Credentials
-        </h1>
-        <p className="screen-subtitle" data-testid="credentials-status">
-          {syncing ? 'Syncing the inventory… · ' : ''}
-          {list ? `${rows.length} credentials in ${list.workspaces.length} workspaces · cache ${ageText(oldest)}${stale ? ` · ${stale} workspaces not synced` : ''}` : 'Reading the cache…'}
+      <header className="screen-header inv-header">
+        <div className="inv-header-text">
+          <h1 id="screen-title" tabIndex={-1}>
+            Credentials
+          </h1>
+          <p className="screen-subtitle" data-testid="credentials-status">
+            {list ? `Showing ${rows.length} credential${rows.length === 1 ? '' : 's'}${includeRevoked ? '' : ' (revoked hidden)'} · cache ${ageText(oldest)}${stale ? ` · ${stale} workspaces not synced` : ''}` : 'Reading the cache…'}
+          </p>
+          <p className="screen-subtitle inv-counts" data-testid="inventory-counts" title="Every credential the cache holds, whatever its status; search and filters do not change this count">
+            {counts ? countsText(counts) : '\u00a0'}
+          </p>
+        </div>
+        {/* a fixed slot: the busy state never moves anything around it */}
+        <p className="inv-busy" role="status" aria-live="polite" data-testid="credentials-syncing">
+          {syncing ? 'Syncing the inventory…' : ''}
         </p>
       </header>
       {error && <ErrorBanner error={error} onDismiss={() => store.getState().dismissListError()} testId="credentials-error" />}
+      <ReviewNotGranted what="credentials" />
       <div className="matrix-filters" role="search">
         <label className="filter-field">
           <span className="field-label">Search</span>
@@ -99,10 +122,10 @@ export function CredentialsScreen() {
         </label>
       </div>
       <div className="matrix-layout">
-        <div className="cred-list" ref={scrollRef} role="grid" aria-label="Credentials" aria-rowcount={rows.length + 1} tabIndex={0} onKeyDown={onKeyDown} aria-activedescendant={rows.length ? `cred-${active}` : undefined} data-testid="credentials-list">
+        <div className={`cred-list${drawer ? ' cred-list-narrow' : ''}`} ref={scrollRef} role="grid" aria-label="Credentials" aria-rowcount={rows.length + 1} tabIndex={0} onKeyDown={onKeyDown} aria-activedescendant={rows.length ? `cred-${active}` : undefined} data-testid="credentials-list">
           <div className="cred-head" role="row">
-            {['Workspace', 'Name', 'Type', 'Key / client', 'Scopes', 'Expires', 'Last used'].map((h) => (
-              <span role="columnheader" key={h}>
+            {COLUMNS.map(([h, optional]) => (
+              <span role="columnheader" key={h} className={optional ? 'cred-col-opt' : undefined}>
                 {h}
               </span>
             ))}
@@ -119,26 +142,41 @@ export function CredentialsScreen() {
                   role="row"
                   aria-selected={v.index === active || isOpen}
                   style={{ transform: `translateY(${v.start}px)` }}
+                  tabIndex={-1}
                   onClick={() => {
                     setActive(v.index);
                     open(v.index);
                   }}
                   data-testid="credential-row"
                   data-credential-id={c.id}
+                  data-workspace-id={c.workspaceId}
                 >
-                  <span role="gridcell">{c.workspaceName}</span>
+                  <span role="gridcell" title={c.workspaceName}>
+                    {c.workspaceName}
+                  </span>
                   <span role="gridcell" title={c.name}>
                     {c.name} {c.isGrantdesk && <span className="tag">Grantdesk</span>}
                   </span>
-                  <span role="gridcell">{TYPE_LABEL[c.type]}</span>
-                  <span role="gridcell" className="mono">
+                  <span role="gridcell">
+                    <span className={`status-badge status-${c.lifecycle.state}`} title={c.lifecycle.at ? dateText(c.lifecycle.at) : undefined} data-testid="credential-status">
+                      {lifecycleText(c.lifecycle)}
+                    </span>
+                  </span>
+                  <span role="gridcell" className="cred-col-opt">
+                    {TYPE_LABEL[c.type]}
+                  </span>
+                  <span role="gridcell" className="mono cred-col-opt">
                     {c.label ?? '—'}
                   </span>
-                  <span role="gridcell" className="mono" title={c.scopes.join(' ')}>
+                  <span role="gridcell" className="mono cred-col-opt" title={c.scopes.join(' ')}>
                     {c.scopes.join(' ')}
                   </span>
-                  <span role="gridcell">{c.expiresAt ? ago(c.expiresAt) : 'never'}</span>
-                  <span role="gridcell">{ago(c.lastUsedAt)}</span>
+                  <span role="gridcell" className="cred-col-opt" title={c.expiresAt ? dateText(c.expiresAt) : undefined}>
+                    {expiryText(c.expiresAt)}
+                  </span>
+                  <span role="gridcell" className="cred-col-opt" title={c.lastUsedAt ? dateText(c.lastUsedAt) : undefined}>
+                    {ago(c.lastUsedAt)}
+                  </span>
                 </div>
               );
             })}

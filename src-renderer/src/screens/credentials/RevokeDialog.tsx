@@ -1,11 +1,79 @@
-// Revoke with a blast-radius preview: what stops working (endpoints and caller IPs from the cached audit log, or an
-// explicit "not synced"), which workspaces are untouched, then type-to-confirm (the workspace name, or the count).
+// Revoke with a blast-radius preview: ONE summary table (per workspace: credential, scopes lost, calls in the window,
+// callers) for one credential or many, the app's other installs that keep it (counted over the targets: 0 when every
+// install is revoked), how long issued access tokens outlive an OAuth revocation (a time of day, "up to" the platform's
+// documented lifetime), the untouched workspaces by name, then type-to-confirm (the workspace name, or the count).
 import { useEffect, useState } from 'react';
+import type { BlastRadius, RevokePreview } from '../../../../src-common/contract/index.ts';
 import { ConfirmDialog } from '../../components/Dialog.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { useSelect, useStores } from '../../stores/use-store.ts';
-import { ago, dateText, TYPE_LABEL } from '../matrix/format.ts';
+import { ago, clockText, dateText, TYPE_LABEL } from '../matrix/format.ts';
 import { selectPreview, selectPreviewError, type RevokeRequest } from '../../stores/inventory-store.ts';
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** "Access tokens already issued keep working until about 15:42 (up to 60 minutes)…" */
+export function tokenTailText(until: string, ttlSeconds: number): string {
+  return `Access tokens already issued keep working until about ${clockText(until)} (up to ${Math.round(ttlSeconds / 60)} minutes): the platform lets an OAuth access token live out its lifetime after a revocation; only new tokens are refused.`;
+}
+
+function ScopesLost({ t }: { t: BlastRadius }) {
+  const shown = t.scopes.slice(0, 3);
+  return (
+    <span title={t.scopes.join('\n')}>
+      <strong>{t.scopes.length}</strong>
+      {shown.length > 0 && <span className="mono muted"> {shown.join(', ')}</span>}
+      {t.scopes.length > shown.length && <span className="muted"> +{t.scopes.length - shown.length}</span>}
+    </span>
+  );
+}
+
+function SummaryTable({ preview }: { preview: RevokePreview }) {
+  return (
+    <div className="revoke-summary-scroll">
+      <table className="table revoke-summary" data-testid="revoke-summary">
+        <thead>
+          <tr>
+            <th scope="col">Workspace</th>
+            <th scope="col">Credential</th>
+            <th scope="col">Scopes lost</th>
+            <th scope="col" className="num">
+              Calls, {preview.windowDays} days
+            </th>
+            <th scope="col">Callers</th>
+          </tr>
+        </thead>
+        <tbody>
+          {preview.targets.map((t) => (
+            <tr key={`${t.workspaceId}-${t.credentialId}`} data-testid="revoke-summary-row" data-workspace-id={t.workspaceId} className={t.revocable ? undefined : 'revoke-row-skip'}>
+              <td>{t.workspaceName}</td>
+              <td>
+                <span title={`${TYPE_LABEL[t.type]}${t.label ? ` · ${t.label}` : ''} · ${t.credentialId}`}>{t.credentialName}</span>
+                {t.isGrantdesk && <span className="tag tag-warning">Grantdesk’s own grant</span>}
+                {!t.revocable && <span className="tag">{t.reason}</span>}
+              </td>
+              <td>
+                <ScopesLost t={t} />
+              </td>
+              <td className="num">{t.auditState === 'not_synced' ? <span className="muted">not synced</span> : t.callsInWindow}</td>
+              <td title={t.callerIps.map((i) => `${i.ip} (${i.calls} calls)`).join('\n')}>
+                {t.auditState === 'not_synced' ? (
+                  <span className="muted">last used {ago(t.lastUsedAt)}</span>
+                ) : t.callers === 0 ? (
+                  <span className="muted">none</span>
+                ) : (
+                  <>
+                    {plural(t.callers, 'IP')} <span className="mono muted">{t.callerIps[0]!.ip}</span>
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
 
 export function RevokeDialog({ req, onClose, onConfirm }: { req: RevokeRequest; onClose(): void; onConfirm(confirm: string): Promise<boolean> }) {
   const { inventory: store } = useStores();
@@ -17,64 +85,92 @@ export function RevokeDialog({ req, onClose, onConfirm }: { req: RevokeRequest; 
   }, [store, req]);
   const n = req.targets.length;
   const confirmText = preview?.confirmText ?? (req.bulk ? String(n) : '…');
+  const one = preview && preview.targets.length === 1 ? preview.targets[0]! : null;
+  const notSynced = preview?.targets.filter((t) => t.auditState === 'not_synced') ?? [];
+  const tail = preview?.targets.find((t) => t.tokenTail && t.tokenTail.until === preview.tokenTailUntil)?.tokenTail ?? null;
+  const immediate = preview?.targets.filter((t) => t.revocable && !t.tokenTail).length ?? 0;
   return (
     <ConfirmDialog
       open
       onOpenChange={(o) => !o && onClose()}
-      title={req.bulk ? `Revoke ${n} credential${n === 1 ? '' : 's'}` : `Revoke ${preview?.targets[0]?.credentialName ?? 'credential'}`}
+      title={req.bulk ? `Revoke ${plural(n, 'credential')}` : `${one?.action === 'disable' ? 'Disable' : 'Revoke'} ${one?.credentialName ?? 'credential'}`}
       description={preview?.statement ?? 'Reading what this would break…'}
       confirmText={confirmText}
-      confirmLabel={req.bulk ? `Revoke ${n}` : preview?.targets[0]?.action === 'disable' ? 'Disable' : 'Revoke'}
+      confirmLabel={req.bulk ? `Revoke ${n}` : one?.action === 'disable' ? 'Disable' : 'Revoke'}
       onConfirm={() => (preview ? onConfirm(confirmText) : false)}
       testId="revoke-dialog"
     >
       {error && <ErrorBanner error={error} testId="revoke-preview-error" />}
       {preview && (
         <div className="blast" data-testid="blast-radius">
-          {preview.targets.map((t) => (
-            <section key={`${t.workspaceId}-${t.credentialId}`} className="blast-target" data-testid="blast-target">
-              <p className="blast-title">
-                <strong>{t.credentialName}</strong> · {TYPE_LABEL[t.type]}
-                {t.label ? ` · ${t.label}` : ''} · in <strong>{t.workspaceName}</strong>
-              </p>
-              {t.isGrantdesk && <p className="banner banner-warning">Grantdesk’s own grant: this workspace will be disconnected.</p>}
-              {!t.revocable && <p className="banner banner-warning">{t.reason}</p>}
-              <p className="muted">Scopes that stop working: {t.scopes.join(', ') || 'none'}</p>
-              {t.auditState === 'not_synced' ? (
-                <p className="blast-unknown" data-testid="blast-audit-not-synced">
-                  Audit log not synced for {t.workspaceName}: Grantdesk cannot list what used this credential. Last used according to the platform: {ago(t.lastUsedAt)}.
+          <p className="revoke-scope-line" data-testid="revoke-workspaces">
+            <strong>{plural(preview.targets.length, 'credential')}</strong> in <strong>{preview.workspaces === 1 ? preview.targets[0]!.workspaceName : plural(preview.workspaces, 'workspace')}</strong>, each workspace
+            revoked separately.
+          </p>
+          {preview.targets.some((t) => t.isGrantdesk) && <p className="banner banner-warning">Grantdesk’s own grant is among these: its workspace will be disconnected from Grantdesk.</p>}
+          <SummaryTable preview={preview} />
+          {notSynced.length > 0 && (
+            <p className="blast-unknown" data-testid="blast-audit-not-synced">
+              Audit log not synced for {notSynced.length === 1 ? notSynced[0]!.workspaceName : plural(new Set(notSynced.map((t) => t.workspaceId)).size, 'workspace')}: Grantdesk cannot list what used{' '}
+              {notSynced.length === 1 ? 'this credential' : 'those credentials'}; the table shows when the platform last saw {notSynced.length === 1 ? 'it' : 'them'} used. Sync the audit log for calls and callers.
+            </p>
+          )}
+          {one && one.auditState === 'synced' && (
+            <div className="blast-use">
+              {one.endpoints.length === 0 ? (
+                <p data-testid="blast-no-use">
+                  No calls in the last {preview.windowDays} days of the cached audit log (up to {dateText(one.auditCoverageUntil)}).
                 </p>
-              ) : t.endpoints.length === 0 ? (
-                <p data-testid="blast-no-use">No calls in the last {preview.windowDays} days of the cached audit log (up to {dateText(t.auditCoverageUntil)}).</p>
               ) : (
-                <div className="blast-use">
-                  <p>Used in the last {preview.windowDays} days (cached audit log up to {dateText(t.auditCoverageUntil)}):</p>
+                <>
+                  <p>
+                    What stops working (last {preview.windowDays} days of the cached audit log, up to {dateText(one.auditCoverageUntil)}):
+                  </p>
                   <ul data-testid="blast-endpoints">
-                    {t.endpoints.slice(0, 8).map((e) => (
+                    {one.endpoints.slice(0, 8).map((e) => (
                       <li key={`${e.method} ${e.endpoint}`}>
                         <code>
                           {e.method} {e.endpoint}
                         </code>{' '}
-                        · {e.calls} calls, last {ago(e.lastAt)}
+                        · {plural(e.calls, 'call')}, last {ago(e.lastAt)}
                       </li>
                     ))}
                   </ul>
-                  <p>Caller IPs: {t.callerIps.slice(0, 8).map((i) => `${i.ip} (${i.calls})`).join(', ')}</p>
-                </div>
+                  {one.endpoints.length > 8 && <p className="muted">and {one.endpoints.length - 8} more endpoints.</p>}
+                </>
               )}
-              {t.sameAppElsewhere.length > 0 && <p className="muted">This app stays installed in {t.sameAppElsewhere.length} other workspace(s).</p>}
-            </section>
-          ))}
+            </div>
+          )}
+          {preview.keptElsewhere.length > 0 && (
+            <div data-testid="revoke-kept-elsewhere" data-count={preview.keptElsewhere.reduce((a, k) => a + k.workspaces.length, 0)}>
+              {preview.keptElsewhere.map((k) => (
+                <p key={k.clientId} title={k.workspaces.map((w) => w.name).join('\n') || undefined}>
+                  {k.appName} stays installed in {plural(k.workspaces.length, 'other workspace')}
+                  {k.workspaces.length === 0 ? ': this removes it everywhere Grantdesk knows of.' : k.workspaces.length <= 3 ? ` (${k.workspaces.map((w) => w.name).join(', ')}).` : '.'}
+                </p>
+              ))}
+            </div>
+          )}
+          {tail && preview.tokenTailUntil && (
+            <p className="banner banner-warning revoke-tail" data-testid="revoke-token-tail">
+              {tokenTailText(preview.tokenTailUntil, tail.ttlSeconds)}
+              {immediate > 0 ? ` ${plural(immediate, 'API key')} among these stop${immediate === 1 ? 's' : ''} at the next request.` : ''}
+            </p>
+          )}
           <p className="blast-untouched" data-testid="blast-untouched">
             {preview.untouchedWorkspaces.length} workspace{preview.untouchedWorkspaces.length === 1 ? ' is' : 's are'} not touched.{' '}
-            <button type="button" className="link-button" onClick={() => setShowUntouched((v) => !v)} aria-expanded={showUntouched}>
-              {showUntouched ? 'Hide' : 'Show'} them
-            </button>
+            {preview.untouchedWorkspaces.length > 0 && (
+              <button type="button" className="link-button" onClick={() => setShowUntouched((v) => !v)} aria-expanded={showUntouched} data-testid="blast-untouched-toggle">
+                {showUntouched ? 'Hide' : 'Show'} them
+              </button>
+            )}
           </p>
           {showUntouched && (
-            <ul className="untouched-list" data-testid="blast-untouched-list">
+            <ul className="untouched-list" data-testid="blast-untouched-list" aria-label="Workspaces not touched" tabIndex={0}>
               {preview.untouchedWorkspaces.map((w) => (
-                <li key={w.id}>{w.name}</li>
+                <li key={w.id} title={w.id}>
+                  {w.name}
+                </li>
               ))}
             </ul>
           )}

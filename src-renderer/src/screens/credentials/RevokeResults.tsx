@@ -1,6 +1,7 @@
 // Per-row results of a revocation: each workspace separately, failures retryable.
 import type { RevokeResult } from '../../../../src-common/contract/index.ts';
 import type { RevokeRequest } from '../../stores/inventory-store.ts';
+import { clockText } from '../matrix/format.ts';
 import { ErrorInline } from '../../components/ErrorBanner.tsx';
 
 export function RevokeResults({ result, onRetry, onDismiss }: { result: RevokeResult; onRetry(req: RevokeRequest): void; onDismiss(): void }) {
@@ -10,6 +11,12 @@ export function RevokeResults({ result, onRetry, onDismiss }: { result: RevokeRe
       <div className="panel-row">
         <p>
           <strong>{result.succeeded}</strong> revoked, <strong>{result.failed}</strong> failed. {result.untouchedWorkspaces} other workspaces were not touched.
+          {result.tokenTailUntil && (
+            <span className="revoke-results-tail" data-testid="revoke-results-tail">
+              {' '}
+              Access tokens already issued keep working until about {clockText(result.tokenTailUntil)} (up to {Math.round((Date.parse(result.tokenTailUntil) - Math.max(...result.results.map((r) => Date.parse(r.finishedAt)))) / 60_000)} minutes after the revocation).
+            </span>
+          )}
         </p>
         <div className="panel-actions">
           {failed.length > 0 && (

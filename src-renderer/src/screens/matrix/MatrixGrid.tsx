@@ -52,6 +52,12 @@ export function MatrixGrid({ matrix, expanded, activeScopes, selected, onToggleW
     }
     return g;
   }, [cols]);
+  // the filtered columns stay in view: sticky to the left (after the name column) and to the right edge, in order
+  const pinned = useMemo(() => {
+    const idx = cols.map((c, i) => (activeScopes.includes(c.scope) ? i : -1)).filter((i) => i >= 0);
+    return new Map(idx.map((i, k) => [i, { left: NAME_W + k * CELL_W, right: (idx.length - 1 - k) * CELL_W }]));
+  }, [cols, activeScopes]);
+  const pin = (i: number) => pinned.get(i);
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_H, overscan: 12 });
   const width = NAME_W + cols.length * CELL_W + TOTAL_W;
 
@@ -179,7 +185,8 @@ export function MatrixGrid({ matrix, expanded, activeScopes, selected, onToggleW
                   key={c.scope}
                   id={`mx-h-c${i + 1}`}
                   role="columnheader"
-                  className={`mx-col mx-act-${c.action}${on ? ' mx-col-filtered' : ''}${c.inBaseline ? ' mx-col-baseline' : ''}${isActive(-1, i + 1) ? ' mx-active' : ''}`}
+                  className={`mx-col mx-act-${c.action}${on ? ' mx-col-filtered' : ''}${pin(i) ? ' mx-pinned' : ''}${c.inBaseline ? ' mx-col-baseline' : ''}${isActive(-1, i + 1) ? ' mx-active' : ''}`}
+                  style={pin(i)}
                   title={`${c.scope}: ${c.description}. ${c.total} credentials. Click to ${on ? 'clear the filter' : 'show only credentials holding it'}.`}
                   aria-sort="none"
                   data-testid={`col-${c.scope}`}
@@ -239,7 +246,8 @@ export function MatrixGrid({ matrix, expanded, activeScopes, selected, onToggleW
                         key={c.scope}
                         id={`mx-r${r}-c${i + 1}`}
                         role="gridcell"
-                        className={`mx-cell mx-count${n ? ' mx-has' : ''}${isActive(r, i + 1) ? ' mx-active' : ''}`}
+                        className={`mx-cell mx-count${n ? ' mx-has' : ''}${pin(i) ? ' mx-pinned' : ''}${isActive(r, i + 1) ? ' mx-active' : ''}`}
+                        style={pin(i)}
                         aria-label={`${ws.name}, ${c.scope}: ${n} credential${n === 1 ? '' : 's'}`}
                       >
                         {n || ''}
@@ -311,7 +319,8 @@ export function MatrixGrid({ matrix, expanded, activeScopes, selected, onToggleW
                       key={c.scope}
                       id={`mx-r${r}-c${i + 1}`}
                       role="gridcell"
-                      className={`mx-cell${g ? ` mx-granted mx-act-${c.action}` : ''}${o ? ' mx-over' : ''}${d ? ' mx-drift' : ''}${isActive(r, i + 1) ? ' mx-active' : ''}`}
+                      className={`mx-cell${g ? ` mx-granted mx-act-${c.action}` : ''}${o ? ' mx-over' : ''}${d ? ' mx-drift' : ''}${pin(i) ? ' mx-pinned' : ''}${isActive(r, i + 1) ? ' mx-active' : ''}`}
+                      style={pin(i)}
                       aria-label={`${cred.name}, ${c.scope}: ${state}`}
                       data-scope={c.scope}
                       data-state={!g ? 'none' : d ? 'drift' : o ? 'over' : 'granted'}

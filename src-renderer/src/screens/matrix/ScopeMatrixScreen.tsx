@@ -5,10 +5,22 @@ import { CREDENTIAL_TYPES, type CredentialType } from '../../../../src-common/co
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { useSelect, useStores } from '../../stores/use-store.ts';
 import { ageText, ago, TYPE_LABEL } from './format.ts';
-import { selectExpanded, selectInventoryError, selectMatrix, selectMatrixFilters, selectMatrixLoading, selectSelected, selectSyncing, selKey } from '../../stores/inventory-store.ts';
+import {
+  countsText,
+  selectCredentialCounts,
+  selectExpanded,
+  selectInventoryError,
+  selectMatrix,
+  selectMatrixFilters,
+  selectMatrixLoading,
+  selectSelected,
+  selectSyncing,
+  selKey,
+} from '../../stores/inventory-store.ts';
 import { WriteButton, WriteSelect } from '../../components/WriteButton.tsx';
 import { InventoryOverlays } from '../credentials/InventoryOverlays.tsx';
 import { MatrixGrid } from './MatrixGrid.tsx';
+import { ReviewNotGranted, useNotGranted } from '../reviews/ReviewNotGranted.tsx';
 import './matrix.css';
 
 function credentialFilterActive(f: ReturnType<typeof useFilters>): boolean {
@@ -21,6 +33,7 @@ function useFilters() {
 
 export function ScopeMatrixScreen() {
   const { inventory: store } = useStores();
+  const notGranted = useNotGranted('credentials');
   const matrix = useSelect(store, selectMatrix);
   const filters = useSelect(store, selectMatrixFilters);
   const loading = useSelect(store, selectMatrixLoading);
@@ -28,7 +41,10 @@ export function ScopeMatrixScreen() {
   const error = useSelect(store, selectInventoryError);
   const expandedSet = useSelect(store, selectExpanded);
   const selected = useSelect(store, selectSelected);
+  const counts = useSelect(store, selectCredentialCounts);
   const st = store.getState();
+  // null: automatic (open while no filter is set, folded to one line of chips once one is)
+  const [filtersOpen, setFiltersOpen] = useState<boolean | null>(null);
   const [scopeText, setScopeText] = useState('');
   const [wsText, setWsText] = useState(filters.workspace ?? '');
   const scopeListId = useId();
@@ -92,6 +108,31 @@ export function ScopeMatrixScreen() {
     const cur = filters.types ?? [];
     st.setFilters({ types: on ? [...cur, t] : cur.filter((x) => x !== t) });
   };
+  // every active filter as a removable chip (the folded filter bar is these, on one line)
+  const chips: { key: string; label: string; remove(): void }[] = [
+    ...activeScopes.map((s) => ({ key: `scope-${s}`, label: s, remove: () => toggleScope(s) })),
+    ...(filters.workspace
+      ? [
+          {
+            key: 'workspace',
+            label: `workspace: ${filters.workspace}`,
+            remove: () => {
+              setWsText('');
+              st.setFilters({ workspace: undefined });
+            },
+          },
+        ]
+      : []),
+    ...(filters.types ?? []).map((t) => ({ key: `type-${t}`, label: TYPE_LABEL[t], remove: () => setType(t, false) })),
+    ...(filters.writeOrDelete ? [{ key: 'wd', label: 'write or delete', remove: () => toggle('writeOrDelete') }] : []),
+    ...(filters.expiringWithinDays !== undefined ? [{ key: 'exp', label: `expiring in ${filters.expiringWithinDays} days`, remove: () => st.setFilters({ expiringWithinDays: undefined }) }] : []),
+    ...(filters.unusedForDays !== undefined ? [{ key: 'unused', label: `unused ${filters.unusedForDays} days`, remove: () => st.setFilters({ unusedForDays: undefined }) }] : []),
+    ...(filters.overGrantsOnly ? [{ key: 'over', label: 'over-grants', remove: () => toggle('overGrantsOnly') }] : []),
+    ...(filters.driftOnly ? [{ key: 'drift', label: 'drift', remove: () => toggle('driftOnly') }] : []),
+    ...(filters.includeRevoked ? [{ key: 'revoked', label: 'including revoked', remove: () => toggle('includeRevoked') }] : []),
+  ];
+  const open = filtersOpen ?? chips.length === 0;
+  const shown = matrix?.totals.credentials ?? 0;
 
   return (
     <section className="screen screen-matrix" aria-labelledby="screen-title" data-testid="scope-matrix-screen">
@@ -102,14 +143,17 @@ export function ScopeMatrixScreen() {
           </h1>
           <p className="screen-subtitle" data-testid="matrix-status">
             {matrix
-              ? `${matrix.totals.workspaces} workspaces · ${matrix.totals.credentials} credentials · cache ${matrix.oldestSyncAt ? `from ${ago(matrix.oldestSyncAt)} (oldest workspace)` : 'empty'}${never ? ` · ${never} never synced` : ''}${failed ? ` · ${failed} failed to sync` : ''}`
+              ? `Showing ${shown} credential${shown === 1 ? '' : 's'} in ${matrix.totals.workspaces} workspaces${filters.includeRevoked ? '' : ' (revoked hidden)'} · cache ${matrix.oldestSyncAt ? `from ${ago(matrix.oldestSyncAt)} (oldest workspace)` : 'empty'}${never ? ` · ${never} never synced` : ''}${failed ? ` · ${failed} failed to sync` : ''}`
               : loading
                 ? 'Reading the cache…'
-                : ''}
+                : '\u00a0'}
+          </p>
+          <p className="screen-subtitle inv-counts" data-testid="inventory-counts" title="Every credential the cache holds, whatever its status; filters do not change this count">
+            {counts ? countsText(counts) : '\u00a0'}
           </p>
         </div>
-        <div className="panel-actions">
-          <button type="button" className="button" onClick={() => void st.sync()} disabled={syncing} data-testid="matrix-sync">
+        <div className="panel-actions matrix-actions">
+          <button type="button" className="button matrix-sync" onClick={() => void st.sync()} disabled={syncing} title={syncing ? 'A sync is running' : undefined} data-testid="matrix-sync">
             {syncing ? 'Syncing…' : 'Sync now'}
           </button>
           <button type="button" className="button" onClick={() => void exportCsv()} data-testid="matrix-export-csv">
@@ -118,14 +162,37 @@ export function ScopeMatrixScreen() {
           <WriteButton command="inventory.markReviewed" className="button" onClick={() => void st.markReviewed(matrix?.workspaces.map((w) => w.id))} disabled={!matrix?.workspaces.length} data-testid="matrix-mark-reviewed">
             Mark reviewed
           </WriteButton>
-          <WriteButton command="inventory.revoke" className="button button-danger" disabled={selectedTargets.length === 0} onClick={() => st.openRevoke({ targets: selectedTargets, bulk: true })} data-testid="matrix-revoke-selected">
+          <WriteButton
+            command="inventory.revoke"
+            className="button button-danger matrix-revoke-selected"
+            disabled={selectedTargets.length === 0}
+            title={selectedTargets.length === 0 ? 'Select credentials with their checkboxes first' : undefined} onClick={() => st.openRevoke({ targets: selectedTargets, bulk: true })} data-testid="matrix-revoke-selected">
             Revoke selected ({selectedTargets.length})
           </WriteButton>
         </div>
       </header>
       {error && <ErrorBanner error={error} onDismiss={() => st.dismissError()} testId="matrix-error" />}
+      <ReviewNotGranted what="credentials" />
 
-      <div className="matrix-filters" role="search" aria-label="Matrix filters">
+      <div className="matrix-filterbar" data-testid="active-filters">
+        <button type="button" className="button button-small" aria-expanded={open} aria-controls="matrix-filters" onClick={() => setFiltersOpen(!open)} data-testid="filters-toggle">
+          {open ? '▾' : '▸'} Filters{chips.length ? ` (${chips.length})` : ''}
+        </button>
+        <div className="matrix-chips">
+          {chips.length === 0 && <span className="muted">No filter: every workspace and credential{filters.includeRevoked ? '' : ' (revoked hidden)'}. Click a column to see who holds a scope.</span>}
+          {chips.map((c) => (
+            <button key={c.key} type="button" className="chip chip-button" onClick={c.remove} aria-label={`Remove filter ${c.label}`} title={`Remove filter ${c.label}`} data-testid={c.key.startsWith('scope-') ? `active-${c.key}` : `active-filter-${c.key}`}>
+              {c.label} ×
+            </button>
+          ))}
+        </div>
+        {chips.length > 0 && (
+          <button type="button" className="link-button" onClick={() => st.resetFilters()} data-testid="filter-reset">
+            Clear all
+          </button>
+        )}
+      </div>
+      <div className="matrix-filters" id="matrix-filters" role="search" aria-label="Matrix filters" hidden={!open} data-testid="matrix-filters">
         <label className="filter-field">
           <span className="field-label">Scope</span>
           <input
@@ -196,21 +263,46 @@ export function ScopeMatrixScreen() {
           </WriteSelect>
         </label>
       </div>
-      {(activeScopes.length > 0 || Object.keys(filters).length > 0) && (
-        <div className="active-filters" data-testid="active-filters">
-          {activeScopes.map((s) => (
-            <button key={s} type="button" className="chip chip-button" onClick={() => toggleScope(s)} aria-label={`Remove scope filter ${s}`} data-testid={`active-scope-${s}`}>
-              {s} ×
-            </button>
-          ))}
-          <button type="button" className="link-button" onClick={() => st.resetFilters()} data-testid="filter-reset">
-            Clear all filters
-          </button>
-        </div>
-      )}
-      <div className="matrix-legend muted" aria-hidden="true">
-        <span className="mx-legend mx-granted">●</span> granted <span className="mx-legend mx-over">●</span> over-grant (not in baseline) <span className="mx-legend mx-drift">◆</span> new since last review
-        · arrows move, Enter opens, Space selects
+      <div className="matrix-legend muted" data-testid="matrix-legend" aria-label="Legend">
+        <span className="legend-item">
+          <span className="mx-legend mx-granted mx-act-read">●</span> granted
+        </span>
+        <span className="legend-item">
+          <span className="mx-legend mx-granted mx-act-delete">●</span> granted delete scope
+        </span>
+        <span className="legend-item">
+          <span className="mx-legend mx-granted mx-over">●</span> over-grant (not in baseline)
+        </span>
+        <span className="legend-item">
+          <span className="mx-legend mx-granted mx-drift">◆</span> new since last review
+        </span>
+        <span className="legend-item">
+          <span className="mx-legend mx-count mx-has">3</span> credentials in the workspace holding it
+        </span>
+        <span className="legend-item">
+          <span className="mx-act-read">
+            <span className="mx-legend mx-col-action">R</span>
+          </span>
+          <span className="mx-act-write">
+            <span className="mx-legend mx-col-action">W</span>
+          </span>
+          <span className="mx-act-delete">
+            <span className="mx-legend mx-col-action">D</span>
+          </span>{' '}
+          read / write / delete column{matrix?.baseline ? ', ✓ in the baseline' : ''}
+        </span>
+        {filters.includeRevoked && (
+          <span className="legend-item">
+            <span className="mx-legend mx-revoked">name</span> revoked
+          </span>
+        )}
+        <span className="legend-item">
+          <span className="mx-legend mx-legend-drift-bar" /> workspace with new scopes
+        </span>
+        <span className="legend-item">
+          <span className="mx-legend mx-legend-selected" /> selected for revoke
+        </span>
+        <span className="legend-keys">· arrows move, Enter opens, Space selects</span>
         <button type="button" className="link-button" onClick={() => st.setAllExpanded(!auto)}>
           Expand all
         </button>
@@ -233,7 +325,7 @@ export function ScopeMatrixScreen() {
         ) : matrix ? (
           <div className="panel placeholder" data-testid="matrix-empty">
             <p className="placeholder-title">{Object.keys(filters).length ? 'Nothing matches these filters.' : 'No inventory yet.'}</p>
-            <p className="muted">{Object.keys(filters).length ? 'Clear a filter to see more.' : 'Connect a workspace, then press Sync now.'}</p>
+            <p className="muted">{Object.keys(filters).length ? 'Clear a filter to see more.' : (notGranted ?? 'Connect a workspace, then press Sync now.')}</p>
           </div>
         ) : null}
         <InventoryOverlays store={store} matrix={matrix} />
