@@ -1,33 +1,49 @@
 // Explorer state shared by the audit explorer and the exports screen (the export uses the explorer's current filters).
 // A vanilla zustand store created once in createAppStores; every string from events is data and is rendered as text only.
+// Filters are applied one way: a change becomes the committed filters only when main accepted it (count, summary, page
+// and timeline answered); a rejected value leaves the previous filters in force and keeps a sentence for its field.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { GrantdeskApi } from '../../../src-common/contract/api.ts';
-import type { AppErrorData, AuditEventRow, AuditFilter, Output } from '../../../src-common/contract/index.ts';
+import type { AppErrorData, AuditEventRow, AuditFilter, AuditSummary, Output } from '../../../src-common/contract/index.ts';
 
 export type Timeline = Output<'audit.timeline'>;
 export type EventDetail = Output<'audit.event'>;
+export type FilterKey = keyof AuditFilter;
 
 export interface AuditState {
+  /** the filters in force (what the count, summary, timeline and rows show) */
   filters: AuditFilter;
   rows: AuditEventRow[];
   nextCursor: string | null;
+  /** exact count and who called, for `filters` */
+  summary: AuditSummary | null;
+  /** false until the first answer arrived */
+  loaded: boolean;
   loading: boolean;
   error: AppErrorData | null;
+  /** a filter value main refused: shown beside its field, never applied */
+  fieldError: { field: FilterKey; message: string } | null;
   timeline: Timeline | null;
   detail: EventDetail | null;
   generation: number;
   syncing: boolean;
   syncError: AppErrorData | null;
+  /** try these filters; they replace the ones in force only if main accepts them. `field`: the control that changed. */
+  apply(next: AuditFilter, field?: FilterKey): Promise<boolean>;
+  /** change one filter (undefined/''/[] removes it) */
+  setFilter<K extends FilterKey>(key: K, value: AuditFilter[K] | undefined): Promise<boolean>;
+  /** @deprecated use apply */
   setFilters(f: AuditFilter): void;
   reload(): Promise<void>;
   loadMore(): Promise<void>;
   openEvent(workspaceId: string, seq: number): Promise<void>;
   closeEvent(): void;
-  /** audit.sync (localOnly: allowed in review mode), then reload */
+  /** sync.all (audit log + credential inventory for names; localOnly: allowed in review mode), then reload */
   sync(): Promise<void>;
   dismissError(): void;
   dismissSyncError(): void;
-  /** reload on state.changed('audit'); returns the unsubscribe */
+  dismissFieldError(): void;
+  /** reload on state.changed('audit' | 'inventory'); returns the unsubscribe */
   connect(): () => void;
 }
 
@@ -43,30 +59,69 @@ export function cleanFilters(f: AuditFilter): AuditFilter {
   return out as AuditFilter;
 }
 
+const FIELD_OF_MESSAGE: [RegExp, FilterKey][] = [
+  [/^Caller IP|^ip\b/i, 'ip'],
+  [/^From\b|^from\b/, 'from'],
+  [/^To\b|^to\b/, 'to'],
+  [/^Workspaces?\b/i, 'workspaces'],
+  [/^Endpoint/i, 'endpoint'],
+  [/^Credential type/i, 'credentialType'],
+  [/^Credential/i, 'credential'],
+  [/^Method/i, 'method'],
+];
+
+/** which filter a refusal is about: the contract's field list, else the sentence's leading label, else the changed control */
+function fieldOf(err: AppErrorData, changed: FilterKey | undefined): FilterKey | undefined {
+  const f = err.fields?.[0]?.field?.split('.')[0];
+  if (f) return f as FilterKey;
+  for (const [re, key] of FIELD_OF_MESSAGE) if (re.test(err.message)) return key;
+  return changed;
+}
+
 export function createAuditStore(api: GrantdeskApi): AuditStore {
   return createStore<AuditState>()((set, get) => ({
-    filters: {},
+    filters: { ownTraffic: 'exclude' },
     rows: [],
     nextCursor: null,
+    summary: null,
+    loaded: false,
     loading: false,
     error: null,
+    fieldError: null,
     timeline: null,
     detail: null,
     generation: 0,
     syncing: false,
     syncError: null,
+    async apply(next, field) {
+      const filters = cleanFilters(next);
+      const gen = get().generation + 1;
+      set({ generation: gen, loading: true });
+      const [sum, page, tl] = await Promise.all([api.auditSummary({ ...filters, top: 50 }), api.auditQuery({ ...filters, limit: 200 }), api.auditTimeline({ ...filters, buckets: 120 })]);
+      if (get().generation !== gen) return false; // a newer change won
+      const failed = !sum.ok ? sum.error : !page.ok ? page.error : !tl.ok ? tl.error : null;
+      if (failed) {
+        if (failed.code === 'invalid_input') {
+          const key = fieldOf(failed, field);
+          set({ loading: false, loaded: true, fieldError: key ? { field: key, message: failed.fields?.[0]?.message ? `${failed.fields[0].label}: ${failed.fields[0].message}` : failed.message } : null, error: key ? null : failed });
+        } else set({ loading: false, loaded: true, error: failed });
+        return false;
+      }
+      if (!sum.ok || !page.ok || !tl.ok) return false;
+      set({ filters, summary: sum.value, rows: page.value.rows, nextCursor: page.value.nextCursor, timeline: tl.value, loading: false, loaded: true, error: null, fieldError: null });
+      return true;
+    },
+    setFilter(key, value) {
+      const next: AuditFilter = { ...get().filters };
+      if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) delete next[key];
+      else next[key] = value;
+      return get().apply(next, key);
+    },
     setFilters(f) {
-      set({ filters: cleanFilters(f) });
-      void get().reload();
+      void get().apply(f);
     },
     async reload() {
-      const gen = get().generation + 1;
-      const filters = get().filters;
-      set({ generation: gen, loading: true, rows: [], nextCursor: null });
-      const [page, tl] = await Promise.all([api.auditQuery({ ...filters, limit: 200 }), api.auditTimeline({ ...filters, from: undefined, to: undefined, buckets: 120 })]);
-      if (get().generation !== gen) return; // a newer filter won
-      if (!page.ok) return set({ loading: false, error: page.error });
-      set({ rows: page.value.rows, nextCursor: page.value.nextCursor, loading: false, error: null, timeline: tl.ok ? tl.value : get().timeline });
+      await get().apply(get().filters);
     },
     async loadMore() {
       const { nextCursor, loading, generation, filters } = get();
@@ -87,7 +142,7 @@ export function createAuditStore(api: GrantdeskApi): AuditStore {
     },
     async sync() {
       set({ syncing: true });
-      const r = await api.auditSync({});
+      const r = await api.syncAll({});
       set({ syncing: false, syncError: r.ok ? null : r.error });
       if (r.ok) void get().reload();
     },
@@ -97,9 +152,12 @@ export function createAuditStore(api: GrantdeskApi): AuditStore {
     dismissSyncError() {
       set({ syncError: null });
     },
+    dismissFieldError() {
+      set({ fieldError: null });
+    },
     connect() {
       return api.onStateChanged((p) => {
-        if (p.topic === 'audit') void get().reload();
+        if (p.topic === 'audit' || p.topic === 'inventory') void get().reload();
       });
     },
   }));
@@ -108,9 +166,14 @@ export function createAuditStore(api: GrantdeskApi): AuditStore {
 export const selectAuditRows = (s: AuditState) => s.rows;
 export const selectAuditNextCursor = (s: AuditState) => s.nextCursor;
 export const selectAuditLoading = (s: AuditState) => s.loading;
+export const selectAuditLoaded = (s: AuditState) => s.loaded;
 export const selectAuditError = (s: AuditState) => s.error;
+export const selectAuditFieldError = (s: AuditState) => s.fieldError;
 export const selectAuditTimeline = (s: AuditState) => s.timeline;
+export const selectAuditSummary = (s: AuditState) => s.summary;
 export const selectAuditFilters = (s: AuditState) => s.filters;
 export const selectAuditDetail = (s: AuditState) => s.detail;
 export const selectAuditSyncing = (s: AuditState) => s.syncing;
 export const selectAuditSyncError = (s: AuditState) => s.syncError;
+/** never synced: no workspace has a verified page in the cache yet */
+export const selectAuditNeverSynced = (s: AuditState) => s.summary !== null && s.summary.cache.syncedWorkspaces === 0;

@@ -16,14 +16,16 @@ describe('audit store', () => {
   it('filters are cleaned; a failed sync keeps its own error and does not reload; a good sync reloads', async () => {
     let syncs = 0;
     const f = fakeApi({
+      auditSummary: () => ok({ count: 3 } as never),
       auditQuery: () => page(3),
       auditTimeline: () => ok({ buckets: [] } as never),
-      auditSync: () => (syncs++ === 0 ? fail('network_error', 'The platform is unreachable; the cached log stays readable.') : ok({} as never)),
+      // the explorer's Sync brings the audit log and the credential names (sync.all)
+      syncAll: () => (syncs++ === 0 ? fail('network_error', 'The platform is unreachable; the cached log stays readable.') : ok({} as never)),
     });
     const store = createAuditStore(f.api);
-    store.getState().setFilters({ q: '  login  ', endpoint: '', workspaces: [] });
+    // filters apply once main answered (count, page, timeline)
+    await store.getState().apply({ q: '  login  ', endpoint: '', workspaces: [] });
     assert.deepEqual(selectAuditFilters(store.getState()), { q: 'login' });
-    await new Promise((r) => setImmediate(r));
     const n = f.calls.length;
     const s = store.getState().sync();
     assert.equal(selectAuditSyncing(store.getState()), true);
@@ -35,7 +37,7 @@ describe('audit store', () => {
     await store.getState().sync();
     assert.equal(selectAuditSyncError(store.getState()), null);
     await new Promise((r) => setImmediate(r));
-    assert.deepEqual(f.calls.slice(n + 2).map(([m]) => m), ['auditQuery', 'auditTimeline']);
+    assert.deepEqual(f.calls.slice(n + 2).map(([m]) => m), ['auditSummary', 'auditQuery', 'auditTimeline']);
   });
 });
 
@@ -60,7 +62,7 @@ describe('exports store', () => {
     gate.resolve();
     await run;
     await new Promise((r) => setImmediate(r));
-    assert.deepEqual(selectExportResult(store.getState()), { path: 'exports/a.jsonl', rowCount: 5, sha256: 'ab' });
+    assert.deepEqual(selectExportResult(store.getState()), { exportId: 'e1', path: 'exports/a.jsonl', rowCount: 5, sha256: 'ab' });
     assert.equal(selectExportTaskId(store.getState()), null);
     assert.equal(selectExportHistory(store.getState()).length, 1);
     f.assertCalls(['auditExport', 'auditExports']);

@@ -1,287 +1,438 @@
-// Audit explorer: the offline cache of every workspace's audit log. Virtualized table with keyset paging, filters,
-// full-text search, a timeline that filters by brushing, and an event drawer with its chain status.
+// Audit explorer: who called what, when, on one screen. The exact count for the filters, who called (by credential and
+// by caller IP, click to narrow), a timeline with axes that zooms by brushing, and the events (names first, local times).
+// Filters live in the route with the CLI's flag names (audit-route.ts); every filter applies the same way: at once (text
+// after a short pause or Enter), and a value main refuses is shown with its sentence and not applied.
 // Event fields are hostile data: rendered as React text only (never HTML, never links).
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { STATUS_CLASSES, type AuditFilter } from '../../../../src-common/contract/index.ts';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
+import { hrefFor, useRouteQuery } from '../../app/router.ts';
 import { selectHealth } from '../../stores/health-store.ts';
 import { useSelect, useStores } from '../../stores/use-store.ts';
-import { selectAuditDetail, selectAuditError, selectAuditFilters, selectAuditLoading, selectAuditNextCursor, selectAuditRows, selectAuditSyncError, selectAuditSyncing, selectAuditTimeline } from '../../stores/audit-store.ts';
+import { selectWorkspaces } from '../../stores/workspaces-store.ts';
+import {
+  selectAuditDetail,
+  selectAuditError,
+  selectAuditFieldError,
+  selectAuditFilters,
+  selectAuditLoaded,
+  selectAuditLoading,
+  selectAuditNeverSynced,
+  selectAuditNextCursor,
+  selectAuditRows,
+  selectAuditSummary,
+  selectAuditSyncError,
+  selectAuditSyncing,
+  selectAuditTimeline,
+  type FilterKey,
+} from '../../stores/audit-store.ts';
+import { auditHref, filtersFromQuery, sameFilters } from './audit-route.ts';
+import { exactTime, filterPhrases, rowTimeText, typeLabel, CREDENTIAL_TYPE_LABEL } from './filter-words.ts';
+import { Summary } from './Summary.tsx';
 import { Timeline } from './Timeline.tsx';
+import { WorkspacePicker } from './WorkspacePicker.tsx';
 import './audit.css';
 
-const CRED_TYPES = ['api_key', 'oauth_app', 'machine_client', 'service_token', 'user_grant'];
 const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
+const TEXT_DELAY_MS = 400;
 
-type Draft = { workspaces: string; credential: string; credentialType: string; ip: string; endpoint: string; method: string; statusClass: string[]; pii: '' | 'yes' | 'no'; from: string; to: string; q: string };
-const emptyDraft: Draft = { workspaces: '', credential: '', credentialType: '', ip: '', endpoint: '', method: '', statusClass: [], pii: '', from: '', to: '', q: '' };
-
-const toLocalInput = (iso?: string) => (iso ? iso.slice(0, 16) : '');
-const fromLocalInput = (v: string) => (v ? new Date(`${v}:00Z`).toISOString() : undefined);
-
-function draftToFilter(d: Draft): AuditFilter {
-  return {
-    workspaces: d.workspaces.split(',').map((s) => s.trim()).filter(Boolean),
-    credential: d.credential || undefined,
-    credentialType: d.credentialType || undefined,
-    ip: d.ip || undefined,
-    endpoint: d.endpoint || undefined,
-    method: d.method || undefined,
-    statusClass: d.statusClass.length ? (d.statusClass as AuditFilter['statusClass']) : undefined,
-    pii: d.pii === '' ? undefined : d.pii === 'yes',
-    from: fromLocalInput(d.from),
-    to: fromLocalInput(d.to),
-    q: d.q || undefined,
-  };
+/** A text filter: applies after a short pause or on Enter; a refused value stays in the box with its sentence. */
+function TextFilter({ field, label, value, placeholder, error, onApply, testId, wide }: { field: FilterKey; label: string; value: string; placeholder: string; error: string | null; onApply(field: FilterKey, v: string): void; testId: string; wide?: boolean }) {
+  const [text, setText] = useState(value);
+  const last = useRef(value);
+  useEffect(() => {
+    if (value !== last.current) {
+      last.current = value;
+      setText(value);
+    }
+  }, [value]);
+  useEffect(() => {
+    if (text.trim() === last.current.trim()) return;
+    const t = setTimeout(() => {
+      last.current = text.trim();
+      onApply(field, text.trim());
+    }, TEXT_DELAY_MS);
+    return () => clearTimeout(t);
+  }, [text, field, onApply]);
+  const id = `audit-f-${field}`;
+  return (
+    <div className={`audit-field${wide ? ' audit-field-wide' : ''}`}>
+      <label htmlFor={id} className="audit-field-label">
+        {label}
+      </label>
+      <input
+        id={id}
+        className="input"
+        type={field === 'q' ? 'search' : 'text'}
+        value={text}
+        placeholder={placeholder}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') {
+            last.current = text.trim();
+            onApply(field, text.trim());
+          }
+        }}
+        data-testid={testId}
+      />
+      {error && (
+        <p id={`${id}-error`} className="field-error" role="alert" data-testid={`${testId}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
 }
 
 export function AuditExplorerScreen() {
-  const { audit: store, health: healthStore } = useStores();
+  const { audit: store, health: healthStore, workspaces: wsStore } = useStores();
   const rows = useSelect(store, selectAuditRows);
   const nextCursor = useSelect(store, selectAuditNextCursor);
   const loading = useSelect(store, selectAuditLoading);
+  const loaded = useSelect(store, selectAuditLoaded);
   const error = useSelect(store, selectAuditError);
+  const fieldError = useSelect(store, selectAuditFieldError);
   const timeline = useSelect(store, selectAuditTimeline);
+  const summary = useSelect(store, selectAuditSummary);
+  const neverSynced = useSelect(store, selectAuditNeverSynced);
   const filters = useSelect(store, selectAuditFilters);
   const detail = useSelect(store, selectAuditDetail);
   const syncError = useSelect(store, selectAuditSyncError);
   const syncing = useSelect(store, selectAuditSyncing);
   const health = useSelect(healthStore, selectHealth);
-  const [draft, setDraft] = useState<Draft>(emptyDraft);
+  const workspaces = useSelect(wsStore, selectWorkspaces);
+  const query = useRouteQuery();
   const [active, setActive] = useState(-1);
   const scrollRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
-    void store.getState().reload();
+    if (wsStore.getState().workspaces.length === 0) void wsStore.getState().load();
     return store.getState().connect();
-  }, [store]);
+  }, [store, wsStore]);
 
-  // the full-text box searches as you type (debounced); the other filters apply on submit
+  // the route is the source of the filters: a link, a reload or another screen's "Investigate" lands here
   useEffect(() => {
-    const t = setTimeout(() => {
-      if ((store.getState().filters.q ?? '') !== draft.q.trim()) store.getState().setFilters({ ...store.getState().filters, q: draft.q });
-    }, 250);
-    return () => clearTimeout(t);
-  }, [draft.q, store]);
+    const s = store.getState();
+    if (query === '' && s.loaded) {
+      // the bare nav link: keep the view the explorer already shows, and put it into the route
+      if (auditHref(s.filters) !== '#/audit') window.history.replaceState(null, '', auditHref(s.filters));
+      return;
+    }
+    const wanted = filtersFromQuery(query);
+    if (!s.loaded || !sameFilters(wanted, s.filters)) void s.apply(wanted);
+  }, [query, store]);
+  // the filters in force go back into the route (a refused value never does)
+  useEffect(() => {
+    if (!loaded) return;
+    const href = auditHref(filters);
+    const cur = window.location.hash;
+    if (!sameFilters(filtersFromQuery(cur.includes('?') ? cur.slice(cur.indexOf('?') + 1) : ''), filters)) window.history.replaceState(null, '', href);
+  }, [filters, loaded]);
 
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => 30, overscan: 12 });
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => 32, overscan: 12 });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.length ? items[items.length - 1]!.index : -1;
   useEffect(() => {
     if (nextCursor && !loading && lastIndex >= rows.length - 40) void store.getState().loadMore();
   }, [lastIndex, rows.length, nextCursor, loading, store]);
 
-  const apply = (e?: FormEvent) => {
-    e?.preventDefault();
-    store.getState().setFilters(draftToFilter(draft));
+  const wsNames = useMemo(() => new Map(workspaces.map((w) => [w.id, w.name])), [workspaces]);
+  const credNames = useMemo(() => {
+    const m = new Map<string, string>();
+    for (const c of summary?.byCredential ?? []) if (c.credentialId && c.credentialName) m.set(c.credentialId, c.credentialName);
+    for (const r of rows) if (r.credentialId && r.credentialName) m.set(r.credentialId, r.credentialName);
+    return m;
+  }, [summary, rows]);
+  const names = { workspace: (id: string) => wsNames.get(id) ?? null, credential: (id: string) => credNames.get(id) ?? null };
+  const phrases = filterPhrases(filters, names, { ownDefault: true });
+
+  const setFilter = <K extends FilterKey>(k: K, v: AuditFilter[K] | undefined) => void store.getState().setFilter(k, v);
+  const applyText = (field: FilterKey, v: string) => void store.getState().setFilter(field, v as never);
+  const removeChip = (key: FilterKey) => {
+    const next: AuditFilter = { ...filters };
+    delete next[key];
+    if (key === 'from') delete next.to;
+    void store.getState().apply(next, key);
   };
-  const brush = (r: { from: string; to: string } | null) => {
-    const next = { ...draft, from: toLocalInput(r?.from), to: toLocalInput(r?.to) };
-    setDraft(next);
-    store.getState().setFilters({ ...store.getState().filters, from: r?.from, to: r?.to });
-  };
-  const sync = () => store.getState().sync();
+  const errFor = (k: FilterKey) => (fieldError && fieldError.field === k ? fieldError.message : null);
   const offline = health ? !health.online : false;
-  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v }));
+  const zoomed = !!(filters.from || filters.to);
+  const count = summary?.count ?? 0;
+  const dateValue = (v?: string) => (v ? v.slice(0, 10) : '');
 
   return (
-    <section className="screen" aria-labelledby="screen-title" data-testid="audit-screen">
-      <header className="screen-header">
-        <h1 id="screen-title" tabIndex={-1}>
-          Audit explorer
-        </h1>
-        <p className="screen-subtitle muted">Every workspace's audit log, cached locally and verified against its hash chain. Works offline.</p>
+    <section className="screen screen-audit" aria-labelledby="screen-title" data-testid="audit-screen">
+      <header className="screen-header audit-header">
+        <div>
+          <h1 id="screen-title" tabIndex={-1}>
+            Audit explorer
+          </h1>
+          <p className="screen-subtitle muted">Who called what, and when, in every workspace's audit log: a local copy verified against each log's hash chain. Works offline.</p>
+        </div>
         <div className="panel-actions">
           {offline && (
             <span className="badge" data-testid="audit-offline-badge" title="Showing the local cache; sync resumes when the platform is reachable">
               Offline · cached data
             </span>
           )}
-          <button type="button" className="button" onClick={() => void sync()} disabled={syncing} data-testid="audit-sync">
+          <a className="button" href={hrefFor('exports')} data-testid="audit-export-link" title="Export exactly these events, with a manifest an auditor can verify">
+            Export these events
+          </a>
+          <button type="button" className="button" onClick={() => void store.getState().sync()} disabled={syncing} title={syncing ? 'A sync is running' : 'Fetch new audit events and credential names from every connected workspace'} data-testid="audit-sync">
             {syncing ? 'Syncing…' : 'Sync now'}
           </button>
         </div>
       </header>
-      {error && <ErrorBanner error={error} testId="audit-error" />}
+      {error && <ErrorBanner error={error} onDismiss={() => store.getState().dismissError()} testId="audit-error" />}
       {syncError && <ErrorBanner error={syncError} onDismiss={() => store.getState().dismissSyncError()} testId="audit-sync-error" />}
-      <form className="panel" onSubmit={apply} aria-label="Audit filters" data-testid="audit-filters">
-        <div className="audit-search">
-          <label className="visually-hidden" htmlFor="audit-q">
-            Full-text search
-          </label>
-          <input id="audit-q" type="search" placeholder="Search whole words in params, endpoints, credentials, IPs (end a word with * for a prefix)…" value={draft.q} onChange={(e) => set('q', e.target.value)} data-testid="audit-search" />
+
+      {neverSynced ? (
+        <div className="panel audit-empty" data-testid="audit-not-synced">
+          <h2>The audit log is not synced yet</h2>
+          <p className="muted">Grantdesk answers audit questions from a local copy of each workspace's audit log. Sync once to fetch it (and the credential names); after that the explorer works offline.</p>
+          <button type="button" className="button button-primary" onClick={() => void store.getState().sync()} disabled={syncing} data-testid="audit-sync-first">
+            {syncing ? 'Syncing…' : 'Sync now'}
+          </button>
         </div>
-        <div className="audit-filters">
-          <label className="field">
-            <span className="field-label">Workspaces (ids, comma-separated)</span>
-            <input value={draft.workspaces} onChange={(e) => set('workspaces', e.target.value)} data-testid="audit-filter-workspaces" />
-          </label>
-          <label className="field">
-            <span className="field-label">Credential id</span>
-            <input value={draft.credential} onChange={(e) => set('credential', e.target.value)} data-testid="audit-filter-credential" />
-          </label>
-          <label className="field">
-            <span className="field-label">Credential type</span>
-            <select value={draft.credentialType} onChange={(e) => set('credentialType', e.target.value)} data-testid="audit-filter-credential-type">
-              <option value="">Any</option>
-              {CRED_TYPES.map((t) => (
-                <option key={t} value={t}>
-                  {t}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            <span className="field-label">Caller IP or CIDR</span>
-            <input value={draft.ip} onChange={(e) => set('ip', e.target.value)} placeholder="10.0.0.0/8" data-testid="audit-filter-ip" />
-          </label>
-          <label className="field">
-            <span className="field-label">Endpoint (prefix with *)</span>
-            <input value={draft.endpoint} onChange={(e) => set('endpoint', e.target.value)} placeholder="/v1/contacts/export" data-testid="audit-filter-endpoint" />
-          </label>
-          <label className="field">
-            <span className="field-label">Method</span>
-            <select value={draft.method} onChange={(e) => set('method', e.target.value)} data-testid="audit-filter-method">
-              <option value="">Any</option>
-              {METHODS.map((m) => (
-                <option key={m}>{m}</option>
-              ))}
-            </select>
-          </label>
-          <fieldset className="field">
-            <legend className="field-label">Status</legend>
-            <div className="audit-status-classes">
-              {STATUS_CLASSES.filter((c) => c !== '1xx').map((c) => (
-                <label key={c}>
-                  <input type="checkbox" checked={draft.statusClass.includes(c)} onChange={(e) => set('statusClass', e.target.checked ? [...draft.statusClass, c] : draft.statusClass.filter((x) => x !== c))} data-testid={`audit-filter-status-${c}`} /> {c}
-                </label>
-              ))}
+      ) : (
+        <>
+          <div className="panel audit-filterbar" role="search" aria-label="Audit filters" data-testid="audit-filters">
+            <div className="audit-filter-row">
+              <TextFilter field="q" label="Search" value={filters.q ?? ''} placeholder="Words in params, endpoints, credentials, IPs (word* for a prefix)" error={errFor('q')} onApply={applyText} testId="audit-search" wide />
+              <div className="audit-field">
+                <span className="audit-field-label">Workspaces</span>
+                <WorkspacePicker workspaces={workspaces.map((w) => ({ id: w.id, name: w.name }))} selected={filters.workspaces ?? []} onChange={(ids) => setFilter('workspaces', ids)} />
+                {errFor('workspaces') && <p className="field-error" role="alert">{errFor('workspaces')}</p>}
+              </div>
+              <TextFilter field="endpoint" label="Endpoint" value={filters.endpoint ?? ''} placeholder="/v1/contacts/export or /v1/contacts*" error={errFor('endpoint')} onApply={applyText} testId="audit-filter-endpoint" />
+              <TextFilter field="ip" label="Caller IP or CIDR" value={filters.ip ?? ''} placeholder="203.0.113.7 or 10.0.0.0/8" error={errFor('ip')} onApply={applyText} testId="audit-filter-ip" />
+              <TextFilter field="credential" label="Credential id" value={filters.credential ?? ''} placeholder="key_… app_… mc_…" error={errFor('credential')} onApply={applyText} testId="audit-filter-credential" />
             </div>
-          </fieldset>
-          <label className="field">
-            <span className="field-label">PII accessed</span>
-            <select value={draft.pii} onChange={(e) => set('pii', e.target.value as Draft['pii'])} data-testid="audit-filter-pii">
-              <option value="">Either</option>
-              <option value="yes">Yes</option>
-              <option value="no">No</option>
-            </select>
-          </label>
-          <label className="field">
-            <span className="field-label">From (UTC)</span>
-            <input type="datetime-local" value={draft.from} onChange={(e) => set('from', e.target.value)} data-testid="audit-filter-from" />
-          </label>
-          <label className="field">
-            <span className="field-label">To (UTC)</span>
-            <input type="datetime-local" value={draft.to} onChange={(e) => set('to', e.target.value)} data-testid="audit-filter-to" />
-          </label>
-          <div className="panel-actions">
-            <button type="submit" className="button button-primary" data-testid="audit-apply">
-              Apply filters
-            </button>
-            <button
-              type="button"
-              className="button"
-              onClick={() => {
-                setDraft(emptyDraft);
-                store.getState().setFilters({});
-              }}
-              data-testid="audit-clear"
-            >
-              Clear
-            </button>
-          </div>
-        </div>
-      </form>
-      <Timeline data={timeline} selected={{ from: filters.from, to: filters.to }} onBrush={brush} />
-      <p className="muted" data-testid="audit-count" aria-live="polite">
-        {loading && rows.length === 0 ? 'Loading…' : `${rows.length.toLocaleString()}${nextCursor ? '+' : ''} events`}
-        {filters.from || filters.to ? ` · ${filters.from ?? '…'} → ${filters.to ?? '…'}` : ''}
-      </p>
-      <div className="audit-table" role="table" aria-label="Audit events" aria-rowcount={nextCursor ? -1 : rows.length}>
-        <div className="audit-head" role="row">
-          {['Time (UTC)', 'Workspace', 'Seq', 'Method', 'Endpoint', 'Status', 'Caller IP', 'PII', 'Credential'].map((h) => (
-            <span key={h} role="columnheader">
-              {h}
-            </span>
-          ))}
-        </div>
-        <div className="audit-scroll" ref={scrollRef} data-testid="audit-scroll">
-          <div className="audit-body" style={{ height: virtualizer.getTotalSize() }} role="rowgroup">
-            {items.map((v) => {
-              const r = rows[v.index]!;
-              return (
-                <div
-                  key={`${r.workspaceId}#${r.seq}`}
-                  className="audit-row"
-                  role="row"
-                  tabIndex={0}
-                  aria-selected={active === v.index}
-                  data-testid="audit-row"
-                  style={{ transform: `translateY(${v.start}px)` }}
-                  onClick={() => {
-                    setActive(v.index);
-                    void store.getState().openEvent(r.workspaceId, r.seq);
-                  }}
-                  onKeyDown={(e) => {
-                    if (e.key === 'Enter') void store.getState().openEvent(r.workspaceId, r.seq);
-                  }}
-                >
-                  <span role="cell">{r.occurredAt}</span>
-                  <span role="cell">{r.workspaceId}</span>
-                  <span role="cell">{r.seq}</span>
-                  <span role="cell">{r.method ?? '—'}</span>
-                  <span role="cell" data-testid="audit-cell-endpoint">{r.endpoint ?? '—'}</span>
-                  <span role="cell">{r.status ?? '—'}</span>
-                  <span role="cell">{r.callerIp ?? '—'}</span>
-                  <span role="cell">{r.piiAccessed ? 'yes' : ''}</span>
-                  <span role="cell">{`${r.credentialId ?? '—'} (${r.credentialType ?? '?'})`}</span>
+            <div className="audit-filter-row">
+              <div className="audit-field">
+                <label className="audit-field-label" htmlFor="audit-f-type">
+                  Credential type
+                </label>
+                <select id="audit-f-type" value={filters.credentialType ?? ''} onChange={(e) => setFilter('credentialType', e.target.value || undefined)} data-testid="audit-filter-credential-type">
+                  <option value="">Any type</option>
+                  {Object.entries(CREDENTIAL_TYPE_LABEL).map(([t, l]) => (
+                    <option key={t} value={t}>
+                      {l}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div className="audit-field">
+                <label className="audit-field-label" htmlFor="audit-f-method">
+                  Method
+                </label>
+                <select id="audit-f-method" value={filters.method ?? ''} onChange={(e) => setFilter('method', e.target.value || undefined)} data-testid="audit-filter-method">
+                  <option value="">Any method</option>
+                  {METHODS.map((m) => (
+                    <option key={m}>{m}</option>
+                  ))}
+                </select>
+              </div>
+              <div className="audit-field">
+                <span className="audit-field-label">Status</span>
+                <div className="segmented audit-status" role="group" aria-label="Status classes">
+                  {STATUS_CLASSES.filter((c) => c !== '1xx').map((c) => {
+                    const on = filters.statusClass?.includes(c) ?? false;
+                    return (
+                      <button key={c} type="button" className="segmented-item" aria-pressed={on} onClick={() => setFilter('statusClass', on ? filters.statusClass!.filter((x) => x !== c) : [...(filters.statusClass ?? []), c])} data-testid={`audit-filter-status-${c}`}>
+                        {c}
+                      </button>
+                    );
+                  })}
                 </div>
-              );
-            })}
+              </div>
+              <div className="audit-field">
+                <label className="audit-field-label" htmlFor="audit-f-pii">
+                  Personal data
+                </label>
+                <select id="audit-f-pii" value={filters.pii === undefined ? '' : filters.pii ? 'yes' : 'no'} onChange={(e) => setFilter('pii', e.target.value === '' ? undefined : e.target.value === 'yes')} data-testid="audit-filter-pii">
+                  <option value="">Either</option>
+                  <option value="yes">Accessed</option>
+                  <option value="no">Not accessed</option>
+                </select>
+              </div>
+              <div className="audit-field">
+                <label className="audit-field-label" htmlFor="audit-f-from">
+                  From
+                </label>
+                <input id="audit-f-from" className="input" type="date" value={dateValue(filters.from)} onChange={(e) => setFilter('from', e.target.value || undefined)} aria-invalid={errFor('from') ? true : undefined} data-testid="audit-filter-from" title="The first UTC day included" />
+              </div>
+              <div className="audit-field">
+                <label className="audit-field-label" htmlFor="audit-f-to">
+                  Until (not included)
+                </label>
+                <input id="audit-f-to" className="input" type="date" value={dateValue(filters.to)} onChange={(e) => setFilter('to', e.target.value || undefined)} aria-invalid={errFor('to') ? true : undefined} data-testid="audit-filter-to" title="The first UTC day not included" />
+              </div>
+              <label className="audit-own-toggle" title="Calls Grantdesk itself made with its grant into each workspace (syncing the audit log and credentials)">
+                <input type="checkbox" checked={filters.ownTraffic === 'include'} onChange={(e) => setFilter('ownTraffic', e.target.checked ? 'include' : 'exclude')} data-testid="audit-show-own" />
+                {`Show Grantdesk's own sync calls${summary && filters.ownTraffic !== 'include' && summary.ownCalls > 0 ? ` (${summary.ownCalls.toLocaleString()} hidden)` : ''}`}
+              </label>
+            </div>
+            {(errFor('from') || errFor('to') || errFor('credentialType') || errFor('method') || errFor('statusClass') || errFor('pii') || errFor('ownTraffic')) && (
+              <p className="field-error" role="alert" data-testid="audit-filter-error">
+                {fieldError!.message}
+              </p>
+            )}
           </div>
-        </div>
-      </div>
+
+          <div className="audit-answer" aria-live="polite">
+            <p className="audit-count" data-testid="audit-count" data-count={summary ? count : undefined}>
+              {!loaded ? 'Counting…' : `${count.toLocaleString()} ${count === 1 ? 'event' : 'events'}`}
+              {loading && loaded && <span className="muted audit-updating"> · updating…</span>}
+            </p>
+            <div className="audit-chips" data-testid="audit-chips">
+              {phrases.length === 0 && <span className="muted">Every cached event{filters.ownTraffic === 'exclude' ? " except Grantdesk's own sync calls" : ''}</span>}
+              {phrases.map((p) => (
+                <span key={p.key} className="audit-chip" title={p.title} data-testid="audit-chip">
+                  {p.text}
+                  <button type="button" className="audit-chip-x" aria-label={`Remove the filter ${p.text}`} onClick={() => removeChip(p.key)} data-testid={`audit-chip-remove-${p.key}`}>
+                    ×
+                  </button>
+                </span>
+              ))}
+              {phrases.length > 0 && (
+                <button type="button" className="link-button" onClick={() => void store.getState().apply({ ownTraffic: filters.ownTraffic ?? 'exclude' })} data-testid="audit-clear">
+                  Clear all
+                </button>
+              )}
+            </div>
+          </div>
+
+          {summary && count > 0 && (
+            <Summary
+              summary={summary}
+              activeCredential={filters.credential}
+              activeIp={filters.ip}
+              onCredential={(id, ws) => void store.getState().apply({ ...filters, credential: id ?? undefined, workspaces: filters.workspaces?.length ? filters.workspaces : [ws] }, 'credential')}
+              onIp={(ip) => setFilter('ip', ip ?? undefined)}
+            />
+          )}
+
+          <Timeline data={timeline} zoomed={zoomed} onBrush={(r) => void store.getState().apply({ ...filters, from: r.from, to: r.to }, 'from')} onZoomOut={() => removeChip('from')} />
+
+          {loaded && count === 0 ? (
+            <div className="panel audit-empty" data-testid="audit-no-match">
+              <p>No cached event matches these filters.</p>
+              <button type="button" className="button" onClick={() => void store.getState().apply({ ownTraffic: 'exclude' })}>
+                Clear the filters
+              </button>
+            </div>
+          ) : (
+            <div className="audit-table" role="table" aria-label="Audit events" aria-rowcount={count}>
+              <div className="audit-head" role="row">
+                {['Time', 'Workspace', 'Credential', 'Method', 'Endpoint', 'Status', 'Caller IP', 'PII'].map((h) => (
+                  <span key={h} role="columnheader">
+                    {h}
+                  </span>
+                ))}
+              </div>
+              <div className="audit-scroll" ref={scrollRef} data-testid="audit-scroll">
+                <div className="audit-body" style={{ height: virtualizer.getTotalSize() }} role="rowgroup">
+                  {items.map((v) => {
+                    const r = rows[v.index]!;
+                    return (
+                      <div
+                        key={`${r.workspaceId}#${r.seq}`}
+                        className="audit-row"
+                        role="row"
+                        tabIndex={0}
+                        aria-selected={active === v.index}
+                        data-testid="audit-row"
+                        data-occurred-at={r.occurredAt}
+                        style={{ transform: `translateY(${v.start}px)` }}
+                        onClick={() => {
+                          setActive(v.index);
+                          void store.getState().openEvent(r.workspaceId, r.seq);
+                        }}
+                        onKeyDown={(e) => {
+                          if (e.key === 'Enter') void store.getState().openEvent(r.workspaceId, r.seq);
+                        }}
+                      >
+                        <span role="cell" title={exactTime(r.occurredAt)} data-testid="audit-cell-time">
+                          {rowTimeText(r.occurredAt)}
+                        </span>
+                        <span role="cell" title={`${r.workspaceName ?? ''} ${r.workspaceId}`.trim()}>
+                          {r.workspaceName ?? <span className="mono">{r.workspaceId}</span>}
+                        </span>
+                        <span role="cell" title={`${typeLabel(r.credentialType)} · ${r.credentialId ?? 'no credential'}`} data-testid="audit-cell-credential">
+                          {r.credentialName ?? <span className="mono">{r.credentialId ?? '—'}</span>}
+                          {r.own && <span className="audit-own-badge">Grantdesk</span>}
+                        </span>
+                        <span role="cell">{r.method ?? '—'}</span>
+                        <span role="cell" className="mono" title={r.endpoint ?? undefined} data-testid="audit-cell-endpoint">
+                          {r.endpoint ?? '—'}
+                        </span>
+                        <span role="cell" className={r.status !== null && r.status >= 400 ? 'audit-status-bad' : undefined}>
+                          {r.status ?? '—'}
+                        </span>
+                        <span role="cell" className="mono" title={r.callerIp ?? undefined}>
+                          {r.callerIp ?? '—'}
+                        </span>
+                        <span role="cell">{r.piiAccessed ? 'Yes' : ''}</span>
+                      </div>
+                    );
+                  })}
+                </div>
+              </div>
+              <p className="audit-table-foot muted" data-testid="audit-loaded">
+                {`${rows.length.toLocaleString()} of ${count.toLocaleString()} events loaded${nextCursor ? ' · scroll for more' : ''}`}
+              </p>
+            </div>
+          )}
+        </>
+      )}
       {detail && (
         <aside className="audit-drawer" role="dialog" aria-modal="false" aria-labelledby="audit-drawer-title" data-testid="audit-drawer" onKeyDown={(e) => e.key === 'Escape' && store.getState().closeEvent()}>
           <header className="panel-row">
-            <h2 id="audit-drawer-title">{`Event ${detail.event.workspaceId} #${detail.event.seq}`}</h2>
+            <h2 id="audit-drawer-title">{`${detail.event.method ?? ''} ${detail.event.endpoint ?? 'Event'}`.trim()}</h2>
             <button type="button" className="button" onClick={() => store.getState().closeEvent()} data-testid="audit-drawer-close" autoFocus>
               Close
             </button>
           </header>
           <p data-testid="audit-chain-status" className={detail.chain.hashValid && detail.chain.linkValid && !detail.chain.tampered ? 'chain-ok' : 'chain-bad'}>
             {detail.chain.tampered
-              ? 'Tamper alarm recorded at this seq'
+              ? 'Tamper alarm recorded for this event: keep the cache as evidence and contact the platform.'
               : detail.chain.hashValid && detail.chain.linkValid
-                ? `Chain verified: re-hashes to its hash and links to seq ${detail.event.seq - 1}${detail.chain.withinVerifiedHead ? ` (verified head ${detail.chain.verifiedHeadSeq})` : ''}`
-                : `Chain check failed: ${detail.chain.hashValid ? '' : 'hash mismatch '}${detail.chain.linkValid ? '' : 'broken link'}`}
+                ? `Chain verified: the event re-hashes to its recorded hash and links to event ${detail.event.seq - 1}${detail.chain.withinVerifiedHead ? ` (verified up to event ${detail.chain.verifiedHeadSeq})` : ''}.`
+                : `Chain check failed: ${detail.chain.hashValid ? '' : 'the event does not re-hash to its recorded hash. '}${detail.chain.linkValid ? '' : 'It does not link to the event before it.'}`}
           </p>
           <dl>
-            <dt>Event id</dt>
-            <dd>{detail.event.eventId}</dd>
-            <dt>Occurred (UTC)</dt>
-            <dd>{detail.event.occurredAt}</dd>
+            <dt>When</dt>
+            <dd title={detail.event.occurredAt}>{exactTime(detail.event.occurredAt)}</dd>
+            <dt>Workspace</dt>
+            <dd>
+              {detail.event.workspaceName ?? '—'} <span className="mono audit-sub">{detail.event.workspaceId}</span>
+            </dd>
             <dt>Credential</dt>
-            <dd>{`${detail.event.credentialId ?? '—'} (${detail.event.credentialType ?? '?'})`}</dd>
+            <dd>
+              {detail.event.credentialName ?? '—'} <span className="audit-sub">{typeLabel(detail.event.credentialType)}</span> <span className="mono audit-sub">{detail.event.credentialId ?? ''}</span>
+            </dd>
             <dt>Caller IP</dt>
-            <dd>{detail.event.callerIp ?? '—'}</dd>
-            <dt>Request</dt>
-            <dd>{`${detail.event.method ?? ''} ${detail.event.endpoint ?? ''}`}</dd>
+            <dd className="mono">{detail.event.callerIp ?? '—'}</dd>
             <dt>Status</dt>
             <dd>{`${detail.event.status ?? '—'} in ${detail.event.durationMs ?? '—'} ms`}</dd>
-            <dt>PII accessed</dt>
-            <dd>{detail.event.piiAccessed ? 'yes' : 'no'}</dd>
-            <dt>prev_hash</dt>
+            <dt>Personal data</dt>
+            <dd>{detail.event.piiAccessed ? 'Accessed' : 'Not accessed'}</dd>
+            <dt>Event</dt>
+            <dd className="mono">{`${detail.event.eventId} · #${detail.event.seq}`}</dd>
+            <dt>Previous hash</dt>
             <dd>
               <code>{detail.chain.prevHash}</code>
             </dd>
-            <dt>hash</dt>
+            <dt>Hash</dt>
             <dd>
               <code>{detail.chain.hash}</code>
             </dd>
           </dl>
-          <h3>Params (as sent, inert text)</h3>
+          <h3>Parameters (as sent, shown as inert text)</h3>
           <pre data-testid="audit-drawer-params">{prettyJson(detail.event.paramsJson)}</pre>
         </aside>
       )}
