@@ -67,7 +67,7 @@ describe('Workspaces overview in Chromium over real connections', () => {
   let app: ServeFixture;
   const store = NO_KEYRING_REASON ? createMemorySecretStore() : createKeytarSecretStore({ timeoutMs: 10_000 });
   // the typed client with IPC's capabilities (what the serve tab itself may do), over the fixture's runtime
-  const { call } = testClient({ get dispatcher() { return app.runtime.dispatcher; } });
+  const { call } = testClient(() => app.runtime);
   const admin = (method: string, path: string, body?: unknown) =>
     fetch(`${sb.issuer}${path}`, { method, headers: { authorization: `Bearer ${sb.adminToken}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
   const row = (id: string) => app.page.locator(`[data-testid="ws-row"][data-workspace="${id}"]`);
@@ -120,7 +120,7 @@ describe('Workspaces overview in Chromium over real connections', () => {
     await eventually(names, (n) => n[0] === sorted[sorted.length - 1], 'sorted by name descending');
     assert.equal(await page.locator('th[aria-sort="descending"]').count(), 1);
     await page.getByTestId('sort-expiry').click();
-    assert.equal(await page.locator('th[aria-sort="ascending"]').textContent(), 'Token expires in ▲');
+    assert.equal(await page.locator('th[aria-sort="ascending"]').textContent(), 'Access token ▲');
     await count(page.getByTestId('ws-row'), CONNECTED, 'rows sorted by expiry');
 
     await page.getByTestId('ws-filter').selectOption('needs_reconsent');

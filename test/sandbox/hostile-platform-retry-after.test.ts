@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { NO_KEYRING_REASON, ROOT, startHarness, type Harness } from '../node/connections/harness.ts';
+import { testClient } from '../support/test-client.ts';
 
 interface SyncResult {
   workspaceId: string;
@@ -46,8 +47,9 @@ function run(args: string[], env: NodeJS.ProcessEnv) {
 test('hostile platform: 429 with Retry-After (3600, HTTP-date, garbage, 5 s) never hangs a sync', { skip: NO_KEYRING_REASON, timeout: 180_000 }, async (t) => {
   const h = await startHarness({ sandbox: { workspaces: 3, events: 300, seed: 8 } });
   try {
-    for (const w of h.sandbox.workspaces) await h.call('workspaces.connect', { workspace: w.id, role: 'operator' });
-    const sync = async () => (await h.call<{ results: SyncResult[] }>('audit.sync', {})).results;
+    const c = testClient(() => h.app);
+    for (const w of h.sandbox.workspaces) await c.call('workspaces.connect', { workspace: w.id, role: 'operator' });
+    const sync = async () => (await c.call('audit.sync', {})).results;
 
     await t.test('Retry-After: 3600 marks only the workspace that got it as rate limited, with its retry time', async () => {
       const served = await burst(h, 1, { retry_after: 3600 });
@@ -63,7 +65,7 @@ test('hostile platform: 429 with Retry-After (3600, HTTP-date, garbage, 5 s) nev
       assert.ok(at >= before + 3_600_000 - 1000 && at <= after + 3_600_000 + 1000, `retryAt ${r.retryAt} is an hour after the 429`);
       assert.match(r.message ?? '', /rate limited.*retry in 60 minutes \(at (\d{4}-\d{2}-\d{2} )?\d{2}:\d{2} UTC\)/);
       assert.ok(results.filter((x) => x !== r).every((x) => x.outcome === 'ok' && x.inserted > 0), `the other workspaces synced: ${JSON.stringify(results)}`);
-      const st = await h.call<{ workspaces: Array<{ workspaceId: string; lastError: string | null }> }>('audit.status', { workspaces: [r.workspaceId] });
+      const st = await c.call('audit.status', { workspaces: [r.workspaceId] });
       assert.match(st.workspaces[0]!.lastError ?? '', /rate_limited: .*retry in 60 minutes/);
       // the next sync, without the fault, catches up
       await admin(h, 'DELETE', '/faults');

@@ -46,9 +46,14 @@ export interface TestClient {
   as(ctx: CallContext): TestClient;
 }
 
-export function testClient(runtime: HasDispatcher, ctx: CallContext = IPC_CONTEXT): TestClient {
+/**
+ * `runtime` is the app (anything with its dispatcher), or a function returning the current one for a test that reopens
+ * its app (`testClient(() => h.app)`).
+ */
+export function testClient(runtime: HasDispatcher | (() => HasDispatcher), ctx: CallContext = IPC_CONTEXT): TestClient {
+  const dispatcher = () => (typeof runtime === 'function' ? runtime() : runtime).dispatcher;
   const callResult = async <K extends CommandName>(name: K, input: Input<K>): Promise<TestCallResult<Output<K>>> =>
-    (await runtime.dispatcher.call(name, input, ctx)) as TestCallResult<Output<K>>;
+    (await dispatcher().call(name, input, ctx)) as TestCallResult<Output<K>>;
   return {
     ctx,
     callResult,
@@ -57,7 +62,7 @@ export function testClient(runtime: HasDispatcher, ctx: CallContext = IPC_CONTEX
       if (!r.ok) throw new AppCallError(name, r.error);
       return r.value;
     },
-    callUnchecked: async (name, payload) => (await runtime.dispatcher.call(name, payload, ctx)) as TestCallResult<unknown>,
+    callUnchecked: async (name, payload) => (await dispatcher().call(name, payload, ctx)) as TestCallResult<unknown>,
     as: (other) => testClient(runtime, other),
   };
 }
