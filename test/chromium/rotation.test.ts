@@ -50,8 +50,8 @@ test('rotation wizard end to end, resumable, secret once, grace chart to quiet, 
   const expiring = await arrangeKey(p, ws.id, { name: 'expiring partner key', expires_in_days: 5 });
   await app.call('inventory.sync', {});
 
-  await page.goto(`${serve.url}#/calendar`);
-  await page.getByTestId('calendar-screen').waitFor();
+  await page.goto(`${serve.url}#/rotation`);
+  await page.getByTestId('rotation-screen').waitFor();
   await page.getByTestId('tools-workspace').selectOption(ws.id);
   const row = page.locator(`[data-testid="key-row"][data-key-id="${old.id}"]`);
   await row.getByTestId('key-rotate').click();
@@ -115,6 +115,7 @@ test('rotation wizard end to end, resumable, secret once, grace chart to quiet, 
 
   // the calendar: across workspaces, filterable; the expiring key opens the rotation wizard for it
   await app.call('inventory.sync', {});
+  await page.goto(`${serve.url}#/calendar`);
   await page.getByTestId('calendar-filter-within').selectOption('30');
   const item = page.locator(`[data-testid="calendar-item"][data-kind="key_expiry"][data-credential="${expiring.id}"]`);
   await item.waitFor();
@@ -122,7 +123,9 @@ test('rotation wizard end to end, resumable, secret once, grace chart to quiet, 
   await page.getByTestId('calendar-kind-key_expiry').uncheck();
   await item.waitFor({ state: 'detached' });
   await page.getByTestId('calendar-kind-key_expiry').check();
+  // the calendar links to the Rotation screen, which opens the wizard for that key
   await item.getByTestId('calendar-open').click();
+  await page.getByTestId('rotation-screen').waitFor();
   await wizard.locator('[data-testid="wizard-body"][data-step="chosen"]').waitFor();
   assert.match(await wizard.locator('.dialog-title').innerText(), /expiring partner key/);
   assert.match(await wizard.getByTestId('wizard-warnings').innerText(), /new key inherits/);
@@ -136,7 +139,7 @@ test('rotation wizard end to end, resumable, secret once, grace chart to quiet, 
 
 test('machine client with quota warning and 429 remedy; usage bar and 30-day plot; service token shown once', async () => {
   const ws = p.sb.workspaces[1]!;
-  await page.goto(`${serve.url}#/calendar`);
+  await page.goto(`${serve.url}#/rotation`);
   await page.getByTestId('tools-workspace').selectOption(ws.id);
   const panel = page.getByTestId('clients-panel');
   await panel.getByTestId('client-new-name').fill('nightly export');

@@ -76,7 +76,7 @@ export function buildCalendar(deps: RotationDeps, input: { workspace?: string; k
       if (since)
         push({ key: `age:${ws}/${c.id}`, kind: 'secret_age', at: iso(Date.parse(since) + SECRET_ROTATION_DAYS * DAY), workspaceId: ws, credentialId: c.id, credentialType: 'machine_client', title: `Client secret of ${c.name} reaches ${SECRET_ROTATION_DAYS} days`, detail: `The secret was issued ${daysAgo(Date.parse(since), nowMs)}; rotation is due at ${SECRET_ROTATION_DAYS} days.`, action: { kind: 'rotate_client', wizardId: null } });
     } else if (c.type === 'service_token' && c.expiresAt && Date.parse(c.expiresAt) > nowMs) {
-      push({ key: `st:${ws}/${c.id}`, kind: 'token_expiry', at: c.expiresAt, workspaceId: ws, credentialId: c.id, credentialType: 'service_token', title: `Service token ${c.name} expires`, detail: 'Short-lived by design; nothing to do.', action: { kind: 'none', wizardId: null } });
+      push({ key: `st:${ws}/${c.id}`, kind: 'token_expiry', at: c.expiresAt, workspaceId: ws, credentialId: c.id, credentialType: 'service_token', title: /service token/i.test(c.name) ? `${c.name} expires` : `Service token ${c.name} expires`, detail: 'Short-lived by design; nothing to do.', action: { kind: 'none', wizardId: null } });
     }
   }
   sources.push({ name: 'credential inventory', state: creds.length ? 'ok' : 'empty', detail: creds.length ? `${plural(creds.length, 'cached credential')}` : 'the credential inventory is not synced yet (sync it on the Credentials screen)' });

@@ -27,6 +27,10 @@ export function Dialog({ open, onOpenChange, title, description, children, foote
         <RadixDialog.Content
           className={`dialog dialog-${size}`}
           data-testid={testId}
+          // a toast (components/Toast.tsx) can be read, followed or dismissed without closing the dialog under it
+          onInteractOutside={(e) => {
+            if (e.target instanceof Element && (e.target === document.body || e.target.closest('.toast-region'))) e.preventDefault();
+          }}
           onOpenAutoFocus={() => {
             returnFocus.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
           }}

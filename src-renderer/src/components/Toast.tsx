@@ -29,7 +29,8 @@ function ToastItem({ toast }: { toast: TaskToast }) {
           </a>
         )}
       </div>
-      <button type="button" className="toast-close" aria-label="Dismiss" onClick={onDismiss} data-testid="toast-dismiss">
+      {/* mousedown does not move focus here: a dialog under the toast keeps its focus and stays open */}
+      <button type="button" className="toast-close" aria-label="Dismiss" onMouseDown={(e) => e.preventDefault()} onClick={onDismiss} data-testid="toast-dismiss">
         ×
       </button>
     </div>
@@ -40,7 +41,8 @@ export function Toaster() {
   const { tasks } = useStores();
   const toasts = useSelect(tasks, selectToasts);
   return (
-    <div className="toast-region" role="status" aria-live="polite" aria-label="Notifications" data-testid="toast-region">
+    // a press on a toast is not a press "outside" an open dialog: it must not close the dialog under it
+    <div className="toast-region" role="status" aria-live="polite" aria-label="Notifications" data-testid="toast-region" onPointerDown={(e) => e.stopPropagation()}>
       {toasts.map((t) => (
         <ToastItem key={t.id} toast={t} />
       ))}

@@ -59,8 +59,8 @@ function KeysPanel({ workspace, onRotate }: { workspace: string; onRotate(keyId:
                     {k.name} <span className="mono muted" title={k.id}>{k.label}</span>
                   </td>
                   <td>{k.status}</td>
-                  <td title={exp?.title}>{exp?.text ?? 'never'}</td>
-                  <td title={used?.title}>{used?.text ?? 'never'}</td>
+                  <td className="rot-date" title={exp?.title}>{exp?.text ?? 'never'}</td>
+                  <td className="rot-date" title={used?.title}>{used?.text ?? 'never'}</td>
                   <td>
                     {k.status === 'active' && (
                       <WriteButton command="rotation.start" className="button" onClick={() => onRotate(k.id)} data-testid="key-rotate">
@@ -121,10 +121,10 @@ export function RotationScreen() {
       {wizards.length > 0 && (
         <div className="section">
           <h2 className="section-title">Rotations in progress ({wizards.length})</h2>
-          <ul className="panel rot-timeline" data-testid="wizards-in-progress">
+          <ul className="panel rot-progress" data-testid="wizards-in-progress">
             {wizards.map((w) => (
               <li key={w.id} data-testid="wizard-row" data-step={w.step}>
-                <span>
+                <span className="rot-progress-what">
                   {w.keyName} <span className="mono muted">{w.oldKeyLabel}</span> · {w.workspaceName}
                 </span>
                 <span className="muted">{STEP_WORDS[w.step] ?? w.step}</span>

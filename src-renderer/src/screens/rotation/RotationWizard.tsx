@@ -252,7 +252,7 @@ export function RotationWizard({ target, onClose }: { target: WizardTarget | nul
               )}
               {traffic && traffic.auditState === 'synced' && traffic.auditEndsBeforeRotation && traffic.auditCoverageUntil && traffic.since && (
                 <p className="rot-warn" data-testid="grace-audit-stale" title={`Cache ends ${exact(Date.parse(traffic.auditCoverageUntil))}; rotated ${exact(Date.parse(traffic.since))}`}>
-                  The audit cache ends at {clockTime(Date.parse(traffic.auditCoverageUntil), Date.now())}, before the rotation at {clockTime(Date.parse(traffic.since), Date.now())} — sync to see traffic since. Refresh syncs it.
+                  The audit cache ends at {clockTime(Date.parse(traffic.auditCoverageUntil), Date.now(), Date.parse(traffic.since))}, before the rotation at {clockTime(Date.parse(traffic.since), Date.now(), Date.parse(traffic.auditCoverageUntil))} — sync to see traffic since. Refresh syncs it.
                 </p>
               )}
               {traffic && traffic.auditState === 'synced' && !traffic.auditEndsBeforeRotation && (
@@ -314,7 +314,7 @@ export function RotationWizard({ target, onClose }: { target: WizardTarget | nul
                 </p>
               )}
               {(w.step === 'grace' || w.step === 'verified') && traffic && !traffic.quiet && (
-                <label className="field">
+                <label className="check">
                   <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} data-testid="grace-force" /> End it anyway (callers still on the old key will fail)
                 </label>
               )}

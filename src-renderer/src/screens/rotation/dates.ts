@@ -40,8 +40,13 @@ export function shortDate(atMs: number, nowMs: number): string {
   return `${(sameYear ? dayFmt : dayYearFmt).format(atMs)}, ${timeFmt.format(atMs)}`;
 }
 
-export function clockTime(atMs: number, nowMs: number): string {
-  return startOfDay(atMs) === startOfDay(nowMs) ? timeFmt.format(atMs) : shortDate(atMs, nowMs);
+const secondsFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/** a clock time for sentences ("14:02"; with the date when not today; with seconds when `near` falls in the same minute) */
+export function clockTime(atMs: number, nowMs: number, near?: number): string {
+  const sameMinute = near !== undefined && Math.floor(atMs / 60_000) === Math.floor(near / 60_000);
+  const t = (sameMinute ? secondsFmt : timeFmt).format(atMs);
+  return startOfDay(atMs) === startOfDay(nowMs) ? t : `${dayFmt.format(atMs)}, ${t}`;
 }
 
 export function exact(atMs: number): string {
