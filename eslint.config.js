@@ -33,7 +33,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: [electronOnlyInShell], patterns: [noSandbox] }] },
   },
   {
-    files: ['src-main/services/**/*.ts', 'src-main/handlers/**/*.ts', 'src-main/rpc/**/*.ts'],
+    files: ['src-main/services/**/*.ts', 'src-main/platform/**/*.ts', 'src-main/handlers/**/*.ts', 'src-main/rpc/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {
         paths: nativeOrNet.map((name) => ({ name, message: 'Services depend on ports (src-main/ports); adapters own native modules and undici.', allowTypeImports: true })),

@@ -9,6 +9,7 @@ import { openCache } from '../src-main/adapters/sqlite.ts';
 import { createAuditService } from '../src-main/services/audit/audit-service.ts';
 import { createEventBus } from '../src-main/services/event-bus.ts';
 import type { WorkspaceApi } from '../src-main/ports/platform.ts';
+import { createPlatformClient } from '../src-main/platform/index.ts';
 import { makeChain } from '../test/support/audit-chain.ts';
 import { serveChains } from '../test/support/audit-http-platform.ts';
 import { createFetchWorkspaceApi } from '../test/support/fetch-workspace-api.ts';
@@ -21,7 +22,7 @@ async function timeSync(api: WorkspaceApi, workspaces: string[], concurrency: nu
   const dir = mkdtempSync(join(tmpdir(), 'gd-bench-sync-'));
   const db = openCache(dir);
   try {
-    const svc = createAuditService({ db, dataDir: dir, appVersion: 'bench', bus: createEventBus(), clock: { now: () => Date.now() }, logger: quiet, api: () => api, directory: () => null, concurrency: () => concurrency, pageSize: 5000 });
+    const svc = createAuditService({ db, dataDir: dir, appVersion: 'bench', bus: createEventBus(), clock: { now: () => Date.now() }, logger: quiet, platform: () => createPlatformClient(api), directory: () => null, concurrency: () => concurrency, pageSize: 5000 });
     const t0 = performance.now();
     const r = await svc.sync({ workspaces });
     const ms = performance.now() - t0;

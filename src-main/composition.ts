@@ -13,6 +13,7 @@ import { createFileLock } from './adapters/file-lock.ts';
 import { createLoopbackCallback } from './adapters/loopback-callback.ts';
 import { createConnectionsService, createDirectoryReadModel, type RefreshPoint } from './services/connections/index.ts';
 import type { WorkspaceApi, WorkspaceDirectory } from './ports/platform.ts';
+import { createPlatformClient } from './platform/index.ts';
 import { createInventoryReadModel, createInventoryService } from './services/inventory/index.ts';
 import { createRotationServices, emptyDirectory, type PlatformEndpoints } from './services/rotation/index.ts';
 import { createAuditReadModel, createAuditService } from './services/audit/index.ts';
@@ -102,6 +103,8 @@ export function createApp(ports: AppPorts): AppRuntime {
     ports.workspaceApi = review.routedApi(() => baseApi);
     ports.workspaceDirectory = review.routedDirectory(() => baseDirectory);
   }
+  // the one platform client, over the routed WorkspaceApi (review mode: the review's grant)
+  const platform = createPlatformClient(ports.workspaceApi);
   const reviewSvc = review;
   const services: Services = {
     health: createHealthService({ version: APP_VERSION, dataDir: ports.dataDir, secretStore: ports.secretStore, isReadOnly }),
@@ -109,7 +112,7 @@ export function createApp(ports: AppPorts): AppRuntime {
     connections,
     inventory: createInventoryService({
       db: ports.db,
-      api: () => ports.workspaceApi ?? null,
+      platform: () => platform,
       directory: () => ports.workspaceDirectory ?? null,
       clock: ports.clock,
       bus,
@@ -123,7 +126,7 @@ export function createApp(ports: AppPorts): AppRuntime {
       bus,
       logger: ports.logger,
       workspaces: ports.workspaceDirectory ?? emptyDirectory,
-      api: ports.workspaceApi ?? null,
+      platform,
       http,
       endpoints: ports.platformEndpoints ?? read.connections.platformEndpoints,
       audit: read.audit,
@@ -138,7 +141,7 @@ export function createApp(ports: AppPorts): AppRuntime {
       bus,
       clock: ports.clock,
       logger: ports.logger,
-      api: () => ports.workspaceApi ?? null,
+      platform: () => platform,
       directory: () => ports.workspaceDirectory ?? null,
       concurrency: () => settings.get().syncConcurrency,
       reviewContext: () => reviewSvc.exportContext(),

@@ -1,6 +1,9 @@
-// The platform's audit API as we validate it (docs/platform-api.md). Events keep unknown members (looseObject) and params
+// Audit events: the head of a workspace's hash chain (GET /v1/audit-events/head) and one page after a seq
+// (GET /v1/audit-events), validated as in docs/platform-api.md. Events keep unknown members (looseObject) and params
 // untouched, because the hash covers the event exactly as the platform sent it.
 import { z } from 'zod';
+import type { WorkspaceApi } from '../ports/platform.ts';
+import { send, type CallOptions } from './call.ts';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
 const plainObject = z.custom<Record<string, unknown>>((v) => v !== null && typeof v === 'object' && !Array.isArray(v), { message: 'expected an object' });
@@ -89,3 +92,15 @@ export const auditHeadResponseSchema = z.object({
 export type AuditHeadResponse = z.infer<typeof auditHeadResponseSchema>;
 
 export const KNOWN_EVENT_KEYS = new Set(['seq', 'id', 'workspace_id', 'occurred_at', 'credential_id', 'credential_type', 'caller_ip', 'method', 'endpoint', 'params', 'status', 'duration_ms', 'pii_accessed', 'prev_hash', 'hash']);
+
+const HEAD_LIMITS = { deadlineMs: 30_000, maxBytes: 16 * 1024 * 1024 };
+/** a page of up to MAX_PAGE events, params included */
+const PAGE_LIMITS = { deadlineMs: 60_000, maxBytes: 64 * 1024 * 1024 };
+
+export function auditEventsApi(api: WorkspaceApi) {
+  return {
+    head: (ws: string, o?: CallOptions) => send(api, ws, { method: 'GET', path: '/v1/audit-events/head', schema: auditHeadResponseSchema }, HEAD_LIMITS, o),
+    page: (ws: string, q: { afterSeq: number; limit: number }, o?: CallOptions) =>
+      send(api, ws, { method: 'GET', path: '/v1/audit-events', query: { after_seq: q.afterSeq, limit: q.limit }, schema: auditPageResponseSchema }, PAGE_LIMITS, o),
+  };
+}

@@ -39,3 +39,23 @@ export interface PlatformResult<T> {
 export interface WorkspaceApi {
   call<T>(workspaceId: string, req: PlatformCall<T>): Promise<PlatformResult<T>>;
 }
+
+export interface AccessTokenOptions {
+  /** refresh even if the stored access token still looks valid */
+  forceRefresh?: boolean;
+  /** a 401 came back for this token: refresh only if it is still the stored one (someone else may have rotated already) */
+  rejected?: string;
+}
+
+/**
+ * Where a WorkspaceApi gets a workspace's access token and API base. Two implementations: the workspace's own grant (the
+ * connections domain's token manager) and an auditor review's grant (the review domain). Refresh is single-flight per
+ * workspace inside the source; the WorkspaceApi asks once more (`rejected`) after a 401 and then gives up.
+ */
+export interface TokenSource {
+  accessToken(workspaceId: string, opts?: AccessTokenOptions): Promise<string>;
+  /** the workspace's validated API base URL (throws AppError when the workspace is unknown to this source) */
+  platformOf(workspaceId: string): { apiBase: string };
+  /** the error for a freshly refreshed token the platform still refuses (401 twice); `platformCode` is its `error` field */
+  refused(workspaceId: string, what: string, platformCode: string): Error;
+}

@@ -7,7 +7,8 @@ import type { Clock } from '../../ports/clock.ts';
 import type { Db } from '../../ports/db.ts';
 import type { EventBus } from '../../ports/events.ts';
 import type { Logger } from '../../ports/logger.ts';
-import type { WorkspaceApi, WorkspaceDirectory } from '../../ports/platform.ts';
+import type { WorkspaceDirectory } from '../../ports/platform.ts';
+import type { PlatformClient } from '../../platform/index.ts';
 import type { Capabilities } from '../../rpc/handlers.ts';
 import { claimOutputPath } from '../output-path.ts';
 import { AppError } from '../../rpc/app-error.ts';
@@ -27,7 +28,8 @@ export interface AuditServiceDeps {
   bus: EventBus;
   clock: Clock;
   logger: Logger;
-  api: () => WorkspaceApi | null;
+  /** the platform client over the (routed) WorkspaceApi; null until connections exist */
+  platform: () => PlatformClient | null;
   directory: () => WorkspaceDirectory | null;
   concurrency: () => number;
   pageSize?: number;
@@ -54,7 +56,7 @@ export function createAuditService(d: AuditServiceDeps) {
   // A larger page cache keeps the secondary indexes' inserts and explorer pages in memory (per connection, ~64 MiB cap).
   d.db.pragma('cache_size = -65536');
   const repo = createAuditRepo(d.db);
-  const engine = createSyncEngine({ db: d.db, repo, api: d.api, bus: d.bus, clock: d.clock, logger: d.logger, pageSize: d.pageSize });
+  const engine = createSyncEngine({ db: d.db, repo, platform: d.platform, bus: d.bus, clock: d.clock, logger: d.logger, pageSize: d.pageSize });
   const nameSource = d.names ?? NO_NAMES;
   const names = (): AuditNames => resolveNames(nameSource);
   const query = createAuditQuery(d.db, () => [...names().own]);

@@ -6,11 +6,11 @@ import type { Db } from '../../ports/db.ts';
 import type { EventBus } from '../../ports/events.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
-import type { WorkspaceApi } from '../../ports/platform.ts';
+import type { PlatformClient } from '../../platform/index.ts';
 import { describeRetryAt, RETRY_AFTER_CAP_MS } from '../../ports/http.ts';
 import { AppError } from '../../rpc/app-error.ts';
 import { eventHash, GENESIS_HASH } from './jcs.ts';
-import { auditHeadResponseSchema, auditPageResponseSchema, MAX_PAGE, type PlatformEvent } from './platform-schema.ts';
+import { MAX_PAGE, type PlatformEvent } from './platform-schema.ts';
 import type { AuditRepo } from './repo.ts';
 import { createProgressMeter } from '../progress-meter.ts';
 
@@ -40,7 +40,7 @@ class Tamper extends Error {
 export interface SyncEngineDeps {
   db: Db;
   repo: AuditRepo;
-  api: () => WorkspaceApi | null;
+  platform: () => PlatformClient | null;
   bus: EventBus;
   clock: Clock;
   logger: Logger;
@@ -181,9 +181,9 @@ export function createSyncEngine(deps: SyncEngineDeps) {
   type PreHead = { head: AuditHead } | { error: unknown };
 
   async function readHead(ws: string, signal: AbortSignal | undefined): Promise<AuditHead> {
-    const api = deps.api();
-    if (!api) throw new AppError('network_error', 'No platform connection is available for audit sync');
-    const head = (await withRetry(ws, signal, () => api.call(ws, { method: 'GET', path: '/v1/audit-events/head', schema: auditHeadResponseSchema, signal, deadlineMs: 30_000 }))).data;
+    const platform = deps.platform();
+    if (!platform) throw new AppError('network_error', 'No platform connection is available for audit sync');
+    const head = await withRetry(ws, signal, () => platform.auditEvents.head(ws, { signal }));
     if (head.workspace_id !== ws) throw new AppError('invalid_response', 'Audit head is for another workspace');
     return head;
   }
@@ -200,8 +200,8 @@ export function createSyncEngine(deps: SyncEngineDeps) {
   }
 
   async function syncWorkspaceOnce(ws: string, signal: AbortSignal | undefined, progress: Progress, pre?: PreHead): Promise<SyncResult> {
-    const api = deps.api();
-    if (!api) throw new AppError('network_error', 'No platform connection is available for audit sync');
+    const platform = deps.platform();
+    if (!platform) throw new AppError('network_error', 'No platform connection is available for audit sync');
     let inserted = 0;
     const st0 = repo.state(ws);
     let cursor = st0.cursor_seq;
@@ -228,11 +228,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
           return result('cancelled', 'Sync cancelled; the cursor is at the last committed page');
         }
         const after = cursor;
-        const page = (
-          await withRetry(ws, signal, () =>
-            api.call(ws, { method: 'GET', path: '/v1/audit-events', query: { after_seq: after, limit: pageSize }, schema: auditPageResponseSchema, signal, deadlineMs: 60_000, maxBytes: 64 * 1024 * 1024 }),
-          )
-        ).data;
+        const page = await withRetry(ws, signal, () => platform.auditEvents.page(ws, { afterSeq: after, limit: pageSize }, { signal }));
         if (page.workspace_id !== ws) throw new AppError('invalid_response', 'Audit page is for another workspace');
         const out = applyPage(ws, page.events);
         if (out.kind === 'tamper') return result('tamper', `Tamper alarm at seq ${out.seq}: ${out.reason}`);

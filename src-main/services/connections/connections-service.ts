@@ -26,7 +26,8 @@ import { createGrantStore, type StoredGrant } from './grant-store.ts';
 import { apiBaseOf, authServer, checkApiBase, describeOAuthError, discover, publicClient, requestOptions } from './oauth.ts';
 import { createConnectionsRepo, toPlatform, toWorkspace, type PlatformRow } from './repo.ts';
 import { createTokenManager, type RefreshPoint } from './token-manager.ts';
-import { createWorkspaceApi } from './workspace-api.ts';
+import { createGrantApi } from './workspace-api.ts';
+import { createPlatformClient, probeWorkspace } from '../../platform/index.ts';
 
 export interface ConnectionsDeps {
   db: Db;
@@ -45,7 +46,6 @@ export interface ConnectionsDeps {
 }
 
 const workspaceInfoSchema = z.object({ id: z.string().min(1), name: z.string() });
-const scopeCatalogueSchema = z.object({ scopes: z.array(z.object({ name: z.string() })) });
 const slug = (s: string) =>
   s
     .toLowerCase()
@@ -57,7 +57,8 @@ export function createConnectionsService(d: ConnectionsDeps) {
   const repo = createConnectionsRepo(d.db);
   const grants = createGrantStore(d.secretStore, () => repo.profileId());
   const tokens = createTokenManager({ repo, grants, lock: d.lock, fetch: d.fetch, clock: d.clock, bus: d.bus, logger: d.logger, testHook: d.testHook });
-  const api: WorkspaceApi = createWorkspaceApi({ http: d.http, tokens, platformOf: (ws) => platformFor(ws) });
+  const api: WorkspaceApi = createGrantApi({ http: d.http, tokens, platformOf: (ws) => platformFor(ws) });
+  const platform = createPlatformClient(api);
   const changed = (topic: 'workspaces' | 'platforms', workspaceId: string | null = null) => d.bus.emit('state.changed', { topic, workspaceId });
 
   function platformFor(ws: string): PlatformRow {
@@ -102,14 +103,7 @@ export function createConnectionsService(d: ConnectionsDeps) {
   async function identify(p: PlatformRow, accessToken: string, requested: string): Promise<{ id: string; name: string }> {
     const base = apiBaseOf(p); // before the bearer token leaves: never to a cleartext or foreign base
     try {
-      const res = await d.http.request({
-        method: 'GET',
-        url: `${base}/v1/workspace`,
-        headers: { authorization: `Bearer ${accessToken}` },
-        deadlineMs: 10_000,
-        maxBytes: 64 * 1024,
-        retry: 'idempotent',
-      });
+      const res = await probeWorkspace(d.http, base, accessToken, { deadlineMs: 10_000, maxBytes: 64 * 1024 });
       if (res.status === 200) {
         const info = workspaceInfoSchema.safeParse(res.json);
         if (!info.success) throw new AppError('invalid_response', 'GET /v1/workspace returned an unexpected shape');
@@ -156,8 +150,8 @@ export function createConnectionsService(d: ConnectionsDeps) {
     if (Array.isArray(supported) && supported.length > 0) offered = new Set(supported);
     else if (repo.getWorkspace(workspace)?.status === 'connected') {
       try {
-        const r = await api.call(workspace, { method: 'GET', path: '/v1/scopes', schema: scopeCatalogueSchema, deadlineMs: 10_000, maxBytes: 256 * 1024 });
-        offered = new Set(['openid', ...r.data.scopes.map((x) => x.name)]);
+        const r = await platform.scopes.catalogue(workspace, { deadlineMs: 10_000, maxBytes: 256 * 1024 });
+        offered = new Set(['openid', ...r.scopes.map((x) => x.name)]);
       } catch {
         offered = null; // the authorization server still refuses unknown scopes (invalid_scope)
       }

@@ -2,7 +2,6 @@
 // with a blast-radius preview. Every platform call names exactly one workspace; nothing here can touch another one.
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
-import type { z } from 'zod';
 import {
   errorData,
   type AppErrorData,
@@ -22,28 +21,19 @@ import type { Clock } from '../../ports/clock.ts';
 import type { Db } from '../../ports/db.ts';
 import type { EventBus } from '../../ports/events.ts';
 import type { Logger } from '../../ports/logger.ts';
-import type { WorkspaceApi, WorkspaceDirectory, WorkspaceRef } from '../../ports/platform.ts';
+import type { WorkspaceDirectory, WorkspaceRef } from '../../ports/platform.ts';
+import type { PlatformClient } from '../../platform/index.ts';
 import { AppError } from '../../rpc/app-error.ts';
 import type { CallContext, Transport } from '../../rpc/handlers.ts';
 import type { AuditReadModel } from '../audit/index.ts';
 import { matrixToCsv } from './csv.ts';
 import { buildMatrix, summarize, syncStateOf, workspaceMatches } from './matrix.ts';
-import {
-  apiKeySchema,
-  appSchema,
-  bundleSchema,
-  listOf,
-  machineClientSchema,
-  scopeCatalogueSchema,
-  serviceTokenSchema,
-  statusOnly,
-} from './platform-schemas.ts';
 import { createInventoryRepository, type CachedBundle, type CachedCredential, type InventoryRepository, type NormalizedCredential } from './repository.ts';
 
 export interface InventoryDeps {
   db: Db;
   /** the connections domain's ports; null until connections are available in this build */
-  api: () => WorkspaceApi | null;
+  platform: () => PlatformClient | null;
   directory: () => WorkspaceDirectory | null;
   clock: Clock;
   bus: EventBus;
@@ -63,8 +53,9 @@ const BLAST_WINDOW_DAYS = 30;
  */
 export const DOCUMENTED_ACCESS_TOKEN_TTL_SECONDS = 3600;
 const DAY = 86_400_000;
-const LIST_DEADLINE_MS = 20_000;
-const LIST_MAX_BYTES = 16 * 1024 * 1024;
+/** the inventory reads whole lists at once: 20 s and 16 MiB per list */
+const LIST = { deadlineMs: 20_000, maxBytes: 16 * 1024 * 1024 };
+const REVOKE = { deadlineMs: 20_000, maxBytes: 1024 * 1024 };
 
 function errOf(err: unknown): AppErrorData {
   if (err instanceof AppError) return err.toData();
@@ -97,8 +88,8 @@ export function createInventoryService(deps: InventoryDeps) {
     }
   }
 
-  function api(): WorkspaceApi {
-    const a = deps.api();
+  function platform(): PlatformClient {
+    const a = deps.platform();
     if (!a) throw new AppError('network_error', 'Workspace connections are not available in this Grantdesk build');
     return a;
   }
@@ -127,23 +118,19 @@ export function createInventoryService(deps: InventoryDeps) {
     throw new AppError('not_found', `No connected workspace "${ref.slice(0, 80)}"`);
   }
 
-  async function get<T>(wsId: string, path: string, schema: z.ZodType<T>): Promise<T> {
-    const r = await api().call(wsId, { method: 'GET', path, schema, deadlineMs: LIST_DEADLINE_MS, maxBytes: LIST_MAX_BYTES });
-    return r.data;
-  }
-
   async function fetchInventory(wsId: string, withCatalogue: boolean) {
+    const p = platform();
     const [catalogue, keys, apps, mcs, sts, bundles] = await Promise.all([
-      withCatalogue ? get(wsId, '/v1/scopes', scopeCatalogueSchema) : Promise.resolve(null),
-      get(wsId, '/v1/api-keys', listOf(apiKeySchema)),
-      get(wsId, '/v1/apps', listOf(appSchema)),
-      get(wsId, '/v1/machine-clients', listOf(machineClientSchema)),
+      withCatalogue ? p.scopes.catalogue(wsId, LIST) : Promise.resolve(null),
+      p.apiKeys.list(wsId, LIST),
+      p.apps.list(wsId, LIST),
+      p.machineClients.list(wsId, LIST),
       // Service tokens are short-lived; a platform without the list endpoint simply has none to show.
-      get(wsId, '/v1/service-tokens', listOf(serviceTokenSchema)).catch((e: unknown) => {
+      p.serviceTokens.list(wsId, LIST).catch((e: unknown) => {
         if (e instanceof AppError && e.code === 'not_found') return { data: [] };
         throw e;
       }),
-      get(wsId, '/v1/scope-bundles', listOf(bundleSchema)),
+      p.scopes.bundles(wsId, LIST),
     ]);
     const creds: NormalizedCredential[] = [];
     const base = { prefix: null, lastFour: null, clientId: null, ipAllowlist: [], expiresAt: null, rateLimitPerMinute: null, dailyQuota: null, graceEndsAt: null, rotatedFrom: null, secretCreatedAt: null };
@@ -341,16 +328,13 @@ export function createInventoryService(deps: InventoryDeps) {
     };
     if (!c) return finish('failed', errorData('not_found', 'This credential is not in the cached inventory; sync the workspace first'));
     if (c.type === 'service_token') return finish('failed', errorData('invalid_input', 'Service tokens cannot be revoked on this platform; they expire on their own (at most 60 minutes)'));
-    const path =
-      c.type === 'api_key'
-        ? `/v1/api-keys/${encodeURIComponent(c.id)}/revoke`
-        : c.type === 'app'
-          ? `/v1/apps/${encodeURIComponent(c.id)}/revoke`
-          : `/v1/machine-clients/${encodeURIComponent(c.id)}/disable`;
     const wasInactive = c.status === 'revoked' || c.status === 'disabled';
     try {
-      const r = await api().call(t.ws.id, { method: 'POST', path, body: {}, schema: statusOnly, deadlineMs: LIST_DEADLINE_MS, maxBytes: 1024 * 1024 });
-      repo.setCredentialStatus(t.ws.id, c.id, r.data.status, deps.clock.now());
+      // a machine client is disabled (the platform has no revoke for it): the same call as the clients screen's disable
+      const p = platform();
+      const r =
+        c.type === 'api_key' ? await p.apiKeys.revoke(t.ws.id, c.id, REVOKE) : c.type === 'app' ? await p.apps.revoke(t.ws.id, c.id, REVOKE) : await p.machineClients.setEnabled(t.ws.id, c.id, false, REVOKE);
+      repo.setCredentialStatus(t.ws.id, c.id, r.status, deps.clock.now());
       deps.bus.emit('state.changed', { topic: 'inventory', workspaceId: t.ws.id });
       return finish(wasInactive ? 'already_revoked' : 'revoked', null);
     } catch (err) {

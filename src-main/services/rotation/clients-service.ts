@@ -2,9 +2,8 @@
 // never stored) and the re-consent plan for a workspace's own grant.
 import { contract, ERROR_REMEDIES, errorData, type MachineClient, type QuotaCheck, type Usage } from '../../../src-common/contract/index.ts';
 import { AppError, toErrorData } from '../../rpc/app-error.ts';
-import { iso, needApi, needDirect, resolveWorkspace, type RotationDeps } from './deps.ts';
-import { pApp, pAppList, pMachineClient, pMachineClientList, pMachineClientWithSecret, pServiceToken, pUsage, type PMachineClient } from './platform-schemas.ts';
-import type { z } from 'zod';
+import { iso, needDirect, needPlatform, resolveWorkspace, type RotationDeps } from './deps.ts';
+import type { MachineClient as PMachineClient } from '../../platform/index.ts';
 
 const DAY = 86_400_000;
 export const SECRET_ROTATION_DAYS = 90;
@@ -69,7 +68,7 @@ export function createClientsService(deps: RotationDeps) {
   const changed = (workspaceId: string) => deps.bus.emit('state.changed', { topic: 'rotation', workspaceId });
 
   async function listClients(wsId: string) {
-    return (await needApi(deps).call(wsId, { method: 'GET', path: '/v1/machine-clients', schema: pMachineClientList, deadlineMs: 15_000, maxBytes: 4 << 20 })).data.data;
+    return (await needPlatform(deps).machineClients.list(wsId)).data;
   }
   async function findClient(wsId: string, ref: string) {
     const m = (await listClients(wsId)).find((c) => c.id === ref || c.client_id === ref);
@@ -129,8 +128,8 @@ export function createClientsService(deps: RotationDeps) {
     // the connections domain's record of Grantdesk's own grant; the platform's app list when it holds no scopes
     const recorded = deps.grants.ownGrant(wsId)?.scopes ?? [];
     if (recorded.length) return recorded;
-    const apps = (await needApi(deps).call(wsId, { method: 'GET', path: '/v1/apps', schema: pAppList, deadlineMs: 15_000, maxBytes: 4 << 20 })).data.data;
-    const own = apps.filter((a: z.infer<typeof pApp>) => a.client_id === 'grantdesk-desktop' && a.status === 'active').sort((a, b) => b.granted_at.localeCompare(a.granted_at))[0];
+    const apps = (await needPlatform(deps).apps.list(wsId)).data;
+    const own = apps.filter((a) => a.client_id === 'grantdesk-desktop' && a.status === 'active').sort((a, b) => b.granted_at.localeCompare(a.granted_at))[0];
     if (!own) throw new AppError('not_found', 'Grantdesk\'s own grant is not listed among the workspace\'s apps');
     return [...own.scopes].sort();
   }
@@ -143,57 +142,36 @@ export function createClientsService(deps: RotationDeps) {
 
     async create(input: { workspace: string; name: string; scopes: string[]; dailyQuota: number }) {
       const ws = resolveWorkspace(deps, input.workspace);
-      const res = await needApi(deps).call(ws.id, {
-        method: 'POST',
-        path: '/v1/machine-clients',
-        body: { name: input.name, scopes: input.scopes, daily_quota: input.dailyQuota },
-        schema: pMachineClientWithSecret,
-        deadlineMs: 20_000,
-        maxBytes: 1 << 20,
-      });
-      const check = await quotaCheck(ws.id, res.data.client_id, res.data.client_secret);
-      deps.logger.info('clients.created', { workspace: ws.id, client: res.data.id });
+      const c = await needPlatform(deps).machineClients.create(ws.id, { name: input.name, scopes: input.scopes, daily_quota: input.dailyQuota });
+      const check = await quotaCheck(ws.id, c.client_id, c.client_secret);
+      deps.logger.info('clients.created', { workspace: ws.id, client: c.id });
       changed(ws.id);
-      return { client: clientSummary(res.data, now()), clientSecret: res.data.client_secret, check };
+      return { client: clientSummary(c, now()), clientSecret: c.client_secret, check };
     },
 
     async rotate(input: { workspace: string; clientId: string; grace?: number }) {
       const ws = resolveWorkspace(deps, input.workspace);
       const m = await findClient(ws.id, input.clientId);
-      const res = await needApi(deps).call(ws.id, {
-        method: 'POST',
-        path: `/v1/machine-clients/${encodeURIComponent(m.id)}/rotate`,
-        body: { grace_days: input.grace ?? 7 },
-        schema: pMachineClientWithSecret,
-        deadlineMs: 20_000,
-        maxBytes: 1 << 20,
-      });
-      const check = await quotaCheck(ws.id, res.data.client_id, res.data.client_secret);
+      const c = await needPlatform(deps).machineClients.rotate(ws.id, m.id, { grace_days: input.grace ?? 7 });
+      const check = await quotaCheck(ws.id, c.client_id, c.client_secret);
       deps.logger.info('clients.rotated', { workspace: ws.id, client: m.id, graceDays: input.grace ?? 7 });
       changed(ws.id);
-      return { client: clientSummary(res.data, now()), clientSecret: res.data.client_secret, check };
+      return { client: clientSummary(c, now()), clientSecret: c.client_secret, check };
     },
 
     async setEnabled(input: { workspace: string; clientId: string }, enabled: boolean) {
       const ws = resolveWorkspace(deps, input.workspace);
       const m = await findClient(ws.id, input.clientId);
-      const res = await needApi(deps).call(ws.id, {
-        method: 'POST',
-        path: `/v1/machine-clients/${encodeURIComponent(m.id)}/${enabled ? 'enable' : 'disable'}`,
-        body: {},
-        schema: pMachineClient,
-        deadlineMs: 15_000,
-        maxBytes: 1 << 20,
-      });
+      const c = await needPlatform(deps).machineClients.setEnabled(ws.id, m.id, enabled);
       deps.logger.info(enabled ? 'clients.enabled' : 'clients.disabled', { workspace: ws.id, client: m.id });
       changed(ws.id);
-      return { client: clientSummary(res.data, now()) };
+      return { client: clientSummary(c, now()) };
     },
 
     async usage(input: { workspace: string; clientId: string }): Promise<Usage> {
       const ws = resolveWorkspace(deps, input.workspace);
       const m = await findClient(ws.id, input.clientId);
-      const u = (await needApi(deps).call(ws.id, { method: 'GET', path: `/v1/machine-clients/${encodeURIComponent(m.id)}/usage`, schema: pUsage, deadlineMs: 15_000, maxBytes: 1 << 20 })).data;
+      const u = await needPlatform(deps).machineClients.usage(ws.id, m.id);
       const todayMs = Date.parse(`${iso(now()).slice(0, 10)}T00:00:00.000Z`);
       const byDate = new Map(u.data.map((d) => [d.date, d.token_requests]));
       const days = Array.from({ length: 30 }, (_v, i) => {
@@ -219,16 +197,9 @@ export function createClientsService(deps: RotationDeps) {
 
     async mintServiceToken(input: { workspace: string; scopes: string[]; ttl: number; name?: string }) {
       const ws = resolveWorkspace(deps, input.workspace);
-      const res = await needApi(deps).call(ws.id, {
-        method: 'POST',
-        path: '/v1/service-tokens',
-        body: { scopes: input.scopes, ttl_minutes: input.ttl, name: input.name ?? 'Grantdesk one-off job' },
-        schema: pServiceToken,
-        deadlineMs: 20_000,
-        maxBytes: 1 << 20,
-      });
-      deps.logger.info('serviceTokens.minted', { workspace: ws.id, id: res.data.id, ttlMinutes: input.ttl });
-      return { workspaceId: ws.id, id: res.data.id, scopes: res.data.scopes, expiresAt: res.data.expires_at, ttlMinutes: input.ttl, token: res.data.token };
+      const t = await needPlatform(deps).serviceTokens.mint(ws.id, { scopes: input.scopes, ttl_minutes: input.ttl, name: input.name ?? 'Grantdesk one-off job' });
+      deps.logger.info('serviceTokens.minted', { workspace: ws.id, id: t.id, ttlMinutes: input.ttl });
+      return { workspaceId: ws.id, id: t.id, scopes: t.scopes, expiresAt: t.expires_at, ttlMinutes: input.ttl, token: t.token };
     },
 
     async reconsentPlan(input: { workspace: string; scopes?: string[]; drop?: string[] }) {

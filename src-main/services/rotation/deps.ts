@@ -4,7 +4,8 @@ import type { Db } from '../../ports/db.ts';
 import type { EventBus } from '../../ports/events.ts';
 import type { HttpClient } from '../../ports/http.ts';
 import type { Logger } from '../../ports/logger.ts';
-import type { WorkspaceApi, WorkspaceDirectory, WorkspaceRef } from '../../ports/platform.ts';
+import type { WorkspaceDirectory, WorkspaceRef } from '../../ports/platform.ts';
+import type { PlatformClient } from '../../platform/index.ts';
 import { AppError } from '../../rpc/app-error.ts';
 import type { AuditReadModel } from '../audit/index.ts';
 import type { DirectoryReadModel, PlatformEndpoints } from '../connections/index.ts';
@@ -31,8 +32,8 @@ export interface RotationDeps extends RotationReadPorts {
   bus: EventBus;
   logger: Logger;
   workspaces: WorkspaceDirectory;
-  /** null until the connections domain provides it: network commands then fail with a typed error */
-  api: WorkspaceApi | null;
+  /** the platform client (null until the connections domain provides it: network commands then fail with a typed error) */
+  platform: PlatformClient | null;
   http: HttpClient | null;
   endpoints: ((workspaceId: string) => Promise<PlatformEndpoints>) | null;
   /** the command that re-runs the PKCE flow with chosen scopes (connections domain), when it exists */
@@ -51,9 +52,9 @@ export function resolveWorkspace(deps: RotationDeps, ref: string): WorkspaceRef 
   return ws;
 }
 
-export function needApi(deps: RotationDeps): WorkspaceApi {
-  if (!deps.api) throw new AppError('network_error', 'Workspace connections are not available in this build yet');
-  return deps.api;
+export function needPlatform(deps: RotationDeps): PlatformClient {
+  if (!deps.platform) throw new AppError('network_error', 'Workspace connections are not available in this build yet');
+  return deps.platform;
 }
 
 export function needDirect(deps: RotationDeps): { http: HttpClient; endpoints: (ws: string) => Promise<PlatformEndpoints> } {

@@ -13,8 +13,8 @@ import type { AppErrorData, ApiKeySummary, Guardrails, GraceTraffic, Verificatio
 import { AppError, toErrorData } from '../../rpc/app-error.ts';
 import { HttpError } from '../../ports/http.ts';
 import { checkCidr, invalidCidrs } from './cidr.ts';
-import { iso, needApi, needDirect, resolveWorkspace, type RotationDeps } from './deps.ts';
-import { pApiKey, pApiKeyList, pApiKeyWithSecret, type PApiKey } from './platform-schemas.ts';
+import { iso, needDirect, needPlatform, resolveWorkspace, type RotationDeps } from './deps.ts';
+import { probeWorkspace, type ApiKey as PApiKey } from '../../platform/index.ts';
 import { createWizardRepo, parseJson, TERMINAL, type WizardRow } from './wizard-repo.ts';
 import { z } from 'zod';
 
@@ -78,8 +78,6 @@ function nextActions(r: WizardRow): Wizard['next'] {
   }
 }
 
-const rotateResponse = pApiKeyWithSecret.extend({ previous: pApiKey.optional() });
-
 export function createRotationService(deps: RotationDeps) {
   const repo = createWizardRepo(deps.db);
   const secrets = new Map<string, { secret: string; until: number }>();
@@ -138,8 +136,7 @@ export function createRotationService(deps: RotationDeps) {
   }
 
   async function listKeys(workspaceId: string): Promise<PApiKey[]> {
-    const r = await needApi(deps).call(workspaceId, { method: 'GET', path: '/v1/api-keys', schema: pApiKeyList, deadlineMs: 15_000, maxBytes: 4 << 20 });
-    return r.data.data;
+    return (await needPlatform(deps).apiKeys.list(workspaceId)).data;
   }
   async function getKey(workspaceId: string, keyId: string): Promise<PApiKey> {
     const k = (await listKeys(workspaceId)).find((x) => x.id === keyId);
@@ -195,8 +192,7 @@ export function createRotationService(deps: RotationDeps) {
     if (input.rateLimitPerMinute !== undefined) patch.rate_limit_per_minute = input.rateLimitPerMinute;
     let key: PApiKey;
     if (Object.keys(patch).length) {
-      const res = await needApi(deps).call(r.workspace_id, { method: 'PATCH', path: `/v1/api-keys/${encodeURIComponent(r.old_key_id)}`, body: patch, schema: pApiKey, deadlineMs: 15_000, maxBytes: 1 << 20 });
-      key = res.data;
+      key = await needPlatform(deps).apiKeys.patch(r.workspace_id, r.old_key_id, patch);
     } else key = await getKey(r.workspace_id, r.old_key_id);
     if (key.status !== 'active') throw new AppError('conflict', `The key is ${key.status}; only active keys can be rotated`);
     const grace = input.graceDays ?? r.grace_days;
@@ -217,15 +213,7 @@ export function createRotationService(deps: RotationDeps) {
       throw new AppError('conflict', 'Another window is already rotating this key; refresh');
     inflight.add(r.id);
     try {
-      const res = await needApi(deps).call(r.workspace_id, {
-        method: 'POST',
-        path: `/v1/api-keys/${encodeURIComponent(fromId)}/rotate`,
-        body: { grace_days: graceDays },
-        schema: rotateResponse,
-        deadlineMs: 20_000,
-        maxBytes: 1 << 20,
-      });
-      const k = res.data;
+      const k = await needPlatform(deps).apiKeys.rotate(r.workspace_id, fromId, { grace_days: graceDays });
       const doneAt = nowIso();
       secrets.set(r.id, { secret: k.secret, until: Date.now() + SECRET_TTL_MS });
       const graceEnds = recovering ? r.grace_ends_at : (k.previous?.grace_ends_at ?? iso(now() + graceDays * DAY));
@@ -281,14 +269,7 @@ export function createRotationService(deps: RotationDeps) {
     if (secret) {
       const { http, endpoints } = needDirect(deps);
       const ep = await endpoints(r.workspace_id);
-      const res = await http.request({
-        method: 'GET',
-        url: `${ep.apiBase.replace(/\/$/, '')}/v1/workspace`,
-        headers: { authorization: `Bearer ${secret}`, accept: 'application/json' },
-        deadlineMs: 15_000,
-        maxBytes: 64 * 1024,
-        retry: 'idempotent',
-      });
+      const res = await probeWorkspace(http, ep.apiBase, secret, { deadlineMs: 15_000, maxBytes: 64 * 1024 });
       const body = (res.json && typeof res.json === 'object' ? res.json : {}) as { error?: unknown; id?: unknown };
       const errCode = typeof body.error === 'string' ? body.error.slice(0, 40) : null;
       if (res.status >= 200 && res.status < 300) {
@@ -400,10 +381,10 @@ export function createRotationService(deps: RotationDeps) {
         rate_limit_per_minute: input.rateLimitPerMinute,
         environment: input.environment,
       };
-      const res = await needApi(deps).call(ws.id, { method: 'POST', path: '/v1/api-keys', body, schema: pApiKeyWithSecret, deadlineMs: 20_000, maxBytes: 1 << 20 });
-      deps.logger.info('keys.created', { workspace: ws.id, key: res.data.id });
+      const created = await needPlatform(deps).apiKeys.create(ws.id, body);
+      deps.logger.info('keys.created', { workspace: ws.id, key: created.id });
       changed(ws.id);
-      return { workspaceId: ws.id, key: keySummary(res.data), secret: res.data.secret };
+      return { workspaceId: ws.id, key: keySummary(created), secret: created.secret };
     },
 
     async start(input: { workspace: string; keyId: string; graceDays?: number }): Promise<Wizard> {
@@ -508,7 +489,7 @@ export function createRotationService(deps: RotationDeps) {
           throw new AppError('conflict', `The old key was still used ${tr.oldKeyLastUsedAt ?? 'recently'}${who}; wait until it is quiet for ${QUIET_HOURS} h, or force`);
         }
         // POST /v1/api-keys/{id}/end-grace: the old secret stops working now and the key reads as expired (not revoked).
-        await needApi(deps).call(r.workspace_id, { method: 'POST', path: `/v1/api-keys/${encodeURIComponent(r.old_key_id)}/end-grace`, body: {}, schema: pApiKey, deadlineMs: 15_000, maxBytes: 1 << 20 });
+        await needPlatform(deps).apiKeys.endGrace(r.workspace_id, r.old_key_id);
         const t = nowIso();
         repo.update(r.id, { step: 'ended_early', ended_at: t, updated_at: t }, `grace of ${r.old_key_id} ended early${input.force ? ' (forced)' : ''}`, ['grace', 'verified']);
         changed(r.workspace_id);

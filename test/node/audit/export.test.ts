@@ -10,6 +10,7 @@ import { createEventBus } from '../../../src-main/services/event-bus.ts';
 import { makeChain, HOSTILE } from '../../support/audit-chain.ts';
 import { createFakePlatform } from '../../support/audit-fake-platform.ts';
 import { CLI_CONTEXT, IPC_CONTEXT, SERVE_CONTEXT } from '../../../src-main/rpc/handlers.ts';
+import { createPlatformClient } from '../../../src-main/platform/index.ts';
 
 const quiet = { info() {}, warn() {}, error() {} };
 
@@ -21,7 +22,7 @@ async function setup() {
   const bus = createEventBus();
   const progress: { state: string; done: number; total: number | null }[] = [];
   bus.subscribe((n, p) => n === 'task.progress' && progress.push(p as never));
-  const svc = createAuditService({ db, dataDir: dir, appVersion: '9.9.9', bus, clock: { now: () => Date.now() }, logger: quiet, api: () => fp, directory: () => fp.directory, concurrency: () => 2, pageSize: 100 });
+  const svc = createAuditService({ db, dataDir: dir, appVersion: '9.9.9', bus, clock: { now: () => Date.now() }, logger: quiet, platform: () => createPlatformClient(fp), directory: () => fp.directory, concurrency: () => 2, pageSize: 100 });
   await svc.sync({});
   return { dir, db, svc, chains, progress, close: () => (db.close(), rmSync(dir, { recursive: true, force: true })) };
 }

@@ -25,7 +25,7 @@ function setup(chains: Record<string, ChainEvent[]>, names?: AuditNameSource) {
   const bus = createEventBus();
   const progress: { done: number; total: number; state: string }[] = [];
   bus.subscribe((name, p) => name === 'task.progress' && progress.push(p as never));
-  const svc = createAuditService({ db, dataDir: dir, appVersion: 't', bus, clock: { now: () => Date.now() }, logger: quiet, api: () => null, directory: () => null, concurrency: () => 2, names });
+  const svc = createAuditService({ db, dataDir: dir, appVersion: 't', bus, clock: { now: () => Date.now() }, logger: quiet, platform: () => null, directory: () => null, concurrency: () => 2, names });
   for (const [ws, chain] of Object.entries(chains)) for (let i = 0; i < chain.length; i += 2000) assert.equal(svc.engine.applyPage(ws, chain.slice(i, i + 2000) as never).kind, 'applied');
   return { dir, db, svc, progress, close: () => (db.close(), rmSync(dir, { recursive: true, force: true })) };
 }

@@ -10,6 +10,7 @@ import { eventHash, jcs } from '../../../src-main/services/audit/jcs.ts';
 import { AppError } from '../../../src-main/rpc/app-error.ts';
 import { makeChain, hashEvent, type ChainEvent } from '../../support/audit-chain.ts';
 import { createFakePlatform, type FakePlatform } from '../../support/audit-fake-platform.ts';
+import { createPlatformClient } from '../../../src-main/platform/index.ts';
 
 const quiet = { info() {}, warn() {}, error() {} };
 
@@ -20,7 +21,7 @@ function setup(chains: Record<string, ChainEvent[]>, pageSize = 50) {
   const bus = createEventBus();
   const progress: unknown[] = [];
   bus.subscribe((name, p) => name === 'task.progress' && progress.push(p));
-  const svc = createAuditService({ db, dataDir: dir, appVersion: 't', bus, clock: { now: () => Date.now() }, logger: quiet, api: () => fp, directory: () => fp.directory, concurrency: () => 3, pageSize });
+  const svc = createAuditService({ db, dataDir: dir, appVersion: 't', bus, clock: { now: () => Date.now() }, logger: quiet, platform: () => createPlatformClient(fp), directory: () => fp.directory, concurrency: () => 3, pageSize });
   (svc.engine as unknown as { sleep?: unknown }).sleep = undefined;
   return { dir, db, fp, svc, progress, close: () => (db.close(), rmSync(dir, { recursive: true, force: true })) };
 }
