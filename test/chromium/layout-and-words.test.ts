@@ -13,6 +13,35 @@ import { collectPageProblems, RENDERER_DIR, SCREENSHOT_DIR, type PageProblems } 
 import { startRealApp, startSandboxPlatform, type SandboxPlatform, type TestApp } from '../node/inventory/support.ts';
 import { eventually as waitUntil, launchChromium } from './helpers.ts';
 
+// The node-side typecheck has no DOM lib: the few DOM shapes the in-page callbacks use, typed loosely.
+interface PageEl {
+  tagName: string;
+  className: unknown;
+  id: string;
+  dataset: Record<string, string | undefined>;
+  style: Record<string, string>;
+  scrollWidth: number;
+  clientWidth: number;
+  getBoundingClientRect(): { right: number; width: number };
+  getAttribute(name: string): string | null;
+  append(child: PageEl): void;
+  remove(): void;
+}
+interface PageWin {
+  innerWidth: number;
+  requestAnimationFrame(cb: () => void): void;
+  document: {
+    scrollingElement: PageEl;
+    documentElement: PageEl;
+    activeElement: PageEl | null;
+    body: PageEl & { innerText: string };
+    querySelector(sel: string): PageEl;
+    querySelectorAll(sel: string): PageEl[];
+    createElement(tag: string): PageEl;
+    getElementById(id: string): PageEl;
+  };
+}
+
 const eventually = <T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 20_000) => waitUntil(fn, ok, what, timeoutMs);
 
 const WORKSPACES = 30;
@@ -44,7 +73,8 @@ before(async () => {
   assert.equal(audit.ok, true, JSON.stringify(audit.error));
   const inventory = await app.callResult('inventory.sync', {});
   assert.equal(inventory.ok, true, JSON.stringify(inventory.error));
-  serve = await startServe({ dispatcher: app.runtime.dispatcher, bus: app.runtime.bus, staticDir: RENDERER_DIR, port: 0 });
+  // GRANTDESK_RENDERER_DIR (the vite build's outDir knob) runs the checks against another build, e.g. an older one
+  serve = await startServe({ dispatcher: app.runtime.dispatcher, bus: app.runtime.bus, staticDir: process.env.GRANTDESK_RENDERER_DIR ?? RENDERER_DIR, port: 0 });
   browser = await launchChromium();
   context = await browser.newContext({ viewport: SIZES[0] });
   page = await context.newPage();
@@ -58,12 +88,12 @@ after(async () => {
   await p?.close();
 });
 
-const frames = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(null)))));
+const frames = () => page.evaluate(() => new Promise((r) => { const w = (globalThis as unknown as PageWin); w.requestAnimationFrame(() => w.requestAnimationFrame(() => r(null))); }));
 
 /** what the person sees on the page, and how wide the page and the main area are against their boxes */
 function measure(): Promise<{ text: string; pageScroll: number; pageClient: number; mainScroll: number; mainClient: number; wide: string[] }> {
   return page.evaluate(() => {
-    const d = globalThis as unknown as { document: any; innerWidth: number };
+    const d = (globalThis as unknown as PageWin);
     const se = d.document.scrollingElement;
     const main = d.document.querySelector('main');
     // the elements that stick out of the viewport on the right (for the report when a screen overflows)
@@ -72,7 +102,7 @@ function measure(): Promise<{ text: string; pageScroll: number; pageClient: numb
       const r = el.getBoundingClientRect();
       if (r.right > d.innerWidth + 1 && r.width > 0 && wide.length < 5) wide.push(`${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : ''}${el.dataset?.testid ? `[${el.dataset.testid}]` : ''} right=${Math.round(r.right)}`);
     }
-    return { text: d.document.body.innerText as string, pageScroll: se.scrollWidth, pageClient: se.clientWidth, mainScroll: main.scrollWidth, mainClient: main.clientWidth, wide };
+    return { text: d.document.body.innerText, pageScroll: se.scrollWidth, pageClient: se.clientWidth, mainScroll: main.scrollWidth, mainClient: main.clientWidth, wide };
   });
 }
 
@@ -97,7 +127,7 @@ test('every screen, 1024×700 and 1440×900, light and dark: no horizontal overf
   let checked = 0;
   for (const theme of THEMES) {
     await page.emulateMedia({ colorScheme: theme });
-    await eventually(() => page.evaluate(() => (globalThis as unknown as { document: any }).document.documentElement.dataset.theme as string), (t) => t === theme, `${theme} theme`);
+    await eventually(() => page.evaluate(() => (globalThis as unknown as PageWin).document.documentElement.dataset.theme as string), (t) => t === theme, `${theme} theme`);
     for (const size of SIZES) {
       await page.setViewportSize(size);
       for (const s of screens) {
@@ -132,7 +162,7 @@ test('the checks see what they look for (an overflowing element, a code, a comma
   assert.deepEqual(offending('The request timed out; it was cancelled. Not found anywhere. audit log synced.'), []);
   await page.setViewportSize(SIZES[0]);
   await page.evaluate(() => {
-    const d = (globalThis as unknown as { document: any }).document;
+    const d = (globalThis as unknown as PageWin).document;
     const wide = d.createElement('div');
     wide.id = 'probe-wide';
     wide.style.width = '3000px';
@@ -141,7 +171,7 @@ test('the checks see what they look for (an overflowing element, a code, a comma
   });
   const m = await measure();
   assert.ok(m.mainScroll > m.mainClient, 'a 3000 px element is seen as overflow');
-  await page.evaluate(() => (globalThis as unknown as { document: any }).document.getElementById('probe-wide').remove());
+  await page.evaluate(() => (globalThis as unknown as PageWin).document.getElementById('probe-wide').remove());
 });
 
 test('Settings: Save waits for a change; an invalid value shows the field label and a sentence, no code; then saves', async () => {
@@ -199,7 +229,7 @@ test('command palette: Ctrl+K opens it, typing finds a workspace by name, Enter 
   await page.keyboard.press('Control+k');
   const palette = page.getByTestId('command-palette');
   await palette.waitFor();
-  assert.equal(await page.evaluate(() => (globalThis as unknown as { document: any }).document.activeElement?.getAttribute('data-testid')), 'palette-input', 'typing goes to the palette');
+  assert.equal(await page.evaluate(() => (globalThis as unknown as PageWin).document.activeElement?.getAttribute('data-testid')), 'palette-input', 'typing goes to the palette');
   await page.screenshot({ path: join(SCREENSHOT_DIR, 'layout-palette-empty-1024x700-light.png') });
   // Esc closes without going anywhere
   await page.keyboard.press('Escape');
@@ -229,7 +259,7 @@ test('command palette: Ctrl+K opens it, typing finds a workspace by name, Enter 
     (ids) => ids.length === 1 && ids[0] === target.id,
     'matrix filtered to the workspace',
   );
-  await eventually(() => page.evaluate(() => (globalThis as unknown as { document: any }).document.activeElement?.tagName), (t) => t === 'H1', 'focus on the screen heading');
+  await eventually(() => page.evaluate(() => (globalThis as unknown as PageWin).document.activeElement?.tagName), (t) => t === 'H1', 'focus on the screen heading');
 
   // a credential by name opens its detail on the Credentials screen
   const matrix = await app.callResult('inventory.matrix', {});
