@@ -105,7 +105,7 @@ export function CredentialDrawer({ target, matrix, onClose, onRevoke }: { target
               {detail.type === 'machine_client' ? 'Disable…' : 'Revoke…'}
             </WriteButton>
           ) : (
-            <p className="muted">{detail.type === 'service_token' ? 'Service tokens cannot be revoked; they expire on their own.' : `This credential is ${lifecycleText(detail.lifecycle).toLowerCase()}.`}</p>
+            <p className="muted" data-testid="drawer-not-revocable">{detail.type === 'service_token' ? 'Service tokens cannot be revoked; they expire on their own.' : `This credential is ${lifecycleText(detail.lifecycle).toLowerCase()}.`}</p>
           )}
           {sameAppWorkspaces > 1 && (
             <WriteButton command="inventory.revoke" className="button button-danger-outline" onClick={() => onRevoke({ targets: sameApp, bulk: true })} data-testid="drawer-revoke-app-everywhere">

@@ -141,16 +141,6 @@ export function ScopeMatrixScreen() {
           <h1 id="screen-title" tabIndex={-1}>
             Scope matrix
           </h1>
-          <p className="screen-subtitle" data-testid="matrix-status">
-            {matrix
-              ? `Showing ${shown} credential${shown === 1 ? '' : 's'} in ${matrix.totals.workspaces} workspaces${filters.includeRevoked ? '' : ' (revoked hidden)'} · cache ${matrix.oldestSyncAt ? `from ${ago(matrix.oldestSyncAt)} (oldest workspace)` : 'empty'}${never ? ` · ${never} never synced` : ''}${failed ? ` · ${failed} failed to sync` : ''}`
-              : loading
-                ? 'Reading the cache…'
-                : '\u00a0'}
-          </p>
-          <p className="screen-subtitle inv-counts" data-testid="inventory-counts" title="Every credential the cache holds, whatever its status; filters do not change this count">
-            {counts ? countsText(counts) : '\u00a0'}
-          </p>
         </div>
         <div className="panel-actions matrix-actions">
           <button type="button" className="button matrix-sync" onClick={() => void st.sync()} disabled={syncing} title={syncing ? 'A sync is running' : undefined} data-testid="matrix-sync">
@@ -166,10 +156,23 @@ export function ScopeMatrixScreen() {
             command="inventory.revoke"
             className="button button-danger matrix-revoke-selected"
             disabled={selectedTargets.length === 0}
-            title={selectedTargets.length === 0 ? 'Select credentials with their checkboxes first' : undefined} onClick={() => st.openRevoke({ targets: selectedTargets, bulk: true })} data-testid="matrix-revoke-selected">
+            title={selectedTargets.length === 0 ? 'Select credentials with their checkboxes first' : undefined}
+            onClick={() => st.openRevoke({ targets: selectedTargets, bulk: true })}
+            data-testid="matrix-revoke-selected"
+          >
             Revoke selected ({selectedTargets.length})
           </WriteButton>
         </div>
+        <p className="screen-subtitle" data-testid="matrix-status">
+          {matrix
+            ? `Showing ${shown} credential${shown === 1 ? '' : 's'} in ${matrix.totals.workspaces} workspaces${filters.includeRevoked ? '' : ' (revoked hidden)'} · cache ${matrix.oldestSyncAt ? `from ${ago(matrix.oldestSyncAt)} (oldest workspace)` : 'empty'}${never ? ` · ${never} never synced` : ''}${failed ? ` · ${failed} failed to sync` : ''}`
+            : loading
+              ? 'Reading the cache…'
+              : '\u00a0'}
+        </p>
+        <p className="screen-subtitle inv-counts" data-testid="inventory-counts" title="Every credential the cache holds, whatever its status; filters do not change this count">
+          {counts ? countsText(counts) : '\u00a0'}
+        </p>
       </header>
       {error && <ErrorBanner error={error} onDismiss={() => st.dismissError()} testId="matrix-error" />}
       <ReviewNotGranted what="credentials" />
@@ -191,6 +194,14 @@ export function ScopeMatrixScreen() {
             Clear all
           </button>
         )}
+        <span className="matrix-rows-actions">
+          <button type="button" className="link-button" onClick={() => st.setAllExpanded(!auto)}>
+            Expand all
+          </button>
+          <button type="button" className="link-button" onClick={() => st.setAllExpanded(auto)}>
+            Collapse all
+          </button>
+        </span>
       </div>
       <div className="matrix-filters" id="matrix-filters" role="search" aria-label="Matrix filters" hidden={!open} data-testid="matrix-filters">
         <label className="filter-field">
@@ -268,16 +279,16 @@ export function ScopeMatrixScreen() {
           <span className="mx-legend mx-granted mx-act-read">●</span> granted
         </span>
         <span className="legend-item">
-          <span className="mx-legend mx-granted mx-act-delete">●</span> granted delete scope
+          <span className="mx-legend mx-granted mx-act-delete">●</span> granted, a delete scope
         </span>
         <span className="legend-item">
-          <span className="mx-legend mx-granted mx-over">●</span> over-grant (not in baseline)
+          <span className="mx-legend mx-granted mx-over">●</span> not in the baseline
         </span>
         <span className="legend-item">
           <span className="mx-legend mx-granted mx-drift">◆</span> new since last review
         </span>
         <span className="legend-item">
-          <span className="mx-legend mx-count mx-has">3</span> credentials in the workspace holding it
+          <span className="mx-legend mx-count mx-has">3</span> holders in the workspace
         </span>
         <span className="legend-item">
           <span className="mx-act-read">
@@ -289,7 +300,7 @@ export function ScopeMatrixScreen() {
           <span className="mx-act-delete">
             <span className="mx-legend mx-col-action">D</span>
           </span>{' '}
-          read / write / delete column{matrix?.baseline ? ', ✓ in the baseline' : ''}
+          read / write / delete{matrix?.baseline ? ' (✓ in the baseline)' : ''}
         </span>
         {filters.includeRevoked && (
           <span className="legend-item">
@@ -302,13 +313,9 @@ export function ScopeMatrixScreen() {
         <span className="legend-item">
           <span className="mx-legend mx-legend-selected" /> selected for revoke
         </span>
-        <span className="legend-keys">· arrows move, Enter opens, Space selects</span>
-        <button type="button" className="link-button" onClick={() => st.setAllExpanded(!auto)}>
-          Expand all
-        </button>
-        <button type="button" className="link-button" onClick={() => st.setAllExpanded(auto)}>
-          Collapse all
-        </button>
+        <span className="legend-keys" title="Keyboard: arrows move, Enter opens, Space selects">
+          ⌨ arrows, Enter, Space
+        </span>
       </div>
       <div className="matrix-layout">
         {matrix && matrix.workspaces.length > 0 ? (
