@@ -27,6 +27,8 @@ export const insightSchema = z.object({
   ]),
   /** where the fix lives: a screen route and the contract command that would apply it */
   fix: z.object({ label: z.string(), route: z.string(), command: z.string() }),
+  /** the audit explorer filters that show the events behind this finding (ISO instants; endpoint may end with `*`) */
+  investigate: z.object({ endpoint: z.string().nullable(), from: z.string(), to: z.string() }),
 });
 export type Insight = z.infer<typeof insightSchema>;
 
@@ -37,12 +39,22 @@ export const insightsReportSchema = z.object({
   items: z.array(insightSchema),
   /** draft scope bundles per credential (the narrower grant), for the re-consent wizard or the key editor */
   drafts: z.array(z.object({ workspaceId: z.string(), credentialId: z.string(), credentialType: z.string(), scopes: z.array(z.string()) })),
+  /** the slice of credentials this report covers (ordered by workspace name, credential name, id): ask again from nextOffset for the rest */
+  page: z.object({ offset: z.number().int(), nextOffset: z.number().int().nullable(), credentials: z.number().int() }),
 });
 export type InsightsReport = z.infer<typeof insightsReportSchema>;
 
 export const insightsCommands = {
   'insights.list': command({
-    input: z.object({ windowDays: z.number().int().min(1).max(365).optional(), workspace: workspaceFilterSchema.optional() }).strict(),
+    input: z
+      .object({
+        windowDays: z.number().int().min(1).max(365).optional(),
+        workspace: workspaceFilterSchema.optional(),
+        /** page through the credentials (first content fast): the first credential of this page, and how many */
+        offset: z.number().int().min(0).optional(),
+        limit: z.number().int().min(1).max(100_000).optional(),
+      })
+      .strict(),
     output: insightsReportSchema,
     mutates: false,
     cli: { words: ['insights'], summary: 'Least-privilege insights from the audit cache: unused scopes, stable caller IPs, keys without expiry or old, unusual contact access' },

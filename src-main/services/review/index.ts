@@ -50,8 +50,8 @@ export function createReviewFacade(d: ReviewFacadeDeps) {
       });
       return { path: dir, manifestPath: r.manifestPath, files: r.files, exports: r.exports };
     },
-    insights(i: { windowDays?: number; workspace?: string }): InsightsReport {
-      return computeInsights(d.insightsPorts, { nowMs: d.clock.now(), windowDays: i.windowDays ?? d.insightsWindowDays(), workspace: i.workspace, grantdeskClientId: DEFAULT_CLIENT_ID });
+    insights(i: { windowDays?: number; workspace?: string; offset?: number; limit?: number }): InsightsReport {
+      return computeInsights(d.insightsPorts, { nowMs: d.clock.now(), windowDays: i.windowDays ?? d.insightsWindowDays(), workspace: i.workspace, grantdeskClientId: DEFAULT_CLIENT_ID, offset: i.offset, limit: i.limit });
     },
   };
 }

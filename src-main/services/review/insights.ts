@@ -39,16 +39,18 @@ function severity(risk: number): Insight['severity'] {
   return risk >= 70 ? 'high' : risk >= 40 ? 'medium' : 'low';
 }
 
-export function computeInsights(p: InsightsPorts, o: { nowMs: number; windowDays: number; workspace?: string; grantdeskClientId?: string }): InsightsReport {
+export function computeInsights(p: InsightsPorts, o: { nowMs: number; windowDays: number; workspace?: string; grantdeskClientId?: string; offset?: number; limit?: number }): InsightsReport {
   const since = o.nowMs - o.windowDays * DAY;
-  const empty: InsightsReport = { generatedAt: new Date(o.nowMs).toISOString(), windowDays: o.windowDays, coverage: { from: null, to: null, days: 0, warning: 'No synced credentials or audit events yet: sync the inventory and the audit log first' }, items: [], drafts: [] };
+  const empty: InsightsReport = { generatedAt: new Date(o.nowMs).toISOString(), windowDays: o.windowDays, coverage: { from: null, to: null, days: 0, warning: 'No synced credentials or audit events yet: sync the inventory and the audit log first' }, items: [], drafts: [], page: { offset: 0, nextOffset: null, credentials: 0 } };
   const catalogueRows = p.inventory.scopeCatalogue();
   const resources = new Set(catalogueRows.map((r) => r.resource));
   const catalogue = new Set(catalogueRows.map((r) => r.name));
   const creds = p.inventory
     .credentials()
     .map((c) => ({ workspace_id: c.workspaceId, workspace_name: c.workspaceName, id: c.id, type: c.type, name: c.name, status: c.status, scopes: c.scopes, allow: c.ipAllowlist, expires_at: c.expiresAt, created_at: c.createdAt, client_id: c.clientId }))
-    .filter((c) => !o.workspace || c.workspace_id === o.workspace || (c.workspace_name ?? '').toLowerCase() === o.workspace.toLowerCase());
+    .filter((c) => !o.workspace || c.workspace_id === o.workspace || (c.workspace_name ?? '').toLowerCase() === o.workspace.toLowerCase())
+    // a stable order, so pages (offset/limit) cover every credential exactly once
+    .sort((a, b) => (a.workspace_name ?? a.workspace_id).localeCompare(b.workspace_name ?? b.workspace_id) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   const wsIds = [...new Set(creds.map((c) => c.workspace_id))];
   const range = p.audit.coverageOf(wsIds);
   const cov = range ? { a: range.fromMs, b: range.untilMs } : { a: null, b: null };
@@ -59,11 +61,14 @@ export function computeInsights(p: InsightsPorts, o: { nowMs: number; windowDays
 
   const items: Insight[] = [];
   const drafts: InsightsReport['drafts'] = [];
-  for (const c of creds) {
+  const offset = Math.min(o.offset ?? 0, creds.length);
+  const end = o.limit === undefined ? creds.length : Math.min(creds.length, offset + o.limit);
+  const span = { from: new Date(since).toISOString(), to: new Date(o.nowMs).toISOString() };
+  for (const c of creds.slice(offset, end)) {
     if (c.status === 'revoked' || c.status === 'expired') continue;
     const scopes = c.scopes.filter((s) => catalogue.size === 0 || catalogue.has(s));
     const allow = c.allow;
-    const base = { workspaceId: c.workspace_id, workspaceName: c.workspace_name ?? c.workspace_id, credentialId: c.id, credentialName: c.name, credentialType: c.type };
+    const base = { workspaceId: c.workspace_id, workspaceName: c.workspace_name ?? c.workspace_id, credentialId: c.id, credentialName: c.name, credentialType: c.type, investigate: { endpoint: null, ...span } };
     const isGrantdesk = c.type === 'app' && !!o.grantdeskClientId && c.client_id === o.grantdeskClientId;
     const rows = p.audit.callsByEndpointStatus(c.workspace_id, c.id, since);
     const calls = rows.reduce((a, r) => a + r.n, 0);
@@ -123,7 +128,9 @@ export function computeInsights(p: InsightsPorts, o: { nowMs: number; windowDays
     if (worst && worst.share >= 0.05 && (worst.export || worst.records >= 3)) {
       const risk = worst.share >= 0.1 ? 80 : 60;
       const when = new Date(worst.day * DAY).toISOString().slice(0, 10);
-      items.push({ ...base, id: `contact_share:${c.workspace_id}:${c.id}`, kind: 'contact_share', risk, severity: severity(risk), title: worst.export ? `Exported the whole contact list on ${when}` : `Touched ${Math.round(worst.share * 100)} % of contact records on ${when}`, detail: worst.export ? 'A /v1/contacts/export call returns every contact record (PII)' : `${worst.records} distinct contact records in one day (of ${total} seen in the cache)`, suggestion: { kind: 'investigate', contacts: worst.export ? total : worst.records, share: Math.round(worst.share * 1000) / 1000 }, fix: { label: 'Investigate in the audit explorer', route: `#/audit?workspace=${c.workspace_id}&credential=${c.id}&endpoint=${encodeURIComponent('/v1/contacts*')}`, command: 'audit.query' } });
+      const day = { endpoint: '/v1/contacts*', from: new Date(worst.day * DAY).toISOString(), to: new Date((worst.day + 1) * DAY).toISOString() };
+      const q = (v: string) => encodeURIComponent(v).replace(/%2F/gi, '/').replace(/%3A/gi, ':').replace(/%2A/gi, '*');
+      items.push({ ...base, id: `contact_share:${c.workspace_id}:${c.id}`, kind: 'contact_share', risk, severity: severity(risk), title: worst.export ? `Exported the whole contact list on ${when}` : `Touched ${Math.round(worst.share * 100)} % of contact records on ${when}`, detail: worst.export ? 'A /v1/contacts/export call returns every contact record (PII)' : `${worst.records} distinct contact records in one day (of ${total} seen in the cache)`, suggestion: { kind: 'investigate', contacts: worst.export ? total : worst.records, share: Math.round(worst.share * 1000) / 1000 }, fix: { label: 'Investigate in the audit explorer', route: `#/audit?endpoint=${q(day.endpoint)}&from=${q(day.from)}&to=${q(day.to)}&workspaces=${q(c.workspace_id)}&credential=${q(c.id)}`, command: 'audit.query' }, investigate: day });
     }
   }
   items.sort((a, b) => b.risk - a.risk || a.workspaceName.localeCompare(b.workspaceName) || a.credentialName.localeCompare(b.credentialName) || a.id.localeCompare(b.id));
@@ -133,5 +140,6 @@ export function computeInsights(p: InsightsPorts, o: { nowMs: number; windowDays
     coverage: { from: cov.a === null ? null : new Date(cov.a).toISOString(), to: cov.b === null ? null : new Date(cov.b).toISOString(), days: Math.round(coveredDays * 10) / 10, warning },
     items,
     drafts,
+    page: { offset, nextOffset: end < creds.length ? end : null, credentials: creds.length },
   };
 }
