@@ -218,12 +218,13 @@ test('Settings: Save waits for a change; an invalid value shows the field label 
   assert.deepEqual(problems.all(), []);
 });
 
-test('command palette: Ctrl+K opens it, typing finds a workspace by name, Enter goes there; Esc closes', async () => {
+test('command palette: Ctrl+K opens it, typing finds a workspace by name, Enter goes to its row; a credential opens its detail; Esc closes', async () => {
   await page.setViewportSize(SIZES[0]);
-  await page.goto(`${serve.url}#/workspaces`);
+  // start elsewhere: the jump changes screen and then finds the row once Workspaces has rendered it
+  await page.goto(`${serve.url}#/settings`);
   await page.locator('[data-testid="app-frame"][data-ready="true"]').waitFor();
   const names = p.sb.workspaces.map((w) => w.name);
-  // a workspace whose name is part of no other name, so the matrix filter shows exactly it
+  // a workspace whose name is part of no other name, so it is the one workspace match
   const target = p.sb.workspaces.find((w) => names.filter((n) => n.toLowerCase().includes(w.name.toLowerCase())).length === 1)!;
   assert.ok(target, 'a uniquely named workspace');
   await page.keyboard.press('Control+k');
@@ -234,7 +235,7 @@ test('command palette: Ctrl+K opens it, typing finds a workspace by name, Enter 
   // Esc closes without going anywhere
   await page.keyboard.press('Escape');
   await palette.waitFor({ state: 'detached' });
-  assert.equal(await page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash), '#/workspaces');
+  assert.equal(await page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash), '#/settings');
 
   await page.keyboard.press('Control+k');
   await palette.waitFor();
@@ -252,14 +253,13 @@ test('command palette: Ctrl+K opens it, typing finds a workspace by name, Enter 
   assert.equal(await first.getAttribute('aria-selected'), 'true');
   await page.keyboard.press('Enter');
   await palette.waitFor({ state: 'detached' });
-  await eventually(() => page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash), (h) => h.startsWith('#/scope-matrix'), 'went to the matrix');
-  // the matrix shows that workspace and no other
-  await eventually(
-    () => page.locator('[data-testid="matrix-ws-row"]').evaluateAll((rows) => [...new Set(rows.map((r) => r.getAttribute('data-workspace-id')))]),
-    (ids) => ids.length === 1 && ids[0] === target.id,
-    'matrix filtered to the workspace',
-  );
-  await eventually(() => page.evaluate(() => (globalThis as unknown as PageWin).document.activeElement?.tagName), (t) => t === 'H1', 'focus on the screen heading');
+  await eventually(() => page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash), (h) => h === '#/workspaces', 'went to Workspaces');
+  // focus lands on that workspace's row, scrolled into view
+  await eventually(() => page.evaluate(() => (globalThis as unknown as PageWin).document.activeElement?.getAttribute('data-workspace') ?? null), (id) => id === target.id, 'focus on the workspace row');
+  const row = page.locator(`[data-workspace="${target.id}"]`);
+  assert.ok(await row.isVisible());
+  assert.ok((await row.innerText()).includes(target.name));
+  await page.screenshot({ path: join(SCREENSHOT_DIR, 'layout-palette-landed-1024x700-light.png') });
 
   // a credential by name opens its detail on the Credentials screen
   const matrix = await app.callResult('inventory.matrix', {});

@@ -119,18 +119,42 @@ export function App() {
     (heading ?? main).focus();
   }, []);
 
-  /** go to a screen (with an optional route query); focus moves to its heading once it has rendered */
+  /** the element a jump should land on once its screen has rendered it (a selector inside main) */
+  const focusTarget = useRef<string | null>(null);
+  const focusAfterRender = useCallback(() => {
+    const selector = focusTarget.current;
+    focusTarget.current = null;
+    if (!selector) return focusMain();
+    // the screen renders its rows after its data arrives: look for the target for up to ~2 s of frames, then the heading
+    let frames = 120;
+    const look = () => {
+      const el = mainRef.current?.querySelector<HTMLElement>(selector);
+      if (el) {
+        if (!el.hasAttribute('tabindex')) el.tabIndex = -1;
+        el.classList.add('jump-target');
+        el.addEventListener('blur', () => el.classList.remove('jump-target'), { once: true });
+        el.scrollIntoView({ block: 'center' });
+        el.focus({ preventScroll: true });
+      } else if (--frames > 0) requestAnimationFrame(look);
+      else focusMain();
+    };
+    look();
+  }, [focusMain]);
+
+  /** go to a screen (with an optional route query); focus moves to `focus` (a selector) or the screen's heading */
   const go = useCallback(
-    (id: string, query?: string) => {
+    (id: string, query?: string, focus?: string) => {
       const target = query ? `/${id}?${query}` : `/${id}`;
-      if (window.location.hash === `#${target}`) {
-        focusMain();
+      focusTarget.current = focus ?? null;
+      if ((routeFromHash(window.location.hash) || DEFAULT_SCREEN) === id) {
+        if (window.location.hash !== `#${target}`) window.location.hash = target;
+        focusAfterRender();
         return;
       }
       focusMainOnRoute.current = true;
       window.location.hash = target;
     },
-    [focusMain],
+    [focusAfterRender],
   );
   const showShortcuts = useCallback(() => setShortcutsOpen(true), []);
 
@@ -169,9 +193,9 @@ export function App() {
     document.title = `${screen?.label ?? 'Not found'} · Grantdesk`;
     if (focusMainOnRoute.current) {
       focusMainOnRoute.current = false;
-      focusMain();
+      focusAfterRender();
     }
-  }, [route, screen, focusMain]);
+  }, [route, screen, focusAfterRender]);
 
   const Screen = screen?.component;
   return (

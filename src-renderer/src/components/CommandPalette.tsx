@@ -7,7 +7,7 @@ import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 
 import type { CommandName, CredentialType } from '../../../src-common/contract/index.ts';
 import { READ_ONLY_TITLE, useReviewMode } from '../app/use-review-mode.ts';
 import { SCREENS } from '../app/screens.ts';
-import { selectMatrix } from '../stores/inventory-store.ts';
+import { selectMatrix, selectMatrixFilters } from '../stores/inventory-store.ts';
 import { selectLoaded, selectWorkspaces } from '../stores/workspaces-store.ts';
 import { useSelect, useStores } from '../stores/use-store.ts';
 
@@ -30,8 +30,8 @@ interface PaletteItem {
 export interface CommandPaletteProps {
   open: boolean;
   onOpenChange(open: boolean): void;
-  /** go to a screen (and optional route query); focus moves to its heading */
-  onGo(screen: string, query?: string): void;
+  /** go to a screen (and optional route query); focus moves to `focus` (a selector in the screen) or its heading */
+  onGo(screen: string, query?: string, focus?: string): void;
   onShowShortcuts(): void;
 }
 
@@ -54,6 +54,9 @@ export function CommandPalette({ open, onOpenChange, onGo, onShowShortcuts }: Co
   const workspaces = useSelect(wsStore, selectWorkspaces);
   const wsLoaded = useSelect(wsStore, selectLoaded);
   const matrix = useSelect(invStore, selectMatrix);
+  const matrixFilters = useSelect(invStore, selectMatrixFilters);
+  // credentials come from the scope matrix: when it is filtered, the palette says so (it finds only those)
+  const credentialsFiltered = Object.values(matrixFilters).some((v) => v !== undefined && v !== false && v !== '' && !(Array.isArray(v) && v.length === 0));
   const review = useReviewMode();
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
@@ -90,7 +93,8 @@ export function CommandPalette({ open, onOpenChange, onGo, onShowShortcuts }: Co
       })),
     );
     for (const w of workspaces) {
-      out.push({ key: `ws:${w.id}`, group: 'Workspaces', label: w.name, hint: w.platformName, keywords: w.id, run: () => (invStore.getState().setFilters({ workspace: w.name }), onGo('scope-matrix')) });
+      // its row on the Workspaces screen (status, scopes, token, actions), focused and scrolled into view
+      out.push({ key: `ws:${w.id}`, group: 'Workspaces', label: w.name, hint: w.platformName, keywords: w.id, run: () => onGo('workspaces', undefined, `[data-workspace="${CSS.escape(w.id)}"]`) });
     }
     const wsName = new Map(workspaces.map((w) => [w.id, w.name]));
     for (const mw of matrix?.workspaces ?? []) {
@@ -202,6 +206,7 @@ export function CommandPalette({ open, onOpenChange, onGo, onShowShortcuts }: Co
                 item.group !== lastGroup ? (
                   <li role="presentation" className="palette-group" key={`g:${item.group}`} data-testid={`palette-group-${item.group.toLowerCase()}`}>
                     {item.group}
+                    {item.group === 'Credentials' && credentialsFiltered ? ' · in the filtered scope matrix' : ''}
                     {totals[item.group] > GROUP_LIMIT ? ` · first ${GROUP_LIMIT} of ${totals[item.group]}, keep typing to narrow` : ''}
                   </li>
                 ) : null;

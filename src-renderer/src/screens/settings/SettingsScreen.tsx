@@ -213,7 +213,7 @@ export function SettingsScreen() {
             <span className="save-state" role="status" data-testid="settings-saved">
               {saved && !dirty && !error ? 'Saved' : ''}
             </span>
-            <button type="button" className="button" disabled={!dirty || saving} onClick={() => settings && setDraft(toDraft(settings))}>
+            <button type="button" className="button" disabled={!dirty || saving} title={!dirty ? 'Nothing changed' : undefined} onClick={() => settings && setDraft(toDraft(settings))}>
               Discard
             </button>
             <WriteButton
