@@ -6,6 +6,7 @@ import * as RadixDialog from '@radix-ui/react-dialog';
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { CommandName, CredentialType } from '../../../src-common/contract/index.ts';
 import { READ_ONLY_TITLE, useReviewMode } from '../app/use-review-mode.ts';
+import { modLabel } from '../app/keys.ts';
 import { SCREENS } from '../app/screens.ts';
 import { selectMatrix, selectMatrixFilters } from '../stores/inventory-store.ts';
 import { selectLoaded, selectWorkspaces } from '../stores/workspaces-store.ts';
@@ -74,7 +75,7 @@ export function CommandPalette({ open, onOpenChange, onGo, onShowShortcuts }: Co
   }, [open, wsLoaded, wsStore, invStore]);
 
   const items = useMemo<PaletteItem[]>(() => {
-    const out: PaletteItem[] = SCREENS.map((s) => ({ key: `screen:${s.id}`, group: 'Screens', label: s.label, hint: 'Screen', run: () => onGo(s.id) }));
+    const out: PaletteItem[] = SCREENS.map((s) => ({ key: `screen:${s.id}`, group: 'Screens', label: s.label, hint: `${modLabel}${s.shortcut}`, keywords: 'screen', run: () => onGo(s.id) }));
     out.push(
       { key: 'action:sync-audit', group: 'Actions', label: 'Sync the audit log', hint: 'Audit explorer', keywords: 'sync refresh events', command: 'audit.sync', run: () => (void auditStore.getState().sync(), onGo('audit')) },
       { key: 'action:sync-inventory', group: 'Actions', label: 'Sync the credential inventory', hint: 'Scope matrix', keywords: 'sync refresh credentials scopes', command: 'inventory.sync', run: () => (void invStore.getState().sync(), onGo('scope-matrix')) },
@@ -128,7 +129,8 @@ export function CommandPalette({ open, onOpenChange, onGo, onShowShortcuts }: Co
     const shown: PaletteItem[] = [];
     for (const g of GROUPS) {
       const list = byGroup[g];
-      list.sort((a, b) => b.rank - a.rank || a.item.label.localeCompare(b.item.label));
+      // with nothing typed, screens and actions keep their own order (the nav's); matches sort best first, then by name
+      if (tokens.length > 0) list.sort((a, b) => b.rank - a.rank || a.item.label.localeCompare(b.item.label));
       shown.push(...list.slice(0, GROUP_LIMIT).map((x) => x.item));
     }
     return { shown, totals };

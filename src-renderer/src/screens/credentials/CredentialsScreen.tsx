@@ -9,6 +9,7 @@ import { useSelect, useStores } from '../../stores/use-store.ts';
 import { ago, ageText, dateText, expiryText, lifecycleText, TYPE_LABEL } from '../matrix/format.ts';
 import { countsText, selectCredentialCounts, selectCredentialList, selectListError, selectMatrix, selectDrawer, selectSyncing } from '../../stores/inventory-store.ts';
 import { InventoryOverlays } from './InventoryOverlays.tsx';
+import { ReviewNotGranted } from '../reviews/ReviewNotGranted.tsx';
 import '../matrix/matrix.css';
 
 /** [header, optional]: optional columns give way to the drawer (the table narrows; key columns always stay) */
@@ -98,6 +99,7 @@ export function CredentialsScreen() {
         </p>
       </header>
       {error && <ErrorBanner error={error} onDismiss={() => store.getState().dismissListError()} testId="credentials-error" />}
+      <ReviewNotGranted what="credentials" />
       <div className="matrix-filters" role="search">
         <label className="filter-field">
           <span className="field-label">Search</span>
