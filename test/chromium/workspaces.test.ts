@@ -61,6 +61,10 @@ const TEXT_CONTRAST_SAMPLES = String.raw`(() => {
   return out;
 })()`;
 
+/** DOM values inside evaluate callbacks, typed loosely (this tsconfig has no DOM lib) */
+type El = { getBoundingClientRect(): { height: number; bottom: number; right: number }; dataset: Record<string, string | undefined> };
+type Win = { document: { querySelectorAll(sel: string): ArrayLike<El>; documentElement: { scrollWidth: number; clientWidth: number } }; innerHeight: number; innerWidth: number };
+
 const CONNECTED = 40;
 describe('Workspaces overview in Chromium over real connections', () => {
   let sb: SandboxHandle;
@@ -92,8 +96,15 @@ describe('Workspaces overview in Chromium over real connections', () => {
     await count(page.getByTestId('ws-row'), CONNECTED, 'rows');
     await eventually(() => page.getByTestId('ws-summary').textContent(), (t) => t?.startsWith(`${CONNECTED} connected · 0 need re-consent · 0 revocations pending · 1 platform`) ?? false, 'summary');
     const first = page.getByTestId('ws-row').first();
-    assert.match((await first.textContent()) ?? '', /Sandbox EU/);
-    assert.deepEqual(await first.locator('.scope-chip').allTextContents(), ['audit:read', 'credentials:read', 'users:read']);
+    // one platform: named once in the summary, not on every row
+    assert.match((await page.getByTestId('ws-summary').textContent()) ?? '', /1 platform \(Sandbox EU\)/);
+    assert.doesNotMatch((await first.textContent()) ?? '', /Sandbox EU/);
+    // scopes summarised on one line, the list on hover (title) and on expand
+    assert.equal(await first.getByTestId('ws-scopes-summary').innerText(), '3 scopes');
+    assert.equal(await first.getByTestId('ws-scopes-summary').getAttribute('title'), 'audit:read\ncredentials:read\nusers:read');
+    await first.getByTestId('ws-scopes-summary').click();
+    assert.deepEqual(await first.locator('.scope-chip').allInnerTexts(), ['audit:read', 'credentials:read', 'users:read']);
+    await first.getByTestId('ws-scopes-summary').click();
     assert.match((await first.getByTestId('ws-expiry').textContent()) ?? '', /^(59m|1h 0m|\d+m \d+s)/);
     assert.equal(await page.getByTestId('ws-status').filter({ hasText: 'Connected' }).count(), CONNECTED);
     await page.evaluate('document.querySelector("main").scrollTo(0, 0)');
@@ -159,7 +170,7 @@ describe('Workspaces overview in Chromium over real connections', () => {
   test('the re-consent wizard hands off to workspaces.connect with the chosen scopes (before/after shown)', async () => {
     const { page } = app;
     const target = sb.workspaces[9]!;
-    await page.getByTestId('nav-calendar').click();
+    await page.getByTestId('nav-rotation').click(); // the re-consent tools live on the Rotation screen
     await page.getByTestId('tools-workspace').selectOption(target.id);
     await page.getByTestId('open-reconsent').click();
     const table = page.getByTestId('reconsent-table');
@@ -281,5 +292,109 @@ describe('Workspaces overview in Chromium over real connections', () => {
     } finally {
       await page.emulateMedia({ colorScheme: 'light' });
     }
+  });
+
+  test('at a glance: >= 20 one-line rows at 1440x900, sync ages after a bulk sync, problems only, bulk disconnect with the list, empty search, dialog errors, 1024 px', async () => {
+    const { page } = app;
+    await page.setViewportSize({ width: 1440, height: 900 });
+    // the banner of an earlier test's failed refresh is dismissed, as a person would once read
+    if (await page.getByTestId('error-banner').count()) await page.getByTestId('error-banner-dismiss').click();
+    await count(page.getByTestId('error-banner'), 0, 'banner dismissed');
+    await page.evaluate('document.querySelector("main").scrollTo(0, 0)');
+    await count(page.getByTestId('ws-row'), (await call('workspaces.list', {})).length, 'all rows');
+    // rows fully inside the window, each one line (no wrapped chips or buttons)
+    const visible = await page.evaluate(() => {
+      const d = globalThis as unknown as Win;
+      const rows = Array.from(d.document.querySelectorAll('[data-testid="ws-row"]'));
+      const heights = rows.map((r) => r.getBoundingClientRect().height);
+      return { inView: rows.filter((r) => r.getBoundingClientRect().bottom <= d.innerHeight - 28).length, tallest: Math.max(...heights) };
+    });
+    assert.ok(visible.inView >= 20, `${visible.inView} rows visible at 1440x900`);
+    assert.ok(visible.tallest <= 32, `one line per row (tallest ${visible.tallest} px)`);
+    await app.screenshot('workspaces-glance-1440x900-light');
+
+    // health: never synced first; a bulk sync of three selected workspaces fills both ages for those three only
+    const ids = sb.workspaces.slice(10, 13).map((w) => w.id);
+    assert.equal(await row(ids[0]!).getByTestId('ws-audit-age').innerText(), 'never');
+    for (const id of ids) await row(id).getByTestId('ws-select').check();
+    assert.equal(await page.getByTestId('ws-selected-count').innerText(), '3 selected');
+    await page.getByTestId('ws-bulk-sync').click();
+    await eventually(() => page.getByTestId('ws-bulk-outcome').innerText(), (t) => t.startsWith('Synced 3 workspaces.'), 'bulk sync outcome');
+    for (const id of ids) {
+      await eventually(() => row(id).getByTestId('ws-audit-age').innerText(), (t) => /^\d+s ago$/.test(t), `audit age of ${id}`);
+      await eventually(() => row(id).getByTestId('ws-inventory-age').innerText(), (t) => /^\d+s ago$/.test(t), `inventory age of ${id}`);
+    }
+    assert.equal(await row(sb.workspaces[14]!.id).getByTestId('ws-audit-age').innerText(), 'never');
+    // sort by audit sync: the three synced ones first when descending
+    await page.getByTestId('sort-audit').click();
+    await page.getByTestId('sort-audit').click();
+    const top = await page.locator('[data-testid="ws-row"]').evaluateAll((rs) => rs.slice(0, 3).map((r) => (r as unknown as El).dataset.workspace ?? ''));
+    assert.deepEqual([...top].sort(), [...ids].sort());
+    await page.getByTestId('sort-name').click();
+
+    // problems only: the needs-reconsent one and the one whose revocation was pending earlier (confirmed since: not a problem)
+    await page.getByTestId('ws-problems-only').check();
+    const problems = await page.locator('[data-testid="ws-row"]').evaluateAll((rs) => rs.map((r) => (r as unknown as El).dataset.status ?? ''));
+    assert.deepEqual(problems, ['needs_reconsent'], 'problems only: the workspace whose grant was revoked');
+    assert.match(await page.getByTestId('ws-reason').innerText(), /\S/);
+    await page.getByTestId('ws-problems-only').uncheck();
+
+    // bulk disconnect confirms with the list of names
+    await page.getByTestId('ws-bulk-disconnect').click();
+    const dlg = page.getByTestId('bulk-disconnect-dialog');
+    await dlg.waitFor();
+    const names = ids.map((id) => sb.workspaces.find((w) => w.id === id)!.name);
+    const listed = await page.getByTestId('bulk-disconnect-list').locator('li').allInnerTexts();
+    assert.deepEqual(listed.map((t) => t.split(' ws_')[0]), names.slice().sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1)));
+    await app.screenshot('workspaces-bulk-disconnect-dialog');
+    await page.getByTestId('bulk-disconnect-dialog-input').fill('3');
+    await page.getByTestId('bulk-disconnect-dialog-confirm').click();
+    for (const id of ids) await eventually(() => row(id).getAttribute('data-status'), (st) => st === 'disconnected', `${id} disconnected`);
+    await count(page.getByTestId('ws-bulkbar'), 0, 'selection cleared');
+
+    // a search with no match says so and offers to clear it
+    await page.getByTestId('ws-search').fill('zzz-no-such');
+    await page.getByTestId('ws-nomatch').waitFor();
+    assert.equal(await page.getByTestId('ws-nomatch').innerText(), 'No workspace matches “zzz-no-such” — Clear search');
+    assert.equal(await page.getByTestId('ws-table').count(), 0, 'no bare headers');
+    await page.getByTestId('ws-clear-search').click();
+    await page.getByTestId('ws-table').waitFor();
+
+    // an add-platform error appears in the dialog, with a remedy about the issuer URL
+    await page.getByTestId('add-platform').click();
+    await page.getByTestId('add-platform-dialog').waitFor();
+    await page.getByTestId('pf-issuer').fill('http://127.0.0.1:9/');
+    await page.getByTestId('pf-submit').click();
+    const inDialog = page.getByTestId('add-platform-dialog').getByTestId('add-platform-error');
+    await inDialog.waitFor();
+    assert.match(await inDialog.innerText(), /Check the issuer URL: Grantdesk reads the platform's sign-in metadata from http:\/\/127\.0\.0\.1:9\/\.well-known\/oauth-authorization-server/);
+    assert.doesNotMatch(await inDialog.innerText(), /offline from its cache/);
+    await app.screenshot('workspaces-add-platform-error');
+    await page.getByTestId('add-platform-dialog-close').click();
+    await page.getByTestId('add-platform-dialog').waitFor({ state: 'detached' });
+    assert.equal(await page.locator('[data-testid="workspaces-screen"] > [data-testid="error-banner"]').count(), 0, 'the error is not behind the dialog');
+
+    // 1024 x 700: no page-level horizontal overflow; each row's actions inside the window
+    for (const theme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: theme });
+      for (const [w, h] of [[1024, 700], [1440, 900]] as const) {
+        await page.setViewportSize({ width: w, height: h });
+        const layout = await page.evaluate(() => {
+          const d = globalThis as unknown as Win;
+          const actions = Array.from(d.document.querySelectorAll('[data-testid="ws-row"] .row-actions')).slice(0, 10);
+          return {
+            overflow: d.document.documentElement.scrollWidth - d.document.documentElement.clientWidth,
+            actionsRight: Math.max(...actions.map((a) => a.getBoundingClientRect().right)),
+            width: d.innerWidth,
+          };
+        });
+        assert.ok(layout.overflow <= 0, `${w}px ${theme}: page scrolls sideways by ${layout.overflow}px`);
+        assert.ok(layout.actionsRight <= layout.width, `${w}px ${theme}: actions end at ${layout.actionsRight} of ${layout.width}`);
+        await app.screenshot(`workspaces-glance-${w}x${h}-${theme}`);
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1400, height: 900 });
+    assert.deepEqual(app.problems.all().filter((p) => !/status of 5\d\d|Failed to load resource/.test(p)), []);
   });
 });

@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Platform, Workspace } from '../../../src-common/contract/index.ts';
-import { createWorkspacesStore, selectBusy, selectLoaded, selectPlatforms, selectReconsentError, selectReconsenting, selectWorkspaces, selectWorkspacesError } from '../../../src-renderer/src/stores/workspaces-store.ts';
+import { createWorkspacesStore, selectBulkOutcome, selectFormError, selectSyncHealth, selectBusy, selectLoaded, selectPlatforms, selectReconsentError, selectReconsenting, selectWorkspaces, selectWorkspacesError } from '../../../src-renderer/src/stores/workspaces-store.ts';
 import { assertErrorSentence, deferred, fail, fakeApi, ok } from './fake-api.ts';
 
 const ws = (id: string) => ({ id, name: id.toUpperCase(), status: 'connected' }) as unknown as Workspace;
@@ -57,16 +57,46 @@ describe('workspaces store', () => {
     assert.deepEqual(f.calls, [['workspacesConnect', { workspace: 'a', scopes: ['contacts:read', 'offline_access'] }]]);
   });
 
-  it('follows workspaces/platforms events only, and unsubscribes', async () => {
-    const f = fakeApi({ workspacesList: () => ok([]), platformsList: () => ok([]) });
+  it('follows workspaces/platforms events for the list, audit/inventory events for the sync ages only, and unsubscribes', async () => {
+    const health = { workspaceId: 'a', auditSyncedAt: '2026-01-01T00:00:00Z', auditError: null, inventorySyncedAt: null, inventoryError: null };
+    const f = fakeApi({ workspacesList: () => ok([]), platformsList: () => ok([]), syncHealth: () => ok({ workspaces: [health] }) });
     const store = createWorkspacesStore(f.api);
     const off = store.getState().connectEvents();
-    f.emit('state.changed', { topic: 'inventory', workspaceId: null });
+    f.emit('state.changed', { topic: 'rotation', workspaceId: null });
     assert.equal(f.calls.length, 0, 'an unrelated topic does not reload');
+    f.emit('state.changed', { topic: 'inventory', workspaceId: null });
+    await new Promise((r) => setImmediate(r));
+    f.assertCalls(['syncHealth']);
+    assert.deepEqual(selectSyncHealth(store.getState()), { a: health });
+    f.calls.length = 0;
     f.emit('state.changed', { topic: 'workspaces', workspaceId: 'a' });
     await new Promise((r) => setImmediate(r));
-    f.assertCalls(['workspacesList', 'platformsList']);
+    f.assertCalls(['workspacesList', 'platformsList', 'syncHealth']);
     off();
     assert.equal(f.listeners(), 0);
+  });
+
+  it('an add-platform failure stays in the dialog (formError) with a remedy about the issuer URL, not in the screen banner', async () => {
+    const f = fakeApi({ platformsAdd: () => fail('network_error', 'The issuer https://id.example did not answer.'), workspacesList: () => ok([]), platformsList: () => ok([]) });
+    const store = createWorkspacesStore(f.api);
+    assert.equal(await store.getState().addPlatform('https://id.example/', undefined, undefined), false);
+    assert.equal(selectWorkspacesError(store.getState()), null);
+    const e = selectFormError(store.getState());
+    assert.equal(e?.message, 'The issuer https://id.example did not answer.');
+    assert.match(e?.remedy ?? '', /^Check the issuer URL: .*https:\/\/id\.example\/\.well-known\/oauth-authorization-server/);
+    assert.doesNotMatch(e?.remedy ?? '', /offline from its cache/);
+  });
+
+  it('bulk refresh goes one workspace at a time and reports which failed, by id, with the sentence', async () => {
+    const f = fakeApi({
+      workspacesRefresh: (i) => (i.workspace === 'b' ? fail('needs_reconsent', 'The grant of B was revoked at the platform.') : ok({} as never)),
+      workspacesList: () => ok([]),
+      platformsList: () => ok([]),
+    });
+    const store = createWorkspacesStore(f.api);
+    const out = await store.getState().refreshMany(['a', 'b', 'c']);
+    assert.deepEqual(out, { done: 2, failed: [{ workspaceId: 'b', message: 'The grant of B was revoked at the platform.' }] });
+    assert.equal(selectBulkOutcome(store.getState())?.action, 'refresh');
+    assert.deepEqual(f.calls.slice(0, 3).map((c) => c[1]), [{ workspace: 'a', force: true }, { workspace: 'b', force: true }, { workspace: 'c', force: true }]);
   });
 });

@@ -1,15 +1,30 @@
-// Workspaces overview, built for dozens to hundreds: search, sort, filter by status; per workspace its platform, scopes,
-// expiry countdown, last refresh, needs-reconsent and pending-revocation badges; connect, bulk connect, reconnect, disconnect.
+// Workspaces overview, built for dozens to hundreds: one line per workspace (scopes summarised, the list on hover or
+// expand), health columns (access token, refresh token, audit and inventory sync age, last error as a sentence) with sort
+// and a "problems only" filter, search, status filter, multi-select with bulk refresh / sync / disconnect; connect, bulk
+// connect, reconnect, disconnect; errors in the dialog that caused them. In review mode: the reviewed workspaces instead.
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { ROLES, scopesForRole, type Role, type Workspace } from '../../../../src-common/contract/index.ts';
+import { ROLES, scopesForRole, type Role, type Workspace, type WorkspaceSyncHealth } from '../../../../src-common/contract/index.ts';
 import { ConfirmDialog, Dialog } from '../../components/Dialog.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { useSelect, useStores } from '../../stores/use-store.ts';
-import { selectBusy, selectLoaded, selectPlatforms, selectWorkspaces, selectWorkspacesError, type WorkspacesStore } from '../../stores/workspaces-store.ts';
+import {
+  selectBulkOutcome,
+  selectBulkRunning,
+  selectBusy,
+  selectFormError,
+  selectLoaded,
+  selectPlatforms,
+  selectSyncHealth,
+  selectWorkspaces,
+  selectWorkspacesError,
+  type WorkspacesStore,
+} from '../../stores/workspaces-store.ts';
 import { WriteButton } from '../../components/WriteButton.tsx';
+import { useReviewMode, useReviewStatus } from '../../app/use-review-mode.ts';
+import { ReviewedWorkspaces } from './ReviewedWorkspaces.tsx';
 import './workspaces.css';
 
-type SortKey = 'name' | 'status' | 'expiry' | 'platform' | 'lastRefresh';
+type SortKey = 'name' | 'status' | 'expiry' | 'platform' | 'lastRefresh' | 'audit' | 'inventory' | 'error';
 type StatusFilter = 'all' | Workspace['status'] | 'pending_revocation';
 
 
@@ -30,35 +45,36 @@ export function countdown(iso: string | null, now: number): string {
   const m = Math.floor((s % 3600) / 60);
   return h > 0 ? `${h}h ${m}m` : m > 0 ? `${m}m ${s % 60}s` : `${s}s`;
 }
-function ago(iso: string | null, now: number): string {
+export function ago(iso: string | null, now: number): string {
   if (!iso) return 'never';
   const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
   return s < 60 ? `${s}s ago` : s < 3600 ? `${Math.floor(s / 60)}m ago` : s < 86400 ? `${Math.floor(s / 3600)}h ago` : `${Math.floor(s / 86400)}d ago`;
 }
 
+/** one badge per workspace (one line per row): the status, or for a disconnected one what happened to its revocation */
 function Badges({ w }: { w: Workspace }) {
-  return (
-    <span className="badges">
-      <span className={`badge badge-${w.status}`} data-testid="ws-status">
-        {w.status === 'needs_reconsent' ? 'Needs re-consent' : w.status === 'connected' ? 'Connected' : 'Disconnected'}
+  if (w.status === 'disconnected' && w.revocation === 'pending')
+    return (
+      <span className="badge badge-warning" data-testid="ws-status" title={w.revocationError ?? 'Disconnected; the platform has not confirmed the revocation yet'}>
+        <span data-testid="ws-revocation-pending">Revocation pending</span>
       </span>
-      {w.revocation === 'pending' && (
-        <span className="badge badge-warning" data-testid="ws-revocation-pending" title={w.revocationError ?? ''}>
-          Revocation pending
-        </span>
-      )}
-      {w.revocation === 'confirmed' && w.status === 'disconnected' && (
-        <span className="badge badge-muted" data-testid="ws-revocation-confirmed">
-          Revoked
-        </span>
-      )}
-      {w.cooldownUntil && w.status === 'connected' && <span className="badge badge-warning">Token endpoint cooling down</span>}
+    );
+  if (w.status === 'disconnected' && w.revocation === 'confirmed')
+    return (
+      <span className="badge badge-muted" data-testid="ws-status" title="Disconnected; the platform confirmed the revocation">
+        <span data-testid="ws-revocation-confirmed">Revoked</span>
+      </span>
+    );
+  return (
+    <span className={`badge badge-${w.status}`} data-testid="ws-status">
+      {w.status === 'needs_reconsent' ? 'Needs re-consent' : w.status === 'connected' ? 'Connected' : 'Disconnected'}
     </span>
   );
 }
 
 function ConnectDialog({ open, onOpenChange, store, initial, bulk }: { open: boolean; onOpenChange(o: boolean): void; store: WorkspacesStore; initial: string; bulk: boolean }) {
   const platforms = useSelect(store, selectPlatforms);
+  const formError = useSelect(store, selectFormError);
   const [ids, setIds] = useState(initial);
   const [role, setRole] = useState<Role>('operator');
   const [platform, setPlatform] = useState('');
@@ -68,8 +84,9 @@ function ConnectDialog({ open, onOpenChange, store, initial, bulk }: { open: boo
     if (open) {
       setIds(initial);
       setResult(null);
+      store.getState().dismissFormError();
     }
-  }, [open, initial]);
+  }, [open, initial, store]);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
@@ -81,7 +98,7 @@ function ConnectDialog({ open, onOpenChange, store, initial, bulk }: { open: boo
       setBusy(false);
       if (r && r.failed === 0) onOpenChange(false);
     } else {
-      const ok = await store.getState().connect(list[0] ?? '', plat, role);
+      const ok = await store.getState().connect(list[0] ?? '', plat, role, 'dialog');
       setBusy(false);
       if (ok) onOpenChange(false);
     }
@@ -95,13 +112,14 @@ function ConnectDialog({ open, onOpenChange, store, initial, bulk }: { open: boo
       description="Your browser opens the platform's sign-in for each workspace. Grantdesk asks only for the scopes of the role you choose."
     >
       <form onSubmit={submit} className="form">
+        {formError && <ErrorBanner error={formError} onDismiss={() => store.getState().dismissFormError()} testId="connect-error" />}
         <label className="field-label" htmlFor="connect-ids">
           {bulk ? 'Workspace ids (one per line or comma separated)' : 'Workspace id'}
         </label>
         {bulk ? (
           <textarea id="connect-ids" className="input mono" data-testid="connect-ids" rows={6} value={ids} onChange={(e) => setIds(e.target.value)} required />
         ) : (
-          <input id="connect-ids" className="input mono" data-testid="connect-ids" value={ids} onChange={(e) => setIds(e.target.value)} required placeholder="ws_…" />
+          <input id="connect-ids" className="input mono" data-testid="connect-ids" value={ids} onChange={(e) => setIds(e.target.value)} required />
         )}
         {platforms.length > 1 && (
           <>
@@ -147,6 +165,10 @@ function AddPlatformDialog({ open, onOpenChange, store }: { open: boolean; onOpe
   const [issuer, setIssuer] = useState('');
   const [name, setName] = useState('');
   const [clientId, setClientId] = useState('');
+  const formError = useSelect(store, selectFormError);
+  useEffect(() => {
+    if (open) store.getState().dismissFormError();
+  }, [open, store]);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (await store.getState().addPlatform(issuer, name || undefined, clientId || undefined)) onOpenChange(false);
@@ -154,36 +176,104 @@ function AddPlatformDialog({ open, onOpenChange, store }: { open: boolean; onOpe
   return (
     <Dialog open={open} onOpenChange={onOpenChange} testId="add-platform-dialog" title="Add a platform" description="Grantdesk reads the platform's OAuth metadata from its issuer URL (RFC 8414).">
       <form onSubmit={submit} className="form">
+        {formError && <ErrorBanner error={formError} onDismiss={() => store.getState().dismissFormError()} testId="add-platform-error" />}
         <label className="field-label" htmlFor="pf-issuer">Issuer URL</label>
-        <input id="pf-issuer" className="input" value={issuer} onChange={(e) => setIssuer(e.target.value)} required placeholder="https://auth.example.com" />
+        <input id="pf-issuer" className="input" value={issuer} onChange={(e) => setIssuer(e.target.value)} required data-testid="pf-issuer" />
+        <p className="field-hint">The platform's sign-in address, e.g. https://auth.example.com</p>
         <label className="field-label" htmlFor="pf-name">Name</label>
-        <input id="pf-name" className="input" value={name} onChange={(e) => setName(e.target.value)} placeholder="Production EU" />
-        <label className="field-label" htmlFor="pf-client">Client id</label>
-        <input id="pf-client" className="input" value={clientId} onChange={(e) => setClientId(e.target.value)} placeholder="grantdesk-desktop" />
+        <input id="pf-name" className="input" value={name} onChange={(e) => setName(e.target.value)} />
+        <p className="field-hint">How Grantdesk labels it, e.g. Production EU (default: its host name)</p>
+        <label className="field-label" htmlFor="pf-client">Client ID</label>
+        <input id="pf-client" className="input" value={clientId} onChange={(e) => setClientId(e.target.value)} />
+        <p className="field-hint">Leave empty for grantdesk-desktop, the client the platform registers for Grantdesk</p>
         <div className="dialog-footer">
-          <button type="submit" className="button button-primary">Add platform</button>
+          <button type="submit" className="button button-primary" data-testid="pf-submit">Add platform</button>
         </div>
       </form>
     </Dialog>
   );
 }
 
+/** the last error of a workspace as one short sentence (the connection's first, then the syncs') */
+export function lastError(w: Workspace, h: WorkspaceSyncHealth | undefined): string | null {
+  if (w.status === 'needs_reconsent') return w.reason ?? 'The grant is no longer valid: reconnect the workspace.';
+  if (w.revocation === 'pending') return w.revocationError ? `Revocation pending: ${w.revocationError}` : 'Revocation pending: the platform has not confirmed it yet.';
+  if (w.status === 'connected' && w.lastRefreshError) return w.lastRefreshError;
+  if (w.status === 'connected' && h?.auditError) return `Audit sync: ${h.auditError}`;
+  if (w.status === 'connected' && h?.inventoryError) return `Inventory sync: ${h.inventoryError}`;
+  if (w.status === 'connected' && w.cooldownUntil) return 'The token endpoint failed recently; Grantdesk waits before trying it again.';
+  return null;
+}
+export function hasProblem(w: Workspace, h: WorkspaceSyncHealth | undefined): boolean {
+  return lastError(w, h) !== null;
+}
+
+function ScopesSummary({ scopes }: { scopes: string[] }) {
+  if (scopes.length === 0) return <span className="muted">none</span>;
+  return (
+    <details className="ws-scopes-details" data-testid="ws-scopes">
+      <summary title={scopes.join('\n')} data-testid="ws-scopes-summary">
+        {scopes.length} scope{scopes.length === 1 ? '' : 's'}
+      </summary>
+      <div className="ws-scopes-list">
+        {scopes.map((s) => (
+          <span key={s} className="scope-chip mono">
+            {s}
+          </span>
+        ))}
+      </div>
+    </details>
+  );
+}
+
+function RefreshIcon() {
+  return (
+    <svg viewBox="0 0 24 24" width="14" height="14" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" focusable="false">
+      <path d="M20 12a8 8 0 0 1-14.3 4.9M4 12a8 8 0 0 1 14.3-4.9" />
+      <path d="M18.5 3v4.2h-4.2M5.5 21v-4.2h4.2" />
+    </svg>
+  );
+}
+function DisconnectIcon() {
+  return (
+    <svg viewBox="0 0 24 24" width="14" height="14" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" focusable="false">
+      <path d="M9 15l6-6M7.5 11.5l-2 2a3.5 3.5 0 0 0 5 5l2-2M16.5 12.5l2-2a3.5 3.5 0 0 0-5-5l-2 2M4 4l16 16" />
+    </svg>
+  );
+}
+
+const BULK_LABEL = { refresh: 'Refreshed', sync: 'Synced', disconnect: 'Disconnected' } as const;
+
 export function WorkspacesScreen() {
+  const { active: inReview } = useReviewMode();
+  const status = useReviewStatus();
+  if (inReview && status && status.state !== 'none') return <ReviewedWorkspaces status={status} />;
+  return <OperatorWorkspaces />;
+}
+
+function OperatorWorkspaces() {
   const { workspaces: store } = useStores();
   const workspaces = useSelect(store, selectWorkspaces);
   const platforms = useSelect(store, selectPlatforms);
   const loaded = useSelect(store, selectLoaded);
   const error = useSelect(store, selectWorkspacesError);
   const busy = useSelect(store, selectBusy);
+  const health = useSelect(store, selectSyncHealth);
+  const bulkRunning = useSelect(store, selectBulkRunning);
+  const bulkOutcome = useSelect(store, selectBulkOutcome);
   const now = useNow();
   const [query, setQuery] = useState('');
   const [status, setStatus] = useState<StatusFilter>('all');
+  const [problemsOnly, setProblemsOnly] = useState(false);
   const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 }>({ key: 'name', dir: 1 });
   const [dialog, setDialog] = useState<null | { kind: 'connect' | 'bulk' | 'platform'; initial: string }>(null);
   const [confirm, setConfirm] = useState<Workspace | null>(null);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [confirmBulk, setConfirmBulk] = useState(false);
 
   useEffect(() => {
     void store.getState().load();
+    void store.getState().loadHealth();
     return store.getState().connectEvents();
   }, [store]);
 
@@ -192,8 +282,10 @@ export function WorkspacesScreen() {
     const filtered = workspaces.filter(
       (w) =>
         (status === 'all' || (status === 'pending_revocation' ? w.revocation === 'pending' : w.status === status)) &&
+        (!problemsOnly || hasProblem(w, health[w.id])) &&
         (!q || w.name.toLowerCase().includes(q) || w.id.toLowerCase().includes(q) || w.platformName.toLowerCase().includes(q) || w.scopes.some((s) => s.includes(q))),
     );
+    const time = (iso: string | null | undefined) => (iso ? Date.parse(iso) : 0);
     const val = (w: Workspace): string | number => {
       switch (sort.key) {
         case 'status':
@@ -203,37 +295,60 @@ export function WorkspacesScreen() {
         case 'platform':
           return w.platformName;
         case 'lastRefresh':
-          return w.lastRefreshAt ? Date.parse(w.lastRefreshAt) : 0;
+          return time(w.lastRefreshAt ?? w.connectedAt);
+        case 'audit':
+          return time(health[w.id]?.auditSyncedAt);
+        case 'inventory':
+          return time(health[w.id]?.inventorySyncedAt);
+        case 'error':
+          return lastError(w, health[w.id]) ?? '';
         default:
           return w.name.toLowerCase();
       }
     };
     return [...filtered].sort((a, b) => (val(a) < val(b) ? -sort.dir : val(a) > val(b) ? sort.dir : 0));
-  }, [workspaces, query, status, sort]);
+  }, [workspaces, query, status, problemsOnly, sort, health]);
 
   const counts = useMemo(
     () => ({
       connected: workspaces.filter((w) => w.status === 'connected').length,
       needs: workspaces.filter((w) => w.status === 'needs_reconsent').length,
       pending: workspaces.filter((w) => w.revocation === 'pending').length,
+      problems: workspaces.filter((w) => hasProblem(w, health[w.id])).length,
     }),
-    [workspaces],
+    [workspaces, health],
   );
-  const header = (key: SortKey, label: string) => (
-    <th scope="col" aria-sort={sort.key === key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}>
+  // the selection is what is both chosen and shown (a filter never acts on rows the person cannot see)
+  const chosen = rows.filter((w) => selected.has(w.id));
+  const chosenConnected = chosen.filter((w) => w.status === 'connected');
+  const allShownChosen = rows.length > 0 && chosen.length === rows.length;
+  const toggle = (id: string) =>
+    setSelected((s) => {
+      const n = new Set(s);
+      if (n.has(id)) n.delete(id);
+      else n.add(id);
+      return n;
+    });
+  const header = (key: SortKey, label: string, className = '') => (
+    <th scope="col" className={className} aria-sort={sort.key === key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}>
       <button type="button" className="th-button" data-testid={`sort-${key}`} onClick={() => setSort((s) => ({ key, dir: s.key === key ? ((-s.dir) as 1 | -1) : 1 }))}>
         {label}
         {sort.key === key ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}
       </button>
     </th>
   );
+  const filtering = query.trim() !== '' || status !== 'all' || problemsOnly;
+  // one platform: its name is in the summary line, not repeated on every row
+  const manyPlatforms = platforms.length > 1;
+  const noneConnected = chosenConnected.length === 0 ? 'Choose at least one connected workspace.' : undefined;
 
   return (
     <section className="screen screen-workspaces" aria-labelledby="screen-title" data-testid="workspaces-screen">
       <header className="screen-header">
         <h1 id="screen-title" className="screen-title">Workspaces</h1>
         <p className="screen-subtitle" data-testid="ws-summary">
-          {counts.connected} connected · {counts.needs} need re-consent · {counts.pending} revocation{counts.pending === 1 ? '' : 's'} pending · {platforms.length} platform{platforms.length === 1 ? '' : 's'}
+          {counts.connected} connected · {counts.needs} need re-consent · {counts.pending} revocation{counts.pending === 1 ? '' : 's'} pending · {platforms.length === 1 ? `1 platform (${platforms[0]!.name})` : `${platforms.length} platforms`}
+          {counts.problems > 0 ? ` · ${counts.problems} with problems` : ''}
         </p>
       </header>
       {error && <ErrorBanner error={error} onDismiss={() => store.getState().dismissError()} />}
@@ -246,80 +361,168 @@ export function WorkspacesScreen() {
           <option value="disconnected">Disconnected</option>
           <option value="pending_revocation">Revocation pending</option>
         </select>
-        <WriteButton command="platforms.add" className="button" onClick={() => setDialog({ kind: 'platform', initial: '' })} data-testid="add-platform">
-          Add platform
-        </WriteButton>
-        <WriteButton command="workspaces.bulkConnect" className="button" disabled={platforms.length === 0} onClick={() => setDialog({ kind: 'bulk', initial: '' })} data-testid="bulk-connect">
-          Bulk connect
-        </WriteButton>
-        <WriteButton command="workspaces.connect" className="button button-primary" disabled={platforms.length === 0} onClick={() => setDialog({ kind: 'connect', initial: '' })} data-testid="connect">
-          Connect workspace
-        </WriteButton>
+        <label className="check ws-problems">
+          <input type="checkbox" checked={problemsOnly} onChange={(e) => setProblemsOnly(e.target.checked)} data-testid="ws-problems-only" />
+          Problems only{counts.problems > 0 ? ` (${counts.problems})` : ''}
+        </label>
+        <div className="toolbar-end">
+          <WriteButton command="platforms.add" className="button" onClick={() => setDialog({ kind: 'platform', initial: '' })} data-testid="add-platform">
+            Add platform
+          </WriteButton>
+          <WriteButton command="workspaces.bulkConnect" className="button" disabled={platforms.length === 0} title={platforms.length === 0 ? 'Add a platform first.' : undefined} onClick={() => setDialog({ kind: 'bulk', initial: '' })} data-testid="bulk-connect">
+            Bulk connect
+          </WriteButton>
+          <WriteButton command="workspaces.connect" className="button button-primary" disabled={platforms.length === 0} title={platforms.length === 0 ? 'Add a platform first.' : undefined} onClick={() => setDialog({ kind: 'connect', initial: '' })} data-testid="connect">
+            Connect workspace
+          </WriteButton>
+        </div>
       </div>
-      {loaded && workspaces.length === 0 && (
-        <div className="panel" data-testid="ws-empty">
-          <p>{platforms.length === 0 ? 'No platform yet. Add one by its issuer URL, or run `npm run demo` to explore with the sandbox.' : 'No workspace connected yet.'}</p>
+      {chosen.length > 0 && (
+        <div className="ws-bulkbar" role="region" aria-label="Selected workspaces" data-testid="ws-bulkbar">
+          <span data-testid="ws-selected-count">
+            {chosen.length} selected{chosenConnected.length < chosen.length ? ` (${chosenConnected.length} connected)` : ''}
+          </span>
+          <WriteButton command="workspaces.refresh" className="button button-small" disabled={!!bulkRunning || chosenConnected.length === 0} title={bulkRunning ? 'Another bulk action is running.' : noneConnected} onClick={() => void store.getState().refreshMany(chosenConnected.map((w) => w.id))} data-testid="ws-bulk-refresh">
+            {bulkRunning === 'refresh' ? 'Refreshing…' : 'Refresh tokens'}
+          </WriteButton>
+          <WriteButton command="sync.all" className="button button-small" disabled={!!bulkRunning || chosenConnected.length === 0} title={bulkRunning ? 'Another bulk action is running.' : noneConnected} onClick={() => void store.getState().syncMany(chosenConnected.map((w) => w.id))} data-testid="ws-bulk-sync">
+            {bulkRunning === 'sync' ? 'Syncing…' : 'Sync audit log and inventory'}
+          </WriteButton>
+          <WriteButton command="workspaces.disconnect" className="button button-small button-danger-outline" disabled={!!bulkRunning || chosenConnected.length === 0} title={bulkRunning ? 'Another bulk action is running.' : noneConnected} onClick={() => setConfirmBulk(true)} data-testid="ws-bulk-disconnect">
+            Disconnect…
+          </WriteButton>
+          <button type="button" className="link-button" onClick={() => setSelected(new Set())} data-testid="ws-bulk-clear">
+            Clear selection
+          </button>
         </div>
       )}
-      {workspaces.length > 0 && (
-        <div className="table-wrap">
+      {bulkOutcome && (
+        <div className={`banner ${bulkOutcome.failed.length ? 'banner-warning' : 'banner-info'}`} role="status" data-testid="ws-bulk-outcome">
+          <p>
+            {BULK_LABEL[bulkOutcome.action]} {bulkOutcome.done} workspace{bulkOutcome.done === 1 ? '' : 's'}
+            {bulkOutcome.failed.length ? `; ${bulkOutcome.failed.length} failed: ${bulkOutcome.failed.map((f) => `${workspaces.find((w) => w.id === f.workspaceId)?.name ?? f.workspaceId} (${f.message})`).join('; ')}` : '.'}
+          </p>
+          <button type="button" className="link-button" onClick={() => store.getState().dismissBulkOutcome()}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      {loaded && workspaces.length === 0 && (
+        <div className="panel" data-testid="ws-empty">
+          <p>{platforms.length === 0 ? 'No platform yet. Add one by its issuer URL, or run npm run demo to explore with the sandbox.' : 'No workspace connected yet. Connect one with Connect workspace.'}</p>
+        </div>
+      )}
+      {workspaces.length > 0 && rows.length === 0 && (
+        <div className="panel ws-nomatch" data-testid="ws-nomatch">
+          <p>
+            {query.trim() ? `No workspace matches “${query.trim()}”` : problemsOnly ? 'No workspace has a problem' : 'No workspace has this status'}
+            {filtering ? ' — ' : ''}
+            {query.trim() ? (
+              <button type="button" className="link-button" onClick={() => setQuery('')} data-testid="ws-clear-search">
+                Clear search
+              </button>
+            ) : (
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => {
+                  setStatus('all');
+                  setProblemsOnly(false);
+                }}
+                data-testid="ws-clear-filters"
+              >
+                Show all
+              </button>
+            )}
+          </p>
+        </div>
+      )}
+      {rows.length > 0 && (
+        <div className="table-wrap ws-table-wrap">
           <table className="table ws-table" data-testid="ws-table">
             <caption className="visually-hidden">{rows.length} workspaces</caption>
             <thead>
               <tr>
-                {header('name', 'Workspace')}
-                {header('platform', 'Platform')}
+                <th scope="col" className="ws-select">
+                  <input type="checkbox" aria-label={allShownChosen ? 'Clear the selection' : `Select all ${rows.length} shown`} checked={allShownChosen} onChange={() => setSelected(allShownChosen ? new Set() : new Set(rows.map((w) => w.id)))} data-testid="ws-select-all" />
+                </th>
+                {header('name', 'Workspace', 'ws-name')}
+                {manyPlatforms && header('platform', 'Platform', 'ws-col-platform')}
                 {header('status', 'Status')}
                 <th scope="col" className="th-plain">Scopes</th>
-                {header('expiry', 'Token expires in')}
-                {header('lastRefresh', 'Last refresh')}
-                <th scope="col">
+                {header('expiry', 'Access token')}
+                {header('lastRefresh', 'Refresh token', 'ws-col-refresh')}
+                {header('audit', 'Audit log')}
+                {header('inventory', 'Inventory')}
+                {header('error', 'Last error', 'ws-col-error')}
+                <th scope="col" className="ws-actions-head">
                   <span className="visually-hidden">Actions</span>
                 </th>
               </tr>
             </thead>
             <tbody>
-              {rows.map((w) => (
-                <tr key={w.id} data-testid="ws-row" data-workspace={w.id} data-status={w.status}>
-                  <td>
-                    <div className="cell-title">{w.name}</div>
-                    <div className="cell-sub mono">{w.id}</div>
-                  </td>
-                  <td>{w.platformName}</td>
-                  <td>
-                    <Badges w={w} />
-                    {w.reason && <div className="cell-sub" data-testid="ws-reason">{w.reason}</div>}
-                    {w.lastRefreshError && w.status === 'connected' && <div className="cell-sub">{w.lastRefreshError}</div>}
-                  </td>
-                  <td className="ws-scopes">
-                    {w.scopes.map((s) => (
-                      <span key={s} className="scope-chip mono">
-                        {s}
+              {rows.map((w) => {
+                const h = health[w.id];
+                const err = lastError(w, h);
+                return (
+                  <tr key={w.id} data-testid="ws-row" data-workspace={w.id} data-status={w.status} aria-selected={selected.has(w.id)}>
+                    <td className="ws-select">
+                      <input type="checkbox" aria-label={`Select ${w.name}`} checked={selected.has(w.id)} onChange={() => toggle(w.id)} data-testid="ws-select" />
+                    </td>
+                    <td className="ws-name">
+                      <span className="cell-title" title={`${w.name} · ${w.id}`}>
+                        {w.name}
                       </span>
-                    ))}
-                  </td>
-                  <td data-testid="ws-expiry" className="nowrap">{w.status === 'connected' ? countdown(w.accessExpiresAt, now) : '—'}</td>
-                  <td className="nowrap">{ago(w.lastRefreshAt ?? w.connectedAt, now)}</td>
-                  <td className="row-actions">
-                    {busy[w.id] ? (
-                      <span className="muted">{busy[w.id]}…</span>
-                    ) : w.status === 'connected' ? (
-                      <>
-                        <WriteButton command="workspaces.refresh" className="button button-small" onClick={() => void store.getState().refresh(w.id)} data-testid="ws-refresh">
-                          Refresh
+                    </td>
+                    {manyPlatforms && <td className="ws-col-platform nowrap">{w.platformName}</td>}
+                    <td className="nowrap">
+                      <Badges w={w} />
+                    </td>
+                    <td className="ws-scopes">
+                      <ScopesSummary scopes={w.scopes} />
+                    </td>
+                    <td data-testid="ws-expiry" className="nowrap">
+                      {w.status === 'connected' ? countdown(w.accessExpiresAt, now) : '—'}
+                    </td>
+                    <td className="nowrap ws-col-refresh" data-testid="ws-refresh-age" title="When the platform issued the current refresh token (each refresh rotates it)">
+                      {w.status === 'connected' ? ago(w.lastRefreshAt ?? w.connectedAt, now) : '—'}
+                    </td>
+                    <td className="nowrap" data-testid="ws-audit-age" title={h?.auditSyncedAt ? `Audit log last synced ${new Date(h.auditSyncedAt).toLocaleString()}` : 'The audit log of this workspace has never been synced'}>
+                      {ago(h?.auditSyncedAt ?? null, now)}
+                    </td>
+                    <td className="nowrap" data-testid="ws-inventory-age" title={h?.inventorySyncedAt ? `Inventory last synced ${new Date(h.inventorySyncedAt).toLocaleString()}` : 'The credential inventory of this workspace has never been synced'}>
+                      {ago(h?.inventorySyncedAt ?? null, now)}
+                    </td>
+                    <td className="ws-col-error">
+                      {err ? (
+                        <span className="ws-error" title={err} data-testid={w.status === 'needs_reconsent' ? 'ws-reason' : 'ws-error'}>
+                          {err}
+                        </span>
+                      ) : (
+                        <span className="muted">—</span>
+                      )}
+                    </td>
+                    <td className="row-actions">
+                      {busy[w.id] ? (
+                        <span className="muted">{busy[w.id]}…</span>
+                      ) : w.status === 'connected' ? (
+                        <>
+                          <WriteButton command="workspaces.refresh" className="button button-small ws-icon" onClick={() => void store.getState().refresh(w.id)} aria-label={`Refresh ${w.name}`} title={`Refresh the access token of ${w.name} now`} data-testid="ws-refresh">
+                            <RefreshIcon />
+                          </WriteButton>
+                          <WriteButton command="workspaces.disconnect" className="button button-small ws-icon" onClick={() => setConfirm(w)} aria-label={`Disconnect ${w.name}`} title={`Disconnect ${w.name}: revoke the grant and delete it from the keychain`} data-testid="ws-disconnect">
+                            <DisconnectIcon />
+                          </WriteButton>
+                        </>
+                      ) : (
+                        <WriteButton command="workspaces.connect" className="button button-small" onClick={() => void store.getState().connect(w.id, w.platformId, w.role)} data-testid="ws-reconnect">
+                          Reconnect
                         </WriteButton>
-                        <WriteButton command="workspaces.disconnect" className="button button-small" onClick={() => setConfirm(w)} data-testid="ws-disconnect">
-                          Disconnect
-                        </WriteButton>
-                      </>
-                    ) : (
-                      <WriteButton command="workspaces.connect" className="button button-small" onClick={() => void store.getState().connect(w.id, w.platformId, w.role)} data-testid="ws-reconnect">
-                        Reconnect
-                      </WriteButton>
-                    )}
-                  </td>
-                </tr>
-              ))}
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </div>
@@ -339,6 +542,28 @@ export function WorkspacesScreen() {
           return true;
         }}
       />
+      <ConfirmDialog
+        open={confirmBulk}
+        onOpenChange={setConfirmBulk}
+        testId="bulk-disconnect-dialog"
+        title={`Disconnect ${chosenConnected.length} workspace${chosenConnected.length === 1 ? '' : 's'}`}
+        description="For each workspace below, Grantdesk revokes the grant at the platform and deletes it from the keychain. A revocation the platform does not confirm stays pending and is retried."
+        confirmText={String(chosenConnected.length)}
+        confirmLabel={`Disconnect ${chosenConnected.length}`}
+        onConfirm={async () => {
+          await store.getState().disconnectMany(chosenConnected.map((w) => w.id));
+          setSelected(new Set());
+          return true;
+        }}
+      >
+        <ul className="ws-bulk-list" data-testid="bulk-disconnect-list">
+          {chosenConnected.map((w) => (
+            <li key={w.id}>
+              {w.name} <span className="mono muted">{w.id}</span>
+            </li>
+          ))}
+        </ul>
+      </ConfirmDialog>
     </section>
   );
 }
