@@ -1,11 +1,16 @@
-// Least-privilege insights across all workspaces, from the local caches (insights.list): sorted by risk, filtered or
-// grouped by kind, with the cache's coverage; each item shows its draft fix (never applied automatically) and links to
-// where the fix lives: the credential's detail, a re-consent with the narrower scopes, or the rotation wizard.
-import { useEffect, useMemo, useState } from 'react';
+// Least-privilege insights across all workspaces, from the local caches (insights.list): grouped kind → workspace →
+// credential (or one list by risk), virtualized, the first page of findings shown while the rest is read; the cache's
+// coverage with a Sync action; each item shows its draft fix (never applied automatically) and links to where the fix
+// lives: the credential's detail, a re-consent with the narrower scopes, the rotation wizard, or the audit explorer
+// filtered to the events behind it.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { INSIGHT_KINDS, type Insight } from '../../../../src-common/contract/index.ts';
 import { ErrorBanner, NoticeBanner } from '../../components/ErrorBanner.tsx';
 import { WriteButton } from '../../components/WriteButton.tsx';
-import { insightWorkspaces, selectInsightsError, selectInsightsLoading, selectInsightsReport, selectWindowDays, visibleInsights } from '../../stores/insights-store.ts';
+import { groupedInsightRows, insightWorkspaces, selectInsightsError, selectInsightsLoading, selectInsightsReading, selectInsightsReport, selectInsightsSyncing, selectWindowDays, visibleInsights, type InsightRow as Row } from '../../stores/insights-store.ts';
+import { auditHref } from '../audit/audit-route.ts';
+import './insights.css';
 import { useSelect, useStores } from '../../stores/use-store.ts';
 import { TYPE_LABEL } from '../matrix/format.ts';
 import { NarrowGrantDialog } from './NarrowGrantDialog.tsx';
@@ -72,8 +77,11 @@ const FIX_LINK_TEXT: Record<string, string> = {
   'keys.create': 'Open the key (apply the draft to its replacement)',
   'clients.create': 'Create a narrower machine client',
 };
-/** machine clients are created on the Rotation screen › Machine clients */
-const fixHref = (item: Insight): string => (item.fix.command === 'clients.create' ? `#/rotation?workspace=${encodeURIComponent(item.workspaceId)}` : item.fix.route);
+/** the audit explorer filtered to the events behind a finding: its workspace, credential, endpoint and time span */
+export const investigateHref = (item: Insight): string =>
+  auditHref({ workspaces: [item.workspaceId], credential: item.credentialId, ...(item.investigate.endpoint ? { endpoint: item.investigate.endpoint } : {}), from: item.investigate.from, to: item.investigate.to });
+/** machine clients are created on the Rotation screen › Machine clients; investigations open the filtered audit explorer */
+const fixHref = (item: Insight): string => (item.fix.command === 'clients.create' ? `#/rotation?workspace=${encodeURIComponent(item.workspaceId)}` : item.fix.command === 'audit.query' ? investigateHref(item) : item.fix.route);
 
 function draftText(item: Insight): string | null {
   const s = item.suggestion;
@@ -86,7 +94,7 @@ function InsightRow({ item, onNarrow, onRotate }: { item: Insight; onNarrow(i: I
   const [copied, setCopied] = useState(false);
   const draft = draftText(item);
   return (
-    <li className="in-item" data-testid="insight-item" data-kind={item.kind} data-workspace={item.workspaceId} data-credential={item.credentialId} data-risk={item.risk}>
+    <div className="in-item" data-testid="insight-item" data-kind={item.kind} data-workspace={item.workspaceId} data-credential={item.credentialId} data-risk={item.risk}>
       <span className={`in-risk ${item.severity}`} aria-label={`Risk ${item.risk}, ${item.severity}`}>
         {item.risk}
         <small>{item.severity}</small>
@@ -129,8 +137,57 @@ function InsightRow({ item, onNarrow, onRotate }: { item: Insight; onNarrow(i: I
             {copied ? 'Draft copied' : 'Copy the draft'}
           </button>
         )}
+        {item.fix.command !== 'audit.query' && (
+          <a className="link-button" href={investigateHref(item)} data-testid="insight-audit">
+            Its audit events
+          </a>
+        )}
       </div>
-    </li>
+    </div>
+  );
+}
+
+/** lists longer than this are virtualized (only the rows in view are in the page) */
+const VIRTUAL_FROM = 100;
+
+/** the findings as one list of group headers and items; virtualized past VIRTUAL_FROM rows */
+function VirtualInsights({ rows, rowProps, onToggleKind }: { rows: Row[]; rowProps: { onNarrow(i: Insight): void; onRotate(i: Insight): void }; onToggleKind(k: Kind): void }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const virtual = rows.length > VIRTUAL_FROM;
+  const v = useVirtualizer({ count: virtual ? rows.length : 0, getScrollElement: () => ref.current, estimateSize: (i) => (rows[i]!.type === 'item' ? 96 : 34), overscan: 8 });
+  const render = (r: Row) =>
+    r.type === 'kind' ? (
+                <button type="button" className="in-group-title in-group-toggle" aria-expanded={!r.collapsed} onClick={() => onToggleKind(r.kind)} data-testid="insights-group-block" data-kind={r.kind} data-count={r.count}>
+                  <span aria-hidden="true">{r.collapsed ? '▸' : '▾'}</span> {KIND_LABEL[r.kind]} ({r.count})
+                </button>
+    ) : r.type === 'workspace' ? (
+      <h3 className="in-ws-title" data-testid="insights-workspace-group">
+        {r.workspaceName} <span className="muted">({r.count})</span>
+      </h3>
+    ) : (
+      <InsightRow item={r.item} {...rowProps} />
+    );
+  if (!virtual)
+    return (
+      <div className="in-plain" data-testid="insights-list" data-rows={rows.length} data-virtual="false">
+        {rows.map((r) => (
+          <div key={r.key}>{render(r)}</div>
+        ))}
+      </div>
+    );
+  return (
+    <div ref={ref} className="in-scroll" data-testid="insights-list" data-rows={rows.length} data-virtual="true">
+      <div style={{ height: v.getTotalSize(), position: 'relative' }}>
+        {v.getVirtualItems().map((vi) => {
+          const r = rows[vi.index]!;
+          return (
+            <div key={r.key} data-index={vi.index} ref={v.measureElement} className="in-vrow" style={{ transform: `translateY(${vi.start}px)` }}>
+              {render(r)}
+            </div>
+          );
+        })}
+      </div>
+    </div>
   );
 }
 
@@ -140,9 +197,12 @@ export function InsightsScreen() {
   const report = useSelect(store, selectInsightsReport);
   const error = useSelect(store, selectInsightsError);
   const loading = useSelect(store, selectInsightsLoading);
+  const reading = useSelect(store, selectInsightsReading);
+  const syncing = useSelect(store, selectInsightsSyncing);
+  const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
   const [workspace, setWorkspace] = useState('');
   const [kinds, setKinds] = useState<Kind[]>([]);
-  const [grouped, setGrouped] = useState(false);
+  const [grouped, setGrouped] = useState(true);
   const [narrow, setNarrow] = useState<Insight | null>(null);
   const [rotate, setRotate] = useState<WizardTarget | null>(null);
 
@@ -157,7 +217,15 @@ export function InsightsScreen() {
   const counts = useMemo(() => Object.fromEntries(INSIGHT_KINDS.map((k) => [k, inWorkspace.filter((i) => i.kind === k).length])) as Record<Kind, number>, [inWorkspace]);
   const items = useMemo(() => visibleInsights(report, workspace, kinds), [report, workspace, kinds]);
   const toggleKind = (k: Kind) => setKinds((l) => (l.includes(k) ? l.filter((x) => x !== k) : [...l, k]));
-  const rowProps = { onNarrow: setNarrow, onRotate: (i: Insight) => setRotate({ workspace: i.workspaceId, keyId: i.credentialId }) };
+  const rowProps = useMemo(() => ({ onNarrow: setNarrow, onRotate: (i: Insight) => setRotate({ workspace: i.workspaceId, keyId: i.credentialId }) }), []);
+  const rows = useMemo<Row[]>(() => (grouped ? groupedInsightRows(items, INSIGHT_KINDS, collapsed) : items.map((i) => ({ type: 'item', key: i.id, item: i }))), [grouped, items, collapsed]);
+  const toggleGroup = (k: Kind) =>
+    setCollapsed((c) => {
+      const n = new Set(c);
+      if (n.has(k)) n.delete(k);
+      else n.add(k);
+      return n;
+    });
 
   return (
     <section className="screen" aria-labelledby="screen-title" data-testid="insights-screen">
@@ -167,12 +235,24 @@ export function InsightsScreen() {
         </h1>
         <p className="screen-subtitle" data-testid="insights-summary">
           {report
-            ? `${report.items.length} findings across ${workspaces.length} workspace${workspaces.length === 1 ? '' : 's'} · last ${report.windowDays} days of the audit cache · suggestions are drafts, never applied automatically`
-            : 'Reading the caches…'}
+            ? reading
+              ? `${report.items.length.toLocaleString()} findings so far · reading credentials ${reading.done.toLocaleString()} of ${reading.total.toLocaleString()}…`
+              : `${report.items.length.toLocaleString()} findings across ${workspaces.length} workspace${workspaces.length === 1 ? '' : 's'} · last ${report.windowDays} days of the audit cache · suggestions are drafts, never applied automatically`
+            : 'Reading the first credentials from the caches…'}
         </p>
       </header>
       {error && <ErrorBanner error={error} onDismiss={() => store.getState().dismissError()} testId="insights-error" />}
-      {report?.coverage.warning && <NoticeBanner tone="warning" testId="insights-coverage" title="The audit cache covers less than the window" detail={report.coverage.warning} />}
+      {report?.coverage.warning && (
+        <div className="in-coverage">
+          <NoticeBanner tone="warning" testId="insights-coverage" title="The audit cache covers less than the window" detail={report.coverage.warning} />
+          <WriteButton command="audit.sync" className="button" disabled={syncing} aria-busy={syncing} onClick={() => void store.getState().syncAudit()} data-testid="insights-sync">
+            {syncing ? 'Syncing the audit log…' : 'Sync the audit log'}
+          </WriteButton>
+        </div>
+      )}
+      {reading && (
+        <progress className="in-progress" max={reading.total} value={reading.done} aria-label="Reading credentials" data-testid="insights-progress" />
+      )}
 
       <div className="panel in-toolbar" role="group" aria-label="Insight filters">
         <label>
@@ -205,7 +285,7 @@ export function InsightsScreen() {
         </div>
         <label className="check">
           <input type="checkbox" checked={grouped} onChange={(e) => setGrouped(e.target.checked)} data-testid="insights-group" />
-          Group by kind
+          Group by kind and workspace
         </label>
         <button type="button" className="button" disabled={loading} onClick={() => void load()} data-testid="insights-refresh">
           {loading ? 'Reading…' : 'Refresh'}
@@ -218,28 +298,7 @@ export function InsightsScreen() {
             {report.items.length === 0 ? 'No findings. Sync the inventory and the audit log to give insights something to read.' : 'No findings match these filters.'}
           </p>
         )}
-        {grouped ? (
-          INSIGHT_KINDS.filter((k) => items.some((i) => i.kind === k)).map((k) => (
-            <div key={k} data-testid="insights-group-block" data-kind={k}>
-              <h2 className="in-group-title">
-                {KIND_LABEL[k]} ({items.filter((i) => i.kind === k).length})
-              </h2>
-              <ol className="in-list">
-                {items
-                  .filter((i) => i.kind === k)
-                  .map((i) => (
-                    <InsightRow key={i.id} item={i} {...rowProps} />
-                  ))}
-              </ol>
-            </div>
-          ))
-        ) : (
-          <ol className="in-list" data-testid="insights-list">
-            {items.map((i) => (
-              <InsightRow key={i.id} item={i} {...rowProps} />
-            ))}
-          </ol>
-        )}
+        {items.length > 0 && <VirtualInsights rows={rows} rowProps={rowProps} onToggleKind={toggleGroup} />}
       </div>
 
       <NarrowGrantDialog
