@@ -90,9 +90,11 @@ export function createApp(ports: AppPorts): AppRuntime {
     // In review mode every platform call goes through the review's own read-only grant and directory.
     const baseApi = ports.workspaceApi;
     const baseDirectory = ports.workspaceDirectory;
+    // the operator's own client (issuing and revoking reviews) is always the workspace grants', never the routed one
+    const basePlatform = createPlatformClient(baseApi);
     review = createReviewFacade({
       db: ports.db, dataDir: ports.dataDir, secretStore: ports.secretStore, http, clock: ports.clock, bus, logger: ports.logger,
-      baseApi: () => baseApi, baseDirectory: () => baseDirectory, platformOf: read.connections.platformOf, appVersion: APP_VERSION,
+      basePlatform: () => basePlatform, baseDirectory: () => baseDirectory, platformOf: read.connections.platformOf, appVersion: APP_VERSION,
       lock, refreshLeadMs: () => refreshLeadSeconds() * 1000, purgeWorkspaceData: (ids) => {
         services.audit.repo.purgeWorkspaces(ids);
         services.inventory.purgeWorkspaces(ids);

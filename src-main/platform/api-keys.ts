@@ -3,6 +3,9 @@ import { z } from 'zod';
 import type { WorkspaceApi } from '../ports/platform.ts';
 import { CREATE_LIMITS, LIST_LIMITS, listOf, RECORD_LIMITS, seg, send, statusOnly, type CallOptions } from './call.ts';
 
+/** the collection; every path of this area is under it */
+const KEYS = '/v1/api-keys';
+
 const iso = z.string().min(1).max(64);
 const scopes = z.array(z.string().max(100)).max(500);
 
@@ -37,12 +40,12 @@ export type ApiKeyPatch = Record<string, unknown>;
 
 export function apiKeysApi(api: WorkspaceApi) {
   return {
-    list: (ws: string, o?: CallOptions) => send(api, ws, { method: 'GET', path: '/v1/api-keys', schema: listOf(apiKeySchema) }, LIST_LIMITS, o),
-    create: (ws: string, body: ApiKeyCreate, o?: CallOptions) => send(api, ws, { method: 'POST', path: '/v1/api-keys', body, schema: apiKeyWithSecretSchema }, CREATE_LIMITS, o),
-    patch: (ws: string, id: string, body: ApiKeyPatch, o?: CallOptions) => send(api, ws, { method: 'PATCH', path: `/v1/api-keys/${seg(id)}`, body, schema: apiKeySchema }, RECORD_LIMITS, o),
+    list: (ws: string, o?: CallOptions) => send(api, ws, { method: 'GET', path: KEYS, schema: listOf(apiKeySchema) }, LIST_LIMITS, o),
+    create: (ws: string, body: ApiKeyCreate, o?: CallOptions) => send(api, ws, { method: 'POST', path: KEYS, body, schema: apiKeyWithSecretSchema }, CREATE_LIMITS, o),
+    patch: (ws: string, id: string, body: ApiKeyPatch, o?: CallOptions) => send(api, ws, { method: 'PATCH', path: `${KEYS}/${seg(id)}`, body, schema: apiKeySchema }, RECORD_LIMITS, o),
     rotate: (ws: string, id: string, body: { grace_days: number }, o?: CallOptions) =>
-      send(api, ws, { method: 'POST', path: `/v1/api-keys/${seg(id)}/rotate`, body, schema: rotatedApiKeySchema }, CREATE_LIMITS, o),
-    endGrace: (ws: string, id: string, o?: CallOptions) => send(api, ws, { method: 'POST', path: `/v1/api-keys/${seg(id)}/end-grace`, body: {}, schema: apiKeySchema }, RECORD_LIMITS, o),
-    revoke: (ws: string, id: string, o?: CallOptions) => send(api, ws, { method: 'POST', path: `/v1/api-keys/${seg(id)}/revoke`, body: {}, schema: statusOnly }, RECORD_LIMITS, o),
+      send(api, ws, { method: 'POST', path: `${KEYS}/${seg(id)}/rotate`, body, schema: rotatedApiKeySchema }, CREATE_LIMITS, o),
+    endGrace: (ws: string, id: string, o?: CallOptions) => send(api, ws, { method: 'POST', path: `${KEYS}/${seg(id)}/end-grace`, body: {}, schema: apiKeySchema }, RECORD_LIMITS, o),
+    revoke: (ws: string, id: string, o?: CallOptions) => send(api, ws, { method: 'POST', path: `${KEYS}/${seg(id)}/revoke`, body: {}, schema: statusOnly }, RECORD_LIMITS, o),
   };
 }

@@ -3,6 +3,9 @@ import { z } from 'zod';
 import type { WorkspaceApi } from '../ports/platform.ts';
 import { LIST_LIMITS, listOf, RECORD_LIMITS, seg, send, statusOnly, type CallOptions } from './call.ts';
 
+/** the collection; every path of this area is under it */
+const APPS = '/v1/apps';
+
 export const appSchema = z.object({
   id: z.string().max(200),
   name: z.string().max(1000),
@@ -16,7 +19,7 @@ export type App = z.infer<typeof appSchema>;
 
 export function appsApi(api: WorkspaceApi) {
   return {
-    list: (ws: string, o?: CallOptions) => send(api, ws, { method: 'GET', path: '/v1/apps', schema: listOf(appSchema) }, LIST_LIMITS, o),
-    revoke: (ws: string, id: string, o?: CallOptions) => send(api, ws, { method: 'POST', path: `/v1/apps/${seg(id)}/revoke`, body: {}, schema: statusOnly }, RECORD_LIMITS, o),
+    list: (ws: string, o?: CallOptions) => send(api, ws, { method: 'GET', path: APPS, schema: listOf(appSchema) }, LIST_LIMITS, o),
+    revoke: (ws: string, id: string, o?: CallOptions) => send(api, ws, { method: 'POST', path: `${APPS}/${seg(id)}/revoke`, body: {}, schema: statusOnly }, RECORD_LIMITS, o),
   };
 }

@@ -3,6 +3,9 @@ import { z } from 'zod';
 import type { WorkspaceApi } from '../ports/platform.ts';
 import { CREATE_LIMITS, LIST_LIMITS, listOf, RECORD_LIMITS, seg, send, type CallOptions } from './call.ts';
 
+/** the collection; every path of this area is under it */
+const CLIENTS = '/v1/machine-clients';
+
 const iso = z.string().min(1).max(64);
 
 export const machineClientSchema = z.object({
@@ -32,14 +35,14 @@ export type MachineClientUsage = z.infer<typeof usageSchema>;
 
 export function machineClientsApi(api: WorkspaceApi) {
   return {
-    list: (ws: string, o?: CallOptions) => send(api, ws, { method: 'GET', path: '/v1/machine-clients', schema: listOf(machineClientSchema) }, LIST_LIMITS, o),
+    list: (ws: string, o?: CallOptions) => send(api, ws, { method: 'GET', path: CLIENTS, schema: listOf(machineClientSchema) }, LIST_LIMITS, o),
     create: (ws: string, body: { name: string; scopes: string[]; daily_quota: number }, o?: CallOptions) =>
-      send(api, ws, { method: 'POST', path: '/v1/machine-clients', body, schema: machineClientWithSecretSchema }, CREATE_LIMITS, o),
+      send(api, ws, { method: 'POST', path: CLIENTS, body, schema: machineClientWithSecretSchema }, CREATE_LIMITS, o),
     rotate: (ws: string, id: string, body: { grace_days: number }, o?: CallOptions) =>
-      send(api, ws, { method: 'POST', path: `/v1/machine-clients/${seg(id)}/rotate`, body, schema: machineClientWithSecretSchema }, CREATE_LIMITS, o),
+      send(api, ws, { method: 'POST', path: `${CLIENTS}/${seg(id)}/rotate`, body, schema: machineClientWithSecretSchema }, CREATE_LIMITS, o),
     /** enable or disable: the one call both the clients screen and the inventory's revoke use */
     setEnabled: (ws: string, id: string, enabled: boolean, o?: CallOptions) =>
-      send(api, ws, { method: 'POST', path: `/v1/machine-clients/${seg(id)}/${enabled ? 'enable' : 'disable'}`, body: {}, schema: machineClientSchema }, RECORD_LIMITS, o),
-    usage: (ws: string, id: string, o?: CallOptions) => send(api, ws, { method: 'GET', path: `/v1/machine-clients/${seg(id)}/usage`, schema: usageSchema }, RECORD_LIMITS, o),
+      send(api, ws, { method: 'POST', path: `${CLIENTS}/${seg(id)}/${enabled ? 'enable' : 'disable'}`, body: {}, schema: machineClientSchema }, RECORD_LIMITS, o),
+    usage: (ws: string, id: string, o?: CallOptions) => send(api, ws, { method: 'GET', path: `${CLIENTS}/${seg(id)}/usage`, schema: usageSchema }, RECORD_LIMITS, o),
   };
 }

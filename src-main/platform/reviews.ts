@@ -4,6 +4,9 @@ import { reviewPolicySchema } from '../../src-common/contract/index.ts';
 import type { WorkspaceApi } from '../ports/platform.ts';
 import { seg, send, type CallOptions } from './call.ts';
 
+/** the collection; every path of this area is under it */
+const REVIEWS = '/v1/reviews';
+
 const API = { deadlineMs: 30_000, maxBytes: 16 * 1024 * 1024 };
 const reviewId = z.string().regex(/^rev_[A-Za-z0-9]+$/);
 
@@ -51,9 +54,9 @@ export interface ReviewCreate {
 
 export function reviewsApi(api: WorkspaceApi) {
   return {
-    create: (ws: string, body: ReviewCreate, o?: CallOptions) => send(api, ws, { method: 'POST', path: '/v1/reviews', body, schema: createdReviewSchema }, API, o),
-    get: (ws: string, id: string, o?: CallOptions) => send(api, ws, { method: 'GET', path: `/v1/reviews/${seg(id)}`, schema: reviewRecordSchema }, API, o),
-    revoke: (ws: string, id: string, o?: CallOptions) => send(api, ws, { method: 'POST', path: `/v1/reviews/${seg(id)}/revoke`, schema: reviewItemSchema }, API, o),
-    list: (ws: string, o?: CallOptions) => send(api, ws, { method: 'GET', path: '/v1/reviews', schema: reviewListSchema }, API, o),
+    create: (ws: string, body: ReviewCreate, o?: CallOptions) => send(api, ws, { method: 'POST', path: REVIEWS, body, schema: createdReviewSchema }, API, o),
+    get: (ws: string, id: string, o?: CallOptions) => send(api, ws, { method: 'GET', path: `${REVIEWS}/${seg(id)}`, schema: reviewRecordSchema }, API, o),
+    revoke: (ws: string, id: string, o?: CallOptions) => send(api, ws, { method: 'POST', path: `${REVIEWS}/${seg(id)}/revoke`, schema: reviewItemSchema }, API, o),
+    list: (ws: string, o?: CallOptions) => send(api, ws, { method: 'GET', path: REVIEWS, schema: reviewListSchema }, API, o),
   };
 }

@@ -7,8 +7,10 @@ export type { AccessTokenOptions, TokenSource } from '../ports/platform.ts';
 
 export function singleTokenSource(d: { workspaceId: string; apiBase: string; accessToken: string }): TokenSource {
   return {
-    accessToken: async (ws) => {
+    accessToken: async (ws, opts = {}) => {
       if (ws !== d.workspaceId) throw new AppError('not_found', `This token is for ${d.workspaceId}, not ${ws.slice(0, 80)}`);
+      // nothing to refresh with: a 401 for the token just issued is final (no second request with the same token)
+      if (opts.rejected !== undefined || opts.forceRefresh) throw new AppError('needs_reconsent', `The platform refused the token it had just issued for ${ws}`);
       return d.accessToken;
     },
     platformOf: () => ({ apiBase: d.apiBase }),
