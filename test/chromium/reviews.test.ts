@@ -106,20 +106,25 @@ test('the operator issues a review and sees the code once; the auditor redeems i
   await dialog.waitFor();
   const code = (await dialog.getByTestId('review-code').innerText()).trim();
   assert.match(code, /^GDREVIEW1\./);
-  assert.equal(await dialog.getByTestId('review-code-done').isDisabled(), true, 'done waits for "I have handed it over"');
+  // Done before "I have handed it over" asks first (it used to stay disabled)
+  await dialog.getByTestId('review-code-done').click();
+  assert.equal(await dialog.getByTestId('review-code-ask').innerText().then((t) => t.split('\n')[0]), 'You have not confirmed you handed the code over — close anyway?');
+  await dialog.getByTestId('review-code-keep').click();
   await shot(p, 'review-code-once');
   await dialog.getByTestId('review-code-handed').check();
   await dialog.getByTestId('review-code-done').click();
   await dialog.waitFor({ state: 'detached' });
   assert.ok(!(await p.content()).includes(code), 'the code left the screen');
+  // the platform's list: one review per workspace
   const issued = p.getByTestId('review-issued-row');
-  assert.equal(await issued.count(), 1);
-  assert.match(await issued.innerText(), /Ada Auditor/);
+  await issued.nth(2).waitFor();
+  assert.equal(await issued.count(), 3);
+  for (const t of await issued.allInnerTexts()) assert.match(t, /Ada Auditor/);
   // after a round trip through another screen the code is still gone (it was never in a store)
   await p.getByTestId('nav-workspaces').click();
   await p.locator('[data-testid="app-frame"][data-route="workspaces"]').waitFor();
   await p.getByTestId('nav-reviews').click();
-  await p.getByTestId('review-issued-row').waitFor();
+  await p.getByTestId('review-issued-row').first().waitFor();
   assert.ok(!(await p.content()).includes(code));
 
   // ---- auditor: paste the code, redeem -> review mode
@@ -149,8 +154,10 @@ test('the operator issues a review and sees the code once; the auditor redeems i
     assert.equal(await el.isDisabled(), true, `${testId} is disabled in review mode`);
     assert.match((await el.getAttribute('title')) ?? '', /Read-only review/, `${testId} says why`);
   };
+  // Workspaces shows the reviewed workspaces instead of connect buttons (nothing to connect in a review)
   await go(aud, '#/workspaces');
-  for (const id of ['connect', 'bulk-connect', 'add-platform']) await disabledWithReason(id);
+  await a.getByTestId('ws-review-row').nth(2).waitFor();
+  assert.equal(await a.getByTestId('connect').count(), 0);
   await shot(a, 'review-disabled-workspaces');
   await go(aud, '#/settings');
   await disabledWithReason('settings-save');
@@ -158,7 +165,7 @@ test('the operator issues a review and sees the code once; the auditor redeems i
   await go(aud, '#/scope-matrix');
   await disabledWithReason('matrix-mark-reviewed');
   await disabledWithReason('matrix-revoke-selected');
-  await go(aud, '#/calendar');
+  await go(aud, '#/rotation'); // the service-token and re-consent tools live on the Rotation screen
   await disabledWithReason('open-service-token');
   await disabledWithReason('open-reconsent');
   // reads still work: the local-only syncs, then the evidence package; both land in the review log
