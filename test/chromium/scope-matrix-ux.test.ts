@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startServe, type RunningServe } from '../../src-main/serve/serve-server.ts';
-import { collectPageProblems, RENDERER_DIR, type PageProblems } from '../support/serve-fixture.ts';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { collectPageProblems, RENDERER_DIR, SCREENSHOT_DIR, type PageProblems } from '../support/serve-fixture.ts';
 import { matrixOf, startRealApp, startSandboxPlatform, type SandboxPlatform, type TestApp } from '../node/inventory/support.ts';
 import { eventually as waitUntil, launchChromium } from './helpers.ts';
 
@@ -36,6 +38,7 @@ before(async () => {
   const context = await browser.newContext({ viewport: { width: 1024, height: 700 } });
   page = await context.newPage();
   problems = await collectPageProblems(page);
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.goto(`${serve.url}#/scope-matrix`);
   await page.getByTestId('matrix-grid').waitFor();
   await eventually(() => page.getByTestId('matrix-status').textContent(), (t) => !!t && t.includes('12 workspaces'), 'matrix');
@@ -157,6 +160,12 @@ test('the drawer never covers the key columns, Revoke is visible without scrolli
     const rv = page.getByTestId('drawer-revoke').or(page.getByTestId('drawer-not-revocable'));
     const rb = (await rv.first().boundingBox())!;
     assert.ok(rb.y + rb.height <= h && rb.y >= 0 && inside(rb, d), `${w}: Revoke visible without scrolling`);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await frames();
+      await page.screenshot({ path: join(SCREENSHOT_DIR, `credentials-drawer-${w}-${scheme}.png`) });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'detached' });
     await eventually(
@@ -172,6 +181,12 @@ test('header buttons hold still while syncing', async () => {
   await page.setViewportSize({ width: 1024, height: 700 });
   await page.getByTestId('nav-scope-matrix').click();
   await page.getByTestId('matrix-grid').waitFor();
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await frames();
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `scope-matrix-ux-1024-${scheme}.png`) });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
   const boxes = () =>
     page.locator('.matrix-header button').evaluateAll((els) =>
       els.map((e) => {

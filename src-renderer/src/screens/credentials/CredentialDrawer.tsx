@@ -35,7 +35,8 @@ export function CredentialDrawer({ target, matrix, onClose, onRevoke }: { target
   };
 
   // every active install of the same app (client id), from the whole cache: the "revoke from all" targets
-  const sameApp = detail?.type === 'app' ? detail.sameAppInstalls.map((i) => ({ workspace: i.workspaceId, credentialId: i.credentialId })) : [];
+  // (never Grantdesk's own grant: revoking it everywhere would disconnect every workspace)
+  const sameApp = detail?.type === 'app' && !detail.isGrantdesk ? detail.sameAppInstalls.map((i) => ({ workspace: i.workspaceId, credentialId: i.credentialId })) : [];
   const sameAppWorkspaces = new Set(sameApp.map((t) => t.workspace)).size;
 
   const rows: Array<[string, string]> = detail
@@ -108,8 +109,8 @@ export function CredentialDrawer({ target, matrix, onClose, onRevoke }: { target
             <p className="muted" data-testid="drawer-not-revocable">{detail.type === 'service_token' ? 'Service tokens cannot be revoked; they expire on their own.' : `This credential is ${lifecycleText(detail.lifecycle).toLowerCase()}.`}</p>
           )}
           {sameAppWorkspaces > 1 && (
-            <WriteButton command="inventory.revoke" className="button button-danger-outline" onClick={() => onRevoke({ targets: sameApp, bulk: true })} data-testid="drawer-revoke-app-everywhere">
-              Revoke {detail.name} from all {sameAppWorkspaces} workspaces{sameApp.length !== sameAppWorkspaces ? ` (${sameApp.length} grants)` : ''}…
+            <WriteButton command="inventory.revoke" className="button button-danger-outline" onClick={() => onRevoke({ targets: sameApp, bulk: true })} title={`Revoke ${detail.name} in every workspace where it is installed`} data-testid="drawer-revoke-app-everywhere">
+              Revoke from all {sameAppWorkspaces} workspaces{sameApp.length !== sameAppWorkspaces ? ` (${sameApp.length} grants)` : ''}…
             </WriteButton>
           )}
         </div>

@@ -2,7 +2,7 @@
 // callers) for one credential or many, the app's other installs that keep it (counted over the targets: 0 when every
 // install is revoked), how long issued access tokens outlive an OAuth revocation (a time of day, "up to" the platform's
 // documented lifetime), the untouched workspaces by name, then type-to-confirm (the workspace name, or the count).
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { BlastRadius, RevokePreview } from '../../../../src-common/contract/index.ts';
 import { ConfirmDialog } from '../../components/Dialog.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
@@ -32,6 +32,10 @@ function SummaryTable({ preview }: { preview: RevokePreview }) {
   return (
     <div className="revoke-summary-scroll">
       <table className="table revoke-summary" data-testid="revoke-summary">
+        <caption data-testid="revoke-workspaces">
+          {plural(preview.targets.length, 'credential')} in {preview.workspaces === 1 ? preview.targets[0]!.workspaceName : plural(preview.workspaces, 'workspace')}: what each loses, with its calls and callers in
+          the last {preview.windowDays} days of the cached audit log
+        </caption>
         <thead>
           <tr>
             <th scope="col">Workspace</th>
@@ -52,7 +56,7 @@ function SummaryTable({ preview }: { preview: RevokePreview }) {
                 {t.isGrantdesk && <span className="tag tag-warning">Grantdesk’s own grant</span>}
                 {!t.revocable && <span className="tag">{t.reason}</span>}
               </td>
-              <td>
+              <td className="revoke-scopes">
                 <ScopesLost t={t} />
               </td>
               <td className="num">{t.auditState === 'not_synced' ? <span className="muted">not synced</span> : t.callsInWindow}</td>
@@ -80,6 +84,10 @@ export function RevokeDialog({ req, onClose, onConfirm }: { req: RevokeRequest; 
   const preview = useSelect(store, selectPreview);
   const error = useSelect(store, selectPreviewError);
   const [showUntouched, setShowUntouched] = useState(false);
+  const untouchedRef = useRef<HTMLUListElement>(null);
+  useEffect(() => {
+    if (showUntouched) untouchedRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [showUntouched]);
   useEffect(() => {
     void store.getState().loadPreview(req);
   }, [store, req]);
@@ -103,10 +111,6 @@ export function RevokeDialog({ req, onClose, onConfirm }: { req: RevokeRequest; 
       {error && <ErrorBanner error={error} testId="revoke-preview-error" />}
       {preview && (
         <div className="blast" data-testid="blast-radius">
-          <p className="revoke-scope-line" data-testid="revoke-workspaces">
-            <strong>{plural(preview.targets.length, 'credential')}</strong> in <strong>{preview.workspaces === 1 ? preview.targets[0]!.workspaceName : plural(preview.workspaces, 'workspace')}</strong>, each workspace
-            revoked separately.
-          </p>
           {preview.targets.some((t) => t.isGrantdesk) && <p className="banner banner-warning">Grantdesk’s own grant is among these: its workspace will be disconnected from Grantdesk.</p>}
           <SummaryTable preview={preview} />
           {notSynced.length > 0 && (
@@ -166,7 +170,7 @@ export function RevokeDialog({ req, onClose, onConfirm }: { req: RevokeRequest; 
             )}
           </p>
           {showUntouched && (
-            <ul className="untouched-list" data-testid="blast-untouched-list" aria-label="Workspaces not touched" tabIndex={0}>
+            <ul ref={untouchedRef} className="untouched-list" data-testid="blast-untouched-list" aria-label="Workspaces not touched" tabIndex={0}>
               {preview.untouchedWorkspaces.map((w) => (
                 <li key={w.id} title={w.id}>
                   {w.name}
