@@ -154,6 +154,7 @@ test('job (d): issue a review from the UI and look at it as the auditor', { time
   assert.deepEqual((await rows.evaluateAll((rs) => rs.map((r) => r.getAttribute('data-review') ?? ''))).sort(), platform.reviews.map((r) => r.reviewId).sort());
   for (const t of await rows.allInnerTexts()) assert.match(t, /Ada Auditor[\s\S]*audit:read[\s\S]*Not redeemed yet/);
   assert.match(await p.getByTestId('review-issued').innerText(), /The platform cannot extend a review: to give more time, issue a new one\./);
+  await p.getByTestId('review-issued').scrollIntoViewIfNeeded();
   await shots(p, 'job-d-operator-issued');
   assert.deepEqual(await commandIdsOnScreen(p), []);
 
@@ -206,6 +207,8 @@ test('job (d): issue a review from the UI and look at it as the auditor', { time
   const actions = await a.getByTestId('review-log-action').allInnerTexts();
   for (const words of ['Redeemed the review', 'Synced the audit log and credentials', 'Searched the audit log', 'Exported audit events']) assert.ok(actions.includes(words), `the log says "${words}": ${actions.join(' | ')}`);
   await shots(a, 'job-d-auditor-review');
+  await a.getByTestId('review-log').scrollIntoViewIfNeeded();
+  await shots(a, 'job-d-auditor-log');
   assert.deepEqual(await commandIdsOnScreen(a), [], 'no command id on the auditor\'s Reviews screen');
 
   assert.deepEqual(op.problems.all(), []);

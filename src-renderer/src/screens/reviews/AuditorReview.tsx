@@ -109,7 +109,7 @@ export function AuditorReview({ status }: { status: ReviewStatus }) {
                   </td>
                   <td title={exact(Date.parse(w.expiresAt))}>{shortDate(Date.parse(w.expiresAt), now)}</td>
                   <td>
-                    <span className={`rv-state ${w.hasToken ? 'active' : 'expired'}`}>{w.hasToken ? 'token in keychain' : 'token wiped'}</span>
+                    <span className={`rv-state ${w.hasToken ? 'active' : 'expired'}`}>{w.hasToken ? 'Read access live' : 'Access ended (token wiped)'}</span>
                   </td>
                 </tr>
               ))}
