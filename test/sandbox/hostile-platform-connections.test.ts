@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSandbox } from '../../sandbox/server.ts';
-import type { Platform, Workspace } from '../../src-common/contract/index.ts';
+import type { Workspace } from '../../src-common/contract/index.ts';
 import { clampInterval, DEVICE_MAX_EXPIRES_S } from '../../src-main/services/connections/connect-flow.ts';
 import { safeOpenUrl } from '../../src-main/cli/main.ts';
 import { openCache } from '../../src-main/adapters/sqlite.ts';
@@ -61,7 +61,7 @@ test('device flow: a hostile verification_uri is never opened, shown or polled f
   const { h, opened } = await harness();
   const peer = await startHostilePlatform(h.sandbox.issuer);
   try {
-    await h.call<Platform>('platforms.add', { issuer: peer.origin, name: 'Hostile' });
+    await h.call('platforms.add', { issuer: peer.origin, name: 'Hostile' });
     const progress: string[] = [];
     h.app.bus.subscribe((name, p) => {
       if (name === 'task.progress') progress.push(String((p as { message: string | null }).message));
@@ -70,7 +70,7 @@ test('device flow: a hostile verification_uri is never opened, shown or polled f
       for (const field of ['verification_uri', 'verification_uri_complete']) {
         peer.rewrites.device = (r) => ({ ...r, [field]: bad });
         const tokenBefore = peer.count('/token');
-        const r = await h.callRaw('workspaces.connectDevice', { workspace: h.sandbox.workspaces[0]!.id, platform: 'Hostile' });
+        const r = await h.callResult('workspaces.connectDevice', { workspace: h.sandbox.workspaces[0]!.id, platform: 'Hostile' });
         assert.equal(r.ok, false, `${field}=${bad} was accepted`);
         assert.equal(r.error!.code, 'invalid_response', `${field}=${bad}: ${r.error!.message}`);
         assert.match(r.error!.message, /https/);
@@ -92,10 +92,10 @@ test('device flow: a 10-year expires_in is capped at 30 minutes; a 1-day interva
   const { h, opened } = await harness();
   const peer = await startHostilePlatform(h.sandbox.issuer);
   try {
-    await h.call<Platform>('platforms.add', { issuer: peer.origin, name: 'Hostile' });
+    await h.call('platforms.add', { issuer: peer.origin, name: 'Hostile' });
     // expires_in: 315360000 (10 years); the code is never approved, so the platform answers authorization_pending forever
     peer.rewrites.device = (r) => ({ ...r, expires_in: 315_360_000, interval: 1 });
-    const pending = h.callRaw('workspaces.connectDevice', { workspace: h.sandbox.workspaces[0]!.id, platform: 'Hostile' });
+    const pending = h.callResult('workspaces.connectDevice', { workspace: h.sandbox.workspaces[0]!.id, platform: 'Hostile' });
     while (peer.count('/token') === 0) await new Promise((r) => setTimeout(r, 50));
     h.clock.advance((DEVICE_MAX_EXPIRES_S + 1) * 1000); // 30 min + 1 s later on the app's clock
     const r = await pending;
@@ -107,14 +107,14 @@ test('device flow: a 10-year expires_in is capped at 30 minutes; a 1-day interva
 
     // interval: 86400 s. The wait is clamped and never outlasts the code's own deadline (3 s here).
     peer.rewrites.device = (r) => ({ ...r, expires_in: 3, interval: 86_400 });
-    const r2 = await h.callRaw('workspaces.connectDevice', { workspace: h.sandbox.workspaces[0]!.id, platform: 'Hostile' });
+    const r2 = await h.callResult('workspaces.connectDevice', { workspace: h.sandbox.workspaces[0]!.id, platform: 'Hostile' });
     assert.equal(r2.ok, false);
     assert.equal(r2.error!.code, 'timeout', r2.error!.message);
     // slow_down is honoured: after it the next wait (1 s + 5 s) outlasts the 4 s code, so there is no second poll
     peer.rewrites.device = (r) => ({ ...r, expires_in: 4, interval: 1 });
     peer.rewrites.token = (f) => (f.get('grant_type')?.endsWith(':device_code') ? { status: 400, json: { error: 'slow_down' } } : null);
     const polls0 = peer.count('/token');
-    const r3 = await h.callRaw('workspaces.connectDevice', { workspace: h.sandbox.workspaces[0]!.id, platform: 'Hostile' });
+    const r3 = await h.callResult('workspaces.connectDevice', { workspace: h.sandbox.workspaces[0]!.id, platform: 'Hostile' });
     assert.equal(r3.error?.code, 'timeout', r3.error?.message);
     assert.equal(peer.count('/token') - polls0, 1, 'one poll, then the slowed-down wait ran into the deadline');
     assert.equal(clampInterval(86_400), 60_000);
@@ -136,10 +136,10 @@ test('the same workspace id on a second platform never overwrites, revokes or re
   try {
     const ws = h.sandbox.workspaces[0]!;
     assert.equal(b.workspaces[0]!.id, ws.id, 'the two sandboxes share workspace ids');
-    await h.call<Platform>('platforms.add', { issuer: h.sandbox.issuer, name: 'First' });
-    await h.call<Platform>('platforms.add', { issuer: b.issuer, name: 'Second' });
-    await h.call<Platform>('platforms.add', { issuer: evil.origin, name: 'Evil' });
-    const first = await h.call<Workspace>('workspaces.connect', { workspace: ws.id, platform: 'First', role: 'auditor' });
+    await h.call('platforms.add', { issuer: h.sandbox.issuer, name: 'First' });
+    await h.call('platforms.add', { issuer: b.issuer, name: 'Second' });
+    await h.call('platforms.add', { issuer: evil.origin, name: 'Evil' });
+    const first = await h.call('workspaces.connect', { workspace: ws.id, platform: 'First', role: 'auditor' });
     assert.equal(first.status, 'connected');
     const item = await grantItem(h, ws.id);
     assert.ok(item);
@@ -147,7 +147,7 @@ test('the same workspace id on a second platform never overwrites, revokes or re
     const secondBefore = await liveGrants(b);
 
     // 1. asking for the id on the second platform: refused before any browser opens
-    const r1 = await h.callRaw('workspaces.connect', { workspace: ws.id, platform: 'Second' });
+    const r1 = await h.callResult('workspaces.connect', { workspace: ws.id, platform: 'Second' });
     assert.equal(r1.ok, false);
     assert.equal(r1.error!.code, 'conflict', r1.error!.message);
     assert.match(r1.error!.message, /Second/);
@@ -158,7 +158,7 @@ test('the same workspace id on a second platform never overwrites, revokes or re
     // 2. a platform that answers GET /v1/workspace with the other platform's id: refused after the grant, which is revoked
     const other = b.workspaces[1]!;
     evil.rewrites.workspace = () => ({ id: ws.id, name: 'Evil twin' });
-    const r2 = await h.callRaw('workspaces.connect', { workspace: other.id, platform: 'Evil' });
+    const r2 = await h.callResult('workspaces.connect', { workspace: other.id, platform: 'Evil' });
     assert.equal(r2.ok, false);
     assert.equal(r2.error!.code, 'conflict', r2.error!.message);
     assert.match(r2.error!.message, /Evil/);
@@ -167,17 +167,17 @@ test('the same workspace id on a second platform never overwrites, revokes or re
     assert.equal(evil.count('/token/revocation'), 1, 'the new, unused grant was revoked on the platform that issued it');
     assert.equal((await liveGrants(b)).get(other.id)!.active, secondBefore.get(other.id)!.active, 'no live grant left on the second platform');
     assert.equal((await liveGrants(b)).get(other.id)!.revoked, secondBefore.get(other.id)!.revoked + 1, 'the one new grant is revoked');
-    assert.equal((await h.call<Workspace[]>('workspaces.list', {})).some((w) => w.id === other.id), false, 'no row for the requested id');
+    assert.equal((await h.call('workspaces.list', {})).some((w) => w.id === other.id), false, 'no row for the requested id');
 
     // the first platform's grant is untouched: row, keychain item, platform-side grant
-    const after = await h.call<Workspace>('workspaces.status', { workspace: ws.id });
+    const after = await h.call('workspaces.status', { workspace: ws.id });
     assert.equal(after.status, 'connected');
     assert.equal(after.platformName, 'First');
     assert.equal(after.generation, first.generation);
     assert.deepEqual(await grantItem(h, ws.id), item, 'keychain item unchanged');
     assert.deepEqual(await liveGrants(h.sandbox), firstGrants, 'the first platform saw no revocation');
     // and it still works
-    assert.equal((await h.call<Workspace>('workspaces.refresh', { workspace: ws.id, force: true })).generation, first.generation + 1);
+    assert.equal((await h.call('workspaces.refresh', { workspace: ws.id, force: true })).generation, first.generation + 1);
   } finally {
     await evil.close();
     await b.close();
@@ -191,14 +191,14 @@ test('apiBase: file:, cleartext non-loopback and foreign origins are refused; no
   const peer = await startHostilePlatform(h.sandbox.issuer);
   try {
     for (const apiBase of ['file:///etc', 'http://203.0.113.5:8080', 'https://api.evil.example', foreign.origin, `${foreign.origin}/v1`]) {
-      const r = await h.callRaw('platforms.add', { issuer: h.sandbox.issuer, name: 'Bad', apiBase });
+      const r = await h.callResult('platforms.add', { issuer: h.sandbox.issuer, name: 'Bad', apiBase });
       assert.equal(r.ok, false, `apiBase ${apiBase} was accepted`);
       assert.equal(r.error!.code, 'invalid_input', `${apiBase}: ${r.error!.message}`);
       assert.match(r.error!.message, /apiBase|API base/, 'the message names the field'); // file: is refused by the contract
       assert.match(r.error!.message, /https|issuer's origin/, 'and says what is accepted');
       assert.ok(r.error!.remedy.length > 0);
     }
-    assert.deepEqual(await h.call<Platform[]>('platforms.list', {}), []);
+    assert.deepEqual(await h.call('platforms.list', {}), []);
     assert.equal(foreign.seen.filter((s) => s.bearer !== null).length, 0, 'no bearer token reached the foreign base');
     assert.equal(foreign.seen.length, 0);
 
@@ -210,16 +210,16 @@ test('apiBase: file:, cleartext non-loopback and foreign origins are refused; no
       ['authorization_endpoint', 'http://203.0.113.5/auth'],
     ] as const) {
       peer.rewrites.discovery = (m) => ({ ...m, [k]: v });
-      const r = await h.callRaw('platforms.add', { issuer: peer.origin, name: 'Hostile' });
+      const r = await h.callResult('platforms.add', { issuer: peer.origin, name: 'Hostile' });
       assert.equal(r.ok, false, `${k}=${v} was accepted`);
       assert.equal(r.error!.code, 'invalid_response', r.error!.message);
       assert.match(r.error!.message, new RegExp(k));
     }
-    assert.deepEqual(await h.call<Platform[]>('platforms.list', {}), []);
+    assert.deepEqual(await h.call('platforms.list', {}), []);
 
     // an origin the metadata names is fine (here: the issuer's own origin, with a path)
     peer.rewrites.discovery = undefined;
-    const ok = await h.call<Platform>('platforms.add', { issuer: h.sandbox.issuer, name: 'Sandbox', apiBase: `${h.sandbox.issuer}/` });
+    const ok = await h.call('platforms.add', { issuer: h.sandbox.issuer, name: 'Sandbox', apiBase: `${h.sandbox.issuer}/` });
     assert.equal(ok.apiBase, h.sandbox.issuer);
 
     // a row an older version stored with a foreign apiBase: checked again before the bearer token leaves (identity call)
@@ -228,7 +228,7 @@ test('apiBase: file:, cleartext non-loopback and foreign origins are refused; no
     db.close();
     const ws = h.sandbox.workspaces[2]!.id;
     const before = (await liveGrants(h.sandbox)).get(ws)!;
-    const r = await h.callRaw('workspaces.connect', { workspace: ws, platform: 'Sandbox' });
+    const r = await h.callResult('workspaces.connect', { workspace: ws, platform: 'Sandbox' });
     assert.equal(r.ok, false);
     assert.equal(r.error!.code, 'invalid_input', r.error!.message);
     assert.match(r.error!.message, /apiBase/);
@@ -236,23 +236,23 @@ test('apiBase: file:, cleartext non-loopback and foreign origins are refused; no
     const after = (await liveGrants(h.sandbox)).get(ws)!;
     assert.equal(after.active, before.active, 'the grant obtained for nothing was revoked');
     assert.equal(after.revoked, before.revoked + 1);
-    assert.equal((await h.call<Workspace[]>('workspaces.list', {})).length, 0, 'nothing stored');
+    assert.equal((await h.call('workspaces.list', {})).length, 0, 'nothing stored');
 
     // stored metadata whose token endpoint fails the URL policy (older versions stored it unchecked): the refresh token
     // never goes there (file: so that even unfixed code sends nothing off this machine)
     const db2 = openCache(h.dataDir);
     db2.prepare('UPDATE platforms SET api_base = ? WHERE id = ?').run(h.sandbox.issuer, ok.id);
     db2.close();
-    await h.call<Workspace>('workspaces.connect', { workspace: ws, platform: 'Sandbox' });
+    await h.call('workspaces.connect', { workspace: ws, platform: 'Sandbox' });
     const db3 = openCache(h.dataDir);
     const meta = JSON.parse((db3.prepare('SELECT metadata FROM platforms WHERE id = ?').get(ok.id) as { metadata: string }).metadata) as Record<string, unknown>;
     db3.prepare('UPDATE platforms SET metadata = ? WHERE id = ?').run(JSON.stringify({ ...meta, token_endpoint: 'file:///tmp/token' }), ok.id);
     db3.close();
-    const rr = await h.callRaw('workspaces.refresh', { workspace: ws, force: true });
+    const rr = await h.callResult('workspaces.refresh', { workspace: ws, force: true });
     assert.equal(rr.ok, false);
     assert.equal(rr.error!.code, 'invalid_response', rr.error!.message);
     assert.match(rr.error!.message, /token_endpoint/);
-    assert.equal((await h.call<Workspace>('workspaces.status', { workspace: ws })).status, 'connected');
+    assert.equal((await h.call('workspaces.status', { workspace: ws })).status, 'connected');
   } finally {
     await peer.close();
     await foreign.close();
@@ -263,16 +263,16 @@ test('apiBase: file:, cleartext non-loopback and foreign origins are refused; no
 test('refresh: a reset before rotation is not terminal (leeway 0 and 10); after rotation only leeway decides', opts, async () => {
   const { h } = await harness(true);
   try {
-    await h.call<Platform>('platforms.add', { issuer: h.sandbox.issuer, name: 'Sandbox' });
+    await h.call('platforms.add', { issuer: h.sandbox.issuer, name: 'Sandbox' });
     const ws = h.sandbox.workspaces[0]!.id;
-    let w = await h.call<Workspace>('workspaces.connect', { workspace: ws, role: 'auditor' });
+    let w = await h.call('workspaces.connect', { workspace: ws, role: 'auditor' });
     const live = async () => (await liveGrants(h.sandbox)).get(ws)!.active;
 
     for (const leeway of [0, 10]) {
       await sandboxAdmin(h, '/config', { reuse_leeway_seconds: leeway });
       // one connection reset on /token (the platform never saw the request, so it did not rotate)
       await sandboxAdmin(h, '/faults', { spec: 'token:reset=1,times=1' });
-      const r = await h.callRaw('workspaces.refresh', { workspace: ws, force: true });
+      const r = await h.callResult('workspaces.refresh', { workspace: ws, force: true });
       assert.equal(r.ok, true, `leeway ${leeway}: ${r.error?.code}: ${r.error?.message}`);
       w = r.value as Workspace;
       assert.equal(w.status, 'connected');
@@ -280,21 +280,21 @@ test('refresh: a reset before rotation is not terminal (leeway 0 and 10); after 
 
       // resets on every try: the refresh fails (network_error), the workspace stays usable, the grant stays live
       await sandboxAdmin(h, '/faults', { spec: 'token:reset=1' });
-      const r2 = await h.callRaw('workspaces.refresh', { workspace: ws, force: true });
+      const r2 = await h.callResult('workspaces.refresh', { workspace: ws, force: true });
       assert.equal(r2.ok, false);
       assert.equal(r2.error!.code, 'network_error', r2.error!.message);
       await sandboxAdmin(h, '/faults', undefined);
-      assert.equal((await h.call<Workspace>('workspaces.status', { workspace: ws })).status, 'connected');
+      assert.equal((await h.call('workspaces.status', { workspace: ws })).status, 'connected');
       assert.equal(await live(), 1);
       h.clock.advance(16 * 60_000); // past the cooldown
-      w = await h.call<Workspace>('workspaces.refresh', { workspace: ws, force: true });
+      w = await h.call('workspaces.refresh', { workspace: ws, force: true });
       assert.equal(w.status, 'connected');
     }
 
     // a gzip bomb (oversized decoded body) instead of the token response: the platform never handled it, nothing lost
     await sandboxAdmin(h, '/config', { reuse_leeway_seconds: 0 });
     await sandboxAdmin(h, '/faults', { spec: 'token:gzip-bomb=1,times=1' });
-    w = await h.call<Workspace>('workspaces.refresh', { workspace: ws, force: true });
+    w = await h.call('workspaces.refresh', { workspace: ws, force: true });
     assert.equal(w.status, 'connected');
     assert.equal(await live(), 1);
 
@@ -302,17 +302,17 @@ test('refresh: a reset before rotation is not terminal (leeway 0 and 10); after 
     await sandboxAdmin(h, '/config', { reuse_leeway_seconds: 10 });
     await sandboxAdmin(h, '/faults', { spec: 'token:truncated=1,times=1' });
     const before = w.generation;
-    w = await h.call<Workspace>('workspaces.refresh', { workspace: ws, force: true });
+    w = await h.call('workspaces.refresh', { workspace: ws, force: true });
     assert.equal(w.status, 'connected');
     assert.ok(w.generation > before);
 
     // the same with leeway 0: the rotated token is lost, and the honest outcome is needs-reconsent
     await sandboxAdmin(h, '/config', { reuse_leeway_seconds: 0 });
     await sandboxAdmin(h, '/faults', { spec: 'token:truncated=1,times=1' });
-    const r3 = await h.callRaw('workspaces.refresh', { workspace: ws, force: true });
+    const r3 = await h.callResult('workspaces.refresh', { workspace: ws, force: true });
     assert.equal(r3.ok, false);
     assert.equal(r3.error!.code, 'needs_reconsent', r3.error!.message);
-    assert.equal((await h.call<Workspace>('workspaces.status', { workspace: ws })).status, 'needs_reconsent');
+    assert.equal((await h.call('workspaces.status', { workspace: ws })).status, 'needs_reconsent');
   } finally {
     await h.close();
   }

@@ -77,7 +77,7 @@ test(`canary: ${N} workspaces connected, refreshed and disconnected leave no tok
   };
   try {
     // connect all 30 (bulk, auto-consent browser)
-    const bulk = await h.call<{ connected: number; failed: number }>('workspaces.bulkConnect', { workspaces: ids, role: 'operator' });
+    const bulk = await h.call('workspaces.bulkConnect', { workspaces: ids, role: 'operator' });
     assert.equal(bulk.connected, N, JSON.stringify(bulk));
     assert.equal(issued.size, 2 * N, 'one access + one refresh token per connect was intercepted');
 
@@ -94,7 +94,7 @@ test(`canary: ${N} workspaces connected, refreshed and disconnected leave no tok
       }
     })();
     for (const [i, ws] of ids.entries()) {
-      const r = i % 2 === 0 ? await rpc('workspaces.refresh', { workspace: ws, force: true }) : { ok: (await h.call<Workspace>('workspaces.refresh', { workspace: ws, force: true })).generation === 2 };
+      const r = i % 2 === 0 ? await rpc('workspaces.refresh', { workspace: ws, force: true }) : { ok: (await h.call('workspaces.refresh', { workspace: ws, force: true })).generation === 2 };
       assert.ok(r.ok, `refresh ${ws}`);
     }
     // management calls as each workspace (WorkspaceApi) and every read command over serve mode
@@ -126,7 +126,7 @@ test(`canary: ${N} workspaces connected, refreshed and disconnected leave no tok
     const admin = (method: string, path: string, body?: unknown) =>
       fetch(`${h.sandbox.issuer}/__admin${path}`, { method, headers: { authorization: `Bearer ${h.sandbox.adminToken}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
     await admin('POST', '/faults', { route: 'revocation', error_rate: 1, error_status: 503 });
-    for (const ws of ids.slice(0, 5)) assert.equal((await h.call<Workspace>('workspaces.disconnect', { workspace: ws })).revocation, 'pending');
+    for (const ws of ids.slice(0, 5)) assert.equal((await h.call('workspaces.disconnect', { workspace: ws })).revocation, 'pending');
     await admin('DELETE', '/faults');
     for (const [i, ws] of ids.slice(5).entries()) {
       if (i % 2 === 0) assert.equal((await cli(['disconnect', ws])).code, 0);
@@ -135,7 +135,7 @@ test(`canary: ${N} workspaces connected, refreshed and disconnected leave no tok
     assert.deepEqual(await h.call('workspaces.retryRevocations', {}), { confirmed: 5, pending: 0 });
     await readAll();
     assert.equal((await cli(['workspaces', '--json'])).code, 0);
-    const final = await h.call<Workspace[]>('workspaces.list', {});
+    const final = await h.call('workspaces.list', {});
     assert.equal(final.filter((w) => w.status === 'disconnected' && w.revocation === 'confirmed').length, N);
 
     // nothing anywhere (the scanner itself finds a planted token)

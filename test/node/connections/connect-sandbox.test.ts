@@ -3,18 +3,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import type { Platform, Workspace } from '../../../src-common/contract/index.ts';
 import { NO_KEYRING_REASON, startHarness } from './harness.ts';
 
 test('connect, refresh, call and disconnect against the sandbox', { skip: NO_KEYRING_REASON, timeout: 60_000 }, async () => {
   const h = await startHarness();
   try {
-    const platforms = await h.call<Platform[]>('platforms.list', {});
+    const platforms = await h.call('platforms.list', {});
     assert.equal(platforms.length, 1);
     assert.equal(platforms[0]!.clientId, 'grantdesk-desktop');
     assert.equal(platforms[0]!.revocation, true);
     const target = h.sandbox.workspaces[2]!;
-    const w = await h.call<Workspace>('workspaces.connect', { workspace: target.id, role: 'auditor' });
+    const w = await h.call('workspaces.connect', { workspace: target.id, role: 'auditor' });
     assert.equal(w.id, target.id);
     assert.equal(w.name, target.name);
     assert.equal(w.status, 'connected');
@@ -35,14 +34,14 @@ test('connect, refresh, call and disconnect against the sandbox', { skip: NO_KEY
     assert.equal(info.data.id, target.id);
     await assert.rejects(api.call(target.id, { method: 'GET', path: '/v1/workspace', schema: z.object({ id: z.number() }) }), (e: { code?: string }) => e.code === 'invalid_response');
 
-    const r = await h.call<Workspace>('workspaces.refresh', { workspace: target.id, force: true });
+    const r = await h.call('workspaces.refresh', { workspace: target.id, force: true });
     assert.equal(r.generation, 2);
     assert.ok(r.lastRefreshAt);
     const after = JSON.parse((await h.store.get(accounts[0]!))!) as { refreshToken: string };
     assert.notEqual(after.refreshToken, item.refreshToken, 'rotated refresh token persisted');
     await api.call(target.id, { method: 'GET', path: '/v1/workspace', schema: z.object({ id: z.string() }) });
 
-    const d = await h.call<Workspace>('workspaces.disconnect', { workspace: target.id });
+    const d = await h.call('workspaces.disconnect', { workspace: target.id });
     assert.equal(d.status, 'disconnected');
     assert.equal(d.revocation, 'confirmed');
     assert.equal((await h.store.list()).filter((a) => a.endsWith(`:${target.id}`)).length, 0, 'keychain item deleted');
@@ -62,10 +61,10 @@ test('connect, refresh, call and disconnect against the sandbox', { skip: NO_KEY
 test('a different workspace picked at consent wins over the requested one; unknown platform is a typed error', { skip: NO_KEYRING_REASON, timeout: 30_000 }, async () => {
   const h = await startHarness();
   try {
-    const r = await h.callRaw('workspaces.connect', { workspace: h.sandbox.workspaces[0]!.id, platform: 'nope' });
+    const r = await h.callResult('workspaces.connect', { workspace: h.sandbox.workspaces[0]!.id, platform: 'nope' });
     assert.equal(r.ok, false);
     assert.equal(r.error!.code, 'not_found');
-    const w = await h.call<Workspace>('workspaces.connect', { workspace: h.sandbox.workspaces[1]!.id });
+    const w = await h.call('workspaces.connect', { workspace: h.sandbox.workspaces[1]!.id });
     assert.equal(w.role, 'operator');
     assert.ok(w.scopes.includes('credentials:write'));
   } finally {

@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Workspace } from '../../../src-common/contract/index.ts';
 import { NO_KEYRING_REASON, ROOT, startHarness, type Harness } from './harness.ts';
 
 function cli(h: Harness, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
@@ -33,11 +32,11 @@ test('two processes refreshing the same workspace: both succeed, 0 reuse detecti
     assert.equal(a.code, 0, a.stderr);
     assert.equal(b.code, 0, b.stderr);
     await h.reopen();
-    const w = await h.call<Workspace>('workspaces.status', { workspace: ws });
+    const w = await h.call('workspaces.status', { workspace: ws });
     assert.equal(w.status, 'connected');
     assert.equal(w.generation, 3, 'two sequential rotations, the second with the first one\'s token');
     await h.app.services.connections.api.call(ws, { method: 'GET', path: '/v1/workspace', schema: z.object({ id: z.literal(ws) }) });
-    const after = await h.call<Workspace>('workspaces.refresh', { workspace: ws, force: true });
+    const after = await h.call('workspaces.refresh', { workspace: ws, force: true });
     assert.equal(after.generation, 4, 'the grant is alive: no reuse revoked it');
   } finally {
     await h.close();
@@ -57,13 +56,13 @@ for (const leeway of [30, 0]) {
           const killed = await cli(h, ['refresh', ws, '--force'], { GRANTDESK_TEST_KILL_AT: point });
           assert.equal(killed.signal, 'SIGKILL', `child was killed at ${point}: ${killed.stderr}`);
           await h.reopen(); // a restart: fresh memory, the journal and keychain are all there is
-          const r = await h.callRaw('workspaces.refresh', { workspace: ws });
-          const w = await h.call<Workspace>('workspaces.status', { workspace: ws });
+          const r = await h.callResult('workspaces.refresh', { workspace: ws });
+          const w = await h.call('workspaces.status', { workspace: ws });
           if (w.status === 'connected') {
             assert.equal(r.ok, true, JSON.stringify(r.error));
             // the grant really works: an API call and one more rotation succeed
             await h.app.services.connections.api.call(ws, { method: 'GET', path: '/v1/workspace', schema: z.object({ id: z.literal(ws) }) });
-            const again = await h.call<Workspace>('workspaces.refresh', { workspace: ws, force: true });
+            const again = await h.call('workspaces.refresh', { workspace: ws, force: true });
             assert.equal(again.status, 'connected');
           } else {
             assert.equal(w.status, 'needs_reconsent');
@@ -75,8 +74,8 @@ for (const leeway of [30, 0]) {
           if ((point === 'response-received' || point === 'parsed') && leeway === 0) assert.equal(w.status, 'needs_reconsent');
           // never loops: a second restart leaves it as it is
           await h.reopen();
-          await h.callRaw('workspaces.refresh', { workspace: ws });
-          assert.equal((await h.call<Workspace>('workspaces.status', { workspace: ws })).status, w.status);
+          await h.callResult('workspaces.refresh', { workspace: ws });
+          assert.equal((await h.call('workspaces.status', { workspace: ws })).status, w.status);
         });
       }
     } finally {

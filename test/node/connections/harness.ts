@@ -12,7 +12,7 @@ import { createFileLogger } from '../../../src-main/adapters/file-logger.ts';
 import type { Clock } from '../../../src-main/ports/clock.ts';
 import type { SecretStore } from '../../../src-main/ports/secret-store.ts';
 import { follow } from '../../support/fake-browser.mjs';
-import { CLI_CONTEXT } from '../../../src-main/rpc/handlers.ts';
+import { testClient, type TestClient } from '../../support/test-client.ts';
 
 export const NO_KEYRING_REASON =
   process.env.GRANTDESK_TEST_NO_KEYRING === '1'
@@ -23,14 +23,13 @@ export const NO_KEYRING_REASON =
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 
-export interface Harness {
+/** The harness is the typed test client (IPC's capabilities; `h.as(CLI_CONTEXT)` for the shell's) over its current app. */
+export interface Harness extends TestClient {
   sandbox: SandboxHandle;
   dataDir: string;
   store: SecretStore;
   app: AppRuntime;
   clock: Clock & { advance(ms: number): void };
-  call<T = unknown>(name: string, input: unknown): Promise<T>;
-  callRaw(name: string, input: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string; remedy: string } }>;
   reopen(extra?: Partial<AppPorts>): Promise<void>;
   close(): Promise<void>;
 }
@@ -59,19 +58,12 @@ export async function startHarness(opts: { sandbox?: SandboxOptions; ports?: Par
       ...extra,
     });
   const h: Harness = {
+    ...testClient(() => h.app),
     sandbox,
     dataDir,
     store,
     app: build(),
     clock,
-    async callRaw(name, input) {
-      return (await h.app.dispatcher.call(name, input, CLI_CONTEXT)) as Awaited<ReturnType<Harness['callRaw']>>;
-    },
-    async call<T>(name: string, input: unknown): Promise<T> {
-      const r = await h.callRaw(name, input);
-      if (!r.ok) throw new Error(`${name} failed: ${r.error!.code}: ${r.error!.message}`);
-      return r.value as T;
-    },
     async reopen(extra) {
       await h.app.close();
       h.app = build(extra);

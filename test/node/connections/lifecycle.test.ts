@@ -4,7 +4,6 @@
 // (token requests counted at the HTTP port); a pending revocation retried by the scheduler once the platform is back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Health, Workspace } from '../../../src-common/contract/index.ts';
 import { createKeytarSecretStore } from '../../../src-main/adapters/keytar-secret-store.ts';
 import { createUndiciHttp } from '../../../src-main/adapters/undici-http.ts';
 import type { LimitedFetch } from '../../../src-main/ports/http.ts';
@@ -37,14 +36,14 @@ test('device flow: the user confirms the code in a browser elsewhere; the grant 
     h.app.bus.subscribe((name, p) => {
       if (name === 'task.progress') progress.push(String((p as { message: string | null }).message));
     });
-    const w = await h.call<Workspace>('workspaces.connectDevice', { workspace: ws.id, role: 'auditor' });
+    const w = await h.call('workspaces.connectDevice', { workspace: ws.id, role: 'auditor' });
     assert.equal(w.id, ws.id);
     assert.equal(w.status, 'connected');
     assert.deepEqual(w.scopes, ['audit:read', 'credentials:read', 'users:read']);
     assert.match(opened[0]!, /\/device\?user_code=/);
     assert.ok(progress.some((m) => /^Enter code [A-Z]{4}-[A-Z]{4} at http/.test(m)), progress.join(' | '));
     assert.equal((await h.store.list()).filter((a) => a.startsWith('grant:') && a.endsWith(`:${ws.id}`)).length, 1);
-    assert.equal((await h.call<Workspace>('workspaces.refresh', { workspace: ws.id, force: true })).generation, 2);
+    assert.equal((await h.call('workspaces.refresh', { workspace: ws.id, force: true })).generation, 2);
   } finally {
     await h.close();
   }
@@ -84,9 +83,9 @@ test('a locked keychain collection (libsecret messages) is keychain_locked with 
   });
   const h = await startHarness({ ports: { secretStore: lockedStore, opener: async () => void openerCalls++ } });
   try {
-    const health = await h.call<Health>('app.health', {});
+    const health = await h.call('app.health', {});
     assert.equal(health.keychain.state, 'locked');
-    const r = await h.callRaw('workspaces.connect', { workspace: h.sandbox.workspaces[0]!.id });
+    const r = await h.callResult('workspaces.connect', { workspace: h.sandbox.workspaces[0]!.id });
     assert.equal(r.ok, false);
     assert.equal(r.error!.code, 'keychain_locked');
     assert.ok(r.error!.remedy.length > 0);
@@ -110,24 +109,24 @@ test('token endpoint 5xx: one request, then a cooldown; no hammering; recovers a
     await h.call('workspaces.connect', { workspace: ws });
     tokenPosts = 0;
     await admin(h, 'POST', '/faults', { route: 'token', error_rate: 1, error_status: 503 });
-    const first = await h.callRaw('workspaces.refresh', { workspace: ws, force: true });
+    const first = await h.callResult('workspaces.refresh', { workspace: ws, force: true });
     assert.equal(first.ok, false);
     assert.equal(first.error!.code, 'platform_error', JSON.stringify(first.error));
     assert.equal(tokenPosts, 1);
-    const w = await h.call<Workspace>('workspaces.status', { workspace: ws });
+    const w = await h.call('workspaces.status', { workspace: ws });
     assert.ok(w.cooldownUntil && Date.parse(w.cooldownUntil) > h.clock.now(), 'cooldown recorded');
     assert.match(w.lastRefreshError ?? '', /503/);
     assert.equal(w.status, 'connected', 'a 5xx is not the grant’s fault');
 
     // everything that wants a refresh during the cooldown: manual refreshes and the scheduler
-    for (let i = 0; i < 5; i++) assert.equal((await h.callRaw('workspaces.refresh', { workspace: ws, force: true })).error?.code, 'platform_error');
+    for (let i = 0; i < 5; i++) assert.equal((await h.callResult('workspaces.refresh', { workspace: ws, force: true })).error?.code, 'platform_error');
     await h.app.services.connections.tick();
     assert.equal(tokenPosts, 1, 'no request while cooling down');
 
     // after the cooldown, with the platform back, exactly one more request succeeds
     await admin(h, 'DELETE', '/faults');
     h.clock.advance(Date.parse(w.cooldownUntil!) - h.clock.now() + 1_000);
-    const ok = await h.call<Workspace>('workspaces.refresh', { workspace: ws, force: true });
+    const ok = await h.call('workspaces.refresh', { workspace: ws, force: true });
     assert.equal(tokenPosts, 2);
     assert.equal(ok.cooldownUntil, null);
     assert.equal(ok.lastRefreshError, null);
@@ -145,22 +144,22 @@ test('a pending revocation is retried by the scheduler until the platform confir
     const account = (await h.store.list()).find((a) => a.startsWith('grant:') && a.endsWith(`:${ws}`))!;
     const { refreshToken } = JSON.parse((await h.store.get(account))!) as { refreshToken: string };
     await admin(h, 'POST', '/faults', { route: 'revocation', error_rate: 1, error_status: 503 });
-    const d = await h.call<Workspace>('workspaces.disconnect', { workspace: ws });
+    const d = await h.call('workspaces.disconnect', { workspace: ws });
     assert.deepEqual([d.status, d.revocation, d.revocationAttempts], ['disconnected', 'pending', 1]);
     assert.equal(await h.store.get(account), null, 'the grant left the keychain at once (fail closed)');
 
     h.clock.advance(61_000);
     await h.app.services.connections.tick(); // platform still down
-    let w = await h.call<Workspace>('workspaces.status', { workspace: ws });
+    let w = await h.call('workspaces.status', { workspace: ws });
     assert.deepEqual([w.revocation, w.revocationAttempts], ['pending', 2]);
     assert.match(w.revocationError ?? '', /not confirmed|503/);
 
     await admin(h, 'DELETE', '/faults');
     await h.app.services.connections.tick(); // within a minute of the last try: no retry yet
-    assert.equal((await h.call<Workspace>('workspaces.status', { workspace: ws })).revocationAttempts, 2);
+    assert.equal((await h.call('workspaces.status', { workspace: ws })).revocationAttempts, 2);
     h.clock.advance(61_000);
     await h.app.services.connections.tick();
-    w = await h.call<Workspace>('workspaces.status', { workspace: ws });
+    w = await h.call('workspaces.status', { workspace: ws });
     assert.deepEqual([w.revocation, w.revocationAttempts, w.revocationError], ['confirmed', 3, null]);
     assert.equal((await h.store.list()).filter((a) => a.endsWith(`:${ws}`)).length, 0, 'the pending item is gone too');
     const res = await fetch(`${h.sandbox.issuer}/token`, {

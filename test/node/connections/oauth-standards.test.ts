@@ -4,7 +4,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as o from 'oauth4webapi';
-import type { Workspace } from '../../../src-common/contract/index.ts';
 import { createLoopbackCallback } from '../../../src-main/adapters/loopback-callback.ts';
 import { runCodeFlow, newState } from '../../../src-main/services/connections/connect-flow.ts';
 import { createUndiciHttp } from '../../../src-main/adapters/undici-http.ts';
@@ -32,14 +31,14 @@ test('connect, refresh and disconnect against a stock node-oidc-provider', { ski
   const stock = await startStockProvider();
   const h = await startHarness({ addPlatform: false, sandbox: { workspaces: 1 } });
   try {
-    const p = await h.call<{ revocation: boolean }>('platforms.add', { issuer: stock.issuer, name: 'Stock' });
+    const p = await h.call('platforms.add', { issuer: stock.issuer, name: 'Stock' });
     assert.equal(p.revocation, true);
-    const w = await h.call<Workspace>('workspaces.connect', { workspace: 'ws_stock_1', platform: 'Stock', role: 'auditor' });
+    const w = await h.call('workspaces.connect', { workspace: 'ws_stock_1', platform: 'Stock', role: 'auditor' });
     assert.equal(w.status, 'connected');
     assert.equal(w.id, 'ws_stock_1', 'no management API: the requested workspace id is kept');
-    const r = await h.call<Workspace>('workspaces.refresh', { workspace: 'ws_stock_1', force: true });
+    const r = await h.call('workspaces.refresh', { workspace: 'ws_stock_1', force: true });
     assert.equal(r.generation, 2);
-    const d = await h.call<Workspace>('workspaces.disconnect', { workspace: 'ws_stock_1' });
+    const d = await h.call('workspaces.disconnect', { workspace: 'ws_stock_1' });
     assert.equal(d.revocation, 'confirmed');
   } finally {
     await h.close();

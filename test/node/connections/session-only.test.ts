@@ -6,20 +6,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Health, Workspace } from '../../../src-common/contract/index.ts';
+import type { Health } from '../../../src-common/contract/index.ts';
 import { createKeytarSecretStore } from '../../../src-main/adapters/keytar-secret-store.ts';
 import { runCli } from '../../../src-main/cli/main.ts';
 import { createNodeRuntime } from '../../../src-main/node-runtime.ts';
 import { startSandbox } from '../../../sandbox/server.ts';
 import { follow } from '../../support/fake-browser.mjs';
 import { NO_KEYRING_REASON } from './harness.ts';
-import { CLI_CONTEXT } from '../../../src-main/rpc/handlers.ts';
+import { testClient } from '../../support/test-client.ts';
 
-async function call<T>(rt: ReturnType<typeof createNodeRuntime>, name: string, input: unknown): Promise<T> {
-  const r = await rt.dispatcher.call(name, input, CLI_CONTEXT);
-  if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
-  return r.value as T;
-}
 async function cliHealth(dataDir: string, extra: string[] = []): Promise<Health> {
   let out = '';
   const code = await runCli(['health', '--json', ...extra], { stdout: (s) => (out += s), stderr: () => undefined, env: { GRANTDESK_HOME: dataDir } });
@@ -32,19 +27,20 @@ test('settings.sessionOnlySecrets picks the memory store at the next start; --se
   const sb = await startSandbox({ workspaces: 2, events: 0, autoConsent: true, log: () => undefined });
   try {
     let rt = createNodeRuntime({ dataDir, opener: async (url) => void follow(url) });
-    const normal = await call<Health>(rt, 'app.health', {});
+    const c = testClient(() => rt); // IPC's capabilities, over whichever runtime is current
+    const normal = await c.call('app.health', {});
     assert.equal(normal.keychain.backend, 'keytar', 'default: the OS keychain');
     assert.notEqual(normal.keychain.state, 'session-only');
-    await call(rt, 'settings.set', { sessionOnlySecrets: true });
-    assert.equal((await call<Health>(rt, 'app.health', {})).keychain.backend, 'keytar', 'applies at the next start, not silently mid-run');
+    await c.call('settings.set', { sessionOnlySecrets: true });
+    assert.equal((await c.call('app.health', {})).keychain.backend, 'keytar', 'applies at the next start, not silently mid-run');
     await rt.close();
 
     rt = createNodeRuntime({ dataDir, opener: async (url) => void follow(url) });
-    const h = await call<Health>(rt, 'app.health', {});
+    const h = await c.call('app.health', {});
     assert.deepEqual([h.keychain.backend, h.keychain.state], ['memory-session', 'session-only']);
     // grants live in memory only: connect works, and the OS keychain receives nothing
-    await call(rt, 'platforms.add', { issuer: sb.issuer, name: 'Sandbox' });
-    const w = await call<Workspace>(rt, 'workspaces.connect', { workspace: sb.workspaces[0]!.id });
+    await c.call('platforms.add', { issuer: sb.issuer, name: 'Sandbox' });
+    const w = await c.call('workspaces.connect', { workspace: sb.workspaces[0]!.id });
     assert.equal(w.status, 'connected');
     if (!NO_KEYRING_REASON) {
       const keychain = createKeytarSecretStore({ timeoutMs: 10_000 });
@@ -63,7 +59,7 @@ test('settings.sessionOnlySecrets picks the memory store at the next start; --se
     }
     // switching back returns to the keychain at the next start
     rt = createNodeRuntime({ dataDir, opener: async () => undefined });
-    await call(rt, 'settings.set', { sessionOnlySecrets: false });
+    await c.call('settings.set', { sessionOnlySecrets: false });
     await rt.close();
     assert.equal((await cliHealth(dataDir)).keychain.backend, 'keytar');
   } finally {
