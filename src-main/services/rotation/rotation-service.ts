@@ -13,49 +13,15 @@ import type { AppErrorData, ApiKeySummary, Guardrails, GraceTraffic, Verificatio
 import { AppError, toErrorData } from '../../rpc/app-error.ts';
 import { HttpError } from '../../ports/http.ts';
 import { checkCidr, invalidCidrs } from './cidr.ts';
+import { graceTraffic, QUIET_HOURS } from './grace-traffic.ts';
+import { createKeysCommands, guardrailsFor, keySummary, listKeys as listKeysOf } from './keys.ts';
 import { iso, needDirect, needPlatform, resolveWorkspace, type RotationDeps } from './deps.ts';
 import { probeWorkspace, type ApiKey as PApiKey } from '../../platform/index.ts';
 import { createWizardRepo, parseJson, TERMINAL, type WizardRow } from './wizard-repo.ts';
 import { z } from 'zod';
 
 const SECRET_TTL_MS = 15 * 60 * 1000;
-const QUIET_HOURS = 24;
 const DAY = 86_400_000;
-
-export function keySummary(k: PApiKey): ApiKeySummary {
-  return {
-    id: k.id,
-    name: k.name,
-    label: `${k.prefix ?? ''}…${k.last_four ?? ''}`,
-    scopes: k.scopes,
-    ipAllowlist: k.ip_allowlist,
-    expiresAt: k.expires_at,
-    rateLimitPerMinute: k.rate_limit_per_minute,
-    createdAt: k.created_at,
-    lastUsedAt: k.last_used_at,
-    status: k.status,
-    graceEndsAt: k.grace_ends_at ?? null,
-    rotatedFrom: k.rotated_from ?? null,
-  };
-}
-
-export function guardrailsFor(k: PApiKey, graceDays: number, nowMs: number): Guardrails {
-  const ip = k.ip_allowlist.map(checkCidr);
-  const wd = k.scopes.filter((s) => /:(write|delete)$/.test(s));
-  const expMs = k.expires_at ? Date.parse(k.expires_at) : null;
-  const expiresInDays = expMs === null ? null : Math.floor((expMs - nowMs) / DAY);
-  const warnings: string[] = [];
-  if (ip.length === 0) warnings.push('No IP allowlist: the new key will work from any address. Consider restricting it to your callers.');
-  for (const c of ip) if (c.problem) warnings.push(`IP allowlist: ${c.problem}`);
-  if (wd.length) warnings.push(`Holds write/delete scopes (${wd.join(', ')}); the new key inherits them.`);
-  if (expMs !== null && expMs <= nowMs) warnings.push('The key has expired; it cannot be rotated.');
-  else if (expMs !== null && expMs <= nowMs + graceDays * DAY) warnings.push(`The key expires ${k.expires_at} — before the ${graceDays}-day grace period ends; the new key inherits this expiry.`);
-  else if (expMs !== null) warnings.push(`The new key inherits the expiry ${k.expires_at} (${expiresInDays} days).`);
-  if (k.rate_limit_per_minute === null) warnings.push('No rate limit: a leaked new key could be used at full speed.');
-  if (k.last_used_at === null) warnings.push('This key was never used: revoking it may be better than rotating it.');
-  if (graceDays === 0) warnings.push('Grace 0 days: the old key stops working the moment you rotate.');
-  return { scopes: k.scopes, writeOrDeleteScopes: wd, ipAllowlist: ip, expiresAt: k.expires_at, expiresInDays, rateLimitPerMinute: k.rate_limit_per_minute, warnings };
-}
 
 function nextActions(r: WizardRow): Wizard['next'] {
   switch (r.step) {
@@ -135,9 +101,8 @@ export function createRotationService(deps: RotationDeps) {
     };
   }
 
-  async function listKeys(workspaceId: string): Promise<PApiKey[]> {
-    return (await needPlatform(deps).apiKeys.list(workspaceId)).data;
-  }
+  const listKeys = (workspaceId: string) => listKeysOf(deps, workspaceId);
+  const traffic = (r: WizardRow) => graceTraffic(deps, r, listKeys);
   async function getKey(workspaceId: string, keyId: string): Promise<PApiKey> {
     const k = (await listKeys(workspaceId)).find((x) => x.id === keyId);
     if (!k) throw new AppError('not_found', `No API key ${keyId} in this workspace`);
@@ -293,99 +258,8 @@ export function createRotationService(deps: RotationDeps) {
     return mustGet(r.id);
   }
 
-  async function traffic(r: WizardRow): Promise<GraceTraffic> {
-    const nowMs = now();
-    let oldKeyLastUsedAt: string | null = null;
-    let oldKeyStatus: string | null = null;
-    try {
-      const old = (await listKeys(r.workspace_id)).find((k) => k.id === r.old_key_id);
-      oldKeyLastUsedAt = old?.last_used_at ?? null;
-      oldKeyStatus = old?.status ?? null;
-    } catch {
-      /* offline: the audit cache alone speaks */
-    }
-    const since = r.rotated_ms;
-    const graceEnd = r.grace_ends_at ? Date.parse(r.grace_ends_at) : nowMs;
-    const base: GraceTraffic = {
-      wizardId: r.id,
-      auditState: 'not_synced',
-      auditCoverageUntil: null,
-      auditEndsBeforeRotation: false,
-      since: r.rotated_at,
-      oldKeyLastUsedAt,
-      oldKeyStatus,
-      quiet: false,
-      quietHours: QUIET_HOURS,
-      buckets: [],
-      bucketHours: 24,
-      byCallerIp: [],
-      byEndpoint: [],
-      oldKeyCalls: 0,
-      newKeyCalls: 0,
-    };
-    let lastOldAudit: number | null = null;
-    let auditUntilMs: number | null = null;
-    // the audit domain's read model: no cached event for the workspace is 'not_synced', never "quiet"
-    const cov = since !== null ? deps.audit.coverage(r.workspace_id) : null;
-    if (cov && since !== null) {
-      base.auditState = 'synced';
-      base.auditCoverageUntil = cov.untilAt;
-      auditUntilMs = cov.untilMs;
-      base.auditEndsBeforeRotation = cov.untilMs < since;
-      const span = Math.max(0, Math.min(nowMs, Math.max(graceEnd, since)) - since);
-      const bucketHours = span <= 2 * DAY ? 1 : 24;
-      const bucketMs = bucketHours * 3_600_000;
-      const n = Math.min(60, Math.max(1, Math.ceil(span / bucketMs)));
-      base.bucketHours = bucketHours;
-      base.buckets = Array.from({ length: n }, (_v, i) => ({ start: iso(since + i * bucketMs), oldKeyCalls: 0, newKeyCalls: 0 }));
-      const t = deps.audit.graceTraffic(r.workspace_id, { oldId: r.old_key_id, newId: r.new_key_id, sinceMs: since, bucketMs });
-      for (const s of t.series) {
-        const b = base.buckets[Math.min(n - 1, Math.max(0, Math.floor(s.bucket)))]!;
-        if (s.credentialId === r.old_key_id) {
-          b.oldKeyCalls += s.calls;
-          base.oldKeyCalls += s.calls;
-        } else {
-          b.newKeyCalls += s.calls;
-          base.newKeyCalls += s.calls;
-        }
-      }
-      base.byCallerIp = t.oldByCallerIp.map((x) => ({ ip: x.ip ?? '(unknown)', calls: x.calls, lastAt: x.lastAt }));
-      base.byEndpoint = t.oldByEndpoint.map((x) => ({ method: x.method ?? '?', endpoint: x.endpoint ?? '?', calls: x.calls, lastAt: x.lastAt }));
-      lastOldAudit = t.oldLastUseMs;
-    }
-    const platformLast = oldKeyLastUsedAt ? Date.parse(oldKeyLastUsedAt) : null;
-    const lastUse = Math.max(lastOldAudit ?? -Infinity, platformLast ?? -Infinity);
-    // "quiet" is a claim about the time after the rotation: only audit data newer than the rotation can make it, and only
-    // as far as that data reaches (a cache that ends before the rotation, or none, is never "quiet")
-    const seenUntil = auditUntilMs === null ? null : Math.min(nowMs, auditUntilMs);
-    base.quiet = since !== null && seenUntil !== null && seenUntil >= since && (!Number.isFinite(lastUse) || lastUse < since || seenUntil - lastUse >= QUIET_HOURS * 3_600_000);
-    return base;
-  }
-
   return {
-    async keysList(input: { workspace: string; includeRevoked?: boolean }) {
-      const ws = resolveWorkspace(deps, input.workspace);
-      const keys = (await listKeys(ws.id)).filter((k) => input.includeRevoked || k.status !== 'revoked').map(keySummary);
-      return { workspaceId: ws.id, workspaceName: ws.name, keys };
-    },
-
-    async keysCreate(input: { workspace: string; name: string; scopes: string[]; ipAllowlist?: string[]; expiresInDays?: number; rateLimitPerMinute?: number; environment?: 'live' | 'test' }) {
-      const ws = resolveWorkspace(deps, input.workspace);
-      const bad = invalidCidrs(input.ipAllowlist ?? []);
-      if (bad.length) throw new AppError('invalid_input', `ipAllowlist: ${bad.map((b) => b.problem).join('; ')}`);
-      const body = {
-        name: input.name,
-        scopes: input.scopes,
-        ip_allowlist: (input.ipAllowlist ?? []).map((c) => checkCidr(c).normalized),
-        expires_in_days: input.expiresInDays,
-        rate_limit_per_minute: input.rateLimitPerMinute,
-        environment: input.environment,
-      };
-      const created = await needPlatform(deps).apiKeys.create(ws.id, body);
-      deps.logger.info('keys.created', { workspace: ws.id, key: created.id });
-      changed(ws.id);
-      return { workspaceId: ws.id, key: keySummary(created), secret: created.secret };
-    },
+    ...createKeysCommands(deps),
 
     async start(input: { workspace: string; keyId: string; graceDays?: number }): Promise<Wizard> {
       const ws = resolveWorkspace(deps, input.workspace);
