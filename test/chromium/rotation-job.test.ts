@@ -145,11 +145,10 @@ test('job (c): rotate from the Rotation screen; the grace chart says the cache p
 
   // integrations still on the old key after the rotation
   for (const ip of ['198.51.100.20', '198.51.100.20', '203.0.113.9']) assert.equal((await p.withBearer(old.secret, '/v1/contacts', { 'x-sandbox-caller-ip': ip })).status, 200);
-  // Refresh syncs the workspace's audit log (no sync from the test), then redraws; earlier toasts (the test's own sync
-  // above) are dismissed first so the one that appears is Refresh's
-  for (const b of await page.getByTestId('toast-dismiss').all()) await b.click();
-  await wizard.locator('[data-testid="wizard-body"][data-step="grace"]').waitFor(); // dismissing a toast leaves the dialog open
-  await eventually(() => page.getByTestId('toast').count(), (n) => n === 0, 'earlier toasts dismissed');
+  // Refresh syncs the workspace's audit log (no sync from the test), then redraws; the toast it brings is one more than
+  // the ones already there (the test's own sync above)
+  const syncToasts = page.getByTestId('toast').filter({ hasText: 'Syncing audit events of 1 workspace finished' });
+  const before = await syncToasts.count();
   await wizard.getByTestId('wizard-refresh').click();
   await wizard.getByTestId('grace-chart').waitFor();
   assert.equal(await stale.count(), 0);
@@ -160,13 +159,16 @@ test('job (c): rotate from the Rotation screen; the grace chart says the cache p
   assert.equal(await wizard.getByTestId('grace-quiet').getAttribute('data-quiet'), 'false');
   assert.match(await wizard.getByTestId('grace-quiet').innerText(), /still in use: 3 calls since the rotation, most from 198\.51\.100\.20/);
   // the sync that Refresh ran finished: a toast says so, with a link to its result
-  const toast = page.getByTestId('toast').filter({ hasText: 'Syncing audit events of 1 workspace finished' });
-  await toast.waitFor();
+  await eventually(() => syncToasts.count(), (n) => n === before + 1, 'a toast for the sync Refresh ran');
+  const toast = syncToasts.last();
   assert.equal(await toast.getByTestId('toast-link').getAttribute('href'), '#/audit');
   assert.equal(await page.getByTestId('toast-region').getAttribute('aria-live'), 'polite');
+  // the toast never covers the dialog's actions
+  const footer = (await wizard.getByTestId('wizard-refresh').boundingBox())!;
+  const tb = (await toast.boundingBox())!;
+  const covered = await page.evaluate(([x, y]) => (globalThis as unknown as { document: { elementFromPoint(x: number, y: number): { closest(s: string): unknown } | null } }).document.elementFromPoint(x!, y!)?.closest('[data-testid="toast"]') ?? null, [footer.x + footer.width / 2, footer.y + footer.height / 2]);
+  assert.equal(covered, null, `Refresh is not under a toast (${JSON.stringify(tb)})`);
   await shots('rotation-grace-traffic');
-  await toast.getByTestId('toast-dismiss').click();
-  await toast.waitFor({ state: 'detached' });
 
   // a day later (sandbox test clock) with no old-key calls: Refresh syncs newer events, and only now "quiet"
   await p.admin('POST', '/clock', { advance_seconds: 25 * 3600 });
