@@ -274,3 +274,40 @@ test('command palette: Ctrl+K opens it, typing finds a workspace by name, Enter 
   await eventually(() => page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash), (h) => h.startsWith('#/credentials') && h.includes(encodeURIComponent(cred.id)), 'went to the credential');
   assert.deepEqual(problems.all(), []);
 });
+
+test('with the platform gone, after failed syncs, every screen still speaks words: no codes, ids or ms stamps, no sideways scroll', { timeout: 300_000 }, async () => {
+  await page.setViewportSize(SIZES[0]);
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(`${serve.url}#/workspaces`);
+  await page.locator('[data-testid="app-frame"][data-ready="true"]').waitFor();
+  const platform = p;
+  p = undefined as unknown as SandboxPlatform; // closed here, not again in after()
+  await platform.close();
+  // a sync from the palette fails: the audit explorer says so in words
+  await page.keyboard.press('Control+k');
+  await page.getByTestId('command-palette').waitFor();
+  await page.keyboard.type('sync the audit log');
+  await eventually(() => page.getByTestId('palette-item').first().getAttribute('data-key'), (k) => k === 'action:sync-audit', 'the sync action');
+  await page.keyboard.press('Enter');
+  await eventually(() => page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash), (h) => h === '#/audit', 'on the audit explorer');
+  // and the same syncs from outside the window, so every workspace's last sync failed whatever the screen shows
+  const audit = await app.callResult('audit.sync', {});
+  const inventory = await app.callResult('inventory.sync', {});
+  const auditFailed = audit.ok ? (audit.value as { results: Array<{ outcome: string }> }).results.filter((r) => r.outcome !== 'ok').length : WORKSPACES;
+  assert.equal(auditFailed, WORKSPACES, 'every workspace\'s audit sync failed with the platform gone');
+  assert.ok(inventory.ok === false || JSON.stringify(inventory.value).includes('error'), 'the inventory sync failed too');
+  await page.screenshot({ path: join(SCREENSHOT_DIR, 'layout-audit-sync-failed-1024x700-light.png') });
+  const screens = await page.locator('nav [data-testid^="nav-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.slice(4)));
+  const failures: string[] = [];
+  for (const id of screens) {
+    await page.getByTestId(`nav-${id}`).click();
+    await page.locator('main h1').first().waitFor();
+    await waitUntil(() => page.locator('main [aria-busy="true"]').count(), (n) => n === 0, `${id} settles`, 15_000).catch(() => failures.push(`${id} offline: still busy after 15 s`));
+    await frames();
+    const m = await measure();
+    for (const o of offending(m.text)) failures.push(`${id} offline: ${o}`);
+    if (m.pageScroll > m.pageClient || m.mainScroll > m.mainClient) failures.push(`${id} offline: scrolls sideways ${m.wide.join(', ')}`);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `layout-${id}-offline-1024x700-light.png`) });
+  }
+  assert.deepEqual(failures, []);
+});
