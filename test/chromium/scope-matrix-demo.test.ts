@@ -79,7 +79,8 @@ test('every contacts:delete holder in two interactions, revoke one with a previe
   await target.getByTestId('matrix-cred-open').click();
   await page.getByTestId('drawer-revoke').click();
   const dialog = page.getByTestId('revoke-dialog');
-  await dialog.getByTestId('blast-target').waitFor();
+  // one summary table (a row per credential) replaced the per-target cards (issue 13 item 6)
+  await dialog.getByTestId('revoke-summary-row').waitFor();
   const blast = await dialog.getByTestId('blast-radius').innerText();
   assert.doesNotMatch(blast, /Audit log not synced/, 'the audit log was synced');
   assert.match(await dialog.getByTestId('blast-untouched').innerText(), /5 workspaces are not touched/);
