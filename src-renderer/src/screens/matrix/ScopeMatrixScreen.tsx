@@ -20,6 +20,7 @@ import {
 import { WriteButton, WriteSelect } from '../../components/WriteButton.tsx';
 import { InventoryOverlays } from '../credentials/InventoryOverlays.tsx';
 import { MatrixGrid } from './MatrixGrid.tsx';
+import { ReviewNotGranted, useNotGranted } from '../reviews/ReviewNotGranted.tsx';
 import './matrix.css';
 
 function credentialFilterActive(f: ReturnType<typeof useFilters>): boolean {
@@ -32,6 +33,7 @@ function useFilters() {
 
 export function ScopeMatrixScreen() {
   const { inventory: store } = useStores();
+  const notGranted = useNotGranted('credentials');
   const matrix = useSelect(store, selectMatrix);
   const filters = useSelect(store, selectMatrixFilters);
   const loading = useSelect(store, selectMatrixLoading);
@@ -173,6 +175,7 @@ export function ScopeMatrixScreen() {
         </p>
       </header>
       {error && <ErrorBanner error={error} onDismiss={() => st.dismissError()} testId="matrix-error" />}
+      <ReviewNotGranted what="credentials" />
 
       <div className="matrix-filterbar" data-testid="active-filters">
         <button type="button" className="button button-small" aria-expanded={open} aria-controls="matrix-filters" onClick={() => setFiltersOpen(!open)} data-testid="filters-toggle">
@@ -331,7 +334,7 @@ export function ScopeMatrixScreen() {
         ) : matrix ? (
           <div className="panel placeholder" data-testid="matrix-empty">
             <p className="placeholder-title">{Object.keys(filters).length ? 'Nothing matches these filters.' : 'No inventory yet.'}</p>
-            <p className="muted">{Object.keys(filters).length ? 'Clear a filter to see more.' : 'Connect a workspace, then press Sync now.'}</p>
+            <p className="muted">{Object.keys(filters).length ? 'Clear a filter to see more.' : (notGranted ?? 'Connect a workspace, then press Sync now.')}</p>
           </div>
         ) : null}
         <InventoryOverlays store={store} matrix={matrix} />
