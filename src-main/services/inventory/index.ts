@@ -3,4 +3,3 @@
 export { createInventoryService, type InventoryDeps, type InventoryService } from './inventory-service.ts';
 export { createInventoryReadModel, type InventoryCredential, type InventoryReadModel } from './read-model.ts';
 export type { CachedCredential, CatalogueScope } from './repository.ts';
-// the platform's credential response shapes, shared with rotation (one definition of what the platform returns)

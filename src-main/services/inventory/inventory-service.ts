@@ -1,5 +1,5 @@
-// Inventory service: sync per workspace through WorkspaceApi, offline reads from the cache, and per-workspace revocation
-// with a blast-radius preview. Every platform call names exactly one workspace; nothing here can touch another one.
+// Inventory service: sync per workspace through the platform client (platform-fetch.ts), offline reads from the cache, and
+// per-workspace revocation with a blast-radius preview (blast-radius.ts). Every platform call names exactly one workspace; nothing here can touch another one.
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import {
@@ -28,6 +28,8 @@ import type { CallContext, Transport } from '../../rpc/handlers.ts';
 import type { AuditReadModel } from '../audit/index.ts';
 import { matrixToCsv } from './csv.ts';
 import { buildMatrix, summarize, syncStateOf, workspaceMatches } from './matrix.ts';
+import { createBlastRadius, DOCUMENTED_ACCESS_TOKEN_TTL_SECONDS } from './blast-radius.ts';
+import { fetchInventory } from './platform-fetch.ts';
 import { createInventoryRepository, type CachedBundle, type CachedCredential, type InventoryRepository, type NormalizedCredential } from './repository.ts';
 
 export interface InventoryDeps {
@@ -45,16 +47,7 @@ export interface InventoryDeps {
   audit: Pick<AuditReadModel, 'usageByCredential' | 'activity'>;
 }
 
-const BLAST_WINDOW_DAYS = 30;
-/**
- * OAuth access tokens already issued outlive a revocation until they expire. The platform's published docs: "Active OAuth
- * access tokens live up to their TTL (default 60 minutes)" (our contract, docs/platform-api.md §4.1: 3600 s). The app
- * list does not return another app's token lifetime, so the preview uses this documented default and says "up to".
- */
-export const DOCUMENTED_ACCESS_TOKEN_TTL_SECONDS = 3600;
 const DAY = 86_400_000;
-/** the inventory reads whole lists at once: 20 s and 16 MiB per list */
-const LIST = { deadlineMs: 20_000, maxBytes: 16 * 1024 * 1024 };
 const REVOKE = { deadlineMs: 20_000, maxBytes: 1024 * 1024 };
 
 function errOf(err: unknown): AppErrorData {
@@ -118,39 +111,10 @@ export function createInventoryService(deps: InventoryDeps) {
     throw new AppError('not_found', `No connected workspace "${ref.slice(0, 80)}"`);
   }
 
-  async function fetchInventory(wsId: string, withCatalogue: boolean) {
-    const p = platform();
-    const [catalogue, keys, apps, mcs, sts, bundles] = await Promise.all([
-      withCatalogue ? p.scopes.catalogue(wsId, LIST) : Promise.resolve(null),
-      p.apiKeys.list(wsId, LIST),
-      p.apps.list(wsId, LIST),
-      p.machineClients.list(wsId, LIST),
-      // Service tokens are short-lived; a platform without the list endpoint simply has none to show.
-      p.serviceTokens.list(wsId, LIST).catch((e: unknown) => {
-        if (e instanceof AppError && e.code === 'not_found') return { data: [] };
-        throw e;
-      }),
-      p.scopes.bundles(wsId, LIST),
-    ]);
-    const creds: NormalizedCredential[] = [];
-    const base = { prefix: null, lastFour: null, clientId: null, ipAllowlist: [], expiresAt: null, rateLimitPerMinute: null, dailyQuota: null, graceEndsAt: null, rotatedFrom: null, secretCreatedAt: null };
-    const sorted = (s: string[]) => [...new Set(s)].sort();
-    for (const k of keys.data)
-      creds.push({ ...base, id: k.id, type: 'api_key', name: k.name, status: k.status, scopes: sorted(k.scopes), prefix: k.prefix, lastFour: k.last_four, ipAllowlist: k.ip_allowlist, expiresAt: k.expires_at, rateLimitPerMinute: k.rate_limit_per_minute, createdAt: k.created_at, lastUsedAt: k.last_used_at, graceEndsAt: k.grace_ends_at ?? null, rotatedFrom: k.rotated_from ?? null });
-    for (const a of apps.data)
-      creds.push({ ...base, id: a.id, type: 'app', name: a.name, status: a.status, scopes: sorted(a.scopes), clientId: a.client_id, createdAt: a.granted_at, lastUsedAt: a.last_used_at });
-    for (const m of mcs.data)
-      creds.push({ ...base, id: m.id, type: 'machine_client', name: m.name, status: m.status, scopes: sorted(m.scopes), clientId: m.client_id, ipAllowlist: m.ip_allowlist ?? [], dailyQuota: m.daily_quota, createdAt: m.created_at, lastUsedAt: m.last_used_at, graceEndsAt: m.grace_ends_at ?? null, secretCreatedAt: m.secret_created_at ?? null });
-    for (const t of sts.data)
-      creds.push({ ...base, id: t.id, type: 'service_token', name: t.name ?? 'service token', status: Date.parse(t.expires_at) <= deps.clock.now() ? 'expired' : 'active', scopes: sorted(t.scopes), expiresAt: t.expires_at, createdAt: t.created_at, lastUsedAt: null });
-    const bs: CachedBundle[] = bundles.data.map((b) => ({ workspaceId: wsId, id: b.id, name: b.name, description: b.description ?? null, scopes: sorted(b.scopes) }));
-    return { catalogue: catalogue?.scopes ?? null, creds, bundles: bs };
-  }
-
   async function syncOne(ws: WorkspaceRef, withCatalogue: boolean): Promise<InventorySyncResult['workspaces'][number]> {
     const base = { workspaceId: ws.id, name: ws.name, added: 0, changed: 0, removed: 0, unchanged: 0, skipped: false };
     try {
-      const inv = await fetchInventory(ws.id, withCatalogue);
+      const inv = await fetchInventory(platform(), ws.id, withCatalogue, deps.clock.now());
       if (inv.catalogue) repo.upsertCatalogue(inv.catalogue);
       const counts = repo.applyWorkspace(ws.id, ws.name, inv.creds, inv.bundles, deps.clock.now());
       deps.bus.emit('state.changed', { topic: 'inventory', workspaceId: ws.id });
@@ -193,57 +157,7 @@ export function createInventoryService(deps: InventoryDeps) {
     return c;
   }
 
-  /** `${workspaceId}\u0000${credentialId}` of a revocation's targets: "stays installed elsewhere" is counted over them */
-  type TargetKeys = ReadonlySet<string>;
-  const keyOf = (workspaceId: string, credentialId: string) => `${workspaceId}\u0000${credentialId}`;
-
-  /** the other active installs of an app (same client id) that a revocation of `targets` leaves in place */
-  function installsKept(clientId: string, targets: TargetKeys): CachedCredential[] {
-    return repo.credentials().filter((o) => o.type === 'app' && o.clientId === clientId && o.status !== 'revoked' && o.status !== 'disabled' && !targets.has(keyOf(o.workspaceId, o.id)));
-  }
-  const distinctWorkspaces = (list: CachedCredential[]) => {
-    const by = new Map<string, { workspaceId: string; workspaceName: string }>();
-    for (const o of list) if (!by.has(o.workspaceId)) by.set(o.workspaceId, { workspaceId: o.workspaceId, workspaceName: findWorkspace(o.workspaceId)?.name ?? o.workspaceId });
-    return [...by.values()].sort((a, b) => a.workspaceName.localeCompare(b.workspaceName));
-  };
-
-  function blastRadius(ws: WorkspaceRef, c: CachedCredential, targets: TargetKeys): BlastRadius {
-    const nowMs = deps.clock.now();
-    const usage = audit.usageByCredential(ws.id, c.id, nowMs - BLAST_WINDOW_DAYS * DAY);
-    const s = summaryOf(c);
-    let reason: string | null = null;
-    if (c.type === 'service_token') reason = `Service tokens cannot be revoked on this platform; this one expires at ${c.expiresAt ?? 'an unknown time'}`;
-    else if (c.status === 'revoked') reason = 'Already revoked';
-    else if (c.status === 'disabled') reason = 'Already disabled';
-    const sameAppElsewhere = c.type === 'app' && c.clientId ? distinctWorkspaces(installsKept(c.clientId, targets).filter((o) => o.workspaceId !== ws.id)) : [];
-    // API keys stop at the next request; OAuth grants (apps) and machine clients leave their issued access tokens alive
-    const tokenTail =
-      s.revocable && (c.type === 'app' || c.type === 'machine_client')
-        ? { until: new Date(nowMs + DOCUMENTED_ACCESS_TOKEN_TTL_SECONDS * 1000).toISOString(), ttlSeconds: DOCUMENTED_ACCESS_TOKEN_TTL_SECONDS, basis: 'documented_default' as const }
-        : null;
-    return {
-      workspaceId: ws.id,
-      workspaceName: ws.name,
-      credentialId: c.id,
-      credentialName: c.name,
-      type: c.type,
-      label: s.label,
-      scopes: c.scopes,
-      action: c.type === 'machine_client' ? 'disable' : 'revoke',
-      revocable: s.revocable,
-      reason,
-      isGrantdesk: s.isGrantdesk,
-      lastUsedAt: c.lastUsedAt,
-      auditState: usage.state,
-      auditCoverageUntil: usage.coverageUntil,
-      endpoints: usage.endpoints,
-      callerIps: usage.callerIps,
-      sameAppElsewhere,
-      callsInWindow: usage.endpoints.reduce((a, e) => a + e.calls, 0),
-      callers: usage.callerIps.length,
-      tokenTail,
-    };
-  }
+  const { previewOf, installsKept } = createBlastRadius({ repo, audit, clock: deps.clock, summaryOf, cachedCredential, findWorkspace, knownWorkspaces });
 
   function targetsOf(input: { workspace?: string; credentialId?: string; targets?: { workspace: string; credentialId: string }[] }) {
     const raw = input.targets ?? [{ workspace: input.workspace!, credentialId: input.credentialId! }];
@@ -256,40 +170,6 @@ export function createInventoryService(deps: InventoryDeps) {
         seen.add(k);
         return true;
       });
-  }
-
-  function previewOf(targets: { ws: WorkspaceRef; credentialId: string }[], bulk: boolean): RevokePreview {
-    const keys: TargetKeys = new Set(targets.map((t) => keyOf(t.ws.id, t.credentialId)));
-    const creds = targets.map((t) => cachedCredential(t.ws, t.credentialId));
-    const radius = targets.map((t, i) => blastRadius(t.ws, creds[i]!, keys));
-    const touched = new Set(targets.map((t) => t.ws.id));
-    const apps = new Map<string, string>();
-    for (const c of creds) if (c.type === 'app' && c.clientId && !apps.has(c.clientId)) apps.set(c.clientId, c.name);
-    const keptElsewhere = [...apps].map(([clientId, appName]) => ({
-      clientId,
-      appName,
-      workspaces: distinctWorkspaces(installsKept(clientId, keys).filter((o) => !touched.has(o.workspaceId))).map((w) => ({ id: w.workspaceId, name: w.workspaceName })),
-    }));
-    const tails = radius.map((r) => r.tokenTail?.until).filter((u): u is string => !!u).sort();
-    const untouched = knownWorkspaces()
-      .filter((w) => !touched.has(w.id))
-      .map((w) => ({ id: w.id, name: w.name }));
-    const names = [...new Set(targets.map((t) => t.ws.name))];
-    const confirmText = bulk ? String(targets.length) : targets[0]!.ws.name;
-    const what = targets.length === 1 ? `1 credential (${radius[0]!.credentialName})` : `${targets.length} credentials`;
-    const statement =
-      `Revokes ${what} in ${names.length === 1 ? names[0] : `${names.length} workspaces`}, each workspace separately. ` +
-      `${untouched.length} other workspace${untouched.length === 1 ? ' is' : 's are'} not touched.`;
-    return {
-      targets: radius,
-      untouchedWorkspaces: untouched,
-      confirmText,
-      statement,
-      windowDays: BLAST_WINDOW_DAYS,
-      workspaces: touched.size,
-      keptElsewhere,
-      tokenTailUntil: tails.length ? tails[tails.length - 1]! : null,
-    };
   }
 
   async function revokeOne(
