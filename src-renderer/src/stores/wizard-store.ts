@@ -29,6 +29,8 @@ export interface WizardState {
 export type WizardStore = StoreApi<WizardState>;
 
 const TRAFFIC_STEPS = ['acknowledged', 'verified', 'grace', 'ended_early', 'finished'];
+/** a sync outcome in words (the code stays out of the sentence) */
+const SYNC_OUTCOME_WORDS: Record<string, string> = { tamper: 'the audit log failed its tamper check', gap: 'events are missing from the platform log', error: 'the platform call failed', rate_limited: 'the platform is rate limiting', cancelled: 'it was cancelled' };
 
 export function createWizardStore(api: GrantdeskApi): WizardStore {
   return createStore<WizardState>()((set, get) => {
@@ -94,7 +96,7 @@ export function createWizardStore(api: GrantdeskApi): WizardStore {
         if (get().wizard?.id !== wizard.id) return;
         set({ syncing: false });
         if (!synced.ok) set({ error: synced.error });
-        else if (failed) set({ error: { code: 'platform_error', message: `The audit sync of ${wizard.workspaceName} did not finish: ${failed.message ?? failed.outcome}. The chart shows the cache as it is.`, remedy: 'Try Refresh again; if it keeps failing, open the audit explorer for the details.' } });
+        else if (failed) set({ error: { code: 'platform_error', message: `The audit sync of ${wizard.workspaceName} did not finish (${SYNC_OUTCOME_WORDS[failed.outcome] ?? 'it stopped'}${failed.message ? `: ${failed.message.replace(/^[a-z_]+: /, '')}` : ''}). The chart shows the cache as it is.`, remedy: 'Try Refresh again; if it keeps failing, open the audit explorer for the details.' } });
         if (st.ok && st.value.wizards[0]) set({ wizard: st.value.wizards[0], traffic: st.value.traffic });
         else if (!st.ok) set({ error: st.error });
       },
