@@ -13,6 +13,8 @@ export type FilterKey = keyof AuditFilter;
 export interface AuditState {
   /** the filters in force (what the count, summary, timeline and rows show) */
   filters: AuditFilter;
+  /** filters being applied now (controls show them at once; they replace `filters` only if main accepts them) */
+  pending: AuditFilter | null;
   rows: AuditEventRow[];
   nextCursor: string | null;
   /** exact count and who called, for `filters` */
@@ -81,6 +83,7 @@ function fieldOf(err: AppErrorData, changed: FilterKey | undefined): FilterKey |
 export function createAuditStore(api: GrantdeskApi): AuditStore {
   return createStore<AuditState>()((set, get) => ({
     filters: { ownTraffic: 'exclude' },
+    pending: null,
     rows: [],
     nextCursor: null,
     summary: null,
@@ -96,23 +99,24 @@ export function createAuditStore(api: GrantdeskApi): AuditStore {
     async apply(next, field) {
       const filters = cleanFilters(next);
       const gen = get().generation + 1;
-      set({ generation: gen, loading: true });
+      set({ generation: gen, loading: true, pending: filters });
       const [sum, page, tl] = await Promise.all([api.auditSummary({ ...filters, top: 50 }), api.auditQuery({ ...filters, limit: 200 }), api.auditTimeline({ ...filters, buckets: 120 })]);
       if (get().generation !== gen) return false; // a newer change won
       const failed = !sum.ok ? sum.error : !page.ok ? page.error : !tl.ok ? tl.error : null;
       if (failed) {
         if (failed.code === 'invalid_input') {
           const key = fieldOf(failed, field);
-          set({ loading: false, loaded: true, fieldError: key ? { field: key, message: failed.fields?.[0]?.message ? `${failed.fields[0].label}: ${failed.fields[0].message}` : failed.message } : null, error: key ? null : failed });
-        } else set({ loading: false, loaded: true, error: failed });
+          set({ loading: false, loaded: true, pending: null, fieldError: key ? { field: key, message: failed.fields?.[0]?.message ? `${failed.fields[0].label}: ${failed.fields[0].message}` : failed.message } : null, error: key ? null : failed });
+        } else set({ loading: false, loaded: true, pending: null, error: failed });
         return false;
       }
       if (!sum.ok || !page.ok || !tl.ok) return false;
-      set({ filters, summary: sum.value, rows: page.value.rows, nextCursor: page.value.nextCursor, timeline: tl.value, loading: false, loaded: true, error: null, fieldError: null });
+      set({ filters, pending: null, summary: sum.value, rows: page.value.rows, nextCursor: page.value.nextCursor, timeline: tl.value, loading: false, loaded: true, error: null, fieldError: null });
       return true;
     },
     setFilter(key, value) {
-      const next: AuditFilter = { ...get().filters };
+      // on top of a change still being applied, so two quick clicks both count
+      const next: AuditFilter = { ...(get().pending ?? get().filters) };
       if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) delete next[key];
       else next[key] = value;
       return get().apply(next, key);
@@ -172,6 +176,8 @@ export const selectAuditFieldError = (s: AuditState) => s.fieldError;
 export const selectAuditTimeline = (s: AuditState) => s.timeline;
 export const selectAuditSummary = (s: AuditState) => s.summary;
 export const selectAuditFilters = (s: AuditState) => s.filters;
+/** what the filter controls show: the change being applied, else the filters in force */
+export const selectAuditShownFilters = (s: AuditState) => s.pending ?? s.filters;
 export const selectAuditDetail = (s: AuditState) => s.detail;
 export const selectAuditSyncing = (s: AuditState) => s.syncing;
 export const selectAuditSyncError = (s: AuditState) => s.syncError;

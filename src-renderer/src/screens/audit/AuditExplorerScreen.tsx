@@ -7,7 +7,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { STATUS_CLASSES, type AuditFilter } from '../../../../src-common/contract/index.ts';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
-import { hrefFor, useRouteQuery } from '../../app/router.ts';
+import { hrefFor, routeFromHash, useRoute, useRouteQuery } from '../../app/router.ts';
 import { selectHealth } from '../../stores/health-store.ts';
 import { useSelect, useStores } from '../../stores/use-store.ts';
 import { selectWorkspaces } from '../../stores/workspaces-store.ts';
@@ -21,6 +21,7 @@ import {
   selectAuditNeverSynced,
   selectAuditNextCursor,
   selectAuditRows,
+  selectAuditShownFilters,
   selectAuditSummary,
   selectAuditSyncError,
   selectAuditSyncing,
@@ -99,13 +100,17 @@ export function AuditExplorerScreen() {
   const summary = useSelect(store, selectAuditSummary);
   const neverSynced = useSelect(store, selectAuditNeverSynced);
   const filters = useSelect(store, selectAuditFilters);
+  /** the controls show a change at once, while main applies it */
+  const shown = useSelect(store, selectAuditShownFilters);
   const detail = useSelect(store, selectAuditDetail);
   const syncError = useSelect(store, selectAuditSyncError);
   const syncing = useSelect(store, selectAuditSyncing);
   const health = useSelect(healthStore, selectHealth);
   const workspaces = useSelect(wsStore, selectWorkspaces);
   const query = useRouteQuery();
+  const route = useRoute();
   const [active, setActive] = useState(-1);
+  const [more, setMore] = useState(false);
   const scrollRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -115,6 +120,7 @@ export function AuditExplorerScreen() {
 
   // the route is the source of the filters: a link, a reload or another screen's "Investigate" lands here
   useEffect(() => {
+    if (route !== 'audit') return; // leaving the screen: the next route's query is not ours
     const s = store.getState();
     if (query === '' && s.loaded) {
       // the bare nav link: keep the view the explorer already shows, and put it into the route
@@ -123,10 +129,10 @@ export function AuditExplorerScreen() {
     }
     const wanted = filtersFromQuery(query);
     if (!s.loaded || !sameFilters(wanted, s.filters)) void s.apply(wanted);
-  }, [query, store]);
+  }, [query, route, store]);
   // the filters in force go back into the route (a refused value never does)
   useEffect(() => {
-    if (!loaded) return;
+    if (!loaded || routeFromHash(window.location.hash) !== 'audit') return;
     const href = auditHref(filters);
     const cur = window.location.hash;
     if (!sameFilters(filtersFromQuery(cur.includes('?') ? cur.slice(cur.indexOf('?') + 1) : ''), filters)) window.history.replaceState(null, '', href);
@@ -162,6 +168,7 @@ export function AuditExplorerScreen() {
   const zoomed = !!(filters.from || filters.to);
   const count = summary?.count ?? 0;
   const dateValue = (v?: string) => (v ? v.slice(0, 10) : '');
+  const moreActive = [shown.credentialType, shown.method, shown.statusClass?.length ? 1 : undefined, shown.pii, shown.from, shown.to].filter((v) => v !== undefined).length;
 
   return (
     <section className="screen screen-audit" aria-labelledby="screen-title" data-testid="audit-screen">
@@ -201,22 +208,25 @@ export function AuditExplorerScreen() {
         <>
           <div className="panel audit-filterbar" role="search" aria-label="Audit filters" data-testid="audit-filters">
             <div className="audit-filter-row">
-              <TextFilter field="q" label="Search" value={filters.q ?? ''} placeholder="Words in params, endpoints, credentials, IPs (word* for a prefix)" error={errFor('q')} onApply={applyText} testId="audit-search" wide />
+              <TextFilter field="q" label="Search" value={filters.q ?? ''} placeholder="Words in params, endpoints, IPs (word* = prefix)" error={errFor('q')} onApply={applyText} testId="audit-search" wide />
               <div className="audit-field">
                 <span className="audit-field-label">Workspaces</span>
-                <WorkspacePicker workspaces={workspaces.map((w) => ({ id: w.id, name: w.name }))} selected={filters.workspaces ?? []} onChange={(ids) => setFilter('workspaces', ids)} />
+                <WorkspacePicker workspaces={workspaces.map((w) => ({ id: w.id, name: w.name }))} selected={shown.workspaces ?? []} onChange={(ids) => setFilter('workspaces', ids)} />
                 {errFor('workspaces') && <p className="field-error" role="alert">{errFor('workspaces')}</p>}
               </div>
               <TextFilter field="endpoint" label="Endpoint" value={filters.endpoint ?? ''} placeholder="/v1/contacts/export or /v1/contacts*" error={errFor('endpoint')} onApply={applyText} testId="audit-filter-endpoint" />
-              <TextFilter field="ip" label="Caller IP or CIDR" value={filters.ip ?? ''} placeholder="203.0.113.7 or 10.0.0.0/8" error={errFor('ip')} onApply={applyText} testId="audit-filter-ip" />
+              <TextFilter field="ip" label="Caller IP or CIDR" value={filters.ip ?? ''} placeholder="10.0.0.0/8" error={errFor('ip')} onApply={applyText} testId="audit-filter-ip" />
               <TextFilter field="credential" label="Credential id" value={filters.credential ?? ''} placeholder="key_… app_… mc_…" error={errFor('credential')} onApply={applyText} testId="audit-filter-credential" />
+              <button type="button" className="button audit-more-toggle" aria-expanded={more} aria-controls="audit-more-filters" onClick={() => setMore(!more)} data-testid="audit-more-filters">
+                {`${more ? 'Fewer filters' : 'More filters'}${moreActive ? ` (${moreActive} on)` : ''}`}
+              </button>
             </div>
-            <div className="audit-filter-row">
-              <div className="audit-field">
+            <div id="audit-more-filters" className={`audit-filter-row audit-filter-more${more ? ' is-open' : ''}`}>
+              <div className="audit-field audit-field-select">
                 <label className="audit-field-label" htmlFor="audit-f-type">
                   Credential type
                 </label>
-                <select id="audit-f-type" value={filters.credentialType ?? ''} onChange={(e) => setFilter('credentialType', e.target.value || undefined)} data-testid="audit-filter-credential-type">
+                <select id="audit-f-type" value={shown.credentialType ?? ''} onChange={(e) => setFilter('credentialType', e.target.value || undefined)} data-testid="audit-filter-credential-type">
                   <option value="">Any type</option>
                   {Object.entries(CREDENTIAL_TYPE_LABEL).map(([t, l]) => (
                     <option key={t} value={t}>
@@ -225,56 +235,52 @@ export function AuditExplorerScreen() {
                   ))}
                 </select>
               </div>
-              <div className="audit-field">
+              <div className="audit-field audit-field-select">
                 <label className="audit-field-label" htmlFor="audit-f-method">
                   Method
                 </label>
-                <select id="audit-f-method" value={filters.method ?? ''} onChange={(e) => setFilter('method', e.target.value || undefined)} data-testid="audit-filter-method">
+                <select id="audit-f-method" value={shown.method ?? ''} onChange={(e) => setFilter('method', e.target.value || undefined)} data-testid="audit-filter-method">
                   <option value="">Any method</option>
                   {METHODS.map((m) => (
                     <option key={m}>{m}</option>
                   ))}
                 </select>
               </div>
-              <div className="audit-field">
+              <div className="audit-field audit-field-auto">
                 <span className="audit-field-label">Status</span>
                 <div className="segmented audit-status" role="group" aria-label="Status classes">
                   {STATUS_CLASSES.filter((c) => c !== '1xx').map((c) => {
-                    const on = filters.statusClass?.includes(c) ?? false;
+                    const on = shown.statusClass?.includes(c) ?? false;
                     return (
-                      <button key={c} type="button" className="segmented-item" aria-pressed={on} onClick={() => setFilter('statusClass', on ? filters.statusClass!.filter((x) => x !== c) : [...(filters.statusClass ?? []), c])} data-testid={`audit-filter-status-${c}`}>
+                      <button key={c} type="button" className="segmented-item" aria-pressed={on} onClick={() => setFilter('statusClass', on ? shown.statusClass!.filter((x) => x !== c) : [...(shown.statusClass ?? []), c])} data-testid={`audit-filter-status-${c}`}>
                         {c}
                       </button>
                     );
                   })}
                 </div>
               </div>
-              <div className="audit-field">
+              <div className="audit-field audit-field-select">
                 <label className="audit-field-label" htmlFor="audit-f-pii">
                   Personal data
                 </label>
-                <select id="audit-f-pii" value={filters.pii === undefined ? '' : filters.pii ? 'yes' : 'no'} onChange={(e) => setFilter('pii', e.target.value === '' ? undefined : e.target.value === 'yes')} data-testid="audit-filter-pii">
+                <select id="audit-f-pii" value={shown.pii === undefined ? '' : shown.pii ? 'yes' : 'no'} onChange={(e) => setFilter('pii', e.target.value === '' ? undefined : e.target.value === 'yes')} data-testid="audit-filter-pii">
                   <option value="">Either</option>
                   <option value="yes">Accessed</option>
                   <option value="no">Not accessed</option>
                 </select>
               </div>
-              <div className="audit-field">
+              <div className="audit-field audit-field-date">
                 <label className="audit-field-label" htmlFor="audit-f-from">
                   From
                 </label>
-                <input id="audit-f-from" className="input" type="date" value={dateValue(filters.from)} onChange={(e) => setFilter('from', e.target.value || undefined)} aria-invalid={errFor('from') ? true : undefined} data-testid="audit-filter-from" title="The first UTC day included" />
+                <input id="audit-f-from" className="input" type="date" value={dateValue(shown.from)} onChange={(e) => setFilter('from', e.target.value || undefined)} aria-invalid={errFor('from') ? true : undefined} data-testid="audit-filter-from" title="The first UTC day included" />
               </div>
-              <div className="audit-field">
+              <div className="audit-field audit-field-date">
                 <label className="audit-field-label" htmlFor="audit-f-to">
                   Until (not included)
                 </label>
-                <input id="audit-f-to" className="input" type="date" value={dateValue(filters.to)} onChange={(e) => setFilter('to', e.target.value || undefined)} aria-invalid={errFor('to') ? true : undefined} data-testid="audit-filter-to" title="The first UTC day not included" />
+                <input id="audit-f-to" className="input" type="date" value={dateValue(shown.to)} onChange={(e) => setFilter('to', e.target.value || undefined)} aria-invalid={errFor('to') ? true : undefined} data-testid="audit-filter-to" title="The first UTC day not included" />
               </div>
-              <label className="audit-own-toggle" title="Calls Grantdesk itself made with its grant into each workspace (syncing the audit log and credentials)">
-                <input type="checkbox" checked={filters.ownTraffic === 'include'} onChange={(e) => setFilter('ownTraffic', e.target.checked ? 'include' : 'exclude')} data-testid="audit-show-own" />
-                {`Show Grantdesk's own sync calls${summary && filters.ownTraffic !== 'include' && summary.ownCalls > 0 ? ` (${summary.ownCalls.toLocaleString()} hidden)` : ''}`}
-              </label>
             </div>
             {(errFor('from') || errFor('to') || errFor('credentialType') || errFor('method') || errFor('statusClass') || errFor('pii') || errFor('ownTraffic')) && (
               <p className="field-error" role="alert" data-testid="audit-filter-error">
@@ -286,8 +292,12 @@ export function AuditExplorerScreen() {
           <div className="audit-answer" aria-live="polite">
             <p className="audit-count" data-testid="audit-count" data-count={summary ? count : undefined}>
               {!loaded ? 'Counting…' : `${count.toLocaleString()} ${count === 1 ? 'event' : 'events'}`}
-              {loading && loaded && <span className="muted audit-updating"> · updating…</span>}
             </p>
+            {loading && loaded && (
+              <span className="muted audit-updating" data-testid="audit-updating">
+                Updating…
+              </span>
+            )}
             <div className="audit-chips" data-testid="audit-chips">
               {phrases.length === 0 && <span className="muted">Every cached event{filters.ownTraffic === 'exclude' ? " except Grantdesk's own sync calls" : ''}</span>}
               {phrases.map((p) => (
@@ -304,6 +314,10 @@ export function AuditExplorerScreen() {
                 </button>
               )}
             </div>
+            <label className="audit-own-toggle" title="Calls Grantdesk itself made with its grant into each workspace (syncing the audit log and credentials)">
+              <input type="checkbox" checked={shown.ownTraffic === 'include'} onChange={(e) => setFilter('ownTraffic', e.target.checked ? 'include' : 'exclude')} data-testid="audit-show-own" />
+              {`Show Grantdesk's own sync calls${summary && shown.ownTraffic !== 'include' && summary.ownCalls > 0 ? ` (${summary.ownCalls.toLocaleString()} hidden)` : ''}`}
+            </label>
           </div>
 
           {summary && count > 0 && (

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { AuditSummary } from '../../../../src-common/contract/index.ts';
 import { dayText, exactTime, typeLabel } from './filter-words.ts';
 
-const FIRST = 8;
+const FIRST = 5;
 
 export function Summary({ summary, onCredential, onIp, activeCredential, activeIp }: { summary: AuditSummary; onCredential(id: string | null, workspaceId: string): void; onIp(ip: string | null): void; activeCredential?: string; activeIp?: string }) {
   const [allCreds, setAllCreds] = useState(false);
@@ -43,14 +43,11 @@ export function Summary({ summary, onCredential, onIp, activeCredential, activeI
               data-credential-id={c.credentialId ?? ''}
               data-calls={c.calls}
             >
-              <span role="cell" className="audit-name-cell">
-                <span className="audit-name" data-testid="audit-summary-credential-name">
+              <span role="cell" className="audit-name-cell" title={`${c.credentialName ?? ''} · ${typeLabel(c.credentialType)} · ${c.credentialId ?? 'no credential'}`}>
+                <span className={c.credentialName ? 'audit-name' : 'audit-name mono'} data-testid="audit-summary-credential-name">
                   {c.credentialName ?? c.credentialId ?? 'No credential'}
                 </span>
-                <span className="audit-sub">
-                  {typeLabel(c.credentialType)}
-                  {c.credentialName && c.credentialId ? <span className="mono">{` · ${c.credentialId}`}</span> : null}
-                </span>
+                <span className="audit-sub">{typeLabel(c.credentialType)}</span>
               </span>
               <span role="cell" className="audit-ellipsis" title={c.workspaceId}>
                 {c.workspaceName ?? c.workspaceId}

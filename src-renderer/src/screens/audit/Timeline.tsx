@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import type { Timeline as TimelineData } from '../../stores/audit-store.ts';
 
-const H = 132;
+const H = 112;
 const M = { left: 52, right: 12, top: 8, bottom: 22 };
 const DAY = 86_400_000;
 

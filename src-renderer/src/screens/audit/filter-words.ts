@@ -17,7 +17,10 @@ const dayYearUtc = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: '
 const dayLocal = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 const dayYearLocal = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 const rowTime = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const rowTimeThisYear = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const thisYear = (ms: number) => new Date(ms).getFullYear() === new Date().getFullYear();
 const dayOnlyLocal = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+const dayOnlyThisYear = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
 const exactFmt = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' });
 
 /** one bound: a date-only bound is a UTC day ("1 Feb"), an instant is local time ("1 Feb, 14:00") */
@@ -74,14 +77,14 @@ export function filterWords(f: AuditFilter, names: FilterNames, opts: { ownDefau
 
 export function rowTimeText(iso: string): string {
   const ms = Date.parse(iso);
-  return Number.isFinite(ms) ? rowTime.format(ms) : iso;
+  return Number.isFinite(ms) ? (thisYear(ms) ? rowTimeThisYear : rowTime).format(ms) : iso;
 }
 export function exactTime(iso: string): string {
   const ms = Date.parse(iso);
   return Number.isFinite(ms) ? `${exactFmt.format(ms)} (${iso})` : iso;
 }
-/** "3 Feb 2026" for first/last seen */
+/** "3 Feb" (this year) or "3 Feb 2025" for first/last seen */
 export function dayText(iso: string): string {
   const ms = Date.parse(iso);
-  return Number.isFinite(ms) ? dayOnlyLocal.format(ms) : iso;
+  return Number.isFinite(ms) ? (thisYear(ms) ? dayOnlyThisYear : dayOnlyLocal).format(ms) : iso;
 }

@@ -92,7 +92,7 @@ export function ExportsScreen() {
           </a>
         </p>
         <div className="export-form-row">
-          <div className="audit-field">
+          <div className="audit-field export-format-field">
             <label className="audit-field-label" htmlFor="export-format">
               Format
             </label>
@@ -171,20 +171,23 @@ export function ExportsScreen() {
                 return (
                   <tr key={h.exportId} data-testid="export-history-row">
                     <td title={exactTime(h.createdAt)}>{rowTimeText(h.createdAt)}</td>
-                    <td data-testid="export-history-filters">{filterWords(parseFilters(h.filtersJson), namesOf(h), { ownDefault: false })}</td>
+                    <td className="export-filters-cell" data-testid="export-history-filters">{filterWords(parseFilters(h.filtersJson), namesOf(h), { ownDefault: false })}</td>
                     <td title={h.path}>
                       {fileName(h.path)}
                       <div className="audit-sub">{`${h.format === 'csv' ? 'CSV' : 'JSON Lines'}${h.bom ? ' for Excel' : ''} · ${bytesText(h.byteLength)} · SHA-256 ${h.sha256.slice(0, 12)}…`}</div>
                     </td>
                     <td className="num">{h.rowCount.toLocaleString()}</td>
-                    <td data-testid="export-verify-state" title={h.lastVerifiedAt ? exactTime(h.lastVerifiedAt) : undefined}>
+                    <td className="export-verify-cell" data-testid="export-verify-state" title={h.lastVerifiedAt ? exactTime(h.lastVerifiedAt) : undefined}>
                       {busy ? 'Verifying…' : h.lastVerifiedAt ? `${h.rowCount.toLocaleString()} rows · ${h.lastVerifyOk ? 'passed' : 'FAILED'} · ${rowTimeText(h.lastVerifiedAt)}` : 'Not verified yet'}
                       {report && (
-                        <ul className="audit-checks" data-testid="export-verify-report">
-                          {report.checks.map((c) => (
-                            <li key={c.name} className={c.ok ? 'chain-ok' : 'chain-bad'}>{`${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`}</li>
-                          ))}
-                        </ul>
+                        <details className="export-report" open={!report.ok} data-testid="export-verify-report">
+                          <summary>{report.ok ? `All ${report.checks.length} checks passed` : `${report.checks.filter((c) => !c.ok).length} of ${report.checks.length} checks failed`}</summary>
+                          <ul className="audit-checks">
+                            {report.checks.map((c) => (
+                              <li key={c.name} className={c.ok ? 'chain-ok' : 'chain-bad'}>{`${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`}</li>
+                            ))}
+                          </ul>
+                        </details>
                       )}
                     </td>
                     <td>
