@@ -116,6 +116,7 @@ test('job (d): issue a review from the UI and look at it as the auditor', { time
   assert.match(await p.getByTestId('review-ws-nomatch').innerText(), /^No workspace matches “no-such-workspace”\. Clear search$/);
   await p.getByTestId('review-ws-search').fill('');
   assert.equal(await p.getByTestId('review-ws-count').innerText(), '· 2 of 40 chosen');
+  assert.equal(await p.getByTestId('review-ws-chosen').innerText(), `Chosen: ${[first.name, second.name].sort((x, y) => (x.toLowerCase() < y.toLowerCase() ? -1 : 1)).join(', ')}`);
   // audit:read only: the review does not include credentials:read
   assert.equal(await p.locator('[data-testid="review-scope"][data-scope="audit:read"]').isChecked(), true);
   assert.equal(await p.locator('[data-testid="review-scope"][data-scope="credentials:read"]').isChecked(), false);

@@ -84,6 +84,7 @@ export function OperatorReviews() {
   const shown = q ? workspaces.filter((w) => w.name.toLowerCase().includes(q) || w.id.toLowerCase().includes(q)) : workspaces;
   const shownIds = shown.map((w) => w.id);
   const allShownChosen = shownIds.length > 0 && shownIds.every((id) => chosenWs.includes(id));
+  const chosenNames = workspaces.filter((w) => chosenWs.includes(w.id)).map((w) => w.name);
   const reason = missingReason(chosenWs.length, scopes.length, days, name, email, wsLoaded && workspaces.length === 0);
   const now = Date.now();
 
@@ -139,6 +140,12 @@ export function OperatorReviews() {
                   </label>
                 ))}
               </div>
+              {chosenWs.length > 0 && (
+                <p className="field-hint" data-testid="review-ws-chosen">
+                  Chosen: {chosenNames.slice(0, 5).join(', ')}
+                  {chosenNames.length > 5 ? ` and ${chosenNames.length - 5} more` : ''}
+                </p>
+              )}
               {shown.length > 1 && (
                 <div className="rv-picker-actions">
                   <button

@@ -248,6 +248,16 @@ export function WorkspacesScreen() {
   const { active: inReview } = useReviewMode();
   const status = useReviewStatus();
   if (inReview && status && status.state !== 'none') return <ReviewedWorkspaces status={status} />;
+  // review mode, status not read yet: never flash the operator's "0 connected"
+  if (inReview && !status)
+    return (
+      <section className="screen screen-workspaces" aria-labelledby="screen-title" data-testid="workspaces-screen" aria-busy="true">
+        <header className="screen-header">
+          <h1 id="screen-title" className="screen-title">Workspaces</h1>
+          <p className="screen-subtitle">Reading the review…</p>
+        </header>
+      </section>
+    );
   return <OperatorWorkspaces />;
 }
 
