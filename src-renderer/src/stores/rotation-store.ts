@@ -1,4 +1,4 @@
-// Calendar screen state: workspaces, the calendar with its filters, rotations in progress, the API keys of the tools'
+// Calendar and Rotation screen state: workspaces, the calendar with its filters, rotations in progress, the API keys of the tools'
 // workspace, the re-consent plan and service-token minting. A vanilla zustand store created once in createAppStores.
 // Secrets never enter this store: mintServiceToken returns the token to the one dialog that shows it.
 import { createStore, type StoreApi } from 'zustand/vanilla';
