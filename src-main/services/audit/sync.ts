@@ -273,7 +273,8 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         repo.setOutcome(ws, 'behind', null, iso());
         return result('cancelled', 'Sync cancelled; the cursor is at the last committed page');
       }
-      const message = err instanceof AppError ? `${err.code}: ${err.message}` : 'internal: unexpected failure';
+      // a sentence a person reads on the Workspaces screen and in the CLI (the code stays out of it)
+      const message = err instanceof AppError ? err.message : 'The sync stopped on an unexpected failure; the cursor is at the last committed page. Try again; if it persists, see the log.';
       if (!(err instanceof AppError)) logger.error('audit_sync_failed', { workspaceId: ws, error: err instanceof Error ? err.message : 'unknown' });
       repo.setOutcome(ws, 'error', message, iso());
       return result('error', message);
