@@ -70,6 +70,12 @@ export function createSseParser(onMessage: (m: SseMessage) => void): (chunk: str
   };
 }
 
+/** the serve process itself is gone (not the platform): its own remedy, not the platform's */
+const lostServe = () => ({
+  ...errorData('network_error', 'Lost the connection to the Grantdesk serve process.'),
+  remedy: 'Check that `grantdesk serve` is still running in its terminal (start it again if not), then open the URL it prints.',
+});
+
 export function createHttpBridge(base: string = '', token: () => string | null = () => null): GrantdeskApi {
   const api: Record<string, unknown> = {};
   // the token goes only in this explicit header, to this origin; credentials: 'omit' keeps any cookie out
@@ -88,7 +94,7 @@ export function createHttpBridge(base: string = '', token: () => string | null =
         });
         return (await res.json()) as CallResult<unknown>;
       } catch {
-        return { ok: false, error: errorData('network_error', 'Lost the connection to the Grantdesk serve process') };
+        return { ok: false, error: lostServe() };
       }
     };
   }
@@ -109,7 +115,7 @@ export function createHttpBridge(base: string = '', token: () => string | null =
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
       return { ok: true, value: { action: 'downloaded', fileName } };
     } catch {
-      return { ok: false, error: errorData('network_error', 'Lost the connection to the Grantdesk serve process') };
+      return { ok: false, error: lostServe() };
     }
   };
   const listeners = new Map<EventName, Set<(p: unknown) => void>>();
