@@ -177,6 +177,45 @@ test('the drawer never covers the key columns, Revoke is visible without scrolli
   }
 });
 
+test('a bulk revocation of more than 100 credentials: one summary table, only rows in view rendered, every row reachable', async () => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.getByTestId('nav-scope-matrix').click();
+  await page.getByTestId('matrix-grid').waitFor();
+  if (await page.getByTestId('filter-reset').count()) await page.getByTestId('filter-reset').click();
+  await page.getByText('Expand all').click();
+  const WANT = 120;
+  const picked: string[] = [];
+  for (let round = 0; round < 100 && picked.length < WANT; round++) {
+    const box = page.locator('[data-testid="matrix-cred-row"][aria-selected="false"] input.mx-check:not([disabled])').first();
+    if (await box.count()) {
+      const row = page.locator('[data-testid="matrix-cred-row"][aria-selected="false"]', { has: page.locator('input.mx-check:not([disabled])') }).first();
+      const id = `${await row.getAttribute('data-workspace-id')}/${await row.getAttribute('data-credential-id')}`;
+      await box.click();
+      picked.push(id);
+      round--;
+      continue;
+    }
+    await page.getByTestId('matrix-grid').evaluate((g) => (g.scrollTop += g.clientHeight - 60));
+    await frames();
+  }
+  assert.equal(picked.length, WANT);
+  await eventually(() => page.getByTestId('matrix-revoke-selected').textContent(), (t) => t === `Revoke selected (${WANT})`, 'selection');
+  await page.getByTestId('matrix-revoke-selected').click();
+  const dialog = page.getByTestId('revoke-dialog');
+  await dialog.getByTestId('revoke-summary').waitFor();
+  assert.match(await dialog.getByTestId('revoke-workspaces').innerText(), new RegExp(`^${WANT} credentials in \\d+ workspaces`));
+  const rendered = await dialog.getByTestId('revoke-summary-row').count();
+  assert.ok(rendered > 5 && rendered < WANT, `virtualized: ${rendered} of ${WANT} rows rendered`);
+  await dialog.getByTestId('revoke-summary-scroll').evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await frames();
+  const lastWs = picked[picked.length - 1]!.split('/')[0]!;
+  const rowsNow = dialog.getByTestId('revoke-summary-row');
+  assert.equal(await rowsNow.nth((await rowsNow.count()) - 1).getAttribute('data-workspace-id'), lastWs, 'the last row is reachable by scrolling');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await page.getByText('Collapse all').click();
+});
+
 test('header buttons hold still while syncing', async () => {
   await page.setViewportSize({ width: 1024, height: 700 });
   await page.getByTestId('nav-scope-matrix').click();

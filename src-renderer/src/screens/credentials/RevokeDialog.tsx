@@ -2,6 +2,7 @@
 // callers) for one credential or many, the app's other installs that keep it (counted over the targets: 0 when every
 // install is revoked), how long issued access tokens outlive an OAuth revocation (a time of day, "up to" the platform's
 // documented lifetime), the untouched workspaces by name, then type-to-confirm (the workspace name, or the count).
+import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
 import type { BlastRadius, RevokePreview } from '../../../../src-common/contract/index.ts';
 import { ConfirmDialog } from '../../components/Dialog.tsx';
@@ -28,9 +29,20 @@ function ScopesLost({ t }: { t: BlastRadius }) {
   );
 }
 
+/** above this many targets the table renders only the rows in view (spacer rows keep the scroll height exact) */
+const VIRTUAL_ABOVE = 100;
+const ROW_H = 29;
+
 function SummaryTable({ preview }: { preview: RevokePreview }) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtual = preview.targets.length > VIRTUAL_ABOVE;
+  const v = useVirtualizer({ count: preview.targets.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_H, overscan: 12, enabled: virtual });
+  const items = virtual ? v.getVirtualItems() : [];
+  const rows = virtual ? items.map((i) => preview.targets[i.index]!) : preview.targets;
+  const top = virtual && items.length ? items[0]!.start : 0;
+  const bottom = virtual && items.length ? v.getTotalSize() - items[items.length - 1]!.end : 0;
   return (
-    <div className="revoke-summary-scroll">
+    <div className="revoke-summary-scroll" ref={scrollRef} data-testid="revoke-summary-scroll">
       <table className="table revoke-summary" data-testid="revoke-summary">
         <caption data-testid="revoke-workspaces">
           {plural(preview.targets.length, 'credential')} in {preview.workspaces === 1 ? preview.targets[0]!.workspaceName : plural(preview.workspaces, 'workspace')}: what each loses, with its calls and callers in
@@ -48,8 +60,9 @@ function SummaryTable({ preview }: { preview: RevokePreview }) {
           </tr>
         </thead>
         <tbody>
-          {preview.targets.map((t) => (
-            <tr key={`${t.workspaceId}-${t.credentialId}`} data-testid="revoke-summary-row" data-workspace-id={t.workspaceId} className={t.revocable ? undefined : 'revoke-row-skip'}>
+          {top > 0 && <tr aria-hidden="true" style={{ height: top }} />}
+          {rows.map((t) => (
+            <tr key={`${t.workspaceId}-${t.credentialId}`} style={virtual ? { height: ROW_H } : undefined} data-testid="revoke-summary-row" data-workspace-id={t.workspaceId} className={t.revocable ? undefined : 'revoke-row-skip'}>
               <td>{t.workspaceName}</td>
               <td>
                 <span title={`${TYPE_LABEL[t.type]}${t.label ? ` · ${t.label}` : ''} · ${t.credentialId}`}>{t.credentialName}</span>
@@ -73,6 +86,7 @@ function SummaryTable({ preview }: { preview: RevokePreview }) {
               </td>
             </tr>
           ))}
+          {bottom > 0 && <tr aria-hidden="true" style={{ height: bottom }} />}
         </tbody>
       </table>
     </div>
