@@ -2,7 +2,8 @@
 // expand), health columns (access token, refresh token, audit and inventory sync age, last error as a sentence) with sort
 // and a "problems only" filter, search, status filter, multi-select with bulk refresh / sync / disconnect; connect, bulk
 // connect, reconnect, disconnect; errors in the dialog that caused them. In review mode: the reviewed workspaces instead.
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import { ROLES, scopesForRole, type Role, type Workspace, type WorkspaceSyncHealth } from '../../../../src-common/contract/index.ts';
 import { ConfirmDialog, Dialog } from '../../components/Dialog.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
@@ -242,6 +243,10 @@ function DisconnectIcon() {
   );
 }
 
+/** above this many rows the table renders only what is in view (the rest are spacer rows of the same height) */
+export const VIRTUAL_FROM = 100;
+const ROW_HEIGHT = 27;
+
 const BULK_LABEL = { refresh: 'Refreshed', sync: 'Synced', disconnect: 'Disconnected' } as const;
 
 export function WorkspacesScreen() {
@@ -280,6 +285,7 @@ function OperatorWorkspaces() {
   const [confirm, setConfirm] = useState<Workspace | null>(null);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [confirmBulk, setConfirmBulk] = useState(false);
+  const scrollRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     void store.getState().load();
@@ -347,6 +353,12 @@ function OperatorWorkspaces() {
       </button>
     </th>
   );
+  const virtual = rows.length > VIRTUAL_FROM;
+  const virtualizer = useVirtualizer({ count: virtual ? rows.length : 0, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const items = virtual ? virtualizer.getVirtualItems() : [];
+  const visibleRows = virtual ? items.map((v) => rows[v.index]!) : rows;
+  const padTop = virtual && items.length ? items[0]!.start : 0;
+  const padBottom = virtual && items.length ? virtualizer.getTotalSize() - items[items.length - 1]!.end : 0;
   const filtering = query.trim() !== '' || status !== 'all' || problemsOnly;
   // one platform: its name is in the summary line, not repeated on every row
   const manyPlatforms = platforms.length > 1;
@@ -448,8 +460,8 @@ function OperatorWorkspaces() {
         </div>
       )}
       {rows.length > 0 && (
-        <div className="table-wrap ws-table-wrap">
-          <table className="table ws-table" data-testid="ws-table">
+        <div className={`table-wrap ws-table-wrap${virtual ? ' ws-table-scroll' : ''}`} ref={scrollRef} data-virtual={virtual ? 'true' : 'false'} data-testid="ws-table-wrap">
+          <table className="table ws-table" data-testid="ws-table" aria-rowcount={rows.length + 1}>
             <caption className="visually-hidden">{rows.length} workspaces</caption>
             <thead>
               <tr>
@@ -471,11 +483,16 @@ function OperatorWorkspaces() {
               </tr>
             </thead>
             <tbody>
-              {rows.map((w) => {
+              {padTop > 0 && (
+                <tr aria-hidden="true" className="ws-spacer">
+                  <td colSpan={12} style={{ height: padTop }} />
+                </tr>
+              )}
+              {visibleRows.map((w, i) => {
                 const h = health[w.id];
                 const err = lastError(w, h);
                 return (
-                  <tr key={w.id} data-testid="ws-row" data-workspace={w.id} data-status={w.status} aria-selected={selected.has(w.id)}>
+                  <tr key={w.id} data-testid="ws-row" data-workspace={w.id} data-status={w.status} aria-selected={selected.has(w.id)} aria-rowindex={(virtual ? items[i]!.index : i) + 2} data-index={virtual ? items[i]!.index : undefined} ref={virtual ? virtualizer.measureElement : undefined}>
                     <td className="ws-select">
                       <input type="checkbox" aria-label={`Select ${w.name}`} checked={selected.has(w.id)} onChange={() => toggle(w.id)} data-testid="ws-select" />
                     </td>
@@ -533,6 +550,11 @@ function OperatorWorkspaces() {
                   </tr>
                 );
               })}
+              {padBottom > 0 && (
+                <tr aria-hidden="true" className="ws-spacer">
+                  <td colSpan={12} style={{ height: padBottom }} />
+                </tr>
+              )}
             </tbody>
           </table>
         </div>
