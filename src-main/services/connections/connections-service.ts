@@ -1,6 +1,7 @@
 // The connections domain: platforms, workspace grants (connect, reconnect, bulk, device), disconnect with RFC 7009
-// revocation (pending until confirmed), the refresh scheduler, and the WorkspaceDirectory / WorkspaceApi other domains use.
-import * as o from 'oauth4webapi';
+// revocation (revocation.ts: pending until confirmed), the refresh scheduler (refresh-scheduler.ts), and the
+// WorkspaceDirectory / WorkspaceApi other domains use.
+import type * as o from 'oauth4webapi';
 import { z } from 'zod';
 import {
   DEFAULT_CLIENT_ID,
@@ -23,10 +24,12 @@ import type { SecretStore } from '../../ports/secret-store.ts';
 import { AppError } from '../../rpc/app-error.ts';
 import { runCodeFlow, runDeviceFlow } from './connect-flow.ts';
 import { createGrantStore, type StoredGrant } from './grant-store.ts';
-import { apiBaseOf, authServer, checkApiBase, describeOAuthError, discover, publicClient, requestOptions } from './oauth.ts';
+import { apiBaseOf, authServer, checkApiBase, discover } from './oauth.ts';
 import { createConnectionsRepo, toPlatform, toWorkspace, type PlatformRow } from './repo.ts';
 import { createTokenManager, type RefreshPoint } from './token-manager.ts';
 import { createGrantApi } from './workspace-api.ts';
+import { createRefreshScheduler } from './refresh-scheduler.ts';
+import { createGrantRevocation } from './revocation.ts';
 import { createPlatformClient, probeWorkspace } from '../../platform/index.ts';
 
 export interface ConnectionsDeps {
@@ -116,23 +119,6 @@ export function createConnectionsService(d: ConnectionsDeps) {
       if (err instanceof AppError && err.code === 'invalid_response') throw err;
       if (err instanceof AppError && err.code === 'platform_error') throw err;
       return { id: requested, name: requested };
-    }
-  }
-
-  async function revokeToken(p: PlatformRow, refreshToken: string): Promise<void> {
-    const as = authServer(p);
-    if (!as.revocation_endpoint) throw new AppError('platform_error', `${p.name} has no revocation endpoint`);
-    let res: Response;
-    try {
-      res = await o.revocationRequest(as, publicClient(p), o.None(), refreshToken, { ...requestOptions(d.fetch, p.issuer), additionalParameters: { token_type_hint: 'refresh_token' } });
-    } catch (err) {
-      if (err instanceof AppError) throw err;
-      throw new AppError('network_error', `Revocation request failed: ${describeOAuthError(err)}`);
-    }
-    try {
-      await o.processRevocationResponse(res);
-    } catch (err) {
-      throw new AppError('platform_error', `Revocation was not confirmed (${res.status}: ${describeOAuthError(err)})`);
     }
   }
 
@@ -272,96 +258,8 @@ export function createConnectionsService(d: ConnectionsDeps) {
     }
   }
 
-  async function disconnect(ws: string): Promise<Workspace> {
-    const w = repo.getWorkspace(ws);
-    if (!w) throw new AppError('not_found', `Workspace ${ws} is not known to Grantdesk`);
-    const p = repo.findPlatform(w.platform_id);
-    await d.lock.withLock(`ws-${ws}`, async () => {
-      const g = await grants.read(ws); // keychain unavailable => throws, nothing changes
-      const now = d.clock.now();
-      repo.journalCloseAll(ws, 'workspace disconnected', now);
-      tokens.forget(ws);
-      if (!g || !p) {
-        await grants.remove(ws);
-        repo.disconnected(ws, w.revocation === 'pending' ? 'pending' : 'confirmed', w.revocation_attempts, null, now);
-        return;
-      }
-      try {
-        await revokeToken(p, g.refreshToken);
-        await grants.remove(ws);
-        repo.disconnected(ws, 'confirmed', 1, null, d.clock.now());
-      } catch (err) {
-        // Fail closed: the grant leaves the app now; only the token to revoke stays (in the keychain) until confirmed.
-        await grants.writePending(ws, p.id, g.refreshToken);
-        await grants.remove(ws);
-        repo.disconnected(ws, 'pending', 1, err instanceof AppError ? err.message : 'revocation failed', d.clock.now());
-        d.logger.warn('revocation_pending', { workspace: ws });
-      }
-    });
-    changed('workspaces', ws);
-    return view(ws);
-  }
-
-  async function retryRevocations(): Promise<{ confirmed: number; pending: number }> {
-    let confirmed = 0;
-    let pending = 0;
-    for (const w of repo.pendingRevocations()) {
-      const now = d.clock.now();
-      const item = await grants.readPending(w.id);
-      if (!item) {
-        repo.revocationResult(w.id, 'confirmed', null, now);
-        confirmed++;
-        continue;
-      }
-      const p = repo.findPlatform(item.platformId);
-      try {
-        if (!p) throw new AppError('not_found', 'platform removed');
-        await revokeToken(p, item.refreshToken);
-        await grants.removePending(w.id);
-        repo.revocationResult(w.id, 'confirmed', null, d.clock.now());
-        confirmed++;
-      } catch (err) {
-        repo.revocationResult(w.id, 'pending', err instanceof AppError ? err.message : 'revocation failed', d.clock.now());
-        pending++;
-      }
-      changed('workspaces', w.id);
-    }
-    return { confirmed, pending };
-  }
-
-  let timer: NodeJS.Timeout | undefined;
-  let ticking = false;
-  let lastRevocationTry = 0;
-  async function tick() {
-    if (ticking) return;
-    ticking = true;
-    try {
-      await tokens.recoverAll();
-      await tokens.retryUnsaved();
-      const leadMs = d.refreshLeadSeconds() * 1000;
-      const now = d.clock.now();
-      const due = repo
-        .listWorkspaces()
-        .filter((w) => w.status === 'connected' && w.access_expires_at !== null && w.access_expires_at - leadMs <= now && (w.cooldown_until ?? 0) <= now);
-      const queue = [...due];
-      const worker = async () => {
-        for (let w = queue.shift(); w; w = queue.shift()) {
-          try {
-            await tokens.accessToken(w.id, { minValidityMs: leadMs });
-          } catch {
-            // the workspace row carries the reason
-          }
-        }
-      };
-      await Promise.all([worker(), worker(), worker(), worker()]);
-      if (now - lastRevocationTry > 60_000 && repo.pendingRevocations().length > 0) {
-        lastRevocationTry = now;
-        await retryRevocations();
-      }
-    } finally {
-      ticking = false;
-    }
-  }
+  const { revokeToken, disconnect, retryRevocations } = createGrantRevocation({ repo, grants, tokens, lock: d.lock, fetch: d.fetch, clock: d.clock, logger: d.logger, changed, view });
+  const scheduler = createRefreshScheduler({ repo, tokens, clock: d.clock, refreshLeadSeconds: d.refreshLeadSeconds, retryRevocations });
 
   const directory: WorkspaceDirectory = {
     list: (): WorkspaceRef[] =>
@@ -458,18 +356,9 @@ export function createConnectionsService(d: ConnectionsDeps) {
     },
     retryRevocations,
     /** background work: refresh ahead of expiry, settle interrupted refreshes, retry pending revocations */
-    start(intervalMs = 30_000) {
-      if (timer) return;
-      const first = setTimeout(() => void tick(), 1_000);
-      first.unref();
-      timer = setInterval(() => void tick(), intervalMs);
-      timer.unref();
-    },
-    stop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-    },
-    tick,
+    start: scheduler.start,
+    stop: scheduler.stop,
+    tick: scheduler.tick,
   };
 }
 export type ConnectionsService = ReturnType<typeof createConnectionsService>;
