@@ -1,5 +1,6 @@
 // Inventory service: sync per workspace through the platform client (platform-fetch.ts), offline reads from the cache, and
-// per-workspace revocation with a blast-radius preview (blast-radius.ts). Every platform call names exactly one workspace; nothing here can touch another one.
+// per-workspace revocation with a blast-radius preview (blast-radius.ts). Every platform call names exactly one workspace;
+// nothing here can touch another one.
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import {
