@@ -181,8 +181,6 @@ export const summaryCredentialSchema = z.object({
 export const summaryIpSchema = z.object({
   ip: z.string().nullable(),
   calls: z.number().int(),
-  /** distinct credentials calling from it */
-  credentials: z.number().int(),
   firstAt: z.string(),
   lastAt: z.string(),
 });

@@ -150,12 +150,12 @@ export function createAuditService(d: AuditServiceDeps) {
       const n = names();
       const count = query.count(filters);
       const ownCalls = n.own.size ? query.count(filters, 'only') : 0;
-      const g = query.groups(filters);
+      const g = query.groups(filters, top);
       const c = lastSync.get()!;
       return {
         count,
         ownCalls,
-        byCredential: g.credentials.slice(0, top).map((x) => ({
+        byCredential: g.credentials.map((x) => ({
           workspaceId: x.workspaceId,
           workspaceName: n.workspace(x.workspaceId),
           credentialId: x.credentialId,
@@ -166,9 +166,9 @@ export function createAuditService(d: AuditServiceDeps) {
           firstAt: isoMs(x.firstMs),
           lastAt: isoMs(x.lastMs),
         })),
-        credentialsTotal: g.credentials.length,
-        byCallerIp: g.ips.slice(0, top).map((x) => ({ ip: x.ip, calls: x.calls, credentials: x.credentials, firstAt: isoMs(x.firstMs), lastAt: isoMs(x.lastMs) })),
-        ipsTotal: g.ips.length,
+        credentialsTotal: g.credentialsTotal,
+        byCallerIp: g.ips.map((x) => ({ ip: x.ip, calls: x.calls, firstAt: isoMs(x.firstMs), lastAt: isoMs(x.lastMs) })),
+        ipsTotal: g.ipsTotal,
         cache: { syncedWorkspaces: c.n, lastSyncAt: c.at },
         namedCredentials: n.namedCredentials,
       };

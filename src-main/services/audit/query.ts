@@ -116,7 +116,6 @@ export interface CredentialGroup {
 export interface IpGroup {
   ip: string | null;
   calls: number;
-  credentials: number;
   firstMs: number;
   lastMs: number;
 }
@@ -186,20 +185,72 @@ export function createAuditQuery(db: Db, ownIds: () => readonly string[] = () =>
 
   /** the exact number of cached events for the filters: one COUNT over the same WHERE as the pages (index ranges) */
   function count(f: AuditFilter, mode?: OwnMode): number {
-    const { base, bp } = source(f, mode);
-    return (prep(`SELECT count(*) AS n ${base}`).get(...bp) as { n: number }).n;
+    const m = mode ?? (f.ownTraffic === 'exclude' ? 'exclude' : 'include');
+    const n = (g: OwnMode) => {
+      const { base, bp } = source(f, g);
+      return (prep(`SELECT count(*) AS n ${base}`).get(...bp) as { n: number }).n;
+    };
+    // without own calls = all minus own calls (both walk an index; NOT IN over every row would not)
+    return m === 'exclude' && ownIds().length ? n('include') - n('only') : n(m);
   }
 
-  /** the filtered events grouped by (workspace, credential) and by caller IP, busiest first */
-  function groups(f: AuditFilter): { credentials: CredentialGroup[]; ips: IpGroup[] } {
-    const { base, bp } = source(f);
-    const credentials = (
-      prep(`SELECT e.workspace_id AS ws, e.credential_id AS c, count(*) AS n, min(e.rid) AS lo, max(e.rid) AS hi ${base} GROUP BY e.credential_id, e.workspace_id ORDER BY n DESC, ws, c`).all(...bp) as { ws: string; c: string | null; n: number; lo: number; hi: number }[]
-    ).map((r) => ({ workspaceId: r.ws, credentialId: r.c, credentialType: null as string | null, calls: r.n, firstMs: Math.floor(r.lo / RID_SLOTS), lastMs: Math.floor(r.hi / RID_SLOTS) }));
-    const ips = (
-      prep(`SELECT e.caller_ip AS ip, count(*) AS n, count(DISTINCT e.credential_id) AS creds, min(e.rid) AS lo, max(e.rid) AS hi ${base} GROUP BY e.caller_ip ORDER BY n DESC, ip`).all(...bp) as { ip: string | null; n: number; creds: number; lo: number; hi: number }[]
-    ).map((r) => ({ ip: r.ip, calls: r.n, credentials: r.creds, firstMs: Math.floor(r.lo / RID_SLOTS), lastMs: Math.floor(r.hi / RID_SLOTS) }));
-    return { credentials, ips };
+  /**
+   * The filtered events grouped by (workspace, credential) and by caller IP, busiest first. Both groupings walk an
+   * index in its order (credential_id; ip_hex) so SQLite streams them without sorting every row. Grantdesk's own calls
+   * (a few credentials) are handled by difference: the groups of the filters with own calls kept, minus the groups of
+   * the own calls alone, so the own-call exclusion never forces a table read per event.
+   */
+  function groups(f: AuditFilter, top: number): { credentials: CredentialGroup[]; ips: IpGroup[]; credentialsTotal: number; ipsTotal: number } {
+    const excluding = f.ownTraffic === 'exclude' && ownIds().length > 0;
+    const own = new Set(ownIds());
+    const kept = { ...f, ownTraffic: 'include' as const };
+    const { base, bp } = source(kept, 'include');
+    const toMs = (rid: number) => Math.floor(rid / RID_SLOTS);
+    // an indexed filter narrows first (its index, then a small sort); with none, the grouping streams in index order
+    const narrowed = !!(f.workspaces?.length || f.credential || f.endpoint || f.ip || f.from || f.to || f.q);
+    const key = (col: string) => (narrowed ? `+e.${col}` : `e.${col}`);
+
+    // by credential: one streamed pass on (credential_id, rid); an id seen in two workspaces (never on the platform,
+    // whose ids are unique) is split per workspace
+    const byCred = prep(`SELECT e.credential_id AS c, min(e.workspace_id) AS w0, max(e.workspace_id) AS w1, count(*) AS n, min(e.rid) AS lo, max(e.rid) AS hi ${base} GROUP BY ${key('credential_id')}`).all(...bp) as { c: string | null; w0: string; w1: string; n: number; lo: number; hi: number }[];
+    let credentials: CredentialGroup[] = [];
+    for (const r of byCred) {
+      if (excluding && r.c !== null && own.has(r.c)) continue;
+      if (r.w0 === r.w1) credentials.push({ workspaceId: r.w0, credentialId: r.c, credentialType: null, calls: r.n, firstMs: toMs(r.lo), lastMs: toMs(r.hi) });
+      else {
+        const split = prep(`SELECT e.workspace_id AS ws, count(*) AS n, min(e.rid) AS lo, max(e.rid) AS hi ${base} AND e.credential_id IS ? GROUP BY e.workspace_id`).all(...bp, r.c) as { ws: string; n: number; lo: number; hi: number }[];
+        for (const x of split) credentials.push({ workspaceId: x.ws, credentialId: r.c, credentialType: null, calls: x.n, firstMs: toMs(x.lo), lastMs: toMs(x.hi) });
+      }
+    }
+    credentials.sort((a, b) => b.calls - a.calls || (a.workspaceId < b.workspaceId ? -1 : a.workspaceId > b.workspaceId ? 1 : 0) || String(a.credentialId).localeCompare(String(b.credentialId)));
+    const credentialsTotal = credentials.length;
+    credentials = credentials.slice(0, top);
+
+    // by caller IP: one streamed pass on (ip_hex, rid), minus the own calls per IP
+    const byIp = prep(`SELECT e.ip_hex AS h, count(*) AS n, min(e.rid) AS lo, max(e.rid) AS hi ${base} GROUP BY ${key('ip_hex')}`).all(...bp) as { h: string | null; n: number; lo: number; hi: number }[];
+    const ownByIp = new Map<string | null, number>();
+    if (excluding) {
+      const o = source(kept, 'only');
+      for (const r of prep(`SELECT e.ip_hex AS h, count(*) AS n ${o.base} GROUP BY e.ip_hex`).all(...o.bp) as { h: string | null; n: number }[]) ownByIp.set(r.h, r.n);
+    }
+    const exact = source(f);
+    const rows = byIp
+      .map((r) => ({ ...r, n: r.n - (ownByIp.get(r.h) ?? 0) }))
+      .filter((r) => r.n > 0)
+      .sort((a, b) => b.n - a.n || String(a.h).localeCompare(String(b.h)));
+    const ipText = prep('SELECT caller_ip AS ip FROM audit_events WHERE ip_hex = ? LIMIT 1');
+    const ips: IpGroup[] = rows.slice(0, top).map((r) => {
+      // the busiest IPs only: their text (one index probe) and, where own calls were taken out, exact first/last seen
+      let { lo, hi } = r;
+      if (ownByIp.has(r.h)) {
+        const d = prep(`SELECT min(e.rid) AS lo, max(e.rid) AS hi ${exact.base} AND ${r.h === null ? 'e.ip_hex IS NULL' : 'e.ip_hex = ?'}`).get(...exact.bp, ...(r.h === null ? [] : [r.h])) as { lo: number; hi: number };
+        lo = d.lo;
+        hi = d.hi;
+      }
+      const ip = r.h === null ? null : ((ipText.get(r.h) as { ip: string | null } | undefined)?.ip ?? null);
+      return { ip, calls: r.n, firstMs: toMs(lo), lastMs: toMs(hi) };
+    });
+    return { credentials, ips, credentialsTotal, ipsTotal: rows.length };
   }
 
   const typeOf = db.prepare<[string, string], { t: string | null }>('SELECT credential_type AS t FROM audit_events WHERE credential_id = ? AND workspace_id = ? LIMIT 1');
@@ -208,7 +259,10 @@ export function createAuditQuery(db: Db, ownIds: () => readonly string[] = () =>
 
   function timeline(f: AuditFilter & { buckets?: number }) {
     const buckets = f.buckets ?? 120;
-    const { base, bp } = source(f);
+    // without own calls = all minus own calls per bucket (index walks, no NOT IN over every row)
+    const diff = f.ownTraffic === 'exclude' && ownIds().length > 0;
+    const { base, bp } = source(f, diff ? 'include' : undefined);
+    const own = diff ? source(f, 'only') : null;
     let fromMs = f.from ? Date.parse(f.from) : null;
     let toMs = f.to ? Date.parse(f.to) : null;
     if (fromMs === null || toMs === null) {
@@ -225,6 +279,12 @@ export function createAuditQuery(db: Db, ownIds: () => readonly string[] = () =>
     for (const r of rows) {
       if (r.b >= 0 && r.b < counts.length) counts[r.b] = (counts[r.b] ?? 0) + r.n;
       total += r.n;
+    }
+    if (own) {
+      for (const r of prep(`SELECT (e.rid / ${RID_SLOTS} - CAST(? AS INTEGER)) / CAST(? AS INTEGER) AS b, count(*) AS n ${own.base} GROUP BY b`).all(fromMs, bucketMs, ...own.bp) as { b: number; n: number }[]) {
+        if (r.b >= 0 && r.b < counts.length) counts[r.b] = (counts[r.b] ?? 0) - r.n;
+        total -= r.n;
+      }
     }
     return { fromMs, toMs, bucketMs, counts, total };
   }

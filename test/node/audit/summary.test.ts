@@ -54,6 +54,7 @@ test('count is exact for every filter (a COUNT, not a page), and the by-credenti
       if (expected > 200) assert.equal(s.svc.query({ ...f, limit: 200 }).rows.length, 200);
       assert.equal(sum.byCredential.reduce((a, b) => a + b.calls, 0), expected, 'by credential sums to the count');
       assert.equal(sum.ipsTotal, new Set(all.filter(pred).map((e) => e.caller_ip)).size);
+      for (const ip of sum.byCallerIp.slice(0, 3)) assert.equal(ip.calls, all.filter((e) => pred(e) && e.caller_ip === ip.ip).length, `calls from ${ip.ip}`);
       if (sum.ipsTotal <= 500) assert.equal(sum.byCallerIp.reduce((a, b) => a + b.calls, 0), expected, 'by IP sums to the count');
       assert.equal(s.svc.timeline({ ...f, buckets: 50 }).total, expected, 'timeline total equals the count');
       const top = sum.byCredential[0]!;
@@ -99,7 +100,15 @@ test("names come from the names port; Grantdesk's own grant (our client id in th
     const rows = s.svc.query({ ownTraffic: 'exclude', limit: 1000 }).rows;
     assert.ok(rows.every((r) => r.credentialId !== 'cred_1' && r.workspaceName === 'Acme Dental'));
     assert.equal(rows.find((r) => r.credentialId === 'cred_2')!.credentialName, 'nightly ETL');
-    assert.equal(s.svc.timeline({ ownTraffic: 'exclude' }).total, 2000 - own);
+    const tl = s.svc.timeline({ ownTraffic: 'exclude', buckets: 40 });
+    assert.equal(tl.total, 2000 - own);
+    assert.equal(tl.counts.reduce((a, b) => a + b, 0), 2000 - own, 'own calls taken out bucket by bucket');
+    assert.equal(hidden.byCallerIp.reduce((a, b) => a + b.calls, 0) <= 2000 - own, true);
+    const ip0 = hidden.byCallerIp[0]!;
+    const ip0Rows = c.ws_a.filter((e) => e.caller_ip === ip0.ip && e.credential_id !== 'cred_1');
+    assert.equal(ip0.calls, ip0Rows.length, 'per-IP calls without own calls');
+    assert.equal(ip0.firstAt, ip0Rows.map((e) => e.occurred_at).sort()[0], 'first seen ignores own calls');
+    assert.equal(ip0.lastAt, ip0Rows.map((e) => e.occurred_at).sort().at(-1), 'last seen ignores own calls');
     // the export of the hidden view has exactly the on-screen count, and its progress knew the total before the first row
     const r = await s.svc.export({ ownTraffic: 'exclude', format: 'csv', bom: false, out: 'no-own.csv' }, IPC_CONTEXT.capabilities);
     assert.equal(r.rowCount, 2000 - own);

@@ -81,9 +81,6 @@ export function Summary({ summary, onCredential, onIp, activeCredential, activeI
           <div className="audit-summary-head audit-summary-ip" role="row">
             <span role="columnheader">Caller IP</span>
             <span role="columnheader" className="num">
-              Credentials
-            </span>
-            <span role="columnheader" className="num">
               Calls
             </span>
             <span role="columnheader">First seen</span>
@@ -103,9 +100,6 @@ export function Summary({ summary, onCredential, onIp, activeCredential, activeI
             >
               <span role="cell" className="mono audit-ellipsis">
                 {r.ip ?? 'No IP recorded'}
-              </span>
-              <span role="cell" className="num">
-                {r.credentials.toLocaleString()}
               </span>
               <span role="cell" className="num">
                 {r.calls.toLocaleString()}
