@@ -14,10 +14,10 @@ import { createLoopbackCallback } from './adapters/loopback-callback.ts';
 import { createConnectionsService, createDirectoryReadModel, type RefreshPoint } from './services/connections/index.ts';
 import type { WorkspaceApi, WorkspaceDirectory } from './ports/platform.ts';
 import { createPlatformClient } from './platform/index.ts';
-import { createInventoryReadModel, createInventoryService } from './services/inventory/index.ts';
-import { createRotationServices, emptyDirectory, type PlatformEndpoints } from './services/rotation/index.ts';
-import { createAuditReadModel, createAuditService } from './services/audit/index.ts';
-import { createReviewFacade, createReviewReadModel, type ReviewFacade } from './services/review/index.ts';
+import { createInventoryPurge, createInventoryReadModel, createInventoryService } from './services/inventory/index.ts';
+import { createRotationPurge, createRotationServices, type PlatformEndpoints } from './services/rotation/index.ts';
+import { createAuditPurge, createAuditReadModel, createAuditService } from './services/audit/index.ts';
+import { createReviewFacade, createReviewReadModel, createReviewService } from './services/review/index.ts';
 import { createSyncService } from './services/sync/index.ts';
 import { createHandlers } from './handlers/index.ts';
 import { createDispatcher, type Dispatcher } from './rpc/dispatcher.ts';
@@ -59,16 +59,24 @@ export interface AppRuntime {
 }
 
 export function createApp(ports: AppPorts): AppRuntime {
+  // Read top to bottom: each step uses only what the steps above built; nothing handed in is changed.
+
+  // 1. Infrastructure and settings (settings first: other services read their values at call time).
   const bus = createEventBus();
-  // Each domain owns its tables; the others read them only through these read models, passed in as ports.
-  const read = { audit: createAuditReadModel(ports.db), inventory: createInventoryReadModel(ports.db), connections: createDirectoryReadModel(ports.db), reviews: createReviewReadModel(ports.db) };
-  // Review mode (services/review): true from redeeming an auditor review until `review.exit`.
-  let review: ReviewFacade | null = null;
-  const isReadOnly = () => review?.isReadOnly() ?? false;
   const http = ports.http ?? createUndiciHttp();
-  let refreshLeadSeconds = () => 300;
   // one cross-process lock for workspace grants and review grants alike
   const lock = ports.lock ?? createFileLock(ports.dataDir, { onCompromised: (key) => ports.logger.warn('lock_compromised', { key }) });
+  const settings = createSettingsService(ports.db, bus);
+
+  // 2. Read models: each domain owns its tables; the others read them only through these, passed in as ports.
+  const read = {
+    audit: createAuditReadModel(ports.db),
+    inventory: createInventoryReadModel(ports.db),
+    connections: createDirectoryReadModel(ports.db),
+    reviews: createReviewReadModel(ports.db),
+  };
+
+  // 3. Connections: the workspace grants, and platform access as those grants (the operator's own access).
   const connections = createConnectionsService({
     db: ports.db,
     secretStore: ports.secretStore,
@@ -80,106 +88,131 @@ export function createApp(ports: AppPorts): AppRuntime {
     clock: ports.clock,
     bus,
     logger: ports.logger,
-    refreshLeadSeconds: () => refreshLeadSeconds(),
+    refreshLeadSeconds: () => settings.get().refreshLeadSeconds,
     testHook: ports.refreshHook,
   });
-  ports.workspaceApi ??= connections.api;
-  ports.workspaceDirectory ??= connections.directory;
-  const settings = createSettingsService(ports.db, bus);
-  {
-    // In review mode every platform call goes through the review's own read-only grant and directory.
-    const baseApi = ports.workspaceApi;
-    const baseDirectory = ports.workspaceDirectory;
-    // the operator's own client (issuing and revoking reviews) is always the workspace grants', never the routed one
-    const basePlatform = createPlatformClient(baseApi);
-    review = createReviewFacade({
-      db: ports.db, dataDir: ports.dataDir, secretStore: ports.secretStore, http, clock: ports.clock, bus, logger: ports.logger,
-      basePlatform: () => basePlatform, baseDirectory: () => baseDirectory, platformOf: read.connections.platformOf, appVersion: APP_VERSION,
-      lock, refreshLeadMs: () => refreshLeadSeconds() * 1000, purgeWorkspaceData: (ids) => {
-        services.audit.repo.purgeWorkspaces(ids);
-        services.inventory.purgeWorkspaces(ids);
-        services.rotation.purgeWorkspaces(ids);
-      },
-      audit: () => services.audit, insightsWindowDays: () => settings.get().insightsWindowDays, insightsPorts: { audit: read.audit, inventory: read.inventory },
-    });
-    ports.workspaceApi = review.routedApi(() => baseApi);
-    ports.workspaceDirectory = review.routedDirectory(() => baseDirectory);
-  }
-  // the one platform client, over the routed WorkspaceApi (review mode: the review's grant)
-  const platform = createPlatformClient(ports.workspaceApi);
-  const reviewSvc = review;
+  const grantApi = ports.workspaceApi ?? connections.api;
+  const grantDirectory = ports.workspaceDirectory ?? connections.directory;
+  // the operator's own client (issuing and revoking reviews) is always the workspace grants', never the routed one
+  const grantPlatform = createPlatformClient(grantApi);
+
+  // 4. The review session: from redeem to exit every platform call goes through the review's own read-only grant, so
+  //    the api and directory the other domains get are routed through it. Its purge reaches each domain's own tables
+  //    through that domain's entry.
+  const purgeDomains = [createAuditPurge(ports.db), createInventoryPurge(ports.db), createRotationPurge(ports.db)];
+  const reviewSession = createReviewService({
+    db: ports.db,
+    dataDir: ports.dataDir,
+    secretStore: ports.secretStore,
+    http,
+    clock: ports.clock,
+    bus,
+    logger: ports.logger,
+    basePlatform: () => grantPlatform,
+    baseDirectory: () => grantDirectory,
+    platformOf: read.connections.platformOf,
+    lock,
+    refreshLeadMs: () => settings.get().refreshLeadSeconds * 1000,
+    purgeWorkspaceData: (ids) => {
+      for (const purge of purgeDomains) purge(ids);
+    },
+  });
+  const isReadOnly = () => reviewSession.isReadOnly();
+  const api = reviewSession.routedApi(() => grantApi);
+  const directory = reviewSession.routedDirectory(() => grantDirectory);
+  // the one platform client every other domain uses, over the routed api
+  const platform = createPlatformClient(api);
+
+  // 5. The cache domains, over the routed platform access.
+  const inventory = createInventoryService({
+    db: ports.db,
+    platform,
+    directory,
+    clock: ports.clock,
+    bus,
+    logger: ports.logger,
+    syncConcurrency: () => settings.get().syncConcurrency,
+    audit: read.audit,
+  });
+  const audit = createAuditService({
+    db: ports.db,
+    dataDir: ports.dataDir,
+    appVersion: APP_VERSION,
+    bus,
+    clock: ports.clock,
+    logger: ports.logger,
+    platform: () => platform,
+    directory: () => directory,
+    concurrency: () => settings.get().syncConcurrency,
+    reviewContext: () => reviewSession.exportContext(),
+    // names for ids, and which credentials are Grantdesk's own grants: the connections directory (names, our OAuth
+    // client per workspace) and the inventory (credential names and client ids), through their read models
+    names: {
+      workspaceNames: () => new Map(read.connections.ownGrants().map((g) => [g.workspaceId, g.workspaceName])),
+      credentials: () => read.inventory.credentials(),
+      ownClientId: (ws) => read.connections.platformOf(ws)?.clientId ?? null,
+    },
+    reveal: ports.reveal,
+  });
+  const rotation = createRotationServices({
+    db: ports.db,
+    clock: ports.clock,
+    bus,
+    logger: ports.logger,
+    workspaces: directory,
+    platform,
+    http,
+    endpoints: ports.platformEndpoints ?? read.connections.platformEndpoints,
+    audit: read.audit,
+    inventory: read.inventory,
+    grants: read.connections,
+    reviews: read.reviews,
+  });
+
+  // 6. Review operations over the session and the audit service: evidence packages and least-privilege insights.
+  const review = createReviewFacade(reviewSession, {
+    clock: ports.clock,
+    dataDir: ports.dataDir,
+    appVersion: APP_VERSION,
+    audit,
+    insightsWindowDays: () => settings.get().insightsWindowDays,
+    insightsPorts: { audit: read.audit, inventory: read.inventory },
+  });
+
+  // 7. One sync for the cache: each part through its own domain; sync ages from the audit and inventory read models.
+  const sync = createSyncService({
+    auditSync: (workspaces) => audit.sync({ workspaces }),
+    inventorySync: (workspace) => inventory.sync({ workspace }),
+    auditStates: () => audit.status().workspaces,
+    inventoryStates: () => read.inventory.syncStates(ports.clock.now()),
+    workspaceIds: () => directory.list().map((w) => w.id),
+  });
+
   const services: Services = {
     health: createHealthService({ version: APP_VERSION, dataDir: ports.dataDir, secretStore: ports.secretStore, isReadOnly }),
     settings,
     connections,
-    inventory: createInventoryService({
-      db: ports.db,
-      platform: () => platform,
-      directory: () => ports.workspaceDirectory ?? null,
-      clock: ports.clock,
-      bus,
-      logger: ports.logger,
-      syncConcurrency: () => settings.get().syncConcurrency,
-      audit: read.audit,
-    }),
-    rotation: createRotationServices({
-      db: ports.db,
-      clock: ports.clock,
-      bus,
-      logger: ports.logger,
-      workspaces: ports.workspaceDirectory ?? emptyDirectory,
-      platform,
-      http,
-      endpoints: ports.platformEndpoints ?? read.connections.platformEndpoints,
-      audit: read.audit,
-      inventory: read.inventory,
-      grants: read.connections,
-      reviews: read.reviews,
-    }),
-    audit: createAuditService({
-      db: ports.db,
-      dataDir: ports.dataDir,
-      appVersion: APP_VERSION,
-      bus,
-      clock: ports.clock,
-      logger: ports.logger,
-      platform: () => platform,
-      directory: () => ports.workspaceDirectory ?? null,
-      concurrency: () => settings.get().syncConcurrency,
-      reviewContext: () => reviewSvc.exportContext(),
-      // names for ids, and which credentials are Grantdesk's own grants: the connections directory (names, our OAuth
-      // client per workspace) and the inventory (credential names and client ids), through their read models
-      names: {
-        workspaceNames: () => new Map(read.connections.ownGrants().map((g) => [g.workspaceId, g.workspaceName])),
-        credentials: () => read.inventory.credentials(),
-        ownClientId: (ws) => read.connections.platformOf(ws)?.clientId ?? null,
-      },
-      reveal: ports.reveal,
-    }),
-    review: reviewSvc,
-    // one sync for the cache: each part through its own domain's entry; sync ages from the audit and inventory read models
-    sync: createSyncService({
-      auditSync: (workspaces) => services.audit.sync({ workspaces }),
-      inventorySync: (workspace) => services.inventory.sync({ workspace }),
-      auditStates: () => services.audit.status().workspaces,
-      inventoryStates: () => read.inventory.syncStates(ports.clock.now()),
-      workspaceIds: () => (ports.workspaceDirectory?.list() ?? []).map((w) => w.id),
-    }),
+    inventory,
+    rotation,
+    audit,
+    review,
+    sync,
   };
-  refreshLeadSeconds = () => services.settings.get().refreshLeadSeconds;
+
+  // 8. Background work (desktop app and serve mode), then the one dispatcher every transport calls.
   if (ports.background) {
     connections.start();
-    reviewSvc.start();
+    reviewSession.start();
   }
-  // allowLocalOnly: review mode still runs the contract's localOnly commands (cache sync, review.exit); see docs/ENGINEERING.md
-  const dispatcher = createDispatcher(reviewSvc.logged(createHandlers(services)), { isReadOnly, allowLocalOnly: true, logger: ports.logger });
+  // review mode still runs the contract's localOnly commands (cache sync, review.exit); see docs/ENGINEERING.md
+  const dispatcher = createDispatcher(reviewSession.logged(createHandlers(services)), { isReadOnly, logger: ports.logger });
   return {
     services,
     dispatcher,
     bus,
     async close() {
       connections.stop();
-      reviewSvc.stop();
+      reviewSession.stop();
       ports.db.close();
     },
   };

@@ -11,8 +11,6 @@ export interface Dispatcher {
 export interface DispatcherOptions {
   /** true while an auditor review is active: every command with mutates:true is refused here, whatever the UI shows. */
   isReadOnly: () => boolean;
-  /** review mode still allows the contract's localOnly mutating commands (cache sync, ending review mode); default false */
-  allowLocalOnly?: boolean;
   logger: Logger;
 }
 
@@ -165,7 +163,8 @@ export function createDispatcher(handlers: Handlers, opts: DispatcherOptions): D
       }
       const def = contract[name];
       // Review mode is checked before the input: a mutating command is refused whatever it carries.
-      const localOnly = opts.allowLocalOnly === true && (def as { localOnly?: boolean }).localOnly === true;
+      // ...except the contract's localOnly commands (cache sync, ending review mode): the same rule in the app and in tests
+      const localOnly = (def as { localOnly?: boolean }).localOnly === true;
       if (def.mutates && !localOnly && opts.isReadOnly()) {
         return { ok: false, error: errorData('review_mode_read_only', 'This change is not allowed: Grantdesk is in a read-only auditor review.') };
       }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { contract, COMMAND_NAMES, ERROR_CODES, ERROR_REMEDIES, MUTATING_COMMANDS } from '../../src-common/contract/index.ts';
+import { contract, COMMAND_NAMES, ERROR_CODES, ERROR_REMEDIES, LOCAL_ONLY_COMMANDS, MUTATING_COMMANDS, REVIEW_BLOCKED_COMMANDS } from '../../src-common/contract/index.ts';
 import { createDispatcher } from '../../src-main/rpc/dispatcher.ts';
 import { AppError } from '../../src-main/rpc/app-error.ts';
 import type { Handlers } from '../../src-main/rpc/handlers.ts';
@@ -79,10 +79,15 @@ test('a handler returning data outside its output schema is refused', async () =
   assert.equal(r.ok ? null : r.error.code, 'invalid_output');
 });
 
-test('read-only mode refuses every mutating command before its handler runs', async () => {
+test('read-only mode refuses every mutating command before its handler runs, except the localOnly ones (same rule in app and tests)', async () => {
   let ran = 0;
   const d = createDispatcher(stubHandlers(() => { ran++; return {}; }), { isReadOnly: () => true, logger: silent });
-  for (const name of MUTATING_COMMANDS) {
+  for (const name of LOCAL_ONLY_COMMANDS) {
+    const r = await d.call(name, {}, CLI_CONTEXT);
+    assert.notEqual(r.ok ? null : r.error.code, 'review_mode_read_only', `${name} is localOnly and passes the review guard`);
+  }
+  ran = 0;
+  for (const name of REVIEW_BLOCKED_COMMANDS) {
     // the guard sits after validation, so send the smallest valid input we can find: try {} first
     const r = await d.call(name, {}, CLI_CONTEXT);
     assert.equal(r.ok, false, name);

@@ -4,3 +4,11 @@ export { createAuditService, type AuditService, type AuditServiceDeps } from './
 export { createAuditReadModel, routeOf, type Activity, type AuditReadModel, type Coverage, type EndpointUse, type IpUse, type Usage } from './read-model.ts';
 export { verifyExport } from './verify.ts';
 export type { AuditNameSource } from './names.ts';
+
+import type { Db } from '../../ports/db.ts';
+import { createAuditRepo } from './repo.ts';
+/** An auditor review's purge of these workspaces from every audit table (full-text index first); run with secure_delete on. */
+export function createAuditPurge(db: Db): (workspaceIds: readonly string[]) => void {
+  const repo = createAuditRepo(db);
+  return (ids) => repo.purgeWorkspaces(ids);
+}

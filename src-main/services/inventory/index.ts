@@ -3,3 +3,11 @@
 export { createInventoryService, type InventoryDeps, type InventoryService } from './inventory-service.ts';
 export { createInventoryReadModel, type InventoryCredential, type InventoryReadModel } from './read-model.ts';
 export type { CachedCredential, CatalogueScope } from './repository.ts';
+
+import type { Db } from '../../ports/db.ts';
+import { createInventoryRepository } from './repository.ts';
+/** An auditor review's purge of these workspaces from every inv_* table; run with secure_delete on. */
+export function createInventoryPurge(db: Db): (workspaceIds: readonly string[]) => void {
+  const repo = createInventoryRepository(db);
+  return (ids) => repo.purgeWorkspaces(ids);
+}

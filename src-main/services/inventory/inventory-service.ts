@@ -35,9 +35,9 @@ import { createInventoryRepository, type CachedBundle, type CachedCredential, ty
 
 export interface InventoryDeps {
   db: Db;
-  /** the connections domain's ports; null until connections are available in this build */
-  platform: () => PlatformClient | null;
-  directory: () => WorkspaceDirectory | null;
+  /** the one platform client and the workspace directory (routed: the review's in review mode) */
+  platform: PlatformClient;
+  directory: WorkspaceDirectory;
   clock: Clock;
   bus: EventBus;
   logger: Logger;
@@ -82,15 +82,9 @@ export function createInventoryService(deps: InventoryDeps) {
     }
   }
 
-  function platform(): PlatformClient {
-    const a = deps.platform();
-    if (!a) throw new AppError('network_error', 'Workspace connections are not available in this Grantdesk build');
-    return a;
-  }
-
   /** Connected workspaces, then workspaces only the cache still knows (shown from the cache, marked disconnected). */
   function knownWorkspaces(): WorkspaceRef[] {
-    const dir = deps.directory()?.list() ?? [];
+    const dir = deps.directory.list();
     const ids = new Set(dir.map((w) => w.id));
     const cached = [...repo.syncRows().values()]
       .filter((r) => !ids.has(r.workspace_id))
@@ -99,7 +93,7 @@ export function createInventoryService(deps: InventoryDeps) {
   }
 
   function findWorkspace(id: string): WorkspaceRef | null {
-    return deps.directory()?.get(id) ?? knownWorkspaces().find((w) => w.id === id) ?? null;
+    return deps.directory.get(id) ?? knownWorkspaces().find((w) => w.id === id) ?? null;
   }
 
   function resolve(ref: string): WorkspaceRef {
@@ -115,7 +109,7 @@ export function createInventoryService(deps: InventoryDeps) {
   async function syncOne(ws: WorkspaceRef, withCatalogue: boolean): Promise<InventorySyncResult['workspaces'][number]> {
     const base = { workspaceId: ws.id, name: ws.name, added: 0, changed: 0, removed: 0, unchanged: 0, skipped: false };
     try {
-      const inv = await fetchInventory(platform(), ws.id, withCatalogue, deps.clock.now());
+      const inv = await fetchInventory(deps.platform, ws.id, withCatalogue, deps.clock.now());
       if (inv.catalogue) repo.upsertCatalogue(inv.catalogue);
       const counts = repo.applyWorkspace(ws.id, ws.name, inv.creds, inv.bundles, deps.clock.now());
       deps.bus.emit('state.changed', { topic: 'inventory', workspaceId: ws.id });
@@ -212,7 +206,7 @@ export function createInventoryService(deps: InventoryDeps) {
     const wasInactive = c.status === 'revoked' || c.status === 'disabled';
     try {
       // a machine client is disabled (the platform has no revoke for it): the same call as the clients screen's disable
-      const p = platform();
+      const p = deps.platform;
       const r =
         c.type === 'api_key' ? await p.apiKeys.revoke(t.ws.id, c.id, REVOKE) : c.type === 'app' ? await p.apps.revoke(t.ws.id, c.id, REVOKE) : await p.machineClients.setEnabled(t.ws.id, c.id, false, REVOKE);
       repo.setCredentialStatus(t.ws.id, c.id, r.status, deps.clock.now());
@@ -226,10 +220,8 @@ export function createInventoryService(deps: InventoryDeps) {
   }
 
   return {
-    /** an auditor review's purge of these workspaces' inv_* rows (the caller runs it with secure_delete on) */
-    purgeWorkspaces: (ids: readonly string[]) => repo.purgeWorkspaces(ids),
     async sync(input: Input<'inventory.sync'>): Promise<InventorySyncResult> {
-      const all = input.workspace ? [resolve(input.workspace)] : (deps.directory()?.list() ?? []).filter((w) => w.status === 'connected');
+      const all = input.workspace ? [resolve(input.workspace)] : (deps.directory.list()).filter((w) => w.status === 'connected');
       const maxAge = input.maxAgeSeconds ?? 0;
       const nowMs = deps.clock.now();
       const rows = repo.syncRows();

@@ -9,21 +9,30 @@ import { AppError } from '../../rpc/app-error.ts';
 import type { AuditService } from '../audit/index.ts';
 import { buildEvidencePackage } from './evidence.ts';
 import { computeInsights, type InsightsPorts } from './insights.ts';
-import { createReviewService, type ReviewDeps } from './review-service.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { ReviewService } from './review-service.ts';
 
-export interface ReviewFacadeDeps extends ReviewDeps {
+/**
+ * What the review domain's operations add on top of the review session (review-service.ts): the evidence package over
+ * the audit service, and least-privilege insights over the audit and inventory read models. Built after the audit
+ * service, which itself is built over the session's routed platform access (composition.ts reads top to bottom).
+ */
+export interface ReviewFacadeDeps {
+  clock: Clock;
+  dataDir: string;
   appVersion: string;
-  audit: () => AuditService;
+  audit: AuditService;
   insightsWindowDays: () => number;
   /** the audit and inventory read models insights read (ports; wired in composition.ts) */
   insightsPorts: InsightsPorts;
 }
 
+export { createReviewService, type ReviewDeps, type ReviewService } from './review-service.ts';
+
 export { createReviewReadModel, type ReviewGrantEnd, type ReviewReadModel } from './read-model.ts';
 export { isEvidencePackage, verifyEvidencePackage } from './evidence.ts';
 
-export function createReviewFacade(d: ReviewFacadeDeps) {
-  const svc = createReviewService(d);
+export function createReviewFacade(svc: ReviewService, d: ReviewFacadeDeps) {
   return {
     ...svc,
     async evidence(out: string | undefined, caps: Capabilities) {
@@ -43,9 +52,9 @@ export function createReviewFacade(d: ReviewFacadeDeps) {
         createdAt: new Date(d.clock.now()).toISOString(),
         appVersion: d.appVersion,
         review: { bundleId: st.bundleId!, reviewer: st.reviewer!, expiresAt: st.expiresAt!, workspaces: st.workspaces.map((w) => ({ workspaceId: w.workspaceId, reviewId: w.reviewId })) },
-        freshExport: async (file) => (await d.audit().export({ workspaces: ws, out: file, format: 'jsonl', bom: false }, INTERNAL_CAPABILITIES)).manifestPath,
+        freshExport: async (file) => (await d.audit.export({ workspaces: ws, out: file, format: 'jsonl', bom: false }, INTERNAL_CAPABILITIES)).manifestPath,
         earlierExports: earlier,
-        chainStatus: d.audit().status(ws),
+        chainStatus: d.audit.status(ws),
         reviewLog: svc.log(100_000).entries.reverse(),
       });
       return { path: dir, manifestPath: r.manifestPath, files: r.files, exports: r.exports };

@@ -2,7 +2,7 @@
 // never stored) and the re-consent plan for a workspace's own grant.
 import { contract, ERROR_REMEDIES, errorData, type MachineClient, type QuotaCheck, type Usage } from '../../../src-common/contract/index.ts';
 import { AppError, toErrorData } from '../../rpc/app-error.ts';
-import { iso, needDirect, needPlatform, resolveWorkspace, type RotationDeps } from './deps.ts';
+import { iso, resolveWorkspace, type RotationDeps } from './deps.ts';
 import type { MachineClient as PMachineClient } from '../../platform/index.ts';
 
 const DAY = 86_400_000;
@@ -68,7 +68,7 @@ export function createClientsService(deps: RotationDeps) {
   const changed = (workspaceId: string) => deps.bus.emit('state.changed', { topic: 'rotation', workspaceId });
 
   async function listClients(wsId: string) {
-    return (await needPlatform(deps).machineClients.list(wsId)).data;
+    return (await deps.platform.machineClients.list(wsId)).data;
   }
   async function findClient(wsId: string, ref: string) {
     const m = (await listClients(wsId)).find((c) => c.id === ref || c.client_id === ref);
@@ -80,7 +80,7 @@ export function createClientsService(deps: RotationDeps) {
   async function quotaCheck(wsId: string, clientId: string, secret: string): Promise<QuotaCheck> {
     const empty: QuotaCheck = { ok: false, status: null, limit: null, remaining: null, resetAt: null, warning: null, retryAfterSeconds: null, error: null, remedy: null };
     try {
-      const { http, endpoints } = needDirect(deps);
+      const { http, endpoints } = deps;
       const ep = await endpoints(wsId);
       const basic = Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64');
       const res = await http.request({
@@ -128,7 +128,7 @@ export function createClientsService(deps: RotationDeps) {
     // the connections domain's record of Grantdesk's own grant; the platform's app list when it holds no scopes
     const recorded = deps.grants.ownGrant(wsId)?.scopes ?? [];
     if (recorded.length) return recorded;
-    const apps = (await needPlatform(deps).apps.list(wsId)).data;
+    const apps = (await deps.platform.apps.list(wsId)).data;
     const own = apps.filter((a) => a.client_id === 'grantdesk-desktop' && a.status === 'active').sort((a, b) => b.granted_at.localeCompare(a.granted_at))[0];
     if (!own) throw new AppError('not_found', 'Grantdesk\'s own grant is not listed among the workspace\'s apps');
     return [...own.scopes].sort();
@@ -142,7 +142,7 @@ export function createClientsService(deps: RotationDeps) {
 
     async create(input: { workspace: string; name: string; scopes: string[]; dailyQuota: number }) {
       const ws = resolveWorkspace(deps, input.workspace);
-      const c = await needPlatform(deps).machineClients.create(ws.id, { name: input.name, scopes: input.scopes, daily_quota: input.dailyQuota });
+      const c = await deps.platform.machineClients.create(ws.id, { name: input.name, scopes: input.scopes, daily_quota: input.dailyQuota });
       const check = await quotaCheck(ws.id, c.client_id, c.client_secret);
       deps.logger.info('clients.created', { workspace: ws.id, client: c.id });
       changed(ws.id);
@@ -152,7 +152,7 @@ export function createClientsService(deps: RotationDeps) {
     async rotate(input: { workspace: string; clientId: string; grace?: number }) {
       const ws = resolveWorkspace(deps, input.workspace);
       const m = await findClient(ws.id, input.clientId);
-      const c = await needPlatform(deps).machineClients.rotate(ws.id, m.id, { grace_days: input.grace ?? 7 });
+      const c = await deps.platform.machineClients.rotate(ws.id, m.id, { grace_days: input.grace ?? 7 });
       const check = await quotaCheck(ws.id, c.client_id, c.client_secret);
       deps.logger.info('clients.rotated', { workspace: ws.id, client: m.id, graceDays: input.grace ?? 7 });
       changed(ws.id);
@@ -162,7 +162,7 @@ export function createClientsService(deps: RotationDeps) {
     async setEnabled(input: { workspace: string; clientId: string }, enabled: boolean) {
       const ws = resolveWorkspace(deps, input.workspace);
       const m = await findClient(ws.id, input.clientId);
-      const c = await needPlatform(deps).machineClients.setEnabled(ws.id, m.id, enabled);
+      const c = await deps.platform.machineClients.setEnabled(ws.id, m.id, enabled);
       deps.logger.info(enabled ? 'clients.enabled' : 'clients.disabled', { workspace: ws.id, client: m.id });
       changed(ws.id);
       return { client: clientSummary(c, now()) };
@@ -171,7 +171,7 @@ export function createClientsService(deps: RotationDeps) {
     async usage(input: { workspace: string; clientId: string }): Promise<Usage> {
       const ws = resolveWorkspace(deps, input.workspace);
       const m = await findClient(ws.id, input.clientId);
-      const u = await needPlatform(deps).machineClients.usage(ws.id, m.id);
+      const u = await deps.platform.machineClients.usage(ws.id, m.id);
       const todayMs = Date.parse(`${iso(now()).slice(0, 10)}T00:00:00.000Z`);
       const byDate = new Map(u.data.map((d) => [d.date, d.token_requests]));
       const days = Array.from({ length: 30 }, (_v, i) => {
@@ -197,7 +197,7 @@ export function createClientsService(deps: RotationDeps) {
 
     async mintServiceToken(input: { workspace: string; scopes: string[]; ttl: number; name?: string }) {
       const ws = resolveWorkspace(deps, input.workspace);
-      const t = await needPlatform(deps).serviceTokens.mint(ws.id, { scopes: input.scopes, ttl_minutes: input.ttl, name: input.name ?? 'Grantdesk one-off job' });
+      const t = await deps.platform.serviceTokens.mint(ws.id, { scopes: input.scopes, ttl_minutes: input.ttl, name: input.name ?? 'Grantdesk one-off job' });
       deps.logger.info('serviceTokens.minted', { workspace: ws.id, id: t.id, ttlMinutes: input.ttl });
       return { workspaceId: ws.id, id: t.id, scopes: t.scopes, expiresAt: t.expires_at, ttlMinutes: input.ttl, token: t.token };
     },

@@ -32,15 +32,12 @@ export interface RotationDeps extends RotationReadPorts {
   bus: EventBus;
   logger: Logger;
   workspaces: WorkspaceDirectory;
-  /** the platform client (null until the connections domain provides it: network commands then fail with a typed error) */
-  platform: PlatformClient | null;
-  http: HttpClient | null;
-  endpoints: ((workspaceId: string) => Promise<PlatformEndpoints>) | null;
-  /** the command that re-runs the PKCE flow with chosen scopes (connections domain), when it exists */
-  reconnectCommand?: { name: string; available: boolean };
+  /** the one platform client (over the routed WorkspaceApi: the review's grant in review mode) */
+  platform: PlatformClient;
+  /** direct calls made with a new key or client secret rather than a workspace grant */
+  http: HttpClient;
+  endpoints: (workspaceId: string) => Promise<PlatformEndpoints>;
 }
-
-export const emptyDirectory: WorkspaceDirectory = { list: () => [], get: () => null };
 
 export function resolveWorkspace(deps: RotationDeps, ref: string): WorkspaceRef {
   const list = deps.workspaces.list();
@@ -50,16 +47,6 @@ export function resolveWorkspace(deps: RotationDeps, ref: string): WorkspaceRef 
   if (ws.status === 'needs_reconsent') throw new AppError('needs_reconsent', `Workspace ${ws.name} needs to be reconnected`);
   if (ws.status === 'disconnected') throw new AppError('not_found', `Workspace ${ws.name} is disconnected`);
   return ws;
-}
-
-export function needPlatform(deps: RotationDeps): PlatformClient {
-  if (!deps.platform) throw new AppError('network_error', 'Workspace connections are not available in this build yet');
-  return deps.platform;
-}
-
-export function needDirect(deps: RotationDeps): { http: HttpClient; endpoints: (ws: string) => Promise<PlatformEndpoints> } {
-  if (!deps.http || !deps.endpoints) throw new AppError('network_error', 'Direct platform calls are not available in this build yet');
-  return { http: deps.http, endpoints: deps.endpoints };
 }
 
 export const iso = (ms: number) => new Date(ms).toISOString();

@@ -5,9 +5,9 @@ import { createClientsService } from './clients-service.ts';
 import type { RotationDeps } from './deps.ts';
 import { createRotationService } from './rotation-service.ts';
 import { createWizardRepo } from './wizard-repo.ts';
+import type { Db } from '../../ports/db.ts';
 
 export type { RotationDeps, RotationReadPorts, PlatformEndpoints } from './deps.ts';
-export { emptyDirectory } from './deps.ts';
 
 export function createRotationServices(deps: RotationDeps) {
   const rotation = createRotationService(deps);
@@ -16,8 +16,11 @@ export function createRotationServices(deps: RotationDeps) {
     rotation,
     clients,
     calendar: (input: Parameters<typeof buildCalendar>[1]) => buildCalendar(deps, input),
-    /** an auditor review's purge of the rot_* rows of these workspaces */
-    purgeWorkspaces: (ids: readonly string[]) => createWizardRepo(deps.db).purgeWorkspaces(ids),
   };
+}
+/** An auditor review's purge of these workspaces' rotation wizards and logs; run with secure_delete on. */
+export function createRotationPurge(db: Db): (workspaceIds: readonly string[]) => void {
+  const repo = createWizardRepo(db);
+  return (ids) => repo.purgeWorkspaces(ids);
 }
 export type RotationServices = ReturnType<typeof createRotationServices>;

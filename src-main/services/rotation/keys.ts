@@ -4,7 +4,7 @@ import type { ApiKeySummary, Guardrails } from '../../../src-common/contract/ind
 import type { ApiKey as PApiKey } from '../../platform/index.ts';
 import { AppError } from '../../rpc/app-error.ts';
 import { checkCidr, invalidCidrs } from './cidr.ts';
-import { needPlatform, resolveWorkspace, type RotationDeps } from './deps.ts';
+import { resolveWorkspace, type RotationDeps } from './deps.ts';
 
 const DAY = 86_400_000;
 
@@ -44,7 +44,7 @@ export function guardrailsFor(k: PApiKey, graceDays: number, nowMs: number): Gua
 }
 
 export async function listKeys(deps: RotationDeps, workspaceId: string): Promise<PApiKey[]> {
-  return (await needPlatform(deps).apiKeys.list(workspaceId)).data;
+  return (await deps.platform.apiKeys.list(workspaceId)).data;
 }
 
 export function createKeysCommands(deps: RotationDeps) {
@@ -68,7 +68,7 @@ export function createKeysCommands(deps: RotationDeps) {
         rate_limit_per_minute: input.rateLimitPerMinute,
         environment: input.environment,
       };
-      const created = await needPlatform(deps).apiKeys.create(ws.id, body);
+      const created = await deps.platform.apiKeys.create(ws.id, body);
       deps.logger.info('keys.created', { workspace: ws.id, key: created.id });
       changed(ws.id);
       return { workspaceId: ws.id, key: keySummary(created), secret: created.secret };

@@ -15,7 +15,7 @@ import { HttpError } from '../../ports/http.ts';
 import { checkCidr, invalidCidrs } from './cidr.ts';
 import { graceTraffic, QUIET_HOURS } from './grace-traffic.ts';
 import { createKeysCommands, guardrailsFor, keySummary, listKeys as listKeysOf } from './keys.ts';
-import { iso, needDirect, needPlatform, resolveWorkspace, type RotationDeps } from './deps.ts';
+import { iso, resolveWorkspace, type RotationDeps } from './deps.ts';
 import { probeWorkspace, type ApiKey as PApiKey } from '../../platform/index.ts';
 import { createWizardRepo, parseJson, TERMINAL, type WizardRow } from './wizard-repo.ts';
 import { z } from 'zod';
@@ -157,7 +157,7 @@ export function createRotationService(deps: RotationDeps) {
     if (input.rateLimitPerMinute !== undefined) patch.rate_limit_per_minute = input.rateLimitPerMinute;
     let key: PApiKey;
     if (Object.keys(patch).length) {
-      key = await needPlatform(deps).apiKeys.patch(r.workspace_id, r.old_key_id, patch);
+      key = await deps.platform.apiKeys.patch(r.workspace_id, r.old_key_id, patch);
     } else key = await getKey(r.workspace_id, r.old_key_id);
     if (key.status !== 'active') throw new AppError('conflict', `The key is ${key.status}; only active keys can be rotated`);
     const grace = input.graceDays ?? r.grace_days;
@@ -178,7 +178,7 @@ export function createRotationService(deps: RotationDeps) {
       throw new AppError('conflict', 'Another window is already rotating this key; refresh');
     inflight.add(r.id);
     try {
-      const k = await needPlatform(deps).apiKeys.rotate(r.workspace_id, fromId, { grace_days: graceDays });
+      const k = await deps.platform.apiKeys.rotate(r.workspace_id, fromId, { grace_days: graceDays });
       const doneAt = nowIso();
       secrets.set(r.id, { secret: k.secret, until: Date.now() + SECRET_TTL_MS });
       const graceEnds = recovering ? r.grace_ends_at : (k.previous?.grace_ends_at ?? iso(now() + graceDays * DAY));
@@ -232,7 +232,7 @@ export function createRotationService(deps: RotationDeps) {
       return { ok, method: 'metadata', at: nowIso(), status: null, detail: `${why} The platform lists ${keySummary(k).label} as ${k.status}${k.last_used_at ? `, last used ${k.last_used_at}` : ', not used yet'}.` };
     };
     if (secret) {
-      const { http, endpoints } = needDirect(deps);
+      const { http, endpoints } = deps;
       const ep = await endpoints(r.workspace_id);
       const res = await probeWorkspace(http, ep.apiBase, secret, { deadlineMs: 15_000, maxBytes: 64 * 1024 });
       const body = (res.json && typeof res.json === 'object' ? res.json : {}) as { error?: unknown; id?: unknown };
@@ -363,7 +363,7 @@ export function createRotationService(deps: RotationDeps) {
           throw new AppError('conflict', `The old key was still used ${tr.oldKeyLastUsedAt ?? 'recently'}${who}; wait until it is quiet for ${QUIET_HOURS} h, or force`);
         }
         // POST /v1/api-keys/{id}/end-grace: the old secret stops working now and the key reads as expired (not revoked).
-        await needPlatform(deps).apiKeys.endGrace(r.workspace_id, r.old_key_id);
+        await deps.platform.apiKeys.endGrace(r.workspace_id, r.old_key_id);
         const t = nowIso();
         repo.update(r.id, { step: 'ended_early', ended_at: t, updated_at: t }, `grace of ${r.old_key_id} ended early${input.force ? ' (forced)' : ''}`, ['grace', 'verified']);
         changed(r.workspace_id);
