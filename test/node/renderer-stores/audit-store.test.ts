@@ -7,7 +7,8 @@ import type { AuditFilter, AuditSummary } from '../../../src-common/contract/ind
 import { createAuditStore, selectAuditFieldError, selectAuditFilters } from '../../../src-renderer/src/stores/audit-store.ts';
 import { auditHref, filtersFromQuery, sameFilters } from '../../../src-renderer/src/screens/audit/audit-route.ts';
 import { filterWords } from '../../../src-renderer/src/screens/audit/filter-words.ts';
-import { fail, fakeApi, ok } from './fake-api.ts';
+import { deferred, fail, fakeApi, ok } from './fake-api.ts';
+import { createExportsStore, selectVerifying } from '../../../src-renderer/src/stores/exports-store.ts';
 
 const summary = (count: number): AuditSummary => ({ count, ownCalls: 0, byCredential: [], credentialsTotal: 0, byCallerIp: [], ipsTotal: 0, cache: { syncedWorkspaces: 1, lastSyncAt: null }, namedCredentials: 0 });
 const ipOk = (ip: string | undefined) => ip === undefined || /^\d+\.\d+\.\d+\.\d+(\/([0-9]|[12][0-9]|3[0-2]))?$/.test(ip);
@@ -57,5 +58,23 @@ describe('audit store', () => {
     assert.equal(filterWords({ credential: 'key_1', workspaces: ['ws_a'] }, names), 'Workspace Acme Dental · Credential nightly ETL');
     assert.equal(filterWords({}, names), 'Everything cached');
     assert.doesNotMatch(filterWords({ from: '2026-02-01T10:00:00.000Z' }, names), /\.000Z|T10/);
+  });
+});
+
+describe('exports store: verify', () => {
+  it('Verify is busy while it runs (a second click does nothing), then the history reloads with the verdict', async () => {
+    const gate = deferred<void>();
+    const f = fakeApi({
+      auditVerify: async () => (await gate.promise, ok({ ok: true, manifestPath: 'm', exportId: 'e1', checks: [] })),
+      auditExports: () => ok({ exports: [] }),
+    });
+    const store = createExportsStore(f.api, () => 't');
+    const run = store.getState().verify('e1');
+    assert.deepEqual(selectVerifying(store.getState()), { e1: true });
+    await store.getState().verify('e1');
+    gate.resolve();
+    await run;
+    assert.deepEqual(selectVerifying(store.getState()), {});
+    f.assertCalls(['auditVerify', 'auditExports']);
   });
 });
