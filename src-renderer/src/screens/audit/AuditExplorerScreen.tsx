@@ -10,7 +10,7 @@ import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { hrefFor, routeFromHash, useRoute, useRouteQuery } from '../../app/router.ts';
 import { selectHealth } from '../../stores/health-store.ts';
 import { useSelect, useStores } from '../../stores/use-store.ts';
-import { selectWorkspaces } from '../../stores/workspaces-store.ts';
+import { selectLoaded, selectWorkspaces } from '../../stores/workspaces-store.ts';
 import {
   selectAuditDetail,
   selectAuditError,
@@ -107,6 +107,7 @@ export function AuditExplorerScreen() {
   const syncing = useSelect(store, selectAuditSyncing);
   const health = useSelect(healthStore, selectHealth);
   const workspaces = useSelect(wsStore, selectWorkspaces);
+  const workspacesLoaded = useSelect(wsStore, selectLoaded);
   const query = useRouteQuery();
   const route = useRoute();
   const [active, setActive] = useState(-1);
@@ -185,12 +186,16 @@ export function AuditExplorerScreen() {
               Offline · cached data
             </span>
           )}
-          <a className="button" href={hrefFor('exports')} data-testid="audit-export-link" title="Export exactly these events, with a manifest an auditor can verify">
-            Export these events
-          </a>
-          <button type="button" className="button" onClick={() => void store.getState().sync()} disabled={syncing} title={syncing ? 'A sync is running' : 'Fetch new audit events and credential names from every connected workspace'} data-testid="audit-sync">
-            {syncing ? 'Syncing…' : 'Sync now'}
-          </button>
+          {!neverSynced && (
+            <>
+              <a className="button" href={hrefFor('exports')} data-testid="audit-export-link" title="Export exactly these events, with a manifest an auditor can verify">
+                Export these events
+              </a>
+              <button type="button" className="button" onClick={() => void store.getState().sync()} disabled={syncing} title={syncing ? 'A sync is running' : 'Fetch new audit events and credential names from every connected workspace'} data-testid="audit-sync">
+                {syncing ? 'Syncing…' : 'Sync now'}
+              </button>
+            </>
+          )}
         </div>
       </header>
       {error && <ErrorBanner error={error} onDismiss={() => store.getState().dismissError()} testId="audit-error" />}
@@ -200,9 +205,15 @@ export function AuditExplorerScreen() {
         <div className="panel audit-empty" data-testid="audit-not-synced">
           <h2>The audit log is not synced yet</h2>
           <p className="muted">Grantdesk answers audit questions from a local copy of each workspace's audit log. Sync once to fetch it (and the credential names); after that the explorer works offline.</p>
-          <button type="button" className="button button-primary" onClick={() => void store.getState().sync()} disabled={syncing} data-testid="audit-sync-first">
-            {syncing ? 'Syncing…' : 'Sync now'}
-          </button>
+          {workspacesLoaded && workspaces.length === 0 ? (
+            <p data-testid="audit-connect-first">
+              No workspace is connected yet: <a href={hrefFor('workspaces')}>connect one on the Workspaces screen</a>, then sync here.
+            </p>
+          ) : (
+            <button type="button" className="button button-primary" onClick={() => void store.getState().sync()} disabled={syncing} title={syncing ? 'A sync is running' : undefined} data-testid="audit-sync-first">
+              {syncing ? 'Syncing…' : 'Sync now'}
+            </button>
+          )}
         </div>
       ) : (
         <>
