@@ -22,7 +22,7 @@ async function timeSync(api: WorkspaceApi, workspaces: string[], concurrency: nu
   const dir = mkdtempSync(join(tmpdir(), 'gd-bench-sync-'));
   const db = openCache(dir);
   try {
-    const svc = createAuditService({ db, dataDir: dir, appVersion: 'bench', bus: createEventBus(), clock: { now: () => Date.now() }, logger: quiet, platform: () => createPlatformClient(api), directory: () => null, concurrency: () => concurrency, pageSize: 5000 });
+    const svc = createAuditService({ db, dataDir: dir, appVersion: 'bench', bus: createEventBus(), clock: { now: () => Date.now() }, logger: quiet, platform: createPlatformClient(api), directory: null, concurrency: () => concurrency, pageSize: 5000 });
     const t0 = performance.now();
     const r = await svc.sync({ workspaces });
     const ms = performance.now() - t0;

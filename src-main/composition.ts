@@ -141,8 +141,8 @@ export function createApp(ports: AppPorts): AppRuntime {
     bus,
     clock: ports.clock,
     logger: ports.logger,
-    platform: () => platform,
-    directory: () => directory,
+    platform,
+    directory,
     concurrency: () => settings.get().syncConcurrency,
     reviewContext: () => reviewSession.exportContext(),
     // names for ids, and which credentials are Grantdesk's own grants: the connections directory (names, our OAuth

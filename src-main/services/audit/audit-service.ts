@@ -28,9 +28,10 @@ export interface AuditServiceDeps {
   bus: EventBus;
   clock: Clock;
   logger: Logger;
-  /** the platform client over the (routed) WorkspaceApi; null until connections exist */
-  platform: () => PlatformClient | null;
-  directory: () => WorkspaceDirectory | null;
+  /** the platform client over the (routed) WorkspaceApi */
+  platform: PlatformClient;
+  /** the connected workspaces; null for a standalone cache (benchmarks, crash tests): sync then covers the cached workspaces */
+  directory: WorkspaceDirectory | null;
   concurrency: () => number;
   pageSize?: number;
   /** review domain: set while this Grantdesk is in review mode; exports then carry the reviewer and review ids */
@@ -123,10 +124,10 @@ export function createAuditService(d: AuditServiceDeps) {
     async sync(input: { workspaces?: string[]; taskId?: string }): Promise<{ results: SyncResult[] }> {
       let list = input.workspaces;
       if (!list || list.length === 0) {
-        const dir = d.directory();
+        const dir = d.directory;
         list = dir ? dir.list().filter((w) => w.status === 'connected').map((w) => w.id) : repo.states().map((s) => s.workspace_id);
       } else {
-        const dir = d.directory();
+        const dir = d.directory;
         if (dir) for (const ws of list) if (!dir.get(ws)) throw new AppError('not_found', `Workspace ${ws} is not connected`);
       }
       if (list.length === 0) return { results: [] };

@@ -40,7 +40,7 @@ class Tamper extends Error {
 export interface SyncEngineDeps {
   db: Db;
   repo: AuditRepo;
-  platform: () => PlatformClient | null;
+  platform: PlatformClient;
   bus: EventBus;
   clock: Clock;
   logger: Logger;
@@ -181,8 +181,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
   type PreHead = { head: AuditHead } | { error: unknown };
 
   async function readHead(ws: string, signal: AbortSignal | undefined): Promise<AuditHead> {
-    const platform = deps.platform();
-    if (!platform) throw new AppError('network_error', 'No platform connection is available for audit sync');
+    const { platform } = deps;
     const head = await withRetry(ws, signal, () => platform.auditEvents.head(ws, { signal }));
     if (head.workspace_id !== ws) throw new AppError('invalid_response', 'Audit head is for another workspace');
     return head;
@@ -190,7 +189,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
 
   async function syncWorkspace(ws: string, signal: AbortSignal | undefined, progress: Progress, pre?: PreHead): Promise<SyncResult> {
     // single flight per workspace in this process; across processes the cursor guard in the page transaction decides
-    if (running.has(ws)) return { workspaceId: ws, outcome: 'error', inserted: 0, cursorSeq: repo.state(ws).cursor_seq, remoteHeadSeq: null, message: 'conflict: a sync of this workspace is already running', retryAt: null };
+    if (running.has(ws)) return { workspaceId: ws, outcome: 'error', inserted: 0, cursorSeq: repo.state(ws).cursor_seq, remoteHeadSeq: null, message: 'A sync of this workspace is already running here; wait for it to finish.', retryAt: null };
     running.add(ws);
     try {
       return await syncWorkspaceOnce(ws, signal, progress, pre);
@@ -200,8 +199,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
   }
 
   async function syncWorkspaceOnce(ws: string, signal: AbortSignal | undefined, progress: Progress, pre?: PreHead): Promise<SyncResult> {
-    const platform = deps.platform();
-    if (!platform) throw new AppError('network_error', 'No platform connection is available for audit sync');
+    const { platform } = deps;
     let inserted = 0;
     const st0 = repo.state(ws);
     let cursor = st0.cursor_seq;

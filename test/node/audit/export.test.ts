@@ -22,7 +22,7 @@ async function setup() {
   const bus = createEventBus();
   const progress: { state: string; done: number; total: number | null }[] = [];
   bus.subscribe((n, p) => n === 'task.progress' && progress.push(p as never));
-  const svc = createAuditService({ db, dataDir: dir, appVersion: '9.9.9', bus, clock: { now: () => Date.now() }, logger: quiet, platform: () => createPlatformClient(fp), directory: () => fp.directory, concurrency: () => 2, pageSize: 100 });
+  const svc = createAuditService({ db, dataDir: dir, appVersion: '9.9.9', bus, clock: { now: () => Date.now() }, logger: quiet, platform: createPlatformClient(fp), directory: fp.directory, concurrency: () => 2, pageSize: 100 });
   await svc.sync({});
   return { dir, db, svc, chains, progress, close: () => (db.close(), rmSync(dir, { recursive: true, force: true })) };
 }

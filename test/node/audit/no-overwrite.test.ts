@@ -27,7 +27,7 @@ async function setup(now: () => number = () => Date.now()) {
   const dir = mkdtempSync(join(tmpdir(), 'gd-noow-'));
   const db = openCache(dir);
   const fp = createFakePlatform({ ws_a: makeChain('ws_a', 300, { seed: 21 }), ws_b: makeChain('ws_b', 150, { seed: 22 }) });
-  const svc = createAuditService({ db, dataDir: dir, appVersion: '9.9.9', bus: createEventBus(), clock: { now }, logger: quiet, platform: () => createPlatformClient(fp), directory: () => fp.directory, concurrency: () => 2, pageSize: 100 });
+  const svc = createAuditService({ db, dataDir: dir, appVersion: '9.9.9', bus: createEventBus(), clock: { now }, logger: quiet, platform: createPlatformClient(fp), directory: fp.directory, concurrency: () => 2, pageSize: 100 });
   await svc.sync({});
   return { dir, db, svc, close: () => (db.close(), rmSync(dir, { recursive: true, force: true })) };
 }

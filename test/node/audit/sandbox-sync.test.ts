@@ -19,7 +19,7 @@ test('sync from the sandbox verifies every chain; a tampered event is flagged at
   try {
     const ids = sb.workspaces.map((w) => w.id);
     const api = await sandboxWorkspaceApi(sb.issuer, ids);
-    const svc = createAuditService({ db, dataDir: dir, appVersion: 't', bus: createEventBus(), clock: { now: () => Date.now() }, logger: { info() {}, warn() {}, error() {} }, platform: () => createPlatformClient(api), directory: () => null, concurrency: () => 2, pageSize: 500 });
+    const svc = createAuditService({ db, dataDir: dir, appVersion: 't', bus: createEventBus(), clock: { now: () => Date.now() }, logger: { info() {}, warn() {}, error() {} }, platform: createPlatformClient(api), directory: null, concurrency: () => 2, pageSize: 500 });
     const r = await svc.sync({ workspaces: ids });
     assert.deepEqual(r.results.map((x) => x.outcome), ['ok', 'ok', 'ok'], JSON.stringify(r.results));
     // independent check against the sandbox's true state
@@ -37,7 +37,7 @@ test('sync from the sandbox verifies every chain; a tampered event is flagged at
     const dir2 = mkdtempSync(join(tmpdir(), 'gd-sbx2-'));
     const db2 = openCache(dir2);
     try {
-      const svc2 = createAuditService({ db: db2, dataDir: dir2, appVersion: 't', bus: createEventBus(), clock: { now: () => Date.now() }, logger: { info() {}, warn() {}, error() {} }, platform: () => createPlatformClient(api), directory: () => null, concurrency: () => 2, pageSize: 500 });
+      const svc2 = createAuditService({ db: db2, dataDir: dir2, appVersion: 't', bus: createEventBus(), clock: { now: () => Date.now() }, logger: { info() {}, warn() {}, error() {} }, platform: createPlatformClient(api), directory: null, concurrency: () => 2, pageSize: 500 });
       const r2 = await svc2.sync({ workspaces: [victim] });
       assert.equal(r2.results[0]!.outcome, 'tamper');
       const st = svc2.status([victim]).workspaces[0]!;

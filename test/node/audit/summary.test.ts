@@ -12,6 +12,10 @@ import { createAuditService } from '../../../src-main/services/audit/audit-servi
 import type { AuditNameSource } from '../../../src-main/services/audit/index.ts';
 import { createEventBus } from '../../../src-main/services/event-bus.ts';
 import { AppError } from '../../../src-main/rpc/app-error.ts';
+import { createPlatformClient } from '../../../src-main/platform/index.ts';
+
+/** these tests read the cache only: a platform call would be a bug */
+const noPlatform = { call: () => assert.fail('the summary tests must not call the platform') };
 import { CLI_CONTEXT, IPC_CONTEXT } from '../../../src-main/rpc/handlers.ts';
 import { auditCommands } from '../../../src-common/contract/audit.ts';
 import { startServe } from '../../../src-main/serve/serve-server.ts';
@@ -25,7 +29,7 @@ function setup(chains: Record<string, ChainEvent[]>, names?: AuditNameSource) {
   const bus = createEventBus();
   const progress: { done: number; total: number; state: string }[] = [];
   bus.subscribe((name, p) => name === 'task.progress' && progress.push(p as never));
-  const svc = createAuditService({ db, dataDir: dir, appVersion: 't', bus, clock: { now: () => Date.now() }, logger: quiet, platform: () => null, directory: () => null, concurrency: () => 2, names });
+  const svc = createAuditService({ db, dataDir: dir, appVersion: 't', bus, clock: { now: () => Date.now() }, logger: quiet, platform: createPlatformClient(noPlatform), directory: null, concurrency: () => 2, names });
   for (const [ws, chain] of Object.entries(chains)) for (let i = 0; i < chain.length; i += 2000) assert.equal(svc.engine.applyPage(ws, chain.slice(i, i + 2000) as never).kind, 'applied');
   return { dir, db, svc, progress, close: () => (db.close(), rmSync(dir, { recursive: true, force: true })) };
 }

@@ -29,7 +29,7 @@ test('sync of more workspaces than the pool: the total is known up front and nev
   bus.subscribe((name, p) => name === 'task.progress' && progress.push(p as P));
   let t = 1_000_000;
   const clock = { now: () => (t += 100) };
-  const svc = createAuditService({ db, dataDir: dir, appVersion: 't', bus, clock, logger: quiet, platform: () => createPlatformClient(fp), directory: () => fp.directory, concurrency: () => 2, pageSize: 50 });
+  const svc = createAuditService({ db, dataDir: dir, appVersion: 't', bus, clock, logger: quiet, platform: createPlatformClient(fp), directory: fp.directory, concurrency: () => 2, pageSize: 50 });
   try {
     // a first partial sync so cursors are not all zero: total is Σ(head − cursor), not Σ head
     await svc.sync({ workspaces: ['ws_0'] });

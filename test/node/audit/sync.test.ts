@@ -21,7 +21,7 @@ function setup(chains: Record<string, ChainEvent[]>, pageSize = 50) {
   const bus = createEventBus();
   const progress: unknown[] = [];
   bus.subscribe((name, p) => name === 'task.progress' && progress.push(p));
-  const svc = createAuditService({ db, dataDir: dir, appVersion: 't', bus, clock: { now: () => Date.now() }, logger: quiet, platform: () => createPlatformClient(fp), directory: () => fp.directory, concurrency: () => 3, pageSize });
+  const svc = createAuditService({ db, dataDir: dir, appVersion: 't', bus, clock: { now: () => Date.now() }, logger: quiet, platform: createPlatformClient(fp), directory: fp.directory, concurrency: () => 3, pageSize });
   (svc.engine as unknown as { sleep?: unknown }).sleep = undefined;
   return { dir, db, fp, svc, progress, close: () => (db.close(), rmSync(dir, { recursive: true, force: true })) };
 }
