@@ -59,6 +59,7 @@ async function shot(name: string) {
     await eventually(() => page.evaluate(() => document.documentElement.dataset.theme), (t) => t === scheme, `${scheme} theme`);
     for (const vp of [{ width: 1440, height: 900 }, { width: 1024, height: 700 }]) {
       await page.setViewportSize(vp);
+      await eventually(() => page.evaluate(() => (globalThis as unknown as { innerWidth: number }).innerWidth), (w) => w === vp.width, 'viewport resized');
       await page.evaluate(() => {
         for (const el of Array.from(document.querySelectorAll('.main'))) (el as unknown as { scrollTop: number }).scrollTop = 0;
       });
