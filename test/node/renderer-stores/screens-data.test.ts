@@ -80,7 +80,7 @@ describe('exports store', () => {
 
 describe('insights store', () => {
   const item = (id: string, ws: string, kind: Insight['kind'], risk: number) => ({ id, workspaceId: ws, workspaceName: ws.toUpperCase(), credentialName: id, kind, risk }) as unknown as Insight;
-  const report = (items: Insight[]) => ({ items, windowDays: 90, coverage: {} }) as unknown as InsightsReport;
+  const report = (items: Insight[]) => ({ items, windowDays: 90, coverage: {}, page: { offset: 0, nextOffset: null, credentials: items.length } }) as unknown as InsightsReport;
 
   it('the newest window wins; an error is kept; selectors filter by workspace and kind, highest risk first', async () => {
     const slow = deferred<void>();
