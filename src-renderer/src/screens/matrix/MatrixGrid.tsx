@@ -6,7 +6,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { CredentialSummary, Matrix, MatrixWorkspace } from '../../../../src-common/contract/index.ts';
-import { TYPE_LABEL } from './format.ts';
+import { lifecycleText, TYPE_LABEL } from './format.ts';
 import { selKey } from '../../stores/inventory-store.ts';
 
 export const ROW_H = 30;
@@ -289,6 +289,7 @@ export function MatrixGrid({ matrix, expanded, activeScopes, selected, onToggleW
                     tabIndex={-1}
                     checked={selected.has(k)}
                     disabled={!cred.revocable}
+                    title={cred.revocable ? undefined : notRevocableReason(cred)}
                     aria-label={`Select ${cred.name} in ${row.ws.name} for bulk revoke`}
                     onChange={() => onToggleSelected(row.ws.id, cred.id)}
                   />
@@ -339,4 +340,11 @@ export function MatrixGrid({ matrix, expanded, activeScopes, selected, onToggleW
       </div>
     </div>
   );
+}
+
+/** Why a credential's checkbox is disabled, in the drawer's words. */
+function notRevocableReason(cred: CredentialSummary): string {
+  return cred.type === 'service_token'
+    ? 'Service tokens cannot be revoked; they expire on their own.'
+    : `Nothing to revoke here: ${lifecycleText(cred.lifecycle).toLowerCase()}.`;
 }
