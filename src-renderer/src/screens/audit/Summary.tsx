@@ -67,7 +67,7 @@ export function Summary({ summary, onCredential, onIp, activeCredential, activeI
         <p className="audit-summary-foot muted">
           {summary.byCredential.length > FIRST && (
             <button type="button" className="link-button" onClick={() => setAllCreds(!allCreds)} data-testid="audit-summary-credentials-all">
-              {allCreds ? 'Show fewer' : `Show all ${summary.byCredential.length.toLocaleString()}`}
+              {allCreds ? 'Show fewer' : `Show ${credsMore > 0 ? 'top' : 'all'} ${summary.byCredential.length.toLocaleString()}`}
             </button>
           )}
           {credsMore > 0 && ` · ${credsMore.toLocaleString()} quieter credentials not listed`}
@@ -116,7 +116,7 @@ export function Summary({ summary, onCredential, onIp, activeCredential, activeI
         <p className="audit-summary-foot muted">
           {summary.byCallerIp.length > FIRST && (
             <button type="button" className="link-button" onClick={() => setAllIps(!allIps)}>
-              {allIps ? 'Show fewer' : `Show all ${summary.byCallerIp.length.toLocaleString()}`}
+              {allIps ? 'Show fewer' : `Show ${ipsMore > 0 ? 'top' : 'all'} ${summary.byCallerIp.length.toLocaleString()}`}
             </button>
           )}
           {ipsMore > 0 && ` · ${ipsMore.toLocaleString()} quieter IPs not listed`}
