@@ -70,7 +70,7 @@ if (electron) {
     process.exit(code ?? 0);
   });
 } else {
-  const serve = await startServe({ dispatcher: runtime.dispatcher, bus: runtime.bus, staticDir: RENDERER_DIR, port: Number(process.env.GRANTDESK_DEMO_PORT ?? 0) });
+  const serve = await startServe({ dispatcher: runtime.dispatcher, bus: runtime.bus, staticDir: RENDERER_DIR, port: Number(process.env.GRANTDESK_DEMO_PORT ?? 0), exportFile: (id) => runtime.services.audit.exportFile(id) });
   log('Electron is not available here; serving the app instead.');
   process.stdout.write(`Grantdesk is serving on ${serve.url}\n`);
 }

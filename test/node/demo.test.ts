@@ -45,6 +45,22 @@ test('npm run demo builds the UI it serves, connects every workspace and serves 
     const body = (await r.json()) as { ok: boolean; value: Array<{ status: string }> };
     assert.equal(body.ok, true);
     assert.equal(body.value.filter((w) => w.status === 'connected').length, 3);
+    // The Exports screen's Download in this tab: the demo must serve the export's file, not the app frame under a .csv name
+    const rpc = async (name: string, input: unknown) => {
+      const res = await fetch(new URL(`/rpc/${name}`, base), { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-grantdesk': '1' }, body: JSON.stringify(input) });
+      const b = (await res.json()) as { ok: boolean; value: Record<string, unknown>; error?: unknown };
+      assert.equal(b.ok, true, `${name}: ${JSON.stringify(b.error)}`);
+      return b.value;
+    };
+    await rpc('audit.sync', {});
+    const exp = (await rpc('audit.export', {})) as { exportId: string; rowCount: number };
+    assert.ok(exp.rowCount > 0, 'the demo has audit events to export');
+    const file = await fetch(new URL(`/files/exports/${encodeURIComponent(exp.exportId)}`, base), { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(file.status, 200);
+    assert.match(file.headers.get('content-disposition') ?? '', /attachment; filename="[^"]+\.csv"/);
+    const csv = await file.text();
+    assert.doesNotMatch(csv, /<!doctype html>/i);
+    assert.equal(csv.trim().split('\n').length, exp.rowCount + 1, 'a header line and one line per exported event');
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
