@@ -7,15 +7,17 @@ import { after, before, test } from 'node:test';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
-import { startServe, type RunningServe } from '../../src-main/serve/serve-server.ts';
-import { collectPageProblems, RENDERER_DIR, SCREENSHOT_DIR, startServeFixture, type PageProblems } from '../support/serve-fixture.ts';
-import { startRealApp, startSandboxPlatform, type SandboxPlatform, type TestApp } from '../node/inventory/support.ts';
+import type { RunningServe } from '../../src-main/serve/serve-server.ts';
+import { SCREENSHOT_DIR, startServeFixture, type PageProblems } from '../support/serve-fixture.ts';
+import { startRealApp, type SandboxPlatform, type TestApp } from '../node/inventory/support.ts';
 import { mkdir } from 'node:fs/promises';
-import { eventually as waitUntil, launchChromium } from './helpers.ts';
+import { eventually as waitUntil } from './helpers.ts';
+import { openInChromium, startDemoApp, type DemoApp } from './demo-app.ts';
 
 declare const requestAnimationFrame: (cb: (t: number) => void) => number;
 declare const document: { querySelectorAll(s: string): ArrayLike<{ getAttribute(n: string): string | null; textContent: string | null }>; documentElement: { scrollWidth: number; clientWidth: number; dataset: Record<string, string> } };
 
+let demo: DemoApp;
 let p: SandboxPlatform;
 let app: TestApp;
 let serve: RunningServe;
@@ -32,25 +34,11 @@ const TO = `${febYear}-03-01`;
 const ENDPOINT = '/v1/contacts/export';
 
 before(async () => {
-  p = await startSandboxPlatform({ workspaces: 8, events: 24_000, seed: 4 });
-  app = await startRealApp(p.sb.issuer, p.sb.workspaces.map((w) => w.id));
   // two syncs: the second one caches the calls Grantdesk itself made during the first (its own sync traffic)
-  for (let i = 0; i < 2; i++) {
-    const r = await app.callResult('sync.all', {});
-    assert.equal(r.ok, true, JSON.stringify(r.error));
-  }
-  serve = await startServe({ dispatcher: app.runtime.dispatcher, bus: app.runtime.bus, staticDir: RENDERER_DIR, port: 0, exportFile: (id) => app.runtime.services.audit.exportFile(id) });
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-  page = await context.newPage();
-  problems = await collectPageProblems(page);
+  demo = await startDemoApp({ workspaces: 8, events: 24_000, seed: 4, sync: { all: 2 }, viewport: { width: 1440, height: 900 }, acceptDownloads: true, exportFile: true });
+  ({ p, app, serve, browser, page, problems } = demo);
 });
-after(async () => {
-  await browser?.close();
-  await serve?.close();
-  await app?.close();
-  await p?.close();
-});
+after(() => demo?.close());
 
 async function shot(name: string) {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
@@ -195,11 +183,8 @@ test('before the first sync the explorer says so and offers Sync now; an empty h
 
 test('connected but never synced: "not synced yet" with Sync now, which fetches the log and the names', { timeout: 120_000 }, async () => {
   const fresh = await startRealApp(p.sb.issuer, p.sb.workspaces.slice(0, 2).map((w) => w.id));
-  const s2 = await startServe({ dispatcher: fresh.runtime.dispatcher, bus: fresh.runtime.bus, staticDir: RENDERER_DIR, port: 0 });
-  const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const { serve: s2, page: pg, problems: probs, close } = await openInChromium(fresh.runtime, { viewport: { width: 1440, height: 900 }, browser });
   try {
-    const pg = await ctx.newPage();
-    const probs = await collectPageProblems(pg);
     await pg.goto(`${s2.url}#/audit`);
     await pg.getByTestId('audit-not-synced').waitFor();
     await pg.getByTestId('audit-sync-first').click();
@@ -210,8 +195,7 @@ test('connected but never synced: "not synced yet" with Sync now, which fetches 
     assert.ok(names.length > 0);
     assert.deepEqual(probs.all(), []);
   } finally {
-    await ctx.close();
-    await s2.close();
+    await close();
     await fresh.close();
   }
 });

@@ -7,37 +7,25 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { startServe, type RunningServe } from '../../src-main/serve/serve-server.ts';
-import { eventually, launchChromium } from './helpers.ts';
-import { collectPageProblems, RENDERER_DIR, SCREENSHOT_DIR, type PageProblems } from '../support/serve-fixture.ts';
-import { startRotationApp, startRotationSandbox, type RotationApp, type RotationSandbox } from '../node/rotation/support.ts';
+import type { Page } from 'playwright-core';
+import type { RunningServe } from '../../src-main/serve/serve-server.ts';
+import { eventually } from './helpers.ts';
+import { SCREENSHOT_DIR, type PageProblems } from '../support/serve-fixture.ts';
+import type { RotationApp, RotationSandbox } from '../node/rotation/support.ts';
+import { startRotationDemo, type RotationDemo } from './demo-app.ts';
 
+let demo: RotationDemo;
 let p: RotationSandbox;
 let app: RotationApp;
 let serve: RunningServe;
-let browser: Browser;
 let page: Page;
 let problems: PageProblems;
 
 before(async () => {
-  p = await startRotationSandbox({ seed: 33, workspaces: 40, events: 120 });
-  app = startRotationApp(p, { useRealConnections: true });
-  await app.call('platforms.add', { issuer: p.sb.issuer, name: 'sandbox' });
-  for (const w of p.sb.workspaces) await app.call('workspaces.connect', { workspace: w.id, role: 'operator' });
-  await app.call('inventory.sync', {});
-  await app.call('audit.sync', {});
-  serve = await startServe({ dispatcher: app.runtime.dispatcher, bus: app.runtime.bus, staticDir: RENDERER_DIR, port: 0 });
-  browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-  problems = await collectPageProblems(page);
+  demo = await startRotationDemo({ seed: 33, workspaces: 40, events: 120, sync: { inventory: true, audit: true }, viewport: { width: 1440, height: 900 } });
+  ({ p, app, serve, page, problems } = demo);
 });
-after(async () => {
-  await browser?.close();
-  await serve?.close();
-  await app?.close();
-  await p?.close();
-});
+after(() => demo?.close());
 
 test('insights of 40 workspaces: grouped with exact counts, virtualized, Investigate keeps its filters, Sync on the coverage warning', { timeout: 300_000 }, async () => {
   let t = Date.now();

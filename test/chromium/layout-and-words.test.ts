@@ -6,12 +6,13 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { COMMAND_NAMES, ERROR_CODES } from '../../src-common/contract/index.ts';
-import { startServe, type RunningServe } from '../../src-main/serve/serve-server.ts';
-import { collectPageProblems, RENDERER_DIR, SCREENSHOT_DIR, type PageProblems } from '../support/serve-fixture.ts';
-import { startRealApp, startSandboxPlatform, type SandboxPlatform, type TestApp } from '../node/inventory/support.ts';
-import { eventually as waitUntil, launchChromium } from './helpers.ts';
+import type { RunningServe } from '../../src-main/serve/serve-server.ts';
+import { SCREENSHOT_DIR, type PageProblems } from '../support/serve-fixture.ts';
+import type { SandboxPlatform, TestApp } from '../node/inventory/support.ts';
+import { eventually as waitUntil } from './helpers.ts';
+import { startDemoApp, type DemoApp } from './demo-app.ts';
 
 // The node-side typecheck has no DOM lib: the few DOM shapes the in-page callbacks use, typed loosely.
 interface PageEl {
@@ -58,35 +59,21 @@ const CODE_RE = new RegExp(`(?<![\\w.])(${CODE_WORDS.map(escape).join('|')})(?![
 const COMMAND_RE = new RegExp(`(?<![\\w.])(${COMMAND_NAMES.map(escape).join('|')})(?![\\w.])`);
 const ISO_MS_RE = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/;
 
+let demo: DemoApp;
 let p: SandboxPlatform;
 let app: TestApp;
 let serve: RunningServe;
-let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let problems: PageProblems;
 
 before(async () => {
-  p = await startSandboxPlatform({ workspaces: WORKSPACES, events: 9000, seed: 7 });
-  app = await startRealApp(p.sb.issuer, p.sb.workspaces.map((w) => w.id));
-  const audit = await app.callResult('audit.sync', {});
-  assert.equal(audit.ok, true, JSON.stringify(audit.error));
-  const inventory = await app.callResult('inventory.sync', {});
-  assert.equal(inventory.ok, true, JSON.stringify(inventory.error));
   // GRANTDESK_RENDERER_DIR (the vite build's outDir knob) runs the checks against another build, e.g. an older one
-  serve = await startServe({ dispatcher: app.runtime.dispatcher, bus: app.runtime.bus, staticDir: process.env.GRANTDESK_RENDERER_DIR ?? RENDERER_DIR, port: 0 });
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: SIZES[0] });
-  page = await context.newPage();
-  problems = await collectPageProblems(page);
+  demo = await startDemoApp({ workspaces: WORKSPACES, events: 9000, seed: 7, sync: { audit: true, inventory: true }, viewport: SIZES[0], staticDir: process.env.GRANTDESK_RENDERER_DIR });
+  ({ p, app, serve, context, page, problems } = demo);
   await mkdir(SCREENSHOT_DIR, { recursive: true });
 });
-after(async () => {
-  await browser?.close();
-  await serve?.close();
-  await app?.close();
-  await p?.close();
-});
+after(() => demo?.close());
 
 const frames = () => page.evaluate(() => new Promise((r) => { const w = (globalThis as unknown as PageWin); w.requestAnimationFrame(() => w.requestAnimationFrame(() => r(null))); }));
 

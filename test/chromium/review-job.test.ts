@@ -6,52 +6,23 @@
 // and Credentials, what they can do in words, and a review log of their own actions without internal calls. No command
 // id appears on screen. Screenshots light/dark at 1440x900 and 1024x700. Run `npx vite build --config vite.web.config.ts` first.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startSandbox } from '../../sandbox/server.ts';
-import { createFileLogger } from '../../src-main/adapters/file-logger.ts';
-import { createMemorySecretStore } from '../../src-main/adapters/memory-secret-store.ts';
-import { openCache } from '../../src-main/adapters/sqlite.ts';
-import { createApp, type AppRuntime } from '../../src-main/composition.ts';
-import { startServe, type RunningServe } from '../../src-main/serve/serve-server.ts';
 import { COMMAND_NAMES } from '../../src-common/contract/index.ts';
-import { follow } from '../support/fake-browser.mjs';
-import { collectPageProblems, RENDERER_DIR, SCREENSHOT_DIR, type PageProblems } from '../support/serve-fixture.ts';
+import { SCREENSHOT_DIR } from '../support/serve-fixture.ts';
 import { launchChromium } from './helpers.ts';
-import { testClient, type TestClient } from '../support/test-client.ts';
+import { openRoute as go, startServedSide, type ServedSide } from './demo-app.ts';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
-interface Side {
-  rt: AppRuntime;
-  c: TestClient;
-  serve: RunningServe;
-  page: Page;
-  problems: PageProblems;
-}
+type Side = ServedSide;
 let sb: Sandbox;
 let browser: Browser;
 let op: Side;
 let aud: Side;
-const dirs: string[] = [];
 
-async function side(name: string): Promise<Side> {
-  const dir = mkdtempSync(join(tmpdir(), `grantdesk-job-d-${name}-`));
-  dirs.push(dir);
-  const rt = createApp({ dataDir: dir, db: openCache(dir), secretStore: createMemorySecretStore(), clock: { now: () => Date.now() }, opener: async (url) => void follow(url), logger: createFileLogger(dir) });
-  const serve = await startServe({ dispatcher: rt.dispatcher, bus: rt.bus, staticDir: RENDERER_DIR, port: 0 });
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(serve.url).origin }).catch(() => {});
-  const page = await context.newPage();
-  return { rt, c: testClient(rt), serve, page, problems: await collectPageProblems(page) };
-}
-async function go(s: Side, hash: string) {
-  await s.page.goto(`${s.serve.url}${hash}`);
-  await s.page.locator('[data-testid="app-frame"][data-ready="true"]').waitFor();
-}
 /** light and dark at 1440x900 and 1024x700 (then back to 1440x900 light) */
 async function shots(page: Page, name: string) {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
@@ -79,8 +50,8 @@ async function commandIdsOnScreen(page: Page): Promise<string[]> {
 before(async () => {
   sb = await startSandbox({ workspaces: 40, events: 400, seed: 21, autoConsent: true, log: () => undefined });
   browser = await launchChromium();
-  op = await side('op');
-  aud = await side('aud');
+  op = await startServedSide(browser, { name: 'job-d-op', viewport: { width: 1440, height: 900 } });
+  aud = await startServedSide(browser, { name: 'job-d-aud', viewport: { width: 1440, height: 900 } });
   await op.c.call('platforms.add', { issuer: sb.issuer, name: 'Sandbox' });
   const r = await op.c.call('workspaces.bulkConnect', { workspaces: sb.workspaces.map((w) => w.id), role: 'operator' });
   assert.equal(r.connected, 40);
@@ -89,12 +60,8 @@ before(async () => {
 
 after(async () => {
   await browser?.close().catch(() => {});
-  for (const s of [op, aud]) {
-    await s?.serve.close().catch(() => {});
-    await s?.rt.close().catch(() => {});
-  }
+  for (const s of [op, aud]) await s?.close().catch(() => {});
   await sb?.close();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 test('job (d): issue a review from the UI and look at it as the auditor', { timeout: 240_000 }, async () => {

@@ -5,72 +5,39 @@
 // shows "Review ended" at expiry (controlled Clock port). The operator's Insights screen lists the sandbox's seeded
 // unused scopes, and the fix link lands on the credential. Run `npx vite build --config vite.web.config.ts` first.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startSandbox } from '../../sandbox/server.ts';
-import { createFileLogger } from '../../src-main/adapters/file-logger.ts';
-import { createMemorySecretStore } from '../../src-main/adapters/memory-secret-store.ts';
-import { openCache } from '../../src-main/adapters/sqlite.ts';
-import { createApp, type AppRuntime } from '../../src-main/composition.ts';
-import { startServe, type RunningServe } from '../../src-main/serve/serve-server.ts';
-import { follow } from '../support/fake-browser.mjs';
-import { collectPageProblems, RENDERER_DIR, SCREENSHOT_DIR, type PageProblems } from '../support/serve-fixture.ts';
+import { SCREENSHOT_DIR } from '../support/serve-fixture.ts';
 import { launchChromium } from './helpers.ts';
-import { testClient, type TestClient } from '../support/test-client.ts';
+import { openRoute as go, startServedSide, type ServedSide } from './demo-app.ts';
 
 const DAY = 86_400_000;
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 
 let sb: Sandbox;
 let browser: Browser;
-const dirs: string[] = [];
 const clock = (() => {
   let offset = 0;
   return { now: () => Date.now() + offset, advance: (ms: number) => (offset += ms) };
 })();
 
-interface Side {
-  rt: AppRuntime;
-  /** the typed client with IPC's capabilities: what this side's serve tab may do */
-  c: TestClient;
-  serve: RunningServe;
-  page: Page;
-  problems: PageProblems;
-}
+type Side = ServedSide;
 let op: Side;
 let aud: Side;
-
-async function side(name: string, withClock: boolean): Promise<Side> {
-  const dir = mkdtempSync(join(tmpdir(), `grantdesk-${name}-`));
-  dirs.push(dir);
-  const rt = createApp({ dataDir: dir, db: openCache(dir), secretStore: createMemorySecretStore(), clock: withClock ? clock : { now: () => Date.now() }, opener: async (url) => void follow(url), logger: createFileLogger(dir) });
-  const serve = await startServe({ dispatcher: rt.dispatcher, bus: rt.bus, staticDir: RENDERER_DIR, port: 0 });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(serve.url).origin }).catch(() => {});
-  const page = await context.newPage();
-  const problems = await collectPageProblems(page);
-  return { rt, c: testClient(rt), serve, page, problems };
-}
 
 async function shot(page: Page, name: string) {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: false });
 }
 
-async function go(s: Side, hash: string) {
-  await s.page.goto(`${s.serve.url}${hash}`);
-  await s.page.locator('[data-testid="app-frame"][data-ready="true"]').waitFor();
-}
-
 before(async () => {
   sb = await startSandbox({ workspaces: 3, events: 1500, seed: 11, autoConsent: true, admin: true, log: () => undefined });
   browser = await launchChromium();
-  op = await side('op', false);
-  aud = await side('aud', true);
+  op = await startServedSide(browser, { name: 'op', viewport: { width: 1280, height: 900 } });
+  aud = await startServedSide(browser, { name: 'aud', viewport: { width: 1280, height: 900 }, clock });
   await op.c.call('platforms.add', { issuer: sb.issuer, name: 'Sandbox' });
   for (const w of sb.workspaces) await op.c.call('workspaces.connect', { workspace: w.id, role: 'operator' });
   await op.c.call('inventory.sync', {});
@@ -79,12 +46,8 @@ before(async () => {
 
 after(async () => {
   await browser?.close().catch(() => {});
-  for (const s of [op, aud]) {
-    await s?.serve.close().catch(() => {});
-    await s?.rt.close().catch(() => {});
-  }
+  for (const s of [op, aud]) await s?.close().catch(() => {});
   await sb?.close();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 test('the operator issues a review and sees the code once; the auditor redeems it: banner, countdown, read-only UI, log, evidence, expiry', { timeout: 180_000 }, async () => {

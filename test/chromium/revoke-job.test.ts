@@ -8,16 +8,17 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { startServe, type RunningServe } from '../../src-main/serve/serve-server.ts';
-import { collectPageProblems, RENDERER_DIR, SCREENSHOT_DIR, type PageProblems } from '../support/serve-fixture.ts';
-import { appType, matrixOf, startRealApp, startSandboxPlatform, type SandboxPlatform, type TestApp, type TrueWorkspace } from '../node/inventory/support.ts';
-import { eventually as waitUntil, launchChromium } from './helpers.ts';
+import type { Page } from 'playwright-core';
+import type { RunningServe } from '../../src-main/serve/serve-server.ts';
+import { SCREENSHOT_DIR, type PageProblems } from '../support/serve-fixture.ts';
+import { appType, matrixOf, type SandboxPlatform, type TestApp, type TrueWorkspace } from '../node/inventory/support.ts';
+import { eventually as waitUntil } from './helpers.ts';
+import { startDemoApp, type DemoApp } from './demo-app.ts';
 
+let demo: DemoApp;
 let p: SandboxPlatform;
 let app: TestApp;
 let serve: RunningServe;
-let browser: Browser;
 let page: Page;
 let problems: PageProblems;
 const WORKSPACES = 40;
@@ -79,22 +80,10 @@ async function allMatrixRows(): Promise<string[]> {
 }
 
 before(async () => {
-  p = await startSandboxPlatform({ workspaces: WORKSPACES, events: 20_000, seed: 1 });
-  app = await startRealApp(p.sb.issuer, p.sb.workspaces.map((w) => w.id));
-  const audit = await app.callResult('audit.sync', {});
-  assert.equal(audit.ok, true, JSON.stringify(audit.error));
-  serve = await startServe({ dispatcher: app.runtime.dispatcher, bus: app.runtime.bus, staticDir: RENDERER_DIR, port: 0 });
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  page = await context.newPage();
-  problems = await collectPageProblems(page);
+  demo = await startDemoApp({ workspaces: WORKSPACES, events: 20_000, seed: 1, sync: { audit: true }, viewport: { width: 1440, height: 900 } });
+  ({ p, app, serve, page, problems } = demo);
 });
-after(async () => {
-  await browser?.close();
-  await serve?.close();
-  await app?.close();
-  await p?.close();
-});
+after(() => demo?.close());
 
 test('job (a): find every contacts:delete holder, revoke one with a correct preview; bulk says 0 keep it', { timeout: 300_000 }, async () => {
   await page.goto(`${serve.url}#/workspaces`);

@@ -9,16 +9,17 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { startServe, type RunningServe } from '../../src-main/serve/serve-server.ts';
-import { eventually, launchChromium } from './helpers.ts';
-import { collectPageProblems, RENDERER_DIR, SCREENSHOT_DIR, type PageProblems } from '../support/serve-fixture.ts';
-import { arrangeKey, startRotationApp, startRotationSandbox, type RotationApp, type RotationSandbox } from '../node/rotation/support.ts';
+import type { Page } from 'playwright-core';
+import type { RunningServe } from '../../src-main/serve/serve-server.ts';
+import { eventually } from './helpers.ts';
+import { SCREENSHOT_DIR, type PageProblems } from '../support/serve-fixture.ts';
+import { arrangeKey, type RotationApp, type RotationSandbox } from '../node/rotation/support.ts';
+import { startRotationDemo, type RotationDemo } from './demo-app.ts';
 
+let demo: RotationDemo;
 let p: RotationSandbox;
 let app: RotationApp;
 let serve: RunningServe;
-let browser: Browser;
 let page: Page;
 let problems: PageProblems;
 
@@ -47,23 +48,10 @@ const shots = async (name: string) => {
 };
 
 before(async () => {
-  p = await startRotationSandbox({ seed: 21, workspaces: 3 });
-  app = startRotationApp(p, { useRealConnections: true });
-  await app.call('platforms.add', { issuer: p.sb.issuer, name: 'sandbox' });
-  for (const w of p.sb.workspaces) await app.call('workspaces.connect', { workspace: w.id, role: 'operator' });
-  serve = await startServe({ dispatcher: app.runtime.dispatcher, bus: app.runtime.bus, staticDir: RENDERER_DIR, port: 0 });
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(serve.url).origin }).catch(() => {});
-  page = await context.newPage();
-  problems = await collectPageProblems(page);
+  demo = await startRotationDemo({ seed: 21, workspaces: 3, viewport: { width: 1440, height: 900 }, clipboard: true });
+  ({ p, app, serve, page, problems } = demo);
 });
-after(async () => {
-  await browser?.close();
-  await serve?.close();
-  await app?.close();
-  await p?.close();
-});
+after(() => demo?.close());
 
 test('calendar: upcoming first by date, the overdue group collapsed with its exact count, human dates, sources in words', async () => {
   const ws = p.sb.workspaces[0]!;

@@ -4,19 +4,19 @@
 // quota warnings and a service token. Run `npx vite build --config vite.web.config.ts` first.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { startServe, type RunningServe } from '../../src-main/serve/serve-server.ts';
-import { launchChromium } from './helpers.ts';
-import { collectPageProblems, RENDERER_DIR, type PageProblems } from '../support/serve-fixture.ts';
-import { arrangeKey, startRotationApp, startRotationSandbox, type RotationApp, type RotationSandbox } from '../node/rotation/support.ts';
+import type { Page } from 'playwright-core';
+import type { RunningServe } from '../../src-main/serve/serve-server.ts';
+import { startRotationDemo, type RotationDemo } from './demo-app.ts';
+import type { PageProblems } from '../support/serve-fixture.ts';
+import { arrangeKey, type RotationApp, type RotationSandbox } from '../node/rotation/support.ts';
 import { SCREENSHOT_DIR } from '../support/serve-fixture.ts';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
+let demo: RotationDemo;
 let p: RotationSandbox;
 let app: RotationApp;
 let serve: RunningServe;
-let browser: Browser;
 let page: Page;
 let problems: PageProblems;
 
@@ -26,23 +26,10 @@ const shot = async (name: string) => {
 };
 
 before(async () => {
-  p = await startRotationSandbox({ seed: 21, workspaces: 2 });
-  app = startRotationApp(p, { useRealConnections: true });
-  await app.call('platforms.add', { issuer: p.sb.issuer, name: 'sandbox' });
-  for (const w of p.sb.workspaces) await app.call('workspaces.connect', { workspace: w.id, role: 'operator' });
-  serve = await startServe({ dispatcher: app.runtime.dispatcher, bus: app.runtime.bus, staticDir: RENDERER_DIR, port: 0 });
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(serve.url).origin }).catch(() => {});
-  page = await context.newPage();
-  problems = await collectPageProblems(page);
+  demo = await startRotationDemo({ seed: 21, workspaces: 2, viewport: { width: 1280, height: 900 }, clipboard: true });
+  ({ p, app, serve, page, problems } = demo);
 });
-after(async () => {
-  await browser?.close();
-  await serve?.close();
-  await app?.close();
-  await p?.close();
-});
+after(() => demo?.close());
 
 test('rotation wizard end to end, resumable, secret once, grace chart to quiet, end grace now; calendar opens wizards', async () => {
   const ws = p.sb.workspaces[0]!;

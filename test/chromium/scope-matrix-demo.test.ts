@@ -4,40 +4,29 @@
 // synced audit log; the sandbox's true state shows every other workspace unchanged.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { startServe, type RunningServe } from '../../src-main/serve/serve-server.ts';
-import { collectPageProblems, RENDERER_DIR, SCREENSHOT_DIR, type PageProblems } from '../support/serve-fixture.ts';
-import { startRealApp, startSandboxPlatform, type SandboxPlatform, type TestApp } from '../node/inventory/support.ts';
+import type { Page } from 'playwright-core';
+import type { RunningServe } from '../../src-main/serve/serve-server.ts';
+import { SCREENSHOT_DIR, type PageProblems } from '../support/serve-fixture.ts';
+import type { SandboxPlatform, TestApp } from '../node/inventory/support.ts';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { eventually as waitUntil, launchChromium } from './helpers.ts';
+import { eventually as waitUntil } from './helpers.ts';
+import { startDemoApp, type DemoApp } from './demo-app.ts';
 
+let demo: DemoApp;
 let p: SandboxPlatform;
 let app: TestApp;
 let serve: RunningServe;
-let browser: Browser;
 let page: Page;
 let problems: PageProblems;
 
 const eventually = <T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 20_000) => waitUntil(fn, ok, what, timeoutMs);
 
 before(async () => {
-  p = await startSandboxPlatform({ workspaces: 6, events: 6000, seed: 1 });
-  app = await startRealApp(p.sb.issuer, p.sb.workspaces.map((w) => w.id));
-  const audit = await app.callResult('audit.sync', {});
-  assert.equal(audit.ok, true, JSON.stringify(audit.error));
-  serve = await startServe({ dispatcher: app.runtime.dispatcher, bus: app.runtime.bus, staticDir: RENDERER_DIR, port: 0 });
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-  page = await context.newPage();
-  problems = await collectPageProblems(page);
+  demo = await startDemoApp({ workspaces: 6, events: 6000, seed: 1, sync: { audit: true }, viewport: { width: 1440, height: 1000 } });
+  ({ p, app, serve, page, problems } = demo);
 });
-after(async () => {
-  await browser?.close();
-  await serve?.close();
-  await app?.close();
-  await p?.close();
-});
+after(() => demo?.close());
 
 test('every contacts:delete holder in two interactions, revoke one with a preview, the others untouched', { timeout: 120_000 }, async () => {
   await page.goto(`${serve.url}#/workspaces`);

@@ -5,18 +5,19 @@
 // its Revoke is visible without scrolling (1440×900 and 1024×700); closing the drawer puts focus back on its row.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { startServe, type RunningServe } from '../../src-main/serve/serve-server.ts';
+import type { Page } from 'playwright-core';
+import type { RunningServe } from '../../src-main/serve/serve-server.ts';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { collectPageProblems, RENDERER_DIR, SCREENSHOT_DIR, type PageProblems } from '../support/serve-fixture.ts';
-import { matrixOf, startRealApp, startSandboxPlatform, type SandboxPlatform, type TestApp } from '../node/inventory/support.ts';
-import { eventually as waitUntil, launchChromium } from './helpers.ts';
+import { SCREENSHOT_DIR, type PageProblems } from '../support/serve-fixture.ts';
+import { matrixOf, type SandboxPlatform, type TestApp } from '../node/inventory/support.ts';
+import { eventually as waitUntil } from './helpers.ts';
+import { startDemoApp, type DemoApp } from './demo-app.ts';
 
+let demo: DemoApp;
 let p: SandboxPlatform;
 let app: TestApp;
 let serve: RunningServe;
-let browser: Browser;
 let page: Page;
 let problems: PageProblems;
 const eventually = <T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 30_000) => waitUntil(fn, ok, what, timeoutMs);
@@ -27,28 +28,25 @@ const frames = () =>
 const inside = (a: Box, b: Box) => a.x >= b.x - 0.5 && a.x + a.width <= b.x + b.width + 0.5 && a.y >= b.y - 0.5 && a.y + a.height <= b.y + b.height + 0.5;
 
 before(async () => {
-  p = await startSandboxPlatform({ workspaces: 12, events: 600, seed: 1 });
-  app = await startRealApp(p.sb.issuer, p.sb.workspaces.map((w) => w.id));
-  const r = await app.call('inventory.sync', {});
-  assert.ok(r.workspaces.every((w) => w.ok));
-  // a baseline, so over-grant marks appear in the grid
-  await app.call('inventory.setBaseline', { name: 'Reads', scopes: ['contacts:read', 'deals:read', 'audit:read', 'credentials:read'] });
-  serve = await startServe({ dispatcher: app.runtime.dispatcher, bus: app.runtime.bus, staticDir: RENDERER_DIR, port: 0 });
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1024, height: 700 } });
-  page = await context.newPage();
-  problems = await collectPageProblems(page);
+  demo = await startDemoApp({
+    workspaces: 12,
+    events: 600,
+    seed: 1,
+    viewport: { width: 1024, height: 700 },
+    prepare: async (a) => {
+      const r = await a.call('inventory.sync', {});
+      assert.ok(r.workspaces.every((w) => w.ok));
+      // a baseline, so over-grant marks appear in the grid
+      await a.call('inventory.setBaseline', { name: 'Reads', scopes: ['contacts:read', 'deals:read', 'audit:read', 'credentials:read'] });
+    },
+  });
+  ({ p, app, serve, page, problems } = demo);
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.goto(`${serve.url}#/scope-matrix`);
   await page.getByTestId('matrix-grid').waitFor();
   await eventually(() => page.getByTestId('matrix-status').textContent(), (t) => !!t && t.includes('12 workspaces'), 'matrix');
 });
-after(async () => {
-  await browser?.close();
-  await serve?.close();
-  await app?.close();
-  await p?.close();
-});
+after(() => demo?.close());
 
 test('filters fold to one line of chips once a filter is set, and open again on demand', async () => {
   if (await page.getByTestId('filter-reset').count()) await page.getByTestId('filter-reset').click();
