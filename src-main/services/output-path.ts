@@ -49,7 +49,7 @@ export function resolveOutputPath(caps: Capabilities, req: OutputRequest): strin
 }
 
 /** Something exists at p (a file, a folder, or a dangling symlink: lstat, not stat). */
-function occupied(p: string): boolean {
+export function occupied(p: string): boolean {
   try {
     lstatSync(p);
     return true;

@@ -2,14 +2,14 @@
 // place, then the manifest (the same way) written last. Never overwrites: the file and its manifest are created with the
 // no-overwrite writer of output-path.ts (temp opened 'wx' 0600, link() fails on EEXIST), unless `overwrite` (CLI --force).
 // Bytes are deterministic for the same cache and filters.
-import { lstatSync, unlinkSync, writeSync } from 'node:fs';
+import { unlinkSync, writeSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import type { AuditFilter, ExportManifest } from '../../../src-common/contract/index.ts';
 import type { Db } from '../../ports/db.ts';
 import { AppError } from '../../rpc/app-error.ts';
 import type { Capabilities } from '../../rpc/handlers.ts';
-import { createExclusiveFile, outputConflict, writeFileExclusive } from '../output-path.ts';
+import { createExclusiveFile, occupied, outputConflict, writeFileExclusive } from '../output-path.ts';
 import { jcs } from './jcs.ts';
 import { buildWhere } from './query.ts';
 import { storedToEvent } from './repo.ts';
@@ -75,15 +75,6 @@ export interface ExportResult {
   byteLength: number;
   sha256: string;
   manifest: ExportManifest;
-}
-
-function occupied(p: string): boolean {
-  try {
-    lstatSync(p);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export function manifestPathFor(out: string): string {
