@@ -4,7 +4,6 @@
 // logger in-process (no umask help) over files an older version left 0644, while -wal/-shm exist.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { startSandbox } from '../../sandbox/server.ts';
 import { openCache } from '../../src-main/adapters/sqlite.ts';
 import { createFileLogger } from '../../src-main/adapters/file-logger.ts';
 import { NO_KEYRING_REASON, ROOT, cleanupKeychain } from './connections/harness.ts';
+import { runCli } from '../support/run-cli.ts';
 import { createKeytarSecretStore } from '../../src-main/adapters/keytar-secret-store.ts';
 
 /** Every path under dir (dir included) with its permission bits. */
@@ -34,16 +34,7 @@ function assertPrivate(dir: string, skip: (p: string) => boolean = () => false) 
   assert.deepEqual(loose, [], 'every folder 0700, every file 0600');
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const c = spawn(process.execPath, [join(ROOT, 'bin', 'grantdesk.mjs'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d: Buffer) => (stdout += d));
-    c.stderr.on('data', (d: Buffer) => (stderr += d));
-    c.on('exit', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const run = runCli;
 
 test('umask 022 and a pre-created 0755 data dir: connect + sync + export leave only 0600 files and 0700 folders', { skip: NO_KEYRING_REASON, timeout: 120_000 }, async () => {
   const old = process.umask(0o022); // the child processes inherit it

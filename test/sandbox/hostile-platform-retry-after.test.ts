@@ -5,9 +5,8 @@
 // requests reached the sandbox is read from the fault table (each 429 served consumes one of the burst).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { NO_KEYRING_REASON, ROOT, startHarness, type Harness } from '../node/connections/harness.ts';
+import { NO_KEYRING_REASON, startHarness, type Harness } from '../node/connections/harness.ts';
+import { runCli } from '../support/run-cli.ts';
 import { testClient } from '../support/test-client.ts';
 
 interface SyncResult {
@@ -33,16 +32,7 @@ async function burst(h: Harness, n: number, extra: Record<string, unknown>): Pro
   return async () => n - ((await admin(h, 'GET', '/faults')).faults[ROUTE]?.burst_429 ?? 0);
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const c = spawn(process.execPath, [join(ROOT, 'bin', 'grantdesk.mjs'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d: Buffer) => (stdout += d));
-    c.stderr.on('data', (d: Buffer) => (stderr += d));
-    c.on('exit', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const run = runCli;
 
 test('hostile platform: 429 with Retry-After (3600, HTTP-date, garbage, 5 s) never hangs a sync', { skip: NO_KEYRING_REASON, timeout: 180_000 }, async (t) => {
   const h = await startHarness({ sandbox: { workspaces: 3, events: 300, seed: 8 } });

@@ -4,7 +4,6 @@
 // a history row verifies the file whose hash it recorded, so a replaced file fails "verify by exportId".
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,10 +15,10 @@ import { AppError } from '../../../src-main/rpc/app-error.ts';
 import { CLI_CONTEXT, IPC_CONTEXT, SERVE_CONTEXT } from '../../../src-main/rpc/handlers.ts';
 import { makeChain } from '../../support/audit-chain.ts';
 import { createFakePlatform } from '../../support/audit-fake-platform.ts';
+import { runCli } from '../../support/run-cli.ts';
 import { createPlatformClient } from '../../../src-main/platform/index.ts';
 
 const quiet = { info() {}, warn() {}, error() {} };
-const ROOT = join(import.meta.dirname, '..', '..', '..');
 const CLI = CLI_CONTEXT.capabilities;
 const APP = IPC_CONTEXT.capabilities;
 
@@ -159,16 +158,7 @@ test('folders (the evidence package): an existing folder, even empty, is refused
   }
 });
 
-function cli(args: string[], home: string) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const c = spawn(process.execPath, [join(ROOT, 'bin', 'grantdesk.mjs'), ...args], { env: { ...process.env, GRANTDESK_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d: Buffer) => (stdout += d));
-    c.stderr.on('data', (d: Buffer) => (stderr += d));
-    c.on('exit', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const cli = (args: string[], home: string) => runCli(args, { ...process.env, GRANTDESK_HOME: home });
 
 test('the CLI: `export audit --out` onto an existing file exits 1 with conflict; --force replaces it', { timeout: 60_000 }, async () => {
   const s = await setup();

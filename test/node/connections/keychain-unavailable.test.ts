@@ -1,10 +1,10 @@
 // Fail closed: a CLI without a Secret Service (no D-Bus session) gets a typed error with a remedy, and nothing is written.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ROOT, startHarness } from './harness.ts';
+import { runCli } from '../../support/run-cli.ts';
 
 test('connect without a Secret Service → keychain_unavailable with remedy; no workspace, no token anywhere', { timeout: 60_000 }, async () => {
   const h = await startHarness({ addPlatform: false });
@@ -12,15 +12,7 @@ test('connect without a Secret Service → keychain_unavailable with remedy; no 
     const env: NodeJS.ProcessEnv = { ...process.env, GRANTDESK_HOME: h.dataDir, GRANTDESK_BROWSER: join(ROOT, 'test', 'support', 'no-such-browser') };
     delete env.DBUS_SESSION_BUS_ADDRESS;
     // async: the sandbox runs in this process and must keep answering
-    const run = (args: string[]) =>
-      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-        const c = spawn(process.execPath, [join(ROOT, 'bin', 'grantdesk.mjs'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        c.stdout.on('data', (d: Buffer) => (stdout += d));
-        c.stderr.on('data', (d: Buffer) => (stderr += d));
-        c.on('exit', (status) => resolve({ status, stdout, stderr }));
-      });
+    const run = (args: string[]) => runCli(args, env);
     const add = await run(['platform', 'add', h.sandbox.issuer, '--name', 'Sandbox']);
     assert.equal(add.status, 0, add.stderr + add.stdout);
     const r = await run(['connect', h.sandbox.workspaces[0]!.id]);
