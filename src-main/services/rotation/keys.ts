@@ -25,6 +25,12 @@ export function keySummary(k: PApiKey): ApiKeySummary {
   };
 }
 
+const UTC_DATE = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' });
+/** a date a person reads in a sentence from main (which does not know the reader's time zone): "Dec 5, 2026, 00:00 UTC" */
+function utcDateText(ms: number): string {
+  return `${UTC_DATE.format(ms)} UTC`;
+}
+
 export function guardrailsFor(k: PApiKey, graceDays: number, nowMs: number): Guardrails {
   const ip = k.ip_allowlist.map(checkCidr);
   const wd = k.scopes.filter((s) => /:(write|delete)$/.test(s));
@@ -35,8 +41,8 @@ export function guardrailsFor(k: PApiKey, graceDays: number, nowMs: number): Gua
   for (const c of ip) if (c.problem) warnings.push(`IP allowlist: ${c.problem}`);
   if (wd.length) warnings.push(`Holds write/delete scopes (${wd.join(', ')}); the new key inherits them.`);
   if (expMs !== null && expMs <= nowMs) warnings.push('The key has expired; it cannot be rotated.');
-  else if (expMs !== null && expMs <= nowMs + graceDays * DAY) warnings.push(`The key expires ${k.expires_at} — before the ${graceDays}-day grace period ends; the new key inherits this expiry.`);
-  else if (expMs !== null) warnings.push(`The new key inherits the expiry ${k.expires_at} (${expiresInDays} days).`);
+  else if (expMs !== null && expMs <= nowMs + graceDays * DAY) warnings.push(`The key expires ${utcDateText(expMs)} — before the ${graceDays}-day grace period ends; the new key inherits this expiry.`);
+  else if (expMs !== null) warnings.push(`The new key inherits the expiry, ${utcDateText(expMs)} (in ${expiresInDays} days).`);
   if (k.rate_limit_per_minute === null) warnings.push('No rate limit: a leaked new key could be used at full speed.');
   if (k.last_used_at === null) warnings.push('This key was never used: revoking it may be better than rotating it.');
   if (graceDays === 0) warnings.push('Grace 0 days: the old key stops working the moment you rotate.');

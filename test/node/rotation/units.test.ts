@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { contract, COMMAND_NAMES, graceSchema, secretOnceFields, ttlSchema } from '../../../src-common/contract/index.ts';
 import { checkCidr } from '../../../src-main/services/rotation/cidr.ts';
 import { forecast } from '../../../src-main/services/rotation/clients-service.ts';
+import { guardrailsFor } from '../../../src-main/services/rotation/keys.ts';
 
 test('CIDRs are validated and normalised by ipaddr.js', () => {
   assert.deepEqual(checkCidr('10.1.2.3/8'), { input: '10.1.2.3/8', valid: true, normalized: '10.0.0.0/8', kind: 'ipv4', size: '16777216', problem: 'host bits set: 10.1.2.3/8 is the network 10.0.0.0/8' });
@@ -48,4 +49,15 @@ test('only the commands that issue a secret carry a secretOnce field, and no oth
     'clients.rotate': ['clientSecret'],
   });
   for (const n of Object.keys(flagged)) assert.equal(contract[n as keyof typeof contract].mutates, true, n);
+});
+
+test('guardrail warnings name the expiry as a date a person reads, not raw ISO with milliseconds', () => {
+  const now = Date.parse('2026-12-02T01:20:00.000Z');
+  const key = { id: 'key_1', name: 'production backend', prefix: 'sk_live_', last_four: '58es', scopes: ['contacts:read'], ip_allowlist: ['203.0.113.0/24'], expires_at: '2026-12-05T00:00:00.000Z', rate_limit_per_minute: 60, created_at: '2026-01-01T00:00:00.000Z', last_used_at: '2026-12-01T23:32:00.000Z', status: 'active' };
+  for (const grace of [7, 1]) {
+    const expiry = guardrailsFor(key, grace, now).warnings.filter((w) => /expir/.test(w));
+    assert.equal(expiry.length, 1, `grace ${grace}: one expiry warning`);
+    assert.doesNotMatch(expiry[0]!, /\d{4}-\d{2}-\d{2}T/, `grace ${grace}: ${expiry[0]}`);
+    assert.match(expiry[0]!, /Dec 5, 2026, 00:00 UTC/);
+  }
 });
