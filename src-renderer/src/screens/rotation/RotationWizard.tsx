@@ -173,7 +173,7 @@ export function RotationWizard({ target, onClose }: { target: WizardTarget | nul
                   </tr>
                   <tr>
                     <th>Expiry</th>
-                    <td>{g.expiresAt ? `${g.expiresAt} (${g.expiresInDays} days)` : 'never'}</td>
+                    <td title={g.expiresAt ? exact(Date.parse(g.expiresAt)) : undefined}>{when(g.expiresAt, Date.now())?.text ?? 'never'}</td>
                   </tr>
                   <tr>
                     <th>Rate limit</th>
