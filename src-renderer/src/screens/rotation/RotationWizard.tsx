@@ -7,7 +7,7 @@ import { Dialog } from '../../components/Dialog.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { useSelect, useStores } from '../../stores/use-store.ts';
 import { selectTraffic, selectWizard, selectWizardBusy, selectWizardError, selectWizardSyncing, type AdvanceInput, type WizardAction, type WizardTarget } from '../../stores/wizard-store.ts';
-import { clockTime, exact, shortDate, when } from './dates.ts';
+import { clockTime, exact, relative, shortDate, when } from './dates.ts';
 import { WriteButton } from '../../components/WriteButton.tsx';
 
 const STEP_LABELS: Array<[WizardStep[], string]> = [
@@ -241,7 +241,7 @@ export function RotationWizard({ target, onClose }: { target: WizardTarget | nul
                   <>Old key {w.oldKeyLabel}: grace ended early, the old key no longer works.</>
                 ) : (
                   <>
-                    Old key {w.oldKeyLabel} works until <span title={w.graceEndsAt ? exact(Date.parse(w.graceEndsAt)) : undefined}>{when(w.graceEndsAt, Date.now())?.text ?? 'the grace period ends'}</span>.
+                    Old key {w.oldKeyLabel} <OldKeyUntil graceEndsAt={w.graceEndsAt} expiresAt={w.guardrails?.expiresAt ?? null} />.
                   </>
                 )}
               </p>
@@ -339,7 +339,7 @@ export function RotationWizard({ target, onClose }: { target: WizardTarget | nul
           </WriteButton>
         )}
         {w?.next.includes('acknowledge') && (
-          <button type="button" className="button button-primary" disabled={busy || (secret !== null && !stored)} onClick={() => void advance('acknowledge')} data-testid="wizard-acknowledge">
+          <button type="button" className="button button-primary" disabled={busy || (secret !== null && !stored)} title={secret !== null && !stored ? 'Tick the box above once the new key is stored' : undefined} onClick={() => void advance('acknowledge')} data-testid="wizard-acknowledge">
             I have stored it
           </button>
         )}
@@ -382,5 +382,25 @@ export function RotationWizard({ target, onClose }: { target: WizardTarget | nul
         )}
       </div>
     </Dialog>
+  );
+}
+
+/** "works until Wed, Dec 9, 01:18 (in 7 days)"; a key that expires before its grace period ends works only until its expiry */
+function OldKeyUntil({ graceEndsAt, expiresAt }: { graceEndsAt: string | null; expiresAt: string | null }) {
+  const now = Date.now();
+  const grace = graceEndsAt ? Date.parse(graceEndsAt) : NaN;
+  const exp = expiresAt ? Date.parse(expiresAt) : NaN;
+  if (Number.isFinite(exp) && (!Number.isFinite(grace) || exp < grace)) {
+    return (
+      <>
+        works until it expires, <span title={exact(exp)}>{`${shortDate(exp, now)} (${relative(exp, now)})`}</span>, before the grace period would end
+      </>
+    );
+  }
+  if (!Number.isFinite(grace)) return <>works until the grace period ends</>;
+  return (
+    <>
+      works until <span title={exact(grace)}>{`${shortDate(grace, now)} (${relative(grace, now)})`}</span>
+    </>
   );
 }
