@@ -2,250 +2,36 @@
 // expand), health columns (access token, refresh token, audit and inventory sync age, last error as a sentence) with sort
 // and a "problems only" filter, search, status filter, multi-select with bulk refresh / sync / disconnect; connect, bulk
 // connect, reconnect, disconnect; errors in the dialog that caused them. In review mode: the reviewed workspaces instead.
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { ROLES, scopesForRole, type Role, type Workspace, type WorkspaceSyncHealth } from '../../../../src-common/contract/index.ts';
-import { ConfirmDialog, Dialog } from '../../components/Dialog.tsx';
+import type { Workspace } from '../../../../src-common/contract/index.ts';
+import { ConfirmDialog } from '../../components/Dialog.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { useSelect, useStores } from '../../stores/use-store.ts';
 import {
   selectBulkOutcome,
   selectBulkRunning,
   selectBusy,
-  selectFormError,
   selectLoaded,
   selectPlatforms,
   selectSyncHealth,
   selectWorkspaces,
   selectWorkspacesError,
-  type WorkspacesStore,
 } from '../../stores/workspaces-store.ts';
 import { WriteButton } from '../../components/WriteButton.tsx';
 import { useReviewMode, useReviewStatus } from '../../app/use-review-mode.ts';
 import { ReviewedWorkspaces } from './ReviewedWorkspaces.tsx';
+import { AddPlatformDialog, ConnectDialog } from './WorkspaceDialogs.tsx';
+import { ago, Badges, countdown, DisconnectIcon, hasProblem, lastError, RefreshIcon, ScopesSummary, useNow } from './workspace-cells.tsx';
 import './workspaces.css';
 
 type SortKey = 'name' | 'status' | 'expiry' | 'platform' | 'lastRefresh' | 'audit' | 'inventory' | 'error';
 type StatusFilter = 'all' | Workspace['status'] | 'pending_revocation';
 
 
-function useNow(ms = 1000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(t);
-  }, [ms]);
-  return now;
-}
-
-export function countdown(iso: string | null, now: number): string {
-  if (!iso) return '—';
-  const s = Math.round((Date.parse(iso) - now) / 1000);
-  if (s <= 0) return 'expired';
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return h > 0 ? `${h}h ${m}m` : m > 0 ? `${m}m ${s % 60}s` : `${s}s`;
-}
-export function ago(iso: string | null, now: number): string {
-  if (!iso) return 'never';
-  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
-  return s < 60 ? `${s}s ago` : s < 3600 ? `${Math.floor(s / 60)}m ago` : s < 86400 ? `${Math.floor(s / 3600)}h ago` : `${Math.floor(s / 86400)}d ago`;
-}
-
-/** one badge per workspace (one line per row): the status, or for a disconnected one what happened to its revocation */
-function Badges({ w }: { w: Workspace }) {
-  if (w.status === 'disconnected' && w.revocation === 'pending')
-    return (
-      <span className="badge badge-warning" data-testid="ws-status" title={w.revocationError ?? 'Disconnected; the platform has not confirmed the revocation yet'}>
-        <span data-testid="ws-revocation-pending">Revocation pending</span>
-      </span>
-    );
-  if (w.status === 'disconnected' && w.revocation === 'confirmed')
-    return (
-      <span className="badge badge-muted" data-testid="ws-status" title="Disconnected; the platform confirmed the revocation">
-        <span data-testid="ws-revocation-confirmed">Revoked</span>
-      </span>
-    );
-  return (
-    <span className={`badge badge-${w.status}`} data-testid="ws-status">
-      {w.status === 'needs_reconsent' ? 'Needs re-consent' : w.status === 'connected' ? 'Connected' : 'Disconnected'}
-    </span>
-  );
-}
-
-function ConnectDialog({ open, onOpenChange, store, initial, bulk }: { open: boolean; onOpenChange(o: boolean): void; store: WorkspacesStore; initial: string; bulk: boolean }) {
-  const platforms = useSelect(store, selectPlatforms);
-  const formError = useSelect(store, selectFormError);
-  const [ids, setIds] = useState(initial);
-  const [role, setRole] = useState<Role>('operator');
-  const [platform, setPlatform] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<string | null>(null);
-  useEffect(() => {
-    if (open) {
-      setIds(initial);
-      setResult(null);
-      store.getState().dismissFormError();
-    }
-  }, [open, initial, store]);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    const list = ids.split(/[\s,]+/).filter(Boolean);
-    const plat = platform || undefined;
-    if (bulk) {
-      const r = await store.getState().bulkConnect(list, plat, role);
-      setResult(r ? `${r.connected} connected, ${r.failed} failed` : null);
-      setBusy(false);
-      if (r && r.failed === 0) onOpenChange(false);
-    } else {
-      const ok = await store.getState().connect(list[0] ?? '', plat, role, 'dialog');
-      setBusy(false);
-      if (ok) onOpenChange(false);
-    }
-  };
-  return (
-    <Dialog
-      open={open}
-      onOpenChange={onOpenChange}
-      testId={bulk ? 'bulk-connect-dialog' : 'connect-dialog'}
-      title={bulk ? 'Bulk connect workspaces' : 'Connect a workspace'}
-      description="Your browser opens the platform's sign-in for each workspace. Grantdesk asks only for the scopes of the role you choose."
-    >
-      <form onSubmit={submit} className="form">
-        {formError && <ErrorBanner error={formError} onDismiss={() => store.getState().dismissFormError()} testId="connect-error" />}
-        <label className="field-label" htmlFor="connect-ids">
-          {bulk ? 'Workspace ids (one per line or comma separated)' : 'Workspace id'}
-        </label>
-        {bulk ? (
-          <textarea id="connect-ids" className="input mono" data-testid="connect-ids" rows={6} value={ids} onChange={(e) => setIds(e.target.value)} required />
-        ) : (
-          <input id="connect-ids" className="input mono" data-testid="connect-ids" value={ids} onChange={(e) => setIds(e.target.value)} required />
-        )}
-        {platforms.length > 1 && (
-          <>
-            <label className="field-label" htmlFor="connect-platform">
-              Platform
-            </label>
-            <select id="connect-platform" className="input" value={platform} onChange={(e) => setPlatform(e.target.value)} required>
-              <option value="">Choose…</option>
-              {platforms.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name} ({p.issuer})
-                </option>
-              ))}
-            </select>
-          </>
-        )}
-        <fieldset className="segmented-field">
-          <legend className="field-label">Role</legend>
-          <div className="segmented">
-            {ROLES.map((r) => (
-              <label key={r} className="segment">
-                <input type="radio" name="role" value={r} checked={role === r} onChange={() => setRole(r)} data-testid={`role-${r}`} />
-                <span>{r}</span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        <p className="field-hint" data-testid="connect-scopes">
-          Requests: {scopesForRole(role).join(', ')}
-        </p>
-        {result && <p data-testid="bulk-result">{result}</p>}
-        <div className="dialog-footer">
-          <button type="submit" className="button button-primary" disabled={busy} data-testid="connect-submit">
-            {busy ? 'Waiting for sign-in…' : bulk ? 'Connect all' : 'Connect'}
-          </button>
-        </div>
-      </form>
-    </Dialog>
-  );
-}
-
-function AddPlatformDialog({ open, onOpenChange, store }: { open: boolean; onOpenChange(o: boolean): void; store: WorkspacesStore }) {
-  const [issuer, setIssuer] = useState('');
-  const [name, setName] = useState('');
-  const [clientId, setClientId] = useState('');
-  const formError = useSelect(store, selectFormError);
-  useEffect(() => {
-    if (open) store.getState().dismissFormError();
-  }, [open, store]);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (await store.getState().addPlatform(issuer, name || undefined, clientId || undefined)) onOpenChange(false);
-  };
-  return (
-    <Dialog open={open} onOpenChange={onOpenChange} testId="add-platform-dialog" title="Add a platform" description="Grantdesk reads the platform's OAuth metadata from its issuer URL (RFC 8414).">
-      <form onSubmit={submit} className="form">
-        {formError && <ErrorBanner error={formError} onDismiss={() => store.getState().dismissFormError()} testId="add-platform-error" />}
-        <label className="field-label" htmlFor="pf-issuer">Issuer URL</label>
-        <input id="pf-issuer" className="input" value={issuer} onChange={(e) => setIssuer(e.target.value)} required data-testid="pf-issuer" />
-        <p className="field-hint">The platform's sign-in address, e.g. https://auth.example.com</p>
-        <label className="field-label" htmlFor="pf-name">Name</label>
-        <input id="pf-name" className="input" value={name} onChange={(e) => setName(e.target.value)} />
-        <p className="field-hint">How Grantdesk labels it, e.g. Production EU (default: its host name)</p>
-        <label className="field-label" htmlFor="pf-client">Client ID</label>
-        <input id="pf-client" className="input" value={clientId} onChange={(e) => setClientId(e.target.value)} />
-        <p className="field-hint">Leave empty for grantdesk-desktop, the client the platform registers for Grantdesk</p>
-        <div className="dialog-footer">
-          <button type="submit" className="button button-primary" data-testid="pf-submit">Add platform</button>
-        </div>
-      </form>
-    </Dialog>
-  );
-}
-
-/** the last error of a workspace as one short sentence (the connection's first, then the syncs') */
-export function lastError(w: Workspace, h: WorkspaceSyncHealth | undefined): string | null {
-  if (w.status === 'needs_reconsent') return w.reason ?? 'The grant is no longer valid: reconnect the workspace.';
-  if (w.revocation === 'pending') return w.revocationError ? `Revocation pending: ${w.revocationError}` : 'Revocation pending: the platform has not confirmed it yet.';
-  if (w.status === 'connected' && w.lastRefreshError) return w.lastRefreshError;
-  if (w.status === 'connected' && h?.auditError) return `Audit sync: ${h.auditError}`;
-  if (w.status === 'connected' && h?.inventoryError) return `Inventory sync: ${h.inventoryError}`;
-  if (w.status === 'connected' && w.cooldownUntil) return 'The token endpoint failed recently; Grantdesk waits before trying it again.';
-  return null;
-}
-export function hasProblem(w: Workspace, h: WorkspaceSyncHealth | undefined): boolean {
-  return lastError(w, h) !== null;
-}
-
-function ScopesSummary({ scopes }: { scopes: string[] }) {
-  if (scopes.length === 0) return <span className="muted">none</span>;
-  return (
-    <details className="ws-scopes-details" data-testid="ws-scopes">
-      <summary title={scopes.join('\n')} data-testid="ws-scopes-summary">
-        {scopes.length} scope{scopes.length === 1 ? '' : 's'}
-      </summary>
-      <div className="ws-scopes-list">
-        {scopes.map((s) => (
-          <span key={s} className="scope-chip mono">
-            {s}
-          </span>
-        ))}
-      </div>
-    </details>
-  );
-}
-
-function RefreshIcon() {
-  return (
-    <svg viewBox="0 0 24 24" width="14" height="14" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" focusable="false">
-      <path d="M20 12a8 8 0 0 1-14.3 4.9M4 12a8 8 0 0 1 14.3-4.9" />
-      <path d="M18.5 3v4.2h-4.2M5.5 21v-4.2h4.2" />
-    </svg>
-  );
-}
-function DisconnectIcon() {
-  return (
-    <svg viewBox="0 0 24 24" width="14" height="14" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" focusable="false">
-      <path d="M9 15l6-6M7.5 11.5l-2 2a3.5 3.5 0 0 0 5 5l2-2M16.5 12.5l2-2a3.5 3.5 0 0 0-5-5l-2 2M4 4l16 16" />
-    </svg>
-  );
-}
-
-/** above this many rows the table renders only what is in view (the rest are spacer rows of the same height) */
-export const VIRTUAL_FROM = 100;
 const ROW_HEIGHT = 27;
+/** above this many rows the table renders only what is in view (the rest are spacer rows of the same height) */
+const VIRTUAL_FROM = 100;
 
 const BULK_LABEL = { refresh: 'Refreshed', sync: 'Synced', disconnect: 'Disconnected' } as const;
 
