@@ -12,7 +12,7 @@ import { SCREENSHOT_DIR, startServeFixture, type PageProblems } from '../support
 import { startRealApp, type SandboxPlatform, type TestApp } from '../node/inventory/support.ts';
 import { mkdir } from 'node:fs/promises';
 import { eventually as waitUntil } from './helpers.ts';
-import { openInChromium, startDemoApp, type DemoApp } from './demo-app.ts';
+import { openInChromium, openRoute, startDemoApp, type DemoApp } from './demo-app.ts';
 
 declare const requestAnimationFrame: (cb: (t: number) => void) => number;
 declare const document: { querySelectorAll(s: string): ArrayLike<{ getAttribute(n: string): string | null; textContent: string | null }>; documentElement: { scrollWidth: number; clientWidth: number; dataset: Record<string, string> } };
@@ -78,8 +78,7 @@ test('who called /v1/contacts/export in February: exact count, callers by name, 
   const nameOf = (ws: string, id: string) => truth.find((w) => w.id === ws)!.credentials.find((c) => c.id === id)!.name;
 
   // the route link, as another screen or a colleague would send it
-  await page.goto(`${serve.url}#/audit?endpoint=${ENDPOINT}&from=${FROM}&to=${TO}`);
-  await page.locator('[data-testid="app-frame"][data-ready="true"]').waitFor();
+  await openRoute(demo, `#/audit?endpoint=${ENDPOINT}&from=${FROM}&to=${TO}`);
   const count = page.getByTestId('audit-count');
   await eventually(() => count.getAttribute('data-count'), (v) => v === String(expected), 'exact count for the link');
   assert.equal(await count.textContent(), `${expected.toLocaleString('en-US')} events`);

@@ -126,54 +126,15 @@ async function runSyncs(app: TestApp, sync: DemoSync): Promise<void> {
   }
 }
 
-/** the inventory domain's sandbox and the real app (real connections domain) connected to every workspace; `prepare` runs before serve starts */
-export async function startDemoApp(opts: DemoOptions & { prepare?: (app: TestApp) => Promise<void> }): Promise<DemoApp> {
-  const p = await startSandboxPlatform(sandboxSizes(opts));
-  let app: TestApp | undefined;
-  return withCleanup(
-    async () => {
-      await app?.close();
-      await p.close();
-    },
-    async () => {
-      const a = (app = await startRealApp(p.sb.issuer, p.sb.workspaces.map((w) => w.id)));
-      await runSyncs(a, opts.sync ?? {});
-      await opts.prepare?.(a);
-      const served = await openInChromium(a.runtime, opts);
-      return {
-        ...served,
-        p,
-        app: a,
-        async close() {
-          await served.close();
-          await a.close();
-          await p.close();
-        },
-      };
-    },
-  );
-}
-
-export interface RotationDemo extends ServedPage {
-  p: RotationSandbox;
-  app: RotationApp;
-}
-
-/** the rotation domain's sandbox and app (real connections), the sandbox added and every workspace connected as operator */
-export async function startRotationDemo(opts: DemoOptions): Promise<RotationDemo> {
-  const p = await startRotationSandbox(sandboxSizes(opts));
-  const app = startRotationApp(p, { useRealConnections: true });
+/** `arrange` (connect, sync…), then serve + page over `app`; on a failure on the way, everything started is closed */
+async function serveDemo<P extends { close(): Promise<void> }, A extends { runtime: AppRuntime; close(): Promise<void> }>(p: P, app: A, opts: ChromiumOptions, arrange: () => Promise<void>): Promise<ServedPage & { p: P; app: A }> {
   return withCleanup(
     async () => {
       await app.close();
       await p.close();
     },
     async () => {
-      await app.call('platforms.add', { issuer: p.sb.issuer, name: 'sandbox' });
-      for (const w of p.sb.workspaces) await app.call('workspaces.connect', { workspace: w.id, role: 'operator' });
-      // these tests call the syncs with call(): a failure throws with the app's message
-      if (opts.sync?.inventory) await app.call('inventory.sync', {});
-      if (opts.sync?.audit) await app.call('audit.sync', {});
+      await arrange();
       const served = await openInChromium(app.runtime, opts);
       return {
         ...served,
@@ -187,6 +148,34 @@ export async function startRotationDemo(opts: DemoOptions): Promise<RotationDemo
       };
     },
   );
+}
+
+/** the inventory domain's sandbox and the real app (real connections domain) connected to every workspace; `prepare` runs before serve starts */
+export async function startDemoApp(opts: DemoOptions & { prepare?: (app: TestApp) => Promise<void> }): Promise<DemoApp> {
+  const p = await startSandboxPlatform(sandboxSizes(opts));
+  const app = await withCleanup(() => p.close(), () => startRealApp(p.sb.issuer, p.sb.workspaces.map((w) => w.id)));
+  return serveDemo(p, app, opts, async () => {
+    await runSyncs(app, opts.sync ?? {});
+    await opts.prepare?.(app);
+  });
+}
+
+export interface RotationDemo extends ServedPage {
+  p: RotationSandbox;
+  app: RotationApp;
+}
+
+/** the rotation domain's sandbox and app (real connections), the sandbox added and every workspace connected as operator */
+export async function startRotationDemo(opts: DemoOptions): Promise<RotationDemo> {
+  const p = await startRotationSandbox(sandboxSizes(opts));
+  const app = startRotationApp(p, { useRealConnections: true });
+  return serveDemo(p, app, opts, async () => {
+    await app.call('platforms.add', { issuer: p.sb.issuer, name: 'sandbox' });
+    for (const w of p.sb.workspaces) await app.call('workspaces.connect', { workspace: w.id, role: 'operator' });
+    // these tests call the syncs with call(): a failure throws with the app's message
+    if (opts.sync?.inventory) await app.call('inventory.sync', {});
+    if (opts.sync?.audit) await app.call('audit.sync', {});
+  });
 }
 
 /** one of several Grantdesks in a test (operator, auditor…): its own data dir, the scripted consent browser, a page on a shared Chromium */

@@ -12,7 +12,7 @@ import type { RunningServe } from '../../src-main/serve/serve-server.ts';
 import { SCREENSHOT_DIR, type PageProblems } from '../support/serve-fixture.ts';
 import type { SandboxPlatform, TestApp } from '../node/inventory/support.ts';
 import { eventually as waitUntil } from './helpers.ts';
-import { startDemoApp, type DemoApp } from './demo-app.ts';
+import { openRoute, startDemoApp, type DemoApp } from './demo-app.ts';
 
 // The node-side typecheck has no DOM lib: the few DOM shapes the in-page callbacks use, typed loosely.
 interface PageEl {
@@ -106,8 +106,7 @@ function offending(text: string): string[] {
 }
 
 test('every screen, 1024×700 and 1440×900, light and dark: no horizontal overflow, no codes, ids or ms stamps; screenshots', { timeout: 600_000 }, async () => {
-  await page.goto(`${serve.url}#/workspaces`);
-  await page.locator('[data-testid="app-frame"][data-ready="true"]').waitFor();
+  await openRoute(demo, '#/workspaces');
   const screens = await page.locator('nav [data-testid^="nav-"]').evaluateAll((els) => els.map((e) => ({ id: e.getAttribute('data-testid')!.slice(4), label: e.querySelector('.nav-label')?.textContent ?? '' })));
   assert.ok(screens.length >= 9, `the nav lists every screen: ${screens.map((s) => s.id).join(', ')}`);
   const failures: string[] = [];
@@ -164,8 +163,7 @@ test('the checks see what they look for (an overflowing element, a code, a comma
 test('Settings: Save waits for a change; an invalid value shows the field label and a sentence, no code; then saves', async () => {
   await page.setViewportSize(SIZES[0]);
   await page.emulateMedia({ colorScheme: 'light' });
-  await page.goto(`${serve.url}#/settings`);
-  await page.locator('[data-testid="app-frame"][data-ready="true"]').waitFor();
+  await openRoute(demo, '#/settings');
   const save = page.getByTestId('settings-save');
   await eventually(() => page.getByTestId('setting-refreshLeadSeconds').inputValue(), (v) => v !== '', 'form loaded');
   assert.ok(await save.isDisabled(), 'nothing changed: Save is disabled');
@@ -208,8 +206,7 @@ test('Settings: Save waits for a change; an invalid value shows the field label 
 test('command palette: Ctrl+K opens it, typing finds a workspace by name, Enter goes to its row; a credential opens its detail; Esc closes', async () => {
   await page.setViewportSize(SIZES[0]);
   // start elsewhere: the jump changes screen and then finds the row once Workspaces has rendered it
-  await page.goto(`${serve.url}#/settings`);
-  await page.locator('[data-testid="app-frame"][data-ready="true"]').waitFor();
+  await openRoute(demo, '#/settings');
   const names = p.sb.workspaces.map((w) => w.name);
   // a workspace whose name is part of no other name, so it is the one workspace match
   const target = p.sb.workspaces.find((w) => names.filter((n) => n.toLowerCase().includes(w.name.toLowerCase())).length === 1)!;
@@ -265,8 +262,7 @@ test('command palette: Ctrl+K opens it, typing finds a workspace by name, Enter 
 test('with the platform gone, after failed syncs, every screen still speaks words: no codes, ids or ms stamps, no sideways scroll', { timeout: 300_000 }, async () => {
   await page.setViewportSize(SIZES[0]);
   await page.emulateMedia({ colorScheme: 'light' });
-  await page.goto(`${serve.url}#/workspaces`);
-  await page.locator('[data-testid="app-frame"][data-ready="true"]').waitFor();
+  await openRoute(demo, '#/workspaces');
   const platform = p;
   p = undefined as unknown as SandboxPlatform; // closed here, not again in after()
   await platform.close();

@@ -13,7 +13,7 @@ import type { RunningServe } from '../../src-main/serve/serve-server.ts';
 import { SCREENSHOT_DIR, type PageProblems } from '../support/serve-fixture.ts';
 import { appType, matrixOf, type SandboxPlatform, type TestApp, type TrueWorkspace } from '../node/inventory/support.ts';
 import { eventually as waitUntil } from './helpers.ts';
-import { startDemoApp, type DemoApp } from './demo-app.ts';
+import { openRoute, startDemoApp, type DemoApp } from './demo-app.ts';
 
 let demo: DemoApp;
 let p: SandboxPlatform;
@@ -86,8 +86,7 @@ before(async () => {
 after(() => demo?.close());
 
 test('job (a): find every contacts:delete holder, revoke one with a correct preview; bulk says 0 keep it', { timeout: 300_000 }, async () => {
-  await page.goto(`${serve.url}#/workspaces`);
-  await page.locator('[data-testid="app-frame"][data-ready="true"]').waitFor();
+  await openRoute(demo, '#/workspaces');
   await page.getByTestId('nav-scope-matrix').click();
   await eventually(() => page.getByTestId('matrix-status').textContent(), (t) => !!t && t.includes(`${WORKSPACES} workspaces`) && !t.includes('never synced'), 'synced matrix', 120_000);
   await eventually(() => page.getByTestId('matrix-sync').textContent(), (t) => t === 'Sync now', 'sync finished', 120_000);

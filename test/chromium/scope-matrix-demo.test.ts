@@ -11,7 +11,7 @@ import type { SandboxPlatform, TestApp } from '../node/inventory/support.ts';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eventually as waitUntil } from './helpers.ts';
-import { startDemoApp, type DemoApp } from './demo-app.ts';
+import { openRoute, startDemoApp, type DemoApp } from './demo-app.ts';
 
 let demo: DemoApp;
 let p: SandboxPlatform;
@@ -29,8 +29,7 @@ before(async () => {
 after(() => demo?.close());
 
 test('every contacts:delete holder in two interactions, revoke one with a preview, the others untouched', { timeout: 120_000 }, async () => {
-  await page.goto(`${serve.url}#/workspaces`);
-  await page.locator('[data-testid="app-frame"][data-ready="true"]').waitFor();
+  await openRoute(demo, '#/workspaces');
   // interaction 1: open the matrix (it syncs the never-synced inventory on its own)
   await page.getByTestId('nav-scope-matrix').click();
   await eventually(() => page.getByTestId('matrix-status').textContent(), (t) => !!t && t.includes('6 workspaces') && !t.includes('never synced'), 'synced matrix');
