@@ -261,42 +261,44 @@ export function RotationWizard({ target, onClose }: { target: WizardTarget | nul
                   <p className="muted" data-testid="grace-coverage" title={traffic.auditCoverageUntil ? exact(Date.parse(traffic.auditCoverageUntil)) : undefined}>
                     The audit cache covers events until {traffic.auditCoverageUntil ? clockTime(Date.parse(traffic.auditCoverageUntil), Date.now()) : 'now'}.
                   </p>
-                  <div className="rot-grid2">
-                    <table className="rot-table" data-testid="grace-by-ip">
-                      <thead>
-                        <tr>
-                          <th>Caller IP (old key)</th>
-                          <th>Calls</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {traffic.byCallerIp.map((x) => (
-                          <tr key={x.ip}>
-                            <td className="mono">{x.ip}</td>
-                            <td>{x.calls}</td>
+                  {(traffic.byCallerIp.length > 0 || traffic.byEndpoint.length > 0) && (
+                    <div className="rot-grid2">
+                      <table className="rot-table" data-testid="grace-by-ip">
+                        <thead>
+                          <tr>
+                            <th>Caller IP (old key)</th>
+                            <th>Calls</th>
                           </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                    <table className="rot-table" data-testid="grace-by-endpoint">
-                      <thead>
-                        <tr>
-                          <th>Endpoint</th>
-                          <th>Calls</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {traffic.byEndpoint.map((x) => (
-                          <tr key={`${x.method} ${x.endpoint}`}>
-                            <td className="mono">
-                              {x.method} {x.endpoint}
-                            </td>
-                            <td>{x.calls}</td>
+                        </thead>
+                        <tbody>
+                          {traffic.byCallerIp.map((x) => (
+                            <tr key={x.ip}>
+                              <td className="mono">{x.ip}</td>
+                              <td>{x.calls}</td>
+                            </tr>
+                          ))}
+                        </tbody>
+                      </table>
+                      <table className="rot-table" data-testid="grace-by-endpoint">
+                        <thead>
+                          <tr>
+                            <th>Endpoint</th>
+                            <th>Calls</th>
                           </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
+                        </thead>
+                        <tbody>
+                          {traffic.byEndpoint.map((x) => (
+                            <tr key={`${x.method} ${x.endpoint}`}>
+                              <td className="mono">
+                                {x.method} {x.endpoint}
+                              </td>
+                              <td>{x.calls}</td>
+                            </tr>
+                          ))}
+                        </tbody>
+                      </table>
+                    </div>
+                  )}
                 </>
               )}
               {traffic && (w.step === 'grace' || w.step === 'verified') && (traffic.auditState === 'not_synced' || traffic.auditEndsBeforeRotation) && (
