@@ -30,63 +30,15 @@ import {
 } from '../../stores/audit-store.ts';
 import { auditHref, filtersFromQuery, sameFilters } from './audit-route.ts';
 import { exactTime, filterPhrases, rowTimeText, typeLabel, CREDENTIAL_TYPE_LABEL } from './filter-words.ts';
+import { EventDrawer } from './EventDrawer.tsx';
 import { Summary } from './Summary.tsx';
+import { TextFilter } from './TextFilter.tsx';
 import { Timeline } from './Timeline.tsx';
 import { WorkspacePicker } from './WorkspacePicker.tsx';
 import './audit.css';
 
 const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
-const TEXT_DELAY_MS = 400;
 
-/** A text filter: applies after a short pause or on Enter; a refused value stays in the box with its sentence. */
-function TextFilter({ field, label, value, placeholder, error, onApply, testId, wide }: { field: FilterKey; label: string; value: string; placeholder: string; error: string | null; onApply(field: FilterKey, v: string): void; testId: string; wide?: boolean }) {
-  const [text, setText] = useState(value);
-  const last = useRef(value);
-  useEffect(() => {
-    if (value !== last.current) {
-      last.current = value;
-      setText(value);
-    }
-  }, [value]);
-  useEffect(() => {
-    if (text.trim() === last.current.trim()) return;
-    const t = setTimeout(() => {
-      last.current = text.trim();
-      onApply(field, text.trim());
-    }, TEXT_DELAY_MS);
-    return () => clearTimeout(t);
-  }, [text, field, onApply]);
-  const id = `audit-f-${field}`;
-  return (
-    <div className={`audit-field${wide ? ' audit-field-wide' : ''}`}>
-      <label htmlFor={id} className="audit-field-label">
-        {label}
-      </label>
-      <input
-        id={id}
-        className="input"
-        type={field === 'q' ? 'search' : 'text'}
-        value={text}
-        placeholder={placeholder}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-        onChange={(e) => setText(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') {
-            last.current = text.trim();
-            onApply(field, text.trim());
-          }
-        }}
-        data-testid={testId}
-      />
-      {error && (
-        <p id={`${id}-error`} className="field-error" role="alert" data-testid={`${testId}-error`}>
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}
 
 export function AuditExplorerScreen() {
   const { audit: store, health: healthStore, workspaces: wsStore } = useStores();
@@ -414,61 +366,8 @@ export function AuditExplorerScreen() {
           )}
         </>
       )}
-      {detail && (
-        <aside className="audit-drawer" role="dialog" aria-modal="false" aria-labelledby="audit-drawer-title" data-testid="audit-drawer" onKeyDown={(e) => e.key === 'Escape' && store.getState().closeEvent()}>
-          <header className="panel-row">
-            <h2 id="audit-drawer-title">{`${detail.event.method ?? ''} ${detail.event.endpoint ?? 'Event'}`.trim()}</h2>
-            <button type="button" className="button" onClick={() => store.getState().closeEvent()} data-testid="audit-drawer-close" autoFocus>
-              Close
-            </button>
-          </header>
-          <p data-testid="audit-chain-status" className={detail.chain.hashValid && detail.chain.linkValid && !detail.chain.tampered ? 'chain-ok' : 'chain-bad'}>
-            {detail.chain.tampered
-              ? 'Tamper alarm recorded for this event: keep the cache as evidence and contact the platform.'
-              : detail.chain.hashValid && detail.chain.linkValid
-                ? `Chain verified: the event re-hashes to its recorded hash and links to event ${detail.event.seq - 1}${detail.chain.withinVerifiedHead ? ` (verified up to event ${detail.chain.verifiedHeadSeq})` : ''}.`
-                : `Chain check failed: ${detail.chain.hashValid ? '' : 'the event does not re-hash to its recorded hash. '}${detail.chain.linkValid ? '' : 'It does not link to the event before it.'}`}
-          </p>
-          <dl>
-            <dt>When</dt>
-            <dd title={detail.event.occurredAt}>{exactTime(detail.event.occurredAt)}</dd>
-            <dt>Workspace</dt>
-            <dd>
-              {detail.event.workspaceName ?? '—'} <span className="mono audit-sub">{detail.event.workspaceId}</span>
-            </dd>
-            <dt>Credential</dt>
-            <dd>
-              {detail.event.credentialName ?? '—'} <span className="audit-sub">{typeLabel(detail.event.credentialType)}</span> <span className="mono audit-sub">{detail.event.credentialId ?? ''}</span>
-            </dd>
-            <dt>Caller IP</dt>
-            <dd className="mono">{detail.event.callerIp ?? '—'}</dd>
-            <dt>Status</dt>
-            <dd>{`${detail.event.status ?? '—'} in ${detail.event.durationMs ?? '—'} ms`}</dd>
-            <dt>Personal data</dt>
-            <dd>{detail.event.piiAccessed ? 'Accessed' : 'Not accessed'}</dd>
-            <dt>Event</dt>
-            <dd className="mono">{`${detail.event.eventId} · #${detail.event.seq}`}</dd>
-            <dt>Previous hash</dt>
-            <dd>
-              <code>{detail.chain.prevHash}</code>
-            </dd>
-            <dt>Hash</dt>
-            <dd>
-              <code>{detail.chain.hash}</code>
-            </dd>
-          </dl>
-          <h3>Parameters (as sent, shown as inert text)</h3>
-          <pre data-testid="audit-drawer-params">{prettyJson(detail.event.paramsJson)}</pre>
-        </aside>
-      )}
+      {detail && <EventDrawer detail={detail} onClose={() => store.getState().closeEvent()} />}
     </section>
   );
 }
 
-function prettyJson(s: string): string {
-  try {
-    return JSON.stringify(JSON.parse(s), null, 2);
-  } catch {
-    return s;
-  }
-}
