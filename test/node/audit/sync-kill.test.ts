@@ -29,14 +29,16 @@ async function prepareChild() {
 const WS = ['ws_k1', 'ws_k2', 'ws_k3'];
 const chains = Object.fromEntries(WS.map((ws, i) => [ws, makeChain(ws, 2500, { seed: 100 + i, hostileEvery: 9 })]));
 
-function runChild(dir: string, url: string, killAfterReadyMs: number | null): Promise<{ killed: boolean; out: string }> {
+function runChild(dir: string, url: string, killAfterReadyMs: number | null): Promise<{ killed: boolean; out: string; readyToExitMs: number }> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, childArgs, { env: { ...process.env, GRANTDESK_HOME: dir, CHAIN_URL: url, WORKSPACES: WS.join(','), PAGE: '150' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     let killed = false;
+    let readyAt = 0;
     p.stdout.on('data', (d: Buffer) => {
       out += d.toString();
+      if (!readyAt && out.startsWith('ready')) readyAt = performance.now();
       if (killAfterReadyMs !== null && out.startsWith('ready') && !killed) {
         killed = true;
         setTimeout(() => p.kill('SIGKILL'), killAfterReadyMs);
@@ -45,7 +47,7 @@ function runChild(dir: string, url: string, killAfterReadyMs: number | null): Pr
     p.stderr.on('data', (d: Buffer) => (err += d.toString()));
     p.on('error', reject);
     p.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL' || code === 0) resolve({ killed: signal === 'SIGKILL', out });
+      if (signal === 'SIGKILL' || code === 0) resolve({ killed: signal === 'SIGKILL', out, readyToExitMs: readyAt ? performance.now() - readyAt : 0 });
       else reject(new Error(`child exited ${code}: ${err.slice(0, 500)}`));
     });
   });
@@ -95,18 +97,25 @@ test(`SIGKILL during sync x${TRIALS}: integrity, no duplicates, no gaps, cursor 
   const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
   let killedMidway = 0;
   try {
+    // Calibrate on this machine: how long a whole sync takes after the child is ready. Kill points are spread over that
+    // span, so they land mid-sync whether the machine is idle or loaded (a fixed 0–250 ms window missed on a busy one).
+    const scratch = mkdtempSync(join(tmpdir(), 'gd-kill-cal-'));
+    const calibration = await runChild(scratch, server.url, null);
+    rmSync(scratch, { recursive: true, force: true });
+    const spanMs = Math.max(50, calibration.readyToExitMs);
     // two lanes keep both cores busy; each lane owns its caches
     const lane = async (laneNo: number, trials: number) => {
       let dir = '';
       for (let t = 0; t < trials; t++) {
         if (t % PER_CACHE === 0) dir = mkdtempSync(join(tmpdir(), `gd-kill-${laneNo}-`));
-        const r = await runChild(dir, server.url, Math.floor(rnd() * 250));
+        const r = await runChild(dir, server.url, Math.floor(rnd() * spanMs));
         checkCache(dir);
         if (r.killed) {
           const db = new Database(join(dir, 'cache.db'), { readonly: true });
           const n = db.prepare('SELECT count(*) FROM audit_events').pluck().get() as number;
           db.close();
           if (n > 0 && n < 7500) killedMidway++;
+          if (process.env.AUDIT_KILL_DEBUG) process.stderr.write(`KILL n=${n}\n`);
         }
         if (t % PER_CACHE === PER_CACHE - 1 || t === trials - 1) {
           const done = await runChild(dir, server.url, null);
