@@ -67,7 +67,9 @@ export function lifecycleOf(c: Pick<CachedCredential, 'status' | 'expiresAt' | '
   const exp = c.expiresAt ? Date.parse(c.expiresAt) : NaN;
   const grace = c.graceEndsAt ? Date.parse(c.graceEndsAt) : NaN;
   if (c.status === 'expired' || (Number.isFinite(exp) && exp <= nowMs)) return { state: 'expired', at: c.expiresAt ?? c.graceEndsAt };
-  if (Number.isFinite(grace)) return grace > nowMs ? { state: 'in_grace', at: c.graceEndsAt } : { state: 'expired', at: c.graceEndsAt };
+  // a key that expires before its grace end stops working at the expiry: the grace ends then
+  const graceEnd = Number.isFinite(exp) && exp < grace ? c.expiresAt : c.graceEndsAt;
+  if (Number.isFinite(grace)) return grace > nowMs ? { state: 'in_grace', at: graceEnd } : { state: 'expired', at: c.graceEndsAt };
   if (c.status === 'rotating') return { state: 'in_grace', at: c.graceEndsAt };
   if (Number.isFinite(exp) && exp <= nowMs + EXPIRING_SOON_DAYS * DAY) return { state: 'expiring', at: c.expiresAt };
   return { state: 'active', at: null };
