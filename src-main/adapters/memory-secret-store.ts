@@ -7,7 +7,7 @@ export function createMemorySecretStore(): SecretStore {
   return {
     backend: 'memory-session',
     async status(): Promise<KeychainStatus> {
-      return { backend: 'memory-session', state: 'session-only', detail: 'Session-only mode: grants are kept in memory and lost when Grantdesk quits', remedy: null };
+      return { backend: 'memory-session', state: 'session-only', detail: 'Grants are kept in memory only and are lost when Grantdesk quits.', remedy: null };
     },
     async get(a) { return items.get(a) ?? null; },
     async set(a, s) { items.set(a, s); },
