@@ -22,7 +22,7 @@ export function UsagePlot({ usage }: { usage: Usage }) {
       <svg className="rot-chart" viewBox={`0 0 ${W} ${H + 16}`} role="img" aria-label={`Token requests per day for 30 days and a 14-day forecast; quota ${usage.dailyQuota}`} data-testid="usage-plot">
         <line className="axis" x1={26} y1={H} x2={W} y2={H} />
         <line className="quota" x1={26} y1={y(usage.dailyQuota)} x2={W} y2={y(usage.dailyQuota)} data-testid="usage-quota-line" />
-        <text x={0} y={y(usage.dailyQuota) + 3}>{usage.dailyQuota}</text>
+        <text x={0} y={y(usage.dailyQuota) + 3}>{usage.dailyQuota.toLocaleString()}</text>
         {usage.days.map((d, i) => (
           <rect key={d.date} className="usage" x={28 + i * step} y={y(d.requests)} width={Math.max(1, step - 2)} height={H - y(d.requests)}>
             <title>{`${d.date}: ${d.requests}`}</title>
@@ -55,7 +55,7 @@ function QuotaBar({ usage }: { usage: Usage }) {
         <div className={usage.level} style={{ width: `${pct}%` }} />
       </div>
       <p className="muted">
-        {usage.usedToday} of {usage.dailyQuota} token requests today ({usage.remainingToday} left)
+        {usage.usedToday.toLocaleString()} of {usage.dailyQuota.toLocaleString()} token requests today ({usage.remainingToday.toLocaleString()} left)
       </p>
     </div>
   );
@@ -129,7 +129,7 @@ export function ClientsPanel({ workspace, focusClientId }: { workspace: string; 
                 <div className="mono muted">{c.clientId}</div>
               </td>
               <td>{c.status}</td>
-              <td>{c.dailyQuota ?? '—'}</td>
+              <td>{c.dailyQuota?.toLocaleString() ?? '—'}</td>
               <td className={c.rotationDue ? 'rot-warn' : undefined}>
                 {c.secretAgeDays ?? '?'} d{c.rotationDue ? ' — rotation due' : ''}
               </td>
