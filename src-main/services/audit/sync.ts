@@ -207,7 +207,10 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     const result = (outcome: SyncOutcome, message: string | null, retryAt: number | null = null): SyncResult => ({ workspaceId: ws, outcome, inserted, cursorSeq: cursor, remoteHeadSeq: remoteHead, message, retryAt: retryAt === null ? null : new Date(retryAt).toISOString() });
     try {
       if (pre && 'error' in pre) throw pre.error;
-      const head = pre ? pre.head : await readHead(ws, signal);
+      let head = pre ? pre.head : await readHead(ws, signal);
+      // A head read up front (syncMany) predates this cursor: another process may have synced past it since. Only a head
+      // read after the cursor can prove the log shrank, so a stale one below the cursor is read again before judging.
+      if (pre && head.seq < st0.cursor_seq) head = await readHead(ws, signal);
       remoteHead = head.seq;
       repo.setRemoteHead(ws, head.seq, head.hash);
       // syncMany counted this workspace's share of the total up front, from the same head

@@ -97,8 +97,9 @@ test(`SIGKILL during sync x${TRIALS}: integrity, no duplicates, no gaps, cursor 
   const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
   let killedMidway = 0;
   try {
-    // Calibrate on this machine: how long a whole sync takes after the child is ready. Kill points are spread over that
-    // span, so they land mid-sync whether the machine is idle or loaded (a fixed 0–250 ms window missed on a busy one).
+    // Calibrate on this machine: how long a whole sync takes after the child is ready. Each kill comes within a fifth of
+    // that span (PER_CACHE kills share one cache, each resuming where the last stopped), so kills land mid-sync whether
+    // the machine is idle or loaded (a fixed 0–250 ms window missed on a busy one).
     const scratch = mkdtempSync(join(tmpdir(), 'gd-kill-cal-'));
     const calibration = await runChild(scratch, server.url, null);
     rmSync(scratch, { recursive: true, force: true });
@@ -108,7 +109,7 @@ test(`SIGKILL during sync x${TRIALS}: integrity, no duplicates, no gaps, cursor 
       let dir = '';
       for (let t = 0; t < trials; t++) {
         if (t % PER_CACHE === 0) dir = mkdtempSync(join(tmpdir(), `gd-kill-${laneNo}-`));
-        const r = await runChild(dir, server.url, Math.floor(rnd() * spanMs));
+        const r = await runChild(dir, server.url, Math.floor((rnd() * spanMs) / PER_CACHE));
         checkCache(dir);
         if (r.killed) {
           const db = new Database(join(dir, 'cache.db'), { readonly: true });

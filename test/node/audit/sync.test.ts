@@ -133,6 +133,27 @@ test('a broken link (prev_hash) is a tamper alarm; a head that disagrees is too'
   }
 });
 
+test('a head read up front that another process has synced past is read again, not a tamper alarm; a head that stays behind is', async () => {
+  const chain = makeChain('ws_r', 60, { seed: 8 });
+  const s = setup({ ws_r: chain }, 20);
+  try {
+    await s.svc.sync({});
+    assert.equal(cacheState(s.db, 'ws_r').st!.cursor_seq, 60);
+    // the first head read (syncMany's up-front read) is stale: 50, while the cursor another process committed is 60
+    let heads = 0;
+    s.fp.headOverride = () => (++heads === 1 ? { seq: 50, hash: chain[49]!.hash } : null);
+    const fresh = await s.svc.sync({});
+    assert.equal(fresh.results[0]!.outcome, 'ok', JSON.stringify(fresh.results[0]));
+    assert.equal(heads, 2, 'the head was read again before judging');
+    // a head that is still behind the verified cursor when read after it: the log shrank, a tamper alarm
+    s.fp.headOverride = () => ({ seq: 50, hash: chain[49]!.hash });
+    const shrunk = await s.svc.sync({});
+    assert.equal(shrunk.results[0]!.outcome, 'tamper');
+  } finally {
+    s.close();
+  }
+});
+
 test('gaps are recorded, never skipped; a later full delivery resolves them', async () => {
   const chain = makeChain('ws_g', 150, { seed: 6 });
   const s = setup({ ws_g: chain }, 50);
