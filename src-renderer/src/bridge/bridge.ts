@@ -104,7 +104,17 @@ export function createHttpBridge(base: string = '', token: () => string | null =
     try {
       const res = await fetch(`${base}/files/exports/${encodeURIComponent(input.exportId)}`, { credentials: 'omit', cache: 'no-store', headers: authHeader() });
       if (!res.ok) return (await res.json()) as CallResult<unknown>;
-      const fileName = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `${input.exportId}.csv`;
+      // only the export route answers with an attachment; anything else (an app page, an older serve) is not the file
+      const fileName = /^attachment; filename="([^"]+)"$/.exec(res.headers.get('content-disposition') ?? '')?.[1];
+      if (!fileName) {
+        return {
+          ok: false,
+          error: {
+            ...errorData('invalid_response', 'The serve process did not send the export file, so nothing was saved.'),
+            remedy: 'Restart `grantdesk serve` (an older version may be running), open the URL it prints, and download again.',
+          },
+        };
+      }
       const url = URL.createObjectURL(await res.blob());
       const a = document.createElement('a');
       a.href = url;
