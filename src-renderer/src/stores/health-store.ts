@@ -1,4 +1,5 @@
 // Live app health (version, data dir, keychain, online, review mode). Refreshed on every state.changed event.
+import { coalesced } from './coalesce.ts';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { GrantdeskApi } from '../../../src-common/contract/api.ts';
 import type { AppErrorData, Health } from '../../../src-common/contract/index.ts';
@@ -16,38 +17,29 @@ export interface HealthState {
 export type HealthStore = StoreApi<HealthState>;
 
 export function createHealthStore(api: GrantdeskApi): HealthStore {
-  let inFlight: Promise<void> | null = null;
-  let again = false;
-  return createStore<HealthState>()((set, get) => ({
-    health: null,
-    error: null,
-    loading: false,
-    refresh() {
-      // Coalesce bursts of events into at most one call in flight plus one queued.
-      if (inFlight) {
-        again = true;
-        return inFlight;
-      }
-      set({ loading: true });
-      inFlight = (async () => {
-        do {
-          again = false;
-          const r = await api.appHealth({});
-          if (r.ok) set({ health: r.value, error: null });
-          else set({ error: r.error });
-        } while (again);
-        set({ loading: false });
-        inFlight = null;
-      })();
-      return inFlight;
-    },
-    dismissError() {
-      set({ error: null });
-    },
-    connect() {
-      return api.onStateChanged(() => void get().refresh());
-    },
-  }));
+  return createStore<HealthState>()((set, get) => {
+    // bursts of events become at most one call in flight plus one queued
+    const refresh = coalesced(
+      async () => {
+        const r = await api.appHealth({});
+        if (r.ok) set({ health: r.value, error: null });
+        else set({ error: r.error });
+      },
+      { before: () => set({ loading: true }), after: () => set({ loading: false }) },
+    );
+    return {
+      health: null,
+      error: null,
+      loading: false,
+      refresh,
+      dismissError() {
+        set({ error: null });
+      },
+      connect() {
+        return api.onStateChanged(() => void get().refresh());
+      },
+    };
+  });
 }
 
 export const selectHealth = (s: HealthState) => s.health;

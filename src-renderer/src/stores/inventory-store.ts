@@ -1,6 +1,7 @@
 // Inventory state for the scope matrix and the credentials list: a vanilla zustand store with the api injected.
 // Created once in createAppStores (kept across screen switches); reloads coalesce and follow state.changed('inventory').
 // Also the credentials list (search), the drawer's credential detail and the revoke dialog's blast-radius preview.
+import { coalesced } from './coalesce.ts';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { GrantdeskApi } from '../../../src-common/contract/api.ts';
 import type { AppErrorData, CredentialCounts, CredentialDetail, CredentialType, Matrix, MatrixFilters, Output, RevokePreview, RevokeResult, RevokeTarget } from '../../../src-common/contract/index.ts';
@@ -88,8 +89,6 @@ const clean = (f: MatrixFilters): MatrixFilters => {
 };
 
 export function createInventoryStore(api: GrantdeskApi): InventoryStore {
-  let inFlight: Promise<void> | null = null;
-  let again = false;
   let listGen = 0;
   return createStore<InventoryState>()((set, get) => ({
     filters: {},
@@ -110,26 +109,16 @@ export function createInventoryStore(api: GrantdeskApi): InventoryStore {
     detailError: null,
     preview: null,
     previewError: null,
-    load() {
-      if (inFlight) {
-        again = true;
-        return inFlight;
-      }
-      set({ loading: true });
-      inFlight = (async () => {
-        do {
-          again = false;
-          const r = await api.inventoryMatrix(clean(get().filters));
-          if (r.ok && typeof r.value !== 'string') {
-            performance.mark('grantdesk:matrix-data');
-            set({ matrix: r.value, counts: r.value.counts, error: null });
-          } else if (!r.ok) set({ error: r.error });
-        } while (again);
-        set({ loading: false });
-        inFlight = null;
-      })();
-      return inFlight;
-    },
+    load: coalesced(
+      async () => {
+        const r = await api.inventoryMatrix(clean(get().filters));
+        if (r.ok) {
+          performance.mark('grantdesk:matrix-data');
+          set({ matrix: r.value, counts: r.value.counts, error: null });
+        } else set({ error: r.error });
+      },
+      { before: () => set({ loading: true }), after: () => set({ loading: false }) },
+    ),
     setFilters(patch) {
       set({ filters: { ...get().filters, ...patch } });
       void get().load();
