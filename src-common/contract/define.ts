@@ -8,6 +8,10 @@ export interface CliSpec {
   /** input keys whose positional takes all remaining words (arrays) */
   readonly variadic?: string;
   readonly summary: string;
+  /** what the CLI prints instead of its default rendering (a report a CI system reads: JUnit, SARIF) */
+  readonly render?: (output: unknown) => string;
+  /** the CLI's exit status for a successful call (default 0), e.g. `check`: 1 when it found violations */
+  readonly exitCode?: (output: unknown) => number;
 }
 
 export interface CommandDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {

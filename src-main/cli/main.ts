@@ -154,14 +154,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         io.stderr(`error ${result.error.code}: ${result.error.message}\n  remedy: ${result.error.remedy}\n`);
         return result.error.code === 'invalid_input' ? 2 : 1;
       }
-      io.stdout((flags.json ? JSON.stringify(result.value, null, 2) : formatHuman(result.value)) + '\n');
+      const cli = contract[name].cli;
+      const rendered = !flags.json && cli?.render ? cli.render(result.value) : null;
+      if (rendered !== null) io.stdout(rendered.endsWith('\n') ? rendered : rendered + '\n');
+      else io.stdout((flags.json ? JSON.stringify(result.value, null, 2) : formatHuman(result.value)) + '\n');
       // a read from a cache part that was never synced says so (stderr: stdout stays the command's output)
       if (!contract[name].mutates) {
         const health = await runtime.dispatcher.call('sync.health', {}, CLI_CONTEXT);
         const hint = health.ok ? neverSyncedHint(name, health.value as Output<'sync.health'>) : null;
         if (hint) io.stderr(`${hint}\n`);
       }
-      return 0;
+      return cli?.exitCode ? cli.exitCode(result.value) : 0;
     } finally {
       await runtime.close();
     }
