@@ -19,6 +19,7 @@ import { createRotationPurge, createRotationServices, type PlatformEndpoints } f
 import { createAuditPurge, createAuditReadModel, createAuditService } from './services/audit/index.ts';
 import { createReviewFacade, createReviewReadModel, createReviewService } from './services/review/index.ts';
 import { createSyncService } from './services/sync/index.ts';
+import { createPolicyService } from './services/policy/index.ts';
 import { createHandlers } from './handlers/index.ts';
 import { createDispatcher, type Dispatcher } from './rpc/dispatcher.ts';
 import { createEventBus } from './services/event-bus.ts';
@@ -188,6 +189,25 @@ export function createApp(ports: AppPorts): AppRuntime {
     workspaceIds: () => directory.list().map((w) => w.id),
   });
 
+  // 8. The agency policy over the cache: read models for the facts, the routed platform client for each workspace's plan.
+  const policy = createPolicyService({
+    db: ports.db,
+    clock: ports.clock,
+    bus,
+    workspaces: () => read.connections.ownGrants(),
+    credentials: () => read.inventory.credentials(),
+    bundles: () => read.inventory.bundles(),
+    reviews: () => read.reviews.issuedSpans(),
+    inventorySyncedMs: () => new Map([...read.inventory.syncStates(ports.clock.now())].map(([id, s]) => [id, s.syncedAt ? Date.parse(s.syncedAt) : null])),
+    fetchPlan: async (ws) => {
+      const w = (await platform.workspace.get(ws)) as { plan?: unknown };
+      return typeof w.plan === 'string' ? w.plan : null;
+    },
+    syncAll: async () => {
+      await sync.all({});
+    },
+  });
+
   const services: Services = {
     health: createHealthService({ version: APP_VERSION, dataDir: ports.dataDir, secretStore: ports.secretStore, isReadOnly }),
     settings,
@@ -197,9 +217,10 @@ export function createApp(ports: AppPorts): AppRuntime {
     audit,
     review,
     sync,
+    policy,
   };
 
-  // 8. Background work (desktop app and serve mode), then the one dispatcher every transport calls.
+  // 9. Background work (desktop app and serve mode), then the one dispatcher every transport calls.
   if (ports.background) {
     connections.start();
     reviewSession.start();
@@ -213,6 +234,7 @@ export function createApp(ports: AppPorts): AppRuntime {
     async close() {
       connections.stop();
       reviewSession.stop();
+      policy.stop();
       ports.db.close();
     },
   };

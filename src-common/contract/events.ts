@@ -14,7 +14,7 @@ export const eventSchemas = {
     message: z.string().nullable(),
   }),
   'state.changed': z.object({
-    topic: z.enum(['health', 'settings', 'workspaces', 'platforms', 'inventory', 'audit', 'exports', 'rotation', 'review']),
+    topic: z.enum(['health', 'settings', 'workspaces', 'platforms', 'inventory', 'audit', 'exports', 'rotation', 'review', 'policy']),
     workspaceId: z.string().nullable(),
   }),
 } as const;

@@ -13,10 +13,12 @@ import { keysCommands } from './keys.ts';
 import { rotationCommands } from './rotation.ts';
 import { serviceTokensCommands } from './serviceTokens.ts';
 import { clientsCommands } from './clients.ts';
+import { deliveryCommands } from './delivery.ts';
 import { reconsentCommands } from './reconsent.ts';
 import { reviewCommands } from './review.ts';
 import { insightsCommands } from './insights.ts';
 import { syncCommands } from './sync.ts';
+import { policyCommands } from './policy.ts';
 
 export const contract = {
   ...appCommands,
@@ -29,10 +31,12 @@ export const contract = {
   ...rotationCommands,
   ...serviceTokensCommands,
   ...clientsCommands,
+  ...deliveryCommands,
   ...reconsentCommands,
   ...reviewCommands,
   ...insightsCommands,
   ...syncCommands,
+  ...policyCommands,
 } as const;
 
 export type Contract = typeof contract;
@@ -58,6 +62,7 @@ export * from './events.ts';
 export * from './ids.ts';
 export * from './grace.ts';
 export * from './secret-once.ts';
+export * from './secret-delivery.ts';
 export * from './app.ts';
 export * from './settings.ts';
 export * from './platforms.ts';
@@ -68,6 +73,7 @@ export * from './keys.ts';
 export * from './rotation.ts';
 export * from './serviceTokens.ts';
 export * from './clients.ts';
+export * from './delivery.ts';
 export * from './reconsent.ts';
 export * from './review.ts';
 export * from './insights.ts';

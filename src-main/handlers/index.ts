@@ -8,6 +8,7 @@ import { rotationHandlers } from './rotation-handlers.ts';
 import { auditHandlers } from './audit-handlers.ts';
 import { reviewHandlers } from './review-handlers.ts';
 import { syncHandlers } from './sync-handlers.ts';
+import { policyHandlers } from './policy-handlers.ts';
 
 export function createHandlers(s: Services): Handlers {
   return {
@@ -18,5 +19,6 @@ export function createHandlers(s: Services): Handlers {
     ...auditHandlers(s),
     ...reviewHandlers(s),
     ...syncHandlers(s),
+    ...policyHandlers(s),
   };
 }

@@ -6,6 +6,7 @@ import type { RotationServices } from './rotation/index.ts';
 import type { AuditService } from './audit/index.ts';
 import type { ReviewFacade } from './review/index.ts';
 import type { SyncService } from './sync/index.ts';
+import type { PolicyService } from './policy/index.ts';
 
 /** Every service the handlers may call. Built once in composition.ts. */
 export interface Services {
@@ -18,4 +19,6 @@ export interface Services {
   review: ReviewFacade;
   /** the whole cache in one sync (audit + inventory) and per-workspace sync ages */
   sync: SyncService;
+  /** the agency policy file, workspace tags, policy checks */
+  policy: PolicyService;
 }

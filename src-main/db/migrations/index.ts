@@ -1,5 +1,5 @@
 // Numbered, forward-only migrations. Never edit one that has shipped: its SHA-256 is recorded and checked on open.
-// Ranges keep domains apart: 001–009 core, 010–019 connections, 020–029 audit, 030–039 inventory, 040–049 rotation, 050–059 reviews.
+// Ranges keep domains apart: 001–009 core, 010–019 connections, 020–029 audit, 030–039 inventory, 040–049 rotation, 050–059 reviews, 060–069 policy.
 import { auditMigrations } from './audit.ts';
 
 export interface Migration {
@@ -12,6 +12,7 @@ import { inventoryMigrations } from './inventory.ts';
 import { connectionsMigrations } from './connections.ts';
 import { rotationMigrations } from './rotation.ts';
 import { reviewMigrations } from './review.ts';
+import { policyMigrations } from './policy.ts';
 
 export const migrations: readonly Migration[] = [
   {
@@ -24,4 +25,5 @@ export const migrations: readonly Migration[] = [
   ...auditMigrations,
   ...rotationMigrations,
   ...reviewMigrations,
+  ...policyMigrations,
 ];

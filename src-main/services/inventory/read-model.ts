@@ -2,7 +2,7 @@
 // inventory repository: the inv_* tables are read and written only inside services/inventory.
 import type { Db } from '../../ports/db.ts';
 import type { InventorySyncState } from '../../../src-common/contract/index.ts';
-import { createInventoryRepository, type CachedCredential, type CatalogueScope } from './repository.ts';
+import { createInventoryRepository, type CachedBundle, type CachedCredential, type CatalogueScope } from './repository.ts';
 import { syncStateOf } from './matrix.ts';
 
 export interface InventoryCredential extends CachedCredential {
@@ -21,6 +21,8 @@ export function createInventoryReadModel(db: Db) {
         .map((c) => ({ ...c, workspaceName: sync.get(c.workspaceId)?.workspace_name ?? null }))
         .sort((a, b) => (a.workspaceId < b.workspaceId ? -1 : a.workspaceId > b.workspaceId ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     },
+    /** Every workspace's scope bundles as last synced (policy baselines), ordered by name. */
+    bundles: (): CachedBundle[] => repo.bundles(),
     /** The platform's scope catalogue as last synced (empty: never synced). */
     scopeCatalogue: (): CatalogueScope[] => repo.catalogue(),
     /** Each synced workspace's inventory sync state (a workspace never synced is absent). */

@@ -21,7 +21,12 @@ export function createReviewReadModel(db: Db) {
   const redeemed = db.prepare<[], { review_id: string; workspace_id: string; workspace_name: string; expires_at: string; reviewer_name: string | null }>(
     "SELECT g.review_id, g.workspace_id, g.workspace_name, g.expires_at, s.reviewer_name FROM review_grants g LEFT JOIN review_session s ON s.key = 'current' ORDER BY g.expires_at, g.review_id",
   );
+  const issuedSpans = db.prepare<[], { review_id: string; workspace_id: string; reviewer_name: string; created_at: string; expires_at: string }>(
+    'SELECT review_id, workspace_id, reviewer_name, created_at, expires_at FROM review_issued ORDER BY workspace_id, review_id',
+  );
   return {
+    /** Reviews issued from this machine with their span (policy: maximum review duration). */
+    issuedSpans: () => issuedSpans.all().map((r) => ({ reviewId: r.review_id, workspaceId: r.workspace_id, reviewerName: r.reviewer_name, createdAt: r.created_at, expiresAt: r.expires_at })),
     grantEnds(): ReviewGrantEnd[] {
       return [
         ...issued.all().map((r) => ({ reviewId: r.review_id, workspaceId: r.workspace_id, workspaceName: null, side: 'issued' as const, reviewerName: r.reviewer_name, expiresAt: r.expires_at })),
