@@ -59,6 +59,10 @@ const sb = await startSandbox({
 const lines = [sb.issuer, ...sb.workspaces.map((w) => `${w.id}\t${w.name}`)];
 process.stdout.write(`${lines.join('\n')}\n`);
 process.stderr.write(`[sandbox] ready in ${Math.round(performance.now() - t0)} ms (seeding ${Math.round(sb.seedMs)} ms), data in ${sb.dataDir}\n`);
+// MFA step-up (docs/platform-api.md "MFA step-up"): the authenticator secret of every workspace whose plan asks for it, for
+// an authenticator app (otpauth://) or `--admin`'s GET /__admin/mfa?workspace=… (which also shows the current code)
+const mfaLines = sb.workspaces.filter((w) => ['pro', 'enterprise'].includes(sb.mfa.plan(w.id))).map((w) => `[sandbox]   ${w.id}\t${sb.mfa.plan(w.id)}\tTOTP secret ${sb.mfa.totpSecret(w.id)}\t${w.name}`);
+if (mfaLines.length) process.stderr.write(`[sandbox] MFA step-up: ${mfaLines.length} workspaces ask for an authenticator code (RFC 6238, SHA-1, 6 digits, 30 s) on protected calls:\n${mfaLines.join('\n')}\n`);
 if (sb.adminToken) process.stderr.write(`[sandbox] admin API enabled at ${sb.issuer}/__admin/ — admin token: ${sb.adminToken}\n`);
 
 let closing = false;

@@ -14,6 +14,7 @@ export { ApiError, ipAllowed } from './management-input.ts';
 import { now, nowIso } from './clock.ts';
 import { GENESIS_HASH } from './jcs.ts';
 import { effectiveStatus } from './status.ts';
+import { grantRevocation, validUntilIso } from './revocation.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const COMMA = Buffer.from(',');
@@ -23,6 +24,8 @@ const b62 = (n: number) => { const b = randomBytes(n); let s = ''; for (const x 
 
 export interface Caller {
   workspaceId: string; credentialId: string; credentialType: CredentialType; scopes: Set<string>; ip: string;
+  /** MFA step-up (sandbox/mfa.ts): a person's sign-in behind the token, its acr and auth_time (epoch s) */
+  user?: boolean; acr?: string | null; authTime?: number | null;
 }
 
 interface Ctx {
@@ -32,13 +35,15 @@ interface Ctx {
 }
 type Out = { status?: number; body?: any; buf?: Buffer; headers?: Record<string, string> };
 type Handler = (c: Ctx) => Promise<Out> | Out;
-interface Route { method: string; re: RegExp; keys: string[]; scope: string | null; handler: Handler; pii?: boolean }
+interface Route { method: string; path: string; re: RegExp; keys: string[]; scope: string | null; handler: Handler; pii?: boolean }
 
 export interface ManagementOptions {
-  db: DB; audit: AuditLog; adapterRevokeGrant: (grantId: string) => Promise<void>;
+  db: DB; audit: AuditLog;
   callerIp: (req: IncomingMessage) => string;
   tamperFor: () => Array<{ workspace: string; seq: number }>;
   pageAnomalies: () => { gap: boolean; overlap: boolean; reorder: boolean };
+  /** MFA step-up policy (sandbox/mfa.ts): throws the RFC 9470 challenge for a call the caller's sign-in is too weak or old for */
+  stepUp?: (caller: Caller & { user: boolean; acr: string | null; authTime: number | null }, method: string, route: string, scope: string | null) => void;
   /** extension routes (auditor reviews, sandbox/reviews.ts) */
   extraRoutes?: Array<{ method: string; path: string; scope: string | null; handler: (c: any) => any }>;
 }
@@ -71,6 +76,7 @@ export function createManagement(o: ManagementOptions) {
     usage: db.prepare('SELECT day, count FROM mc_usage WHERE credential_id = ? ORDER BY day DESC LIMIT 30'),
   };
   const rateWindows = new Map<string, { minute: number; count: number }>();
+  const revocation = grantRevocation(db);
 
   // ---------- authentication ----------
   function authenticate(req: IncomingMessage): { caller: Caller; cred: any } {
@@ -82,6 +88,7 @@ export function createManagement(o: ManagementOptions) {
     const t = now();
     let cred: any;
     let scopes: string[];
+    let signIn = { user: false, acr: null as string | null, authTime: null as number | null };
     if (token.startsWith('sk_live_') || token.startsWith('sk_test_') || token.startsWith('gst_')) {
       const hash = sha256(token);
       cred = q.credBySecret.get(hash);
@@ -103,13 +110,19 @@ export function createManagement(o: ManagementOptions) {
       const credId = p.extra?.credential_id;
       cred = credId ? q.credByIdAny.get(credId) : undefined;
       if (!cred) throw new ApiError(401, 'invalid_token', 'the access token is not bound to a workspace');
-      if (cred.status === 'revoked') throw new ApiError(401, 'token_revoked', 'the grant behind this access token has been revoked');
+      if (cred.status === 'revoked') {
+        // the revocation tail (sandbox/revocation.ts): an access token issued before its grant was revoked works until its
+        // own exp; one issued after it (there should be none) does not
+        const g = p.grantId ? (q.grantRow.get(p.grantId) as any) : undefined;
+        if (!g?.revoked_at || !(Number(p.iat) <= g.revoked_at)) throw new ApiError(401, 'token_revoked', 'the grant behind this access token has been revoked');
+      }
       if (cred.status === 'disabled') throw new ApiError(401, 'token_revoked', 'the machine client is disabled');
       // grants with an absolute end (auditor reviews): the platform refuses them after it, whatever the token says
       if (cred.expires_at && Date.parse(cred.expires_at) <= t) throw new ApiError(401, 'token_expired', `the grant behind this access token ended at ${cred.expires_at}`);
       scopes = String(p.scope ?? '').split(' ').filter((s: string) => SCOPE_NAMES.has(s));
+      signIn = { user: !!p.accountId, acr: typeof p.extra?.acr === 'string' ? p.extra.acr : null, authTime: Number.isInteger(p.extra?.auth_time) ? p.extra.auth_time : null };
     }
-    const caller: Caller = { workspaceId: cred.workspace_id, credentialId: cred.id, credentialType: cred.type, scopes: new Set(scopes), ip };
+    const caller: Caller = { workspaceId: cred.workspace_id, credentialId: cred.id, credentialType: cred.type, scopes: new Set(scopes), ip, ...signIn };
     return { caller, cred };
   }
 
@@ -164,7 +177,7 @@ export function createManagement(o: ManagementOptions) {
   const add = (method: string, path: string, scope: string | null, handler: Handler, pii = false) => {
     const keys: string[] = [];
     const re = new RegExp(`^${path.replace(/\{(\w+)\}/g, (_s, k) => { keys.push(k); return '([A-Za-z0-9_-]+)'; })}$`);
-    routes.push({ method, re, keys, scope, handler, pii });
+    routes.push({ method, path, re, keys, scope, handler, pii });
   };
 
   add('GET', '/v1/workspace', null, (c) => ({ body: q.ws.get(c.caller.workspaceId) }));
@@ -256,11 +269,13 @@ export function createManagement(o: ManagementOptions) {
 
   // OAuth apps
   add('GET', '/v1/apps', 'credentials:read', (c) => ({ body: { data: (q.apps.all(c.caller.workspaceId) as any[]).map(appMeta) } }));
-  add('POST', '/v1/apps/{id}/revoke', 'credentials:write', async (c) => {
+  // Refresh tokens die at once; access tokens already issued work until their exp, and the answer says until when the
+  // last one lives (null: none is outstanding). docs/platform-api.md §4.5.
+  add('POST', '/v1/apps/{id}/revoke', 'credentials:write', (c) => {
     const a = getCred(c, 'app');
     q.setStatus.run('revoked', a.id);
-    if (a.grant_id) await o.adapterRevokeGrant(a.grant_id);
-    return { body: appMeta(q.credByIdAny.get(a.id)) };
+    const until = a.grant_id ? revocation.revokeWithTail(a.grant_id, Math.floor(now() / 1000)) : null;
+    return { body: { ...appMeta(q.credByIdAny.get(a.id)), access_tokens_valid_until: validUntilIso(until) } };
   });
 
   // Machine clients
@@ -392,6 +407,7 @@ export function createManagement(o: ManagementOptions) {
         throw new ApiError(403, 'insufficient_scope', `this request requires the ${route.scope} scope, which the credential does not hold`, { required_scope: route.scope },
           { 'www-authenticate': `Bearer error="insufficient_scope", scope="${route.scope}"` });
       }
+      o.stepUp?.({ ...caller, user: !!caller.user, acr: caller.acr ?? null, authTime: caller.authTime ?? null }, route.method, route.path, route.scope);
       body = await readJson(req);
       const out = await route.handler({ req, url, params, body, caller, res, auditParams: {}, pii: !!route.pii });
       status = out.status ?? 200;
@@ -401,7 +417,8 @@ export function createManagement(o: ManagementOptions) {
       if (!(e instanceof ApiError)) console.error('[sandbox] management error', e);
       status = err.status;
       const headers = { ...err.headers };
-      if (status === 401) headers['www-authenticate'] = `Bearer error="invalid_token", error_description="${err.code}"`;
+      // a step-up challenge (RFC 9470) brings its own header; every other 401 is invalid_token
+      if (status === 401 && !headers['www-authenticate']) headers['www-authenticate'] = `Bearer error="invalid_token", error_description="${err.code}"`;
       send(res, status, JSON.stringify(err.body()), headers);
     } finally {
       if (caller) {

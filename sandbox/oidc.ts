@@ -7,6 +7,8 @@ import type { DB } from './db.ts';
 import { MANAGEMENT_SCOPES, SCOPES } from './scopes.ts';
 import { now, nowIso } from './clock.ts';
 import { registerReviewExchange, reviewTtlCap, TOKEN_EXCHANGE } from './reviews.ts';
+import { ACR_MFA, ACR_PWD, MAX_TOTP_ATTEMPTS, type Mfa } from './mfa.ts';
+import { grantRevocation } from './revocation.ts';
 
 export const DESKTOP_CLIENT_ID = 'grantdesk-desktop';
 const TOKEN_MODELS = new Set(['AccessToken', 'ClientCredentials', 'RefreshToken', 'AuthorizationCode', 'DeviceCode', 'BackchannelAuthenticationRequest']);
@@ -20,7 +22,12 @@ export interface OidcOptions {
   accessTokenTtl: number;
   autoConsent: boolean;
   log: (msg: string) => void;
+  /** MFA step-up (sandbox/mfa.ts): the per-workspace authenticator the interaction checks */
+  mfa: Mfa;
 }
+
+/** the request asks for a multi-factor sign-in (RFC 9470 step-up: acr_values names urn:sabnode:mfa) */
+export const wantsMfa = (params: any) => String(params?.acr_values ?? '').split(' ').includes(ACR_MFA);
 
 export const TTL = {
   AccessToken: 3600,
@@ -51,8 +58,9 @@ export function createAdapterFactory(db: DB, opts: { reuseLeewaySeconds: () => n
   const consume = db.prepare('UPDATE oidc SET consumed_at = ? WHERE model = ? AND id = ?');
   const del = db.prepare('DELETE FROM oidc WHERE model = ? AND id = ?');
   const tomb = db.prepare('UPDATE oidc SET revoked_at = ? WHERE model = ? AND id = ? AND revoked_at IS NULL');
-  // the grant row itself too: RFC 7009 revocation of any of its tokens ends the whole grant (and its app entry)
-  const revokeGrant = db.prepare("UPDATE oidc SET revoked_at = ? WHERE (grant_id = ? OR (model = 'Grant' AND id = ?)) AND revoked_at IS NULL");
+  // RFC 7009 revocation of any of its tokens (and refresh-token reuse) ends the whole grant: the grant row, its refresh
+  // tokens and codes die at once; its other access tokens live out their exp (the revocation tail, sandbox/revocation.ts)
+  const revocation = grantRevocation(db);
   const getGs = db.prepare('SELECT * FROM grant_state WHERE grant_id = ?');
   const gsLatest = db.prepare('INSERT INTO grant_state (grant_id, latest_rt) VALUES (?, ?) ON CONFLICT(grant_id) DO UPDATE SET latest_rt = excluded.latest_rt');
   const gsPrev = db.prepare('UPDATE grant_state SET prev_rt = ?, prev_rt_consumed_at = ? WHERE grant_id = ?');
@@ -60,7 +68,9 @@ export function createAdapterFactory(db: DB, opts: { reuseLeewaySeconds: () => n
 
   const rowToPayload = (row: any) => {
     if (!row) return undefined;
-    if (row.revoked_at) return undefined;
+    // A revoked grant is still found: introspection of its access tokens (the tail) looks it up. Nothing new can be issued
+    // from it, because its refresh tokens and codes are revoked with it.
+    if (row.revoked_at && row.model !== 'Grant') return undefined;
     const p = JSON.parse(row.payload);
     if (row.consumed_at) p.consumed = row.consumed_at;
     return p;
@@ -128,11 +138,12 @@ export function createAdapterFactory(db: DB, opts: { reuseLeewaySeconds: () => n
     }
 
     async destroy(id: string) {
-      if (TOKEN_MODELS.has(this.model)) tomb.run(epoch(), this.model, id);
+      // a destroyed grant is kept as a tombstone: its issued access tokens still introspect until their exp (the tail)
+      if (TOKEN_MODELS.has(this.model) || this.model === 'Grant') tomb.run(epoch(), this.model, id);
       else del.run(this.model, id);
     }
 
-    async revokeByGrantId(grantId: string) { revokeGrant.run(epoch(), grantId, grantId); }
+    async revokeByGrantId(grantId: string) { revocation.revokeWithTail(grantId, epoch()); }
   };
 }
 
@@ -177,6 +188,7 @@ export function createProvider(o: OidcOptions) {
     jwks: { keys: [jwk as any] },
     cookies: { keys: [randomBytes(32).toString('hex')] },
     scopes: allScopes,
+    acrValues: [ACR_PWD, ACR_MFA],
     claims: { openid: ['sub'], email: ['email'] },
     extraParams: ['workspace'],
     pkce: { required: () => true },
@@ -241,7 +253,12 @@ export function createProvider(o: OidcOptions) {
         return { workspace_id: mc.workspace_id, credential_id: mc.id };
       }
       const gs = token.grantId ? (getGrantWs.get(token.grantId) as any) : undefined;
-      return gs ? { workspace_id: gs.workspace_id, credential_id: gs.credential_id } : undefined;
+      if (!gs) return undefined;
+      // RFC 9470: the strength and time of the sign-in behind the token (the code's, or the refresh token's it came from)
+      const src = ctx?.oidc?.entities?.AuthorizationCode ?? ctx?.oidc?.entities?.RefreshToken ?? ctx?.oidc?.entities?.DeviceCode;
+      const acr = typeof src?.acr === 'string' ? src.acr : null;
+      const authTime = Number.isInteger(src?.authTime) ? src.authTime : null;
+      return { workspace_id: gs.workspace_id, credential_id: gs.credential_id, ...(acr ? { acr } : {}), ...(authTime !== null ? { auth_time: authTime } : {}) };
     },
     renderError: async (ctx: any, out: any) => {
       ctx.type = 'html';
@@ -275,10 +292,34 @@ export function createInteractionHandler(provider: any, o: OidcOptions) {
   const wsGet = db.prepare('SELECT id, name FROM workspaces WHERE id = ?');
   const insGs = db.prepare('INSERT INTO grant_state (grant_id, workspace_id, credential_id) VALUES (?, ?, ?) ON CONFLICT(grant_id) DO UPDATE SET workspace_id = excluded.workspace_id, credential_id = excluded.credential_id');
   const insApp = db.prepare(`INSERT INTO credentials (id, workspace_id, type, name, scopes, status, created_at, client_id, grant_id) VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?)`);
+  // the client's live user grant in the workspace a step-up signs in again for (newest first)
+  const liveGrantOf = db.prepare(`SELECT c.id FROM credentials c JOIN oidc g ON g.model = 'Grant' AND g.id = c.grant_id AND g.revoked_at IS NULL
+    WHERE c.workspace_id = ? AND c.client_id = ? AND c.type = 'user_grant' AND c.status = 'active' ORDER BY c.created_at DESC, c.id DESC LIMIT 1`).pluck(true);
+  const attempts = new Map<string, number>();
 
-  async function consent(details: any, workspaceId: string, accountId: string) {
+  /** The login part of a result: a multi-factor sign-in when the request asked for one (and it was verified), now. */
+  const login = (accountId: string, mfa: boolean) => ({ accountId, acr: mfa ? ACR_MFA : ACR_PWD, amr: mfa ? ['pwd', 'otp'] : ['pwd'], ts: epoch() });
+
+  /**
+   * A step-up (acr_values asks for MFA) re-authenticates a grant the client already holds in the workspace: its tokens act
+   * as that grant's credential (no second app entry, the audit log names the same credential), without offline_access (a
+   * step-up never yields a refresh token), for the access token's lifetime only. Without such a grant it is a new consent.
+   */
+  async function stepUpConsent(details: any, workspaceId: string, accountId: string) {
     const { params } = details;
-    const requested = String(params.scope ?? '').split(' ').filter(Boolean);
+    const existing = liveGrantOf.get(workspaceId, params.client_id) as string | undefined;
+    if (!existing) return consent(details, workspaceId, accountId, true);
+    const requested = String(params.scope ?? '').split(' ').filter((x) => x && x !== 'offline_access');
+    const grant = new provider.Grant({ accountId, clientId: params.client_id });
+    grant.addOIDCScope(requested.join(' '));
+    const grantId = await grant.save(o.accessTokenTtl + 60);
+    insGs.run(grantId, workspaceId, existing);
+    return { login: login(accountId, true), consent: { grantId } };
+  }
+
+  async function consent(details: any, workspaceId: string, accountId: string, mfa = false) {
+    const { params } = details;
+    const requested = String(params.scope ?? '').split(' ').filter((x) => x && !(mfa && x === 'offline_access'));
     const grant = new provider.Grant({ accountId, clientId: params.client_id });
     grant.addOIDCScope(requested.join(' '));
     const grantId = await grant.save();
@@ -287,8 +328,20 @@ export function createInteractionHandler(provider: any, o: OidcOptions) {
     insApp.run(appId, workspaceId, params.client_id === DESKTOP_CLIENT_ID ? 'user_grant' : 'oauth_app', client?.clientName ?? params.client_id,
       JSON.stringify(requested.filter((s) => s !== 'openid' && s !== 'offline_access')), nowIso(), params.client_id, grantId);
     insGs.run(grantId, workspaceId, appId);
-    return { login: { accountId }, consent: { grantId } };
+    return { login: login(accountId, mfa), consent: { grantId } };
   }
+
+  /** The MFA step: who asks, for which workspace, and the authenticator code (the sandbox prints each workspace's secret). */
+  const mfaPage = (uid: string, params: any, ws: { id: string; name: string }, problem: string | null) => {
+    const maxAge = params.max_age !== undefined ? ` (a sign-in no older than ${esc(String(params.max_age))} seconds)` : '';
+    return layout('Multi-factor sign-in', `<h1>Confirm it is you</h1>
+<p><strong>${esc(params.client_id)}</strong> asks for a fresh multi-factor sign-in for the workspace <strong>${esc(ws.name)}</strong>${maxAge} before a sensitive change.</p>
+${problem ? `<p role="alert">${esc(problem)}</p>` : ''}<form method="post" action="/interaction/${uid}/mfa">
+<label>Email</label><input name="login" value="${esc(SANDBOX_USER.login)}" autocomplete="username">
+<label>Password (sandbox: ${esc(SANDBOX_USER.password)})</label><input name="password" type="password" autocomplete="current-password">
+<label>Authenticator code (6 digits; the sandbox printed this workspace's TOTP secret when it started)</label><input name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}">
+<button type="submit">Verify</button></form><form method="post" action="/interaction/${uid}/abort"><button type="submit">Deny</button></form>`);
+  };
 
   const html = (res: ServerResponse, status: number, body: string) => {
     res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
@@ -297,7 +350,7 @@ export function createInteractionHandler(provider: any, o: OidcOptions) {
 
   return async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', o.issuer);
-    const m = /^\/interaction\/([^/]+)(?:\/(login|confirm|abort))?$/.exec(url.pathname);
+    const m = /^\/interaction\/([^/]+)(?:\/(login|confirm|abort|mfa))?$/.exec(url.pathname);
     if (!m) return html(res, 404, layout('Not found', '<h1>Not found</h1>'));
     let details: any;
     try {
@@ -308,13 +361,20 @@ export function createInteractionHandler(provider: any, o: OidcOptions) {
     const { uid, prompt, params, session } = details;
     const wsParam = params.workspace ? (wsGet.get(params.workspace) as any) : undefined;
     const accountId = session?.accountId ?? details.lastSubmission?.login?.accountId;
+    const mfa = wantsMfa(params);
     try {
+      if (mfa && !wsParam) return html(res, 400, layout('Error', '<h1>Unknown workspace</h1><p>A multi-factor sign-in is for one workspace; this request names none the platform knows.</p>'));
       if (req.method === 'GET' && !m[2]) {
         if (o.autoConsent && wsParam) {
+          if (mfa) {
+            o.log(`!!! AUTO-CONSENT (sandbox only): the MFA step (authenticator code) for workspace ${wsParam.id} was completed without anyone entering a code; client ${params.client_id} re-authenticated with acr ${ACR_MFA}`);
+            return provider.interactionFinished(req, res, await stepUpConsent(details, wsParam.id, accountId ?? SANDBOX_USER.id), { mergeWithLastSubmission: false });
+          }
           o.log(`!!! AUTO-CONSENT (sandbox only): client ${params.client_id} granted [${params.scope}] for workspace ${wsParam.id} without a login page`);
           const result = await consent(details, wsParam.id, accountId ?? SANDBOX_USER.id);
           return provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
         }
+        if (mfa) return html(res, 200, mfaPage(uid, params, wsParam, null));
         if (prompt.name === 'login' && !(o.autoConsent)) {
           return html(res, 200, layout('Sign in', `<h1>Sign in</h1><form method="post" action="/interaction/${uid}/login">
 <label>Email</label><input name="login" value="${esc(SANDBOX_USER.login)}" autocomplete="username">
@@ -340,6 +400,23 @@ export function createInteractionHandler(provider: any, o: OidcOptions) {
         if (!ws) return html(res, 400, layout('Error', '<h1>Unknown workspace</h1>'));
         const result = await consent(details, ws.id, accountId ?? SANDBOX_USER.id);
         return provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
+      }
+      if (req.method === 'POST' && m[2] === 'mfa' && mfa) {
+        const form = await readForm(req);
+        const pwdOk = form.get('login') === SANDBOX_USER.login && form.get('password') === SANDBOX_USER.password;
+        // the code is checked even when the password is wrong, so a guess costs a step either way
+        const codeOk = o.mfa.verifyTotp(wsParam.id, String(form.get('code') ?? '').replace(/\s+/g, ''));
+        if (!pwdOk || !codeOk) {
+          const n = (attempts.get(uid) ?? 0) + 1;
+          attempts.set(uid, n);
+          if (n >= MAX_TOTP_ATTEMPTS) {
+            attempts.delete(uid);
+            return provider.interactionFinished(req, res, { error: 'access_denied', error_description: `multi-factor sign-in failed ${n} times` }, { mergeWithLastSubmission: false });
+          }
+          return html(res, 401, mfaPage(uid, params, wsParam, `Wrong email, password or authenticator code. ${MAX_TOTP_ATTEMPTS - n} of ${MAX_TOTP_ATTEMPTS} attempts left.`));
+        }
+        attempts.delete(uid);
+        return provider.interactionFinished(req, res, await stepUpConsent(details, wsParam.id, SANDBOX_USER.id), { mergeWithLastSubmission: false });
       }
       if (req.method === 'POST' && m[2] === 'abort') {
         return provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'End-user denied the authorization' }, { mergeWithLastSubmission: false });

@@ -16,6 +16,8 @@ import { Faults, parseFaultSpec, type FaultConfig } from './faults.ts';
 import { SCOPE_NAMES } from './scopes.ts';
 import { reviewRoutes } from './reviews.ts';
 import { effectiveStatus } from './status.ts';
+import { createMfa, totp } from './mfa.ts';
+import { grantRevocation, validUntilIso } from './revocation.ts';
 
 export interface SandboxOptions {
   port?: number;               // 0 = free port (default 0)
@@ -40,6 +42,8 @@ export interface SandboxHandle {
   port: number;
   adminToken?: string;
   workspaces: Array<{ id: string; name: string }>;
+  /** MFA step-up (sandbox/mfa.ts): each workspace's plan, authenticator secret and the code it shows now */
+  mfa: { plan(ws: string): string; totpSecret(ws: string): string | null; totp(ws: string): string | null };
   dataDir: string;
   seedMs: number;
   setReuseLeeway(seconds: number): void;
@@ -82,14 +86,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const port = (server.address() as AddressInfo).port;
   const issuer = `http://${host}:${port}`;
 
-  const oidcOpts = { issuer, db, reuseLeewaySeconds: leeway, accessTokenTtl, autoConsent: !!options.autoConsent, log };
+  const mfa = createMfa(db);
+  const oidcOpts = { issuer, db, reuseLeewaySeconds: leeway, accessTokenTtl, autoConsent: !!options.autoConsent, log, mfa };
   const provider = createProvider(oidcOpts);
   provider.on('server_error', (_ctx: any, err: Error) => log(`[sandbox] oidc server_error: ${err.stack ?? err}`));
   const providerCallback = provider.callback();
   const interactions = createInteractionHandler(provider, oidcOpts);
   if (options.autoConsent) log('!!! SANDBOX AUTO-CONSENT IS ON: authorization requests carrying a valid `workspace` parameter are approved without any login or consent page. Never use outside tests/demos.');
 
-  const revokeGrantStmt = db.prepare('UPDATE oidc SET revoked_at = ? WHERE (grant_id = ? OR (model = \'Grant\' AND id = ?)) AND revoked_at IS NULL');
   const callerIp = (req: IncomingMessage) => {
     const hdr = adminToken ? req.headers['x-sandbox-caller-ip'] : undefined;
     const raw = typeof hdr === 'string' && hdr ? hdr : req.socket.remoteAddress ?? '0.0.0.0';
@@ -97,10 +101,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   const management = createManagement({
     db, audit, callerIp,
-    adapterRevokeGrant: async (grantId) => { revokeGrantStmt.run(Math.floor(now() / 1000), grantId, grantId); },
     tamperFor: () => faults.tampers(),
     pageAnomalies: () => faults.pageAnomalies(),
-    extraRoutes: reviewRoutes(db, async (grantId) => { revokeGrantStmt.run(Math.floor(now() / 1000), grantId, grantId); }),
+    stepUp: (caller, method, route, scope) => mfa.check(caller, method, route, scope),
+    extraRoutes: reviewRoutes(db),
   });
 
   // ----- admin API -----
@@ -122,6 +126,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return timingSafeEqual(a, b);
   };
   const credRows = db.prepare('SELECT * FROM credentials WHERE workspace_id = ? ORDER BY type, created_at, id');
+  const tokens = grantRevocation(db);
   const grantRevokedRow = db.prepare("SELECT revoked_at FROM oidc WHERE model = 'Grant' AND id = ?");
   const insightRow = db.prepare('SELECT json FROM insights WHERE workspace_id = ?');
   const wsRows = db.prepare('SELECT * FROM workspaces ORDER BY ord');
@@ -139,6 +144,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           created_at: c.created_at, last_used_at: c.last_used_at, expires_at: c.expires_at, grace_ends_at: c.grace_ends_at, rotated_from: c.rotated_from,
           client_id: c.client_id, daily_quota: c.daily_quota, rate_limit_per_minute: c.rate_limit_per_minute, seeded: !!c.seeded,
           secret_sha256: c.secret_hash, previous_secret_sha256: c.prev_secret_hash,
+          // the revocation tail: access tokens of this credential's grant that still work, and until when (sandbox/revocation.ts)
+          ...(c.grant_id ? { live_access_tokens: tokens.liveAccessTokens(c.grant_id, Math.floor(now() / 1000)), access_tokens_valid_until: validUntilIso(tokens.validUntil(c.grant_id, Math.floor(now() / 1000))) } : {}),
         })),
         insight_truths: JSON.parse((insightRow.get(w.id) as any)?.json ?? '{}'),
       })),
@@ -180,6 +187,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           oidcOpts.reuseLeewaySeconds = v;
         }
         return json(res, 200, { reuse_leeway_seconds: oidcOpts.reuseLeewaySeconds, access_token_ttl_seconds: oidcOpts.accessTokenTtl });
+      }
+      if (p === '/mfa' && (req.method === 'GET' || req.method === 'POST')) {
+        const b = req.method === 'POST' ? await readBody(req) : {};
+        const ws = req.method === 'POST' ? b.workspace : url.searchParams.get('workspace');
+        if (!workspaces.some((w) => w.id === ws)) return json(res, 404, { error: 'not_found', error_description: `no workspace ${String(ws).slice(0, 80)}` });
+        if (req.method === 'POST') mfa.set(ws, b);
+        return json(res, 200, { ...mfa.describe(ws), totp_now: totp(mfa.totpSecret(ws)!) });
       }
       if (p === '/state' && req.method === 'GET') {
         const ws = url.searchParams.get('workspace') ?? undefined;
@@ -229,6 +243,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   return {
     issuer, port, adminToken, workspaces, dataDir: dir, seedMs,
+    mfa: { plan: (ws) => mfa.planOf(ws), totpSecret: (ws) => mfa.totpSecret(ws), totp: (ws) => { const s = mfa.totpSecret(ws); return s ? totp(s) : null; } },
     setReuseLeeway(s: number) { oidcOpts.reuseLeewaySeconds = s; },
     async close() {
       await new Promise<void>((resolve) => { server.close(() => resolve()); for (const s of sockets) s.destroy(); });
