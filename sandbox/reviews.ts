@@ -2,13 +2,16 @@
 // Auditor reviews: time-boxed, read-only grants an operator issues for one workspace, redeemed by the auditor's Grantdesk
 // with an RFC 8693 token exchange (subject_token = the one-time redeem code). The platform enforces the expiry itself:
 // every token of a review grant dies at the review's expires_at (token lifetimes are capped, the management API checks
-// it on every call, refresh and redemption fail after it).
+// it on every call, refresh and redemption fail after it). An operator may extend a review (never past 30 days from its
+// issue), withdraw a code nobody redeemed yet, or revoke a review: revoking ends every token of its grant at once — unlike
+// an app revocation, whose issued access tokens live out their exp (sandbox/revocation.ts).
 import { createHash, randomBytes } from 'node:crypto';
 import { errors } from 'oidc-provider';
 import type { DB } from './db.ts';
 import { ApiError, type Caller } from './management.ts';
 import { SCOPE_NAMES } from './scopes.ts';
 import { now, nowIso } from './clock.ts';
+import { grantRevocation } from './revocation.ts';
 
 export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const REVIEW_CODE_TYPE = 'urn:grantdesk:params:oauth:token-type:review-code';
@@ -23,7 +26,7 @@ export function ensureReviewSchema(db: DB): void {
   db.exec(`CREATE TABLE IF NOT EXISTS reviews (
     id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, scopes TEXT NOT NULL, reviewer_name TEXT NOT NULL, reviewer_email TEXT NOT NULL,
     code_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, created_by TEXT NOT NULL, expires_at TEXT NOT NULL,
-    status TEXT NOT NULL,            -- stored: active | revoked (expired is derived from expires_at)
+    status TEXT NOT NULL,            -- stored: active | revoked | withdrawn (expired is derived from expires_at)
     redeemed_at TEXT, grant_id TEXT, credential_id TEXT
   );
   CREATE INDEX IF NOT EXISTS reviews_ws ON reviews(workspace_id);
@@ -38,16 +41,24 @@ export const DATA_POLICIES = ['keep_read_only', 'purge'] as const;
 
 interface RouteDef { method: string; path: string; scope: string | null; handler: (c: { caller: Caller; body: any; params: Record<string, string> }) => any }
 
+const DAY_MS = 86_400_000;
+/** the latest end a review may have: MAX_REVIEW_DAYS after it was issued, however often it is extended */
+const capOf = (r: any) => Date.parse(r.created_at) + MAX_REVIEW_DAYS * DAY_MS;
+
 export function reviewMeta(r: any) {
-  const status = r.status === 'revoked' ? 'revoked' : Date.parse(r.expires_at) <= now() ? 'expired' : r.redeemed_at ? 'redeemed' : 'pending';
+  const status = r.status === 'revoked' || r.status === 'withdrawn' ? r.status : Date.parse(r.expires_at) <= now() ? 'expired' : r.redeemed_at ? 'redeemed' : 'pending';
   return {
     id: r.id, workspace_id: r.workspace_id, scopes: JSON.parse(r.scopes), reviewer_name: r.reviewer_name, reviewer_email: r.reviewer_email,
-    data_policy: r.data_policy ?? 'keep_read_only', created_at: r.created_at, expires_at: r.expires_at, status, redeemed_at: r.redeemed_at ?? null, credential_id: r.credential_id ?? null,
+    data_policy: r.data_policy ?? 'keep_read_only', created_at: r.created_at, expires_at: r.expires_at, max_expires_at: new Date(capOf(r)).toISOString(),
+    status, redeemed_at: r.redeemed_at ?? null, credential_id: r.credential_id ?? null,
   };
 }
 
-/** Management routes: POST/GET /v1/reviews, GET /v1/reviews/{id} (also with the review's own token), POST /v1/reviews/{id}/revoke. */
-export function reviewRoutes(db: DB, revokeGrant: (grantId: string) => Promise<void>): RouteDef[] {
+/**
+ * Management routes: POST/GET /v1/reviews, GET /v1/reviews/{id} (also with the review's own token), POST /v1/reviews/{id}/revoke,
+ * /extend and /withdraw.
+ */
+export function reviewRoutes(db: DB): RouteDef[] {
   ensureReviewSchema(db);
   const ins = db.prepare(`INSERT INTO reviews (id, workspace_id, scopes, reviewer_name, reviewer_email, code_hash, created_at, created_by, expires_at, status, data_policy)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)`);
@@ -55,6 +66,19 @@ export function reviewRoutes(db: DB, revokeGrant: (grantId: string) => Promise<v
   const one = db.prepare('SELECT * FROM reviews WHERE workspace_id = ? AND id = ?');
   const revoke = db.prepare("UPDATE reviews SET status = 'revoked' WHERE id = ?");
   const revokeCred = db.prepare("UPDATE credentials SET status = 'revoked' WHERE id = ?");
+  const grants = grantRevocation(db);
+  // a code nobody redeemed yet; the redeem claim (registerReviewExchange) requires status active, so one of the two wins
+  const withdraw = db.prepare("UPDATE reviews SET status = 'withdrawn' WHERE id = ? AND status = 'active' AND redeemed_at IS NULL");
+  const setEnd = db.prepare('UPDATE reviews SET expires_at = ? WHERE id = ?');
+  const setCredEnd = db.prepare('UPDATE credentials SET expires_at = ? WHERE id = ?');
+  // the review grant and its live refresh tokens were issued to end at the old end: they now end at the new one
+  const setGrantEnd = db.prepare(`UPDATE oidc SET payload = json_set(payload, '$.exp', ?), expires_at = ?
+    WHERE ((model = 'Grant' AND id = ?) OR (model = 'RefreshToken' AND grant_id = ?)) AND revoked_at IS NULL`);
+  const found = (caller: Caller, id: string) => {
+    const r = one.get(caller.workspaceId, id) as any;
+    if (!r) throw new ApiError(404, 'not_found', 'no such review in this workspace');
+    return r;
+  };
   return [
     {
       method: 'POST', path: '/v1/reviews', scope: 'credentials:write',
@@ -75,8 +99,9 @@ export function reviewRoutes(db: DB, revokeGrant: (grantId: string) => Promise<v
         const id = `rev_${randomBytes(10).toString('hex')}`;
         const code = `grc_${b62(43)}`;
         const scopes = [...new Set(b.scopes as string[])].sort();
-        const expires = new Date(now() + days * 86400000).toISOString();
-        ins.run(id, caller.workspaceId, JSON.stringify(scopes), name.trim(), email, sha256(code), nowIso(), caller.credentialId, expires, policy);
+        const issued = now(); // one instant for both: the 30-day cap is counted from created_at
+        const expires = new Date(issued + days * 86400000).toISOString();
+        ins.run(id, caller.workspaceId, JSON.stringify(scopes), name.trim(), email, sha256(code), new Date(issued).toISOString(), caller.credentialId, expires, policy);
         return { status: 201, body: { ...reviewMeta(one.get(caller.workspaceId, id)), redeem_code: code } };
       },
     },
@@ -96,13 +121,53 @@ export function reviewRoutes(db: DB, revokeGrant: (grantId: string) => Promise<v
       },
     },
     {
+      // every token of the review's grant ends at once, access tokens included (no tail: the review is over now)
       method: 'POST', path: '/v1/reviews/{id}/revoke', scope: 'credentials:write',
-      handler: async ({ caller, params }) => {
-        const r = one.get(caller.workspaceId, params.id) as any;
-        if (!r) throw new ApiError(404, 'not_found', 'no such review in this workspace');
-        revoke.run(r.id);
-        if (r.credential_id) revokeCred.run(r.credential_id);
-        if (r.grant_id) await revokeGrant(r.grant_id);
+      handler: ({ caller, params }) => {
+        const r = found(caller, params.id);
+        if (r.status === 'withdrawn') throw new ApiError(409, 'conflict', 'this review\'s code was withdrawn before anyone redeemed it; there is nothing left to revoke');
+        db.transaction(() => {
+          revoke.run(r.id);
+          if (r.credential_id) revokeCred.run(r.credential_id);
+          if (r.grant_id) grants.killGrant(r.grant_id, Math.floor(now() / 1000));
+        })();
+        return { body: reviewMeta(one.get(caller.workspaceId, r.id)) };
+      },
+    },
+    {
+      // {days}: the review ends that many days later, never later than MAX_REVIEW_DAYS after it was issued
+      method: 'POST', path: '/v1/reviews/{id}/extend', scope: 'credentials:write',
+      handler: ({ caller, params, body }) => {
+        const r = found(caller, params.id);
+        const days = (body ?? {}).days;
+        if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > MAX_REVIEW_DAYS) throw new ApiError(400, 'invalid_request', `days must be an integer between 1 and ${MAX_REVIEW_DAYS}`);
+        const meta = reviewMeta(r);
+        if (meta.status !== 'pending' && meta.status !== 'redeemed') throw new ApiError(409, 'conflict', `only a pending or redeemed review can be extended (this one is ${meta.status})`);
+        const cap = capOf(r);
+        const end = Date.parse(r.expires_at) + days * DAY_MS;
+        if (end > cap) {
+          const left = Math.floor((cap - Date.parse(r.expires_at)) / DAY_MS);
+          throw new ApiError(400, 'invalid_request', `a review lasts at most ${MAX_REVIEW_DAYS} days from its issue (${new Date(cap).toISOString()}); this one can be extended by at most ${left} more day${left === 1 ? '' : 's'}`, { max_expires_at: new Date(cap).toISOString(), max_days: left });
+        }
+        const iso = new Date(end).toISOString();
+        db.transaction(() => {
+          setEnd.run(iso, r.id);
+          if (r.credential_id) setCredEnd.run(iso, r.credential_id);
+          if (r.grant_id) setGrantEnd.run(Math.floor(end / 1000), Math.floor(end / 1000), r.grant_id, r.grant_id);
+        })();
+        return { body: reviewMeta(one.get(caller.workspaceId, r.id)) };
+      },
+    },
+    {
+      // a code nobody redeemed yet stops redeeming (the review reads `withdrawn`); a redeemed review is revoked instead
+      method: 'POST', path: '/v1/reviews/{id}/withdraw', scope: 'credentials:write',
+      handler: ({ caller, params }) => {
+        const r = found(caller, params.id);
+        if (withdraw.run(r.id).changes !== 1) {
+          const cur = reviewMeta(one.get(caller.workspaceId, r.id));
+          if (cur.status === 'redeemed') throw new ApiError(409, 'conflict', `this review's code was already redeemed (at ${cur.redeemed_at}); revoke the review instead`);
+          throw new ApiError(409, 'conflict', `only a review whose code is not redeemed yet can be withdrawn (this one is ${cur.status})`);
+        }
         return { body: reviewMeta(one.get(caller.workspaceId, r.id)) };
       },
     },
@@ -127,7 +192,7 @@ const ReviewInvalidGrant = errors.InvalidGrant as new (description: string) => E
 export function registerReviewExchange(provider: any, db: DB): void {
   ensureReviewSchema(db);
   const byCode = db.prepare('SELECT * FROM reviews WHERE code_hash = ?');
-  const redeem = db.prepare('UPDATE reviews SET redeemed_at = ?, grant_id = ?, credential_id = ? WHERE id = ? AND redeemed_at IS NULL');
+  const redeem = db.prepare("UPDATE reviews SET redeemed_at = ?, grant_id = ?, credential_id = ? WHERE id = ? AND redeemed_at IS NULL AND status = 'active'");
   const insApp = db.prepare(`INSERT INTO credentials (id, workspace_id, type, name, scopes, status, created_at, expires_at, client_id, grant_id) VALUES (?, ?, 'user_grant', ?, ?, 'active', ?, ?, ?, ?)`);
   const insGs = db.prepare('INSERT INTO grant_state (grant_id, workspace_id, credential_id) VALUES (?, ?, ?)');
 
@@ -137,8 +202,8 @@ export function registerReviewExchange(provider: any, db: DB): void {
     if (p.subject_token_type !== REVIEW_CODE_TYPE) throw new errors.InvalidRequest(`subject_token_type must be ${REVIEW_CODE_TYPE}`);
     if (p.requested_token_type && p.requested_token_type !== ACCESS_TOKEN_TYPE) throw new errors.InvalidRequest(`requested_token_type must be ${ACCESS_TOKEN_TYPE}`);
     const r = byCode.get(sha256(String(p.subject_token))) as any;
-    // Deliberately one answer for unknown, used, revoked and expired codes (like invalid_grant elsewhere).
-    if (!r || r.redeemed_at || r.status !== 'active' || Date.parse(r.expires_at) <= now()) throw new ReviewInvalidGrant('review code is invalid, used, revoked or expired');
+    // Deliberately one answer for unknown, used, withdrawn, revoked and expired codes (like invalid_grant elsewhere).
+    if (!r || r.redeemed_at || r.status !== 'active' || Date.parse(r.expires_at) <= now()) throw new ReviewInvalidGrant('review code is invalid, used, withdrawn, revoked or expired');
     const scopes: string[] = JSON.parse(r.scopes);
     if (p.scope) {
       const asked = String(p.scope).split(' ').filter(Boolean);
@@ -156,7 +221,7 @@ export function registerReviewExchange(provider: any, db: DB): void {
       insGs.run(grantId, r.workspace_id, credId);
       return true;
     })();
-    if (!claimed) throw new ReviewInvalidGrant('review code is invalid, used, revoked or expired');
+    if (!claimed) throw new ReviewInvalidGrant('review code is invalid, used, withdrawn, revoked or expired');
     const at = new provider.AccessToken({ accountId, client, grantId, gty: TOKEN_EXCHANGE, scope: scopes.join(' ') });
     const rt = new provider.RefreshToken({ accountId, client, grantId, gty: TOKEN_EXCHANGE, scope: [...scopes, 'offline_access'].join(' ') });
     const accessToken = await at.save();

@@ -191,7 +191,7 @@ describe('service tokens, scope bundles, apps', () => {
     assert.equal((await api(ctx.sb, t, 'GET', '/v1/scope-bundles')).body.data.length, 0);
   });
 
-  test('revoking an app kills its tokens', async () => {
+  test('revoking an app kills its refresh token at once; its access token works until its exp (the revocation tail)', async () => {
     const victim = await login(ctx.as, ws);
     const t = (await login(ctx.as, ws)).access_token;
     const apps = (await api(ctx.sb, t, 'GET', '/v1/apps')).body.data;
@@ -200,11 +200,15 @@ describe('service tokens, scope bundles, apps', () => {
     assert.ok(apps.some((a: any) => a.id === credId));
     const rv = await api(ctx.sb, t, 'POST', `/v1/apps/${credId}/revoke`);
     assert.equal(rv.body.status, 'revoked');
-    assert.equal((await api(ctx.sb, victim.access_token, 'GET', '/v1/workspace')).body.error, 'token_revoked');
+    assert.equal(typeof rv.body.access_tokens_valid_until, 'string', 'the answer says until when issued access tokens work');
+    assert.equal((await api(ctx.sb, victim.access_token, 'GET', '/v1/workspace')).status, 200, 'the tail: still working');
     const r = await fetch(ctx.as.token_endpoint!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', client_id: 'grantdesk-desktop', refresh_token: victim.refresh_token! }) });
     assert.equal(r.status, 400);
     const body = await r.json() as any;
     assert.equal(body.error, 'invalid_grant');
     assert.deepEqual(Object.keys(body).sort(), ['error', 'error_description']);
+    // past its exp the access token is dead
+    await admin(ctx.sb, 'POST', '/clock', { advance_seconds: Math.ceil((Date.parse(rv.body.access_tokens_valid_until) - Date.now()) / 1000) + 1 });
+    assert.equal((await api(ctx.sb, victim.access_token, 'GET', '/v1/workspace')).body.error, 'token_expired');
   });
 });

@@ -93,7 +93,7 @@ describe('authorization code + PKCE', () => {
 });
 
 describe('refresh tokens', () => {
-  test('rotate on every use; reuse of a spent token revokes the whole grant', async () => {
+  test('rotate on every use; reuse of a spent token revokes the whole grant (its access tokens live out their exp)', async () => {
     await admin(ctx.sb, 'POST', '/config', { reuse_leeway_seconds: 0 });
     const t = await login(ctx.as, ctx.sb.workspaces[0]!.id);
     const r1 = await refresh(ctx.as, t.refresh_token!);
@@ -102,9 +102,12 @@ describe('refresh tokens', () => {
     const e = await expectOAuthError(refresh(ctx.as, t.refresh_token!), 'invalid_grant');
     assert.equal(e.status, 400);
     await expectOAuthError(refresh(ctx.as, r1.refresh_token!), 'invalid_grant');
+    // the revocation tail (docs §4.5): the grant is revoked, but its issued access token works until its own exp
+    assert.equal((await api(ctx.sb, r1.access_token, 'GET', '/v1/workspace')).status, 200);
+    await admin(ctx.sb, 'POST', '/clock', { advance_seconds: r1.expires_in! + 1 });
     const after = await api(ctx.sb, r1.access_token, 'GET', '/v1/workspace');
     assert.equal(after.status, 401);
-    assert.equal(after.body.error, 'token_revoked');
+    assert.equal(after.body.error, 'token_expired');
   });
 
   test('leeway: the immediately previous refresh token still works inside the window, not after', async () => {
@@ -122,7 +125,10 @@ describe('refresh tokens', () => {
       await admin(ctx.sb, 'POST', '/clock', { advance_seconds: 11 });
       await expectOAuthError(refresh(ctx.as, r2.refresh_token!), 'invalid_grant');
       await expectOAuthError(refresh(ctx.as, r3.refresh_token!), 'invalid_grant');
-      assert.equal((await api(ctx.sb, r3.access_token, 'GET', '/v1/workspace')).body.error, 'token_revoked');
+      // its issued access token lives out its exp (the revocation tail), then dies
+      assert.equal((await api(ctx.sb, r3.access_token, 'GET', '/v1/workspace')).status, 200);
+      await admin(ctx.sb, 'POST', '/clock', { advance_seconds: r3.expires_in! + 1 });
+      assert.equal((await api(ctx.sb, r3.access_token, 'GET', '/v1/workspace')).body.error, 'token_expired');
     } finally {
       await admin(ctx.sb, 'POST', '/config', { reuse_leeway_seconds: 0 });
     }
