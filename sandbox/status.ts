@@ -8,6 +8,8 @@ export function effectiveStatus(c: { type: string; status: string; grace_ends_at
     if (c.grace_ends_at) return Date.parse(c.grace_ends_at) > nowMs ? 'rotating' : 'expired';
     if (c.expires_at && Date.parse(c.expires_at) <= nowMs) return 'expired';
   }
+  // a service token ends at its expiry (5–60 minutes after minting); the true state says so like the API's callers see it
+  if (c.type === 'service_token' && c.expires_at && Date.parse(c.expires_at) <= nowMs) return 'expired';
   if (!c.seeded && c.grant_id && !grantAlive(c.grant_id)) return 'revoked';
   return c.status;
 }

@@ -22,7 +22,7 @@ export type PolicyRule = z.infer<typeof policyRuleSchema>;
 
 /** What fixes a violation, as the app offers it: the command a link runs and its words. */
 export const policyFixSchema = z.object({
-  kind: z.enum(['edit_guardrails', 'rotate', 'revoke', 'reconsent', 'push_bundle', 'end_review', 'upgrade_plan']),
+  kind: z.enum(['edit_guardrails', 'rotate', 'revoke', 'reconsent', 'push_bundle', 'end_review', 'upgrade_plan', 'let_expire']),
   /** the button's words, e.g. "Edit guardrails" */
   label: z.string(),
   /** the CLI command that fixes it, for CI logs */

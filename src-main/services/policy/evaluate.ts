@@ -48,8 +48,9 @@ export interface GroupMembership {
 }
 
 const DAY = 86_400_000;
-/** The credential kinds whose state counts: revoked and expired ones hold nothing. */
-const LIVE = new Set(['active', 'rotating', 'disabled']);
+/** The states that can call the platform: revoked, expired and disabled credentials hold nothing until re-enabled (a
+ * disabled machine client that is enabled again is checked again). */
+const LIVE = new Set(['active', 'rotating']);
 
 export function globToRegExp(glob: string): RegExp {
   const body = [...glob].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&'))).join('');
@@ -75,6 +76,8 @@ const q = (s: string) => JSON.stringify(s);
 function scopeFix(c: PolicyCredential, ws: PolicyWorkspace, wanted: readonly string[]): PolicyFix {
   if (c.type === 'api_key') return { kind: 'edit_guardrails', label: 'Edit guardrails', cli: `grantdesk keys edit ${ws.id} ${c.id} --scopes ${wanted.join(',') || '<scopes>'}` };
   if (c.type === 'app' && c.clientId === 'grantdesk-desktop') return { kind: 'reconsent', label: 'Re-consent with fewer scopes', cli: `grantdesk reconsent plan ${ws.id}` };
+  // the platform has no revocation for service tokens: they end at their expiry (5–60 minutes)
+  if (c.type === 'service_token') return { kind: 'let_expire', label: `Let it expire${c.expiresAt ? ` (${c.expiresAt.slice(11, 16)} UTC)` : ''} and mint narrower ones`, cli: `grantdesk service-token mint ${ws.id} --scopes ${wanted.join(',') || '<scopes>'}` };
   return { kind: 'revoke', label: `Revoke this ${TYPE_WORDS[c.type]}`, cli: `grantdesk revoke ${ws.id} ${c.id} --yes` };
 }
 const guardrailFix = (c: PolicyCredential, ws: PolicyWorkspace, flag: string): PolicyFix => ({

@@ -106,9 +106,9 @@ export function parsePolicy(bytes: Buffer, fileLabel: string): ParsedPolicy {
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, customTags: [], version: '1.2' });
   if (doc.errors.length) {
     const lines = doc.errors.slice(0, 10).map((e) => {
-      const pos = e.linePos?.[0];
+      const pos = lc.linePos(e.pos[0]);
       // the parser's own message can quote the file; keep its first clause only
-      return `${fileLabel} line ${pos?.line ?? 1}, column ${pos?.col ?? 1}: ${e.code === 'DUPLICATE_KEY' ? 'a key appears twice' : 'not valid YAML or JSON'}`;
+      return `${fileLabel} line ${pos.line}, column ${pos.col}: ${e.code === 'DUPLICATE_KEY' ? 'a key appears twice' : 'not valid YAML or JSON'}`;
     });
     throw new AppError('invalid_input', lines.join('\n'));
   }
