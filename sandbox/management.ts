@@ -9,6 +9,7 @@ import type { DB } from './db.ts';
 import { AuditLog, type CredentialType } from './audit.ts';
 import { SCOPES, SCOPE_NAMES } from './scopes.ts';
 import { ApiError, intIn, ipAllowed, parseCidrs, parseScopes, str } from './management-input.ts';
+import { patchMachineClient, type RouteTable } from './management-guardrails.ts';
 
 export { ApiError, ipAllowed } from './management-input.ts';
 import { now, nowIso } from './clock.ts';
@@ -42,6 +43,8 @@ export interface ManagementOptions {
   callerIp: (req: IncomingMessage) => string;
   tamperFor: () => Array<{ workspace: string; seq: number }>;
   pageAnomalies: () => { gap: boolean; overlap: boolean; reorder: boolean };
+  /** the published route → scope table (sandbox/management-guardrails.ts): every registered route is added to it */
+  routeTable?: RouteTable;
   /** MFA step-up policy (sandbox/mfa.ts): throws the RFC 9470 challenge for a call the caller's sign-in is too weak or old for */
   stepUp?: (caller: Caller & { user: boolean; acr: string | null; authTime: number | null }, method: string, route: string, scope: string | null) => void;
   /** extension routes (auditor reviews, sandbox/reviews.ts) */
@@ -161,7 +164,7 @@ export function createManagement(o: ManagementOptions) {
   const mcMeta = (m: any) => ({
     id: m.id, name: m.name, client_id: m.client_id, scopes: JSON.parse(m.scopes), daily_quota: m.daily_quota, status: m.status === 'disabled' ? 'disabled' : 'active',
     secret_created_at: m.secret_created_at, grace_ends_at: m.grace_ends_at && Date.parse(m.grace_ends_at) > now() ? m.grace_ends_at : null,
-    created_at: m.created_at, last_used_at: m.last_used_at ?? null,
+    created_at: m.created_at, last_used_at: m.last_used_at ?? null, ip_allowlist: JSON.parse(m.ip_allowlist ?? '[]'),
   });
   const stMeta = (s: any) => ({ id: s.id, scopes: JSON.parse(s.scopes), expires_at: s.expires_at, created_at: s.created_at });
   const bundleMeta = (b: any) => ({ id: b.id, name: b.name, description: b.description ?? null, scopes: JSON.parse(b.scopes), created_at: b.created_at, updated_at: b.updated_at });
@@ -176,12 +179,13 @@ export function createManagement(o: ManagementOptions) {
   const routes: Route[] = [];
   const add = (method: string, path: string, scope: string | null, handler: Handler, pii = false) => {
     const keys: string[] = [];
+    o.routeTable?.add(method, path, scope);
     const re = new RegExp(`^${path.replace(/\{(\w+)\}/g, (_s, k) => { keys.push(k); return '([A-Za-z0-9_-]+)'; })}$`);
     routes.push({ method, path, re, keys, scope, handler, pii });
   };
 
   add('GET', '/v1/workspace', null, (c) => ({ body: q.ws.get(c.caller.workspaceId) }));
-  add('GET', '/v1/scopes', null, () => ({ body: { scopes: SCOPES } }));
+  add('GET', '/v1/scopes', null, () => ({ body: { scopes: SCOPES, ...(o.routeTable ? { routes: o.routeTable.published() } : {}) } }));
 
   add('GET', '/v1/scope-bundles', 'credentials:read', (c) => ({ body: { data: (q.bundles.all(c.caller.workspaceId) as any[]).map(bundleMeta) } }));
   add('POST', '/v1/scope-bundles', 'credentials:write', (c) => {
@@ -235,7 +239,7 @@ export function createManagement(o: ManagementOptions) {
     if (b.scopes !== undefined) { sets.push('scopes = ?'); vals.push(JSON.stringify(parseScopes(b.scopes))); }
     if (b.ip_allowlist !== undefined) { sets.push('ip_allowlist = ?'); vals.push(JSON.stringify(parseCidrs(b.ip_allowlist))); }
     if (b.rate_limit_per_minute !== undefined) { sets.push('rate_limit_per_minute = ?'); vals.push(b.rate_limit_per_minute === null ? null : intIn(b.rate_limit_per_minute, 'rate_limit_per_minute', 1, 100000)); }
-    if (b.expires_at !== undefined) { sets.push('expires_at = ?'); vals.push(parseExpiry(b)); }
+    if (b.expires_at !== undefined || b.expires_in_days !== undefined) { sets.push('expires_at = ?'); vals.push(parseExpiry(b)); }
     if (sets.length) db.prepare(`UPDATE credentials SET ${sets.join(', ')} WHERE id = ?`).run(...vals, k.id);
     return { body: keyMeta(q.credByIdAny.get(k.id)) };
   });
@@ -288,6 +292,7 @@ export function createManagement(o: ManagementOptions) {
       client_id: clientId, prefix: null, last_four: null, rate: null, daily_quota: intIn(b.daily_quota, 'daily_quota', 1, 10000000, 10000), rotated_from: null });
     return { status: 201, body: { ...mcMeta(q.credByIdAny.get(id)), client_secret: secret } };
   });
+  add('PATCH', '/v1/machine-clients/{id}', 'credentials:write', (c) => { const m = getCred(c, 'machine_client'); patchMachineClient(db, m.id, c.body ?? {}); return { body: mcMeta(q.credByIdAny.get(m.id)) }; });
   add('POST', '/v1/machine-clients/{id}/rotate', 'credentials:write', (c) => {
     const m = getCred(c, 'machine_client'); const b = c.body ?? {};
     const graceDays = intIn(b.grace_days, 'grace_days', 0, 30, 7);

@@ -12,6 +12,7 @@ import { seed } from './seed.ts';
 import { now, nowIso, offsetClock, useClock, type SandboxClock } from './clock.ts';
 import { createInteractionHandler, createProvider, TTL } from './oidc.ts';
 import { createManagement } from './management.ts';
+import { createRouteTable, replayTruth } from './management-guardrails.ts';
 import { Faults, parseFaultSpec, type FaultConfig } from './faults.ts';
 import { SCOPE_NAMES } from './scopes.ts';
 import { reviewRoutes } from './reviews.ts';
@@ -99,7 +100,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const raw = typeof hdr === 'string' && hdr ? hdr : req.socket.remoteAddress ?? '0.0.0.0';
     try { return ipaddr.process(raw).toString(); } catch { return raw; }
   };
+  const routeTable = createRouteTable();
   const management = createManagement({
+    routeTable,
     db, audit, callerIp,
     tamperFor: () => faults.tampers(),
     pageAnomalies: () => faults.pageAnomalies(),
@@ -200,6 +203,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         if (ws && !workspaces.some((w) => w.id === ws)) return json(res, 404, { error: 'not_found', error_description: `no workspace ${ws}` });
         return json(res, 200, state(ws));
       }
+      if (p === '/replay' && req.method === 'POST') return json(res, 200, replayTruth(db, routeTable, await readBody(req)));
       if (p === '/tokens' && req.method === 'POST') {
         const b = await readBody(req);
         if (!workspaces.some((w) => w.id === b.workspace)) return json(res, 400, { error: 'invalid_request', error_description: 'workspace must be a seeded ws_ id' });

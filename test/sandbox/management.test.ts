@@ -48,7 +48,7 @@ describe('pinned shapes', () => {
     const apps = await api(ctx.sb, token, 'GET', '/v1/apps');
     for (const a of apps.body.data) assert.deepEqual(Object.keys(a).sort(), ['client_id', 'granted_at', 'id', 'last_used_at', 'name', 'scopes', 'status']);
     const mcs = await api(ctx.sb, token, 'GET', '/v1/machine-clients');
-    for (const m of mcs.body.data) assert.deepEqual(Object.keys(m).sort(), ['client_id', 'created_at', 'daily_quota', 'grace_ends_at', 'id', 'last_used_at', 'name', 'scopes', 'secret_created_at', 'status']);
+    for (const m of mcs.body.data) assert.deepEqual(Object.keys(m).sort(), ['client_id', 'created_at', 'daily_quota', 'grace_ends_at', 'id', 'ip_allowlist', 'last_used_at', 'name', 'scopes', 'secret_created_at', 'status']);
     const sts = await api(ctx.sb, token, 'GET', '/v1/service-tokens');
     for (const m of sts.body.data) assert.deepEqual(Object.keys(m).sort(), ['created_at', 'expires_at', 'id', 'scopes']);
   });
