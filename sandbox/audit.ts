@@ -3,6 +3,8 @@ import type { DB } from './db.ts';
 import { chainHash, GENESIS_HASH } from './jcs.ts';
 
 export type CredentialType = 'api_key' | 'oauth_app' | 'machine_client' | 'service_token' | 'user_grant';
+/** which door a call came through: the REST API, the MCP endpoint (a tool call) or an inbound webhook delivery */
+export type Surface = 'api' | 'mcp' | 'webhook';
 
 export interface AuditEventInput {
   occurred_at: string;
@@ -15,6 +17,10 @@ export interface AuditEventInput {
   status: number;
   duration_ms: number;
   pii_accessed: boolean;
+  /** default 'api' */
+  surface?: Surface;
+  /** the MCP tool a tools/call named (surface mcp only); default null */
+  mcp_tool?: string | null;
 }
 
 const EMAIL = /[^\s@"'<>,;]+@[^\s@"'<>,;]+\.[a-z]{2,}/gi;
@@ -44,6 +50,7 @@ export function buildEvent(workspaceId: string, seq: number, id: string, prevHas
     seq, id, workspace_id: workspaceId, occurred_at: e.occurred_at, credential_id: e.credential_id,
     credential_type: e.credential_type, caller_ip: e.caller_ip, method: e.method, endpoint: e.endpoint,
     params: e.params, status: e.status, duration_ms: e.duration_ms, pii_accessed: e.pii_accessed,
+    surface: e.surface ?? 'api', mcp_tool: e.mcp_tool ?? null,
   };
   const hash = chainHash(prevHash, body);
   const full = { ...body, prev_hash: prevHash, hash };

@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DB } from './db.ts';
 import { AuditLog, type CredentialType } from './audit.ts';
+import type { AuditMark } from './mcp.ts';
 import { SCOPES, SCOPE_NAMES } from './scopes.ts';
 import { ApiError, intIn, ipAllowed, parseCidrs, parseScopes, str } from './management-input.ts';
 import { patchMachineClient, type RouteTable } from './management-guardrails.ts';
@@ -32,11 +33,13 @@ export interface Caller {
 interface Ctx {
   req: IncomingMessage; url: URL; params: Record<string, string>; body: any; caller: Caller;
   res: ServerResponse; auditParams: Record<string, unknown>; pii: boolean;
+  /** set by an MCP handler (sandbox/mcp.ts): the audit event's surface, tool name and PII flag */
+  audit?: AuditMark;
   tamper?: { workspace: string; seq: number } | null;
 }
 type Out = { status?: number; body?: any; buf?: Buffer; headers?: Record<string, string> };
 type Handler = (c: Ctx) => Promise<Out> | Out;
-interface Route { method: string; path: string; re: RegExp; keys: string[]; scope: string | null; handler: Handler; pii?: boolean }
+interface Route { method: string; path: string; re: RegExp; keys: string[]; scope: string | null; handler: Handler; pii?: boolean; surface?: 'mcp' }
 
 export interface ManagementOptions {
   db: DB; audit: AuditLog;
@@ -48,7 +51,7 @@ export interface ManagementOptions {
   /** MFA step-up policy (sandbox/mfa.ts): throws the RFC 9470 challenge for a call the caller's sign-in is too weak or old for */
   stepUp?: (caller: Caller & { user: boolean; acr: string | null; authTime: number | null }, method: string, route: string, scope: string | null) => void;
   /** extension routes (auditor reviews, sandbox/reviews.ts) */
-  extraRoutes?: Array<{ method: string; path: string; scope: string | null; handler: (c: any) => any }>;
+  extraRoutes?: Array<{ method: string; path: string; scope: string | null; surface?: 'mcp'; handler: (c: any) => any }>;
 }
 
 export function createManagement(o: ManagementOptions) {
@@ -177,11 +180,11 @@ export function createManagement(o: ManagementOptions) {
 
   // ---------- routes ----------
   const routes: Route[] = [];
-  const add = (method: string, path: string, scope: string | null, handler: Handler, pii = false) => {
+  const add = (method: string, path: string, scope: string | null, handler: Handler, pii = false, surface?: 'mcp') => {
     const keys: string[] = [];
     o.routeTable?.add(method, path, scope);
     const re = new RegExp(`^${path.replace(/\{(\w+)\}/g, (_s, k) => { keys.push(k); return '([A-Za-z0-9_-]+)'; })}$`);
-    routes.push({ method, path, re, keys, scope, handler, pii });
+    routes.push({ method, path, re, keys, scope, handler, pii, surface });
   };
 
   add('GET', '/v1/workspace', null, (c) => ({ body: q.ws.get(c.caller.workspaceId) }));
@@ -364,7 +367,7 @@ export function createManagement(o: ManagementOptions) {
   add('GET', '/v1/contacts', 'contacts:read', (c) => ({ body: { data: (q.contacts.all(c.caller.workspaceId) as string[][]).map((r) => JSON.parse(r[0]!)) } }), true);
   add('GET', '/v1/contacts/export', 'contacts:read', (c) => ({ body: { exported_at: nowIso(), data: (q.contacts.all(c.caller.workspaceId) as string[][]).map((r) => JSON.parse(r[0]!)) } }), true);
 
-  for (const r of o.extraRoutes ?? []) add(r.method, r.path, r.scope, r.handler);
+  for (const r of o.extraRoutes ?? []) add(r.method, r.path, r.scope, r.handler, false, r.surface);
 
   async function readJson(req: IncomingMessage): Promise<any> {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'DELETE') { req.resume(); return undefined; }
@@ -393,6 +396,7 @@ export function createManagement(o: ManagementOptions) {
     let caller: Caller | undefined;
     let status = 500;
     let route: Route | undefined;
+    let ctx: Ctx | undefined;
     let body: any;
     try {
       let params: Record<string, string> = {};
@@ -414,7 +418,8 @@ export function createManagement(o: ManagementOptions) {
       }
       o.stepUp?.({ ...caller, user: !!caller.user, acr: caller.acr ?? null, authTime: caller.authTime ?? null }, route.method, route.path, route.scope);
       body = await readJson(req);
-      const out = await route.handler({ req, url, params, body, caller, res, auditParams: {}, pii: !!route.pii });
+      ctx = { req, url, params, body, caller, res, auditParams: {}, pii: !!route.pii };
+      const out = await route.handler(ctx);
       status = out.status ?? 200;
       send(res, status, out.buf ?? (out.body === undefined ? undefined : JSON.stringify(out.body)), out.headers);
     } catch (e: any) {
@@ -434,7 +439,8 @@ export function createManagement(o: ManagementOptions) {
           audit.append(caller.workspaceId, {
             occurred_at: nowIso(), credential_id: caller.credentialId, credential_type: caller.credentialType, caller_ip: caller.ip,
             method: req.method ?? 'GET', endpoint: url.pathname, params: p, status, duration_ms: Math.round(performance.now() - started),
-            pii_accessed: !!route?.pii && status < 300,
+            pii_accessed: (ctx?.audit?.pii ?? !!route?.pii) && status < 300,
+            surface: ctx?.audit?.surface ?? route?.surface ?? 'api', mcp_tool: ctx?.audit?.mcp_tool ?? null,
           }, route?.scope ?? null);
         } catch (e) { console.error('[sandbox] audit append failed', e); }
       }

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { DB } from './db.ts';
 import { SCOPES } from './scopes.ts';
 import { chainHash, GENESIS_HASH, jcs } from './jcs.ts';
+import { MCP_PATH, MCP_TOOLS, type McpToolDef } from './mcp-tools.ts';
 
 export function rngFrom(seed: number) {
   let a = (seed >>> 0) ^ 0x9e3779b9;
@@ -99,6 +100,52 @@ interface SeedCred {
   rate: number | null; secretHash: string;
 }
 
+/** one seeded event before it is hashed; `credential` null for webhook deliveries (signed by the sender, not a credential) */
+interface SeedEvent {
+  credential: SeedCred | null; ip: string; method: string; endpoint: string; params: Record<string, unknown>; status: number; duration: number;
+  pii: boolean; surface: 'api' | 'mcp' | 'webhook'; tool: string | null; scopes: string[]; hook?: string;
+}
+
+const WEBHOOK_SOURCES: ReadonlyArray<[string, readonly string[]]> = [
+  ['stripe', ['invoice.paid', 'invoice.payment_failed', 'customer.subscription.updated']],
+  ['shopify', ['orders/create', 'orders/paid', 'customers/update']],
+  ['typeform', ['form_response']],
+  ['github', ['push', 'issues', 'pull_request']],
+  ['calendly', ['invitee.created', 'invitee.canceled']],
+];
+
+/** An inbound webhook delivery to one of the workspace's webhook endpoints (POST /hooks/{endpoint}). */
+function webhookEvent(rs: Rng, hook: { id: string; source: string; events: readonly string[] }, ip: string): SeedEvent {
+  const m = rs.next();
+  const signature = m < 0.92 ? 'valid' : m < 0.97 ? 'invalid' : 'missing';
+  const status = signature !== 'valid' ? 401 : rs.chance(0.97) ? 202 : rs.pick([413, 500, 503]);
+  return {
+    credential: null, ip, method: 'POST', endpoint: `/hooks/${hook.id}`, surface: 'webhook', tool: null, scopes: [], hook: hook.id,
+    params: { delivery_id: `dlv_${rs.id(16)}`, event: rs.pick(hook.events), signature, source: hook.source, webhook_endpoint_id: hook.id },
+    status, duration: 3 + rs.int(status >= 500 ? 3000 : 120), pii: false,
+  };
+}
+
+const hostileFrom = (rs: Rng) => () => hostile(rs);
+/**
+ * An MCP call (POST /mcp, JSON-RPC): mostly tools/call of a tool the credential holds every scope of, ~4 % of a tool it
+ * lacks a scope for (403), a few tools/list (no tool). Status mix as the live endpoint answers (sandbox/mcp.ts).
+ */
+function mcpEvent(rs: Rng, cred: SeedCred, rpcId: number, ip: string): SeedEvent {
+  const base = { credential: cred, ip, method: 'POST', endpoint: MCP_PATH, surface: 'mcp' as const };
+  if (rs.chance(0.05)) return { ...base, params: { id: rpcId, jsonrpc: '2.0', method: 'tools/list' }, status: 200, duration: 2 + rs.int(30), pii: false, tool: null, scopes: [] };
+  const held = MCP_TOOLS.filter((t) => t.scopes.every((s) => cred.scopes.includes(s)));
+  const lacking = MCP_TOOLS.filter((t) => !t.scopes.every((s) => cred.scopes.includes(s)));
+  const denied = lacking.length > 0 && (held.length === 0 || rs.chance(0.04));
+  const tool: McpToolDef = rs.pick(denied ? lacking : held);
+  const m = rs.next();
+  const status = denied ? 403 : m < 0.9 ? 200 : m < 0.94 ? 400 : m < 0.97 ? 429 : rs.pick([500, 502]);
+  return {
+    ...base, params: { id: rpcId, jsonrpc: '2.0', method: 'tools/call', params: { arguments: tool.seedArgs(rs, hostileFrom(rs)), name: tool.name } },
+    status, duration: status >= 500 ? 1000 + rs.int(9000) : 20 + rs.int(1500), pii: tool.pii && status < 300, tool: tool.name, scopes: tool.scopes,
+  };
+}
+
 const DAY = 86400000;
 const iso = (ms: number) => new Date(ms).toISOString();
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -109,6 +156,9 @@ export interface SeedResult { workspaces: Array<{ id: string; name: string }>; e
 export function seed(db: DB, opts: SeedOptions): SeedResult {
   const t0 = performance.now();
   const r = rngFrom(opts.seed);
+  // MCP tool calls and webhook deliveries come from a second stream: each replaces an API event after that event drew
+  // its numbers from `r`, so credentials, contacts, times, ids and IPs stay what they were before surfaces existed.
+  const rs = rngFrom((opts.seed ^ 0x6d637031) >>> 0);
   const now = opts.anchorMs;
   const insWs = db.prepare('INSERT INTO workspaces (id, ord, name, plan, region, created_at) VALUES (?, ?, ?, ?, ?, ?)');
   const insCred = db.prepare(`INSERT INTO credentials (id, workspace_id, type, name, scopes, ip_allowlist, status, created_at, last_used_at, expires_at,
@@ -217,6 +267,10 @@ export function seed(db: DB, opts: SeedOptions): SeedResult {
       const lastUsed = new Map<string, number>();
       const evCountBy = new Map<string, number>();
       const exportCred = active.find((c) => c.scopes.includes('contacts:read'));
+      const hooks = Array.from({ length: 1 + rs.int(3) }, () => { const [source, events] = rs.pick(WEBHOOK_SOURCES); return { id: `whe_${rs.id(14)}`, source, events }; });
+      const mcpEvents: Array<{ seq: number; credential_id: string; credential_type: string; mcp_tool: string | null; status: number }> = [];
+      const webhookEvents: Array<{ seq: number; webhook_endpoint_id: string; status: number }> = [];
+      const apiUsedBy = new Map<string, Set<string>>();
       let prev = GENESIS_HASH;
       for (let i = 0; i < n; i++) {
         const inFeb = i < febCount;
@@ -243,17 +297,30 @@ export function seed(db: DB, opts: SeedOptions): SeedResult {
         const params = ep.params(r);
         const ms = t;
         const duration = status >= 500 ? 1000 + r.int(9000) : 5 + r.int(ep.path.endsWith('export') ? 4000 : 400);
+        const evId = `evt_${r.hex(24)}`;
+        // ~5 % of events become inbound webhook deliveries, ~12 % of OAuth apps' and API keys' calls MCP tool calls
+        const roll = inFeb ? 1 : rs.next();
+        const ev: SeedEvent = roll < 0.05
+          ? webhookEvent(rs, rs.pick(hooks), ip)
+          : roll < 0.17 && (cred.type === 'api_key' || cred.type === 'oauth_app')
+            ? mcpEvent(rs, cred, i + 1, ip)
+            : { credential: cred, ip, method: ep.method, endpoint: path, params, status, duration, pii: ep.pii && status < 300, tool: null, scopes: [ep.scope], surface: 'api' };
+        const who = ev.credential;
         // Canonical (RFC 8785) form built directly: keys in sorted order, strings via JSON.stringify, integers only.
-        const canonical = `{"caller_ip":${JSON.stringify(ip)},"credential_id":${JSON.stringify(cred.id)},"credential_type":"${cred.type}","duration_ms":${duration},"endpoint":${JSON.stringify(path)},"id":"evt_${r.hex(24)}","method":"${ep.method}","occurred_at":"${iso(ms)}","params":${jcs(params)},"pii_accessed":${ep.pii && status < 300},"seq":${i + 1},"status":${status},"workspace_id":${JSON.stringify(wsId)}}`;
+        const canonical = `{"caller_ip":${JSON.stringify(ev.ip)},"credential_id":${who ? JSON.stringify(who.id) : 'null'},"credential_type":${who ? `"${who.type}"` : 'null'},"duration_ms":${ev.duration},"endpoint":${JSON.stringify(ev.endpoint)},"id":"${evId}","mcp_tool":${ev.tool === null ? 'null' : JSON.stringify(ev.tool)},"method":"${ev.method}","occurred_at":"${iso(ms)}","params":${jcs(ev.params)},"pii_accessed":${ev.pii},"seq":${i + 1},"status":${ev.status},"surface":"${ev.surface}","workspace_id":${JSON.stringify(wsId)}}`;
         const hash = createHash('sha256').update(prev + canonical, 'utf8').digest('hex');
         const json = `${canonical.slice(0, -1)},"prev_hash":"${prev}","hash":"${hash}"}`;
         insEvt.run(wsId, i + 1, Buffer.from(json, 'utf8'));
-        evCountBy.set(cred.id, (evCountBy.get(cred.id) ?? 0) + 1);
         prev = hash;
-        if (status !== 403) {
-          let s = usedBy.get(cred.id); if (!s) usedBy.set(cred.id, (s = new Set())); s.add(ep.scope);
+        if (ev.surface === 'webhook') { webhookEvents.push({ seq: i + 1, webhook_endpoint_id: ev.hook!, status: ev.status }); continue; }
+        if (ev.surface === 'mcp') mcpEvents.push({ seq: i + 1, credential_id: cred.id, credential_type: cred.type, mcp_tool: ev.tool, status: ev.status });
+        evCountBy.set(cred.id, (evCountBy.get(cred.id) ?? 0) + 1);
+        if (ev.status !== 403) {
+          let s = usedBy.get(cred.id); if (!s) usedBy.set(cred.id, (s = new Set()));
+          for (const sc of ev.scopes) s.add(sc);
+          if (ev.surface === 'api') { let a = apiUsedBy.get(cred.id); if (!a) apiUsedBy.set(cred.id, (a = new Set())); a.add(ep.scope); }
         }
-        let ipset = ipsBy.get(cred.id); if (!ipset) ipsBy.set(cred.id, (ipset = new Set())); ipset.add(ip);
+        let ipset = ipsBy.get(cred.id); if (!ipset) ipsBy.set(cred.id, (ipset = new Set())); ipset.add(ev.ip);
         lastUsed.set(cred.id, ms);
       }
       if (n > 0) insHead.run(wsId, n, prev);
@@ -282,7 +349,10 @@ export function seed(db: DB, opts: SeedOptions): SeedResult {
       // Known truths for the insights feature (computed from the seeded events themselves)
       const truths = {
         definition: {
-          unused_scopes: 'scopes held by the credential that no seeded event of that credential with status != 403 required',
+          unused_scopes: 'scopes held by the credential that no seeded event of that credential with status != 403 required (an MCP tool call requires every scope of its tool, GET /v1/mcp/tools)',
+          mcp_events: 'every seeded event with surface mcp (POST /mcp by an API key or OAuth app), in seq order',
+          webhook_deliveries: 'every seeded event with surface webhook (credential_id null), in seq order',
+          scopes_used_only_via_mcp: 'per credential, used scopes that only its MCP tool calls (status != 403) required',
           stable_ips_without_allowlist: 'credentials with an empty ip_allowlist, >= 5 seeded events, all from 2-3 distinct caller IPs',
         },
         unused_scopes: creds.filter((c) => (usedBy.get(c.id)?.size ?? 0) > 0)
@@ -295,6 +365,10 @@ export function seed(db: DB, opts: SeedOptions): SeedResult {
         over_privileged: creds.filter((c) => c.profile === 'over_privileged').map((c) => c.id),
         expiring_within_14_days: creds.filter((c) => c.status === 'active' && c.expires_at && Date.parse(c.expires_at) > now && Date.parse(c.expires_at) < now + 14 * DAY).map((c) => c.id),
         with_ip_allowlist: creds.filter((c) => c.allowlist.length > 0).map((c) => c.id),
+        surface_counts: { api: n - mcpEvents.length - webhookEvents.length, mcp: mcpEvents.length, webhook: webhookEvents.length },
+        mcp_events: mcpEvents,
+        webhook_deliveries: webhookEvents,
+        scopes_used_only_via_mcp: creds.map((c) => ({ credential_id: c.id, scopes: [...(usedBy.get(c.id) ?? [])].filter((sc) => !apiUsedBy.get(c.id)?.has(sc)).sort() })).filter((x) => x.scopes.length > 0),
       };
       const nById = evCountBy;
       truths.stable_ips_without_allowlist = truths.stable_ips_without_allowlist.map((x) => ({ ...x, events: nById.get(x.credential_id) ?? 0 })).filter((x) => x.events >= 5);

@@ -16,6 +16,8 @@ import { createRouteTable, replayTruth } from './management-guardrails.ts';
 import { Faults, parseFaultSpec, type FaultConfig } from './faults.ts';
 import { SCOPE_NAMES } from './scopes.ts';
 import { reviewRoutes } from './reviews.ts';
+import { mcpRoutes } from './mcp.ts';
+import { MCP_PATH } from './mcp-tools.ts';
 import { effectiveStatus } from './status.ts';
 import { createMfa, totp } from './mfa.ts';
 import { grantRevocation, validUntilIso } from './revocation.ts';
@@ -107,7 +109,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     tamperFor: () => faults.tampers(),
     pageAnomalies: () => faults.pageAnomalies(),
     stepUp: (caller, method, route, scope) => mfa.check(caller, method, route, scope),
-    extraRoutes: reviewRoutes(db),
+    extraRoutes: [...reviewRoutes(db), ...mcpRoutes(db)],
   });
 
   // ----- admin API -----
@@ -227,7 +229,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       try {
         if (path.startsWith('/__admin')) return await admin(req, res, url);
         if (await faults.apply(req, res, path)) return;
-        if (path.startsWith('/v1/') || path === '/v1') return await management(req, res);
+        if (path.startsWith('/v1/') || path === '/v1' || path === MCP_PATH) return await management(req, res);
         if (path.startsWith('/interaction/')) return await interactions(req, res);
         if (path === '/auth' && req.method === 'GET' && !url.searchParams.has('prompt') && /(^|\s)offline_access(\s|$)/.test(url.searchParams.get('scope') ?? '')) {
           // Every grant goes through (auto-)consent anyway, so offline_access does not need an explicit prompt=consent here.

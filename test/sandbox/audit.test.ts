@@ -27,7 +27,7 @@ function canon(v: unknown): string {
   }
 }
 const ZERO = '0'.repeat(64);
-const EVENT_KEYS = ['caller_ip', 'credential_id', 'credential_type', 'duration_ms', 'endpoint', 'hash', 'id', 'method', 'occurred_at', 'params', 'pii_accessed', 'prev_hash', 'seq', 'status', 'workspace_id'];
+const EVENT_KEYS = ['caller_ip', 'credential_id', 'credential_type', 'duration_ms', 'endpoint', 'hash', 'id', 'mcp_tool', 'method', 'occurred_at', 'params', 'pii_accessed', 'prev_hash', 'seq', 'status', 'surface', 'workspace_id'];
 
 function verifyChain(events: any[], workspaceId: string): { ok: true; head: string } | { ok: false; seq: number; reason: string } {
   let prev = ZERO;
@@ -91,7 +91,9 @@ describe('audit chain', () => {
         assert.deepEqual(Object.keys(e).sort(), EVENT_KEYS);
         assert.match(e.occurred_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
         assert.match(e.id, /^evt_/);
-        assert.ok(['api_key', 'oauth_app', 'machine_client', 'service_token', 'user_grant'].includes(e.credential_type));
+        // inbound webhook deliveries are signed by their sender, not made with a credential (test/sandbox/mcp-surface.test.ts)
+        if (e.surface === 'webhook') assert.equal(e.credential_type, null);
+        else assert.ok(['api_key', 'oauth_app', 'machine_client', 'service_token', 'user_grant'].includes(e.credential_type));
         assert.ok(Number.isInteger(e.status) && Number.isInteger(e.duration_ms));
         assert.equal(typeof e.pii_accessed, 'boolean');
       }
