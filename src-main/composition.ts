@@ -226,7 +226,8 @@ export function createApp(ports: AppPorts): AppRuntime {
     reviewSession.start();
   }
   // review mode still runs the contract's localOnly commands (cache sync, review.exit); see docs/ENGINEERING.md
-  const dispatcher = createDispatcher(reviewSession.logged(createHandlers(services)), { isReadOnly, logger: ports.logger });
+  // each command is one MFA step-up scope: a workspace whose fresh sign-in was declined is not asked again in it
+  const dispatcher = createDispatcher(connections.stepUp.scoped(reviewSession.logged(createHandlers(services))), { isReadOnly, logger: ports.logger });
   return {
     services,
     dispatcher,

@@ -20,6 +20,8 @@ export const ERROR_REMEDIES = {
   invalid_response: 'The platform sent data that does not match its contract; nothing was stored.',
   needs_reconsent: 'The workspace grant is no longer valid; reconnect the workspace to grant access again.',
   insufficient_scope: 'The grant lacks a scope this action needs; reconnect with that scope.',
+  step_up_required: 'The platform asks for a fresh multi-factor sign-in before this change, which Grantdesk cannot start here; make the change from your own (operator) Grantdesk, outside a review.',
+  step_up_refused: 'Nothing was changed. Try again and finish the sign-in in your browser with your authenticator code; if your platform account has no MFA yet, set it up on the platform first.',
   tamper_detected: 'Something changed after it was recorded (an audit event, or a review file against the platform\'s record); keep it as evidence and contact the platform or whoever sent it.',
   io_error: 'Grantdesk could not read or write its data directory; check disk space and permissions.',
   cancelled: 'The operation was cancelled; nothing after the cancel point was written.',

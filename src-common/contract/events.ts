@@ -13,6 +13,17 @@ export const eventSchemas = {
     state: z.enum(['running', 'done', 'failed', 'cancelled']),
     message: z.string().nullable(),
   }),
+  /** MFA step-up (RFC 9470): a workspace asked for a fresh multi-factor sign-in before a change; the browser is open for it */
+  'stepUp.status': z.object({
+    id: z.string(),
+    workspaceId: z.string(),
+    workspaceName: z.string(),
+    /** what is being done, in words: "creating an API key" */
+    action: z.string(),
+    state: z.enum(['waiting', 'done', 'failed']),
+    /** the sentence to show: why the browser opened, or how it ended */
+    message: z.string(),
+  }),
   'state.changed': z.object({
     topic: z.enum(['health', 'settings', 'workspaces', 'platforms', 'inventory', 'audit', 'exports', 'rotation', 'review', 'policy']),
     workspaceId: z.string().nullable(),

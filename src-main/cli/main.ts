@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { contract, COMMAND_NAMES, type CommandName, type Output } from '../../src-common/contract/index.ts';
+import { contract, COMMAND_NAMES, type CommandName, type EventPayload, type Output } from '../../src-common/contract/index.ts';
 import { resolveDataDir } from '../adapters/data-dir.ts';
 import { createNodeRuntime } from '../node-runtime.ts';
 import type { Opener } from '../ports/opener.ts';
@@ -83,7 +83,12 @@ function makeOpener(io: CliIo, printUrl: boolean): Opener {
 function openRuntime(io: CliIo, printUrl: boolean, sessionOnly: boolean, background = false) {
   const dataDir = resolveDataDir(io.env);
   try {
-    return createNodeRuntime({ dataDir, opener: makeOpener(io, printUrl), sessionOnly, secretStore: io.secretStore, background });
+    const runtime = createNodeRuntime({ dataDir, opener: makeOpener(io, printUrl), sessionOnly, secretStore: io.secretStore, background });
+    // MFA step-up: why a browser opens (or why the sign-in URL below is printed), on stderr like connect's URL
+    runtime.bus.subscribe((name, payload) => {
+      if (name === 'stepUp.status' && (payload as EventPayload<'stepUp.status'>).state !== 'failed') io.stderr(`${(payload as EventPayload<'stepUp.status'>).message}\n`);
+    });
+    return runtime;
   } catch (err) {
     if (err instanceof AppError) throw err;
     throw new AppError('io_error', `Cannot open the data directory ${dataDir}: ${err instanceof Error ? err.message.split('\n')[0] : 'unknown'}`);

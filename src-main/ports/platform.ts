@@ -58,4 +58,33 @@ export interface TokenSource {
   platformOf(workspaceId: string): { apiBase: string };
   /** the error for a freshly refreshed token the platform still refuses (401 twice); `platformCode` is its `error` field */
   refused(workspaceId: string, what: string, platformCode: string): Error;
+  /**
+   * MFA step-up (RFC 9470) for this source's workspaces. Absent: the source never steps up (an auditor review's read-only
+   * grant), and a challenge fails the call with `step_up_required`.
+   */
+  stepUp?: StepUpPort;
+}
+
+/** What a platform's `insufficient_user_authentication` challenge asked for, already checked for sane bounds. */
+export interface StepUpChallenge {
+  /** acr values to request (e.g. urn:sabnode:mfa); empty: the platform named none */
+  acrValues: string[];
+  /** seconds the sign-in may be old at most; null: the platform named no max_age */
+  maxAge: number | null;
+  /** absolute URLs the challenge named (an authorization server, resource metadata); the step-up refuses foreign ones */
+  namedUrls: string[];
+}
+
+/**
+ * A second, short-lived authorization of a workspace's grant with a fresh (multi-factor) sign-in. Its access token is
+ * held in main-process memory only, for no longer than the platform allows (min of its expiry and auth_time + max_age),
+ * and used only for that workspace's writes; the workspace's own grant (refresh token included) is never touched.
+ */
+export interface StepUpPort {
+  /** a step-up token of this workspace still inside its window (a write reuses it), or null */
+  current(workspaceId: string): string | null;
+  /** asks for the fresh sign-in (browser, PKCE) and returns its access token; one at a time per workspace */
+  run(workspaceId: string, challenge: StepUpChallenge, action: string, signal?: AbortSignal): Promise<string>;
+  /** the platform refused this step-up token: forget it */
+  discard(workspaceId: string, token: string): void;
 }

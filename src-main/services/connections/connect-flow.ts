@@ -53,7 +53,11 @@ export function newState(): string {
   return randomBytes(32).toString('base64url');
 }
 
-export function buildAuthorizationUrl(as: o.AuthorizationServer, p: PlatformRow, v: { redirectUri: string; scope: string; state: string; challenge: string; workspace: string }): URL {
+export function buildAuthorizationUrl(
+  as: o.AuthorizationServer,
+  p: PlatformRow,
+  v: { redirectUri: string; scope: string; state: string; challenge: string; workspace: string; extra?: Readonly<Record<string, string>> },
+): URL {
   const url = new URL(as.authorization_endpoint!);
   url.searchParams.set('response_type', 'code');
   url.searchParams.set('client_id', p.client_id);
@@ -64,13 +68,26 @@ export function buildAuthorizationUrl(as: o.AuthorizationServer, p: PlatformRow,
   url.searchParams.set('code_challenge_method', 'S256');
   url.searchParams.set('workspace', v.workspace);
   url.searchParams.set('prompt', 'consent');
+  // a step-up (step-up-flow.ts) adds acr_values / max_age and asks for prompt=login instead
+  for (const [k, x] of Object.entries(v.extra ?? {})) url.searchParams.set(k, x);
   return url;
 }
 
 export async function runCodeFlow(
   d: FlowDeps,
   p: PlatformRow,
-  v: { scope: string; workspace: string; onUrl?: (url: string) => void; signal?: AbortSignal },
+  v: {
+    scope: string;
+    workspace: string;
+    onUrl?: (url: string) => void;
+    signal?: AbortSignal;
+    /** more authorization parameters (a step-up's acr_values, max_age, prompt) */
+    extra?: Readonly<Record<string, string>>;
+    /** false for a step-up: its token is short-lived on purpose, and a refresh token is not expected */
+    requireRefreshToken?: boolean;
+    /** oauth4webapi's ID token checks (a step-up's max_age: auth_time must be recent enough) */
+    idToken?: { maxAge?: number };
+  },
 ): Promise<FlowResult> {
   const as = authServer(p);
   const client = publicClient(p);
@@ -90,7 +107,7 @@ export async function runCodeFlow(
   });
   let callback: URL;
   try {
-    const authUrl = buildAuthorizationUrl(as, p, { redirectUri: listener.redirectUri, scope: v.scope, state, challenge, workspace: v.workspace });
+    const authUrl = buildAuthorizationUrl(as, p, { redirectUri: listener.redirectUri, scope: v.scope, state, challenge, workspace: v.workspace, extra: v.extra });
     v.onUrl?.(authUrl.href);
     await d.opener(authUrl.href);
     callback = await listener.result;
@@ -102,7 +119,8 @@ export async function runCodeFlow(
     params = o.validateAuthResponse(as, client, callback, state);
   } catch (err) {
     if (err instanceof o.AuthorizationResponseError) {
-      if (err.error === 'access_denied') throw new AppError('cancelled', 'The authorization was denied in the browser');
+      // the platform's own words stay on the error (cause) for a caller that shows them (a step-up's refusal)
+      if (err.error === 'access_denied') throw new AppError('cancelled', 'The authorization was denied in the browser', { cause: err });
       if (err.error === 'invalid_scope') throw new AppError('invalid_input', `scopes: the platform does not allow them for this client (${describeOAuthError(err)})`);
       throw new AppError('platform_error', `The platform refused the authorization: ${describeOAuthError(err)}`);
     }
@@ -115,13 +133,14 @@ export async function runCodeFlow(
     if (err instanceof AppError) throw err;
     throw new AppError('network_error', `Token request failed: ${describeOAuthError(err)}`);
   }
-  return { tokens: await processTokens(() => o.processAuthorizationCodeResponse(as, client, res)) };
+  const idOpts = v.idToken?.maxAge !== undefined ? { maxAge: v.idToken.maxAge } : undefined;
+  return { tokens: await processTokens(() => o.processAuthorizationCodeResponse(as, client, res, idOpts), v.requireRefreshToken ?? true) };
 }
 
-async function processTokens(f: () => Promise<o.TokenEndpointResponse>): Promise<o.TokenEndpointResponse> {
+async function processTokens(f: () => Promise<o.TokenEndpointResponse>, requireRefreshToken = true): Promise<o.TokenEndpointResponse> {
   try {
     const t = await f();
-    if (!t.refresh_token) throw new AppError('platform_error', 'The platform issued no refresh token (is offline_access allowed for this client?)');
+    if (requireRefreshToken && !t.refresh_token) throw new AppError('platform_error', 'The platform issued no refresh token (is offline_access allowed for this client?)');
     return t;
   } catch (err) {
     if (err instanceof AppError) throw err;

@@ -30,6 +30,7 @@ import { createTokenManager, type RefreshPoint } from './token-manager.ts';
 import { createGrantApi } from './workspace-api.ts';
 import { createRefreshScheduler } from './refresh-scheduler.ts';
 import { createGrantRevocation } from './revocation.ts';
+import { createStepUp } from './step-up.ts';
 import { createPlatformClient, probeWorkspace } from '../../platform/index.ts';
 
 export interface ConnectionsDeps {
@@ -60,7 +61,19 @@ export function createConnectionsService(d: ConnectionsDeps) {
   const repo = createConnectionsRepo(d.db);
   const grants = createGrantStore(d.secretStore, () => repo.profileId());
   const tokens = createTokenManager({ repo, grants, lock: d.lock, fetch: d.fetch, clock: d.clock, bus: d.bus, logger: d.logger, testHook: d.testHook });
-  const api: WorkspaceApi = createGrantApi({ http: d.http, tokens, platformOf: (ws) => platformFor(ws) });
+  const stepUp = createStepUp({
+    workspace: (ws) => repo.getWorkspace(ws),
+    platformFor: (ws) => platformFor(ws),
+    http: d.http,
+    fetch: d.fetch,
+    opener: d.opener,
+    callbackListener: d.callbackListener,
+    clock: d.clock,
+    bus: d.bus,
+    logger: d.logger,
+    connectTimeoutMs: d.connectTimeoutMs,
+  });
+  const api: WorkspaceApi = createGrantApi({ http: d.http, tokens, platformOf: (ws) => platformFor(ws), stepUp: stepUp.port });
   const platform = createPlatformClient(api);
   const changed = (topic: 'workspaces' | 'platforms', workspaceId: string | null = null) => d.bus.emit('state.changed', { topic, workspaceId });
 
@@ -274,6 +287,8 @@ export function createConnectionsService(d: ConnectionsDeps) {
     directory,
     api,
     tokens,
+    /** MFA step-up: `stepUp.scoped(handlers)` gives each command its own refusal scope (composition.ts) */
+    stepUp,
     async addPlatform(input: { issuer: string; name?: string; clientId?: string; apiBase?: string; reuseLeewaySeconds?: number }): Promise<Platform> {
       const issuer = input.issuer.replace(/\/$/, '') === input.issuer ? input.issuer : input.issuer;
       const u = new URL(issuer);
