@@ -16,6 +16,17 @@ export async function boot(opts: SandboxOptions = {}) {
 
 export const insecure = { [oauth.allowInsecureRequests]: true } as const;
 
+/**
+ * Pins every workspace's plan through the admin API. A suite about something other than MFA step-up (key management,
+ * OAuth conformance) runs on plans that protect nothing; the step-up itself has its own suite (mfa.test.ts).
+ */
+export async function pinPlans(sb: SandboxHandle, plan: 'free' | 'starter' | 'pro' | 'enterprise' = 'free') {
+  for (const w of sb.workspaces) {
+    const r = await admin(sb, 'POST', '/mfa', { workspace: w.id, plan });
+    if (r.status !== 200) throw new Error(`pinning the plan of ${w.id} failed: ${r.status}`);
+  }
+}
+
 export async function admin(sb: SandboxHandle, method: string, path: string, body?: unknown) {
   const r = await fetch(`${sb.issuer}/__admin${path}`, {
     method, headers: { authorization: `Bearer ${sb.adminToken}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),

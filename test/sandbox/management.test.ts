@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { admin, api, boot, login } from './helpers.ts';
+import { admin, api, boot, login, pinPlans } from './helpers.ts';
 
 let ctx: Awaited<ReturnType<typeof boot>>;
 let token: string; // credentials:read/write + audit:read
@@ -17,6 +17,7 @@ const errorShape = (b: any) => {
 
 before(async () => {
   ctx = await boot();
+  await pinPlans(ctx.sb); // key management itself, without MFA step-up (that is mfa.test.ts)
   ws = ctx.sb.workspaces[0]!.id;
   token = (await login(ctx.as, ws)).access_token;
 });

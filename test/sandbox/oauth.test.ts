@@ -3,12 +3,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as oauth from 'oauth4webapi';
-import { admin, api, authorize, boot, Browser, DESKTOP, expectOAuthError, hidden, insecure, login, refresh } from './helpers.ts';
+import { admin, api, authorize, boot, Browser, DESKTOP, expectOAuthError, hidden, insecure, login, pinPlans, refresh } from './helpers.ts';
 
 let ctx: Awaited<ReturnType<typeof boot>>;
 const client: oauth.Client = { client_id: DESKTOP };
 
-before(async () => { ctx = await boot({ accessTokenTtl: 600 }); });
+before(async () => {
+  ctx = await boot({ accessTokenTtl: 600 });
+  await pinPlans(ctx.sb); // OAuth conformance, without MFA step-up (that is mfa.test.ts)
+});
 after(async () => { await ctx.sb.close(); });
 
 describe('discovery', () => {
