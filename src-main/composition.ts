@@ -23,6 +23,7 @@ import { createPolicyService } from './services/policy/index.ts';
 import { createHandlers } from './handlers/index.ts';
 import { createDispatcher, type Dispatcher } from './rpc/dispatcher.ts';
 import { createEventBus } from './services/event-bus.ts';
+import { createAlertsService, type Notifier } from './services/alerts/index.ts';
 import { createHealthService } from './services/health-service.ts';
 import type { Services } from './services/services.ts';
 import { createSettingsService } from './services/settings-service.ts';
@@ -53,6 +54,10 @@ export interface AppPorts {
 }
 
 export interface AppRuntime {
+  /** rotation: runs a delivery target's command with a new secret on stdin (default: the child-process adapter) */
+  secretDelivery?: SecretDelivery;
+  /** OS notifications for alerts (the Electron shell); absent in the CLI and serve mode */
+  notifier?: Notifier;
   services: Services;
   dispatcher: Dispatcher;
   bus: EventBus;
@@ -228,6 +233,34 @@ export function createApp(ports: AppPorts): AppRuntime {
   // review mode still runs the contract's localOnly commands (cache sync, review.exit); see docs/ENGINEERING.md
   // each command is one MFA step-up scope: a workspace whose fresh sign-in was declined is not asked again in it
   const dispatcher = createDispatcher(connections.stepUp.scoped(reviewSession.logged(createHandlers(services))), { isReadOnly, logger: ports.logger });
+  // 9. Alerts over every read model (and policy's violations); quota use is read from the platform only by `alerts run`.
+  const alerts = createAlertsService({
+    db: ports.db,
+    clock: ports.clock,
+    bus,
+    secrets: ports.secretStore,
+    fetch: http.fetch,
+    notifier: ports.notifier,
+    facts: () => ({
+      workspaces: read.connections.ownGrants().map((g) => ({ id: g.workspaceId, name: g.workspaceName, status: g.status })),
+      credentials: read.inventory.credentials(),
+      reviews: read.reviews.grantEnds(),
+      audit: audit.status().workspaces.map((w) => ({ workspaceId: w.workspaceId, gaps: w.gaps.length, tamper: w.tamper.length })),
+      violations: policy.violations().result?.violations ?? [],
+    }),
+    quotas: async () => {
+      const mcs = read.inventory.credentials().filter((c) => c.type === 'machine_client' && c.status === 'active' && c.dailyQuota);
+      const rows = await Promise.all(
+        mcs.map(async (c) => {
+          // a client whose usage cannot be read is left out of this run (the next run asks again)
+          const u = await platform.machineClients.usage(c.workspaceId, c.id).catch(() => null);
+          return u ? { workspaceId: c.workspaceId, id: c.id, name: c.name, used: u.used_today, quota: u.daily_quota } : null;
+        }),
+      );
+      return rows.filter((r): r is NonNullable<typeof r> => r !== null);
+    },
+  });
+
   return {
     services,
     dispatcher,
@@ -239,4 +272,14 @@ export function createApp(ports: AppPorts): AppRuntime {
       ports.db.close();
     },
   };
+    alerts,
 }
+  let alertTimer: ReturnType<typeof setInterval> | null = null;
+    if (ports.notifier) {
+      // OS notifications for new causes: soon after start, then every 10 minutes (cache only, no network)
+      const tick = () => void alerts.tick().catch((e: unknown) => ports.logger.warn('alerts tick failed', { error: e instanceof Error ? e.name : 'unknown' }));
+      setTimeout(tick, 5_000).unref?.();
+      alertTimer = setInterval(tick, 10 * 60_000);
+      alertTimer.unref?.();
+    }
+      if (alertTimer) clearInterval(alertTimer);

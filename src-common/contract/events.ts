@@ -25,7 +25,7 @@ export const eventSchemas = {
     message: z.string(),
   }),
   'state.changed': z.object({
-    topic: z.enum(['health', 'settings', 'workspaces', 'platforms', 'inventory', 'audit', 'exports', 'rotation', 'review', 'policy']),
+    topic: z.enum(['health', 'settings', 'workspaces', 'platforms', 'inventory', 'audit', 'exports', 'rotation', 'review', 'policy', 'alerts']),
     workspaceId: z.string().nullable(),
   }),
 } as const;

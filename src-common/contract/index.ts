@@ -20,6 +20,7 @@ import { insightsCommands } from './insights.ts';
 import { syncCommands } from './sync.ts';
 import { policyCommands } from './policy.ts';
 
+import { alertsCommands } from './alerts.ts';
 export const contract = {
   ...appCommands,
   ...settingsCommands,
@@ -39,6 +40,7 @@ export const contract = {
   ...policyCommands,
 } as const;
 
+  ...alertsCommands,
 export type Contract = typeof contract;
 export type CommandName = keyof Contract;
 export type Input<K extends CommandName> = z.input<Contract[K]['input']>;

@@ -15,6 +15,7 @@ import { AppError } from '../rpc/app-error.ts';
 import { registerIpc } from '../rpc/ipc-router.ts';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './protocol.ts';
 import { APP_ENTRY_URL, APP_ICON, APP_SCHEME, buildWindowOptions, hardenSession, hardenWebContents, openExternalUrl } from './security.ts';
+import { createElectronNotifier } from './notifier.ts';
 import { alignDataDir, createWindowRegistry, electronNativeDir, electronNativeModules, forwardEvents } from './wiring.ts';
 
 export type ElectronModule = Pick<typeof Electron, 'app' | 'BrowserWindow' | 'protocol' | 'session' | 'ipcMain' | 'shell' | 'dialog'>;
@@ -101,7 +102,7 @@ export function startShell(electron: ElectronModule, opts: ShellOptions): void {
       keychain: () => createKeytarSecretStore(keytarPath ? { load: () => createRequire(import.meta.url)(keytarPath) as typeof import('keytar') } : {}),
     });
     // background: the desktop app runs the token refresh scheduler, like serve mode
-    runtime = createApp({ dataDir, db, secretStore, clock: systemClock, opener: createElectronOpener(shell), reveal: async (path) => shell.showItemInFolder(path), logger, background: true });
+    runtime = createApp({ dataDir, db, secretStore, clock: systemClock, opener: createElectronOpener(shell), reveal: async (path) => shell.showItemInFolder(path), logger, background: true, notifier: electron.Notification ? createElectronNotifier(electron.Notification) : undefined });
 
     hardenSession(session.defaultSession);
     protocol.handle(APP_SCHEME, createAppProtocolHandler({ rootDir: rendererDir }));

@@ -10,6 +10,7 @@ import { reviewHandlers } from './review-handlers.ts';
 import { syncHandlers } from './sync-handlers.ts';
 import { policyHandlers } from './policy-handlers.ts';
 
+import { alertsHandlers } from './alerts-handlers.ts';
 export function createHandlers(s: Services): Handlers {
   return {
     ...appHandlers(s),
@@ -22,3 +23,4 @@ export function createHandlers(s: Services): Handlers {
     ...policyHandlers(s),
   };
 }
+    ...alertsHandlers(s),

@@ -8,6 +8,7 @@ import type { ReviewFacade } from './review/index.ts';
 import type { SyncService } from './sync/index.ts';
 import type { PolicyService } from './policy/index.ts';
 
+import type { AlertsService } from './alerts/index.ts';
 /** Every service the handlers may call. Built once in composition.ts. */
 export interface Services {
   health: HealthService;
@@ -22,3 +23,5 @@ export interface Services {
   /** the agency policy file, workspace tags, policy checks */
   policy: PolicyService;
 }
+  /** alerts: webhook, notifications, snoozes */
+  alerts: AlertsService;

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
-import { scopeNameSchema } from '../../../src-common/contract/ids.ts';
+import { grantScopeSchema } from '../../../src-common/contract/ids.ts';
 import type { PolicyRule } from '../../../src-common/contract/policy.ts';
 import { AppError } from '../../rpc/app-error.ts';
 
@@ -17,8 +17,8 @@ const nameish = z.string().min(1).max(200);
 
 export const rulesSchema = z
   .object({
-    allowed_scopes: z.array(scopeNameSchema).min(1).max(100).optional(),
-    forbidden_scopes: z.array(scopeNameSchema).min(1).max(100).optional(),
+    allowed_scopes: z.array(grantScopeSchema).min(1).max(100).optional(),
+    forbidden_scopes: z.array(grantScopeSchema).min(1).max(100).optional(),
     baseline_bundle: nameish.optional(),
     require_expiry: z.boolean().optional(),
     max_key_lifetime_days: days(3650).optional(),

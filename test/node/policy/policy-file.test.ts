@@ -85,3 +85,11 @@ test("a parse error never quotes the file's contents back (the message is safe t
   const msg = refused(`version: 1\nrules: { forbidden_scopes: [${secretish}\n`);
   assert.ok(!msg.includes(secretish), msg);
 });
+
+test('docs/policy.example.yaml parses and uses every rule of policy version 1', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { POLICY_RULES } = await import('../../../src-common/contract/policy.ts');
+  const p = parsePolicy(readFileSync(new URL('../../../docs/policy.example.yaml', import.meta.url)), 'docs/policy.example.yaml');
+  const used = new Set([...p.ruleLines.keys()].map((k) => k.split('\u0000')[1]));
+  assert.deepEqual([...POLICY_RULES].filter((r) => !used.has(r)), [], 'every rule appears in the example');
+});
