@@ -24,6 +24,8 @@ if (only.length === 0) {
   run('lint (import boundaries)', 'npx', ['eslint', '--max-warnings=0', '.']);
   run('build renderer', 'npx', ['vite', 'build', '--config', 'vite.web.config.ts', '--logLevel', 'warn']);
 }
+// tests spawn bin/grantdesk.mjs, which runs the built CLI: build it now (if a source changed) rather than in each test
+run('build CLI (if stale)', process.execPath, ['scripts/build-cli.mjs', '--if-stale']);
 const layers = only.length ? only : ['test/node', 'test/sandbox', 'test/chromium', 'test/electron'];
 const testFiles = layers.flatMap((l) => (statSync(l).isDirectory() ? files(l) : [l])).sort();
 run(`tests (${testFiles.length} files)`, process.execPath, ['--import', 'tsx', '--import', './test/support/isolate-keychain.mjs', '--test', '--test-concurrency=2', '--test-reporter=spec', ...testFiles], {

@@ -5,15 +5,21 @@
 // (undici's RetryAgent would silently cap it at maxTimeout and retry early). Garbage Retry-After values are ignored (backoff).
 // Only idempotent requests are retried (capped, full jitter); token POSTs never are. JSON is parsed whole into
 // null-prototype objects; a `__proto__` key rejects the whole document.
-import { EnvHttpProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { HttpError, parseRetryAfter, RETRY_AFTER_CAP_MS, type HttpClient, type HttpRequest, type HttpResponse, type LimitedFetch } from '../ports/http.ts';
 import { AppError } from '../rpc/app-error.ts';
 import { APP_VERSION } from '../version.ts';
 
-let shared: Dispatcher | undefined;
+// undici is loaded at the first request, not at start: parsing it is about a fifth of a CLI start, and commands that
+// never call the network (health, status, queries of the cache) should not pay for it.
+let undici: Promise<typeof import('undici')> | undefined;
+// undici is CommonJS: Node's import() names its exports, a bundle's chunk exports only module.exports as default
+const loadUndici = () => (undici ??= import('undici').then((m) => (m as { default?: typeof m }).default ?? m));
+
+let shared: Promise<Dispatcher> | undefined;
 /** The process-wide agent: keep-alive, bounded connections per origin, HTTP(S)_PROXY / NO_PROXY from the environment. */
-export function sharedDispatcher(): Dispatcher {
-  shared ??= new EnvHttpProxyAgent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connections: 32, connect: { timeout: 10_000 } });
+export function sharedDispatcher(): Promise<Dispatcher> {
+  shared ??= loadUndici().then((u) => new u.EnvHttpProxyAgent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connections: 32, connect: { timeout: 10_000 } }));
   return shared;
 }
 
@@ -115,7 +121,6 @@ export interface UndiciHttp extends HttpClient {
 }
 
 export function createUndiciHttp(opts: UndiciHttpOptions = {}): UndiciHttp {
-  const dispatcher = opts.dispatcher ?? sharedDispatcher();
   const maxRetries = opts.maxRetries ?? 2;
   const baseDelay = opts.baseDelayMs ?? 250;
   const maxDelay = opts.maxDelayMs ?? 5_000;
@@ -126,6 +131,9 @@ export function createUndiciHttp(opts: UndiciHttpOptions = {}): UndiciHttp {
   async function exchange(url: string, init: { method: string; headers: Record<string, string>; body?: string | null }, deadlineMs: number, maxBytes: number, caller?: AbortSignal | null) {
     const deadline = AbortSignal.timeout(Math.max(1, deadlineMs));
     const signal = caller ? AbortSignal.any([deadline, caller]) : deadline;
+    // outside the try: a broken install is not "could not reach the host"
+    const { fetch: undiciFetch } = await loadUndici();
+    const dispatcher = opts.dispatcher ?? (await sharedDispatcher());
     try {
       const res = await undiciFetch(url, { method: init.method, headers: { 'user-agent': ua, ...init.headers }, body: init.body ?? undefined, dispatcher, signal, redirect: 'manual' });
       const bytes = await readCapped(res.body as ReadableStream<Uint8Array> | null, maxBytes, url);

@@ -5,10 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { contract, COMMAND_NAMES, type CommandName, type EventPayload, type Output } from '../../src-common/contract/index.ts';
 import { resolveDataDir } from '../adapters/data-dir.ts';
-import { createNodeRuntime } from '../node-runtime.ts';
 import type { Opener } from '../ports/opener.ts';
 import type { SecretStore } from '../ports/secret-store.ts';
-import { startServe } from '../serve/serve-server.ts';
 import { APP_VERSION } from '../version.ts';
 import { AppError, toErrorData } from '../rpc/app-error.ts';
 import { CLI_CONTEXT } from '../rpc/handlers.ts';
@@ -80,8 +78,11 @@ function makeOpener(io: CliIo, printUrl: boolean): Opener {
   };
 }
 
-function openRuntime(io: CliIo, printUrl: boolean, sessionOnly: boolean, background = false) {
+// The runtime (composition, every domain, SQLite) and serve mode are imported when a command runs, not at start, so
+// --help, --version and usage errors answer without loading them (the built CLI keeps them in chunks of their own).
+async function openRuntime(io: CliIo, printUrl: boolean, sessionOnly: boolean, background = false) {
   const dataDir = resolveDataDir(io.env);
+  const { createNodeRuntime } = await import('../node-runtime.ts');
   try {
     const runtime = createNodeRuntime({ dataDir, opener: makeOpener(io, printUrl), sessionOnly, secretStore: io.secretStore, background });
     // MFA step-up: why a browser opens (or why the sign-in URL below is printed), on stderr like connect's URL
@@ -111,7 +112,8 @@ async function runServe(rest: string[], io: CliIo): Promise<number> {
     } else throw new UsageError(`Unknown option ${w} for serve`);
   }
   const staticDir = existsSync(join(RENDERER_DIR, 'index.html')) ? RENDERER_DIR : null;
-  const runtime = openRuntime(io, false, sessionOnly, true);
+  const runtime = await openRuntime(io, false, sessionOnly, true);
+  const { startServe } = await import('../serve/serve-server.ts');
   const serve = await startServe({ dispatcher: runtime.dispatcher, bus: runtime.bus, staticDir, port, exportFile: (id) => runtime.services.audit.exportFile(id) });
   if (!staticDir) io.stderr('The UI is not built (run `npm run build:web`); serving the API only.\n');
   io.stdout(`Grantdesk is serving on ${serve.url}\n`);
@@ -152,7 +154,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stdout(`${commandUsage(name)}\n${contract[name].cli?.summary ?? ''}\n`);
       return 0;
     }
-    const runtime = openRuntime(io, flags['print-url'] || (input as { printUrl?: unknown }).printUrl === true, flags['session-only']);
+    const runtime = await openRuntime(io, flags['print-url'] || (input as { printUrl?: unknown }).printUrl === true, flags['session-only']);
     try {
       const result = await runtime.dispatcher.call(name, input, CLI_CONTEXT);
       if (!result.ok) {
