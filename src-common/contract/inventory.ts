@@ -148,6 +148,64 @@ export const inventorySyncResultSchema = z.object({
 });
 export type InventorySyncResult = z.infer<typeof inventorySyncResultSchema>;
 
+/** where a revocation tail's end comes from: the platform's answer, or its documented default access-token lifetime */
+export const TAIL_BASES = ['platform', 'documented_default'] as const;
+export const tailBasisSchema = z.enum(TAIL_BASES);
+export type TailBasis = z.infer<typeof tailBasisSchema>;
+
+/**
+ * OAuth access tokens issued before a revocation keep working until they expire (refresh tokens stop at once): until
+ * `until`. `note` says why the platform's own answer (access_tokens_valid_until) was not used — missing, not a time, before
+ * the revocation, or later than any access token lives — and is null when it was.
+ */
+export const revocationTailSchema = z.object({ until: z.string(), basis: tailBasisSchema, note: z.string().nullable() });
+export type RevocationTail = z.infer<typeof revocationTailSchema>;
+
+/**
+ * Whether a revocation has become fully effective: `tail` until the outstanding access tokens expire; then
+ * `fully_effective` (with `callsAfter` 0, or null while the cached audit log does not reach past `since` yet), or
+ * `calls_after` when the audit log shows calls by the credential after the moment it should have stopped.
+ */
+export const revocationEffectSchema = z.object({
+  state: z.enum(['tail', 'fully_effective', 'calls_after']),
+  /** when it became (or becomes) fully effective */
+  since: z.string(),
+  callsAfter: z.number().int().nullable(),
+  lastCallAfter: z.string().nullable(),
+  /** how far the cached audit log reaches (null: not synced) */
+  auditCheckedUntil: z.string().nullable(),
+  /** the whole answer in words, e.g. "Fully effective since 14:32. No calls by it after that in the audit log (checked up to 15:10)." */
+  sentence: z.string(),
+});
+export type RevocationEffect = z.infer<typeof revocationEffectSchema>;
+
+export const revocationRecordSchema = z.object({
+  id: z.number().int(),
+  batchId: z.string(),
+  actor: z.string(),
+  transport: z.string(),
+  requestedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  workspaceId: z.string(),
+  workspaceName: z.string(),
+  credentialId: z.string(),
+  credentialName: z.string(),
+  type: z.string().nullable(),
+  scopes: z.array(z.string()),
+  outcome: z.enum(['pending', 'revoked', 'already_revoked', 'failed']),
+  errorCode: z.string().nullable(),
+  errorMessage: z.string().nullable(),
+  /** the recorded tail (null: nothing outlived it, or it did not succeed) */
+  tailUntil: z.string().nullable(),
+  tailBasis: tailBasisSchema.nullable(),
+  tailNote: z.string().nullable(),
+  /** whether it is fully effective yet, checked against the cached audit log (null: it did not succeed) */
+  effect: revocationEffectSchema.nullable(),
+  /** the effect in a few words for a list ("tail until 14:32", "fully effective since 14:32", "3 calls after 14:32") */
+  effectShort: z.string(),
+});
+export type RevocationRecord = z.infer<typeof revocationRecordSchema>;
+
 export const credentialDetailSchema = credentialSummarySchema.extend({
   workspaceName: z.string(),
   prefix: z.string().nullable(),
@@ -167,6 +225,8 @@ export const credentialDetailSchema = credentialSummarySchema.extend({
   auditState: z.enum(['synced', 'not_synced']),
   /** every active install of the same app (client id), this one included: the "revoke from all" targets */
   sameAppInstalls: z.array(z.object({ workspaceId: z.string(), workspaceName: z.string(), credentialId: z.string() })),
+  /** the latest successful revocation of this credential recorded here, with whether it is fully effective yet */
+  revocation: revocationRecordSchema.nullable(),
 });
 export type CredentialDetail = z.infer<typeof credentialDetailSchema>;
 
@@ -219,6 +279,8 @@ export const revokePreviewSchema = z.object({
   keptElsewhere: z.array(z.object({ clientId: z.string(), appName: z.string(), workspaces: z.array(z.object({ id: z.string(), name: z.string() })) })),
   /** the latest token tail among the targets (null when every target stops at once) */
   tokenTailUntil: z.string().nullable(),
+  /** the tail in words ("Outstanding access tokens work until about 14:32 …"); null when every target stops at once */
+  tailSentence: z.string().nullable(),
 });
 export type RevokePreview = z.infer<typeof revokePreviewSchema>;
 
@@ -232,6 +294,10 @@ export const revokeRowSchema = z.object({
   outcome: z.enum(['revoked', 'already_revoked', 'failed']),
   error: appErrorSchema.nullable(),
   finishedAt: z.string(),
+  /** until when this revocation's outstanding access tokens work (null: it stopped at once, or failed) */
+  tail: revocationTailSchema.nullable(),
+  /** this row's effect in words: "Outstanding access tokens work until 14:32", "Stopped at once", … */
+  effect: z.string(),
 });
 export type RevokeRow = z.infer<typeof revokeRowSchema>;
 
@@ -243,27 +309,10 @@ export const revokeResultSchema = z.object({
   untouchedWorkspaces: z.number().int(),
   /** OAuth access tokens issued before the revocation keep working until about then (null: nothing outlives it) */
   tokenTailUntil: z.string().nullable(),
+  /** the tail in words, with where its end comes from; null when nothing outlives the revocation */
+  tailSentence: z.string().nullable(),
 });
 export type RevokeResult = z.infer<typeof revokeResultSchema>;
-
-export const revocationRecordSchema = z.object({
-  id: z.number().int(),
-  batchId: z.string(),
-  actor: z.string(),
-  transport: z.string(),
-  requestedAt: z.string(),
-  finishedAt: z.string().nullable(),
-  workspaceId: z.string(),
-  workspaceName: z.string(),
-  credentialId: z.string(),
-  credentialName: z.string(),
-  type: z.string().nullable(),
-  scopes: z.array(z.string()),
-  outcome: z.enum(['pending', 'revoked', 'already_revoked', 'failed']),
-  errorCode: z.string().nullable(),
-  errorMessage: z.string().nullable(),
-});
-export type RevocationRecord = z.infer<typeof revocationRecordSchema>;
 
 const revokeInputBase = z
   .object({
@@ -375,6 +424,12 @@ export const inventoryCommands = {
     output: revokeResultSchema,
     mutates: true,
     cli: { words: ['revoke'], positionals: ['workspace', 'credentialId'], summary: 'Revoke one credential or app grant in one workspace (needs --yes)' },
+  }),
+  'inventory.revocation': command({
+    input: z.object({ id: z.number().int().min(1) }).strict(),
+    output: revocationRecordSchema,
+    mutates: false,
+    cli: { words: ['revocations', 'show'], positionals: ['id'], summary: 'One recorded revocation: its access-token tail and whether it is fully effective (checked against the cached audit log)' },
   }),
   'inventory.revocations': command({
     input: z.object({ workspace: workspaceRefSchema.optional(), limit: z.number().int().min(1).max(5000).optional() }).strict(),

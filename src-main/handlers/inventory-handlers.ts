@@ -11,7 +11,8 @@ type InventoryCommand =
   | 'inventory.setBaseline'
   | 'inventory.revokePreview'
   | 'inventory.revoke'
-  | 'inventory.revocations';
+  | 'inventory.revocations'
+  | 'inventory.revocation';
 
 export function inventoryHandlers(s: Services): HandlerMap<InventoryCommand> {
   return {
@@ -25,5 +26,6 @@ export function inventoryHandlers(s: Services): HandlerMap<InventoryCommand> {
     'inventory.revokePreview': (i) => s.inventory.revokePreview(i),
     'inventory.revoke': (i, ctx) => s.inventory.revoke(i, ctx),
     'inventory.revocations': (i) => s.inventory.revocations(i),
+    'inventory.revocation': (i) => s.inventory.revocation(i),
   };
 }

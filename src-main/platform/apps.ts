@@ -16,10 +16,16 @@ export const appSchema = z.object({
   status: z.string().max(50),
 });
 export type App = z.infer<typeof appSchema>;
+/**
+ * The revoke answer: the app, and until when the access tokens it already issued keep working (an ISO time, or null when
+ * none is outstanding; docs/platform-api.md §4.5). Hostile input: kept unparsed here and judged by the inventory's
+ * revocation tail (a garbage value never fails the revocation that already happened).
+ */
+export const appRevokedSchema = statusOnly.extend({ access_tokens_valid_until: z.unknown().optional() });
 
 export function appsApi(api: WorkspaceApi) {
   return {
     list: (ws: string, o?: CallOptions) => send(api, ws, { method: 'GET', path: APPS, schema: listOf(appSchema) }, LIST_LIMITS, o),
-    revoke: (ws: string, id: string, o?: CallOptions) => send(api, ws, { method: 'POST', path: `${APPS}/${seg(id)}/revoke`, body: {}, schema: statusOnly }, RECORD_LIMITS, o),
+    revoke: (ws: string, id: string, o?: CallOptions) => send(api, ws, { method: 'POST', path: `${APPS}/${seg(id)}/revoke`, body: {}, schema: appRevokedSchema }, RECORD_LIMITS, o),
   };
 }

@@ -100,4 +100,51 @@ CREATE TABLE inv_revocations (
 CREATE INDEX inv_revocations_ws ON inv_revocations(workspace_id, id);
 `,
   },
+  {
+    // The revocation tail: until when the outstanding access tokens of an OAuth revocation work (the platform's
+    // access_tokens_valid_until, or the documented default lifetime when its answer was missing or not believable), which
+    // of the two it is, and why the platform's answer was not used. NULL tail_until: nothing outlived the revocation.
+    version: 31,
+    name: 'inventory_revocation_tail',
+    sql: `
+ALTER TABLE inv_revocations ADD COLUMN tail_until TEXT;
+ALTER TABLE inv_revocations ADD COLUMN tail_basis TEXT CHECK (tail_basis IS NULL OR tail_basis IN ('platform', 'documented_default'));
+ALTER TABLE inv_revocations ADD COLUMN tail_note TEXT;
+CREATE INDEX inv_revocations_cred ON inv_revocations(workspace_id, credential_id, id);
+`,
+  },
+  {
+    // The platform's route → scope table (GET /v1/scopes `routes`), synced with the catalogue: which scope each logged call
+    // needed, so a guardrails dry run judges cached calls without asking the platform. Empty: the platform publishes none.
+    version: 32,
+    name: 'inventory_scope_routes',
+    sql: `
+CREATE TABLE inv_scope_routes (
+  ord INTEGER PRIMARY KEY,
+  method TEXT NOT NULL,
+  path TEXT NOT NULL,
+  scope TEXT
+) STRICT;
+`,
+  },
+  {
+    // The platform's MCP tool catalogue (GET /v1/mcp/tools): which scopes each MCP tool needs, so insights count an MCP
+    // tool call in the audit log as use of those scopes. Replaced whole when the platform's answer is valid; the one
+    // state row says when it was last read and why an answer was not stored ('none': the platform has no MCP endpoint).
+    version: 33,
+    name: 'inventory_mcp_tools',
+    sql: `
+CREATE TABLE inv_mcp_tools (
+  name TEXT PRIMARY KEY,
+  description TEXT NOT NULL,
+  scopes_json TEXT NOT NULL
+) STRICT;
+CREATE TABLE inv_mcp_catalogue_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  state TEXT NOT NULL CHECK (state IN ('ok', 'none', 'refused', 'error')),
+  checked_at TEXT NOT NULL,
+  problem TEXT
+) STRICT;
+`,
+  },
 ];

@@ -6,14 +6,10 @@ import type { Clock } from '../../ports/clock.ts';
 import type { WorkspaceRef } from '../../ports/platform.ts';
 import type { AuditReadModel } from '../audit/index.ts';
 import type { CachedCredential, InventoryRepository } from './repository.ts';
+import { DOCUMENTED_ACCESS_TOKEN_TTL_SECONDS, previewTailSentence } from './revocation-tail.ts';
 
 export const BLAST_WINDOW_DAYS = 30;
-/**
- * OAuth access tokens already issued outlive a revocation until they expire. The platform's published docs: "Active OAuth
- * access tokens live up to their TTL (default 60 minutes)" (our contract, docs/platform-api.md §4.1: 3600 s). The app
- * list does not return another app's token lifetime, so the preview uses this documented default and says "up to".
- */
-export const DOCUMENTED_ACCESS_TOKEN_TTL_SECONDS = 3600;
+export { DOCUMENTED_ACCESS_TOKEN_TTL_SECONDS };
 const DAY = 86_400_000;
 
 export interface BlastRadiusDeps {
@@ -51,9 +47,10 @@ export function createBlastRadius(d: BlastRadiusDeps) {
     else if (c.status === 'revoked') reason = 'Already revoked';
     else if (c.status === 'disabled') reason = 'Already disabled';
     const sameAppElsewhere = c.type === 'app' && c.clientId ? distinctWorkspaces(installsKept(c.clientId, targets).filter((o) => o.workspaceId !== ws.id)) : [];
-    // API keys stop at the next request; OAuth grants (apps) and machine clients leave their issued access tokens alive
+    // API keys stop at the next request, and a disabled machine client's tokens are refused at once (docs §4.4); an app
+    // grant's issued access tokens stay alive until they expire
     const tokenTail =
-      s.revocable && (c.type === 'app' || c.type === 'machine_client')
+      s.revocable && c.type === 'app'
         ? { until: new Date(nowMs + DOCUMENTED_ACCESS_TOKEN_TTL_SECONDS * 1000).toISOString(), ttlSeconds: DOCUMENTED_ACCESS_TOKEN_TTL_SECONDS, basis: 'documented_default' as const }
         : null;
     return {
@@ -111,6 +108,7 @@ export function createBlastRadius(d: BlastRadiusDeps) {
       workspaces: touched.size,
       keptElsewhere,
       tokenTailUntil: tails.length ? tails[tails.length - 1]! : null,
+      tailSentence: previewTailSentence(tails.length ? tails[tails.length - 1]! : null, d.clock.now()),
     };
   }
 

@@ -1,12 +1,10 @@
 // Inventory service: sync per workspace through the platform client (platform-fetch.ts), offline reads from the cache, and
-// per-workspace revocation with a blast-radius preview (blast-radius.ts). Every platform call names exactly one workspace;
+// per-workspace revocation (revocation.ts) with a blast-radius preview (blast-radius.ts). Every platform call names exactly one workspace;
 // nothing here can touch another one.
-import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import {
   errorData,
   type AppErrorData,
-  type BlastRadius,
   type CredentialDetail,
   type CredentialSummary,
   type Input,
@@ -15,7 +13,6 @@ import {
   type Output,
   type RevokePreview,
   type RevokeResult,
-  type RevokeRow,
   type InventorySyncResult,
 } from '../../../src-common/contract/index.ts';
 import type { Clock } from '../../ports/clock.ts';
@@ -25,12 +22,13 @@ import type { Logger } from '../../ports/logger.ts';
 import type { WorkspaceDirectory, WorkspaceRef } from '../../ports/platform.ts';
 import type { PlatformClient } from '../../platform/index.ts';
 import { AppError } from '../../rpc/app-error.ts';
-import type { CallContext, Transport } from '../../rpc/handlers.ts';
+import type { CallContext } from '../../rpc/handlers.ts';
 import type { AuditReadModel } from '../audit/index.ts';
 import { matrixToCsv } from './csv.ts';
 import { buildMatrix, summarize, syncStateOf, workspaceMatches } from './matrix.ts';
-import { createBlastRadius, DOCUMENTED_ACCESS_TOKEN_TTL_SECONDS } from './blast-radius.ts';
+import { createBlastRadius } from './blast-radius.ts';
 import { fetchInventory } from './platform-fetch.ts';
+import { createRevocation } from './revocation.ts';
 import { createInventoryRepository, type CachedBundle, type CachedCredential, type InventoryRepository, type NormalizedCredential } from './repository.ts';
 
 export interface InventoryDeps {
@@ -48,8 +46,6 @@ export interface InventoryDeps {
   audit: Pick<AuditReadModel, 'usageByCredential' | 'activity'>;
 }
 
-const DAY = 86_400_000;
-const REVOKE = { deadlineMs: 20_000, maxBytes: 1024 * 1024 };
 
 function errOf(err: unknown): AppErrorData {
   if (err instanceof AppError) return err.toData();
@@ -166,58 +162,21 @@ export function createInventoryService(deps: InventoryDeps) {
         return true;
       });
   }
+  const revocation = createRevocation({
+    db: deps.db,
+    repo,
+    platform: deps.platform,
+    clock: deps.clock,
+    bus: deps.bus,
+    logger: deps.logger,
+    actor,
+    audit,
+    concurrency: () => deps.syncConcurrency?.() ?? 4,
+    previewOf,
+    targetsOf,
+    resolve,
+  });
 
-  async function revokeOne(
-    t: { ws: WorkspaceRef; credentialId: string },
-    batchId: string,
-    transport: Transport,
-  ): Promise<RevokeRow> {
-    const c = repo.credential(t.ws.id, t.credentialId);
-    const requestedAt = new Date(deps.clock.now()).toISOString();
-    const id = repo.recordRevocationStart({
-      batchId,
-      actor,
-      transport,
-      requestedAt,
-      workspaceId: t.ws.id,
-      workspaceName: t.ws.name,
-      credentialId: t.credentialId,
-      credentialName: c?.name ?? t.credentialId,
-      type: c?.type ?? null,
-      scopes: c?.scopes ?? [],
-    });
-    const finish = (outcome: RevokeRow['outcome'], error: AppErrorData | null): RevokeRow => {
-      const finishedAt = new Date(deps.clock.now()).toISOString();
-      repo.recordRevocationResult(id, outcome, finishedAt, error?.code ?? null, error?.message ?? null);
-      return {
-        revocationId: id,
-        workspaceId: t.ws.id,
-        workspaceName: t.ws.name,
-        credentialId: t.credentialId,
-        credentialName: c?.name ?? t.credentialId,
-        type: c?.type ?? null,
-        outcome,
-        error,
-        finishedAt,
-      };
-    };
-    if (!c) return finish('failed', errorData('not_found', 'This credential is not in the cached inventory; sync the workspace first'));
-    if (c.type === 'service_token') return finish('failed', errorData('invalid_input', 'Service tokens cannot be revoked on this platform; they expire on their own (at most 60 minutes)'));
-    const wasInactive = c.status === 'revoked' || c.status === 'disabled';
-    try {
-      // a machine client is disabled (the platform has no revoke for it): the same call as the clients screen's disable
-      const p = deps.platform;
-      const r =
-        c.type === 'api_key' ? await p.apiKeys.revoke(t.ws.id, c.id, REVOKE) : c.type === 'app' ? await p.apps.revoke(t.ws.id, c.id, REVOKE) : await p.machineClients.setEnabled(t.ws.id, c.id, false, REVOKE);
-      repo.setCredentialStatus(t.ws.id, c.id, r.status, deps.clock.now());
-      deps.bus.emit('state.changed', { topic: 'inventory', workspaceId: t.ws.id });
-      return finish(wasInactive ? 'already_revoked' : 'revoked', null);
-    } catch (err) {
-      const e = errOf(err);
-      deps.logger.warn('inventory_revoke_failed', { workspaceId: t.ws.id, credentialId: c.id, code: e.code });
-      return finish('failed', e);
-    }
-  }
 
   return {
     async sync(input: Input<'inventory.sync'>): Promise<InventorySyncResult> {
@@ -297,6 +256,7 @@ export function createInventoryService(deps: InventoryDeps) {
                 .map((o) => ({ workspaceId: o.workspaceId, workspaceName: findWorkspace(o.workspaceId)?.name ?? o.workspaceId, credentialId: o.id }))
                 .sort((a, b) => a.workspaceName.localeCompare(b.workspaceName) || a.credentialId.localeCompare(b.credentialId))
             : [],
+        revocation: revocation.latestOf(ws.id, c.id),
       };
     },
 
@@ -331,55 +291,9 @@ export function createInventoryService(deps: InventoryDeps) {
       return previewOf(targets, input.targets !== undefined);
     },
 
-    async revoke(input: Input<'inventory.revoke'>, ctx: CallContext): Promise<RevokeResult> {
-      const targets = targetsOf(input);
-      const bulk = input.targets !== undefined;
-      const preview = previewOf(targets, bulk);
-      if (input.yes === true && (input.confirm === undefined || input.confirm === '')) {
-        if (ctx.capabilities.confirmation !== 'flag') throw new AppError('invalid_input', 'Confirmation by flag is only accepted on the command line; type the confirmation text');
-      } else if ((input.confirm ?? '').trim() !== preview.confirmText) {
-        throw new AppError('invalid_input', `confirm: type ${bulk ? 'the number of credentials' : 'the workspace name'} exactly ("${preview.confirmText}") to confirm`);
-      }
-      const batchId = randomUUID();
-      // Each workspace separately, one at a time per workspace; workspaces in parallel (bounded). A failure stays in its row.
-      const byWs = new Map<string, typeof targets>();
-      for (const t of targets) byWs.set(t.ws.id, [...(byWs.get(t.ws.id) ?? []), t]);
-      const groups = await pool([...byWs.values()], deps.syncConcurrency?.() ?? 4, async (group) => {
-        const rows: RevokeRow[] = [];
-        for (const t of group) rows.push(await revokeOne(t, batchId, ctx.transport));
-        return rows;
-      });
-      const order = new Map(targets.map((t, i) => [`${t.ws.id}\u0000${t.credentialId}`, i]));
-      const results = groups.flat().sort((a, b) => order.get(`${a.workspaceId}\u0000${a.credentialId}`)! - order.get(`${b.workspaceId}\u0000${b.credentialId}`)!);
-      const failed = results.filter((r) => r.outcome === 'failed').length;
-      // tokens issued before the last successful OAuth revocation live out their lifetime (the platform's documented default)
-      const oauthDone = results.filter((r) => r.outcome === 'revoked' && (r.type === 'app' || r.type === 'machine_client')).map((r) => Date.parse(r.finishedAt));
-      const tokenTailUntil = oauthDone.length ? new Date(Math.max(...oauthDone) + DOCUMENTED_ACCESS_TOKEN_TTL_SECONDS * 1000).toISOString() : null;
-      return { batchId, results, succeeded: results.length - failed, failed, untouchedWorkspaces: preview.untouchedWorkspaces.length, tokenTailUntil };
-    },
-
-    revocations(input: Input<'inventory.revocations'>): Output<'inventory.revocations'> {
-      const wsId = input.workspace ? resolve(input.workspace).id : null;
-      return {
-        revocations: repo.revocations(wsId, input.limit ?? 200).map((r) => ({
-          id: r.id,
-          batchId: r.batch_id,
-          actor: r.actor,
-          transport: r.transport,
-          requestedAt: r.requested_at,
-          finishedAt: r.finished_at,
-          workspaceId: r.workspace_id,
-          workspaceName: r.workspace_name,
-          credentialId: r.credential_id,
-          credentialName: r.credential_name,
-          type: r.type,
-          scopes: JSON.parse(r.scopes_json) as string[],
-          outcome: r.outcome,
-          errorCode: r.error_code,
-          errorMessage: r.error_message,
-        })),
-      };
-    },
+    revoke: (input: Input<'inventory.revoke'>, ctx: CallContext): Promise<RevokeResult> => revocation.revoke(input, ctx),
+    revocations: (input: Input<'inventory.revocations'>): Output<'inventory.revocations'> => revocation.revocations(input),
+    revocation: (input: Input<'inventory.revocation'>): Output<'inventory.revocation'> => revocation.revocation(input),
 
     /** for tests and the bench: the repository behind the service */
     repository: repo,
