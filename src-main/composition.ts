@@ -8,6 +8,8 @@ import type { SecretStore } from './ports/secret-store.ts';
 import type { CallbackListenerFactory } from './ports/callback.ts';
 import type { HttpClient, LimitedFetch } from './ports/http.ts';
 import type { KeyedLock } from './ports/lock.ts';
+import type { SecretDelivery } from './ports/secret-delivery.ts';
+import { createCommandDelivery } from './adapters/deliver-command.ts';
 import { createUndiciHttp } from './adapters/undici-http.ts';
 import { createFileLock } from './adapters/file-lock.ts';
 import { createLoopbackCallback } from './adapters/loopback-callback.ts';
@@ -19,11 +21,12 @@ import { createRotationPurge, createRotationServices, type PlatformEndpoints } f
 import { createAuditPurge, createAuditReadModel, createAuditService } from './services/audit/index.ts';
 import { createReviewFacade, createReviewReadModel, createReviewService } from './services/review/index.ts';
 import { createSyncService } from './services/sync/index.ts';
+import { createBundlesService } from './services/bundles/index.ts';
 import { createPolicyService } from './services/policy/index.ts';
+import { createAlertsService, type Notifier } from './services/alerts/index.ts';
 import { createHandlers } from './handlers/index.ts';
 import { createDispatcher, type Dispatcher } from './rpc/dispatcher.ts';
 import { createEventBus } from './services/event-bus.ts';
-import { createAlertsService, type Notifier } from './services/alerts/index.ts';
 import { createHealthService } from './services/health-service.ts';
 import type { Services } from './services/services.ts';
 import { createSettingsService } from './services/settings-service.ts';
@@ -51,13 +54,13 @@ export interface AppPorts {
   workspaceDirectory?: WorkspaceDirectory;
   /** rotation: where a workspace's API and token endpoint live, for calls made with a new key or client secret (default: the connections cache) */
   platformEndpoints?: (workspaceId: string) => Promise<PlatformEndpoints>;
-}
-
-export interface AppRuntime {
   /** rotation: runs a delivery target's command with a new secret on stdin (default: the child-process adapter) */
   secretDelivery?: SecretDelivery;
   /** OS notifications for alerts (the Electron shell); absent in the CLI and serve mode */
   notifier?: Notifier;
+}
+
+export interface AppRuntime {
   services: Services;
   dispatcher: Dispatcher;
   bus: EventBus;
@@ -160,6 +163,11 @@ export function createApp(ports: AppPorts): AppRuntime {
     },
     reveal: ports.reveal,
   });
+  // a credential or bundle changed in place: that workspace's inventory is re-read so the cache shows the change at once
+  const refreshInventory = async (workspaceId: string) => {
+    const failed = (await inventory.sync({ workspace: workspaceId })).workspaces.find((w) => !w.ok);
+    if (failed) throw new Error(failed.error?.message ?? 'the inventory sync failed');
+  };
   const rotation = createRotationServices({
     db: ports.db,
     clock: ports.clock,
@@ -167,12 +175,24 @@ export function createApp(ports: AppPorts): AppRuntime {
     logger: ports.logger,
     workspaces: directory,
     platform,
+    refreshInventory,
     http,
     endpoints: ports.platformEndpoints ?? read.connections.platformEndpoints,
+    secretDelivery: ports.secretDelivery ?? createCommandDelivery(),
     audit: read.audit,
     inventory: read.inventory,
     grants: read.connections,
     reviews: read.reviews,
+  });
+  const bundles = createBundlesService({
+    platform,
+    workspaces: directory,
+    cachedBundles: () => read.inventory.bundles(),
+    catalogue: () => read.inventory.scopeCatalogue(),
+    refreshInventory,
+    bus,
+    logger: ports.logger,
+    concurrency: () => settings.get().syncConcurrency,
   });
 
   // 6. Review operations over the session and the audit service: evidence packages and least-privilege insights.
@@ -213,26 +233,6 @@ export function createApp(ports: AppPorts): AppRuntime {
     },
   });
 
-  const services: Services = {
-    health: createHealthService({ version: APP_VERSION, dataDir: ports.dataDir, secretStore: ports.secretStore, isReadOnly }),
-    settings,
-    connections,
-    inventory,
-    rotation,
-    audit,
-    review,
-    sync,
-    policy,
-  };
-
-  // 9. Background work (desktop app and serve mode), then the one dispatcher every transport calls.
-  if (ports.background) {
-    connections.start();
-    reviewSession.start();
-  }
-  // review mode still runs the contract's localOnly commands (cache sync, review.exit); see docs/ENGINEERING.md
-  // each command is one MFA step-up scope: a workspace whose fresh sign-in was declined is not asked again in it
-  const dispatcher = createDispatcher(connections.stepUp.scoped(reviewSession.logged(createHandlers(services))), { isReadOnly, logger: ports.logger });
   // 9. Alerts over every read model (and policy's violations); quota use is read from the platform only by `alerts run`.
   const alerts = createAlertsService({
     db: ports.db,
@@ -261,6 +261,36 @@ export function createApp(ports: AppPorts): AppRuntime {
     },
   });
 
+  const services: Services = {
+    health: createHealthService({ version: APP_VERSION, dataDir: ports.dataDir, secretStore: ports.secretStore, isReadOnly }),
+    settings,
+    connections,
+    inventory,
+    rotation,
+    audit,
+    review,
+    sync,
+    bundles,
+    policy,
+    alerts,
+  };
+
+  // 9. Background work (desktop app and serve mode), then the one dispatcher every transport calls.
+  let alertTimer: ReturnType<typeof setInterval> | null = null;
+  if (ports.background) {
+    connections.start();
+    reviewSession.start();
+    if (ports.notifier) {
+      // OS notifications for new causes: soon after start, then every 10 minutes (cache only, no network)
+      const tick = () => void alerts.tick().catch((e: unknown) => ports.logger.warn('alerts tick failed', { error: e instanceof Error ? e.name : 'unknown' }));
+      setTimeout(tick, 5_000).unref?.();
+      alertTimer = setInterval(tick, 10 * 60_000);
+      alertTimer.unref?.();
+    }
+  }
+  // review mode still runs the contract's localOnly commands (cache sync, review.exit); see docs/ENGINEERING.md
+  // each command is one MFA step-up scope: a workspace whose fresh sign-in was declined is not asked again in it
+  const dispatcher = createDispatcher(connections.stepUp.scoped(reviewSession.logged(createHandlers(services))), { isReadOnly, logger: ports.logger });
   return {
     services,
     dispatcher,
@@ -269,17 +299,8 @@ export function createApp(ports: AppPorts): AppRuntime {
       connections.stop();
       reviewSession.stop();
       policy.stop();
+      if (alertTimer) clearInterval(alertTimer);
       ports.db.close();
     },
   };
-    alerts,
 }
-  let alertTimer: ReturnType<typeof setInterval> | null = null;
-    if (ports.notifier) {
-      // OS notifications for new causes: soon after start, then every 10 minutes (cache only, no network)
-      const tick = () => void alerts.tick().catch((e: unknown) => ports.logger.warn('alerts tick failed', { error: e instanceof Error ? e.name : 'unknown' }));
-      setTimeout(tick, 5_000).unref?.();
-      alertTimer = setInterval(tick, 10 * 60_000);
-      alertTimer.unref?.();
-    }
-      if (alertTimer) clearInterval(alertTimer);

@@ -3,8 +3,10 @@ import { z } from 'zod';
 import { appErrorSchema } from './errors.ts';
 import { command } from './define.ts';
 import { graceSchema } from './grace.ts';
-import { idSchema, scopeListSchema, workspaceRefSchema } from './ids.ts';
+import { idSchema, ipAllowlistSchema, scopeListSchema, workspaceRefSchema } from './ids.ts';
+import { guardrailsDryRunSchema, sinceDaysSchema, renderDryRun } from './guardrails.ts';
 import { secretOnce } from './secret-once.ts';
+import { deliveryExitCode, deliveryOutcomeFields, deliveryRequestFields } from './secret-delivery.ts';
 
 export const quotaCheckSchema = z.object({
   /** the token request made with the new secret (client_credentials) */
@@ -36,6 +38,8 @@ export const machineClientSchema = z.object({
   graceEndsAt: z.string().nullable(),
   createdAt: z.string(),
   lastUsedAt: z.string().nullable(),
+  /** CIDR blocks the client may call from (empty: any address); absent when the platform does not report it */
+  ipAllowlist: z.array(z.string()).optional(),
 });
 export type MachineClient = z.infer<typeof machineClientSchema>;
 
@@ -70,16 +74,17 @@ export const clientsCommands = {
     cli: { words: ['clients', 'list'], positionals: ['workspace'], summary: 'List machine clients with secret age and quota' },
   }),
   'clients.create': command({
-    input: z.object({ workspace: workspaceRefSchema, name: z.string().min(1).max(200), scopes: scopeListSchema, dailyQuota: z.number().int().min(1).max(10_000_000) }).strict(),
-    output: z.object({ client: machineClientSchema, clientSecret: secretOnce('the client secret, shown once'), check: quotaCheckSchema }),
+    input: z.object({ workspace: workspaceRefSchema, name: z.string().min(1).max(200), scopes: scopeListSchema, dailyQuota: z.number().int().min(1).max(10_000_000), ...deliveryRequestFields }).strict(),
+    /** `clientSecret` is absent when it was delivered, or delivery failed and it is held */
+    output: z.object({ client: machineClientSchema, clientSecret: secretOnce('the client secret, shown once').optional(), check: quotaCheckSchema, ...deliveryOutcomeFields }),
     mutates: true,
-    cli: { words: ['clients', 'create'], positionals: ['workspace'], summary: 'Create a machine client (--name, --scopes a,b, --daily-quota N); secret printed once' },
+    cli: { words: ['clients', 'create'], positionals: ['workspace'], summary: 'Create a machine client (--name, --scopes a,b, --daily-quota N); secret printed once, or piped to --deliver-to / --deliver-cmd', exitCode: deliveryExitCode },
   }),
   'clients.rotate': command({
-    input: z.object({ workspace: workspaceRefSchema, clientId: idSchema, grace: graceSchema.optional() }).strict(),
-    output: z.object({ client: machineClientSchema, clientSecret: secretOnce('the client secret, shown once'), check: quotaCheckSchema }),
+    input: z.object({ workspace: workspaceRefSchema, clientId: idSchema, grace: graceSchema.optional(), ...deliveryRequestFields }).strict(),
+    output: z.object({ client: machineClientSchema, clientSecret: secretOnce('the client secret, shown once').optional(), check: quotaCheckSchema, ...deliveryOutcomeFields }),
     mutates: true,
-    cli: { words: ['clients', 'rotate'], positionals: ['workspace', 'clientId'], summary: 'Rotate a machine client secret (--grace 7d); new secret printed once and checked' },
+    cli: { words: ['clients', 'rotate'], positionals: ['workspace', 'clientId'], summary: 'Rotate a machine client secret (--grace 7d); new secret printed once (or piped to --deliver-to / --deliver-cmd) and checked', exitCode: deliveryExitCode },
   }),
   'clients.disable': command({
     input: z.object({ workspace: workspaceRefSchema, clientId: idSchema }).strict(),
@@ -98,5 +103,20 @@ export const clientsCommands = {
     output: usageSchema,
     mutates: false,
     cli: { words: ['clients', 'usage'], positionals: ['workspace', 'clientId'], summary: 'Token requests today against the daily quota, 30 days and a forecast' },
+  }),
+  // Scopes are not editable: a machine client's access tokens already carry them (create a narrower client instead).
+  'clients.editDryRun': command({
+    input: z.object({ workspace: workspaceRefSchema, clientId: idSchema, ipAllowlist: ipAllowlistSchema, sinceDays: sinceDaysSchema.optional() }).strict(),
+    output: guardrailsDryRunSchema,
+    mutates: false,
+    cli: { words: ['clients', 'edit', '--dry-run'], positionals: ['workspace', 'clientId'], summary: 'Which calls of the last N days a new IP allowlist would have refused (401), from the cache; changes nothing', render: renderDryRun },
+  }),
+  'clients.edit': command({
+    input: z
+      .object({ workspace: workspaceRefSchema, clientId: idSchema, ipAllowlist: ipAllowlistSchema.optional(), name: z.string().min(1).max(200).optional(), dailyQuota: z.number().int().min(1).max(10_000_000).optional() })
+      .strict(),
+    output: z.object({ workspaceId: z.string(), client: machineClientSchema, changes: z.array(z.string()), note: z.string().nullable() }),
+    mutates: true,
+    cli: { words: ['clients', 'edit'], positionals: ['workspace', 'clientId'], summary: "Change a machine client's IP allowlist (--ip-allowlist a,b), name or daily quota in place; --dry-run first" },
   }),
 } as const;

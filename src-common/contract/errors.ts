@@ -25,6 +25,7 @@ export const ERROR_REMEDIES = {
   tamper_detected: 'Something changed after it was recorded (an audit event, or a review file against the platform\'s record); keep it as evidence and contact the platform or whoever sent it.',
   io_error: 'Grantdesk could not read or write its data directory; check disk space and permissions.',
   cancelled: 'The operation was cancelled; nothing after the cancel point was written.',
+  cli_only: 'Run this from the grantdesk command line on this machine: the app window and browser tabs may only name a delivery target set up there (grantdesk delivery add).',
   internal: 'Something unexpected happened; the log in the data directory has details.',
 } as const;
 
@@ -61,6 +62,8 @@ export const FIELD_LABEL_OVERRIDES: Readonly<Record<string, string>> = {
   apiBase: 'API base URL',
   ttl: 'Lifetime',
   out: 'Output file',
+  ipAllowlist: 'IP allowlist',
+  sinceDays: 'Look-back',
 };
 const UNIT_WORDS = new Set(['seconds', 'minutes', 'hours', 'days', 'ms']);
 const WORD_OVERRIDES: Readonly<Record<string, string>> = { id: 'ID', ids: 'IDs', url: 'URL', uri: 'URI', csv: 'CSV', api: 'API', oauth: 'OAuth', pkce: 'PKCE' };

@@ -13,14 +13,15 @@ import { keysCommands } from './keys.ts';
 import { rotationCommands } from './rotation.ts';
 import { serviceTokensCommands } from './serviceTokens.ts';
 import { clientsCommands } from './clients.ts';
+import { bundlesCommands } from './bundles.ts';
 import { deliveryCommands } from './delivery.ts';
 import { reconsentCommands } from './reconsent.ts';
 import { reviewCommands } from './review.ts';
 import { insightsCommands } from './insights.ts';
 import { syncCommands } from './sync.ts';
 import { policyCommands } from './policy.ts';
-
 import { alertsCommands } from './alerts.ts';
+
 export const contract = {
   ...appCommands,
   ...settingsCommands,
@@ -32,15 +33,16 @@ export const contract = {
   ...rotationCommands,
   ...serviceTokensCommands,
   ...clientsCommands,
+  ...bundlesCommands,
   ...deliveryCommands,
   ...reconsentCommands,
   ...reviewCommands,
   ...insightsCommands,
   ...syncCommands,
   ...policyCommands,
+  ...alertsCommands,
 } as const;
 
-  ...alertsCommands,
 export type Contract = typeof contract;
 export type CommandName = keyof Contract;
 export type Input<K extends CommandName> = z.input<Contract[K]['input']>;
@@ -75,9 +77,13 @@ export * from './keys.ts';
 export * from './rotation.ts';
 export * from './serviceTokens.ts';
 export * from './clients.ts';
+export * from './bundles.ts';
+export * from './guardrails.ts';
 export * from './delivery.ts';
 export * from './reconsent.ts';
 export * from './review.ts';
 export * from './insights.ts';
 export * from './sync.ts';
+export * from './policy.ts';
+export * from './alerts.ts';
 export type { CommandDef, CliSpec } from './define.ts';

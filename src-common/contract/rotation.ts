@@ -6,6 +6,7 @@ import { command } from './define.ts';
 import { graceSchema } from './grace.ts';
 import { idSchema, workspaceRefSchema } from './ids.ts';
 import { secretOnce } from './secret-once.ts';
+import { deliveryExitCode, deliveryFailureSchema, deliveryOutcomeFields, deliveryRequestFields } from './secret-delivery.ts';
 
 export const cidrCheckSchema = z.object({
   input: z.string(),
@@ -46,6 +47,22 @@ export const verificationSchema = z.object({
 });
 export type Verification = z.infer<typeof verificationSchema>;
 
+/** what became of the new secret of the wizard's last rotation, when it went to a delivery target */
+export const wizardDeliverySchema = z.object({
+  target: z.string(),
+  ok: z.boolean(),
+  at: z.string(),
+  exitCode: z.number().int().nullable(),
+  reason: deliveryFailureSchema.shape.reason.nullable(),
+  /** redacted, as in deliveryFailed */
+  stderrTail: z.string(),
+  message: z.string(),
+  /** the undelivered secret is still held in main memory (delivery.reveal / delivery.retry with pendingId) */
+  secretHeld: z.boolean(),
+  pendingId: z.string().nullable(),
+});
+export type WizardDelivery = z.infer<typeof wizardDeliverySchema>;
+
 export const wizardSchema = z.object({
   id: z.string(),
   workspaceId: z.string(),
@@ -65,6 +82,8 @@ export const wizardSchema = z.object({
   /** the new secret is still in main memory (only between rotate and verify, never across restarts) */
   secretInMemory: z.boolean(),
   acknowledgedAt: z.string().nullable(),
+  /** delivery of the new secret to a target (null: shown once, the classic way) */
+  delivery: wizardDeliverySchema.nullable(),
   verification: verificationSchema.nullable(),
   endedAt: z.string().nullable(),
   createdAt: z.string(),
@@ -151,15 +170,18 @@ export const rotationCommands = {
         ipAllowlist: z.array(z.string().min(1).max(100)).max(100).optional(),
         /** review: change the rate limit before rotating (null removes it) */
         rateLimitPerMinute: z.number().int().min(1).max(100000).nullable().optional(),
+        /** rotate: pipe the new secret to a delivery target (or, from the CLI, a command) instead of showing it */
+        ...deliveryRequestFields,
       })
       .strict(),
     output: z.object({
       wizard: wizardSchema,
-      /** only for action 'rotate': the new key's secret, this one time */
-      secret: secretOnce('the new key, shown once').nullable(),
+      /** only for action 'rotate': the new key's secret, this one time; absent when it was delivered or is held */
+      secret: secretOnce('the new key, shown once').nullable().optional(),
+      ...deliveryOutcomeFields,
     }),
     mutates: true,
-    cli: { words: ['rotation', 'advance'], positionals: ['wizardId', 'action'], summary: 'Advance a rotation wizard one step (review, rotate, acknowledge, verify, watch, finish, cancel)' },
+    cli: { words: ['rotation', 'advance'], positionals: ['wizardId', 'action'], summary: 'Advance a rotation wizard one step (review, rotate, acknowledge, verify, watch, finish, cancel)', exitCode: deliveryExitCode },
   }),
   'rotation.status': command({
     input: z.object({ wizardId: idSchema.optional(), workspace: workspaceRefSchema.optional(), includeFinished: z.boolean().optional() }).strict(),
@@ -174,10 +196,10 @@ export const rotationCommands = {
     cli: { words: ['rotation', 'end-grace'], positionals: ['wizardId'], summary: 'End the grace period now: the old key stops working (refused while it is still used unless --force)' },
   }),
   'rotation.rotate': command({
-    input: z.object({ workspace: workspaceRefSchema, keyId: idSchema, grace: graceSchema.optional() }).strict(),
-    output: z.object({ wizard: wizardSchema, secret: secretOnce('the new key, shown once').nullable(), verification: verificationSchema.nullable() }),
+    input: z.object({ workspace: workspaceRefSchema, keyId: idSchema, grace: graceSchema.optional(), ...deliveryRequestFields }).strict(),
+    output: z.object({ wizard: wizardSchema, secret: secretOnce('the new key, shown once').nullable().optional(), verification: verificationSchema.nullable(), ...deliveryOutcomeFields }),
     mutates: true,
-    cli: { words: ['rotate'], positionals: ['workspace', 'keyId'], summary: 'Rotate an API key in one go (--grace 7d): prints the new secret once, verifies it, then watches the grace period' },
+    cli: { words: ['rotate'], positionals: ['workspace', 'keyId'], summary: 'Rotate an API key in one go (--grace 7d): prints the new secret once (or pipes it to --deliver-to / --deliver-cmd), verifies it, then watches the grace period', exitCode: deliveryExitCode },
   }),
   'rotation.calendar': command({
     input: z

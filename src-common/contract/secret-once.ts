@@ -2,7 +2,9 @@
 //
 // Secrets: a field built with `secretOnce()` carries a freshly issued secret. It appears only in the output of the one
 // command that created it (keys.create, rotation.advance {action:'rotate'}, rotation.rotate, clients.create,
-// clients.rotate, serviceTokens.mint) and is never stored, logged, emitted as an event or returned again.
+// clients.rotate, serviceTokens.mint) and is never stored, logged, emitted as an event or returned again. When the
+// secret went to a delivery target (secret-delivery.ts) the field is absent; a failed delivery's secret is shown once by
+// delivery.reveal, the one other command with such a field.
 import { z } from 'zod';
 
 /** Marks a contract field as a secret that is shown exactly once (see SECRET_ONCE_FIELDS). */

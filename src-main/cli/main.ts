@@ -14,6 +14,7 @@ import { formatHuman } from './format.ts';
 import { commandUsage, findCommand, parseCommandArgs, UsageError } from './parse-args.ts';
 import { redeemInputFromCli, type CliStdin } from './review-redeem.ts';
 import { neverSyncedHint } from './sync-hints.ts';
+import { deliveryFailedHint } from './delivery-hints.ts';
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -165,6 +166,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       const rendered = !flags.json && cli?.render ? cli.render(result.value) : null;
       if (rendered !== null) io.stdout(rendered.endsWith('\n') ? rendered : rendered + '\n');
       else io.stdout((flags.json ? JSON.stringify(result.value, null, 2) : formatHuman(result.value)) + '\n');
+      // a secret whose delivery failed: what happened to it and what to do (stderr: stdout stays the command's output)
+      const delivery = deliveryFailedHint(result.value);
+      if (delivery) io.stderr(`${delivery}\n`);
       // a read from a cache part that was never synced says so (stderr: stdout stays the command's output)
       if (!contract[name].mutates) {
         const health = await runtime.dispatcher.call('sync.health', {}, CLI_CONTEXT);

@@ -18,6 +18,12 @@ export interface Capabilities {
   readonly confirmation: 'flag' | 'typed';
   /** true where a failed check should surface as an error exit (a shell script), false where a screen shows every check. */
   readonly failsOnFailedCheck: boolean;
+  /**
+   * 'any': the caller is the user's own shell, so it may name a command line for main to run (a secret's --deliver-cmd)
+   * and set up delivery targets; 'configured-targets': the caller may be a hostile tab, so it may only NAME a delivery
+   * target the CLI set up (any command it sent would be code execution on this machine).
+   */
+  readonly commandExecution: 'any' | 'configured-targets';
 }
 
 export interface CallContext {
@@ -28,20 +34,20 @@ export interface CallContext {
 /** The user's own shell: full file access, confirmation by flag. */
 export const CLI_CONTEXT: CallContext = Object.freeze({
   transport: 'cli',
-  capabilities: Object.freeze({ fileAccess: 'anywhere', confirmation: 'flag', failsOnFailedCheck: true }),
+  capabilities: Object.freeze({ fileAccess: 'anywhere', confirmation: 'flag', failsOnFailedCheck: true, commandExecution: 'any' }),
 });
 /** The Electron renderer: treated as a hostile tab. */
 export const IPC_CONTEXT: CallContext = Object.freeze({
   transport: 'ipc',
-  capabilities: Object.freeze({ fileAccess: 'exports-folder', confirmation: 'typed', failsOnFailedCheck: false }),
+  capabilities: Object.freeze({ fileAccess: 'exports-folder', confirmation: 'typed', failsOnFailedCheck: false, commandExecution: 'configured-targets' }),
 });
 /** A browser tab on the loopback serve port: as hostile as the renderer. */
 export const SERVE_CONTEXT: CallContext = Object.freeze({
   transport: 'serve',
-  capabilities: Object.freeze({ fileAccess: 'exports-folder', confirmation: 'typed', failsOnFailedCheck: false }),
+  capabilities: Object.freeze({ fileAccess: 'exports-folder', confirmation: 'typed', failsOnFailedCheck: false, commandExecution: 'configured-targets' }),
 });
 /** Main calling another service with a path main itself resolved (e.g. the evidence package's fresh export). */
-export const INTERNAL_CAPABILITIES: Capabilities = Object.freeze({ fileAccess: 'anywhere', confirmation: 'typed', failsOnFailedCheck: false });
+export const INTERNAL_CAPABILITIES: Capabilities = Object.freeze({ fileAccess: 'anywhere', confirmation: 'typed', failsOnFailedCheck: false, commandExecution: 'configured-targets' });
 export const CONTEXTS: Readonly<Record<Transport, CallContext>> = Object.freeze({ cli: CLI_CONTEXT, ipc: IPC_CONTEXT, serve: SERVE_CONTEXT });
 
 export type ParsedInput<K extends CommandName> = z.output<Contract[K]['input']>;

@@ -42,4 +42,20 @@ CREATE TABLE rot_wizard_log (
 CREATE INDEX rot_wizard_log_wizard ON rot_wizard_log(wizard_id);
 `,
   },
+  {
+    // Secrets-manager delivery: named commands a new secret is piped to (set up from the CLI only), and what became of
+    // a wizard's delivery. The command is not a secret (the secret only ever reaches its stdin); delivery_json holds
+    // the target, exit code, a redacted stderr tail and the in-memory hold's id, never the secret.
+    version: 41,
+    name: 'rotation_delivery_targets',
+    sql: `
+CREATE TABLE rot_delivery_targets (
+  name TEXT PRIMARY KEY,
+  command TEXT NOT NULL,
+  timeout_seconds INTEGER NOT NULL CHECK (timeout_seconds BETWEEN 1 AND 600),
+  created_at TEXT NOT NULL
+) STRICT;
+ALTER TABLE rot_wizards ADD COLUMN delivery_json TEXT;
+`,
+  },
 ];

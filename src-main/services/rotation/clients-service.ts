@@ -1,7 +1,9 @@
 // Machine clients (secret once, quota check with the new secret, usage + forecast), service tokens (minted, shown once,
 // never stored) and the re-consent plan for a workspace's own grant.
-import { contract, ERROR_REMEDIES, errorData, type MachineClient, type QuotaCheck, type Usage } from '../../../src-common/contract/index.ts';
+import { contract, ERROR_REMEDIES, errorData, type DeliveryRequest, type MachineClient, type QuotaCheck, type Usage } from '../../../src-common/contract/index.ts';
 import { AppError, toErrorData } from '../../rpc/app-error.ts';
+import type { Capabilities } from '../../rpc/handlers.ts';
+import type { DeliveryService } from './delivery-service.ts';
 import { iso, resolveWorkspace, type RotationDeps } from './deps.ts';
 import type { MachineClient as PMachineClient } from '../../platform/index.ts';
 
@@ -63,7 +65,7 @@ export const GRANTDESK_NEEDS: ReadonlyArray<{ scope: string; feature: string }> 
   { scope: 'offline_access', feature: 'staying connected (refresh tokens)' },
 ];
 
-export function createClientsService(deps: RotationDeps) {
+export function createClientsService(deps: RotationDeps, delivery: DeliveryService) {
   const now = () => deps.clock.now();
   const changed = (workspaceId: string) => deps.bus.emit('state.changed', { topic: 'rotation', workspaceId });
 
@@ -140,23 +142,27 @@ export function createClientsService(deps: RotationDeps) {
       return { workspaceId: ws.id, workspaceName: ws.name, clients: (await listClients(ws.id)).map((m) => clientSummary(m, now())) };
     },
 
-    async create(input: { workspace: string; name: string; scopes: string[]; dailyQuota: number }) {
+    async create(input: { workspace: string; name: string; scopes: string[]; dailyQuota: number } & DeliveryRequest, caps: Capabilities) {
       const ws = resolveWorkspace(deps, input.workspace);
+      const plan = delivery.plan(input, caps);
       const c = await deps.platform.machineClients.create(ws.id, { name: input.name, scopes: input.scopes, daily_quota: input.dailyQuota });
       const check = await quotaCheck(ws.id, c.client_id, c.client_secret);
       deps.logger.info('clients.created', { workspace: ws.id, client: c.id });
       changed(ws.id);
-      return { client: clientSummary(c, now()), clientSecret: c.client_secret, check };
+      const { secret, ...outcome } = await delivery.hand(plan, c.client_secret, `client ${c.id}`);
+      return { client: clientSummary(c, now()), ...(secret === undefined ? {} : { clientSecret: secret }), check, ...outcome };
     },
 
-    async rotate(input: { workspace: string; clientId: string; grace?: number }) {
+    async rotate(input: { workspace: string; clientId: string; grace?: number } & DeliveryRequest, caps: Capabilities) {
       const ws = resolveWorkspace(deps, input.workspace);
+      const plan = delivery.plan(input, caps);
       const m = await findClient(ws.id, input.clientId);
       const c = await deps.platform.machineClients.rotate(ws.id, m.id, { grace_days: input.grace ?? 7 });
       const check = await quotaCheck(ws.id, c.client_id, c.client_secret);
       deps.logger.info('clients.rotated', { workspace: ws.id, client: m.id, graceDays: input.grace ?? 7 });
       changed(ws.id);
-      return { client: clientSummary(c, now()), clientSecret: c.client_secret, check };
+      const { secret, ...outcome } = await delivery.hand(plan, c.client_secret, `client ${m.id}`);
+      return { client: clientSummary(c, now()), ...(secret === undefined ? {} : { clientSecret: secret }), check, ...outcome };
     },
 
     async setEnabled(input: { workspace: string; clientId: string }, enabled: boolean) {

@@ -4,6 +4,7 @@ import type { Db } from '../../ports/db.ts';
 import type { EventBus } from '../../ports/events.ts';
 import type { HttpClient } from '../../ports/http.ts';
 import type { Logger } from '../../ports/logger.ts';
+import type { SecretDelivery } from '../../ports/secret-delivery.ts';
 import type { WorkspaceDirectory, WorkspaceRef } from '../../ports/platform.ts';
 import type { PlatformClient } from '../../platform/index.ts';
 import { AppError } from '../../rpc/app-error.ts';
@@ -17,9 +18,9 @@ export type { PlatformEndpoints } from '../connections/index.ts';
 /** Read models of the other domains, passed in by composition.ts (rotation never reads another domain's tables). */
 export interface RotationReadPorts {
   /** audit cache: coverage and the traffic of an old and a new key since a rotation */
-  audit: Pick<AuditReadModel, 'coverage' | 'graceTraffic'>;
+  audit: Pick<AuditReadModel, 'coverage' | 'graceTraffic' | 'forEachCall'>;
   /** inventory cache: credentials for the expiry calendar */
-  inventory: Pick<InventoryReadModel, 'credentials'>;
+  inventory: Pick<InventoryReadModel, 'credentials' | 'scopeRoutes' | 'scopeCatalogue'>;
   /** connections: Grantdesk's own grant per workspace (scopes, consent time) */
   grants: Pick<DirectoryReadModel, 'ownGrant' | 'ownGrants'>;
   /** reviews: when auditor review grants end */
@@ -34,9 +35,13 @@ export interface RotationDeps extends RotationReadPorts {
   workspaces: WorkspaceDirectory;
   /** the one platform client (over the routed WorkspaceApi: the review's grant in review mode) */
   platform: PlatformClient;
+  /** re-reads one workspace's inventory after a credential changed in place (guardrails edit), so the cache shows it */
+  refreshInventory?: (workspaceId: string) => Promise<void>;
   /** direct calls made with a new key or client secret rather than a workspace grant */
   http: HttpClient;
   endpoints: (workspaceId: string) => Promise<PlatformEndpoints>;
+  /** runs a delivery target's command with a new secret on its stdin (adapters/deliver-command.ts) */
+  secretDelivery: SecretDelivery;
 }
 
 export function resolveWorkspace(deps: RotationDeps, ref: string): WorkspaceRef {

@@ -2,20 +2,26 @@
 // only as ports (RotationReadPorts: their read models); the rot_* tables are read and written only inside services/rotation.
 import { buildCalendar } from './calendar.ts';
 import { createClientsService } from './clients-service.ts';
+import { createDeliveryService } from './delivery-service.ts';
 import type { RotationDeps } from './deps.ts';
 import { createRotationService } from './rotation-service.ts';
 import { createWizardRepo } from './wizard-repo.ts';
+import { createGuardrailsService } from './guardrails-service.ts';
 import type { Db } from '../../ports/db.ts';
 
 export type { RotationDeps, RotationReadPorts, PlatformEndpoints } from './deps.ts';
 
 export function createRotationServices(deps: RotationDeps) {
-  const rotation = createRotationService(deps);
-  const clients = createClientsService(deps);
+  const delivery = createDeliveryService({ db: deps.db, clock: deps.clock, logger: deps.logger, delivery: deps.secretDelivery });
+  const rotation = createRotationService(deps, delivery);
+  const clients = createClientsService(deps, delivery);
   return {
     rotation,
     clients,
+    delivery,
     calendar: (input: Parameters<typeof buildCalendar>[1]) => buildCalendar(deps, input),
+    /** guardrails edited in place (keys.edit, clients.edit) and their dry runs from the cache */
+    guardrails: createGuardrailsService(deps),
   };
 }
 /** An auditor review's purge of these workspaces' rotation wizards and logs; run with secure_delete on. */

@@ -1,8 +1,10 @@
 // API keys outside the wizard: how a key reads in the contract (label, never the secret), the guardrails a rotation
 // inherits, the list, and creating a key (its secret shown once, never stored).
-import type { ApiKeySummary, Guardrails } from '../../../src-common/contract/index.ts';
+import type { ApiKeySummary, DeliveryRequest, Guardrails } from '../../../src-common/contract/index.ts';
 import type { ApiKey as PApiKey } from '../../platform/index.ts';
 import { AppError } from '../../rpc/app-error.ts';
+import type { Capabilities } from '../../rpc/handlers.ts';
+import type { DeliveryService } from './delivery-service.ts';
 import { checkCidr, invalidCidrs } from './cidr.ts';
 import { resolveWorkspace, type RotationDeps } from './deps.ts';
 
@@ -55,7 +57,7 @@ export async function listKeys(deps: RotationDeps, workspaceId: string): Promise
   return (await deps.platform.apiKeys.list(workspaceId)).data;
 }
 
-export function createKeysCommands(deps: RotationDeps) {
+export function createKeysCommands(deps: RotationDeps, delivery: DeliveryService) {
   const changed = (workspaceId: string) => deps.bus.emit('state.changed', { topic: 'rotation', workspaceId });
   return {
     async keysList(input: { workspace: string; includeRevoked?: boolean }) {
@@ -64,10 +66,12 @@ export function createKeysCommands(deps: RotationDeps) {
       return { workspaceId: ws.id, workspaceName: ws.name, keys };
     },
 
-    async keysCreate(input: { workspace: string; name: string; scopes: string[]; ipAllowlist?: string[]; expiresInDays?: number; rateLimitPerMinute?: number; environment?: 'live' | 'test' }) {
+    async keysCreate(input: { workspace: string; name: string; scopes: string[]; ipAllowlist?: string[]; expiresInDays?: number; rateLimitPerMinute?: number; environment?: 'live' | 'test' } & DeliveryRequest, caps: Capabilities) {
       const ws = resolveWorkspace(deps, input.workspace);
       const bad = invalidCidrs(input.ipAllowlist ?? []);
       if (bad.length) throw new AppError('invalid_input', `ipAllowlist: ${bad.map((b) => b.problem).join('; ')}`);
+      // checked before the platform issues anything: a refused or unknown target costs no key
+      const plan = delivery.plan(input, caps);
       const body = {
         name: input.name,
         scopes: input.scopes,
@@ -79,7 +83,7 @@ export function createKeysCommands(deps: RotationDeps) {
       const created = await deps.platform.apiKeys.create(ws.id, body);
       deps.logger.info('keys.created', { workspace: ws.id, key: created.id });
       changed(ws.id);
-      return { workspaceId: ws.id, key: keySummary(created), secret: created.secret };
+      return { workspaceId: ws.id, key: keySummary(created), ...(await delivery.hand(plan, created.secret, `key ${created.id}`)) };
     },
   };
 }

@@ -9,8 +9,13 @@
 // none means it did not (back to `reviewed`). Nothing ever rotates twice by accident.
 // The new secret lives only in `secrets` (main memory) between rotate and verify, then is dropped.
 import { randomUUID } from 'node:crypto';
-import type { AppErrorData, ApiKeySummary, Guardrails, GraceTraffic, Verification, Wizard, WizardStep } from '../../../src-common/contract/index.ts';
+import type { AppErrorData, ApiKeySummary, DeliveryRequest, Guardrails, GraceTraffic, Verification, Wizard, WizardStep } from '../../../src-common/contract/index.ts';
 import { AppError, toErrorData } from '../../rpc/app-error.ts';
+import type { Capabilities } from '../../rpc/handlers.ts';
+import type { DeliveryService, HandOver } from './delivery-service.ts';
+import { createWizardDelivery } from './delivery-wizard.ts';
+import { rotateNow, type RotateNowInput } from './rotate-now.ts';
+import { nextActions } from './wizard-steps.ts';
 import { HttpError } from '../../ports/http.ts';
 import { checkCidr, invalidCidrs } from './cidr.ts';
 import { graceTraffic, QUIET_HOURS } from './grace-traffic.ts';
@@ -23,28 +28,7 @@ import { z } from 'zod';
 const SECRET_TTL_MS = 15 * 60 * 1000;
 const DAY = 86_400_000;
 
-function nextActions(r: WizardRow): Wizard['next'] {
-  switch (r.step) {
-    case 'chosen':
-      return ['review', 'cancel'];
-    case 'reviewed':
-      return ['review', 'rotate', 'cancel'];
-    case 'rotating':
-      return ['rotate'];
-    case 'rotated':
-      return r.secret_lost ? ['rotate'] : ['acknowledge'];
-    case 'acknowledged':
-      return ['verify'];
-    case 'verified':
-      return ['watch', 'endGrace'];
-    case 'grace':
-      return ['endGrace', 'finish'];
-    default:
-      return [];
-  }
-}
-
-export function createRotationService(deps: RotationDeps) {
+export function createRotationService(deps: RotationDeps, delivery: DeliveryService) {
   const repo = createWizardRepo(deps.db);
   const secrets = new Map<string, { secret: string; until: number }>();
   const inflight = new Set<string>();
@@ -52,6 +36,7 @@ export function createRotationService(deps: RotationDeps) {
   const now = () => deps.clock.now();
   const nowIso = () => iso(now());
   const changed = (workspaceId: string) => deps.bus.emit('state.changed', { topic: 'rotation', workspaceId });
+  const wizardDelivery = createWizardDelivery(repo, delivery, nowIso, changed);
 
   function serialize<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const prev = chains.get(key) ?? Promise.resolve();
@@ -92,6 +77,7 @@ export function createRotationService(deps: RotationDeps) {
       secretLost: r.secret_lost === 1,
       secretInMemory: secretFor(r.id) !== null,
       acknowledgedAt: r.acknowledged_at,
+      delivery: wizardDelivery.view(r),
       verification: parseJson<Verification>(r.verification_json),
       endedAt: r.ended_at,
       createdAt: r.created_at,
@@ -259,7 +245,7 @@ export function createRotationService(deps: RotationDeps) {
   }
 
   return {
-    ...createKeysCommands(deps),
+    ...createKeysCommands(deps, delivery),
 
     async start(input: { workspace: string; keyId: string; graceDays?: number }): Promise<Wizard> {
       const ws = resolveWorkspace(deps, input.workspace);
@@ -286,20 +272,29 @@ export function createRotationService(deps: RotationDeps) {
       });
     },
 
-    async advance(input: { wizardId: string; action: 'review' | 'rotate' | 'acknowledge' | 'verify' | 'watch' | 'finish' | 'cancel'; graceDays?: number; ipAllowlist?: string[]; rateLimitPerMinute?: number | null }): Promise<{ wizard: Wizard; secret: string | null }> {
+    async advance(
+      input: { wizardId: string; action: 'review' | 'rotate' | 'acknowledge' | 'verify' | 'watch' | 'finish' | 'cancel'; graceDays?: number; ipAllowlist?: string[]; rateLimitPerMinute?: number | null } & DeliveryRequest,
+      caps: Capabilities,
+    ): Promise<{ wizard: Wizard; secret?: string | null } & Omit<HandOver, 'secret'>> {
       mustGet(input.wizardId);
+      // a delivery target is checked before anything rotates: a refused or unknown one costs no rotation
+      const plan = input.action === 'rotate' ? delivery.plan(input, caps) : null;
       return serialize(input.wizardId, async () => {
         let r = await reconcile(mustGet(input.wizardId));
         let secret: string | null = null;
+        let outcome: Omit<HandOver, 'secret'> = {};
         const t = nowIso();
         switch (input.action) {
           case 'review':
             r = await review(r, input);
             break;
           case 'rotate': {
+            wizardDelivery.supersede(r);
             const out = await rotate(r);
-            r = out.row;
-            secret = out.secret;
+            const { secret: shown, ...rest } = await wizardDelivery.deliver(out.row, plan, out.secret);
+            r = mustGet(r.id);
+            secret = shown ?? null;
+            outcome = rest;
             break;
           }
           case 'acknowledge':
@@ -331,7 +326,9 @@ export function createRotationService(deps: RotationDeps) {
             break;
         }
         changed(r.workspace_id);
-        return { wizard: toWizard(r), secret };
+        // a delivered (or held) secret is not in the output at all
+        if (outcome.delivered || (outcome.deliveryFailed && secret === null)) return { wizard: toWizard(r), ...outcome };
+        return { wizard: toWizard(r), secret, ...outcome };
       });
     },
 
@@ -371,20 +368,9 @@ export function createRotationService(deps: RotationDeps) {
       });
     },
 
-    /** `grantdesk rotate <ws> <key> --grace 7d`: the whole wizard in one go; the printed output is the one time the secret is shown. */
-    async rotateNow(input: { workspace: string; keyId: string; grace?: number }): Promise<{ wizard: Wizard; secret: string | null; verification: Verification | null }> {
-      let w = await this.start({ workspace: input.workspace, keyId: input.keyId, graceDays: input.grace });
-      let secret: string | null = null;
-      if (w.step === 'chosen' || w.step === 'reviewed') w = (await this.advance({ wizardId: w.id, action: 'review', graceDays: input.grace })).wizard;
-      if (w.step === 'reviewed' || (w.step === 'rotated' && w.secretLost)) {
-        const out = await this.advance({ wizardId: w.id, action: 'rotate' });
-        w = out.wizard;
-        secret = out.secret;
-      }
-      if (w.step === 'rotated') w = (await this.advance({ wizardId: w.id, action: 'acknowledge' })).wizard;
-      if (w.step === 'acknowledged') w = (await this.advance({ wizardId: w.id, action: 'verify' })).wizard;
-      if (w.step === 'verified') w = (await this.advance({ wizardId: w.id, action: 'watch' })).wizard;
-      return { wizard: w, secret, verification: w.verification };
+    /** `grantdesk rotate <ws> <key> --grace 7d`: the whole wizard in one go (rotate-now.ts). */
+    rotateNow(input: RotateNowInput, caps: Capabilities) {
+      return rotateNow(this, input, caps);
     },
 
     /** Test and diagnostics: whether a wizard's secret is still held (never the secret itself). */

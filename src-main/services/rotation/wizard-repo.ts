@@ -24,6 +24,8 @@ export interface WizardRow {
   verification_json: string | null;
   ended_at: string | null;
   last_error_json: string | null;
+  /** WizardDelivery without secretHeld (migration 041); never the secret */
+  delivery_json: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -40,7 +42,7 @@ export function createWizardRepo(db: Db) {
     VALUES (@id, @workspace_id, @workspace_name, @key_name, @old_key_id, @old_key_label, 'chosen', @grace_days, @guardrails_json, @created_at, @created_at)`);
   const COLS = new Set([
     'workspace_name', 'key_name', 'old_key_label', 'step', 'grace_days', 'guardrails_json', 'rotate_from_id', 'intent_at', 'new_key_id', 'new_key_label',
-    'rotated_at', 'rotated_ms', 'grace_ends_at', 'secret_lost', 'acknowledged_at', 'verification_json', 'ended_at', 'last_error_json', 'updated_at',
+    'rotated_at', 'rotated_ms', 'grace_ends_at', 'secret_lost', 'acknowledged_at', 'verification_json', 'ended_at', 'last_error_json', 'delivery_json', 'updated_at',
   ]);
   const purgeLog = db.prepare<[string]>('DELETE FROM rot_wizard_log WHERE wizard_id IN (SELECT id FROM rot_wizards WHERE workspace_id = ?)');
   const purgeWizards = db.prepare<[string]>('DELETE FROM rot_wizards WHERE workspace_id = ?');

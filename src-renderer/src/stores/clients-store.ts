@@ -2,14 +2,28 @@
 // is RETURNED to the dialog that shows it once, never kept here), enable/disable. Created once in createAppStores.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { GrantdeskApi } from '../../../src-common/contract/api.ts';
-import type { AppErrorData, CallResult, MachineClient, QuotaCheck, Usage } from '../../../src-common/contract/index.ts';
+import type { AppErrorData, CallResult, Delivered, DeliveryFailure, MachineClient, QuotaCheck, Usage } from '../../../src-common/contract/index.ts';
 
 /** what the secret dialog shows once; lives in that dialog's component state only */
 export interface IssuedSecret {
   title: string;
-  secret: string;
+  /** null when it went to a delivery target, or delivery failed and main holds it (deliveryFailed.pendingId) */
+  secret: string | null;
+  delivered: Delivered | null;
+  deliveryFailed: DeliveryFailure | null;
   check: QuotaCheck;
 }
+
+/** where a new secret goes: a delivery target's name, or null to show it once */
+export type DeliverTo = string | null;
+const deliveryInput = (to: DeliverTo) => (to ? { deliverTo: to } : {});
+const issued = (title: string, v: { clientSecret?: string; delivered?: Delivered; deliveryFailed?: DeliveryFailure; check: QuotaCheck }): IssuedSecret => ({
+  title,
+  secret: v.clientSecret ?? null,
+  delivered: v.delivered ?? null,
+  deliveryFailed: v.deliveryFailed ?? null,
+  check: v.check,
+});
 
 export interface ClientsState {
   workspace: string | null;
@@ -22,8 +36,8 @@ export interface ClientsState {
   open(workspace: string, focusClientId?: string | null): Promise<void>;
   load(): Promise<void>;
   select(clientId: string | null): Promise<void>;
-  create(input: { name: string; scopes: string[]; dailyQuota: number }): Promise<IssuedSecret | null>;
-  rotate(clientId: string, grace: string): Promise<IssuedSecret | null>;
+  create(input: { name: string; scopes: string[]; dailyQuota: number }, deliverTo?: DeliverTo): Promise<IssuedSecret | null>;
+  rotate(clientId: string, grace: string, deliverTo?: DeliverTo): Promise<IssuedSecret | null>;
   enable(clientId: string): Promise<boolean>;
   disable(clientId: string): Promise<boolean>;
   dismissError(): void;
@@ -79,14 +93,14 @@ export function createClientsStore(api: GrantdeskApi): ClientsStore {
         set({ selected: clientId });
         await loadUsage();
       },
-      async create({ name, scopes, dailyQuota }) {
-        const v = await write((workspace) => api.clientsCreate({ workspace, name, scopes, dailyQuota }));
-        return v ? { title: `Client secret for ${v.client.name}`, secret: v.clientSecret, check: v.check } : null;
+      async create({ name, scopes, dailyQuota }, deliverTo = null) {
+        const v = await write((workspace) => api.clientsCreate({ workspace, name, scopes, dailyQuota, ...deliveryInput(deliverTo) }));
+        return v ? issued(`Client secret for ${v.client.name}`, v) : null;
       },
-      async rotate(clientId, grace) {
+      async rotate(clientId, grace, deliverTo = null) {
         const name = get().clients.find((c) => c.id === clientId)?.name ?? clientId;
-        const v = await write((workspace) => api.clientsRotate({ workspace, clientId, grace }));
-        return v ? { title: `New secret for ${name}`, secret: v.clientSecret, check: v.check } : null;
+        const v = await write((workspace) => api.clientsRotate({ workspace, clientId, grace, ...deliveryInput(deliverTo) }));
+        return v ? issued(`New secret for ${name}`, v) : null;
       },
       async enable(clientId) {
         return (await write((workspace) => api.clientsEnable({ workspace, clientId }))) !== null;

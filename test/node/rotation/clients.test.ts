@@ -18,7 +18,7 @@ test('machine client: quota warning header, then 429 with Retry-After, each with
   try {
     const ws = p.sb.workspaces[0]!;
     const created = await app.call('clients.create', { workspace: ws.id, name: 'nightly export', scopes: ['contacts:read'], dailyQuota: 2 });
-    assert.match(created.clientSecret, /^mcs_/);
+    assert.match(created.clientSecret ?? '', /^mcs_/);
     assert.equal(created.check.ok, true);
     assert.equal(created.check.limit, 2);
     assert.equal(created.check.remaining, 1);
@@ -56,10 +56,10 @@ test('machine client: quota warning header, then 429 with Retry-After, each with
 
     const list = await app.call('clients.list', { workspace: ws.id });
     assert.ok(list.clients.some((c) => c.id === created.client.id && c.secretAgeDays === 0 && !c.rotationDue));
-    assert.ok(!JSON.stringify(list).includes(r2.clientSecret));
+    assert.ok(r2.clientSecret && !JSON.stringify(list).includes(r2.clientSecret));
     await app.close({ keepDir: true });
     const bytes = app.allBytes();
-    for (const s of [created.clientSecret, r1.clientSecret, r2.clientSecret]) assert.ok(!bytes.includes(s), 'a client secret reached the data dir');
+    for (const s of [created.clientSecret, r1.clientSecret, r2.clientSecret]) assert.ok(s && !bytes.includes(s), 'a client secret reached the data dir');
   } finally {
     await app.close().catch(() => {});
   }

@@ -47,6 +47,8 @@ test('only the commands that issue a secret carry a secretOnce field, and no oth
     'serviceTokens.mint': ['token'],
     'clients.create': ['clientSecret'],
     'clients.rotate': ['clientSecret'],
+    // a secret whose delivery failed, shown once on request
+    'delivery.reveal': ['secret'],
   });
   for (const n of Object.keys(flagged)) assert.equal(contract[n as keyof typeof contract].mutates, true, n);
 });

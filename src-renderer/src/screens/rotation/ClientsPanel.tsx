@@ -224,7 +224,7 @@ export function ClientsPanel({ workspace, focusClientId }: { workspace: string; 
           <>
             <div className="rot-secret">
               <code data-testid="client-secret">{shown.secret}</code>
-              <button type="button" className="button" onClick={() => void navigator.clipboard.writeText(shown.secret).catch(() => {})}>
+              <button type="button" className="button" onClick={() => void navigator.clipboard.writeText(shown.secret ?? "").catch(() => {})}>
                 Copy
               </button>
             </div>
