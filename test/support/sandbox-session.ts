@@ -43,12 +43,15 @@ export function bearerWorkspaceApi(issuer: string, tokens: ReadonlyMap<string, s
       for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
       let res: Response;
       try {
-        res = await fetch(url, {
-          method: req.method,
-          headers: { authorization: `Bearer ${token}`, ...(req.body === undefined ? {} : { 'content-type': 'application/json' }) },
-          body: req.body === undefined ? undefined : JSON.stringify(req.body),
-          signal: AbortSignal.timeout(req.deadlineMs ?? 10_000),
-        });
+        // an MFA step-up challenge is answered like the app does (the sandbox's auto-consent completes the MFA step)
+        res = await withStepUp(issuer, workspaceId, token, (bearer) =>
+          fetch(url, {
+            method: req.method,
+            headers: { authorization: `Bearer ${bearer}`, ...(req.body === undefined ? {} : { 'content-type': 'application/json' }) },
+            body: req.body === undefined ? undefined : JSON.stringify(req.body),
+            signal: AbortSignal.timeout(req.deadlineMs ?? 10_000),
+          }),
+        );
       } catch {
         throw new AppError('network_error', 'platform unreachable');
       }
@@ -70,7 +73,24 @@ export function bearerWorkspaceApi(issuer: string, tokens: ReadonlyMap<string, s
   };
 }
 
-export async function sandboxToken(issuerUrl: string, workspaceId: string, scope = 'offline_access audit:read credentials:read'): Promise<{ accessToken: string; refreshToken?: string }> {
+/**
+ * RFC 9470 in the test doubles: a 401 `insufficient_user_authentication` is answered the way Grantdesk answers it — a
+ * step-up authorization for that workspace with the challenge's acr_values / max_age and prompt=login (the sandbox's
+ * auto-consent completes the MFA step) — and the request is sent once more with the step-up token.
+ */
+export async function withStepUp(issuerUrl: string, workspaceId: string, token: string, send: (bearer: string) => Promise<Response>): Promise<Response> {
+  const res = await send(token);
+  const challenge = res.status === 401 ? (res.headers.get('www-authenticate') ?? '') : '';
+  if (!challenge.includes('insufficient_user_authentication')) return res;
+  await res.body?.cancel();
+  const acr = /acr_values="([^"]*)"/.exec(challenge)?.[1];
+  const maxAge = /max_age="(\d+)"/.exec(challenge)?.[1];
+  const extra: Record<string, string> = { prompt: 'login', ...(acr ? { acr_values: acr } : {}), ...(maxAge ? { max_age: maxAge } : {}) };
+  const stepped = await sandboxToken(issuerUrl, workspaceId, 'openid credentials:read credentials:write audit:read', extra);
+  return send(stepped.accessToken);
+}
+
+export async function sandboxToken(issuerUrl: string, workspaceId: string, scope = 'offline_access audit:read credentials:read', extra: Record<string, string> = {}): Promise<{ accessToken: string; refreshToken?: string }> {
   const issuer = new URL(issuerUrl);
   const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', [oauth.allowInsecureRequests]: true }));
   const client: oauth.Client = { client_id: CLIENT_ID };
@@ -78,7 +98,7 @@ export async function sandboxToken(issuerUrl: string, workspaceId: string, scope
   const verifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
   const authUrl = new URL(as.authorization_endpoint!);
-  authUrl.search = new URLSearchParams({ client_id: CLIENT_ID, response_type: 'code', redirect_uri: redirectUri, scope, state, code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', workspace: workspaceId }).toString();
+  authUrl.search = new URLSearchParams({ client_id: CLIENT_ID, response_type: 'code', redirect_uri: redirectUri, scope, state, code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', workspace: workspaceId, ...extra }).toString();
   const url = (await followToCallback(authUrl.href, redirectUri)).href;
   const params = oauth.validateAuthResponse(as, client, new URL(url), state);
   const res = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, redirectUri, verifier, { [oauth.allowInsecureRequests]: true });

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bearerWorkspaceApi, sandboxToken } from '../../support/sandbox-session.ts';
+import { bearerWorkspaceApi, sandboxToken, withStepUp } from '../../support/sandbox-session.ts';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../../sandbox/server.ts';
 import { processClock } from '../../../sandbox/clock.ts';
 import { createApp, type AppRuntime } from '../../../src-main/composition.ts';
@@ -67,11 +67,13 @@ export async function startSandboxPlatform(opts: SandboxOptions = {}): Promise<S
       return r.body.workspaces as TrueWorkspace[];
     },
     async raw(workspaceId, method, path, body) {
-      const r = await fetch(new URL(path, sb.issuer), {
-        method,
-        headers: { authorization: `Bearer ${tokens.get(workspaceId)}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      const r = await withStepUp(sb.issuer, workspaceId, tokens.get(workspaceId)!, (bearer) =>
+        fetch(new URL(path, sb.issuer), {
+          method,
+          headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        }),
+      );
       const t = await r.text();
       return { status: r.status, body: t ? (JSON.parse(t) as Record<string, unknown>) : null };
     },
