@@ -82,7 +82,7 @@ function failureSentence(target: string, r: Exclude<DeliveryResult, { kind: 'exi
     case 'signal':
       return { reason: 'signal', exitCode: null, stderrTail: r.stderrTail, text: `Delivery to ${target} failed: the command was stopped by ${r.signal}.` };
     case 'timeout':
-      return { reason: 'timeout', exitCode: null, stderrTail: r.stderrTail, text: `Delivery to ${target} failed: the command did not finish within ${Math.round(timeoutMs / 1000)} seconds and was stopped.` };
+      return { reason: 'timeout', exitCode: null, stderrTail: r.stderrTail, text: `Delivery to ${target} failed: the command did not finish within ${Math.round(timeoutMs / 1000)} second${Math.round(timeoutMs / 1000) === 1 ? '' : 's'} and was stopped.` };
     case 'not_started':
       return { reason: 'not_started', exitCode: null, stderrTail: '', text: `Delivery to ${target} failed: ${r.detail}.` };
   }
