@@ -56,3 +56,12 @@ export const readScopeSchema = z.string().max(100).regex(/^[a-z][a-z0-9_-]*:read
 
 /** The scopes of a new key, machine client or service token: 1–100 API scopes. */
 export const scopeListSchema = z.array(scopeNameSchema).min(1).max(100);
+
+/** A credential by its id (`key_…`, `mc_…`) or its exact name in the workspace (case-insensitive; must name one). */
+export const credentialRefSchema = z.string().min(1).max(200);
+
+/** A scope bundle by its id (`sb_…`) or its exact name in the workspace (case-insensitive). */
+export const bundleRefSchema = z.string().min(1).max(200);
+
+/** An IP allowlist as given: addresses or CIDR blocks (IPv4 or IPv6), at most 100 entries of at most 100 characters. */
+export const ipAllowlistSchema = z.array(z.string().max(100)).max(100);

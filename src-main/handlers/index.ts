@@ -8,9 +8,10 @@ import { rotationHandlers } from './rotation-handlers.ts';
 import { auditHandlers } from './audit-handlers.ts';
 import { reviewHandlers } from './review-handlers.ts';
 import { syncHandlers } from './sync-handlers.ts';
+import { bundlesHandlers } from './bundles-handlers.ts';
 import { policyHandlers } from './policy-handlers.ts';
-
 import { alertsHandlers } from './alerts-handlers.ts';
+
 export function createHandlers(s: Services): Handlers {
   return {
     ...appHandlers(s),
@@ -20,7 +21,8 @@ export function createHandlers(s: Services): Handlers {
     ...auditHandlers(s),
     ...reviewHandlers(s),
     ...syncHandlers(s),
+    ...bundlesHandlers(s),
     ...policyHandlers(s),
+    ...alertsHandlers(s),
   };
 }
-    ...alertsHandlers(s),

@@ -9,6 +9,7 @@ import { auditEventsApi } from './audit-events.ts';
 import { machineClientsApi } from './machine-clients.ts';
 import { reviewsApi } from './reviews.ts';
 import { scopesApi } from './scopes.ts';
+import { scopeBundlesApi } from './scope-bundles.ts';
 import { serviceTokensApi } from './service-tokens.ts';
 import { workspaceApi } from './workspace.ts';
 
@@ -19,6 +20,7 @@ export function createPlatformClient(api: WorkspaceApi) {
     machineClients: machineClientsApi(api),
     serviceTokens: serviceTokensApi(api),
     scopes: scopesApi(api),
+    scopeBundles: scopeBundlesApi(api),
     auditEvents: auditEventsApi(api),
     reviews: reviewsApi(api),
     workspace: workspaceApi(api),
@@ -33,6 +35,7 @@ export { appSchema, type App } from './apps.ts';
 export { machineClientSchema, type MachineClient, type MachineClientUsage } from './machine-clients.ts';
 export { serviceTokenSchema, type ServiceToken } from './service-tokens.ts';
 export { bundleSchema, scopeCatalogueSchema, type Bundle, type ScopeCatalogue } from './scopes.ts';
+export type { BundleBody } from './scope-bundles.ts';
 export type { AuditHeadResponse, AuditPageResponse, PlatformEvent } from './audit-events.ts';
 export type { PlatformReviewItem, PlatformReviewRecord, ReviewCreate } from './reviews.ts';
 export { probeWorkspace, type PlatformWorkspace } from './workspace.ts';

@@ -1,4 +1,5 @@
-// Machine clients (client_credentials): list, create and rotate (secret once), enable/disable, usage.
+// Machine clients (client_credentials): list, create and rotate (secret once), patch (name, allowlist, quota),
+// enable/disable, usage.
 import { z } from 'zod';
 import type { WorkspaceApi } from '../ports/platform.ts';
 import { CREATE_LIMITS, LIST_LIMITS, listOf, RECORD_LIMITS, seg, send, type CallOptions } from './call.ts';
@@ -36,10 +37,13 @@ export type MachineClientUsage = z.infer<typeof usageSchema>;
 export function machineClientsApi(api: WorkspaceApi) {
   return {
     list: (ws: string, o?: CallOptions) => send(api, ws, { method: 'GET', path: CLIENTS, schema: listOf(machineClientSchema) }, LIST_LIMITS, o),
-    create: (ws: string, body: { name: string; scopes: string[]; daily_quota: number }, o?: CallOptions) =>
+    create: (ws: string, body: { name: string; scopes: string[]; daily_quota: number; ip_allowlist?: string[] }, o?: CallOptions) =>
       send(api, ws, { method: 'POST', path: CLIENTS, body, schema: machineClientWithSecretSchema }, CREATE_LIMITS, o),
     rotate: (ws: string, id: string, body: { grace_days: number }, o?: CallOptions) =>
       send(api, ws, { method: 'POST', path: `${CLIENTS}/${seg(id)}/rotate`, body, schema: machineClientWithSecretSchema }, CREATE_LIMITS, o),
+    /** PATCH: name, ip_allowlist, daily_quota (a machine client's scopes are fixed at creation) */
+    patch: (ws: string, id: string, body: { name?: string; ip_allowlist?: string[]; daily_quota?: number }, o?: CallOptions) =>
+      send(api, ws, { method: 'PATCH', path: `${CLIENTS}/${seg(id)}`, body, schema: machineClientSchema }, RECORD_LIMITS, o),
     /** enable or disable: the one call both the clients screen and the inventory's revoke use */
     setEnabled: (ws: string, id: string, enabled: boolean, o?: CallOptions) =>
       send(api, ws, { method: 'POST', path: `${CLIENTS}/${seg(id)}/${enabled ? 'enable' : 'disable'}`, body: {}, schema: machineClientSchema }, RECORD_LIMITS, o),

@@ -6,9 +6,10 @@ import type { RotationServices } from './rotation/index.ts';
 import type { AuditService } from './audit/index.ts';
 import type { ReviewFacade } from './review/index.ts';
 import type { SyncService } from './sync/index.ts';
+import type { BundlesService } from './bundles/index.ts';
 import type { PolicyService } from './policy/index.ts';
-
 import type { AlertsService } from './alerts/index.ts';
+
 /** Every service the handlers may call. Built once in composition.ts. */
 export interface Services {
   health: HealthService;
@@ -20,8 +21,10 @@ export interface Services {
   review: ReviewFacade;
   /** the whole cache in one sync (audit + inventory) and per-workspace sync ages */
   sync: SyncService;
+  /** scope bundles managed live and pushed across workspaces */
+  bundles: BundlesService;
   /** the agency policy file, workspace tags, policy checks */
   policy: PolicyService;
-}
   /** alerts: webhook, notifications, snoozes */
   alerts: AlertsService;
+}

@@ -1,6 +1,7 @@
 // The audit domain's one public entry. Other domains (and composition.ts) import the audit domain only from here; the
 // audit tables are read and written only inside services/audit (test/node/architecture/table-ownership.test.ts).
 export { createAuditService, type AuditService, type AuditServiceDeps } from './audit-service.ts';
+export type { ReplayCall } from './replay.ts';
 export { createAuditReadModel, routeOf, type Activity, type AuditReadModel, type Coverage, type EndpointUse, type IpUse, type Usage } from './read-model.ts';
 export { verifyExport } from './verify.ts';
 export type { AuditNameSource } from './names.ts';

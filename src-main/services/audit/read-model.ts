@@ -4,6 +4,7 @@
 // A workspace with no cached event is 'not_synced' (coverage null), never "unused": callers derive their state from it.
 import type { Db } from '../../ports/db.ts';
 import { RID_SLOTS } from './repo.ts';
+import { createReplayReader } from './replay.ts';
 
 export interface EndpointUse {
   method: string;
@@ -46,6 +47,7 @@ export function routeOf(endpoint: string): string {
 }
 
 export function createAuditReadModel(db: Db) {
+  const replay = createReplayReader(db);
   const q = {
     first: db.prepare<[string], { occurred_at: string; occurred_ms: number }>('SELECT occurred_at, occurred_ms FROM audit_events WHERE workspace_id = ? ORDER BY rid ASC LIMIT 1'),
     last: db.prepare<[string], { occurred_at: string; occurred_ms: number }>('SELECT occurred_at, occurred_ms FROM audit_events WHERE workspace_id = ? ORDER BY rid DESC LIMIT 1'),
@@ -158,6 +160,8 @@ export function createAuditReadModel(db: Db) {
       };
     },
 
+    /** Each cached call of a credential since `sinceMs` in seq order, one at a time (guardrails dry run, replay.ts). */
+    forEachCall: replay.forEachCall,
     /** Calls per method, raw endpoint and status since `sinceMs` (scopes used). */
     callsByEndpointStatus: (workspaceId: string, credentialId: string, sinceMs: number) => q.statusCounts.all(workspaceId, credentialId, sinceMs),
     /** Calls per caller IP since `sinceMs` (unlimited). */

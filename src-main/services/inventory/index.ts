@@ -3,6 +3,7 @@
 export { createInventoryService, type InventoryDeps, type InventoryService } from './inventory-service.ts';
 export { createInventoryReadModel, type InventoryCredential, type InventoryReadModel } from './read-model.ts';
 export type { CachedCredential, CatalogueScope } from './repository.ts';
+export type { ScopeRoute } from './scope-routes.ts';
 
 import type { Db } from '../../ports/db.ts';
 import { createInventoryRepository } from './repository.ts';

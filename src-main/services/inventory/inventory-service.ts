@@ -28,6 +28,7 @@ import { matrixToCsv } from './csv.ts';
 import { buildMatrix, summarize, syncStateOf, workspaceMatches } from './matrix.ts';
 import { createBlastRadius } from './blast-radius.ts';
 import { fetchInventory } from './platform-fetch.ts';
+import { createScopeRoutesRepo } from './scope-routes.ts';
 import { createRevocation } from './revocation.ts';
 import { createInventoryRepository, type CachedBundle, type CachedCredential, type InventoryRepository, type NormalizedCredential } from './repository.ts';
 
@@ -67,6 +68,7 @@ async function pool<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): 
 
 export function createInventoryService(deps: InventoryDeps) {
   const repo: InventoryRepository = createInventoryRepository(deps.db);
+  const scopeRoutes = createScopeRoutesRepo(deps.db);
   const audit = deps.audit;
   const actor = deps.actor ?? safeUser();
 
@@ -107,6 +109,7 @@ export function createInventoryService(deps: InventoryDeps) {
     try {
       const inv = await fetchInventory(deps.platform, ws.id, withCatalogue, deps.clock.now());
       if (inv.catalogue) repo.upsertCatalogue(inv.catalogue);
+      if (inv.routes) scopeRoutes.replace(inv.routes);
       const counts = repo.applyWorkspace(ws.id, ws.name, inv.creds, inv.bundles, deps.clock.now());
       deps.bus.emit('state.changed', { topic: 'inventory', workspaceId: ws.id });
       return { ...base, ...counts, ok: true, error: null };

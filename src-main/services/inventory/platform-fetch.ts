@@ -32,5 +32,6 @@ export async function fetchInventory(p: PlatformClient, wsId: string, withCatalo
   for (const t of sts.data)
     creds.push({ ...base, id: t.id, type: 'service_token', name: t.name ?? 'service token', status: Date.parse(t.expires_at) <= nowMs ? 'expired' : 'active', scopes: sorted(t.scopes), expiresAt: t.expires_at, createdAt: t.created_at, lastUsedAt: null });
   const bs: CachedBundle[] = bundles.data.map((b) => ({ workspaceId: wsId, id: b.id, name: b.name, description: b.description ?? null, scopes: sorted(b.scopes) }));
-  return { catalogue: catalogue?.scopes ?? null, creds, bundles: bs };
+  // the route → scope table comes with the catalogue: [] when the platform publishes none, null when not fetched this time
+  return { catalogue: catalogue?.scopes ?? null, routes: catalogue ? (catalogue.routes ?? []) : null, creds, bundles: bs };
 }

@@ -4,6 +4,7 @@ import type { Db } from '../../ports/db.ts';
 import type { InventorySyncState } from '../../../src-common/contract/index.ts';
 import { createInventoryRepository, type CachedBundle, type CachedCredential, type CatalogueScope } from './repository.ts';
 import { syncStateOf } from './matrix.ts';
+import { createScopeRoutesRepo, type ScopeRoute } from './scope-routes.ts';
 
 export interface InventoryCredential extends CachedCredential {
   /** the workspace's name at its last inventory sync (null: never synced) */
@@ -12,6 +13,7 @@ export interface InventoryCredential extends CachedCredential {
 
 export function createInventoryReadModel(db: Db) {
   const repo = createInventoryRepository(db);
+  const routes = createScopeRoutesRepo(db);
   return {
     /** Every cached credential (every status), with the workspace name of its last sync, ordered by workspace and id. */
     credentials(): InventoryCredential[] {
@@ -23,6 +25,8 @@ export function createInventoryReadModel(db: Db) {
     },
     /** Every workspace's scope bundles as last synced (policy baselines), ordered by name. */
     bundles: (): CachedBundle[] => repo.bundles(),
+    /** The platform's route → scope table as last synced with the catalogue, in matching order (empty: none published or never synced). */
+    scopeRoutes: (): ScopeRoute[] => routes.all(),
     /** The platform's scope catalogue as last synced (empty: never synced). */
     scopeCatalogue: (): CatalogueScope[] => repo.catalogue(),
     /** Each synced workspace's inventory sync state (a workspace never synced is absent). */
