@@ -188,8 +188,9 @@ export function createBundlesService(deps: BundlesDeps) {
             return { workspaceId: ws.id, workspaceName: ws.name, outcome: 'created', bundleId: b.id, error: null };
           }
           const descChanged = def.description !== undefined && def.description !== (cur.description ?? null);
-          if (same(cur.scopes, def.scopes) && !descChanged && cur.name === input.name) return { workspaceId: ws.id, workspaceName: ws.name, outcome: 'unchanged', bundleId: cur.id, error: null };
-          await deps.platform.scopeBundles.patch(ws.id, cur.id, { name: input.name, scopes: def.scopes, ...(descChanged ? { description: def.description } : {}) });
+          // same name whatever its case: the workspace's own spelling is kept
+          if (same(cur.scopes, def.scopes) && !descChanged) return { workspaceId: ws.id, workspaceName: ws.name, outcome: 'unchanged', bundleId: cur.id, error: null };
+          await deps.platform.scopeBundles.patch(ws.id, cur.id, { scopes: def.scopes, ...(descChanged ? { description: def.description } : {}) });
           return { workspaceId: ws.id, workspaceName: ws.name, outcome: 'updated', bundleId: cur.id, error: null };
         } catch (err) {
           return { workspaceId: ws.id, workspaceName: ws.name, outcome: 'failed', bundleId: null, error: toErrorData(err) };

@@ -71,7 +71,7 @@ export function checkScopes(scopes: readonly string[], catalogue: ReadonlySet<st
 }
 
 function conflict(a: string, b: string, field: string): never {
-  throw new AppError('invalid_input', `${a} and ${b.toLowerCase()} contradict each other; give one of them.`, { fields: [{ field, label: b, message: `Contradicts ${a.toLowerCase()}.` }] });
+  throw new AppError('invalid_input', `${b}: contradicts ${a.toLowerCase()}; give one of them.`, { fields: [{ field, label: b, message: `Contradicts ${a.toLowerCase()}; give one of them.` }] });
 }
 
 const DATE = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });

@@ -97,7 +97,13 @@ function isTypingTarget(t: EventTarget | null): boolean {
 }
 
 export function App() {
-  const { health: healthStore, settings: settingsStore } = useStores();
+  const { health: healthStore, settings: settingsStore, alerts: alertsStore } = useStores();
+  // alerts reach a browser tab as notifications on every screen (once allowed); the desktop app notifies from main
+  useEffect(() => {
+    const off = alertsStore.getState().connect();
+    void alertsStore.getState().notifyNew();
+    return off;
+  }, [alertsStore]);
   const theme = useSelect(settingsStore, selectTheme);
   const health = useSelect(healthStore, selectHealth);
   const settings = useSelect(settingsStore, selectSettings);

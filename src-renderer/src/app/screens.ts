@@ -13,6 +13,8 @@ import { RotationScreen } from '../screens/rotation/RotationScreen.tsx';
 import { ScopeMatrixScreen } from '../screens/matrix/ScopeMatrixScreen.tsx';
 import { SettingsScreen } from '../screens/settings/SettingsScreen.tsx';
 import { WorkspacesScreen } from '../screens/workspaces/WorkspacesScreen.tsx';
+import { PolicyScreen } from '../screens/policy/PolicyScreen.tsx';
+import { AlertsScreen } from '../screens/alerts/AlertsScreen.tsx';
 
 export interface ScreenDef {
   id: string;
@@ -34,6 +36,9 @@ export const SCREENS: readonly ScreenDef[] = [
   { id: 'calendar', label: 'Calendar', component: CalendarScreen, shortcut: '8', icon: icons.calendar },
   { id: 'settings', label: 'Settings', component: SettingsScreen, shortcut: '9', icon: icons.settings },
   { id: 'rotation', label: 'Rotation', component: RotationScreen, shortcut: '0', icon: icons.rotation },
+  // letters once the digits ran out: g for governance, j for the alerts queue
+  { id: 'policy', label: 'Policy', component: PolicyScreen, shortcut: 'g', icon: icons.policy },
+  { id: 'alerts', label: 'Alerts', component: AlertsScreen, shortcut: 'j', icon: icons.alerts },
 ];
 
 export const DEFAULT_SCREEN = 'workspaces';

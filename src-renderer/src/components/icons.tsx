@@ -57,6 +57,18 @@ export const icons = {
       <path d="M3 10h18M8 3v4M16 3v4M8 14h2M14 14h2M8 17h2" />
     </Icon>
   ),
+  policy: () => (
+    <Icon>
+      <path d="M12 3l7 3v5c0 4.5-3 8.2-7 10-4-1.8-7-5.5-7-10V6l7-3z" />
+      <path d="M9 12l2 2 4-4" />
+    </Icon>
+  ),
+  alerts: () => (
+    <Icon>
+      <path d="M6 16V11a6 6 0 0 1 12 0v5l1.5 2h-15L6 16z" />
+      <path d="M10 20a2 2 0 0 0 4 0" />
+    </Icon>
+  ),
   rotation: () => (
     <Icon>
       <path d="M20 12a8 8 0 0 1-14.3 4.9M4 12a8 8 0 0 1 14.3-4.9" />

@@ -1,11 +1,13 @@
 // THE place every renderer store is created, each with the api injected. Screens and components reach main only through
 // these stores' actions (lint-enforced: no `.api` outside src-renderer/src/stores and the bridge).
 import type { GrantdeskApi } from '../../../src-common/contract/api.ts';
+import { createAlertsStore, browserNotifications, type AlertsStore } from './alerts-store.ts';
 import { createAuditStore, type AuditStore } from './audit-store.ts';
 import { createClientsStore, type ClientsStore } from './clients-store.ts';
 import { createExportsStore, type ExportsStore } from './exports-store.ts';
 import { createHealthStore, type HealthStore } from './health-store.ts';
 import { createInsightsStore, type InsightsStore } from './insights-store.ts';
+import { createPolicyStore, type PolicyStore } from './policy-store.ts';
 import { createInventoryStore, type InventoryStore } from './inventory-store.ts';
 import { createReviewStore, type ReviewStore } from './review-store.ts';
 import { createRotationStore, type RotationStore } from './rotation-store.ts';
@@ -33,6 +35,10 @@ export interface AppStores {
   clients: ClientsStore;
   wizard: WizardStore;
 }
+  /** MFA step-up notices (stepUp.status events) */
+  stepUp: StepUpStoreApi;
+  policy: PolicyStore;
+  alerts: AlertsStore;
 
 export function createAppStores(api: GrantdeskApi): AppStores {
   return {
@@ -50,4 +56,7 @@ export function createAppStores(api: GrantdeskApi): AppStores {
     clients: createClientsStore(api),
     wizard: createWizardStore(api),
   };
+    stepUp: createStepUpStore(api),
+    policy: createPolicyStore(api),
+    alerts: createAlertsStore(api, browserNotifications()),
 }

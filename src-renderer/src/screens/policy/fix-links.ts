@@ -1,0 +1,40 @@
+// Where a policy violation is fixed in the app: the screen that holds the tool, deep-linked to the credential.
+import type { PolicyViolation } from '../../../../src-common/contract/index.ts';
+
+export const RULE_WORDS: Record<PolicyViolation['rule'], string> = {
+  allowed_scopes: 'Only allowed scopes',
+  forbidden_scopes: 'No forbidden scopes',
+  baseline_bundle: 'Within the baseline bundle',
+  require_expiry: 'API keys expire',
+  max_key_lifetime_days: 'Maximum API key lifetime',
+  ip_allowlist_required_for: 'IP allowlist for write/delete scopes',
+  max_secret_age_days: 'Maximum secret age',
+  max_review_days: 'Maximum review duration',
+  max_rate_limit_per_minute: 'Rate-limit ceiling',
+  required_plan: 'Required plan (MFA)',
+};
+
+export function fixHref(v: PolicyViolation): string | null {
+  const q = new URLSearchParams({ workspace: v.workspaceId });
+  switch (v.fix.kind) {
+    case 'edit_guardrails':
+    case 'revoke':
+    case 'let_expire':
+      if (!v.credentialId) return null;
+      q.set('credential', v.credentialId);
+      return `#/credentials?${q.toString()}`;
+    case 'rotate':
+      if (!v.credentialId) return null;
+      q.set(v.credentialType === 'machine_client' ? 'client' : 'key', v.credentialId);
+      return `#/rotation?${q.toString()}`;
+    case 'reconsent':
+      q.set('reconsent', '1');
+      return `#/rotation?${q.toString()}`;
+    case 'end_review':
+      return '#/reviews';
+    case 'push_bundle':
+      return '#/scope-matrix';
+    case 'upgrade_plan':
+      return null;
+  }
+}
