@@ -124,7 +124,7 @@ export function reviewRoutes(db: DB): RouteDef[] {
       // every token of the review's grant ends at once, access tokens included (no tail: the review is over now)
       method: 'POST', path: '/v1/reviews/{id}/revoke', scope: 'credentials:write',
       handler: ({ caller, params }) => {
-        const r = found(caller, params.id);
+        const r = found(caller, params.id ?? '');
         if (r.status === 'withdrawn') throw new ApiError(409, 'conflict', 'this review\'s code was withdrawn before anyone redeemed it; there is nothing left to revoke');
         db.transaction(() => {
           revoke.run(r.id);
@@ -138,7 +138,7 @@ export function reviewRoutes(db: DB): RouteDef[] {
       // {days}: the review ends that many days later, never later than MAX_REVIEW_DAYS after it was issued
       method: 'POST', path: '/v1/reviews/{id}/extend', scope: 'credentials:write',
       handler: ({ caller, params, body }) => {
-        const r = found(caller, params.id);
+        const r = found(caller, params.id ?? '');
         const days = (body ?? {}).days;
         if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > MAX_REVIEW_DAYS) throw new ApiError(400, 'invalid_request', `days must be an integer between 1 and ${MAX_REVIEW_DAYS}`);
         const meta = reviewMeta(r);
@@ -162,7 +162,7 @@ export function reviewRoutes(db: DB): RouteDef[] {
       // a code nobody redeemed yet stops redeeming (the review reads `withdrawn`); a redeemed review is revoked instead
       method: 'POST', path: '/v1/reviews/{id}/withdraw', scope: 'credentials:write',
       handler: ({ caller, params }) => {
-        const r = found(caller, params.id);
+        const r = found(caller, params.id ?? '');
         if (withdraw.run(r.id).changes !== 1) {
           const cur = reviewMeta(one.get(caller.workspaceId, r.id));
           if (cur.status === 'redeemed') throw new ApiError(409, 'conflict', `this review's code was already redeemed (at ${cur.redeemed_at}); revoke the review instead`);

@@ -4,6 +4,8 @@ import { command } from './define.ts';
 import { readScopeSchema, reviewIdSchema, workspaceIdSchema } from './ids.ts';
 
 export const MAX_REVIEW_DAYS = 30;
+export const REVIEW_STATUSES = ['pending', 'redeemed', 'expired', 'revoked', 'withdrawn'] as const;
+export type ReviewPlatformStatus = (typeof REVIEW_STATUSES)[number];
 export const REVIEW_POLICIES = ['keep_read_only', 'purge'] as const;
 export const reviewPolicySchema = z.enum(REVIEW_POLICIES);
 export type ReviewPolicy = z.infer<typeof reviewPolicySchema>;
@@ -68,11 +70,17 @@ export const issuedReviewSchema = z.object({
   policy: reviewPolicySchema,
   createdAt: z.string(),
   expiresAt: z.string(),
-  /** the platform's status: pending (not redeemed yet), redeemed, expired, revoked */
-  status: z.enum(['pending', 'redeemed', 'expired', 'revoked']),
+  /** the platform's status: pending (not redeemed yet), redeemed, expired, revoked, withdrawn (the code, before anyone redeemed it) */
+  status: z.enum(REVIEW_STATUSES),
   redeemedAt: z.string().nullable(),
+  /** the latest end an extension may give it: MAX_REVIEW_DAYS after it was issued */
+  maxExpiresAt: z.string(),
+  /** how many more days it can be extended by (0: at the cap, or no longer pending or redeemed) */
+  extendableDays: z.number().int().min(0),
 });
 export type IssuedReview = z.infer<typeof issuedReviewSchema>;
+/** one review, by id; the workspace is found among the connected ones when not given */
+const reviewRefShape = { reviewId: reviewIdSchema, workspace: workspaceIdSchema.optional() };
 
 export const evidenceResultSchema = z.object({
   path: z.string(),
@@ -154,12 +162,24 @@ export const reviewCommands = {
       unreadable: z.array(z.object({ workspaceId: z.string(), workspaceName: z.string(), message: z.string() })),
     }),
     mutates: false,
-    cli: { words: ['review', 'list'], summary: 'Every review issued for the connected workspaces, as the platform records it (status, reviewer, end); never a code' },
+    cli: { words: ['review', 'list'], summary: 'Every review issued for the connected workspaces, as the platform records it (status, reviewer, workspace, scopes, end); never a code' },
   }),
   'review.revoke': command({
-    input: z.object({ workspace: workspaceIdSchema, reviewId: reviewIdSchema }).strict(),
+    input: z.object(reviewRefShape).strict(),
     output: issuedReviewSchema,
     mutates: true,
-    cli: { words: ['review', 'revoke'], positionals: ['workspace', 'reviewId'], summary: "Revoke a review at the platform: the auditor's access to that workspace ends at once (the platform cannot extend a review; issue a new one)" },
+    cli: { words: ['review', 'revoke'], positionals: ['reviewId', 'workspace'], summary: "Revoke a review at the platform: the auditor's access to that workspace ends at once, every token of it dead" },
+  }),
+  'review.extend': command({
+    input: z.object({ ...reviewRefShape, days: z.number().int().min(1).max(MAX_REVIEW_DAYS) }).strict(),
+    output: issuedReviewSchema,
+    mutates: true,
+    cli: { words: ['review', 'extend'], positionals: ['reviewId', 'workspace'], summary: `Give a pending or redeemed review N more days (--days N), never past ${MAX_REVIEW_DAYS} days from its issue` },
+  }),
+  'review.withdraw': command({
+    input: z.object(reviewRefShape).strict(),
+    output: issuedReviewSchema,
+    mutates: true,
+    cli: { words: ['review', 'withdraw'], positionals: ['reviewId', 'workspace'], summary: 'Withdraw the code of a review nobody redeemed yet: it can no longer be redeemed (a redeemed review is revoked instead)' },
   }),
 } as const;

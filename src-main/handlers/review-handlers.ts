@@ -1,7 +1,7 @@
 import type { HandlerMap } from '../rpc/handlers.ts';
 import type { Services } from '../services/services.ts';
 
-type ReviewCommands = 'review.create' | 'review.redeem' | 'review.status' | 'review.exit' | 'review.log' | 'review.evidence' | 'review.issued' | 'review.revoke' | 'insights.list';
+type ReviewCommands = 'review.create' | 'review.redeem' | 'review.status' | 'review.exit' | 'review.log' | 'review.evidence' | 'review.issued' | 'review.revoke' | 'review.extend' | 'review.withdraw' | 'insights.list';
 
 export function reviewHandlers(s: Services): HandlerMap<ReviewCommands> {
   return {
@@ -13,6 +13,8 @@ export function reviewHandlers(s: Services): HandlerMap<ReviewCommands> {
     'review.evidence': (i, ctx) => s.review.evidence(i.out, ctx.capabilities),
     'review.issued': () => s.review.issued(),
     'review.revoke': (i) => s.review.revoke(i),
+    'review.extend': (i) => s.review.extend(i),
+    'review.withdraw': (i) => s.review.withdraw(i),
     'insights.list': (i) => s.review.insights(i),
   };
 }

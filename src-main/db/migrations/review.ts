@@ -70,4 +70,25 @@ CREATE TABLE review_refresh_journal (
 CREATE INDEX review_refresh_journal_open ON review_refresh_journal (workspace_id, state);
 `,
   },
+  {
+    version: 52,
+    name: 'review_platform',
+    // The operator's copy of what the platform records for the connected workspaces' reviews (also those issued from
+    // another Grantdesk), as last listed or changed from here: status and end after an extension, a withdrawal or a
+    // revocation. The expiry calendar reads review ends from it. No codes, no tokens.
+    sql: `
+CREATE TABLE review_platform (
+  review_id TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL,
+  reviewer_name TEXT NOT NULL,
+  reviewer_email TEXT NOT NULL,
+  scopes_json TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'redeemed', 'expired', 'revoked', 'withdrawn')),
+  seen_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX review_platform_ws ON review_platform (workspace_id);
+`,
+  },
 ];

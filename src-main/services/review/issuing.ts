@@ -1,16 +1,16 @@
 // Operator side of auditor reviews: issue one platform review per workspace (POST /v1/reviews) and bundle the one-time
-// codes into one redeem file (0600, never over an existing file; all or nothing), list the reviews the platform records
-// for the connected workspaces, and revoke one. Every call goes through the operator's own platform client.
+// codes into one redeem file (0600, never over an existing file; all or nothing). What comes after (list, revoke, extend,
+// withdraw) is lifecycle.ts. Every call goes through the operator's own platform client.
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { contract, IssuedReview, Output } from '../../../src-common/contract/index.ts';
+import type { contract, Output } from '../../../src-common/contract/index.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Db } from '../../ports/db.ts';
 import type { EventBus } from '../../ports/events.ts';
 import type { WorkspaceDirectory } from '../../ports/platform.ts';
-import type { PlatformClient, PlatformReviewItem } from '../../platform/index.ts';
+import type { PlatformClient } from '../../platform/index.ts';
 import type { Capabilities } from '../../rpc/handlers.ts';
 import { AppError } from '../../rpc/app-error.ts';
 import type { WorkspacePlatform } from '../connections/index.ts';
@@ -29,22 +29,6 @@ export interface IssuingDeps {
   baseDirectory: () => WorkspaceDirectory | null;
   /** where a connected workspace's platform lives (the connections domain's read model) */
   platformOf: (workspaceId: string) => WorkspacePlatform | null;
-}
-
-function issuedOf(r: PlatformReviewItem, workspaceName: string): IssuedReview {
-  return {
-    reviewId: r.id,
-    workspaceId: r.workspace_id,
-    workspaceName,
-    scopes: [...r.scopes].sort(),
-    reviewerName: r.reviewer_name,
-    reviewerEmail: r.reviewer_email,
-    policy: r.data_policy,
-    createdAt: r.created_at,
-    expiresAt: r.expires_at,
-    status: r.status,
-    redeemedAt: r.redeemed_at ?? null,
-  };
 }
 
 /** Creates a new file 0600 with O_EXCL: an existing file is never overwritten. */
@@ -107,42 +91,6 @@ export function createReviewIssuing(d: IssuingDeps) {
       })();
       d.bus.emit('state.changed', { topic: 'review', workspaceId: null });
       return { bundleId, expiresAt, reviews: created.map((c) => ({ reviewId: c.reviewId, workspaceId: c.workspaceId, workspaceName: c.workspaceName, scopes: c.scopes, expiresAt: c.expiresAt })), path, redeemText: text };
-    },
-
-    /** Every review the platform records for the connected workspaces (GET /v1/reviews each, four at a time). */
-    async issued(): Promise<Output<'review.issued'>> {
-      const platform = d.basePlatform();
-      const dir = d.baseDirectory();
-      if (!platform || !dir) return { reviews: [], unreadable: [] };
-      const ws = dir.list().filter((w) => w.status === 'connected');
-      const reviews: IssuedReview[] = [];
-      const unreadable: Output<'review.issued'>['unreadable'] = [];
-      let next = 0;
-      const lane = async () => {
-        while (next < ws.length) {
-          const w = ws[next++]!;
-          try {
-            const r = await platform.reviews.list(w.id);
-            for (const item of r.data) if (item.workspace_id === w.id) reviews.push(issuedOf(item, w.name));
-          } catch (err) {
-            const msg = err instanceof AppError ? err.message : 'the platform did not answer';
-            unreadable.push({ workspaceId: w.id, workspaceName: w.name, message: `The reviews of ${w.name} could not be read (${msg.slice(0, 200)}).` });
-          }
-        }
-      };
-      await Promise.all([lane(), lane(), lane(), lane()]);
-      reviews.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.reviewId < b.reviewId ? -1 : 1));
-      return { reviews, unreadable };
-    },
-
-    /** POST /v1/reviews/{id}/revoke: the platform ends every token of that review's grant at once. */
-    async revoke(i: { workspace: string; reviewId: string }): Promise<IssuedReview> {
-      const platform = d.basePlatform();
-      const w = d.baseDirectory()?.get(i.workspace) ?? null;
-      if (!platform || !w) throw new AppError('not_found', `Workspace ${i.workspace} is not connected here, so its reviews cannot be revoked from this Grantdesk. Connect it first.`);
-      const r = await platform.reviews.revoke(w.id, i.reviewId);
-      d.bus.emit('state.changed', { topic: 'review', workspaceId: w.id });
-      return issuedOf(r, w.name);
     },
   };
 }

@@ -67,7 +67,12 @@ export function createReviewRedeeming(d: RedeemDeps) {
       try {
         t = await tokenRequest(d.http, { token_endpoint: item.tokenEndpoint, client_id: item.clientId }, { grant_type: TOKEN_EXCHANGE, subject_token: item.code, subject_token_type: REVIEW_CODE_TYPE });
       } catch (err) {
-        failed.push(`${item.workspaceId}: ${err instanceof AppError ? err.message : 'failed'}`);
+        // invalid_grant: the platform answers the same for unknown, used, withdrawn, revoked and ended codes (by design)
+        failed.push(
+          err instanceof AppError && err.code === 'needs_reconsent'
+            ? `The review code for ${item.workspaceName} was not accepted: it was withdrawn, already used, revoked or has ended.`
+            : `The review code for ${item.workspaceName} could not be redeemed (${err instanceof AppError ? err.message.slice(0, 200) : 'failed'}).`,
+        );
         continue;
       }
       // Tamper evidence: the file is only a carrier of codes. Everything shown or recorded comes from the platform's own
@@ -79,7 +84,7 @@ export function createReviewRedeeming(d: RedeemDeps) {
       const ttl = (t.expires_in ?? 300) * 1000;
       ok.push({ item, record, tokens: { access_token: t.access_token, refresh_token: t.refresh_token ?? null, access_expires_ms: Math.min(d.clock.now() + ttl, expiresMs), ttl_ms: ttl, generation: 0 }, expiresMs });
     }
-    if (!ok.length) throw new AppError('needs_reconsent', `No workspace of the review could be redeemed (${failed.join('; ').slice(0, 400)})`);
+    if (!ok.length) throw new AppError('not_found', `${failed.join(' ').slice(0, 600)} Ask the operator for a new review. Nothing was stored.`);
     for (const o of ok) await d.tokens.store(o.item.workspaceId, o.tokens);
     const expiresMs = Math.min(...ok.map((o) => o.expiresMs));
     const rec = ok[0]!.record.review;

@@ -18,7 +18,10 @@ import type { WorkspacePlatform } from '../connections/index.ts';
 import type { CallContext, Handlers } from '../../rpc/handlers.ts';
 import { AppError } from '../../rpc/app-error.ts';
 import { compactSecurely, withSecureDelete } from '../../db/secure-purge.ts';
+import { createEndRecheck } from './end-recheck.ts';
+import { createIssuedStore } from './issued-store.ts';
 import { createReviewIssuing } from './issuing.ts';
+import { createReviewLifecycle } from './lifecycle.ts';
 import { createReviewRedeeming } from './redeeming.ts';
 import { createReviewStore } from './review-store.ts';
 import { createReviewTokens } from './review-tokens.ts';
@@ -106,6 +109,9 @@ export function createReviewService(d: ReviewDeps) {
 
   const tokens = createReviewTokens({ store, secretStore: d.secretStore, http: d.http, clock: d.clock, lock: d.lock, refreshLeadMs: d.refreshLeadMs, session, checkExpiry });
   const issuing = createReviewIssuing({ db, dataDir: d.dataDir, clock: d.clock, bus: d.bus, store, basePlatform: d.basePlatform, baseDirectory: d.baseDirectory, platformOf: d.platformOf });
+  // an operator's extension reaches this auditor's copy: the running review's end is re-read from the platform
+  const endRecheck = createEndRecheck({ db, clock: d.clock, logger: d.logger, api: tokens.api, session, grants: () => q.grants.all(), changed });
+  const lifecycle = createReviewLifecycle({ clock: d.clock, bus: d.bus, issued: createIssuedStore(db), basePlatform: d.basePlatform, baseDirectory: d.baseDirectory });
   const redeeming = createReviewRedeeming({ db, http: d.http, clock: d.clock, logger: d.logger, store, tokens, active: () => session() !== null });
 
   const reviewDirectory: WorkspaceDirectory = {
@@ -120,6 +126,10 @@ export function createReviewService(d: ReviewDeps) {
 
   async function status(): Promise<ReviewStatus> {
     await checkExpiry();
+    const cur = session();
+    // within the last hour before the end, wait for the platform's word (an extension must land before the wipe)
+    if (cur?.state === 'active' && cur.expires_ms - d.clock.now() < 3_600_000) await endRecheck.maybe().catch(() => undefined);
+    else void endRecheck.maybe().catch(() => undefined);
     const s = session();
     const grants = q.grants.all();
     const workspaces = [];
@@ -168,8 +178,10 @@ export function createReviewService(d: ReviewDeps) {
     workspaceIds: () => q.grants.all().map((g) => g.workspace_id),
 
     create: issuing.create,
-    issued: issuing.issued,
-    revoke: issuing.revoke,
+    issued: lifecycle.issued,
+    revoke: lifecycle.revoke,
+    extend: lifecycle.extend,
+    withdraw: lifecycle.withdraw,
 
     async redeem(input: { file?: string; code?: string }, ctx: CallContext): Promise<ReviewStatus> {
       await redeeming.redeem(input, ctx);
@@ -227,7 +239,7 @@ export function createReviewService(d: ReviewDeps) {
     /** Background expiry check (desktop app and serve mode). */
     start() {
       if (timer) return;
-      timer = setInterval(() => void checkExpiry().catch(() => undefined), 15_000);
+      timer = setInterval(() => void endRecheck.maybe().then(checkExpiry).catch(() => undefined), 15_000);
       timer.unref();
     },
     stop() {

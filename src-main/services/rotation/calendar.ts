@@ -101,7 +101,10 @@ export function buildCalendar(deps: RotationDeps, input: { workspace?: string; k
       credentialId: null,
       credentialType: null,
       title: r.side === 'issued' ? `Auditor review for ${r.reviewerName ?? 'an auditor'} ends` : 'Your auditor review grant ends',
-      detail: r.side === 'issued' ? `Review ${r.reviewId}: the auditor's read-only access ends; issue a new review to extend it.` : `Review ${r.reviewId}: access ends and the cached data follows the review's policy.`,
+      detail:
+        r.side === 'issued'
+          ? `${r.status === 'pending' ? 'Not redeemed yet; its code stops working then.' : "The auditor's read-only access ends."} Extend it on Reviews (at most 30 days from its issue) or issue a new review.`
+          : "Access ends and the cached data follows the review's policy.",
       action: { kind: 'none', wizardId: null },
     });
   }

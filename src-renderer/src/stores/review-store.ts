@@ -4,7 +4,7 @@
 // review is RETURNED by create() to the dialog that shows it; the `issued` list comes from the platform and has no codes.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { GrantdeskApi } from '../../../src-common/contract/api.ts';
-import { REVIEW_BLOCKED_COMMANDS, type AppErrorData, type CommandName, type Input, type IssuedReview, type Output, type ReviewLogEntry, type ReviewStatus } from '../../../src-common/contract/index.ts';
+import { REVIEW_BLOCKED_COMMANDS, type AppErrorData, type CallResult, type CommandName, type Input, type IssuedReview, type Output, type ReviewLogEntry, type ReviewStatus } from '../../../src-common/contract/index.ts';
 
 export type CreatedReview = Output<'review.create'>;
 export type { IssuedReview };
@@ -33,7 +33,7 @@ export interface ReviewState {
   issuedUnreadable: Output<'review.issued'>['unreadable'];
   issuedLoaded: boolean;
   issuedError: AppErrorData | null;
-  /** review ids being revoked, and the last revoke's error */
+  /** review ids being changed (revoked, extended or withdrawn), and the last change's error */
   revoking: Record<string, true>;
   revokeError: AppErrorData | null;
   /** read scopes the platform's catalogue offers (from the inventory's last sync); empty until loaded */
@@ -56,6 +56,10 @@ export interface ReviewState {
   loadIssued(): Promise<void>;
   /** review.revoke; true when the platform revoked it (the list reloads) */
   revoke(workspace: string, reviewId: string): Promise<boolean>;
+  /** review.extend by `days`; true when the platform extended it (the list reloads) */
+  extend(workspace: string, reviewId: string, days: number): Promise<boolean>;
+  /** review.withdraw (an unredeemed code); true when the platform withdrew it (the list reloads) */
+  withdraw(workspace: string, reviewId: string): Promise<boolean>;
   /** the read scopes of the platform's catalogue (inventory.matrix columns) */
   loadReadScopes(): Promise<void>;
   dismissIssuedError(): void;
@@ -69,113 +73,119 @@ export interface ReviewState {
 export type ReviewStore = StoreApi<ReviewState>;
 
 export function createReviewStore(api: GrantdeskApi): ReviewStore {
-  return createStore<ReviewState>()((set, get) => ({
-    status: null,
-    error: null,
-    log: [],
-    evidence: null,
-    building: false,
-    auditorError: null,
-    issued: [],
-    issuedUnreadable: [],
-    issuedLoaded: false,
-    issuedError: null,
-    revoking: {},
-    revokeError: null,
-    readScopes: [],
-    creating: false,
-    createError: null,
-    redeeming: false,
-    redeemError: null,
-    async load() {
-      const r = await api.reviewStatus({});
-      if (r.ok) set({ status: r.value, error: null });
-      else set({ error: r.error });
-    },
-    connect() {
-      return api.onStateChanged((e) => {
-        if (e.topic === 'review' || e.topic === 'health') void get().load();
-      });
-    },
-    async loadLog() {
-      const r = await api.reviewLog({ limit: 200 });
-      if (r.ok) set({ log: r.value.entries });
-      else set({ auditorError: r.error });
-    },
-    connectLog() {
-      return api.onStateChanged((e) => {
-        if (e.topic === 'review' || e.topic === 'audit' || e.topic === 'exports') void get().loadLog();
-      });
-    },
-    async buildEvidence() {
-      set({ building: true, auditorError: null });
-      const r = await api.reviewEvidence({});
-      set(r.ok ? { building: false, evidence: r.value } : { building: false, auditorError: r.error });
-      void get().loadLog();
-    },
-    async exit() {
-      const r = await api.reviewExit({});
-      if (!r.ok) set({ auditorError: r.error });
-      else set({ log: [], evidence: null });
-      return r.ok;
-    },
-    async create(input) {
-      if (get().creating) return null;
-      set({ creating: true, createError: null });
-      const r = await api.reviewCreate(input);
-      if (!r.ok) {
-        set({ creating: false, createError: r.error });
-        return null;
-      }
-      set({ creating: false });
-      void get().loadIssued();
-      return r.value;
-    },
-    async loadIssued() {
-      const r = await api.reviewIssued({});
-      if (r.ok) set({ issued: r.value.reviews, issuedUnreadable: r.value.unreadable, issuedLoaded: true, issuedError: null });
-      else set({ issuedLoaded: true, issuedError: r.error });
-    },
-    async revoke(workspace, reviewId) {
+  return createStore<ReviewState>()((set, get) => {
+    /** one change of one review at a time; its error kept as a sentence; a granted change reloads the platform's list */
+    async function change(reviewId: string, run: () => Promise<CallResult<IssuedReview>>): Promise<boolean> {
       if (get().revoking[reviewId]) return false;
       set((s) => ({ revoking: { ...s.revoking, [reviewId]: true }, revokeError: null }));
-      const r = await api.reviewRevoke({ workspace, reviewId });
+      const r = await run();
       set((s) => {
         const { [reviewId]: _done, ...rest } = s.revoking;
         return { revoking: rest, revokeError: r.ok ? null : r.error };
       });
       if (r.ok) await get().loadIssued();
       return r.ok;
-    },
-    async loadReadScopes() {
-      const m = await api.inventoryMatrix({});
-      if (!m.ok) return;
-      const fromCatalogue = m.value.columns.map((c) => c.scope).filter((s) => /^[a-z][a-z0-9_-]*:read$/.test(s));
-      set({ readScopes: [...new Set(fromCatalogue)].sort() });
-    },
-    dismissIssuedError() {
-      set({ issuedError: null });
-    },
-    dismissRevokeError() {
-      set({ revokeError: null });
-    },
-    async redeem(code) {
-      if (!code.trim() || get().redeeming) return false;
-      set({ redeeming: true, redeemError: null });
-      const r = await api.reviewRedeem({ code: code.trim() });
-      set(r.ok ? { redeeming: false } : { redeeming: false, redeemError: r.error });
-      return r.ok;
-    },
-    dismissAuditorError() {
-      set({ auditorError: null });
-    },
-    dismissCreateError() {
-      set({ createError: null });
-    },
-    dismissRedeemError() {
-      set({ redeemError: null });
-    },
-  }));
+    }
+    return {
+      status: null,
+      error: null,
+      log: [],
+      evidence: null,
+      building: false,
+      auditorError: null,
+      issued: [],
+      issuedUnreadable: [],
+      issuedLoaded: false,
+      issuedError: null,
+      revoking: {},
+      revokeError: null,
+      readScopes: [],
+      creating: false,
+      createError: null,
+      redeeming: false,
+      redeemError: null,
+      async load() {
+        const r = await api.reviewStatus({});
+        if (r.ok) set({ status: r.value, error: null });
+        else set({ error: r.error });
+      },
+      connect() {
+        return api.onStateChanged((e) => {
+          if (e.topic === 'review' || e.topic === 'health') void get().load();
+        });
+      },
+      async loadLog() {
+        const r = await api.reviewLog({ limit: 200 });
+        if (r.ok) set({ log: r.value.entries });
+        else set({ auditorError: r.error });
+      },
+      connectLog() {
+        return api.onStateChanged((e) => {
+          if (e.topic === 'review' || e.topic === 'audit' || e.topic === 'exports') void get().loadLog();
+        });
+      },
+      async buildEvidence() {
+        set({ building: true, auditorError: null });
+        const r = await api.reviewEvidence({});
+        set(r.ok ? { building: false, evidence: r.value } : { building: false, auditorError: r.error });
+        void get().loadLog();
+      },
+      async exit() {
+        const r = await api.reviewExit({});
+        if (!r.ok) set({ auditorError: r.error });
+        else set({ log: [], evidence: null });
+        return r.ok;
+      },
+      async create(input) {
+        if (get().creating) return null;
+        set({ creating: true, createError: null });
+        const r = await api.reviewCreate(input);
+        if (!r.ok) {
+          set({ creating: false, createError: r.error });
+          return null;
+        }
+        set({ creating: false });
+        void get().loadIssued();
+        return r.value;
+      },
+      async loadIssued() {
+        const r = await api.reviewIssued({});
+        if (r.ok) set({ issued: r.value.reviews, issuedUnreadable: r.value.unreadable, issuedLoaded: true, issuedError: null });
+        else set({ issuedLoaded: true, issuedError: r.error });
+      },
+      revoke: (workspace, reviewId) => change(reviewId, () => api.reviewRevoke({ workspace, reviewId })),
+      extend: (workspace, reviewId, days) => change(reviewId, () => api.reviewExtend({ workspace, reviewId, days })),
+      withdraw: (workspace, reviewId) => change(reviewId, () => api.reviewWithdraw({ workspace, reviewId })),
+      async loadReadScopes() {
+        const m = await api.inventoryMatrix({});
+        if (!m.ok) return;
+        const fromCatalogue = m.value.columns.map((c) => c.scope).filter((s) => /^[a-z][a-z0-9_-]*:read$/.test(s));
+        set({ readScopes: [...new Set(fromCatalogue)].sort() });
+      },
+      dismissIssuedError() {
+        set({ issuedError: null });
+      },
+      dismissRevokeError() {
+        set({ revokeError: null });
+      },
+      async redeem(code) {
+        if (!code.trim() || get().redeeming) return false;
+        set({ redeeming: true, redeemError: null });
+        const r = await api.reviewRedeem({ code: code.trim() });
+        set(r.ok ? { redeeming: false } : { redeeming: false, redeemError: r.error });
+        return r.ok;
+      },
+      dismissAuditorError() {
+        set({ auditorError: null });
+      },
+      dismissCreateError() {
+        set({ createError: null });
+      },
+      dismissRedeemError() {
+        set({ redeemError: null });
+      },
+    };
+  });
 }
 
 export const selectReviewStatus = (s: ReviewState) => s.status;

@@ -14,7 +14,7 @@ const input = { workspaces: ['w1'], scopes: ['audit:read'], durationDays: 14, re
 describe('review store (Reviews screen)', () => {
   it('create returns the code once; the issued list is the platform\'s (reloaded) without it; a second create while one runs is not sent', async () => {
     const gate = deferred<void>();
-    const platformReview = { reviewId: 'rev_1', workspaceId: 'ws_1', workspaceName: 'Acme', scopes: ['audit:read'], reviewerName: 'Ada', reviewerEmail: 'ada@audit.example', policy: 'purge' as const, createdAt: '2026-01-18T00:00:00Z', expiresAt: '2026-02-01T00:00:00Z', status: 'pending' as const, redeemedAt: null };
+    const platformReview = { reviewId: 'rev_1', workspaceId: 'ws_1', workspaceName: 'Acme', scopes: ['audit:read'], reviewerName: 'Ada', reviewerEmail: 'ada@audit.example', policy: 'purge' as const, createdAt: '2026-01-18T00:00:00Z', expiresAt: '2026-02-01T00:00:00Z', status: 'pending' as const, redeemedAt: null, maxExpiresAt: '2026-02-17T00:00:00Z', extendableDays: 16 };
     const f = fakeApi({
       reviewCreate: async () => {
         await gate.promise;
@@ -46,6 +46,27 @@ describe('review store (Reviews screen)', () => {
     assert.equal(await store.getState().revoke('ws_1', 'rev_1'), true);
     assert.equal(selectRevokeError(store.getState()), null);
     f.assertCalls(['reviewRevoke', 'reviewRevoke', 'reviewIssued']);
+  });
+
+  it('extend and withdraw: one change per review at a time, a refusal kept as its sentence, a granted one reloads the list', async () => {
+    const gate = deferred<void>();
+    const f = fakeApi({
+      reviewExtend: async () => {
+        await gate.promise;
+        return fail('invalid_input', 'The review of Acme for Ada can be extended by at most 5 more days (to Feb 17, 00:00): a review lasts at most 30 days from its issue.');
+      },
+      reviewWithdraw: () => ok({} as never),
+      reviewIssued: () => ok({ reviews: [], unreadable: [] }),
+    });
+    const store = createReviewStore(f.api);
+    const p = store.getState().extend('ws_1', 'rev_1', 9);
+    assert.equal(await store.getState().withdraw('ws_1', 'rev_1'), false, 'busy: a second change of the same review is not sent');
+    gate.resolve();
+    assert.equal(await p, false);
+    assertErrorSentence(selectRevokeError(store.getState()), 'invalid_input', 'The review of Acme for Ada can be extended by at most 5 more days (to Feb 17, 00:00): a review lasts at most 30 days from its issue.');
+    assert.equal(await store.getState().withdraw('ws_1', 'rev_1'), true);
+    assert.equal(selectRevokeError(store.getState()), null);
+    f.assertCalls(['reviewExtend', 'reviewWithdraw', 'reviewIssued']);
   });
 
   it('a refused create keeps its error; an empty code is never sent; a refused redeem keeps its own error', async () => {

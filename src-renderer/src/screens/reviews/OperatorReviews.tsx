@@ -1,7 +1,8 @@
 // Operator side of reviews: issue a time-boxed, read-only review for chosen workspaces (a searchable picker for dozens,
 // read scopes only, at most MAX_REVIEW_DAYS, reviewer name and e-mail, keep/purge policy), hand the code over once, see
-// every review the platform records for the connected workspaces with its status, and revoke one; and, for the auditor's
-// machine, redeem a pasted code. Everything goes through the review and workspaces stores' actions.
+// every review the platform records for the connected workspaces with its status, and change one — extend it (up to 30
+// days from its issue), withdraw a code nobody redeemed yet, revoke it — each with a confirmation naming the workspace
+// and reviewer; and, for the auditor's machine, redeem a pasted code. Everything goes through the stores' actions.
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { MAX_REVIEW_DAYS, REVIEW_POLICIES, type IssuedReview, type ReviewPolicy } from '../../../../src-common/contract/index.ts';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
@@ -25,9 +26,10 @@ import {
 import { selectLoaded, selectWorkspaces } from '../../stores/workspaces-store.ts';
 import { exact, relative, shortDate } from '../rotation/dates.ts';
 import { RedeemCodeDialog } from './RedeemCodeDialog.tsx';
+import { ExtendReviewDialog } from './ExtendReviewDialog.tsx';
 
 const POLICY_LABEL: Record<ReviewPolicy, string> = { keep_read_only: 'Keep the cached data read-only at the end', purge: 'Purge the cached data at the end' };
-const STATUS_LABEL: Record<IssuedReview['status'], string> = { pending: 'Not redeemed yet', redeemed: 'Redeemed', expired: 'Ended', revoked: 'Revoked' };
+const STATUS_LABEL: Record<IssuedReview['status'], string> = { pending: 'Not redeemed yet', redeemed: 'Redeemed', expired: 'Ended', revoked: 'Revoked', withdrawn: 'Code withdrawn' };
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** why Issue is disabled, as one sentence (null: it is not) */
@@ -71,6 +73,8 @@ export function OperatorReviews() {
   const [created, setCreated] = useState<CreatedReview | null>(null);
   const [code, setCode] = useState('');
   const [toRevoke, setToRevoke] = useState<IssuedReview | null>(null);
+  const [toExtend, setToExtend] = useState<IssuedReview | null>(null);
+  const [toWithdraw, setToWithdraw] = useState<IssuedReview | null>(null);
   const ids = { days: useId(), name: useId(), email: useId(), code: useId(), wsSearch: useId() };
 
   useEffect(() => {
@@ -220,7 +224,7 @@ export function OperatorReviews() {
         {revokeError && <ErrorBanner error={revokeError} onDismiss={() => review.getState().dismissRevokeError()} testId="review-revoke-error" />}
         <div className="panel" data-testid="review-issued">
           <p className="field-hint">
-            As the platform records them for your connected workspaces, whoever issued them; never a code. The platform cannot extend a review: to give more time, issue a new one.
+            As the platform records them for your connected workspaces, whoever issued them; never a code. A review can be extended up to {MAX_REVIEW_DAYS} days from its issue; a code nobody redeemed yet can be withdrawn; revoking ends a review at once.
           </p>
           {unreadable.length > 0 && (
             <p className="rv-warning" data-testid="review-issued-unreadable">
@@ -281,15 +285,31 @@ export function OperatorReviews() {
                         </td>
                         <td className="row-actions">
                           <WriteButton
-                            command="review.revoke"
+                            command="review.extend"
                             className="button button-small"
-                            disabled={!live || !!revoking[r.reviewId]}
-                            title={!live ? `This review is ${STATUS_LABEL[r.status].toLowerCase()}: there is nothing left to revoke.` : undefined}
-                            onClick={() => setToRevoke(r)}
-                            data-testid="review-revoke"
+                            disabled={!live || r.extendableDays === 0 || !!revoking[r.reviewId]}
+                            title={!live ? `This review is ${STATUS_LABEL[r.status].toLowerCase()}: it cannot be extended.` : r.extendableDays === 0 ? `It already ends at its ${MAX_REVIEW_DAYS}-day limit; issue a new review for more time.` : `Up to ${r.extendableDays} more day${r.extendableDays === 1 ? '' : 's'}`}
+                            onClick={() => setToExtend(r)}
+                            data-testid="review-extend"
                           >
-                            {revoking[r.reviewId] ? 'Revoking…' : 'Revoke'}
+                            Extend…
                           </WriteButton>
+                          {r.status === 'pending' ? (
+                            <WriteButton command="review.withdraw" className="button button-small" disabled={!!revoking[r.reviewId]} onClick={() => setToWithdraw(r)} data-testid="review-withdraw">
+                              {revoking[r.reviewId] ? 'Working…' : 'Withdraw code…'}
+                            </WriteButton>
+                          ) : (
+                            <WriteButton
+                              command="review.revoke"
+                              className="button button-small"
+                              disabled={!live || !!revoking[r.reviewId]}
+                              title={!live ? `This review is ${STATUS_LABEL[r.status].toLowerCase()}: there is nothing left to revoke.` : undefined}
+                              onClick={() => setToRevoke(r)}
+                              data-testid="review-revoke"
+                            >
+                              {revoking[r.reviewId] ? 'Revoking…' : 'Revoke…'}
+                            </WriteButton>
+                          )}
                         </td>
                       </tr>
                     );
@@ -336,6 +356,17 @@ export function OperatorReviews() {
         confirmLabel="Revoke review"
         onConfirm={async () => (toRevoke ? review.getState().revoke(toRevoke.workspaceId, toRevoke.reviewId) : true)}
       />
+      <ConfirmDialog
+        open={toWithdraw !== null}
+        onOpenChange={(o) => !o && setToWithdraw(null)}
+        testId="review-withdraw-dialog"
+        title={`Withdraw the review code for ${toWithdraw?.workspaceName ?? ''}`}
+        description={`${toWithdraw?.reviewerName ?? 'The auditor'} has not redeemed this review yet. After the withdrawal the code they were given no longer works; issue a new review if they still need access.`}
+        confirmText={toWithdraw?.workspaceName ?? ''}
+        confirmLabel="Withdraw code"
+        onConfirm={async () => (toWithdraw ? review.getState().withdraw(toWithdraw.workspaceId, toWithdraw.reviewId) : true)}
+      />
+      <ExtendReviewDialog review={toExtend} onDone={() => setToExtend(null)} />
     </>
   );
 }
