@@ -14,6 +14,7 @@ const stores = createAppStores(pickBridge());
 stores.health.getState().connect();
 stores.settings.getState().connect();
 stores.tasks.getState().connect();
+stores.stepUp.getState().connect();
 void stores.health.getState().refresh();
 void stores.settings.getState().load();
 

@@ -12,6 +12,7 @@ import { ReviewBanner } from './ReviewBanner.tsx';
 import { navigate, routeFromHash, useRoute } from './router.ts';
 import { DEFAULT_SCREEN, SCREENS, screenById } from './screens.ts';
 import { StatusBar } from './StatusBar.tsx';
+import { StepUpNotice } from '../components/StepUpNotice.tsx';
 import { useThemeSetting } from './theme.ts';
 
 function NotFound({ id }: { id: string }) {
@@ -240,6 +241,7 @@ export function App() {
         </main>
       </div>
       <StatusBar onShowShortcuts={() => setShortcutsOpen(true)} />
+      <StepUpNotice />
       <ShortcutsDialog open={shortcutsOpen} onOpenChange={setShortcutsOpen} />
       <CommandPalette open={paletteOpen} onOpenChange={setPaletteOpen} onGo={go} onShowShortcuts={showShortcuts} />
     </div>

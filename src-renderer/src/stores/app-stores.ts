@@ -14,6 +14,7 @@ import { createRotationStore, type RotationStore } from './rotation-store.ts';
 import { createSettingsStore, type SettingsStore } from './settings-store.ts';
 import { createTasksStore, type TasksStore } from './tasks-store.ts';
 import { createWizardStore, type WizardStore } from './wizard-store.ts';
+import { createStepUpStore, type StepUpStoreApi } from './step-up-store.ts';
 import { createWorkspacesStore, type WorkspacesStore } from './workspaces-store.ts';
 
 export interface AppStores {
@@ -34,6 +35,8 @@ export interface AppStores {
   rotation: RotationStore;
   clients: ClientsStore;
   wizard: WizardStore;
+  /** MFA step-up notices (stepUp.status events) */
+  stepUp: StepUpStoreApi;
 }
   /** MFA step-up notices (stepUp.status events) */
   stepUp: StepUpStoreApi;
@@ -55,6 +58,7 @@ export function createAppStores(api: GrantdeskApi): AppStores {
     rotation: createRotationStore(api),
     clients: createClientsStore(api),
     wizard: createWizardStore(api),
+    stepUp: createStepUpStore(api),
   };
     stepUp: createStepUpStore(api),
     policy: createPolicyStore(api),

@@ -18,7 +18,7 @@ export interface FakeApi {
   listeners(): number;
 }
 
-const EVENT_METHODS: Record<string, EventName> = { onStateChanged: 'state.changed', onTaskProgress: 'task.progress' };
+const EVENT_METHODS: Record<string, EventName> = { onStateChanged: 'state.changed', onTaskProgress: 'task.progress', onStepUpStatus: 'stepUp.status' };
 
 export function fakeApi(impl: Partial<GrantdeskApi>): FakeApi {
   const calls: Array<[string, unknown]> = [];
