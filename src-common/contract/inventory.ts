@@ -86,6 +86,11 @@ export const matrixWorkspaceSchema = z.object({
   columnCounts: z.array(z.number().int()),
   /** distinct scopes held by any credential of this workspace */
   total: z.number().int(),
+  /** credentials of this workspace the filters keep (whether or not their summaries are in `credentials`) */
+  credentialCount: z.number().int(),
+  /** any of them holds a scope new since the workspace's last review */
+  hasDrift: z.boolean(),
+  /** the summaries; empty at depth 'counts' */
   credentials: z.array(credentialSummarySchema),
 });
 export type MatrixWorkspace = z.infer<typeof matrixWorkspaceSchema>;
@@ -116,8 +121,13 @@ export const baselineSchema = z.object({
 });
 export type Baseline = z.infer<typeof baselineSchema>;
 
+/** 'counts': workspace rows, column counts and totals only (what the grid paints first); 'credentials': every summary too */
+export const MATRIX_DEPTHS = ['counts', 'credentials'] as const;
+export const matrixInputSchema = matrixFiltersSchema.extend({ depth: z.enum(MATRIX_DEPTHS).optional() }).strict();
+
 export const matrixSchema = z.object({
   generatedAt: z.string(),
+  depth: z.enum(MATRIX_DEPTHS),
   columns: z.array(scopeColumnSchema),
   workspaces: z.array(matrixWorkspaceSchema),
   baseline: baselineSchema.nullable(),
@@ -365,7 +375,7 @@ export const inventoryCommands = {
     cli: { words: ['credentials'], positionals: ['workspace'], summary: 'List credentials from the cache (offline), with the cache age' },
   }),
   'inventory.matrix': command({
-    input: matrixFiltersSchema,
+    input: matrixInputSchema,
     output: matrixSchema,
     mutates: false,
     cli: { words: ['scopes', 'matrix'], summary: 'Scope matrix: workspaces x credentials x scopes (--csv for CSV)' },

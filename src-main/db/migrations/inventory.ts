@@ -147,4 +147,67 @@ CREATE TABLE inv_mcp_catalogue_state (
 ) STRICT;
 `,
   },
+  {
+    // The scope matrix's read model, kept by triggers in the same transaction as every write to inv_credentials (sync,
+    // revoke, purge): per workspace and scope, how many credentials hold it (revoked ones apart, as the matrix hides them
+    // by default), and per workspace how many credentials there are. The grid's first paint reads these few thousand rows
+    // instead of every credential (bench/matrix-render.bench.ts); test/node/inventory/matrix-depth.test.ts holds them
+    // equal to the count over the credentials themselves. The indexes serve the drift query per workspace and the
+    // credentials that may be inactive now (status, expiry, grace end).
+    version: 34,
+    name: 'inventory_matrix_read_model',
+    sql: `
+CREATE TABLE inv_matrix_cells (
+  workspace_id TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  holders INTEGER NOT NULL,
+  holders_revoked INTEGER NOT NULL,
+  PRIMARY KEY (workspace_id, scope)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE inv_matrix_rows (
+  workspace_id TEXT PRIMARY KEY,
+  credentials INTEGER NOT NULL,
+  revoked INTEGER NOT NULL
+) STRICT;
+INSERT INTO inv_matrix_cells (workspace_id, scope, holders, holders_revoked)
+  SELECT c.workspace_id, CAST(j.value AS TEXT), SUM(c.status <> 'revoked'), SUM(c.status = 'revoked')
+  FROM inv_credentials c, json_each(c.scopes_json) j GROUP BY 1, 2;
+INSERT INTO inv_matrix_rows (workspace_id, credentials, revoked)
+  SELECT workspace_id, SUM(status <> 'revoked'), SUM(status = 'revoked') FROM inv_credentials GROUP BY 1;
+CREATE TRIGGER inv_matrix_after_insert AFTER INSERT ON inv_credentials BEGIN
+  INSERT INTO inv_matrix_cells (workspace_id, scope, holders, holders_revoked)
+    SELECT NEW.workspace_id, CAST(j.value AS TEXT), NEW.status <> 'revoked', NEW.status = 'revoked' FROM json_each(NEW.scopes_json) j WHERE true
+    ON CONFLICT (workspace_id, scope) DO UPDATE SET holders = holders + excluded.holders, holders_revoked = holders_revoked + excluded.holders_revoked;
+  INSERT INTO inv_matrix_rows (workspace_id, credentials, revoked) VALUES (NEW.workspace_id, NEW.status <> 'revoked', NEW.status = 'revoked')
+    ON CONFLICT (workspace_id) DO UPDATE SET credentials = credentials + excluded.credentials, revoked = revoked + excluded.revoked;
+END;
+CREATE TRIGGER inv_matrix_after_delete AFTER DELETE ON inv_credentials BEGIN
+  UPDATE inv_matrix_cells SET
+    holders = holders - (OLD.status <> 'revoked') * (SELECT count(*) FROM json_each(OLD.scopes_json) j WHERE CAST(j.value AS TEXT) = inv_matrix_cells.scope),
+    holders_revoked = holders_revoked - (OLD.status = 'revoked') * (SELECT count(*) FROM json_each(OLD.scopes_json) j WHERE CAST(j.value AS TEXT) = inv_matrix_cells.scope)
+    WHERE workspace_id = OLD.workspace_id AND scope IN (SELECT CAST(value AS TEXT) FROM json_each(OLD.scopes_json));
+  DELETE FROM inv_matrix_cells WHERE workspace_id = OLD.workspace_id AND holders = 0 AND holders_revoked = 0;
+  UPDATE inv_matrix_rows SET credentials = credentials - (OLD.status <> 'revoked'), revoked = revoked - (OLD.status = 'revoked') WHERE workspace_id = OLD.workspace_id;
+  DELETE FROM inv_matrix_rows WHERE workspace_id = OLD.workspace_id AND credentials = 0 AND revoked = 0;
+END;
+CREATE TRIGGER inv_matrix_after_update AFTER UPDATE OF workspace_id, scopes_json, status ON inv_credentials BEGIN
+  UPDATE inv_matrix_cells SET
+    holders = holders - (OLD.status <> 'revoked') * (SELECT count(*) FROM json_each(OLD.scopes_json) j WHERE CAST(j.value AS TEXT) = inv_matrix_cells.scope),
+    holders_revoked = holders_revoked - (OLD.status = 'revoked') * (SELECT count(*) FROM json_each(OLD.scopes_json) j WHERE CAST(j.value AS TEXT) = inv_matrix_cells.scope)
+    WHERE workspace_id = OLD.workspace_id AND scope IN (SELECT CAST(value AS TEXT) FROM json_each(OLD.scopes_json));
+  UPDATE inv_matrix_rows SET credentials = credentials - (OLD.status <> 'revoked'), revoked = revoked - (OLD.status = 'revoked') WHERE workspace_id = OLD.workspace_id;
+  INSERT INTO inv_matrix_cells (workspace_id, scope, holders, holders_revoked)
+    SELECT NEW.workspace_id, CAST(j.value AS TEXT), NEW.status <> 'revoked', NEW.status = 'revoked' FROM json_each(NEW.scopes_json) j WHERE true
+    ON CONFLICT (workspace_id, scope) DO UPDATE SET holders = holders + excluded.holders, holders_revoked = holders_revoked + excluded.holders_revoked;
+  INSERT INTO inv_matrix_rows (workspace_id, credentials, revoked) VALUES (NEW.workspace_id, NEW.status <> 'revoked', NEW.status = 'revoked')
+    ON CONFLICT (workspace_id) DO UPDATE SET credentials = credentials + excluded.credentials, revoked = revoked + excluded.revoked;
+  DELETE FROM inv_matrix_cells WHERE workspace_id IN (OLD.workspace_id, NEW.workspace_id) AND holders = 0 AND holders_revoked = 0;
+  DELETE FROM inv_matrix_rows WHERE workspace_id IN (OLD.workspace_id, NEW.workspace_id) AND credentials = 0 AND revoked = 0;
+END;
+CREATE INDEX inv_credential_scopes_seen ON inv_credential_scopes(workspace_id, first_seen_ms);
+CREATE INDEX inv_credentials_status ON inv_credentials(status);
+CREATE INDEX inv_credentials_expires ON inv_credentials(expires_ms);
+CREATE INDEX inv_credentials_grace ON inv_credentials(grace_ends_at) WHERE grace_ends_at IS NOT NULL;
+`,
+  },
 ];

@@ -25,7 +25,8 @@ import { AppError } from '../../rpc/app-error.ts';
 import type { CallContext } from '../../rpc/handlers.ts';
 import type { AuditReadModel } from '../audit/index.ts';
 import { matrixToCsv } from './csv.ts';
-import { buildMatrix, summarize, syncStateOf, workspaceMatches } from './matrix.ts';
+import { buildMatrix, credentialFilterActive, summarize, syncStateOf, workspaceMatches } from './matrix.ts';
+import { createMatrixReadModel } from './matrix-read-model.ts';
 import { createBlastRadius } from './blast-radius.ts';
 import { fetchInventory } from './platform-fetch.ts';
 import { createScopeRoutesRepo } from './scope-routes.ts';
@@ -68,6 +69,7 @@ async function pool<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): 
 
 export function createInventoryService(deps: InventoryDeps) {
   const repo: InventoryRepository = createInventoryRepository(deps.db);
+  const matrixRead = createMatrixReadModel(deps.db);
   const scopeRoutes = createScopeRoutesRepo(deps.db);
   const audit = deps.audit;
   const actor = deps.actor ?? safeUser();
@@ -125,16 +127,23 @@ export function createInventoryService(deps: InventoryDeps) {
     return knownWorkspaces().map((w) => ({ id: w.id, name: w.name, status: w.status }));
   }
 
-  function matrixData(filters: MatrixFilters): Matrix {
+  function matrixData(filters: MatrixFilters, depth: Matrix['depth'] = 'credentials'): Matrix {
+    // the read model's aggregates answer the grid's first paint; a filter inside credentials reads their narrow rows
+    const aggregates = depth === 'counts' && !credentialFilterActive(filters);
     return buildMatrix({
       catalogue: repo.catalogue(),
-      credentials: repo.credentials(),
+      rows:
+        depth === 'credentials'
+          ? { depth, credentials: matrixRead.details() }
+          : aggregates
+            ? { depth, aggregates: matrixRead.aggregates(deps.clock.now()) }
+            : { depth, credentials: matrixRead.cores() },
       workspaces: workspaceList(),
       syncRows: repo.syncRows(),
       reviews: repo.reviews(),
       baseline: repo.baseline(),
       bundles: repo.bundles(),
-      drift: repo.drift(),
+      drift: aggregates ? new Map() : repo.drift(),
       nowMs: deps.clock.now(),
       filters,
     });
@@ -225,7 +234,8 @@ export function createInventoryService(deps: InventoryDeps) {
     },
 
     matrix(input: Input<'inventory.matrix'>): Matrix {
-      return matrixData(input);
+      const { depth, ...filters } = input;
+      return matrixData(filters, depth);
     },
 
     /** the same matrix (same filters) as RFC 4180, formula-safe CSV */

@@ -1,5 +1,9 @@
 // The scope matrix, computed from the cache alone (pure: no I/O). Rows are workspaces expanding into credentials;
-// columns are catalogue scopes grouped by resource (read / write / delete).
+// columns are catalogue scopes grouped by resource (read / write / delete). Two depths: 'credentials' (every credential
+// summary, as the CLI and the CSV need) and 'counts' (workspace rows, column counts and totals: what the grid paints
+// first). 'counts' comes from the read model's aggregates (matrix-read-model.ts, kept by triggers) when no filter looks
+// inside credentials, else from its narrow rows through the same filters; test/node/inventory/matrix-depth.test.ts holds
+// every path equal.
 import type { Baseline, CredentialCounts, CredentialLifecycle, CredentialSummary, Matrix, MatrixFilters, MatrixWorkspace, ScopeColumn, InventorySyncState } from '../../../src-common/contract/inventory.ts';
 import { ERROR_CODES, errorData, type ErrorCode } from '../../../src-common/contract/errors.ts';
 import type { CachedCredential, CatalogueScope, SyncRow } from './repository.ts';
@@ -10,9 +14,32 @@ export const UNUSED_DAYS = 90;
 const DAY = 86_400_000;
 const ACTION_ORDER: Record<string, number> = { read: 0, write: 1, delete: 2 };
 
+/** What the filters, the counts and the lifecycle need of a credential (the matrix read model's row: no names, no labels). */
+export type MatrixCore = Pick<CachedCredential, 'workspaceId' | 'id' | 'type' | 'status' | 'scopes' | 'expiresAt' | 'lastUsedAt' | 'graceEndsAt'>;
+/** What a credential summary reads (the matrix read model's wide row: still not every column of the cache). */
+export type MatrixDetail = MatrixCore & Pick<CachedCredential, 'name' | 'prefix' | 'lastFour' | 'clientId' | 'createdAt'>;
+/** What the filters read of a credential (see filterSubjectOf). */
+export type FilterSubject = Pick<CredentialSummary, 'status' | 'type' | 'scopes' | 'writeOrDelete' | 'expiresAt' | 'lastUsedAt' | 'overGrants' | 'drift'>;
+
+/** The read model's aggregates: enough for depth 'counts' while no filter looks inside credentials. */
+export interface MatrixAggregates {
+  /** workspace -> [scope, holders not revoked, revoked holders] */
+  cells: Map<string, [string, number, number][]>;
+  /** workspace -> [credentials not revoked, revoked] */
+  rows: Map<string, [number, number]>;
+  /** workspace -> [scopes granted since its last review to credentials not revoked, to revoked ones] */
+  drift: Map<string, [number, number]>;
+  /** every credential that may be inactive now (a status other than active, a past expiry, a grace end): lifecycleOf decides */
+  mayBeInactive: Pick<MatrixCore, 'workspaceId' | 'status' | 'expiresAt' | 'graceEndsAt'>[];
+}
+
 export interface MatrixInput {
   catalogue: CatalogueScope[];
-  credentials: CachedCredential[];
+  /** 'credentials': full rows, every summary in the output; 'counts': read-model rows, workspace rows and counts only */
+  rows:
+    | { depth: 'credentials'; credentials: MatrixDetail[] }
+    | { depth: 'counts'; credentials: MatrixCore[] }
+    | { depth: 'counts'; aggregates: MatrixAggregates };
   workspaces: { id: string; name: string; status: 'connected' | 'needs_reconsent' | 'disconnected' }[];
   syncRows: Map<string, SyncRow>;
   reviews: Map<string, { reviewedAt: string; reviewedMs: number }>;
@@ -76,7 +103,13 @@ export function lifecycleOf(c: Pick<CachedCredential, 'status' | 'expiresAt' | '
 }
 
 /** The one credential count (see credentialCountsSchema): every cached credential of the known workspaces, any status. */
-export function countCredentials(credentials: readonly CachedCredential[], workspaceIds: ReadonlySet<string>, nowMs: number): CredentialCounts {
+export function countCredentials(
+  credentials: readonly Pick<MatrixCore, 'workspaceId' | 'status' | 'expiresAt' | 'graceEndsAt'>[],
+  workspaceIds: ReadonlySet<string>,
+  nowMs: number,
+  /** the total when `credentials` are only the ones that may be inactive (the aggregates' path) */
+  total?: number,
+): CredentialCounts {
   const out: CredentialCounts = { total: 0, workspaces: workspaceIds.size, inactive: 0, revoked: 0, expired: 0, disabled: 0 };
   for (const c of credentials) {
     if (!workspaceIds.has(c.workspaceId)) continue;
@@ -87,17 +120,34 @@ export function countCredentials(credentials: readonly CachedCredential[], works
       out[s]++;
     }
   }
+  if (total !== undefined) out.total = total;
   return out;
 }
 
-export function summarize(
-  c: CachedCredential,
-  ctx: { nowMs: number; baseline: Set<string> | null; drift: Map<string, string[]> },
-): CredentialSummary {
+type FlagContext = { nowMs: number; baseline: Set<string> | null; drift: Map<string, string[]> };
+
+/**
+ * What the filters read of a credential, for both depths: its core and the scope-derived flags. One object literal of a
+ * fixed shape (a spread of the core into it cost ten times the rest of the matrix); the time-derived flags (lifecycle,
+ * expiring, unused) are left to summarize(), which only the 'credentials' depth calls.
+ */
+export function filterSubjectOf(c: MatrixCore, ctx: FlagContext): FilterSubject {
+  const driftSet = ctx.drift.get(`${c.workspaceId}\u0000${c.id}`);
+  return {
+    status: c.status,
+    type: c.type,
+    scopes: c.scopes,
+    expiresAt: c.expiresAt,
+    lastUsedAt: c.lastUsedAt,
+    writeOrDelete: c.scopes.some(isWriteOrDelete),
+    overGrants: ctx.baseline ? c.scopes.filter((s) => !ctx.baseline!.has(s)) : [],
+    drift: driftSet ? c.scopes.filter((s) => driftSet.includes(s)) : [],
+  };
+}
+
+export function summarize(c: MatrixDetail, ctx: FlagContext, f: FilterSubject = filterSubjectOf(c, ctx)): CredentialSummary {
   const expMs = c.expiresAt ? Date.parse(c.expiresAt) : NaN;
   const usedMs = c.lastUsedAt ? Date.parse(c.lastUsedAt) : NaN;
-  const driftSet = ctx.drift.get(`${c.workspaceId}\u0000${c.id}`);
-  const drift = driftSet ? c.scopes.filter((s) => driftSet.includes(s)) : [];
   const inactive = c.status === 'revoked' || c.status === 'disabled';
   return {
     id: c.id,
@@ -113,9 +163,9 @@ export function summarize(
     createdAt: c.createdAt,
     expiringSoon: Number.isFinite(expMs) && expMs > ctx.nowMs && expMs <= ctx.nowMs + EXPIRING_SOON_DAYS * DAY,
     unused: !Number.isFinite(usedMs) || usedMs < ctx.nowMs - UNUSED_DAYS * DAY,
-    writeOrDelete: c.scopes.some(isWriteOrDelete),
-    overGrants: ctx.baseline ? c.scopes.filter((s) => !ctx.baseline!.has(s)) : [],
-    drift,
+    writeOrDelete: f.writeOrDelete,
+    overGrants: f.overGrants,
+    drift: f.drift,
     isGrantdesk: c.type === 'app' && c.clientId === GRANTDESK_CLIENT_ID,
     revocable: !inactive && c.type !== 'service_token',
     lifecycle: lifecycleOf(c, ctx.nowMs),
@@ -134,7 +184,7 @@ export function credentialFilterActive(f: MatrixFilters): boolean {
   );
 }
 
-export function matchesFilters(s: CredentialSummary, f: MatrixFilters, nowMs: number): boolean {
+export function matchesFilters(s: FilterSubject, f: MatrixFilters, nowMs: number): boolean {
   if (!f.includeRevoked && s.status === 'revoked') return false;
   if (f.types && f.types.length && !f.types.includes(s.type)) return false;
   if (f.scopes && f.scopes.length && !f.scopes.some((x) => s.scopes.includes(x))) return false;
@@ -158,50 +208,101 @@ export function workspaceMatches(ws: { id: string; name: string }, q: string | u
   return parts.some((p) => ws.id.toLowerCase() === p || ws.name.toLowerCase().includes(p));
 }
 
+const byTypeName = (a: MatrixDetail, b: MatrixDetail) =>
+  a.type < b.type ? -1 : a.type > b.type ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1;
+
+/** One workspace's row before its sync state and names: null when the filters keep none of its credentials. */
+interface Tally {
+  counts: number[];
+  credentialCount: number;
+  hasDrift: boolean;
+  grants: number;
+  overGrants: number;
+  drift: number;
+  credentials: CredentialSummary[];
+}
+
 export function buildMatrix(input: MatrixInput): Matrix {
   const { filters: f, nowMs } = input;
+  const rows = input.rows;
   const baselineSet = input.baseline ? new Set(input.baseline.scopes) : null;
-  const byWs = new Map<string, CachedCredential[]>();
+  const credFilter = credentialFilterActive(f);
+  const ctx = { nowMs, baseline: baselineSet, drift: input.drift };
   const granted = new Set<string>();
-  for (const c of input.credentials) {
-    const list = byWs.get(c.workspaceId) ?? [];
-    list.push(c);
-    byWs.set(c.workspaceId, list);
-    for (const s of c.scopes) granted.add(s);
+  const byWs = new Map<string, MatrixCore[]>();
+  if ('aggregates' in rows) {
+    // the aggregates count what the default filters keep (revoked apart); a filter on credentials needs the credentials
+    if (credFilter) throw new Error('the matrix aggregates cannot answer a credential filter');
+    for (const list of rows.aggregates.cells.values()) for (const [s] of list) granted.add(s);
+  } else {
+    for (const c of rows.credentials) {
+      const list = byWs.get(c.workspaceId);
+      if (list) list.push(c);
+      else byWs.set(c.workspaceId, [c]);
+      for (const s of c.scopes) granted.add(s);
+    }
   }
   const cols = orderColumns(input.catalogue, granted);
   const colIndex = new Map(cols.map((c, i) => [c.name, i]));
+
+  const fromCredentials = (wsId: string): Tally | null => {
+    const t: Tally = { counts: new Array<number>(cols.length).fill(0), credentialCount: 0, hasDrift: false, grants: 0, overGrants: 0, drift: 0, credentials: [] };
+    // both depths filter the same subjects; only 'credentials' turns the kept ones into summaries
+    const kept: { c: MatrixCore; flags: FilterSubject }[] = [];
+    for (const c of byWs.get(wsId) ?? []) {
+      const flags = filterSubjectOf(c, ctx);
+      if (matchesFilters(flags, f, nowMs)) kept.push({ c, flags });
+    }
+    if (credFilter && kept.length === 0) return null;
+    for (const { c, flags } of kept) {
+      for (const s of c.scopes) {
+        const i = colIndex.get(s);
+        if (i !== undefined) t.counts[i]!++;
+      }
+      t.grants += c.scopes.length;
+      t.overGrants += flags.overGrants.length;
+      t.drift += flags.drift.length;
+      if (flags.drift.length) t.hasDrift = true;
+    }
+    t.credentialCount = kept.length;
+    if (rows.depth === 'credentials') {
+      t.credentials = (kept as { c: MatrixDetail; flags: FilterSubject }[]).sort((x, y) => byTypeName(x.c, y.c)).map((k) => summarize(k.c, ctx, k.flags));
+    }
+    return t;
+  };
+  const fromAggregates = (a: MatrixAggregates, wsId: string): Tally => {
+    const t: Tally = { counts: new Array<number>(cols.length).fill(0), credentialCount: 0, hasDrift: false, grants: 0, overGrants: 0, drift: 0, credentials: [] };
+    const withRevoked = !!f.includeRevoked;
+    for (const [scope, holders, revoked] of a.cells.get(wsId) ?? []) {
+      const n = holders + (withRevoked ? revoked : 0);
+      const i = colIndex.get(scope);
+      if (i !== undefined) t.counts[i]! += n;
+      t.grants += n;
+      if (baselineSet && !baselineSet.has(scope)) t.overGrants += n;
+    }
+    const [shown = 0, gone = 0] = a.rows.get(wsId) ?? [];
+    t.credentialCount = shown + (withRevoked ? gone : 0);
+    const [drift = 0, driftRevoked = 0] = a.drift.get(wsId) ?? [];
+    t.drift = drift + (withRevoked ? driftRevoked : 0);
+    t.hasDrift = t.drift > 0;
+    return t;
+  };
+
   const colTotals = new Array<number>(cols.length).fill(0);
-  const credFilter = credentialFilterActive(f);
   const workspaces: MatrixWorkspace[] = [];
-  let credentials = 0;
-  let grants = 0;
-  let overGrants = 0;
-  let drift = 0;
+  const totals = { workspaces: 0, credentials: 0, grants: 0, overGrants: 0, drift: 0 };
   let oldest: number | null = null;
   let oldestAt: string | null = null;
   for (const ws of input.workspaces) {
     if (!workspaceMatches(ws, f.workspace)) continue;
+    const t = 'aggregates' in rows ? fromAggregates(rows.aggregates, ws.id) : fromCredentials(ws.id);
+    if (!t) continue;
     const syncRow = input.syncRows.get(ws.id);
-    const review = input.reviews.get(ws.id);
-    const ctx = { nowMs, baseline: baselineSet, drift: input.drift };
-    const creds = (byWs.get(ws.id) ?? [])
-      .sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1))
-      .map((c) => summarize(c, ctx))
-      .filter((s) => matchesFilters(s, f, nowMs));
-    if (credFilter && creds.length === 0) continue;
-    const counts = new Array<number>(cols.length).fill(0);
-    for (const c of creds) {
-      for (const s of c.scopes) {
-        const i = colIndex.get(s);
-        if (i !== undefined) counts[i]!++;
-      }
-      grants += c.scopes.length;
-      overGrants += c.overGrants.length;
-      drift += c.drift.length;
-    }
-    counts.forEach((n, i) => (colTotals[i]! += n));
-    credentials += creds.length;
+    t.counts.forEach((n, i) => (colTotals[i]! += n));
+    totals.credentials += t.credentialCount;
+    totals.grants += t.grants;
+    totals.overGrants += t.overGrants;
+    totals.drift += t.drift;
     if (syncRow?.synced_ms != null && (oldest === null || syncRow.synced_ms < oldest)) {
       oldest = syncRow.synced_ms;
       oldestAt = syncRow.synced_at;
@@ -211,12 +312,15 @@ export function buildMatrix(input: MatrixInput): Matrix {
       name: ws.name,
       connection: ws.status,
       sync: syncStateOf(syncRow, nowMs),
-      reviewedAt: review?.reviewedAt ?? null,
-      columnCounts: counts,
-      total: counts.filter((n) => n > 0).length,
-      credentials: creds,
+      reviewedAt: input.reviews.get(ws.id)?.reviewedAt ?? null,
+      columnCounts: t.counts,
+      total: t.counts.filter((n) => n > 0).length,
+      credentialCount: t.credentialCount,
+      hasDrift: t.hasDrift,
+      credentials: t.credentials,
     });
   }
+  totals.workspaces = workspaces.length;
   const columns: ScopeColumn[] = cols.map((c, i) => ({
     scope: c.name,
     resource: c.resource,
@@ -225,15 +329,19 @@ export function buildMatrix(input: MatrixInput): Matrix {
     total: colTotals[i]!,
     inBaseline: baselineSet ? baselineSet.has(c.name) : false,
   }));
+  const known = new Set(input.workspaces.map((w) => w.id));
+  let total = 0;
+  if ('aggregates' in rows) for (const [id, [shown, gone]] of rows.aggregates.rows) if (known.has(id)) total += shown + gone;
   return {
     generatedAt: new Date(nowMs).toISOString(),
+    depth: rows.depth,
     columns,
     workspaces,
     baseline: input.baseline,
     bundles: bundleSummary(input.bundles ?? []),
-    totals: { workspaces: workspaces.length, credentials, grants, overGrants, drift },
+    totals,
     oldestSyncAt: oldestAt,
-    counts: countCredentials(input.credentials, new Set(input.workspaces.map((w) => w.id)), nowMs),
+    counts: 'aggregates' in rows ? countCredentials(rows.aggregates.mayBeInactive, known, nowMs, total) : countCredentials(rows.credentials, known, nowMs),
   };
 }
 

@@ -79,6 +79,19 @@ export const requestInput = (req: RevokeRequest) =>
   req.bulk ? { targets: req.targets } : { workspace: req.targets[0]!.workspace, credentialId: req.targets[0]!.credentialId };
 export const selKey = (workspaceId: string, credentialId: string) => `${workspaceId}\u0000${credentialId}`;
 
+/** a filter on credentials (not on workspaces or revoked ones): the matrix then opens every workspace it keeps */
+export function matrixCredentialFilterActive(f: MatrixFilters): boolean {
+  return !!((f.types && f.types.length) || (f.scopes && f.scopes.length) || f.writeOrDelete || f.expiringWithinDays !== undefined || f.unusedForDays !== undefined || f.overGrantsOnly || f.driftOnly);
+}
+
+/** resolves after the browser has painted the next frame (a task queued from inside requestAnimationFrame); at once outside a browser */
+const afterNextPaint = () =>
+  new Promise<void>((resolve) => {
+    const raf = (globalThis as { requestAnimationFrame?: (cb: () => void) => number }).requestAnimationFrame;
+    if (raf) raf(() => setTimeout(resolve, 0));
+    else resolve();
+  });
+
 const clean = (f: MatrixFilters): MatrixFilters => {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(f)) {
@@ -90,6 +103,8 @@ const clean = (f: MatrixFilters): MatrixFilters => {
 
 export function createInventoryStore(api: GrantdeskApi): InventoryStore {
   let listGen = 0;
+  /** the filters the shown matrix was computed for */
+  let shownKey: string | null = null;
   return createStore<InventoryState>()((set, get) => ({
     filters: {},
     matrix: null,
@@ -111,9 +126,26 @@ export function createInventoryStore(api: GrantdeskApi): InventoryStore {
     previewError: null,
     load: coalesced(
       async () => {
-        const r = await api.inventoryMatrix(clean(get().filters));
+        const filters = clean(get().filters);
+        const key = JSON.stringify(filters);
+        // Two passes when nothing needs credential rows yet (no credential filter opens workspaces, none is expanded): the
+        // workspace rows and counts first (a small payload the grid paints at once), then every summary (rows, selection,
+        // the command palette). One pass with rows open (a counts-only matrix would fold them for a moment) and on a reload
+        // for the filters already shown (a sync's state.changed): the shown matrix stays until the new one replaces it.
+        if (!matrixCredentialFilterActive(filters) && get().expanded.size === 0 && !(get().matrix?.depth === 'credentials' && shownKey === key)) {
+          const head = await api.inventoryMatrix({ ...filters, depth: 'counts' });
+          if (!head.ok) return set({ error: head.error });
+          performance.mark('grantdesk:matrix-data');
+          shownKey = key;
+          set({ matrix: head.value, counts: head.value.counts, error: null });
+          // the summaries are asked for once the grid is on screen: their request (and its JSON) never delays that frame
+          await afterNextPaint();
+        }
+        const r = await api.inventoryMatrix(filters);
         if (r.ok) {
           performance.mark('grantdesk:matrix-data');
+          performance.mark('grantdesk:matrix-full');
+          shownKey = key;
           set({ matrix: r.value, counts: r.value.counts, error: null });
         } else set({ error: r.error });
       },

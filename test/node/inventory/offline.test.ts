@@ -30,10 +30,12 @@ describe('CSV', () => {
   it('exports the matrix with hostile credential names intact and inert', () => {
     const m = {
       generatedAt: '2026-01-01T00:00:00.000Z',
+      depth: 'credentials' as const,
       columns: [{ scope: 'contacts:read', resource: 'contacts', action: 'read', description: '', total: 1, inBaseline: false }],
       workspaces: [
         {
           id: 'ws_1', name: '=HYPERLINK("http://x")', connection: 'connected' as const, reviewedAt: null, columnCounts: [1], total: 1,
+          credentialCount: HOSTILE.length, hasDrift: false,
           sync: { syncedAt: null, ageSeconds: null, state: 'never' as const, error: null },
           credentials: HOSTILE.map((name, i) => ({
             id: `key_${i}`, workspaceId: 'ws_1', type: 'api_key' as const, name, label: null, clientId: null, status: 'active', scopes: ['contacts:read'],

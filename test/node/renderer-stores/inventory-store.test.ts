@@ -39,10 +39,41 @@ describe('inventory store', () => {
     void store.getState().load();
     gate.resolve();
     await first;
-    assert.equal(calls, 2, 'three requests while one was in flight became one more call');
-    assert.deepEqual(f.calls[1]![1], { scopes: ['contacts:delete'] });
-    assert.equal(selectMatrix(store.getState())?.workspaces.length, 2);
+    // the first pass: counts, then every summary; the queued one (a credential filter) is one call
+    assert.equal(calls, 3, 'three requests while one was in flight became one more pass');
+    assert.deepEqual(f.calls[0]![1], { depth: 'counts' });
+    assert.deepEqual(f.calls[1]![1], {});
+    assert.deepEqual(f.calls[2]![1], { scopes: ['contacts:delete'] });
+    assert.equal(selectMatrix(store.getState())?.workspaces.length, 3);
     assert.deepEqual(selectMatrixFilters(store.getState()), { workspace: '', writeOrDelete: false, scopes: ['contacts:delete'] });
+  });
+
+  it('the grid gets the counts first, then every summary; with a workspace open, or the same filters shown, one call', async () => {
+    const full = deferred<void>();
+    const f = fakeApi({
+      inventoryMatrix: async (i) => {
+        if (i.depth === 'counts') return ok({ ...matrix(2), depth: 'counts' } as Matrix);
+        await full.promise;
+        return ok({ ...matrix(2), depth: 'credentials' } as Matrix);
+      },
+    });
+    const store = createInventoryStore(f.api);
+    const pass = store.getState().load();
+    await tick();
+    await tick();
+    assert.equal(selectMatrix(store.getState())?.depth, 'counts', 'the counts are shown while the summaries are on their way');
+    full.resolve();
+    await pass;
+    assert.equal(selectMatrix(store.getState())?.depth, 'credentials');
+    // a reload for the filters already shown (a sync's state.changed) keeps the full matrix until the new one: one call
+    await store.getState().load();
+    assert.deepEqual(f.calls.map((c) => c[1]), [{ depth: 'counts' }, {}, {}]);
+    // a new filter with a workspace open: one call (a counts-only matrix would fold the open rows)
+    store.getState().toggleExpanded('w1');
+    store.getState().setFilters({ workspace: 'w' });
+    await store.getState().load();
+    assert.ok(f.calls.slice(3).every((c) => (c[1] as { depth?: string }).depth === undefined), JSON.stringify(f.calls.slice(3)));
+    assert.equal(selectMatrix(store.getState())?.depth, 'credentials');
   });
 
   it('a failed revoke keeps the error (sentence + remedy) and the selection, and does not reload', async () => {

@@ -1,12 +1,13 @@
 // Scope matrix: who holds which permission in which workspace, from the local cache (readable offline, with its age).
 // Two interactions to every holder of a scope: click its column header (or type it in the scope filter).
-import { useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useState } from 'react';
 import { CREDENTIAL_TYPES, type CredentialType } from '../../../../src-common/contract/index.ts';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { useSelect, useStores } from '../../stores/use-store.ts';
 import { ageText, ago, TYPE_LABEL } from './format.ts';
 import {
   countsText,
+  matrixCredentialFilterActive,
   selectCredentialCounts,
   selectExpanded,
   selectInventoryError,
@@ -20,16 +21,9 @@ import {
 import { WriteButton, WriteSelect } from '../../components/WriteButton.tsx';
 import { InventoryOverlays } from '../credentials/InventoryOverlays.tsx';
 import { MatrixGrid } from './MatrixGrid.tsx';
+import { BundlesDialog } from './BundlesDialog.tsx';
 import { ReviewNotGranted, useNotGranted } from '../reviews/ReviewNotGranted.tsx';
 import './matrix.css';
-
-function credentialFilterActive(f: ReturnType<typeof useFilters>): boolean {
-  return !!((f.types && f.types.length) || (f.scopes && f.scopes.length) || f.writeOrDelete || f.expiringWithinDays !== undefined || f.unusedForDays !== undefined || f.overGrantsOnly || f.driftOnly);
-}
-function useFilters() {
-  const { inventory } = useStores();
-  return useSelect(inventory, selectMatrixFilters);
-}
 
 export function ScopeMatrixScreen() {
   const { inventory: store } = useStores();
@@ -45,11 +39,13 @@ export function ScopeMatrixScreen() {
   const st = store.getState();
   // null: automatic (open while no filter is set, folded to one line of chips once one is)
   const [filtersOpen, setFiltersOpen] = useState<boolean | null>(null);
+  const [bundlesOpen, setBundlesOpen] = useState(false);
   const [scopeText, setScopeText] = useState('');
   const [wsText, setWsText] = useState(filters.workspace ?? '');
   const scopeListId = useId();
 
-  useEffect(() => {
+  // a layout effect: the matrix request leaves before the empty screen is painted, not a frame after it
+  useLayoutEffect(() => {
     const off = store.getState().connect();
     void store.getState().ensureFresh();
     return off;
@@ -62,7 +58,7 @@ export function ScopeMatrixScreen() {
   }, [wsText, store]);
 
   // with a credential filter on, workspaces open by default (the expanded set then lists the collapsed ones)
-  const auto = credentialFilterActive(filters);
+  const auto = matrixCredentialFilterActive(filters);
   const expanded = useCallback((id: string) => (auto ? !expandedSet.has(id) : expandedSet.has(id)), [auto, expandedSet]);
   const activeScopes = filters.scopes ?? [];
   const toggleScope = useCallback(
@@ -273,6 +269,9 @@ export function ScopeMatrixScreen() {
             ))}
           </WriteSelect>
         </label>
+        <button type="button" className="link-button" onClick={() => setBundlesOpen(true)} data-testid="open-bundles">
+          Scope bundles…
+        </button>
       </div>
       <div className="matrix-legend muted" data-testid="matrix-legend" aria-label="Legend">
         <span className="legend-item">
@@ -338,6 +337,12 @@ export function ScopeMatrixScreen() {
           </div>
         ) : null}
         <InventoryOverlays store={store} matrix={matrix} />
+        <BundlesDialog
+          open={bundlesOpen}
+          onClose={() => setBundlesOpen(false)}
+          workspaces={(matrix?.workspaces ?? []).filter((w) => w.connection === 'connected')}
+          catalogue={matrix?.columns ?? []}
+        />
       </div>
       {matrix && <p className="muted matrix-foot">{matrix.workspaces.some((w) => w.sync.ageSeconds !== null) ? `Newest data ${ageText(Math.min(...matrix.workspaces.map((w) => w.sync.ageSeconds ?? Infinity)))}.` : ''}</p>}
     </section>
