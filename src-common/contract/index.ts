@@ -75,6 +75,7 @@ export * from './inventory.ts';
 export * from './audit.ts';
 export * from './keys.ts';
 export * from './rotation.ts';
+export * from './rotation-due.ts';
 export * from './serviceTokens.ts';
 export * from './clients.ts';
 export * from './bundles.ts';

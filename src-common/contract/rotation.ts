@@ -1,5 +1,6 @@
 // Contract commands `rotation.*`: the API key rotation wizard (resumable, persisted without secrets), the one-go
 // rotation, and the expiry calendar. Merged in index.ts. Secret fields: see secret-once.ts.
+import { rotationDueCommand } from './rotation-due.ts';
 import { z } from 'zod';
 import { appErrorSchema } from './errors.ts';
 import { command } from './define.ts';
@@ -214,4 +215,5 @@ export const rotationCommands = {
     mutates: false,
     cli: { words: ['calendar'], summary: 'What expires or is due next across all workspaces' },
   }),
+  'rotation.due': rotationDueCommand,
 } as const;

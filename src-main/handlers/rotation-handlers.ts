@@ -14,6 +14,7 @@ type RotationCommand =
   | 'rotation.status'
   | 'rotation.endGrace'
   | 'rotation.rotate'
+  | 'rotation.due'
   | 'rotation.calendar'
   | 'serviceTokens.mint'
   | 'clients.list'
@@ -44,6 +45,7 @@ export function rotationHandlers(s: Services): HandlerMap<RotationCommand> {
     'clients.edit': (i) => r.guardrails.clientsEdit(i),
     'rotation.endGrace': (i) => r.rotation.endGrace(i),
     'rotation.rotate': (i, ctx) => r.rotation.rotateNow(i, ctx.capabilities),
+    'rotation.due': (i, ctx) => r.due(i, ctx.capabilities),
     'rotation.calendar': (i) => r.calendar(i),
     'serviceTokens.mint': (i) => r.clients.mintServiceToken(i),
     'clients.list': (i) => r.clients.list(i),

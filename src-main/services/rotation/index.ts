@@ -7,6 +7,7 @@ import type { RotationDeps } from './deps.ts';
 import { createRotationService } from './rotation-service.ts';
 import { createWizardRepo } from './wizard-repo.ts';
 import { createGuardrailsService } from './guardrails-service.ts';
+import { createDueRotation } from './due.ts';
 import type { Db } from '../../ports/db.ts';
 
 export type { RotationDeps, RotationReadPorts, PlatformEndpoints } from './deps.ts';
@@ -22,6 +23,8 @@ export function createRotationServices(deps: RotationDeps) {
     calendar: (input: Parameters<typeof buildCalendar>[1]) => buildCalendar(deps, input),
     /** guardrails edited in place (keys.edit, clients.edit) and their dry runs from the cache */
     guardrails: createGuardrailsService(deps),
+    /** grantdesk rotate --due: every key and client secret past its age or expiry policy, delivered headless */
+    due: createDueRotation(deps, { rotateKey: (i, caps) => rotation.rotateNow(i, caps), rotateClient: (i, caps) => clients.rotate(i, caps) }),
   };
 }
 /** An auditor review's purge of these workspaces' rotation wizards and logs; run with secure_delete on. */
