@@ -4,6 +4,7 @@ import type { GrantdeskApi } from '../../../src-common/contract/api.ts';
 import { createAlertsStore, browserNotifications, type AlertsStore } from './alerts-store.ts';
 import { createAuditStore, type AuditStore } from './audit-store.ts';
 import { createClientsStore, type ClientsStore } from './clients-store.ts';
+import { createDeliveryStore, type DeliveryStore } from './delivery-store.ts';
 import { createExportsStore, type ExportsStore } from './exports-store.ts';
 import { createHealthStore, type HealthStore } from './health-store.ts';
 import { createInsightsStore, type InsightsStore } from './insights-store.ts';
@@ -35,6 +36,8 @@ export interface AppStores {
   rotation: RotationStore;
   clients: ClientsStore;
   wizard: WizardStore;
+  /** delivery targets (set up on the CLI) and what to do with a secret whose delivery failed */
+  delivery: DeliveryStore;
   /** MFA step-up notices (stepUp.status events) */
   stepUp: StepUpStoreApi;
 }
@@ -58,6 +61,7 @@ export function createAppStores(api: GrantdeskApi): AppStores {
     rotation: createRotationStore(api),
     clients: createClientsStore(api),
     wizard: createWizardStore(api),
+    delivery: createDeliveryStore(api),
     stepUp: createStepUpStore(api),
   };
     stepUp: createStepUpStore(api),

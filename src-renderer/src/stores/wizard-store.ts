@@ -3,7 +3,7 @@
 // RETURNED by advance('rotate') to the dialog that shows it once; it never enters this store.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { GrantdeskApi } from '../../../src-common/contract/api.ts';
-import type { AppErrorData, GraceTraffic, Input, Wizard } from '../../../src-common/contract/index.ts';
+import type { AppErrorData, Delivered, DeliveryFailure, GraceTraffic, Input, Wizard } from '../../../src-common/contract/index.ts';
 
 export type WizardTarget = { wizardId: string } | { workspace: string; keyId: string };
 export type WizardAction = Input<'rotation.advance'>['action'];
@@ -18,8 +18,10 @@ export interface WizardState {
   error: AppErrorData | null;
   /** resume (wizardId) or start (workspace + key) a rotation; returns the wizard or null on error */
   open(target: WizardTarget): Promise<Wizard | null>;
-  /** rotation.advance; on success returns the wizard and, for 'rotate', the secret shown once */
-  advance(input: AdvanceInput): Promise<{ wizard: Wizard; secret: string | null } | null>;
+  /** rotation.advance; on success returns the wizard and, for 'rotate', the secret shown once (null when it went to a delivery target, or is held after a failed delivery) */
+  advance(input: AdvanceInput): Promise<{ wizard: Wizard; secret: string | null; delivered: Delivered | null; deliveryFailed: DeliveryFailure | null } | null>;
+  /** re-read the open wizard (after its held secret was shown or delivered elsewhere) */
+  reload(): Promise<Wizard | null>;
   endGrace(force: boolean): Promise<Wizard | null>;
   /** sync the wizard's workspace's audit log (audit.sync, local only), then re-read the wizard and its traffic */
   refresh(): Promise<void>;
@@ -70,7 +72,18 @@ export function createWizardStore(api: GrantdeskApi): WizardStore {
           return null;
         }
         const w = await adopt(r.value.wizard);
-        return { wizard: w, secret: input.action === 'rotate' ? (r.value.secret ?? null) : null };
+        return { wizard: w, secret: input.action === 'rotate' ? (r.value.secret ?? null) : null, delivered: r.value.delivered ?? null, deliveryFailed: r.value.deliveryFailed ?? null };
+      },
+      async reload() {
+        const wizard = get().wizard;
+        if (!wizard) return null;
+        const st = await api.rotationStatus({ wizardId: wizard.id });
+        if (!st.ok) {
+          set({ error: st.error });
+          return null;
+        }
+        const w = st.value.wizards[0];
+        return w && get().wizard?.id === w.id ? adopt(w) : null;
       },
       async endGrace(force) {
         const wizard = get().wizard;

@@ -32,7 +32,7 @@ describe('clients store', () => {
     assert.equal(selectClientsBusy(store.getState()), true);
     gate.resolve();
     const shown = await p;
-    assert.deepEqual(shown, { title: 'New secret for Billing', secret: SECRET, check });
+    assert.deepEqual(shown, { title: 'New secret for Billing', secret: SECRET, delivered: null, deliveryFailed: null, check });
     assert.equal(selectClientsBusy(store.getState()), false);
     noSecretIn(store.getState());
     f.assertCalls(['clientsList', 'clientsRotate', 'clientsList']);

@@ -1,12 +1,14 @@
-// Machine clients of one workspace: create (secret once), rotate with grace, disable/enable, today's usage against the
-// quota as a bar, and 30 days of usage as an SVG plot with a forecast of the days that would hit the quota.
+// Machine clients of one workspace: create and rotate (the new secret shown once or piped to a delivery target), with
+// grace, disable/enable, today's usage against the quota as a bar, and 30 days of usage as an SVG plot with a forecast
+// of the days that would hit the quota.
 import { useEffect, useState } from 'react';
-import type { QuotaCheck, Usage } from '../../../../src-common/contract/index.ts';
-import { Dialog } from '../../components/Dialog.tsx';
+import type { Usage } from '../../../../src-common/contract/index.ts';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { selectClients, selectClientsBusy, selectClientsError, selectSelectedClient, selectUsage, selectUsageName, type IssuedSecret } from '../../stores/clients-store.ts';
 import { useSelect, useStores } from '../../stores/use-store.ts';
 import { WriteButton } from '../../components/WriteButton.tsx';
+import { ClientSecretDialog } from './ClientSecretDialog.tsx';
+import { DeliveryChoice } from './DeliveryChoice.tsx';
 
 export function UsagePlot({ usage }: { usage: Usage }) {
   const W = 520;
@@ -61,29 +63,6 @@ function QuotaBar({ usage }: { usage: Usage }) {
   );
 }
 
-function QuotaCheckView({ check }: { check: QuotaCheck }) {
-  return (
-    <div data-testid="quota-check" data-ok={check.ok}>
-      <p className={check.ok ? 'rot-ok' : 'rot-bad'}>
-        {check.ok ? 'A token request with the new secret succeeded.' : `The token request with the new secret failed${check.status ? ` (${check.status})` : ''}.`}
-        {check.limit !== null && ` Quota: ${check.remaining ?? '?'} of ${check.limit} left today.`}
-        {check.retryAfterSeconds !== null && ` Retry after ${check.retryAfterSeconds} s.`}
-      </p>
-      {check.warning && (
-        <p className="rot-warn" data-testid="quota-warning">
-          Platform warning: {check.warning}
-        </p>
-      )}
-      {check.error && <ErrorBanner error={check.error} testId="quota-error" />}
-      {check.remedy && (
-        <p className="banner-remedy" data-testid="quota-remedy">
-          {check.remedy}
-        </p>
-      )}
-    </div>
-  );
-}
-
 export function ClientsPanel({ workspace, focusClientId }: { workspace: string; focusClientId?: string | null }) {
   const { clients: store } = useStores();
   const clients = useSelect(store, selectClients);
@@ -94,9 +73,10 @@ export function ClientsPanel({ workspace, focusClientId }: { workspace: string; 
   const busy = useSelect(store, selectClientsBusy);
   // the secret shown once lives here, in this component's state, until "I have stored it" (never in a store)
   const [shown, setShown] = useState<IssuedSecret | null>(null);
-  const [stored, setStored] = useState(false);
   const [form, setForm] = useState({ name: '', scopes: 'contacts:read', quota: '1000' });
   const [grace, setGrace] = useState('7');
+  // where a new client secret goes (create and rotate): a delivery target's name, or null to show it once
+  const [deliverTo, setDeliverTo] = useState<string | null>(null);
   const st = store.getState();
 
   useEffect(() => {
@@ -134,7 +114,7 @@ export function ClientsPanel({ workspace, focusClientId }: { workspace: string; 
                 {c.secretAgeDays ?? '?'} d{c.rotationDue ? ' — rotation due' : ''}
               </td>
               <td className="rot-row-actions">
-                <WriteButton command="clients.rotate" className="button" disabled={busy} onClick={() => void st.rotate(c.id, grace).then(show)} data-testid="client-rotate">
+                <WriteButton command="clients.rotate" className="button" disabled={busy} onClick={() => void st.rotate(c.id, grace, deliverTo).then(show)} data-testid="client-rotate">
                   Rotate
                 </WriteButton>
                 {c.status === 'disabled' ? (
@@ -155,6 +135,7 @@ export function ClientsPanel({ workspace, focusClientId }: { workspace: string; 
         Grace for client-secret rotation (days){' '}
         <input className="input" type="number" min={0} max={30} value={grace} onChange={(e) => setGrace(e.target.value)} data-testid="client-grace" />
       </label>
+      <DeliveryChoice value={deliverTo} onChange={setDeliverTo} testId="client-delivery" />
       {usage && (
         <div data-testid="client-usage">
           <h3 className="section-title">Usage of {usageName}</h3>
@@ -177,7 +158,7 @@ export function ClientsPanel({ workspace, focusClientId }: { workspace: string; 
         className="form-grid"
         onSubmit={(e) => {
           e.preventDefault();
-          void st.create({ name: form.name, scopes: form.scopes.split(/[\s,]+/).filter(Boolean), dailyQuota: Number(form.quota) }).then(show);
+          void st.create({ name: form.name, scopes: form.scopes.split(/[\s,]+/).filter(Boolean), dailyQuota: Number(form.quota) }, deliverTo).then(show);
         }}
       >
         <h3 className="section-title">New machine client</h3>
@@ -194,47 +175,7 @@ export function ClientsPanel({ workspace, focusClientId }: { workspace: string; 
           Create client
         </WriteButton>
       </form>
-      <Dialog
-        open={shown !== null}
-        onOpenChange={(o) => {
-          if (!o) {
-            setShown(null);
-            setStored(false);
-          }
-        }}
-        title={shown?.title ?? ''}
-        description="Shown this one time. Grantdesk does not keep it."
-        testId="client-secret-dialog"
-        footer={
-          <button
-            type="button"
-            className="button button-primary"
-            disabled={!stored}
-            onClick={() => {
-              setShown(null);
-              setStored(false);
-            }}
-            data-testid="client-secret-done"
-          >
-            I have stored it
-          </button>
-        }
-      >
-        {shown && (
-          <>
-            <div className="rot-secret">
-              <code data-testid="client-secret">{shown.secret}</code>
-              <button type="button" className="button" onClick={() => void navigator.clipboard.writeText(shown.secret ?? "").catch(() => {})}>
-                Copy
-              </button>
-            </div>
-            <label className="field">
-              <input type="checkbox" checked={stored} onChange={(e) => setStored(e.target.checked)} data-testid="client-secret-stored" /> I have stored it
-            </label>
-            <QuotaCheckView check={shown.check} />
-          </>
-        )}
-      </Dialog>
+      <ClientSecretDialog shown={shown} onClose={() => setShown(null)} />
     </div>
   );
 }

@@ -2,13 +2,16 @@
 // reopening (or restarting Grantdesk) resumes at the step main has recorded. The new secret is held in this component's
 // state only between the rotate call and "I have stored it", then dropped from memory and screen.
 import { useEffect, useId, useState } from 'react';
-import type { GraceTraffic, Wizard, WizardStep } from '../../../../src-common/contract/index.ts';
+import type { Wizard, WizardStep } from '../../../../src-common/contract/index.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { useSelect, useStores } from '../../stores/use-store.ts';
 import { selectTraffic, selectWizard, selectWizardBusy, selectWizardError, selectWizardSyncing, type AdvanceInput, type WizardAction, type WizardTarget } from '../../stores/wizard-store.ts';
 import { clockTime, exact, relative, shortDate, when } from './dates.ts';
 import { WriteButton } from '../../components/WriteButton.tsx';
+import { DeliveryChoice } from './DeliveryChoice.tsx';
+import { TrafficChart } from './TrafficChart.tsx';
+import { DeliveryOutcome, viewOfWizard } from './DeliveryOutcome.tsx';
 
 const STEP_LABELS: Array<[WizardStep[], string]> = [
   [['chosen'], 'Key'],
@@ -35,49 +38,6 @@ function Steps({ step }: { step: WizardStep }) {
   );
 }
 
-export function TrafficChart({ traffic }: { traffic: GraceTraffic }) {
-  const b = traffic.buckets;
-  const max = Math.max(1, ...b.map((x) => x.oldKeyCalls + x.newKeyCalls));
-  const W = 520;
-  const H = 120;
-  const bw = b.length ? (W - 30) / b.length : 0;
-  return (
-    <figure style={{ margin: 0 }}>
-      <svg className="rot-chart" viewBox={`0 0 ${W} ${H + 18}`} role="img" aria-label={`Calls per ${traffic.bucketHours === 1 ? 'hour' : 'day'} since the rotation: ${traffic.oldKeyCalls} with the old key, ${traffic.newKeyCalls} with the new key`} data-testid="grace-chart">
-        <line className="axis" x1={26} y1={H} x2={W} y2={H} />
-        <text x={0} y={10}>{max}</text>
-        <text x={0} y={H}>0</text>
-        {b.map((x, i) => {
-          const hOld = (x.oldKeyCalls / max) * (H - 6);
-          const hNew = (x.newKeyCalls / max) * (H - 6);
-          return (
-            <g key={x.start}>
-              <rect className="old" x={28 + i * bw} y={H - hOld} width={Math.max(1, bw / 2 - 1)} height={hOld} data-testid="grace-bar-old" data-calls={x.oldKeyCalls}>
-                <title>{`${shortDate(Date.parse(x.start), Date.now())}: ${x.oldKeyCalls} old-key calls`}</title>
-              </rect>
-              <rect className="new" x={28 + i * bw + bw / 2} y={H - hNew} width={Math.max(1, bw / 2 - 1)} height={hNew}>
-                <title>{`${shortDate(Date.parse(x.start), Date.now())}: ${x.newKeyCalls} new-key calls`}</title>
-              </rect>
-            </g>
-          );
-        })}
-        {b[0] && <text x={28} y={H + 14}>{shortDate(Date.parse(b[0].start), Date.now())}</text>}
-      </svg>
-      <figcaption className="rot-legend">
-        <span>
-          <span className="rot-swatch old" />
-          old key ({traffic.oldKeyCalls})
-        </span>
-        <span>
-          <span className="rot-swatch new" />
-          new key ({traffic.newKeyCalls})
-        </span>
-        <span>per {traffic.bucketHours === 1 ? 'hour' : 'day'}</span>
-      </figcaption>
-    </figure>
-  );
-}
-
 export function RotationWizard({ target, onClose }: { target: WizardTarget | null; onClose(): void }) {
   const { wizard: store } = useStores();
   const wizard = useSelect(store, selectWizard);
@@ -92,6 +52,8 @@ export function RotationWizard({ target, onClose }: { target: WizardTarget | nul
   const [grace, setGrace] = useState('7');
   const [allowlist, setAllowlist] = useState('');
   const [force, setForce] = useState(false);
+  // where the new secret goes: a delivery target's name, or null to show it once
+  const [deliverTo, setDeliverTo] = useState<string | null>(null);
   const graceId = useId();
   const allowId = useId();
   const open = target !== null;
@@ -109,6 +71,7 @@ export function RotationWizard({ target, onClose }: { target: WizardTarget | nul
       setSecret(null);
       setStored(false);
       setCopied(false);
+      setDeliverTo(null);
       store.getState().close();
       return;
     }
@@ -124,6 +87,7 @@ export function RotationWizard({ target, onClose }: { target: WizardTarget | nul
       const before = (wizard.guardrails?.ipAllowlist ?? []).map((c) => c.normalized ?? c.input);
       if (JSON.stringify(list) !== JSON.stringify(before)) input.ipAllowlist = list;
     }
+    if (action === 'rotate' && deliverTo) input.deliverTo = deliverTo;
     const r = await store.getState().advance(input);
     if (!r) return;
     if (action === 'rotate' && r.secret) {
@@ -204,8 +168,23 @@ export function RotationWizard({ target, onClose }: { target: WizardTarget | nul
                   ))}
                 </ul>
               )}
+              {w.step === 'reviewed' && <DeliveryChoice value={deliverTo} onChange={setDeliverTo} testId="wizard-delivery" />}
             </div>
           )}
+          {w.step === 'rotated' && w.delivery && !secret && (
+            <DeliveryOutcome
+              view={viewOfWizard(w.delivery)}
+              lostHint="Re-issue it: the never-shown key is rotated with no grace period; the old key keeps its grace period."
+              onRevealed={(s) => {
+                setSecret(s);
+                setStored(false);
+                void store.getState().reload();
+              }}
+              onRetried={() => void store.getState().reload()}
+              testId="wizard-delivery-outcome"
+            />
+          )}
+          {w.step === 'rotated' && w.secretLost && !w.delivery?.secretHeld && <DeliveryChoice value={deliverTo} onChange={setDeliverTo} testId="wizard-delivery" />}
           {w.step === 'rotated' && secret && (
             <div data-testid="wizard-secret-step">
               <p className="strong">The new key — shown this one time. Grantdesk does not keep it.</p>
@@ -220,10 +199,10 @@ export function RotationWizard({ target, onClose }: { target: WizardTarget | nul
               </label>
             </div>
           )}
-          {w.step === 'rotated' && !secret && !w.secretLost && (
+          {w.step === 'rotated' && !secret && !w.secretLost && !w.delivery && (
             <p data-testid="wizard-secret-gone">The key was rotated ({w.newKeyLabel}) and its secret was already shown. It cannot be shown again; confirm you stored it.</p>
           )}
-          {w.step === 'rotated' && w.secretLost && (
+          {w.step === 'rotated' && w.secretLost && !w.delivery && (
             <p data-testid="wizard-secret-lost" className="rot-warn">
               The platform rotated the key ({w.newKeyLabel}) but Grantdesk stopped before showing its secret. Re-issue it: the never-shown key is rotated with no grace, the old key keeps its grace period.
             </p>
@@ -342,7 +321,7 @@ export function RotationWizard({ target, onClose }: { target: WizardTarget | nul
         )}
         {w?.next.includes('acknowledge') && (
           <button type="button" className="button button-primary" disabled={busy || (secret !== null && !stored)} title={secret !== null && !stored ? 'Tick the box above once the new key is stored' : undefined} onClick={() => void advance('acknowledge')} data-testid="wizard-acknowledge">
-            I have stored it
+            {w.delivery?.ok ? 'Continue' : 'I have stored it'}
           </button>
         )}
         {w?.next.includes('verify') && (
