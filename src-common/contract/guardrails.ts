@@ -89,6 +89,8 @@ export const guardrailsDryRunSchema = z.object({
   scopesJudged: z.boolean(),
   credentials: z.array(credentialReplaySchema),
   totals: z.object({ calls: z.number().int(), refused: refusalCountsSchema, newlyRefused: z.number().int() }),
+  /** the synced scope catalogue, for an editor offering scopes to add (empty: never synced) */
+  catalogue: z.array(z.object({ name: z.string(), description: z.string() })),
 });
 export type GuardrailsDryRun = z.infer<typeof guardrailsDryRunSchema>;
 

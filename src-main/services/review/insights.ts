@@ -91,7 +91,7 @@ export function computeInsights(p: InsightsPorts, o: { nowMs: number; windowDays
         const fix = isGrantdesk
           ? { label: 'Re-consent with the narrower scopes', route: `#/workspaces?workspace=${c.workspace_id}`, command: 'workspaces.connect' }
           : c.type === 'api_key'
-            ? { label: 'Open the key editor with the narrower scopes', route: `#/credentials?workspace=${c.workspace_id}&key=${c.id}`, command: 'keys.create' }
+            ? { label: 'Apply the narrower scopes in place', route: `#/credentials?workspace=${c.workspace_id}&credential=${c.id}`, command: 'keys.edit' }
             : c.type === 'machine_client'
               ? { label: 'Create a narrower machine client', route: `#/credentials?workspace=${c.workspace_id}`, command: 'clients.create' }
               : { label: 'Ask for a narrower grant, or revoke', route: `#/credentials?workspace=${c.workspace_id}&credential=${c.id}`, command: 'inventory.revoke' };
@@ -103,7 +103,7 @@ export function computeInsights(p: InsightsPorts, o: { nowMs: number; windowDays
       if (ipRows.length >= 1 && ipRows.length <= 3) {
         const list = ipRows.map((r) => r.ip).sort();
         const risk = 35;
-        items.push({ ...base, id: `stable_ips:${c.workspace_id}:${c.id}`, kind: 'stable_ips', risk, severity: severity(risk), title: `All ${calls} calls came from ${list.length} address${list.length > 1 ? 'es' : ''}, but there is no IP allowlist`, detail: `Callers: ${list.join(', ')}`, suggestion: { kind: 'ip_allowlist', cidrs: list.map(cidrFor), ips: list }, fix: c.type === 'api_key' || c.type === 'machine_client' ? { label: 'Add the suggested allowlist in the key editor', route: `#/credentials?workspace=${c.workspace_id}&key=${c.id}`, command: 'keys.create' } : { label: 'Open the credential', route: `#/credentials?workspace=${c.workspace_id}&credential=${c.id}`, command: 'inventory.credential' } });
+        items.push({ ...base, id: `stable_ips:${c.workspace_id}:${c.id}`, kind: 'stable_ips', risk, severity: severity(risk), title: `All ${calls} calls came from ${list.length} address${list.length > 1 ? 'es' : ''}, but there is no IP allowlist`, detail: `Callers: ${list.join(', ')}`, suggestion: { kind: 'ip_allowlist', cidrs: list.map(cidrFor), ips: list }, fix: c.type === 'api_key' || c.type === 'machine_client' ? { label: 'Apply the suggested allowlist in place', route: `#/credentials?workspace=${c.workspace_id}&credential=${c.id}`, command: c.type === 'api_key' ? 'keys.edit' : 'clients.edit' } : { label: 'Open the credential', route: `#/credentials?workspace=${c.workspace_id}&credential=${c.id}`, command: 'inventory.credential' } });
       }
     }
     if (c.type === 'api_key' && c.status === 'active') {

@@ -78,5 +78,6 @@ export function runDryRun(deps: Pick<RotationDeps, 'audit' | 'inventory' | 'cloc
     scopesJudged: scopeOf !== null,
     credentials,
     totals: { calls, refused, newlyRefused },
+    catalogue: deps.inventory.scopeCatalogue().map((s) => ({ name: s.name, description: s.description })),
   };
 }

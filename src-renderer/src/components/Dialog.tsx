@@ -13,7 +13,7 @@ export interface DialogProps {
   /** buttons; rendered right-aligned under the body */
   footer?: ReactNode;
   testId?: string;
-  size?: 'small' | 'medium';
+  size?: 'small' | 'medium' | 'large';
 }
 
 export function Dialog({ open, onOpenChange, title, description, children, footer, testId, size = 'medium' }: DialogProps) {

@@ -3,6 +3,8 @@
 import type { GrantdeskApi } from '../../../src-common/contract/api.ts';
 import { createAlertsStore, browserNotifications, type AlertsStore } from './alerts-store.ts';
 import { createAuditStore, type AuditStore } from './audit-store.ts';
+import { createBundlesStore, type BundlesStore } from './bundles-store.ts';
+import { createGuardrailsStore, type GuardrailsStore } from './guardrails-store.ts';
 import { createClientsStore, type ClientsStore } from './clients-store.ts';
 import { createDeliveryStore, type DeliveryStore } from './delivery-store.ts';
 import { createExportsStore, type ExportsStore } from './exports-store.ts';
@@ -38,13 +40,15 @@ export interface AppStores {
   wizard: WizardStore;
   /** delivery targets (set up on the CLI) and what to do with a secret whose delivery failed */
   delivery: DeliveryStore;
-  /** MFA step-up notices (stepUp.status events) */
-  stepUp: StepUpStoreApi;
-}
+  /** the Edit guardrails dialog: dry run from the cache, then the edit in place */
+  guardrails: GuardrailsStore;
+  /** the Bundles panel: a workspace's scope bundles and pushes across workspaces */
+  bundles: BundlesStore;
   /** MFA step-up notices (stepUp.status events) */
   stepUp: StepUpStoreApi;
   policy: PolicyStore;
   alerts: AlertsStore;
+}
 
 export function createAppStores(api: GrantdeskApi): AppStores {
   return {
@@ -62,9 +66,10 @@ export function createAppStores(api: GrantdeskApi): AppStores {
     clients: createClientsStore(api),
     wizard: createWizardStore(api),
     delivery: createDeliveryStore(api),
-    stepUp: createStepUpStore(api),
-  };
+    guardrails: createGuardrailsStore(api),
+    bundles: createBundlesStore(api),
     stepUp: createStepUpStore(api),
     policy: createPolicyStore(api),
     alerts: createAlertsStore(api, browserNotifications()),
+  };
 }

@@ -8,8 +8,21 @@ import { ago, ageText, dateText, expiryText, lifecycleText, TYPE_LABEL } from '.
 import { selectDetail, selectDetailError, type DrawerRef, type RevokeRequest } from '../../stores/inventory-store.ts';
 import { Sparkline } from './Sparkline.tsx';
 import { WriteButton } from '../../components/WriteButton.tsx';
+import type { GuardrailsRequest } from './EditGuardrailsDialog.tsx';
 
-export function CredentialDrawer({ target, matrix, onClose, onRevoke }: { target: DrawerRef; matrix: Matrix | null; onClose(): void; onRevoke(req: RevokeRequest): void }) {
+export function CredentialDrawer({
+  target,
+  matrix,
+  onClose,
+  onRevoke,
+  onEditGuardrails,
+}: {
+  target: DrawerRef;
+  matrix: Matrix | null;
+  onClose(): void;
+  onRevoke(req: RevokeRequest): void;
+  onEditGuardrails?(req: GuardrailsRequest): void;
+}) {
   const { inventory: store } = useStores();
   const detail = useSelect(store, selectDetail);
   const error = useSelect(store, selectDetailError);
@@ -78,6 +91,16 @@ export function CredentialDrawer({ target, matrix, onClose, onRevoke }: { target
               </div>
             ))}
           </dl>
+          {detail.revocation?.effect && (
+            <p
+              className={`banner drawer-note ${detail.revocation.effect.state === 'calls_after' ? 'banner-error' : detail.revocation.effect.state === 'tail' ? 'banner-warning' : 'banner-info'}`}
+              data-testid="drawer-revocation"
+              data-state={detail.revocation.effect.state}
+              title={detail.revocation.tailNote ?? undefined}
+            >
+              {detail.revocation.effect.sentence}
+            </p>
+          )}
           <h3 className="drawer-section">Scopes ({detail.scopes.length})</h3>
           <ul className="scope-chips" data-testid="drawer-scopes">
             {detail.scopes.map((s) => (
@@ -101,6 +124,16 @@ export function CredentialDrawer({ target, matrix, onClose, onRevoke }: { target
       )}
       {detail && (
         <div className="drawer-actions">
+          {onEditGuardrails && (detail.type === 'api_key' || detail.type === 'machine_client') && detail.lifecycle.state !== 'revoked' && (
+            <WriteButton
+              command={detail.type === 'api_key' ? 'keys.edit' : 'clients.edit'}
+              className="button"
+              onClick={() => onEditGuardrails({ workspaceId: detail.workspaceId, credentialId: detail.id, type: detail.type as 'api_key' | 'machine_client', name: detail.name, workspaceName: detail.workspaceName })}
+              data-testid="drawer-edit-guardrails"
+            >
+              Edit guardrails…
+            </WriteButton>
+          )}
           {detail.revocable ? (
             <WriteButton command="inventory.revoke" className="button button-danger" onClick={() => onRevoke({ targets: [{ workspace: detail.workspaceId, credentialId: detail.id }], bulk: false })} data-testid="drawer-revoke">
               {detail.type === 'machine_client' ? 'Disable…' : 'Revoke…'}

@@ -14,6 +14,7 @@ import './insights.css';
 import { useSelect, useStores } from '../../stores/use-store.ts';
 import { TYPE_LABEL } from '../matrix/format.ts';
 import { NarrowGrantDialog } from './NarrowGrantDialog.tsx';
+import { EditGuardrailsDialog, type GuardrailsRequest } from '../credentials/EditGuardrailsDialog.tsx';
 import { RotationWizard } from '../rotation/RotationWizard.tsx';
 import type { WizardTarget } from '../../stores/wizard-store.ts';
 import '../reviews/review.css';
@@ -75,6 +76,8 @@ const FIX_LINK_TEXT: Record<string, string> = {
   'workspaces.connect': 'Open the credential',
   'rotation.start': 'Open the credential',
   'keys.create': 'Open the key (apply the draft to its replacement)',
+  'keys.edit': 'Open the credential',
+  'clients.edit': 'Open the credential',
   'clients.create': 'Create a narrower machine client',
 };
 /** the audit explorer filtered to the events behind a finding: its workspace, credential, endpoint and time span */
@@ -90,7 +93,17 @@ function draftText(item: Insight): string | null {
   return null;
 }
 
-function InsightRow({ item, onNarrow, onRotate }: { item: Insight; onNarrow(i: Insight): void; onRotate(i: Insight): void }) {
+/** an insight's draft applied in place (keys.edit / clients.edit): the edit-guardrails dialog, started from the draft */
+function editRequest(item: Insight): GuardrailsRequest | null {
+  const s = item.suggestion;
+  if (item.fix.command !== 'keys.edit' && item.fix.command !== 'clients.edit') return null;
+  const draft = s.kind === 'narrow_scopes' ? { scopes: s.keep } : s.kind === 'ip_allowlist' ? { ipAllowlist: s.cidrs } : null;
+  if (!draft) return null;
+  return { workspaceId: item.workspaceId, credentialId: item.credentialId, type: item.fix.command === 'keys.edit' ? 'api_key' : 'machine_client', name: item.credentialName, workspaceName: item.workspaceName, draft };
+}
+
+function InsightRow({ item, onNarrow, onRotate, onEdit }: { item: Insight; onNarrow(i: Insight): void; onRotate(i: Insight): void; onEdit(r: GuardrailsRequest): void }) {
+  const edit = editRequest(item);
   const [copied, setCopied] = useState(false);
   const draft = draftText(item);
   return (
@@ -112,6 +125,10 @@ function InsightRow({ item, onNarrow, onRotate }: { item: Insight; onNarrow(i: I
       <div className="in-fix">
         {item.fix.command === 'workspaces.connect' && item.suggestion.kind === 'narrow_scopes' ? (
           <WriteButton command="workspaces.connect" className="button button-primary" onClick={() => onNarrow(item)} data-testid="insight-narrow">
+            {item.fix.label}…
+          </WriteButton>
+        ) : edit ? (
+          <WriteButton command={edit.type === 'api_key' ? 'keys.edit' : 'clients.edit'} className="button button-primary" onClick={() => onEdit(edit)} data-testid="insight-edit-guardrails">
             {item.fix.label}…
           </WriteButton>
         ) : item.fix.command === 'rotation.start' ? (
@@ -151,7 +168,7 @@ function InsightRow({ item, onNarrow, onRotate }: { item: Insight; onNarrow(i: I
 const VIRTUAL_FROM = 100;
 
 /** the findings as one list of group headers and items; virtualized past VIRTUAL_FROM rows */
-function VirtualInsights({ rows, rowProps, onToggleKind }: { rows: Row[]; rowProps: { onNarrow(i: Insight): void; onRotate(i: Insight): void }; onToggleKind(k: Kind): void }) {
+function VirtualInsights({ rows, rowProps, onToggleKind }: { rows: Row[]; rowProps: { onNarrow(i: Insight): void; onRotate(i: Insight): void; onEdit(r: GuardrailsRequest): void }; onToggleKind(k: Kind): void }) {
   const ref = useRef<HTMLDivElement>(null);
   const virtual = rows.length > VIRTUAL_FROM;
   const v = useVirtualizer({ count: virtual ? rows.length : 0, getScrollElement: () => ref.current, estimateSize: (i) => (rows[i]!.type === 'item' ? 96 : 34), overscan: 8 });
@@ -205,6 +222,7 @@ export function InsightsScreen() {
   const [grouped, setGrouped] = useState(true);
   const [narrow, setNarrow] = useState<Insight | null>(null);
   const [rotate, setRotate] = useState<WizardTarget | null>(null);
+  const [edit, setEdit] = useState<GuardrailsRequest | null>(null);
 
   const load = () => store.getState().load();
   useEffect(() => {
@@ -217,7 +235,7 @@ export function InsightsScreen() {
   const counts = useMemo(() => Object.fromEntries(INSIGHT_KINDS.map((k) => [k, inWorkspace.filter((i) => i.kind === k).length])) as Record<Kind, number>, [inWorkspace]);
   const items = useMemo(() => visibleInsights(report, workspace, kinds), [report, workspace, kinds]);
   const toggleKind = (k: Kind) => setKinds((l) => (l.includes(k) ? l.filter((x) => x !== k) : [...l, k]));
-  const rowProps = useMemo(() => ({ onNarrow: setNarrow, onRotate: (i: Insight) => setRotate({ workspace: i.workspaceId, keyId: i.credentialId }) }), []);
+  const rowProps = useMemo(() => ({ onNarrow: setNarrow, onRotate: (i: Insight) => setRotate({ workspace: i.workspaceId, keyId: i.credentialId }), onEdit: setEdit }), []);
   const rows = useMemo<Row[]>(() => (grouped ? groupedInsightRows(items, INSIGHT_KINDS, collapsed) : items.map((i) => ({ type: 'item', key: i.id, item: i }))), [grouped, items, collapsed]);
   const toggleGroup = (k: Kind) =>
     setCollapsed((c) => {
@@ -306,6 +324,13 @@ export function InsightsScreen() {
         onClose={(done) => {
           setNarrow(null);
           if (done) void load();
+        }}
+      />
+      <EditGuardrailsDialog
+        request={edit}
+        onClose={(applied) => {
+          setEdit(null);
+          if (applied) void load();
         }}
       />
       <RotationWizard
