@@ -43,6 +43,20 @@ export const bundlePushSchema = z.object({
 });
 export type BundlePush = z.infer<typeof bundlePushSchema>;
 
+const OUTCOME_WORDS: Record<(typeof BUNDLE_PUSH_OUTCOMES)[number], string> = { created: 'created', updated: 'updated', unchanged: 'already the same', failed: 'FAILED' };
+
+/** The CLI's text for a push: the definition, then one line per workspace (a failure with its sentence and remedy). */
+export function renderPush(output: unknown): string {
+  const o = output as BundlePush;
+  const c = o.counts;
+  const lines = [
+    `Pushed “${o.name}” (${o.scopes.join(', ')}) from ${o.source}: ${c.created} created, ${c.updated} updated, ${c.unchanged} already the same, ${c.failed} failed.`,
+    ...o.results.map((r) => `  ${r.workspaceName}: ${OUTCOME_WORDS[r.outcome]}${r.error ? ` — ${r.error.message} ${r.error.remedy}` : ''}`),
+  ];
+  if (o.note) lines.push(o.note);
+  return lines.join('\n');
+}
+
 export const bundlesCommands = {
   'bundles.list': command({
     input: z.object({ workspace: workspaceRefSchema }).strict(),
@@ -90,6 +104,7 @@ export const bundlesCommands = {
       variadic: 'workspaces',
       summary: 'Push one agency bundle to many workspaces (updates a same-name bundle, never duplicates); a result per workspace; exit 1 if any failed',
       exitCode: (o) => ((o as BundlePush).counts?.failed ? 1 : 0),
+      render: renderPush,
     },
   }),
 } as const;

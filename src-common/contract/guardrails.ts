@@ -111,7 +111,7 @@ const setText = (g: GuardrailSet) =>
 export function renderDryRun(output: unknown): string {
   const d = output as GuardrailsDryRun;
   const lines: string[] = [];
-  lines.push(`Dry run for ${d.credentialName} (${d.credentialId}) in ${d.workspaceName}: the cached calls of the last ${plural(d.sinceDays, 'day')}${d.cacheUntil ? `, up to the last audit sync (${d.cacheUntil})` : ''}.`);
+  lines.push(`Dry run for ${d.credentialName} (${d.credentialId}) in ${d.workspaceName}: the cached calls of the last ${plural(d.sinceDays, 'day')}${d.cacheUntil ? `, up to the newest cached call (${d.cacheUntil}; sync the audit log for later ones)` : ''}.`);
   lines.push(d.changes.length ? `Changes: ${d.changes.join('; ')}.` : 'Changes: none (the current guardrails, replayed).');
   lines.push(`Proposed: ${setText(d.proposed)}.`);
   for (const w of d.warnings) lines.push(`Warning: ${w}`);
