@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as oauth from 'oauth4webapi';
 import { startSandbox } from './server.ts';
+import { captureMfa } from './docs-examples-mfa.ts';
 
 const sb = await startSandbox({ workspaces: 2, events: 300, seed: 42, autoConsent: true, admin: true, log: () => {}, anchor: '2026-11-20T00:00:00Z' });
 const out: string[] = [];
@@ -132,6 +133,8 @@ await show('update scope bundle', 'PATCH', `/v1/scope-bundles/${b.body.id}`, { t
 await show('delete scope bundle', 'DELETE', `/v1/scope-bundles/${b.body.id}`, { token: T });
 await show('audit head', 'GET', '/v1/audit-events/head', { token: T });
 await show('audit page', 'GET', '/v1/audit-events?after_seq=0&limit=2', { token: T });
+// before the Errors section moves the clock an hour on (the sandbox's own clock only: tokens would read expired)
+await captureMfa({ sb, ws, adminToken: sb.adminToken!, show, md });
 md('### Errors\n');
 await show('insufficient_scope (403)', 'GET', '/v1/contacts', { token: T });
 await show('missing bearer token', 'GET', '/v1/workspace');
