@@ -89,7 +89,7 @@ test('Policy and Alerts screens: exact counts, group filter, fix links, live fil
   assert.equal(await page.getByTestId('alert-row').count(), list.alerts.length);
   // notifications began on the first screen (the frame listens everywhere): every current alert has been shown, and
   // the earlier policy's violations were shown when they were open
-  const shown = await eventually(() => page.evaluate(() => (window as unknown as { __shown: string[] }).__shown.slice()), (s) => list.alerts.every((a) => s.includes(a.title)), 'every open alert shown as a notification');
+  const shown = await eventually(() => page.evaluate(() => (globalThis as unknown as { __shown: string[] }).__shown.slice()), (s) => list.alerts.every((a) => s.includes(a.title)), 'every open alert shown as a notification');
   const counts = new Map<string, number>();
   for (const t of shown) counts.set(t, (counts.get(t) ?? 0) + 1);
   const causes = new Map<string, number>();
@@ -104,6 +104,6 @@ test('Policy and Alerts screens: exact counts, group filter, fix links, live fil
   await page.locator('[data-testid="app-frame"][data-ready="true"]').waitFor();
   await page.getByTestId('alerts-summary').waitFor();
   await new Promise((r) => setTimeout(r, 1500));
-  assert.deepEqual(await page.evaluate(() => (window as unknown as { __shown: string[] }).__shown.length), 0, 'nothing shown twice');
+  assert.deepEqual(await page.evaluate(() => (globalThis as unknown as { __shown: string[] }).__shown.length), 0, 'nothing shown twice');
   assert.deepEqual(demo.problems.all(), [], 'no console errors, page errors or CSP violations');
 });

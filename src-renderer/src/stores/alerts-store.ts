@@ -88,11 +88,15 @@ export function createAlertsStore(api: GrantdeskApi, browser: BrowserNotificatio
 
 /** The browser tab's Notifications API; null in Electron (window.grantdesk exists) or where it is missing. */
 export function browserNotifications(): BrowserNotifications | null {
-  if (typeof window === 'undefined' || 'grantdesk' in window || typeof Notification === 'undefined') return null;
+  // through globalThis: this store is also type-checked (and tested) in plain Node, without the DOM's types
+  type Perm = 'default' | 'granted' | 'denied';
+  const g = globalThis as unknown as { window?: object; Notification?: { permission: Perm; requestPermission(): Promise<Perm>; new (title: string, o: { body: string; tag: string }): unknown } };
+  const N = g.Notification;
+  if (!g.window || 'grantdesk' in g.window || !N) return null;
   return {
-    permission: () => Notification.permission,
-    request: () => Notification.requestPermission(),
-    show: (title, body) => void new Notification(title, { body, tag: title }),
+    permission: () => N.permission,
+    request: () => N.requestPermission(),
+    show: (title, body) => void new N(title, { body, tag: title }),
   };
 }
 
