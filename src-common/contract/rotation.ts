@@ -61,6 +61,8 @@ export const wizardDeliverySchema = z.object({
   /** the undelivered secret is still held in main memory (delivery.reveal / delivery.retry with pendingId) */
   secretHeld: z.boolean(),
   pendingId: z.string().nullable(),
+  /** until when it is held (null when not held) */
+  heldUntil: z.string().nullable(),
 });
 export type WizardDelivery = z.infer<typeof wizardDeliverySchema>;
 

@@ -174,6 +174,11 @@ export function createDeliveryService(deps: DeliveryDeps) {
 
     /** whether a held secret is still there (never the secret) */
     isHeld: (id: string | null): boolean => id !== null && heldEntry(id) !== null,
+    /** until when a secret is held (ISO), null when it is not */
+    heldUntil(id: string | null): string | null {
+      const h = id === null ? null : heldEntry(id);
+      return h ? new Date(h.until).toISOString() : null;
+    },
 
     reveal(input: { pendingId: string }): { secret: string } {
       const h = heldEntry(input.pendingId);

@@ -8,7 +8,7 @@ import type { WizardDelivery } from '../../../src-common/contract/index.ts';
 import type { DeliveryPlan, DeliveryService, HandOver, Settled } from './delivery-service.ts';
 import { parseJson, type WizardRepo, type WizardRow } from './wizard-repo.ts';
 
-type StoredDelivery = Omit<WizardDelivery, 'secretHeld'>;
+type StoredDelivery = Omit<WizardDelivery, 'secretHeld' | 'heldUntil'>;
 
 export function createWizardDelivery(repo: WizardRepo, delivery: DeliveryService, nowIso: () => string, changed: (workspaceId: string) => void) {
   const stored = (r: WizardRow) => parseJson<StoredDelivery>(r.delivery_json);
@@ -34,7 +34,9 @@ export function createWizardDelivery(repo: WizardRepo, delivery: DeliveryService
   return {
     view(r: WizardRow): WizardDelivery | null {
       const d = stored(r);
-      return d ? { ...d, secretHeld: delivery.isHeld(d.pendingId) } : null;
+      if (!d) return null;
+      const until = delivery.heldUntil(d.pendingId);
+      return { ...d, secretHeld: until !== null, heldUntil: until };
     },
 
     /** before a (re-)rotation: a secret held from the previous one is superseded */

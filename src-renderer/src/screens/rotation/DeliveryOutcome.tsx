@@ -23,7 +23,7 @@ export interface DeliveryView {
 }
 
 export function viewOfWizard(d: WizardDelivery): DeliveryView {
-  return { target: d.target, ok: d.ok, message: d.message, stderrTail: d.stderrTail, pendingId: d.pendingId, held: d.secretHeld, heldUntil: null };
+  return { target: d.target, ok: d.ok, message: d.message, stderrTail: d.stderrTail, pendingId: d.pendingId, held: d.secretHeld, heldUntil: d.heldUntil };
 }
 export function viewOfCall(delivered: Delivered | null, failed: DeliveryFailure | null): DeliveryView | null {
   if (delivered) return { target: delivered.target, ok: true, message: `Delivered to ${delivered.target} (exit code ${delivered.exitCode}).`, stderrTail: '', pendingId: null, held: false, heldUntil: null };
@@ -54,7 +54,7 @@ export function DeliveryOutcome({
 
   if (view.ok) {
     return (
-      <p className="rot-ok" data-testid={`${testId}-delivered`}>
+      <p className="rot-ok rot-delivery-result" data-testid={`${testId}-delivered`}>
         {view.message} The secret was not shown and Grantdesk does not keep it.
       </p>
     );
@@ -88,7 +88,7 @@ export function DeliveryOutcome({
             <p className="banner-remedy" data-testid={`${testId}-ask`}>
               Show it once now? Grantdesk holds it in memory only{until ? <span title={exact(until)}>{` until ${clockTime(until, Date.now())}`}</span> : ' for a few minutes'}; you can also deliver it again.
             </p>
-            <div className="rot-row-actions">
+            <div className="rot-row-actions rot-delivery-actions">
               <WriteButton command="delivery.reveal" className="button button-primary" disabled={busy} onClick={() => void reveal()} data-testid={`${testId}-reveal`}>
                 Show it once
               </WriteButton>

@@ -314,7 +314,7 @@ export function RotationWizard({ target, onClose }: { target: WizardTarget | nul
             {w.step === 'chosen' ? 'Guardrails reviewed' : 'Save guardrails'}
           </button>
         )}
-        {w?.next.includes('rotate') && (
+        {w?.next.includes('rotate') && !w.delivery?.secretHeld && (
           <WriteButton command="rotation.advance" className="button button-primary" disabled={busy} onClick={() => void advance('rotate')} data-testid="wizard-rotate">
             {w.secretLost ? 'Re-issue the secret' : w.step === 'rotating' ? 'Resume rotation' : 'Rotate now'}
           </WriteButton>
