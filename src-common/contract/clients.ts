@@ -74,11 +74,13 @@ export const clientsCommands = {
     cli: { words: ['clients', 'list'], positionals: ['workspace'], summary: 'List machine clients with secret age and quota' },
   }),
   'clients.create': command({
-    input: z.object({ workspace: workspaceRefSchema, name: z.string().min(1).max(200), scopes: scopeListSchema, dailyQuota: z.number().int().min(1).max(10_000_000), ...deliveryRequestFields }).strict(),
+    input: z
+      .object({ workspace: workspaceRefSchema, name: z.string().min(1).max(200), scopes: scopeListSchema, dailyQuota: z.number().int().min(1).max(10_000_000), ipAllowlist: ipAllowlistSchema.optional(), ...deliveryRequestFields })
+      .strict(),
     /** `clientSecret` is absent when it was delivered, or delivery failed and it is held */
     output: z.object({ client: machineClientSchema, clientSecret: secretOnce('the client secret, shown once').optional(), check: quotaCheckSchema, ...deliveryOutcomeFields }),
     mutates: true,
-    cli: { words: ['clients', 'create'], positionals: ['workspace'], summary: 'Create a machine client (--name, --scopes a,b, --daily-quota N); secret printed once, or piped to --deliver-to / --deliver-cmd', exitCode: deliveryExitCode },
+    cli: { words: ['clients', 'create'], positionals: ['workspace'], summary: 'Create a machine client (--name, --scopes a,b, --daily-quota N, --ip-allowlist a,b); secret printed once, or piped to --deliver-to / --deliver-cmd', exitCode: deliveryExitCode },
   }),
   'clients.rotate': command({
     input: z.object({ workspace: workspaceRefSchema, clientId: idSchema, grace: graceSchema.optional(), ...deliveryRequestFields }).strict(),

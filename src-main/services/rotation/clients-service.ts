@@ -5,6 +5,7 @@ import { AppError, toErrorData } from '../../rpc/app-error.ts';
 import type { Capabilities } from '../../rpc/handlers.ts';
 import type { DeliveryService } from './delivery-service.ts';
 import { iso, resolveWorkspace, type RotationDeps } from './deps.ts';
+import { normalizeAllowlist } from './guardrails-input.ts';
 import type { MachineClient as PMachineClient } from '../../platform/index.ts';
 
 const DAY = 86_400_000;
@@ -33,6 +34,7 @@ export function clientSummary(m: PMachineClient, nowMs: number): MachineClient {
     graceEndsAt: m.grace_ends_at ?? null,
     createdAt: m.created_at,
     lastUsedAt: m.last_used_at,
+    ...(m.ip_allowlist ? { ipAllowlist: m.ip_allowlist } : {}),
   };
 }
 
@@ -142,10 +144,12 @@ export function createClientsService(deps: RotationDeps, delivery: DeliveryServi
       return { workspaceId: ws.id, workspaceName: ws.name, clients: (await listClients(ws.id)).map((m) => clientSummary(m, now())) };
     },
 
-    async create(input: { workspace: string; name: string; scopes: string[]; dailyQuota: number } & DeliveryRequest, caps: Capabilities) {
+    async create(input: { workspace: string; name: string; scopes: string[]; dailyQuota: number; ipAllowlist?: string[] } & DeliveryRequest, caps: Capabilities) {
       const ws = resolveWorkspace(deps, input.workspace);
+      // checked before anything is called, like a guardrails edit (bad CIDR, IPv4-mapped, /0 refused with the field)
+      const allow = input.ipAllowlist === undefined ? undefined : normalizeAllowlist(input.ipAllowlist);
       const plan = delivery.plan(input, caps);
-      const c = await deps.platform.machineClients.create(ws.id, { name: input.name, scopes: input.scopes, daily_quota: input.dailyQuota });
+      const c = await deps.platform.machineClients.create(ws.id, { name: input.name, scopes: input.scopes, daily_quota: input.dailyQuota, ...(allow?.length ? { ip_allowlist: allow } : {}) });
       const check = await quotaCheck(ws.id, c.client_id, c.client_secret);
       deps.logger.info('clients.created', { workspace: ws.id, client: c.id });
       changed(ws.id);

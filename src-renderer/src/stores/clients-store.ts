@@ -36,7 +36,7 @@ export interface ClientsState {
   open(workspace: string, focusClientId?: string | null): Promise<void>;
   load(): Promise<void>;
   select(clientId: string | null): Promise<void>;
-  create(input: { name: string; scopes: string[]; dailyQuota: number }, deliverTo?: DeliverTo): Promise<IssuedSecret | null>;
+  create(input: { name: string; scopes: string[]; dailyQuota: number; ipAllowlist?: string[] }, deliverTo?: DeliverTo): Promise<IssuedSecret | null>;
   rotate(clientId: string, grace: string, deliverTo?: DeliverTo): Promise<IssuedSecret | null>;
   enable(clientId: string): Promise<boolean>;
   disable(clientId: string): Promise<boolean>;
@@ -93,8 +93,8 @@ export function createClientsStore(api: GrantdeskApi): ClientsStore {
         set({ selected: clientId });
         await loadUsage();
       },
-      async create({ name, scopes, dailyQuota }, deliverTo = null) {
-        const v = await write((workspace) => api.clientsCreate({ workspace, name, scopes, dailyQuota, ...deliveryInput(deliverTo) }));
+      async create({ name, scopes, dailyQuota, ipAllowlist }, deliverTo = null) {
+        const v = await write((workspace) => api.clientsCreate({ workspace, name, scopes, dailyQuota, ...(ipAllowlist?.length ? { ipAllowlist } : {}), ...deliveryInput(deliverTo) }));
         return v ? issued(`Client secret for ${v.client.name}`, v) : null;
       },
       async rotate(clientId, grace, deliverTo = null) {

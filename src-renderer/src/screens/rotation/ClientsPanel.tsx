@@ -73,7 +73,7 @@ export function ClientsPanel({ workspace, focusClientId }: { workspace: string; 
   const busy = useSelect(store, selectClientsBusy);
   // the secret shown once lives here, in this component's state, until "I have stored it" (never in a store)
   const [shown, setShown] = useState<IssuedSecret | null>(null);
-  const [form, setForm] = useState({ name: '', scopes: 'contacts:read', quota: '1000' });
+  const [form, setForm] = useState({ name: '', scopes: 'contacts:read', quota: '1000', allow: '' });
   const [grace, setGrace] = useState('7');
   // where a new client secret goes (create and rotate): a delivery target's name, or null to show it once
   const [deliverTo, setDeliverTo] = useState<string | null>(null);
@@ -158,7 +158,7 @@ export function ClientsPanel({ workspace, focusClientId }: { workspace: string; 
         className="form-grid"
         onSubmit={(e) => {
           e.preventDefault();
-          void st.create({ name: form.name, scopes: form.scopes.split(/[\s,]+/).filter(Boolean), dailyQuota: Number(form.quota) }, deliverTo).then(show);
+          void st.create({ name: form.name, scopes: form.scopes.split(/[\s,]+/).filter(Boolean), dailyQuota: Number(form.quota), ipAllowlist: form.allow.split(/[\s,]+/).filter(Boolean) }, deliverTo).then(show);
         }}
       >
         <h3 className="section-title">New machine client</h3>
@@ -170,6 +170,10 @@ export function ClientsPanel({ workspace, focusClientId }: { workspace: string; 
         </label>
         <label className="field-label">
           Daily token quota <input className="input" type="number" min={1} value={form.quota} onChange={(e) => setForm({ ...form, quota: e.target.value })} data-testid="client-new-quota" />
+        </label>
+        <label className="field-label">
+          IP allowlist (comma-separated addresses or CIDR blocks; empty: any address){' '}
+          <input className="input mono" value={form.allow} onChange={(e) => setForm({ ...form, allow: e.target.value })} data-testid="client-new-allowlist" />
         </label>
         <WriteButton command="clients.create" type="submit" className="button button-primary" disabled={busy} data-testid="client-create">
           Create client
