@@ -26,6 +26,21 @@ test('shell words: the recipes in docs/secrets-delivery.md split as a shell woul
   ok('  tabs\tand   spaces  ', ['tabs', 'and', 'spaces']);
 });
 
+test('docs/secrets-delivery.md: every `grantdesk delivery add … --cmd …` line is accepted as written, into a stdin-reading store command', () => {
+  const doc = readFileSync(join(import.meta.dirname, '..', '..', '..', 'docs', 'secrets-delivery.md'), 'utf8');
+  const lines = doc.split('\n').filter((l) => l.startsWith('grantdesk delivery add ') && !l.startsWith('grantdesk delivery add NAME'));
+  const programs: string[] = [];
+  for (const line of lines) {
+    const outer = shellWords(line);
+    assert.ok(outer.ok, `${line}: ${outer.ok ? '' : outer.problem}`);
+    const cmd = outer.argv[outer.argv.indexOf('--cmd') + 1]!;
+    const inner = shellWords(cmd);
+    assert.ok(inner.ok, `${cmd}: ${inner.ok ? '' : inner.problem}`);
+    programs.push(inner.argv[0]!.split('/').pop()!);
+  }
+  for (const store of ['vault', 'aws', 'doppler', 'op-set-credential', 'gh', 'secret-tool', 'pass']) assert.ok(programs.includes(store), `no recipe for ${store}`);
+});
+
 test('shell words: anything a shell would expand, chain, redirect or run is refused with a sentence', () => {
   const hostile = [
     'vault kv put secret/app key=- ; rm -rf ~',
