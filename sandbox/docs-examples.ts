@@ -4,9 +4,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as oauth from 'oauth4webapi';
 import { startSandbox } from './server.ts';
+import { processClock } from './clock.ts';
 import { captureMfa } from './docs-examples-mfa.ts';
+import { captureGuardrails } from './docs-examples-guardrails.ts';
+import { captureTailAndReviews } from './docs-examples-tail.ts';
 
-const sb = await startSandbox({ workspaces: 2, events: 300, seed: 42, autoConsent: true, admin: true, log: () => {}, anchor: '2026-11-20T00:00:00Z' });
+// the process clock: advancing it (admin API) also moves oidc-provider's expiries, so a token issued after an advance is valid
+const sb = await startSandbox({ workspaces: 2, events: 300, seed: 42, autoConsent: true, admin: true, log: () => {}, anchor: '2026-11-20T00:00:00Z', clock: processClock() });
 const out: string[] = [];
 const md = (s: string) => out.push(s);
 const clip = (v: any, n = 2): any => {
@@ -96,7 +100,7 @@ await show('introspection (RFC 7662)', 'POST', '/token/introspection', { form: {
 await show('introspection of an unknown token', 'POST', '/token/introspection', { form: { client_id: 'grantdesk-desktop', token: 'nope' } });
 const other = await freshLogin();
 await show('revocation (RFC 7009) — revokes the whole grant', 'POST', '/token/revocation', { form: { client_id: 'grantdesk-desktop', token: other.refresh_token, token_type_hint: 'refresh_token' } });
-await show('the grant\'s access token after revocation', 'GET', '/v1/workspace', { token: other.access_token });
+await show('the grant\'s access token after revocation (the tail: it works until its own exp, §4.5)', 'GET', '/v1/workspace', { token: other.access_token });
 
 md('### Management API\n');
 await show('workspace', 'GET', '/v1/workspace', { token: T });
@@ -135,6 +139,7 @@ await show('audit head', 'GET', '/v1/audit-events/head', { token: T });
 await show('audit page', 'GET', '/v1/audit-events?after_seq=0&limit=2', { token: T });
 // before the Errors section moves the clock an hour on (the sandbox's own clock only: tokens would read expired)
 await captureMfa({ sb, ws, adminToken: sb.adminToken!, show, md });
+await captureGuardrails({ sb, ws, adminToken: sb.adminToken!, show, md });
 md('### Errors\n');
 await show('insufficient_scope (403)', 'GET', '/v1/contacts', { token: T });
 await show('missing bearer token', 'GET', '/v1/workspace');
@@ -165,6 +170,8 @@ await show('advance the clock', 'POST', '/__admin/clock', { token: A, body: { ad
 await show('runtime config', 'POST', '/__admin/config', { token: A, body: { reuse_leeway_seconds: 10 } });
 await show('mint a service token for tests', 'POST', '/__admin/tokens', { token: A, body: { workspace: ws, scopes: ['audit:read'], ttl_minutes: 60 } });
 await show('true state', 'GET', `/__admin/state?workspace=${ws}`, { token: A, n: 1 });
+// last: it moves the clock past an access token's exp (the process clock, so tokens issued now expire on it too)
+await captureTailAndReviews({ sb, ws, adminToken: A, show, md, login: freshLogin });
 const text = out.join('\n') + '\n';
 const w = process.argv.indexOf('--write');
 if (w > 0 && process.argv[w + 1]) {

@@ -83,14 +83,6 @@ export function CredentialDrawer({
       {detail && (
         <div className="drawer-body">
           {detail.isGrantdesk && <p className="banner banner-warning drawer-note">This is Grantdesk’s own grant: revoking it disconnects this workspace from Grantdesk.</p>}
-          <dl className="kv drawer-kv">
-            {rows.map(([k, v]) => (
-              <div className="kv-row" key={k}>
-                <dt>{k}</dt>
-                <dd>{v}</dd>
-              </div>
-            ))}
-          </dl>
           {detail.revocation?.effect && (
             <p
               className={`banner drawer-note ${detail.revocation.effect.state === 'calls_after' ? 'banner-error' : detail.revocation.effect.state === 'tail' ? 'banner-warning' : 'banner-info'}`}
@@ -101,6 +93,14 @@ export function CredentialDrawer({
               {detail.revocation.effect.sentence}
             </p>
           )}
+          <dl className="kv drawer-kv">
+            {rows.map(([k, v]) => (
+              <div className="kv-row" key={k}>
+                <dt>{k}</dt>
+                <dd>{v}</dd>
+              </div>
+            ))}
+          </dl>
           <h3 className="drawer-section">Scopes ({detail.scopes.length})</h3>
           <ul className="scope-chips" data-testid="drawer-scopes">
             {detail.scopes.map((s) => (

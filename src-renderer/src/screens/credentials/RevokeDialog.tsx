@@ -1,22 +1,18 @@
 // Revoke with a blast-radius preview: ONE summary table (per workspace: credential, scopes lost, calls in the window,
 // callers) for one credential or many, the app's other installs that keep it (counted over the targets: 0 when every
-// install is revoked), how long issued access tokens outlive an OAuth revocation (a time of day, "up to" the platform's
-// documented lifetime), the untouched workspaces by name, then type-to-confirm (the workspace name, or the count).
+// install is revoked), how long issued access tokens outlive an OAuth revocation ("Outstanding access tokens work until
+// about 14:32 (up to 60 minutes …)": main's sentence, the platform's documented lifetime until the revocation tells the
+// real end), the untouched workspaces by name, then type-to-confirm (the workspace name, or the count).
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
 import type { BlastRadius, RevokePreview } from '../../../../src-common/contract/index.ts';
 import { ConfirmDialog } from '../../components/Dialog.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { useSelect, useStores } from '../../stores/use-store.ts';
-import { ago, clockText, dateText, TYPE_LABEL } from '../matrix/format.ts';
+import { ago, dateText, TYPE_LABEL } from '../matrix/format.ts';
 import { selectPreview, selectPreviewError, type RevokeRequest } from '../../stores/inventory-store.ts';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
-/** "Access tokens already issued keep working until about 15:42 (up to 60 minutes)…" */
-export function tokenTailText(until: string, ttlSeconds: number): string {
-  return `Access tokens already issued keep working until about ${clockText(until)} (up to ${Math.round(ttlSeconds / 60)} minutes): the platform lets an OAuth access token live out its lifetime after a revocation; only new tokens are refused.`;
-}
 
 function ScopesLost({ t }: { t: BlastRadius }) {
   const shown = t.scopes.slice(0, 3);
@@ -109,7 +105,6 @@ export function RevokeDialog({ req, onClose, onConfirm }: { req: RevokeRequest; 
   const confirmText = preview?.confirmText ?? (req.bulk ? String(n) : '…');
   const one = preview && preview.targets.length === 1 ? preview.targets[0]! : null;
   const notSynced = preview?.targets.filter((t) => t.auditState === 'not_synced') ?? [];
-  const tail = preview?.targets.find((t) => t.tokenTail && t.tokenTail.until === preview.tokenTailUntil)?.tokenTail ?? null;
   const immediate = preview?.targets.filter((t) => t.revocable && !t.tokenTail).length ?? 0;
   return (
     <ConfirmDialog
@@ -169,10 +164,10 @@ export function RevokeDialog({ req, onClose, onConfirm }: { req: RevokeRequest; 
               ))}
             </div>
           )}
-          {tail && preview.tokenTailUntil && (
-            <p className="banner banner-warning revoke-tail" data-testid="revoke-token-tail">
-              {tokenTailText(preview.tokenTailUntil, tail.ttlSeconds)}
-              {immediate > 0 ? ` ${plural(immediate, 'API key')} among these stop${immediate === 1 ? 's' : ''} at the next request.` : ''}
+          {preview.tailSentence && preview.tokenTailUntil && (
+            <p className="banner banner-warning revoke-tail" data-testid="revoke-token-tail" title={new Date(preview.tokenTailUntil).toString()}>
+              {preview.tailSentence}
+              {immediate > 0 ? ` ${plural(immediate, 'other credential')} among these (API keys, machine clients) stop${immediate === 1 ? 's' : ''} at once.` : ''}
             </p>
           )}
           <p className="blast-untouched" data-testid="blast-untouched">

@@ -1,7 +1,7 @@
-// Per-row results of a revocation: each workspace separately, failures retryable.
+// Per-row results of a revocation: each workspace separately, failures retryable, and per row what still works after it
+// (an OAuth revocation's outstanding access tokens until the end the platform reported; main's words).
 import type { RevokeResult } from '../../../../src-common/contract/index.ts';
 import type { RevokeRequest } from '../../stores/inventory-store.ts';
-import { clockText } from '../matrix/format.ts';
 import { ErrorInline } from '../../components/ErrorBanner.tsx';
 
 export function RevokeResults({ result, onRetry, onDismiss }: { result: RevokeResult; onRetry(req: RevokeRequest): void; onDismiss(): void }) {
@@ -11,10 +11,10 @@ export function RevokeResults({ result, onRetry, onDismiss }: { result: RevokeRe
       <div className="panel-row">
         <p>
           <strong>{result.succeeded}</strong> revoked, <strong>{result.failed}</strong> failed. {result.untouchedWorkspaces} other workspaces were not touched.
-          {result.tokenTailUntil && (
-            <span className="revoke-results-tail" data-testid="revoke-results-tail">
+          {result.tailSentence && (
+            <span className="revoke-results-tail" data-testid="revoke-results-tail" title={result.tokenTailUntil ? new Date(result.tokenTailUntil).toString() : undefined}>
               {' '}
-              Access tokens already issued keep working until about {clockText(result.tokenTailUntil)} (up to {Math.round((Date.parse(result.tokenTailUntil) - Math.max(...result.results.map((r) => Date.parse(r.finishedAt)))) / 60_000)} minutes after the revocation).
+              {result.tailSentence} The credential’s detail says when it is fully effective.
             </span>
           )}
         </p>
@@ -40,6 +40,7 @@ export function RevokeResults({ result, onRetry, onDismiss }: { result: RevokeRe
             <th scope="col">Workspace</th>
             <th scope="col">Credential</th>
             <th scope="col">Result</th>
+            <th scope="col">Access after it</th>
           </tr>
         </thead>
         <tbody>
@@ -49,6 +50,9 @@ export function RevokeResults({ result, onRetry, onDismiss }: { result: RevokeRe
               <td>{r.credentialName}</td>
               <td className={r.outcome === 'failed' ? 'text-danger' : 'text-success'}>
                 {r.outcome === 'failed' ? r.error ? <ErrorInline error={r.error} prefix="Failed: " testId="revoke-result-error" /> : 'Failed' : r.outcome === 'already_revoked' ? 'Already revoked' : 'Revoked'}
+              </td>
+              <td data-testid="revoke-result-effect" title={r.tail?.note ?? (r.tail ? new Date(r.tail.until).toString() : undefined)}>
+                {r.outcome === 'failed' ? <span className="muted">unchanged</span> : r.effect}
               </td>
             </tr>
           ))}

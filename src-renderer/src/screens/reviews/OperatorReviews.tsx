@@ -277,11 +277,11 @@ export function OperatorReviews() {
                           <span className={`rv-state ${r.status}`} data-testid="review-issued-status">
                             {STATUS_LABEL[r.status]}
                           </span>
-                          {r.redeemedAt && <div className="cell-sub">{relative(Date.parse(r.redeemedAt), now)}</div>}
+                          {r.redeemedAt && <div className="cell-sub">redeemed {relative(Date.parse(r.redeemedAt), now)}</div>}
                         </td>
-                        <td title={exact(ends)}>
-                          {shortDate(ends, now)}
-                          <div className="cell-sub">{relative(ends, now)}</div>
+                        <td title={exact(ends)} data-testid="review-issued-ends">
+                          <span className={r.status === 'revoked' || r.status === 'withdrawn' ? 'muted' : undefined}>{shortDate(ends, now)}</span>
+                          <div className="cell-sub">{r.status === 'revoked' ? 'ended early: revoked' : r.status === 'withdrawn' ? 'never started: code withdrawn' : relative(ends, now)}</div>
                         </td>
                         <td className="row-actions">
                           <WriteButton
