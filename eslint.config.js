@@ -36,7 +36,11 @@ export default tseslint.config(
     files: ['src-main/services/**/*.ts', 'src-main/platform/**/*.ts', 'src-main/handlers/**/*.ts', 'src-main/rpc/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: nativeOrNet.map((name) => ({ name, message: 'Services depend on ports (src-main/ports); adapters own native modules and undici.', allowTypeImports: true })),
+        paths: [
+          ...nativeOrNet.map((name) => ({ name, message: 'Services depend on ports (src-main/ports); adapters own native modules and undici.', allowTypeImports: true })),
+          // a service that started processes itself would bypass the SecretDelivery port's rules (no shell, minimal env, deadline)
+          ...['child_process', 'node:child_process'].map((name) => ({ name, message: 'Services run no processes: adapters/deliver-command.ts does, behind the SecretDelivery port.', allowTypeImports: true })),
+        ],
         patterns: [noSandbox, { group: ['**/adapters/**', '**/electron/**'], message: 'Services depend on ports, not adapters.', allowTypeImports: true }],
       }],
     },
