@@ -72,7 +72,24 @@ test('Policy and Alerts screens: exact counts, group filter, fix links, live fil
   assert.ok(v.fix.kind === 'edit_guardrails');
   await page.screenshot({ path: join(process.env.GRANTDESK_SHOTS ?? dir, 'policy.png') });
 
+  // Workspaces: each row's policy count equals the check's, and a group filter (then Select all) is a bulk action per group
+  await openRoute(demo, '#/workspaces');
+  const byWs = new Map<string, number>();
+  for (const x of check.violations) byWs.set(x.workspaceId, (byWs.get(x.workspaceId) ?? 0) + 1);
+  await page.getByTestId('ws-policy').first().waitFor();
+  for (const row of await page.getByTestId('ws-row').all()) {
+    const id = (await row.getAttribute('data-workspace'))!;
+    const n = byWs.get(id) ?? 0;
+    assert.equal((await row.getByTestId('ws-policy').innerText()).trim(), n ? `${n} violation${n === 1 ? '' : 's'}` : 'None', `policy count of ${id}`);
+  }
+  const group = check.groups.find((g) => g.name === 'Keys expire')!;
+  await page.getByTestId('ws-group-filter').selectOption(`g:${group.name}`);
+  await eventually(() => page.getByTestId('ws-row').count(), (n) => n === group.workspaces, 'the group filter shows its members');
+  await page.getByTestId('ws-select-all').check();
+  assert.equal(await page.getByTestId('ws-selected-count').innerText(), `${group.workspaces} selected`);
+
   // the file changes on disk: the screen follows without a reload
+  await openRoute(demo, '#/policy');
   writeFileSync(policyFile, 'version: 1\nrules:\n  forbidden_scopes: [users:delete]\n');
   const after1 = await cli.call('policy.check', { format: 'json' });
   await page.getByRole('button', { name: /^All groups/ }).click();

@@ -23,6 +23,7 @@ import { useReviewMode, useReviewStatus } from '../../app/use-review-mode.ts';
 import { ReviewedWorkspaces } from './ReviewedWorkspaces.tsx';
 import { AddPlatformDialog, ConnectDialog } from './WorkspaceDialogs.tsx';
 import { ago, Badges, countdown, DisconnectIcon, hasProblem, lastError, RefreshIcon, ScopesSummary, useNow } from './workspace-cells.tsx';
+import { usePolicyGroups } from './use-policy-groups.ts';
 import './workspaces.css';
 
 type SortKey = 'name' | 'status' | 'expiry' | 'platform' | 'lastRefresh' | 'audit' | 'inventory' | 'error';
@@ -66,6 +67,9 @@ function OperatorWorkspaces() {
   const [query, setQuery] = useState('');
   const [status, setStatus] = useState<StatusFilter>('all');
   const [problemsOnly, setProblemsOnly] = useState(false);
+  const [group, setGroup] = useState('');
+  const policyGroups = usePolicyGroups();
+  const groupMembers = policyGroups.options.find((o) => o.key === group)?.members ?? null;
   const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 }>({ key: 'name', dir: 1 });
   const [dialog, setDialog] = useState<null | { kind: 'connect' | 'bulk' | 'platform'; initial: string }>(null);
   const [confirm, setConfirm] = useState<Workspace | null>(null);
@@ -85,6 +89,7 @@ function OperatorWorkspaces() {
       (w) =>
         (status === 'all' || (status === 'pending_revocation' ? w.revocation === 'pending' : w.status === status)) &&
         (!problemsOnly || hasProblem(w, health[w.id])) &&
+        (!groupMembers || groupMembers.has(w.id)) &&
         (!q || w.name.toLowerCase().includes(q) || w.id.toLowerCase().includes(q) || w.platformName.toLowerCase().includes(q) || w.scopes.some((s) => s.includes(q))),
     );
     const time = (iso: string | null | undefined) => (iso ? Date.parse(iso) : 0);
@@ -109,7 +114,7 @@ function OperatorWorkspaces() {
       }
     };
     return [...filtered].sort((a, b) => (val(a) < val(b) ? -sort.dir : val(a) > val(b) ? sort.dir : 0));
-  }, [workspaces, query, status, problemsOnly, sort, health]);
+  }, [workspaces, query, status, problemsOnly, sort, health, groupMembers]);
 
   const counts = useMemo(
     () => ({
@@ -145,7 +150,7 @@ function OperatorWorkspaces() {
   const visibleRows = virtual ? items.map((v) => rows[v.index]!) : rows;
   const padTop = virtual && items.length ? items[0]!.start : 0;
   const padBottom = virtual && items.length ? virtualizer.getTotalSize() - items[items.length - 1]!.end : 0;
-  const filtering = query.trim() !== '' || status !== 'all' || problemsOnly;
+  const filtering = query.trim() !== '' || status !== 'all' || problemsOnly || group !== '';
   // one platform: its name is in the summary line, not repeated on every row
   const manyPlatforms = platforms.length > 1;
   const noneConnected = chosenConnected.length === 0 ? 'Choose at least one connected workspace.' : undefined;
@@ -169,6 +174,16 @@ function OperatorWorkspaces() {
           <option value="disconnected">Disconnected</option>
           <option value="pending_revocation">Revocation pending</option>
         </select>
+        {policyGroups.options.length > 0 && (
+          <select aria-label="Filter by group" className="input ws-filter" value={group} onChange={(e) => setGroup(e.target.value)} data-testid="ws-group-filter">
+            <option value="">All groups and tags</option>
+            {policyGroups.options.map((o) => (
+              <option key={o.key} value={o.key}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        )}
         <label className="check ws-problems">
           <input type="checkbox" checked={problemsOnly} onChange={(e) => setProblemsOnly(e.target.checked)} data-testid="ws-problems-only" />
           Problems only{counts.problems > 0 ? ` (${counts.problems})` : ''}
@@ -223,7 +238,7 @@ function OperatorWorkspaces() {
       {workspaces.length > 0 && rows.length === 0 && (
         <div className="panel ws-nomatch" data-testid="ws-nomatch">
           <p>
-            {query.trim() ? `No workspace matches “${query.trim()}”` : problemsOnly ? 'No workspace has a problem' : 'No workspace has this status'}
+            {query.trim() ? `No workspace matches “${query.trim()}”` : problemsOnly ? 'No workspace has a problem' : groupMembers && status === 'all' ? 'No workspace is in this group' : 'No workspace has this status'}
             {filtering ? ' — ' : ''}
             {query.trim() ? (
               <button type="button" className="link-button" onClick={() => setQuery('')} data-testid="ws-clear-search">
@@ -236,6 +251,7 @@ function OperatorWorkspaces() {
                 onClick={() => {
                   setStatus('all');
                   setProblemsOnly(false);
+                  setGroup('');
                 }}
                 data-testid="ws-clear-filters"
               >
@@ -263,6 +279,7 @@ function OperatorWorkspaces() {
                 {header('audit', 'Audit log')}
                 {header('inventory', 'Inventory')}
                 {header('error', 'Last error', 'ws-col-error')}
+                {policyGroups.violations && <th scope="col" className="th-plain">Policy</th>}
                 <th scope="col" className="ws-actions-head">
                   <span className="visually-hidden">Actions</span>
                 </th>
@@ -271,7 +288,7 @@ function OperatorWorkspaces() {
             <tbody>
               {padTop > 0 && (
                 <tr aria-hidden="true" className="ws-spacer">
-                  <td colSpan={12} style={{ height: padTop }} />
+                  <td colSpan={13} style={{ height: padTop }} />
                 </tr>
               )}
               {visibleRows.map((w, i) => {
@@ -315,6 +332,17 @@ function OperatorWorkspaces() {
                         <span className="muted">—</span>
                       )}
                     </td>
+                    {policyGroups.violations && (
+                      <td className="nowrap" data-testid="ws-policy">
+                        {(policyGroups.violations.get(w.id) ?? 0) > 0 ? (
+                          <a href="#/policy" title={`Violations of the policy file in ${w.name}`}>
+                            {policyGroups.violations.get(w.id)} violation{policyGroups.violations.get(w.id) === 1 ? '' : 's'}
+                          </a>
+                        ) : (
+                          <span className="muted">None</span>
+                        )}
+                      </td>
+                    )}
                     <td className="row-actions">
                       {busy[w.id] ? (
                         <span className="muted">{busy[w.id]}…</span>
@@ -338,7 +366,7 @@ function OperatorWorkspaces() {
               })}
               {padBottom > 0 && (
                 <tr aria-hidden="true" className="ws-spacer">
-                  <td colSpan={12} style={{ height: padBottom }} />
+                  <td colSpan={13} style={{ height: padBottom }} />
                 </tr>
               )}
             </tbody>
