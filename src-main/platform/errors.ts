@@ -30,6 +30,8 @@ export function platformError(res: HttpResponse, what: string, now: number = Dat
     const scope = errorField(res.json, 'required_scope');
     return new AppError('insufficient_scope', scope && SCOPE_NAME.test(scope) ? `${what} needs the scope ${scope}` : detail);
   }
+  // an RFC 9470 step-up challenge that reached the mapping (WorkspaceApi steps up itself; any other caller cannot)
+  if (res.status === 401 && code === 'insufficient_user_authentication') return new AppError('step_up_required', `${what}: the platform asks for a fresh multi-factor sign-in first; nothing was changed`);
   if (res.status === 404) return new AppError('not_found', detail);
   if (res.status === 409) return new AppError('conflict', detail);
   // the wait is a typed field read from the Retry-After header (delta-seconds or HTTP-date), never from message text

@@ -230,3 +230,10 @@ test('within one command scope a declined workspace is not asked again; a new co
   await h.bulk();
   assert.equal(r.opened.length, 2, 'the next command asks again');
 });
+
+test('the one error mapping: a step-up challenge that reaches platformError (a caller without the WorkspaceApi) is step_up_required, in words', async () => {
+  const { platformError } = await import('../../../src-main/platform/errors.ts');
+  const e = platformError({ status: 401, headers: { 'www-authenticate': CHALLENGE }, json: { error: 'insufficient_user_authentication', error_description: 'x'.repeat(5000) } }, 'POST /v1/api-keys');
+  assert.equal(e.code, 'step_up_required');
+  assert.equal(e.message, 'POST /v1/api-keys: the platform asks for a fresh multi-factor sign-in first; nothing was changed');
+});
