@@ -168,18 +168,18 @@ export const reviewCommands = {
     input: z.object(reviewRefShape).strict(),
     output: issuedReviewSchema,
     mutates: true,
-    cli: { words: ['review', 'revoke'], positionals: ['reviewId', 'workspace'], summary: "Revoke a review at the platform: the auditor's access to that workspace ends at once, every token of it dead" },
+    cli: { words: ['review', 'revoke'], positionals: ['reviewId'], summary: "Revoke a review at the platform: the auditor's access to that workspace ends at once, every token of it dead" },
   }),
   'review.extend': command({
     input: z.object({ ...reviewRefShape, days: z.number().int().min(1).max(MAX_REVIEW_DAYS) }).strict(),
     output: issuedReviewSchema,
     mutates: true,
-    cli: { words: ['review', 'extend'], positionals: ['reviewId', 'workspace'], summary: `Give a pending or redeemed review N more days (--days N), never past ${MAX_REVIEW_DAYS} days from its issue` },
+    cli: { words: ['review', 'extend'], positionals: ['reviewId'], summary: `Give a pending or redeemed review N more days (--days N), never past ${MAX_REVIEW_DAYS} days from its issue` },
   }),
   'review.withdraw': command({
     input: z.object(reviewRefShape).strict(),
     output: issuedReviewSchema,
     mutates: true,
-    cli: { words: ['review', 'withdraw'], positionals: ['reviewId', 'workspace'], summary: 'Withdraw the code of a review nobody redeemed yet: it can no longer be redeemed (a redeemed review is revoked instead)' },
+    cli: { words: ['review', 'withdraw'], positionals: ['reviewId'], summary: 'Withdraw the code of a review nobody redeemed yet: it can no longer be redeemed (a redeemed review is revoked instead)' },
   }),
 } as const;
