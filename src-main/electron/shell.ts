@@ -18,7 +18,7 @@ import { APP_ENTRY_URL, APP_ICON, APP_SCHEME, buildWindowOptions, hardenSession,
 import { createElectronNotifier } from './notifier.ts';
 import { alignDataDir, createWindowRegistry, electronNativeDir, electronNativeModules, forwardEvents } from './wiring.ts';
 
-export type ElectronModule = Pick<typeof Electron, 'app' | 'BrowserWindow' | 'protocol' | 'session' | 'ipcMain' | 'shell' | 'dialog'>;
+export type ElectronModule = Pick<typeof Electron, 'app' | 'BrowserWindow' | 'protocol' | 'session' | 'ipcMain' | 'shell' | 'dialog'> & Partial<Pick<typeof Electron, 'Notification'>>;
 
 export interface ShellOptions {
   /** out/main (the bundle's folder): out/renderer and out/preload sit next to it */
