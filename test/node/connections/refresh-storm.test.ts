@@ -10,6 +10,7 @@ test('200 workspaces × 10 concurrent calls: one refresh per workspace, 0 reuse'
   assert.equal(r.failedCalls, 0);
   assert.equal(r.invalidGrant, 0, 'no reuse detection');
   assert.equal(r.refreshPosts, 200, 'exactly one refresh POST per workspace');
+  assert.equal(r.sandboxRefreshes, 200, 'the platform itself spent exactly one refresh token per workspace');
   assert.ok([...r.refreshesPerWorkspace.values()].every((n) => n === 1), 'every workspace went from generation 1 to 2');
   console.log(`storm: ${r.workspaces}×${r.callsPerWorkspace} in ${Math.round(r.stormMs)} ms, ${r.refreshPosts} refreshes (connect ${Math.round(r.connectMs)} ms, ${r.backend})`);
 });
