@@ -280,6 +280,8 @@ export function createApp(ports: AppPorts): AppRuntime {
   if (ports.background) {
     connections.start();
     reviewSession.start();
+    // the audit indexer: full text, secondary indexes and aggregates behind each sync (one-shot CLI commands index on demand)
+    audit.startIndexing();
     if (ports.notifier) {
       // OS notifications for new causes: soon after start, then every 10 minutes (cache only, no network)
       const tick = () => void alerts.tick().catch((e: unknown) => ports.logger.warn('alerts tick failed', { error: e instanceof Error ? e.name : 'unknown' }));
@@ -298,6 +300,7 @@ export function createApp(ports: AppPorts): AppRuntime {
     async close() {
       connections.stop();
       reviewSession.stop();
+      audit.stopIndexing();
       policy.stop();
       if (alertTimer) clearInterval(alertTimer);
       ports.db.close();

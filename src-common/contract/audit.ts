@@ -61,10 +61,19 @@ export const auditEventRowSchema = z.object({
 });
 export type AuditEventRow = z.infer<typeof auditEventRowSchema>;
 
+/**
+ * How far the full-text index reaches: it is built behind the sync (the indexer), so right after a large sync it may
+ * cover fewer events than the cache holds; full-text answers cover only `indexedEvents`.
+ */
+export const searchCoverageSchema = z.object({ indexedEvents: z.number().int(), cachedEvents: z.number().int() });
+export type SearchCoverage = z.infer<typeof searchCoverageSchema>;
+
 export const auditPageSchema = z.object({
   rows: z.array(auditEventRowSchema),
   /** opaque keyset cursor for the next (older) page; null at the end */
   nextCursor: z.string().nullable(),
+  /** with full text (q): the events the answer covers; every other filter always covers the whole cache */
+  search: searchCoverageSchema.optional(),
 });
 export type AuditPage = z.infer<typeof auditPageSchema>;
 
@@ -195,7 +204,7 @@ export const auditSummarySchema = z.object({
   byCallerIp: z.array(summaryIpSchema),
   ipsTotal: z.number().int(),
   /** the cache: workspaces with at least one synced page, and the newest sync */
-  cache: z.object({ syncedWorkspaces: z.number().int(), lastSyncAt: z.string().nullable() }),
+  cache: z.object({ syncedWorkspaces: z.number().int(), lastSyncAt: z.string().nullable(), search: searchCoverageSchema.optional() }),
   /** credentials whose names the inventory cache knows (0: inventory never synced, names and own calls unknown) */
   namedCredentials: z.number().int(),
 });

@@ -21,7 +21,7 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
-  /** parsed JSON (null-prototype safe) or null for an empty body */
+  /** parsed JSON (a document with a `__proto__` member anywhere is refused) or null for an empty body */
   json: unknown;
 }
 

@@ -87,4 +87,73 @@ CREATE TABLE audit_exports (
     // no extra members); lets the exporter skip per-field escaping for the common row. 0 (the default) is always correct.
     sql: `ALTER TABLE audit_events ADD COLUMN csv_plain INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    version: 22,
+    name: 'audit_indexer_and_aggregates',
+    // Sync commits only what guards correctness (the event rows with their primary key and rid, the cursor and the chain
+    // head); the indexer (services/audit/indexer.ts) does the rest behind it, in its own transactions, up to
+    // audit_sync_state.indexed_seq per workspace: the full-text rows, ix = 1 (the secondary indexes are partial, WHERE
+    // ix = 1, so an ix = 0 row costs them nothing at insert) and the aggregates. Queries read the indexed rows through the
+    // indexes and the rows above indexed_seq (ix = 0) by primary-key range, so answers stay exact while it catches up.
+    // Rows written before this version keep ix = 1; the full-text index and the aggregates are rebuilt by the indexer
+    // from seq 1 (indexed_seq starts at 0), and until then the explorer says search is catching up.
+    sql: `
+ALTER TABLE audit_events ADD COLUMN ix INTEGER NOT NULL DEFAULT 1;
+DROP INDEX audit_events_ws_rid;
+DROP INDEX audit_events_cred_rid;
+DROP INDEX audit_events_endpoint_rid;
+DROP INDEX audit_events_ip_rid;
+CREATE INDEX audit_events_ws_rid ON audit_events (workspace_id, rid) WHERE ix = 1;
+CREATE INDEX audit_events_cred_rid ON audit_events (credential_id, rid) WHERE ix = 1;
+CREATE INDEX audit_events_endpoint_rid ON audit_events (endpoint, rid) WHERE ix = 1;
+CREATE INDEX audit_events_ip_rid ON audit_events (ip_hex, rid) WHERE ix = 1;
+ALTER TABLE audit_sync_state ADD COLUMN indexed_seq INTEGER NOT NULL DEFAULT 0;
+INSERT INTO audit_fts (audit_fts) VALUES ('delete-all');
+-- events per workspace and UTC hour (hour = occurred_ms / 3600000): the timeline over everything
+CREATE TABLE audit_agg_hour (
+  workspace_id TEXT NOT NULL,
+  hour INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (workspace_id, hour)
+) WITHOUT ROWID;
+-- calls per credential, UTC day, method, route (endpoint with record ids as {id}), status and PII flag: scopes used,
+-- contact exports. '' stands for a NULL text and -9007199254740991 for a NULL status (key columns are NOT NULL).
+CREATE TABLE audit_agg_use (
+  workspace_id TEXT NOT NULL,
+  credential_id TEXT NOT NULL,
+  day INTEGER NOT NULL,
+  method TEXT NOT NULL,
+  route TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  pii INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  last_at TEXT NOT NULL,
+  PRIMARY KEY (workspace_id, credential_id, day, method, route, status, pii)
+) WITHOUT ROWID;
+-- calls per credential, UTC day and caller IP
+CREATE TABLE audit_agg_ip (
+  workspace_id TEXT NOT NULL,
+  credential_id TEXT NOT NULL,
+  day INTEGER NOT NULL,
+  ip TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  last_at TEXT NOT NULL,
+  PRIMARY KEY (workspace_id, credential_id, day, ip)
+) WITHOUT ROWID;
+-- distinct contact records read successfully per workspace (a record is its endpoint /v1/contacts/<id>)
+CREATE TABLE audit_agg_contact (
+  workspace_id TEXT NOT NULL,
+  endpoint TEXT NOT NULL,
+  PRIMARY KEY (workspace_id, endpoint)
+) WITHOUT ROWID;
+-- distinct contact records a credential touched with PII per UTC day
+CREATE TABLE audit_agg_contact_day (
+  workspace_id TEXT NOT NULL,
+  credential_id TEXT NOT NULL,
+  day INTEGER NOT NULL,
+  endpoint TEXT NOT NULL,
+  PRIMARY KEY (workspace_id, credential_id, day, endpoint)
+) WITHOUT ROWID;
+`,
+  },
 ];

@@ -17,6 +17,7 @@ import { eventHash, GENESIS_HASH } from './jcs.ts';
 import { createAuditQuery, toEventRow, EVENT_COLUMNS, type RawRow } from './query.ts';
 import { createAuditRepo, storedToEvent, type StoredEventRow } from './repo.ts';
 import { createSyncEngine, type SyncResult } from './sync.ts';
+import { createAuditIndexer } from './indexer.ts';
 import { NO_NAMES, resolveNames, type AuditNameSource, type AuditNames } from './names.ts';
 import { verifyExport } from './verify.ts';
 import { isEvidencePackage, verifyEvidencePackage } from '../review/index.ts';
@@ -58,6 +59,15 @@ export function createAuditService(d: AuditServiceDeps) {
   d.db.pragma('cache_size = -65536');
   const repo = createAuditRepo(d.db);
   const engine = createSyncEngine({ db: d.db, repo, platform: d.platform, bus: d.bus, clock: d.clock, logger: d.logger, pageSize: d.pageSize });
+  // Full text, secondary indexes and aggregates are built behind the sync (indexer.ts): in the background in the
+  // desktop app and serve mode (startIndexing), on demand elsewhere (the CLI, tests) before a full-text answer or export.
+  const indexer = createAuditIndexer(d.db, { bus: d.bus, logger: d.logger });
+  /** a full-text answer covers what is indexed: indexed now when nothing indexes in the background */
+  const searchCoverage = () => {
+    if (!indexer.background) indexer.catchUp();
+    const p = indexer.progress();
+    return { indexedEvents: p.indexed, cachedEvents: p.total };
+  };
   const nameSource = d.names ?? NO_NAMES;
   const names = (): AuditNames => resolveNames(nameSource);
   const query = createAuditQuery(d.db, () => [...names().own]);
@@ -121,6 +131,10 @@ export function createAuditService(d: AuditServiceDeps) {
   return {
     repo,
     engine,
+    indexer,
+    /** desktop app and serve mode: build the full-text index and aggregates in the background, now and after each sync */
+    startIndexing: () => indexer.start(),
+    stopIndexing: () => indexer.stop(),
     async sync(input: { workspaces?: string[]; taskId?: string }): Promise<{ results: SyncResult[] }> {
       let list = input.workspaces;
       if (!list || list.length === 0) {
@@ -134,6 +148,7 @@ export function createAuditService(d: AuditServiceDeps) {
       const t = startTask(input.taskId);
       try {
         const results = await engine.syncMany(list, { concurrency: d.concurrency(), taskId: t.id, signal: t.signal });
+        indexer.kick();
         return { results };
       } finally {
         t.done();
@@ -141,18 +156,24 @@ export function createAuditService(d: AuditServiceDeps) {
     },
     query(f: AuditFilter & { cursor?: string; limit?: number }) {
       const n = names();
+      const search = f.q ? searchCoverage() : undefined;
       const p = query.page(f);
-      return { rows: p.rows.map((r) => named(n, r)), nextCursor: p.nextCursor };
+      return { rows: p.rows.map((r) => named(n, r)), nextCursor: p.nextCursor, ...(search ? { search } : {}) };
     },
-    timeline: query.timeline,
+    timeline(f: AuditFilter & { buckets?: number }) {
+      if (f.q) searchCoverage();
+      return query.timeline(f);
+    },
     /** exact count + who: by credential and by caller IP (names from the directory and inventory), own calls counted */
     summary(f: AuditFilter & { top?: number }): AuditSummary {
       const { top = 50, ...filters } = f;
+      if (filters.q) searchCoverage();
       const n = names();
       const count = query.count(filters);
       const ownCalls = n.own.size ? query.count(filters, 'only') : 0;
       const g = query.groups(filters, top);
       const c = lastSync.get()!;
+      const ix = indexer.progress();
       return {
         count,
         ownCalls,
@@ -170,7 +191,7 @@ export function createAuditService(d: AuditServiceDeps) {
         credentialsTotal: g.credentialsTotal,
         byCallerIp: g.ips.map((x) => ({ ip: x.ip, calls: x.calls, firstAt: isoMs(x.firstMs), lastAt: isoMs(x.lastMs) })),
         ipsTotal: g.ipsTotal,
-        cache: { syncedWorkspaces: c.n, lastSyncAt: c.at },
+        cache: { syncedWorkspaces: c.n, lastSyncAt: c.at, search: { indexedEvents: ix.indexed, cachedEvents: ix.total } },
         namedCredentials: n.namedCredentials,
       };
     },
@@ -213,6 +234,8 @@ export function createAuditService(d: AuditServiceDeps) {
     },
     async export(input: AuditFilter & { out?: string; format: 'csv' | 'jsonl'; bom: boolean; force?: boolean; taskId?: string }, caps: Capabilities): Promise<ExportResult> {
       const { out, format, bom, force, taskId, ...filters } = input;
+      // an export is evidence: one filtered by text waits for the full-text index to cover every cached event
+      if (filters.q) indexer.catchUp();
       const { path, overwrite } = resolveOut(out, format, caps, force === true);
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       const t = startTask(taskId);

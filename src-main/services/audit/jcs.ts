@@ -39,42 +39,75 @@ export function jcs(value: unknown): string {
   }
 }
 
-// The platform's members in JCS order; when an event has exactly these (plus prev_hash and hash) the body is built directly.
-const BODY_KEYS = ['caller_ip', 'credential_id', 'credential_type', 'duration_ms', 'endpoint', 'id', 'method', 'occurred_at', 'params', 'pii_accessed', 'seq', 'status', 'workspace_id'] as const;
-const BODY_PREFIX = BODY_KEYS.map((k, i) => (i ? ',' : '{') + JSON.stringify(k) + ':');
+/**
+ * JCS of a value parsed from JSON text: when every object in it already lists its members in JCS order (and only then),
+ * JSON.stringify writes exactly the JCS bytes (same string escaping, same number form, -0 as 0), natively and fast.
+ * Anything else (members out of order, integer-like keys V8 lists first) goes through jcs().
+ */
+export function jcsOfParsed(value: unknown): string {
+  return inJcsOrder(value) ? JSON.stringify(value) : jcs(value);
+}
 
-/** JCS of an event without its prev_hash and hash members. */
-export function eventBodyJcs(event: Record<string, unknown>): string {
-  const n = Object.keys(event).length;
-  if (n === BODY_KEYS.length + 2 && 'prev_hash' in event && 'hash' in event) {
-    let out = '';
-    let ok = true;
-    for (let i = 0; i < BODY_KEYS.length; i++) {
-      const v = event[BODY_KEYS[i]!];
-      if (v === undefined) {
-        ok = false; // a member missing: the general path decides
+function inJcsOrder(v: unknown): boolean {
+  if (v === null || typeof v !== 'object') return typeof v !== 'number' || Number.isFinite(v);
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (!inJcsOrder(v[i])) return false;
+    return true;
+  }
+  const keys = Object.keys(v);
+  for (let i = 0; i < keys.length; i++) {
+    if (i > 0 && !(keys[i - 1]! < keys[i]!)) return false;
+    const x = (v as Record<string, unknown>)[keys[i]!];
+    if (x === undefined || !inJcsOrder(x)) return false;
+  }
+  return true;
+}
+
+/**
+ * The member order of the last event shape seen (pages repeat one shape): its keys as listed, the body keys in JCS order
+ * and the `,"key":` prefixes. A different shape is sorted once and becomes the remembered one.
+ */
+let shapeKeys: string[] = [];
+let shapeSorted: string[] = [];
+let shapePrefix: string[] = [];
+
+function shapeOf(keys: string[]): void {
+  if (keys.length === shapeKeys.length) {
+    let same = true;
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] !== shapeKeys[i]) {
+        same = false;
         break;
       }
-      out += BODY_PREFIX[i] + (typeof v === 'string' ? JSON.stringify(v) : jcs(v));
     }
-    if (ok) return out + '}';
+    if (same) return;
   }
-  const keys = Object.keys(event).sort();
-  let out = '{';
-  let first = true;
-  for (const k of keys) {
-    if (k === 'prev_hash' || k === 'hash') continue;
+  shapeKeys = keys;
+  // Default sort compares UTF-16 code units (RFC 8785 §3.2.3)
+  shapeSorted = keys.filter((k) => k !== 'prev_hash' && k !== 'hash').sort();
+  shapePrefix = shapeSorted.map((k, i) => (i ? ',' : '{') + JSON.stringify(k) + ':');
+}
+
+/** JCS of an event without its prev_hash and hash members; `out.params`, when given, receives the JCS of `params`. */
+export function eventBodyJcs(event: Record<string, unknown>, out?: { params: string }): string {
+  shapeOf(Object.keys(event));
+  let body = '';
+  let n = 0;
+  for (let i = 0; i < shapeSorted.length; i++) {
+    const k = shapeSorted[i]!;
     const v = event[k];
-    if (v === undefined) continue;
-    out += (first ? '' : ',') + JSON.stringify(k) + ':' + jcs(v);
-    first = false;
+    if (v === undefined) continue; // JCS leaves undefined members out (never the case for parsed JSON)
+    const text = typeof v === 'string' ? JSON.stringify(v) : typeof v === 'object' && v !== null ? jcsOfParsed(v) : jcs(v);
+    if (k === 'params' && out) out.params = text;
+    body += (n === i ? shapePrefix[i] : (n ? ',' : '{') + JSON.stringify(k) + ':') + text;
+    n++;
   }
-  return out + '}';
+  return n ? body + '}' : '{}';
 }
 
 /** hash = lowercase hex SHA-256 of UTF-8(prev_hash + JCS(event minus prev_hash and hash)). */
-export function eventHash(prevHash: string, event: Record<string, unknown>): string {
-  return sha256Hex(prevHash + eventBodyJcs(event));
+export function eventHash(prevHash: string, event: Record<string, unknown>, out?: { params: string }): string {
+  return sha256Hex(prevHash + eventBodyJcs(event, out));
 }
 
 // crypto.hash (Node ≥ 20.12) is a one-shot without a Hash object per call; createHash is the fallback.

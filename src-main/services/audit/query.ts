@@ -5,6 +5,8 @@ import type { Db } from '../../ports/db.ts';
 import { AppError } from '../../rpc/app-error.ts';
 import { ipRange } from './ip.ts';
 import { RID_SLOTS, type StoredEventRow } from './repo.ts';
+import { indexedArm, tailArm } from './arms.ts';
+import { createTimeline } from './timeline.ts';
 
 export interface Where {
   sql: string;
@@ -154,42 +156,39 @@ export function createAuditQuery(db: Db, ownIds: () => readonly string[] = () =>
   function rawPage(f: AuditFilter & { cursor?: string }, limit: number): RawRow[] {
     const w = buildWhere(f, 'e', ownIds());
     const after = decodeCursor(f.cursor);
-    const keyset = after === null ? '' : ' AND e.rid < ?';
-    const params: (string | number)[] = [];
-    let sql: string;
     if (w.fts) {
-      // FTS rowids are rids, so the MATCH streams newest first and the keyset applies inside FTS.
-      sql = `SELECT ${EVENT_COLUMNS} FROM audit_fts JOIN audit_events e ON e.rid = audit_fts.rowid WHERE audit_fts MATCH ?${after === null ? '' : ' AND audit_fts.rowid < ?'} AND ${w.sql} ORDER BY audit_fts.rowid DESC LIMIT ?`;
-      params.push(w.fts);
-      if (after !== null) params.push(after);
-      params.push(...w.params, limit);
-    } else {
-      // Two phases: pick the page's rids first (small sort records; covered by an index when the filter is), then read
-      // only those rows. Sorting full rows would read every matching row from the table.
-      sql = `SELECT ${EVENT_COLUMNS} FROM audit_events e WHERE e.rid IN (SELECT e.rid FROM audit_events e WHERE ${w.sql}${keyset} ORDER BY e.rid DESC LIMIT ?) ORDER BY e.rid DESC`;
-      params.push(...w.params);
-      if (after !== null) params.push(after);
-      params.push(limit);
+      // FTS rowids are rids, so the MATCH streams newest first and the keyset applies inside FTS. The full-text index holds
+      // the indexed rows only (indexer.ts); the caller says how far it reaches (audit-service.ts, `search`).
+      const sql = `SELECT ${EVENT_COLUMNS} FROM audit_fts JOIN audit_events e ON e.rid = audit_fts.rowid WHERE audit_fts MATCH ?${after === null ? '' : ' AND audit_fts.rowid < ?'} AND ${w.sql} ORDER BY audit_fts.rowid DESC LIMIT ?`;
+      return prep(sql).all(w.fts, ...(after === null ? [] : [after]), ...w.params, limit) as RawRow[];
     }
-    return prep(sql).all(...params) as RawRow[];
+    // Two phases: pick the page's rids first (small sort records; covered by an index when the filter is), newest first
+    // from each arm (arms.ts), then read only those rows. Sorting full rows would read every matching row from the table.
+    const where = after === null ? w.sql : `${w.sql} AND e.rid < ?`;
+    const wp = after === null ? w.params : [...w.params, after];
+    const sql = `SELECT ${EVENT_COLUMNS} FROM audit_events e WHERE e.rid IN (SELECT rid FROM (SELECT e.rid ${indexedArm(where)} ORDER BY e.rid DESC LIMIT ?)
+      UNION ALL SELECT rid FROM (SELECT e.rid ${tailArm(where)} ORDER BY e.rid DESC LIMIT ?)) ORDER BY e.rid DESC LIMIT ?`;
+    return prep(sql).all(...wp, limit, ...wp, limit, limit) as RawRow[];
   }
 
-  /** FROM + WHERE for the filters (full text joined when asked) and its parameters */
-  function source(f: AuditFilter, mode?: OwnMode): { base: string; bp: (string | number)[] } {
+  /**
+   * FROM + WHERE for the filters and its parameters, one per part of the cache to read: with full text, the full-text
+   * index (it holds the indexed rows); otherwise the indexed rows and the rows the indexer has not reached (arms.ts).
+   */
+  function sources(f: AuditFilter, mode?: OwnMode): { base: string; bp: (string | number)[] }[] {
     const w = buildWhere(f, 'e', ownIds(), mode);
-    return {
-      base: w.fts ? `FROM audit_fts JOIN audit_events e ON e.rid = audit_fts.rowid WHERE audit_fts MATCH ? AND ${w.sql}` : `FROM audit_events e WHERE ${w.sql}`,
-      bp: w.fts ? [w.fts, ...w.params] : w.params,
-    };
+    if (w.fts) return [{ base: `FROM audit_fts JOIN audit_events e ON e.rid = audit_fts.rowid WHERE audit_fts MATCH ? AND ${w.sql}`, bp: [w.fts, ...w.params] }];
+    return [
+      { base: indexedArm(w.sql), bp: w.params },
+      { base: tailArm(w.sql), bp: w.params },
+    ];
   }
+  const sum = (f: AuditFilter, mode: OwnMode | undefined, sel: string) => sources(f, mode).map((s) => prep(`SELECT ${sel} ${s.base}`).get(...s.bp) as Record<string, number | null>);
 
   /** the exact number of cached events for the filters: one COUNT over the same WHERE as the pages (index ranges) */
   function count(f: AuditFilter, mode?: OwnMode): number {
     const m = mode ?? (f.ownTraffic === 'exclude' ? 'exclude' : 'include');
-    const n = (g: OwnMode) => {
-      const { base, bp } = source(f, g);
-      return (prep(`SELECT count(*) AS n ${base}`).get(...bp) as { n: number }).n;
-    };
+    const n = (g: OwnMode) => sum(f, g, 'count(*) AS n').reduce((a, r) => a + (r.n ?? 0), 0);
     // without own calls = all minus own calls (both walk an index; NOT IN over every row would not)
     return m === 'exclude' && ownIds().length ? n('include') - n('only') : n(m);
   }
@@ -204,21 +203,42 @@ export function createAuditQuery(db: Db, ownIds: () => readonly string[] = () =>
     const excluding = f.ownTraffic === 'exclude' && ownIds().length > 0;
     const own = new Set(ownIds());
     const kept = { ...f, ownTraffic: 'include' as const };
-    const { base, bp } = source(kept, 'include');
+    const src = sources(kept, 'include');
     const toMs = (rid: number) => Math.floor(rid / RID_SLOTS);
     // an indexed filter narrows first (its index, then a small sort); with none, the grouping streams in index order
     const narrowed = !!(f.workspaces?.length || f.credential || f.endpoint || f.ip || f.from || f.to || f.q);
     const key = (col: string) => (narrowed ? `+e.${col}` : `e.${col}`);
+    /** the same grouping over every source, groups with the same key merged (counts add up, first/last widen) */
+    function grouped<R extends { n: number; lo: number; hi: number }>(sel: string, tail: string, src0: typeof src, k: (r: R) => string, extra: unknown[] = [], merge?: (a: R, b: R) => void): R[] {
+      const out = new Map<string, R>();
+      for (const s of src0) {
+        for (const r of prep(`SELECT ${sel} ${s.base}${tail}`).all(...s.bp, ...extra) as R[]) {
+          const cur = out.get(k(r));
+          if (!cur) out.set(k(r), r);
+          else {
+            cur.n += r.n;
+            cur.lo = Math.min(cur.lo, r.lo);
+            cur.hi = Math.max(cur.hi, r.hi);
+            merge?.(cur, r);
+          }
+        }
+      }
+      return [...out.values()];
+    }
 
     // by credential: one streamed pass on (credential_id, rid); an id seen in two workspaces (never on the platform,
     // whose ids are unique) is split per workspace
-    const byCred = prep(`SELECT e.credential_id AS c, min(e.workspace_id) AS w0, max(e.workspace_id) AS w1, count(*) AS n, min(e.rid) AS lo, max(e.rid) AS hi ${base} GROUP BY ${key('credential_id')}`).all(...bp) as { c: string | null; w0: string; w1: string; n: number; lo: number; hi: number }[];
+    type C = { c: string | null; w0: string; w1: string; n: number; lo: number; hi: number };
+    const byCred = grouped<C>('e.credential_id AS c, min(e.workspace_id) AS w0, max(e.workspace_id) AS w1, count(*) AS n, min(e.rid) AS lo, max(e.rid) AS hi', ` GROUP BY ${key('credential_id')}`, src, (r) => JSON.stringify(r.c), [], (a, b) => {
+      if (b.w0 < a.w0) a.w0 = b.w0;
+      if (b.w1 > a.w1) a.w1 = b.w1;
+    });
     let credentials: CredentialGroup[] = [];
     for (const r of byCred) {
       if (excluding && r.c !== null && own.has(r.c)) continue;
       if (r.w0 === r.w1) credentials.push({ workspaceId: r.w0, credentialId: r.c, credentialType: null, calls: r.n, firstMs: toMs(r.lo), lastMs: toMs(r.hi) });
       else {
-        const split = prep(`SELECT e.workspace_id AS ws, count(*) AS n, min(e.rid) AS lo, max(e.rid) AS hi ${base} AND e.credential_id IS ? GROUP BY e.workspace_id`).all(...bp, r.c) as { ws: string; n: number; lo: number; hi: number }[];
+        const split = grouped<{ ws: string; n: number; lo: number; hi: number }>('e.workspace_id AS ws, count(*) AS n, min(e.rid) AS lo, max(e.rid) AS hi', ' AND e.credential_id IS ? GROUP BY e.workspace_id', src, (x) => x.ws, [r.c]);
         for (const x of split) credentials.push({ workspaceId: x.ws, credentialId: r.c, credentialType: null, calls: x.n, firstMs: toMs(x.lo), lastMs: toMs(x.hi) });
       }
     }
@@ -227,67 +247,41 @@ export function createAuditQuery(db: Db, ownIds: () => readonly string[] = () =>
     credentials = credentials.slice(0, top);
 
     // by caller IP: one streamed pass on (ip_hex, rid), minus the own calls per IP
-    const byIp = prep(`SELECT e.ip_hex AS h, count(*) AS n, min(e.rid) AS lo, max(e.rid) AS hi ${base} GROUP BY ${key('ip_hex')}`).all(...bp) as { h: string | null; n: number; lo: number; hi: number }[];
+    type I = { h: string | null; n: number; lo: number; hi: number };
+    const byIp = grouped<I>('e.ip_hex AS h, count(*) AS n, min(e.rid) AS lo, max(e.rid) AS hi', ` GROUP BY ${key('ip_hex')}`, src, (r) => JSON.stringify(r.h));
     const ownByIp = new Map<string | null, number>();
-    if (excluding) {
-      const o = source(kept, 'only');
-      for (const r of prep(`SELECT e.ip_hex AS h, count(*) AS n ${o.base} GROUP BY e.ip_hex`).all(...o.bp) as { h: string | null; n: number }[]) ownByIp.set(r.h, r.n);
-    }
-    const exact = source(f);
+    if (excluding) for (const r of grouped<I>('e.ip_hex AS h, count(*) AS n, min(e.rid) AS lo, max(e.rid) AS hi', ' GROUP BY e.ip_hex', sources(kept, 'only'), (x) => JSON.stringify(x.h))) ownByIp.set(r.h, r.n);
+    const exact = sources(f);
     const rows = byIp
       .map((r) => ({ ...r, n: r.n - (ownByIp.get(r.h) ?? 0) }))
       .filter((r) => r.n > 0)
       .sort((a, b) => b.n - a.n || String(a.h).localeCompare(String(b.h)));
-    const ipText = prep('SELECT caller_ip AS ip FROM audit_events WHERE ip_hex = ? LIMIT 1');
     const ips: IpGroup[] = rows.slice(0, top).map((r) => {
       // the busiest IPs only: their text (one index probe) and, where own calls were taken out, exact first/last seen
       let { lo, hi } = r;
       if (ownByIp.has(r.h)) {
-        const d = prep(`SELECT min(e.rid) AS lo, max(e.rid) AS hi ${exact.base} AND ${r.h === null ? 'e.ip_hex IS NULL' : 'e.ip_hex = ?'}`).get(...exact.bp, ...(r.h === null ? [] : [r.h])) as { lo: number; hi: number };
-        lo = d.lo;
-        hi = d.hi;
+        lo = Infinity;
+        hi = -Infinity;
+        for (const s of exact) {
+          const d = prep(`SELECT min(e.rid) AS lo, max(e.rid) AS hi ${s.base} AND ${r.h === null ? 'e.ip_hex IS NULL' : 'e.ip_hex = ?'}`).get(...s.bp, ...(r.h === null ? [] : [r.h])) as { lo: number | null; hi: number | null };
+          if (d.lo !== null) lo = Math.min(lo, d.lo);
+          if (d.hi !== null) hi = Math.max(hi, d.hi);
+        }
       }
-      const ip = r.h === null ? null : ((ipText.get(r.h) as { ip: string | null } | undefined)?.ip ?? null);
-      return { ip, calls: r.n, firstMs: toMs(lo), lastMs: toMs(hi) };
+      return { ip: r.h === null ? null : ipTextOf(r.h), calls: r.n, firstMs: toMs(lo), lastMs: toMs(hi) };
     });
     return { credentials, ips, credentialsTotal, ipsTotal: rows.length };
   }
 
-  const typeOf = db.prepare<[string, string], { t: string | null }>('SELECT credential_type AS t FROM audit_events WHERE credential_id = ? AND workspace_id = ? LIMIT 1');
+  const ipText = db.prepare<[string, string], { ip: string | null }>(`SELECT e.caller_ip AS ip ${indexedArm('e.ip_hex = ?')} UNION ALL SELECT e.caller_ip AS ip ${tailArm('e.ip_hex = ?')} LIMIT 1`);
+  const ipTextOf = (h: string): string | null => ipText.get(h, h)?.ip ?? null;
+  const typeOf = db.prepare<[string, string, string, string], { t: string | null }>(
+    `SELECT e.credential_type AS t ${indexedArm('e.credential_id = ? AND e.workspace_id = ?')} UNION ALL SELECT e.credential_type AS t ${tailArm('e.credential_id = ? AND e.workspace_id = ?')} LIMIT 1`,
+  );
   /** a credential's type as its events state it */
-  const credentialType = (workspaceId: string, credentialId: string | null): string | null => (credentialId === null ? null : (typeOf.get(credentialId, workspaceId)?.t ?? null));
+  const credentialType = (workspaceId: string, credentialId: string | null): string | null => (credentialId === null ? null : (typeOf.get(credentialId, workspaceId, credentialId, workspaceId)?.t ?? null));
 
-  function timeline(f: AuditFilter & { buckets?: number }) {
-    const buckets = f.buckets ?? 120;
-    // without own calls = all minus own calls per bucket (index walks, no NOT IN over every row)
-    const diff = f.ownTraffic === 'exclude' && ownIds().length > 0;
-    const { base, bp } = source(f, diff ? 'include' : undefined);
-    const own = diff ? source(f, 'only') : null;
-    let fromMs = f.from ? Date.parse(f.from) : null;
-    let toMs = f.to ? Date.parse(f.to) : null;
-    if (fromMs === null || toMs === null) {
-      const mm = prep(`SELECT min(e.rid) AS lo, max(e.rid) AS hi ${base}`).get(...bp) as { lo: number | null; hi: number | null };
-      if (mm.lo === null || mm.hi === null) return { fromMs: fromMs ?? 0, toMs: toMs ?? 0, bucketMs: 0, counts: [] as number[], total: 0 };
-      fromMs ??= Math.floor(mm.lo / RID_SLOTS);
-      toMs ??= Math.floor(mm.hi / RID_SLOTS) + 1;
-    }
-    const span = Math.max(1, toMs - fromMs);
-    const bucketMs = Math.ceil(span / buckets);
-    const rows = prep(`SELECT (e.rid / ${RID_SLOTS} - CAST(? AS INTEGER)) / CAST(? AS INTEGER) AS b, count(*) AS n ${base} GROUP BY b`).all(fromMs, bucketMs, ...bp) as { b: number; n: number }[];
-    const counts = new Array<number>(Math.ceil(span / bucketMs)).fill(0);
-    let total = 0;
-    for (const r of rows) {
-      if (r.b >= 0 && r.b < counts.length) counts[r.b] = (counts[r.b] ?? 0) + r.n;
-      total += r.n;
-    }
-    if (own) {
-      for (const r of prep(`SELECT (e.rid / ${RID_SLOTS} - CAST(? AS INTEGER)) / CAST(? AS INTEGER) AS b, count(*) AS n ${own.base} GROUP BY b`).all(fromMs, bucketMs, ...own.bp) as { b: number; n: number }[]) {
-        if (r.b >= 0 && r.b < counts.length) counts[r.b] = (counts[r.b] ?? 0) - r.n;
-        total -= r.n;
-      }
-    }
-    return { fromMs, toMs, bucketMs, counts, total };
-  }
+  const timeline = createTimeline({ prep, sources, ownIds });
 
   return { page, timeline, count, groups, credentialType };
 }

@@ -4,6 +4,11 @@
 // A workspace with no cached event is 'not_synced' (coverage null), never "unused": callers derive their state from it.
 import type { Db } from '../../ports/db.ts';
 import { RID_SLOTS } from './repo.ts';
+import { bothArms, indexedArm, tailArm } from './arms.ts';
+import { createInsightsAggregates } from './insights-agg.ts';
+import { routeOf } from './route.ts';
+
+export { routeOf };
 import { createReplayReader } from './replay.ts';
 
 export interface EndpointUse {
@@ -38,64 +43,48 @@ export interface Coverage {
 
 const DAY = 86_400_000;
 
-/** `/v1/contacts/con_46kx9hyxgk` -> `/v1/contacts/{id}`: endpoints are grouped by route, not by record. */
-export function routeOf(endpoint: string): string {
-  return endpoint
-    .split('/')
-    .map((seg) => (/^[a-z]{1,8}_[A-Za-z0-9_-]{4,}$/.test(seg) || /^\d+$/.test(seg) || /^[0-9a-f-]{16,}$/i.test(seg) ? '{id}' : seg))
-    .join('/');
-}
-
 export function createAuditReadModel(db: Db) {
   const replay = createReplayReader(db);
+  // Each query reads both arms (arms.ts): the indexed rows through the partial indexes, the rows the indexer has not
+  // reached by primary-key range; the parameters of the WHERE come twice.
+  const edge = (dir: 'ASC' | 'DESC') =>
+    db.prepare<[string, string], { occurred_at: string; occurred_ms: number }>(
+      `SELECT occurred_at, occurred_ms FROM (SELECT * FROM (SELECT e.occurred_at, e.occurred_ms, e.rid ${indexedArm('e.workspace_id = ?')} ORDER BY e.rid ${dir} LIMIT 1)
+       UNION ALL SELECT * FROM (SELECT e.occurred_at, e.occurred_ms, e.rid ${tailArm('e.workspace_id = ?')} ORDER BY e.rid ${dir} LIMIT 1)) ORDER BY rid ${dir} LIMIT 1`,
+    );
+  // a credential's calls since an instant: the rid range walks (credential_id, rid) in the indexed arm
+  const CRED_SINCE = 'e.workspace_id = ? AND e.credential_id = ? AND e.rid >= ?';
   const q = {
-    first: db.prepare<[string], { occurred_at: string; occurred_ms: number }>('SELECT occurred_at, occurred_ms FROM audit_events WHERE workspace_id = ? ORDER BY rid ASC LIMIT 1'),
-    last: db.prepare<[string], { occurred_at: string; occurred_ms: number }>('SELECT occurred_at, occurred_ms FROM audit_events WHERE workspace_id = ? ORDER BY rid DESC LIMIT 1'),
-    endpointsSince: db.prepare<[string, string, number], EndpointUse>(
-      `SELECT method, endpoint, COUNT(*) AS calls, MAX(occurred_at) AS lastAt FROM audit_events
-       WHERE workspace_id = ? AND credential_id = ? AND occurred_ms >= ? GROUP BY method, endpoint`,
+    first: edge('ASC'),
+    last: edge('DESC'),
+    endpointsSince: db.prepare<[string, string, number, string, string, number], EndpointUse>(
+      `SELECT method, endpoint, COUNT(*) AS calls, MAX(occurred_at) AS lastAt FROM (${bothArms('e.method, e.endpoint, e.occurred_at', CRED_SINCE)}) GROUP BY method, endpoint`,
     ),
-    ipsSince: db.prepare<[string, string, number, number], IpUse>(
-      `SELECT caller_ip AS ip, COUNT(*) AS calls, MAX(occurred_at) AS lastAt FROM audit_events
-       WHERE workspace_id = ? AND credential_id = ? AND occurred_ms >= ? GROUP BY caller_ip ORDER BY calls DESC, caller_ip LIMIT ?`,
+    ipsSince: db.prepare<[string, string, number, string, string, number, number], IpUse>(
+      `SELECT ip, COUNT(*) AS calls, MAX(occurred_at) AS lastAt FROM (${bothArms('e.caller_ip AS ip, e.occurred_at', CRED_SINCE)}) GROUP BY ip ORDER BY calls DESC, ip LIMIT ?`,
     ),
-    days: db.prepare<[number, string, string, number], { day: number; calls: number; errors: number }>(
+    days: db.prepare<[number, string, string, number, string, string, number], { day: number; calls: number; errors: number }>(
       `SELECT (occurred_ms / ${DAY}) - ? AS day, COUNT(*) AS calls, SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS errors
-       FROM audit_events WHERE workspace_id = ? AND credential_id = ? AND occurred_ms >= ? GROUP BY day`,
+       FROM (${bothArms('e.occurred_ms, e.status', CRED_SINCE)}) GROUP BY day`,
     ),
     // time-ordered key: rid = occurred_ms * RID_SLOTS + slot (repo.ts), so "since" is one index range
-    series: db.prepare<[number, number, string, string, string, number], { c: string; b: number; n: number }>(
-      `SELECT credential_id AS c, (occurred_ms - ?) / ? AS b, count(*) AS n FROM audit_events
-       WHERE workspace_id = ? AND credential_id IN (?, ?) AND rid >= ? GROUP BY c, b`,
+    series: db.prepare<[number, number, string, string, string, number, string, string, string, number], { c: string; b: number; n: number }>(
+      `SELECT c, (occurred_ms - ?) / ? AS b, count(*) AS n FROM (${bothArms('e.credential_id AS c, e.occurred_ms', 'e.workspace_id = ? AND e.credential_id IN (?, ?) AND e.rid >= ?')}) GROUP BY c, b`,
     ),
-    callersFromRid: db.prepare<[string, string, number], { ip: string | null; calls: number; lastAt: string }>(
-      'SELECT caller_ip AS ip, count(*) AS calls, max(occurred_at) AS lastAt FROM audit_events WHERE workspace_id = ? AND credential_id = ? AND rid >= ? GROUP BY caller_ip ORDER BY calls DESC LIMIT 50',
+    callersFromRid: db.prepare<[string, string, number, string, string, number], { ip: string | null; calls: number; lastAt: string }>(
+      `SELECT ip, count(*) AS calls, max(occurred_at) AS lastAt FROM (${bothArms('e.caller_ip AS ip, e.occurred_at', CRED_SINCE)}) GROUP BY ip ORDER BY calls DESC LIMIT 50`,
     ),
-    endpointsFromRid: db.prepare<[string, string, number], { method: string | null; endpoint: string | null; calls: number; lastAt: string }>(
-      'SELECT method, endpoint, count(*) AS calls, max(occurred_at) AS lastAt FROM audit_events WHERE workspace_id = ? AND credential_id = ? AND rid >= ? GROUP BY method, endpoint ORDER BY calls DESC LIMIT 50',
+    endpointsFromRid: db.prepare<[string, string, number, string, string, number], { method: string | null; endpoint: string | null; calls: number; lastAt: string }>(
+      `SELECT method, endpoint, count(*) AS calls, max(occurred_at) AS lastAt FROM (${bothArms('e.method, e.endpoint, e.occurred_at', CRED_SINCE)}) GROUP BY method, endpoint ORDER BY calls DESC LIMIT 50`,
     ),
-    lastFromRid: db.prepare<[string, string, number], { m: number | null }>('SELECT max(occurred_ms) AS m FROM audit_events WHERE workspace_id = ? AND credential_id = ? AND rid >= ?'),
-    statusCounts: db.prepare<[string, string, number], { method: string; endpoint: string; status: number; n: number }>(
-      'SELECT method, endpoint, status, COUNT(*) AS n FROM audit_events WHERE workspace_id = ? AND credential_id = ? AND occurred_ms >= ? GROUP BY method, endpoint, status',
-    ),
-    ipCounts: db.prepare<[string, string, number], { ip: string; n: number }>(
-      'SELECT caller_ip AS ip, COUNT(*) AS n FROM audit_events WHERE workspace_id = ? AND credential_id = ? AND occurred_ms >= ? GROUP BY caller_ip',
-    ),
-    contactsSeen: db.prepare<[string], { n: number }>(
-      "SELECT COUNT(DISTINCT endpoint) AS n FROM audit_events WHERE workspace_id = ? AND endpoint LIKE '/v1/contacts/%' AND endpoint NOT IN ('/v1/contacts/export') AND status < 300",
-    ),
-    contactDays: db.prepare<[string, string, number], { day: number; records: number; exports: number }>(
-      `SELECT occurred_ms / ${DAY} AS day,
-              COUNT(DISTINCT CASE WHEN endpoint LIKE '/v1/contacts/%' AND endpoint <> '/v1/contacts/export' THEN endpoint END) AS records,
-              SUM(CASE WHEN endpoint = '/v1/contacts/export' THEN 1 ELSE 0 END) AS exports
-       FROM audit_events WHERE workspace_id = ? AND credential_id = ? AND occurred_ms >= ? AND pii_accessed = 1 GROUP BY day`,
-    ),
+    lastFromRid: db.prepare<[string, string, number, string, string, number], { m: number | null }>(`SELECT max(occurred_ms) AS m FROM (${bothArms('e.occurred_ms', CRED_SINCE)})`),
   };
+  const insights = createInsightsAggregates(db);
 
   /** null: nothing cached for this workspace yet (not synced), never "no traffic". */
   function coverage(workspaceId: string): Coverage | null {
-    const a = q.first.get(workspaceId);
-    const b = q.last.get(workspaceId);
+    const a = q.first.get(workspaceId, workspaceId);
+    const b = q.last.get(workspaceId, workspaceId);
     if (!a || !b) return null;
     return { fromMs: a.occurred_ms, fromAt: a.occurred_at, untilMs: b.occurred_ms, untilAt: b.occurred_at };
   }
@@ -118,7 +107,8 @@ export function createAuditReadModel(db: Db) {
       const cov = coverage(workspaceId);
       if (cov === null) return { state: 'not_synced', coverageUntil: null, endpoints: [], callerIps: [] };
       const byRoute = new Map<string, EndpointUse>();
-      for (const e of q.endpointsSince.all(workspaceId, credentialId, sinceMs)) {
+      const since = sinceMs * RID_SLOTS;
+      for (const e of q.endpointsSince.all(workspaceId, credentialId, since, workspaceId, credentialId, since)) {
         const route = routeOf(e.endpoint);
         const k = `${e.method} ${route}`;
         const cur = byRoute.get(k);
@@ -129,7 +119,7 @@ export function createAuditReadModel(db: Db) {
         }
       }
       const endpoints = [...byRoute.values()].sort((a, b) => b.calls - a.calls || a.endpoint.localeCompare(b.endpoint)).slice(0, limit);
-      return { state: 'synced', coverageUntil: cov.untilAt, endpoints, callerIps: q.ipsSince.all(workspaceId, credentialId, sinceMs, limit) };
+      return { state: 'synced', coverageUntil: cov.untilAt, endpoints, callerIps: q.ipsSince.all(workspaceId, credentialId, since, workspaceId, credentialId, since, limit) };
     },
 
     /** Calls and errors per UTC day for the last `days` days (sparkline). */
@@ -138,7 +128,8 @@ export function createAuditReadModel(db: Db) {
       const empty = Array.from({ length: days }, (_v, i) => ({ date: new Date((startDay + i) * DAY).toISOString().slice(0, 10), calls: 0, errors: 0 }));
       if (coverage(workspaceId) === null) return { state: 'not_synced', days: empty, total: 0 };
       let total = 0;
-      for (const r of q.days.all(startDay, workspaceId, credentialId, startDay * DAY)) {
+      const from = startDay * DAY * RID_SLOTS;
+      for (const r of q.days.all(startDay, workspaceId, credentialId, from, workspaceId, credentialId, from)) {
         const d = empty[r.day];
         if (!d) continue;
         d.calls = r.calls;
@@ -152,24 +143,24 @@ export function createAuditReadModel(db: Db) {
     graceTraffic(workspaceId: string, o: { oldId: string; newId: string | null; sinceMs: number; bucketMs: number }) {
       const fromRid = o.sinceMs * RID_SLOTS;
       return {
-        series: q.series.all(o.sinceMs, o.bucketMs, workspaceId, o.oldId, o.newId ?? '', fromRid).map((s) => ({ credentialId: s.c, bucket: s.b, calls: s.n })),
-        oldByCallerIp: q.callersFromRid.all(workspaceId, o.oldId, fromRid),
-        oldByEndpoint: q.endpointsFromRid.all(workspaceId, o.oldId, fromRid),
+        series: q.series.all(o.sinceMs, o.bucketMs, workspaceId, o.oldId, o.newId ?? '', fromRid, workspaceId, o.oldId, o.newId ?? '', fromRid).map((s) => ({ credentialId: s.c, bucket: s.b, calls: s.n })),
+        oldByCallerIp: q.callersFromRid.all(workspaceId, o.oldId, fromRid, workspaceId, o.oldId, fromRid),
+        oldByEndpoint: q.endpointsFromRid.all(workspaceId, o.oldId, fromRid, workspaceId, o.oldId, fromRid),
         /** the old credential's last cached call at or after sinceMs (null: none) */
-        oldLastUseMs: q.lastFromRid.get(workspaceId, o.oldId, fromRid)!.m,
+        oldLastUseMs: q.lastFromRid.get(workspaceId, o.oldId, fromRid, workspaceId, o.oldId, fromRid)!.m,
       };
     },
 
     /** Each cached call of a credential since `sinceMs` in seq order, one at a time (guardrails dry run, replay.ts). */
     forEachCall: replay.forEachCall,
-    /** Calls per method, raw endpoint and status since `sinceMs` (scopes used). */
-    callsByEndpointStatus: (workspaceId: string, credentialId: string, sinceMs: number) => q.statusCounts.all(workspaceId, credentialId, sinceMs),
+    /** Calls per method, route and status since `sinceMs` (scopes used), from the indexer's aggregates. */
+    callsByEndpointStatus: insights.callsByRouteStatus,
     /** Calls per caller IP since `sinceMs` (unlimited). */
-    callsByCallerIp: (workspaceId: string, credentialId: string, sinceMs: number) => q.ipCounts.all(workspaceId, credentialId, sinceMs),
+    callsByCallerIp: insights.callsByCallerIp,
     /** Distinct contact records read successfully in a workspace (whole cache). */
-    contactRecordsSeen: (workspaceId: string): number => q.contactsSeen.get(workspaceId)!.n,
+    contactRecordsSeen: insights.contactRecordsSeen,
     /** Per UTC day (days since epoch): distinct contact records a credential touched with PII, and contact exports. */
-    contactDays: (workspaceId: string, credentialId: string, sinceMs: number) => q.contactDays.all(workspaceId, credentialId, sinceMs),
+    contactDays: insights.contactDays,
   };
 }
 export type AuditReadModel = ReturnType<typeof createAuditReadModel>;

@@ -81,7 +81,7 @@ export function storedToEvent(r: Pick<StoredEventRow, 'workspace_id' | 'seq' | '
 export type AuditRepo = ReturnType<typeof createAuditRepo>;
 
 /** The full-text body of an event row, assembled by SQLite (the same expression indexes and un-indexes a row). */
-const FTS_BODY = `coalesce(endpoint, '') || ' ' || coalesce(method, '') || ' ' || coalesce(credential_id, '') || ' ' || coalesce(credential_type, '') || ' ' || coalesce(caller_ip, '') || ' ' || event_id || ' ' || params_json`;
+export const FTS_BODY = `coalesce(endpoint, '') || ' ' || coalesce(method, '') || ' ' || coalesce(credential_id, '') || ' ' || coalesce(credential_type, '') || ' ' || coalesce(caller_ip, '') || ' ' || event_id || ' ' || params_json`;
 
 export function createAuditRepo(db: Db) {
   const getState = db.prepare<[string], SyncState>('SELECT * FROM audit_sync_state WHERE workspace_id = ?');
@@ -93,13 +93,15 @@ export function createAuditRepo(db: Db) {
   const hashAt = db.prepare<[string, number], { hash: string }>('SELECT hash FROM audit_events WHERE workspace_id = ? AND seq = ?');
   const insert = db.prepare(
     `INSERT INTO audit_events (workspace_id, seq, event_id, occurred_at, occurred_ms, credential_id, credential_type, caller_ip, method, endpoint,
-      status, duration_ms, pii_accessed, params_json, prev_hash, hash, rid, ip_hex, extra_json, csv_plain) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+      status, duration_ms, pii_accessed, params_json, prev_hash, hash, rid, ip_hex, extra_json, csv_plain, ix) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0)`,
   );
-  // The full-text body is assembled by SQLite from the rows just inserted: one statement per page, same transaction.
-  const ftsInsert = db.prepare(`INSERT INTO audit_fts (rowid, body) SELECT rid, ${FTS_BODY} FROM audit_events WHERE workspace_id = ? AND seq BETWEEN ? AND ?`);
-  // audit_fts is contentless: a row is removed with the 'delete' command and the very body it was indexed with
-  const ftsDelete = db.prepare(`INSERT INTO audit_fts (audit_fts, rowid, body) SELECT 'delete', rid, ${FTS_BODY} FROM audit_events WHERE workspace_id = ?`);
-  const purgeStmts = ['audit_events', 'audit_sync_state', 'audit_gaps', 'audit_tamper'].map((t) => db.prepare(`DELETE FROM ${t} WHERE workspace_id = ?`));
+  // ix = 0: the row stays out of the partial secondary indexes, the full-text index and the aggregates until the indexer
+  // (indexer.ts) takes it in, behind the sync, in its own transaction.
+  // audit_fts is contentless: a row is removed with the 'delete' command and the very body it was indexed with; only the
+  // rows the indexer reached (seq <= indexed_seq) are in it
+  const ftsDelete = db.prepare(`INSERT INTO audit_fts (audit_fts, rowid, body) SELECT 'delete', rid, ${FTS_BODY} FROM audit_events
+    WHERE workspace_id = @ws AND seq <= (SELECT indexed_seq FROM audit_sync_state WHERE workspace_id = @ws)`);
+  const purgeStmts = ['audit_agg_hour', 'audit_agg_use', 'audit_agg_ip', 'audit_agg_contact', 'audit_agg_contact_day', 'audit_events', 'audit_sync_state', 'audit_gaps', 'audit_tamper'].map((t) => db.prepare(`DELETE FROM ${t} WHERE workspace_id = ?`));
   const purgeExports = db.prepare('DELETE FROM audit_exports WHERE instr(filters_json, json_quote(?)) > 0');
   const gapInsert = db.prepare('INSERT INTO audit_gaps (workspace_id, from_seq, to_seq, detected_at) VALUES (?, ?, ?, ?) ON CONFLICT(workspace_id, from_seq) DO UPDATE SET to_seq = max(to_seq, excluded.to_seq), resolved_at = NULL');
   const gapResolve = db.prepare('UPDATE audit_gaps SET resolved_at = ? WHERE workspace_id = ? AND resolved_at IS NULL AND to_seq <= ?');
@@ -115,12 +117,17 @@ export function createAuditRepo(db: Db) {
     peekState: (ws: string): SyncState | undefined => getState.get(ws),
     states: (): SyncState[] => allStates.all(),
     hashAt: (ws: string, seq: number): string | undefined => hashAt.get(ws, seq)?.hash,
-    /** Appends verified events and moves the cursor in the caller's transaction; the cursor guard catches a concurrent writer. */
-    append(ws: string, fromCursor: number, events: PlatformEvent[]): void {
+    /**
+     * Appends verified events and moves the cursor in the caller's transaction; the cursor guard catches a concurrent
+     * writer. `paramsJcs[i]`, when given, is the JCS of `events[i].params` the hash check already computed.
+     */
+    append(ws: string, fromCursor: number, events: PlatformEvent[], paramsJcs?: readonly string[]): void {
       if (events.length === 0) return;
       const wsSalt = fnv32(ws);
-      for (const e of events) {
-        const paramsJson = jcs(e.params);
+      const wsPlain = csvPlain(ws);
+      for (let i = 0; i < events.length; i++) {
+        const e = events[i]!;
+        const paramsJson = paramsJcs?.[i] || jcs(e.params);
         let extra: Record<string, unknown> | null = null;
         for (const k of Object.keys(e)) {
           if (!KNOWN_EVENT_KEYS.has(k)) (extra ??= {})[k] = (e as Record<string, unknown>)[k];
@@ -129,7 +136,7 @@ export function createAuditRepo(db: Db) {
         let rid = ms * RID_SLOTS + ((wsSalt + e.seq) % RID_SLOTS);
         const extraJson = extra ? jcs(extra) : null;
         const ip = ipHex(e.caller_ip);
-        const plain = extraJson === null && csvPlain(ws) && csvPlain(e.id) && csvPlain(e.occurred_at) && csvPlain(e.credential_id) && csvPlain(e.credential_type) && csvPlain(e.caller_ip) && csvPlain(e.method) && csvPlain(e.endpoint) ? 1 : 0;
+        const plain = extraJson === null && wsPlain && csvPlain(e.id) && csvPlain(e.occurred_at) && csvPlain(e.credential_id) && csvPlain(e.credential_type) && csvPlain(e.caller_ip) && csvPlain(e.method) && csvPlain(e.endpoint) ? 1 : 0;
         for (;;) {
           try {
             insert.run(ws, e.seq, e.id, e.occurred_at, ms, e.credential_id, e.credential_type, e.caller_ip, e.method, e.endpoint, e.status, e.duration_ms,
@@ -143,7 +150,6 @@ export function createAuditRepo(db: Db) {
         }
       }
       const last = events[events.length - 1]!;
-      ftsInsert.run(ws, events[0]!.seq, last.seq);
       const r = advance.run(last.seq, last.hash, events.length, ws, fromCursor);
       if (r.changes !== 1) throw new AppError('conflict', `Another Grantdesk process synced ${ws} at the same time; this page was not stored`);
     },
@@ -164,7 +170,7 @@ export function createAuditRepo(db: Db) {
       if (!ids.length) return;
       db.transaction(() => {
         for (const ws of ids) {
-          ftsDelete.run(ws);
+          ftsDelete.run({ ws });
           for (const st of purgeStmts) st.run(ws);
           purgeExports.run(ws);
         }

@@ -97,11 +97,14 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     let head = st.head_hash;
     const sorted = [...events].sort((a, b) => a.seq - b.seq);
     const fresh: PlatformEvent[] = [];
+    const freshParams: string[] = [];
+    const jcsOut = { params: '' };
     const pageHashes = new Map<number, string>();
     let gap: { fromSeq: number; toSeq: number } | null = null;
     for (const e of sorted) {
       if (e.workspace_id !== ws) throw new AppError('invalid_response', `Audit page for ${ws} carried an event of another workspace`);
-      const computed = eventHash(e.prev_hash, e);
+      jcsOut.params = '';
+      const computed = eventHash(e.prev_hash, e, jcsOut);
       if (e.seq <= cursor) {
         const known = pageHashes.get(e.seq) ?? repo.hashAt(ws, e.seq);
         if (known === undefined) throw new Tamper(e.seq, 'event below the verified cursor is missing from the cache', e);
@@ -116,11 +119,12 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       if (e.prev_hash !== head) throw new Tamper(e.seq, `prev_hash does not link to the hash of seq ${e.seq - 1}`, e);
       if (computed !== e.hash) throw new Tamper(e.seq, 'event content does not hash to its hash (JCS + SHA-256)', e);
       fresh.push(e);
+      freshParams.push(jcsOut.params);
       pageHashes.set(e.seq, e.hash);
       cursor = e.seq;
       head = e.hash;
     }
-    repo.append(ws, startCursor, fresh);
+    repo.append(ws, startCursor, fresh, freshParams);
     if (fresh.length) repo.resolveGaps(ws, cursor, iso());
     if (gap) {
       repo.recordGap(ws, gap.fromSeq, gap.toSeq, iso());
@@ -223,14 +227,28 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         return result('tamper', `Tamper alarm: ${reason}`);
       }
       let gapRetried = false;
+      type Page = Awaited<ReturnType<typeof platform.auditEvents.page>>;
+      const fetchPage = (after: number): Promise<Page> => withRetry(ws, signal, () => platform.auditEvents.page(ws, { afterSeq: after, limit: pageSize }, { signal }));
+      let prefetched: { after: number; page: Promise<Page> } | null = null;
       while (cursor < head.seq) {
         if (signal?.aborted) {
           repo.setOutcome(ws, 'behind', null, iso());
           return result('cancelled', 'Sync cancelled; the cursor is at the last committed page');
         }
         const after = cursor;
-        const page = await withRetry(ws, signal, () => platform.auditEvents.page(ws, { afterSeq: after, limit: pageSize }, { signal }));
+        const pending = prefetched?.after === after ? prefetched.page : fetchPage(after);
+        prefetched = null;
+        const page = await pending;
         if (page.workspace_id !== ws) throw new AppError('invalid_response', 'Audit page is for another workspace');
+        // Bounded prefetch (one page ahead): the next page is asked for before this one is verified and stored, so the
+        // platform prepares and sends it meanwhile. It is used only if this page moves the cursor exactly to where it
+        // starts; otherwise (gap, tamper, short page) it is dropped.
+        let last = after;
+        for (const e of page.events) if (e.seq > last) last = e.seq;
+        if (page.has_more && last > after && last < head.seq) {
+          prefetched = { after: last, page: fetchPage(last) };
+          prefetched.page.catch(() => undefined); // a dropped prefetch's failure is nobody's error; a used one rethrows
+        }
         const out = applyPage(ws, page.events);
         if (out.kind === 'tamper') return result('tamper', `Tamper alarm at seq ${out.seq}: ${out.reason}`);
         inserted += out.inserted;
@@ -322,6 +340,15 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       },
     };
     emit('running', null, true);
+    // fewer, larger WAL checkpoints while pages stream in (each one syncs the file); restored when the sync ends
+    const autoCheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
+    db.pragma('wal_autocheckpoint = 16384');
+    try {
+      return await syncAll();
+    } finally {
+      db.pragma(`wal_autocheckpoint = ${Math.max(0, Math.floor(Number(autoCheckpoint) || 1000))}`);
+    }
+    async function syncAll(): Promise<SyncResult[]> {
     const pool = async (fn: (i: number) => Promise<void>) => {
       let next = 0;
       const worker = async () => {
@@ -364,6 +391,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     const state = opts.signal?.aborted ? 'cancelled' : failed ? 'failed' : 'done';
     emit(state, failed ? `${failed} workspace${failed === 1 ? '' : 's'} need attention` : null, true);
     return results;
+    }
   }
 
   return { applyPage, syncWorkspace: (ws: string, signal?: AbortSignal) => syncWorkspace(ws, signal, { add() {} }), syncMany };

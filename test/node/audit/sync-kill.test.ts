@@ -1,5 +1,6 @@
-// SIGKILL at random points during sync (≥ 200 trials): after every kill the cache passes integrity_check, has no
-// duplicates and no gaps, its cursor equals the verified chain head, and a resumed sync converges to the true set.
+// SIGKILL at random points during sync and indexing (≥ 200 trials): after every kill the cache passes integrity_check, has
+// no duplicates and no gaps, its cursor equals the verified chain head, the indexer's marker is never ahead of what it
+// indexed (full text, secondary indexes, aggregates), and a resumed sync and indexer converge to the true set.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -53,6 +54,8 @@ function runChild(dir: string, url: string, killAfterReadyMs: number | null): Pr
   });
 }
 
+/** the highest indexed_seq any check saw mid-way: proves kills also landed while the indexer was working */
+let indexedSeen = 0;
 function checkCache(dir: string) {
   const db = new Database(join(dir, 'cache.db'), { readonly: true });
   try {
@@ -70,8 +73,18 @@ function checkCache(dir: string) {
         const h = db.prepare('SELECT hash FROM audit_events WHERE workspace_id = ? AND seq = ?').pluck().get(ws, cursor);
         assert.equal(h, st!.head_hash);
       }
-      const fts = db.prepare('SELECT count(*) FROM audit_fts WHERE rowid IN (SELECT rid FROM audit_events WHERE workspace_id = ?)').pluck().get(ws);
-      assert.equal(fts, agg.n, 'full-text index committed with its rows');
+      // the indexer's marker is never ahead of the data: exactly the rows up to indexed_seq are in the full-text index,
+      // the secondary indexes (ix = 1) and the hourly aggregates, and none above it
+      const m = (db.prepare('SELECT indexed_seq FROM audit_sync_state WHERE workspace_id = ?').pluck().get(ws) as number | undefined) ?? 0;
+      assert.ok(m <= cursor, `indexed_seq ${m} <= cursor ${cursor}`);
+      const ftsRows = db.prepare('SELECT rowid FROM audit_fts WHERE rowid IN (SELECT rid FROM audit_events WHERE workspace_id = ?) ORDER BY rowid').pluck().all(ws);
+      const indexedRids = db.prepare('SELECT rid FROM audit_events WHERE workspace_id = ? AND seq <= ? ORDER BY rid').pluck().all(ws, m);
+      assert.deepEqual(ftsRows, indexedRids, 'the full-text index holds exactly the rows up to indexed_seq');
+      const ix = db.prepare('SELECT coalesce(sum(seq <= ?), 0) AS lo, coalesce(sum(seq > ?), 0) AS hi FROM audit_events WHERE workspace_id = ? AND ix = 1').get(m, m, ws) as { lo: number; hi: number };
+      assert.deepEqual([ix.lo, ix.hi], [m, 0], 'ix = 1 exactly up to indexed_seq');
+      const hours = db.prepare('SELECT coalesce(sum(n), 0) FROM audit_agg_hour WHERE workspace_id = ?').pluck().get(ws);
+      assert.equal(hours, m, 'the hourly aggregates count exactly the rows up to indexed_seq');
+      indexedSeen = Math.max(indexedSeen, m);
     }
   } finally {
     db.close();
@@ -84,6 +97,22 @@ function checkConverged(dir: string) {
     for (const ws of WS) {
       const hashes = db.prepare('SELECT hash FROM audit_events WHERE workspace_id = ? ORDER BY seq').pluck().all(ws);
       assert.deepEqual(hashes, chains[ws]!.map((e) => e.hash), `${ws} converged to the true set`);
+    }
+  } finally {
+    db.close();
+  }
+}
+
+/** after a finished run the indexer has caught up: every row is indexed and full text finds each event by its id */
+function checkIndexed(dir: string) {
+  const db = new Database(join(dir, 'cache.db'), { readonly: true });
+  try {
+    for (const ws of WS) {
+      const st = db.prepare('SELECT cursor_seq, indexed_seq FROM audit_sync_state WHERE workspace_id = ?').get(ws) as { cursor_seq: number; indexed_seq: number };
+      assert.equal(st.indexed_seq, st.cursor_seq, `${ws} indexed through its cursor`);
+      const last = chains[ws]![chains[ws]!.length - 1]!;
+      const hit = db.prepare('SELECT count(*) FROM audit_fts WHERE audit_fts MATCH ?').pluck().get(`"${last.id}"`);
+      assert.equal(hit, 1, 'the last event is found by full text');
     }
   } finally {
     db.close();
@@ -123,12 +152,14 @@ test(`SIGKILL during sync x${TRIALS}: integrity, no duplicates, no gaps, cursor 
           assert.match(done.out, /\["ok","ok","ok"\]/);
           checkCache(dir);
           checkConverged(dir);
+          checkIndexed(dir);
           rmSync(dir, { recursive: true, force: true });
         }
       }
     };
     await Promise.all([lane(0, Math.ceil(TRIALS / 2)), lane(1, Math.floor(TRIALS / 2))]);
     assert.ok(killedMidway > TRIALS / 4, `kills landed mid-sync in ${killedMidway} of ${TRIALS} trials`);
+    assert.ok(indexedSeen > 0, 'some kills landed after the indexer had committed a batch');
   } finally {
     await server.close();
   }

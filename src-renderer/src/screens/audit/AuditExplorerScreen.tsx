@@ -7,6 +7,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { STATUS_CLASSES, type AuditFilter } from '../../../../src-common/contract/index.ts';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
+import { SearchCoverage } from './SearchCoverage.tsx';
 import { hrefFor, routeFromHash, useRoute, useRouteQuery } from '../../app/router.ts';
 import { selectHealth } from '../../stores/health-store.ts';
 import { useSelect, useStores } from '../../stores/use-store.ts';
@@ -256,6 +257,7 @@ export function AuditExplorerScreen() {
             <p className="audit-count" data-testid="audit-count" data-count={summary ? count : undefined}>
               {!loaded ? 'Counting…' : `${count.toLocaleString()} ${count === 1 ? 'event' : 'events'}`}
             </p>
+            <SearchCoverage summary={summary} searching={!!filters.q} />
             {loading && loaded && (
               <span className="muted audit-updating" data-testid="audit-updating">
                 Updating…
