@@ -112,7 +112,7 @@ test('review mode: issue, redeem, read-only on every transport, evidence package
     assert.ok(log.entries.some((e: any) => e.command === 'audit.export' && e.detail.includes(exp.manifestPath)));
 
     // ---- every mutating command is refused in main, over all three transports (derived from the contract)
-    assert.deepEqual([...LOCAL_ONLY_COMMANDS].sort(), ['audit.sync', 'inventory.sync', 'review.exit', 'sync.all'], 'a new localOnly command is a conscious decision');
+    assert.deepEqual([...LOCAL_ONLY_COMMANDS].sort(), ['alerts.notify', 'audit.sync', 'inventory.sync', 'review.exit', 'sync.all'], 'a new localOnly command is a conscious decision');
     assert.ok(REVIEW_BLOCKED_COMMANDS.length >= 20);
     assert.equal(REVIEW_BLOCKED_COMMANDS.length + LOCAL_ONLY_COMMANDS.length, MUTATING_COMMANDS.length);
     // Electron IPC
