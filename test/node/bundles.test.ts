@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- the sandbox's JSON */
 // Scope bundles (issue 14.5) against the sandbox: list, create, edit and delete a workspace's bundles; push one agency
 // bundle to 40 workspaces where one fails (that row fails with a sentence and its remedy, the others succeed); a
 // re-push is idempotent (the same-name bundle is updated or left alone, never duplicated); the matrix baseline picks a
