@@ -4,8 +4,9 @@
 // shown as OS / browser notifications by the app.
 import { z } from 'zod';
 import { command } from './define.ts';
+import { alertIdSchema } from './ids.ts';
 
-export const ALERT_KINDS = ['credential_expiring', 'grace_ending', 'review_ending', 'grant_needs_reconsent', 'audit_tamper', 'audit_gap', 'quota_high', 'policy_violation'] as const;
+export const ALERT_KINDS = ['credential_expiring', 'grace_ending', 'review_ending', 'grant_needs_reconsent', 'chain_tamper', 'chain_gap', 'quota_high', 'policy_violation'] as const;
 export const alertSchema = z.object({
   /** the cause: stable while the same thing is wrong */
   id: z.string(),
@@ -78,7 +79,7 @@ export const alertsCommands = {
     },
   }),
   'alerts.snooze': command({
-    input: z.object({ id: z.string().regex(/^al_[0-9a-f]{24}$/, 'an alert id looks like al_…'), hours: z.number().int().min(1).max(720) }).strict(),
+    input: z.object({ id: alertIdSchema, hours: z.number().int().min(1).max(720) }).strict(),
     output: alertSchema,
     mutates: true,
     cli: { words: ['alerts', 'snooze'], positionals: ['id'], summary: 'Snooze one alert, e.g. al_… --hours 24 (it comes back sooner if its cause changes)' },

@@ -40,6 +40,9 @@ export const taskIdSchema = z.string().min(1).max(100);
 /** An export's id as recorded in its manifest. */
 export const exportIdSchema = z.string().min(1).max(100);
 
+/** An alert's cause id as Grantdesk makes it (`al_` + 24 hex). */
+export const alertIdSchema = z.string().regex(/^al_[0-9a-f]{24}$/, 'an alert id looks like al_…');
+
 const RESOURCE_ACTION = '[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*';
 
 /** An API scope as the platform names it: `resource:action` (e.g. `contacts:read`). */

@@ -61,9 +61,9 @@ export function currentCauses(f: AlertFacts): Cause[] {
   }
   for (const a of f.audit) {
     if (a.tamper > 0)
-      add({ key: [a.workspaceId], kind: 'audit_tamper', severity: 'critical', workspaceId: a.workspaceId, workspaceName: wsName(a.workspaceId), title: `The audit log of ${wsName(a.workspaceId)} failed its tamper check (${a.tamper} alarm${a.tamper === 1 ? '' : 's'})`, detail: 'Keep the cache as evidence and contact the platform; the audit explorer shows where the chain broke.', dueAt: null, screen: 'audit', fingerprint: String(a.tamper) });
+      add({ key: [a.workspaceId], kind: 'chain_tamper', severity: 'critical', workspaceId: a.workspaceId, workspaceName: wsName(a.workspaceId), title: `The audit log of ${wsName(a.workspaceId)} failed its tamper check (${a.tamper} alarm${a.tamper === 1 ? '' : 's'})`, detail: 'Keep the cache as evidence and contact the platform; the audit explorer shows where the chain broke.', dueAt: null, screen: 'audit', fingerprint: String(a.tamper) });
     if (a.gaps > 0)
-      add({ key: [a.workspaceId], kind: 'audit_gap', severity: 'warning', workspaceId: a.workspaceId, workspaceName: wsName(a.workspaceId), title: `The audit log of ${wsName(a.workspaceId)} has ${a.gaps} gap${a.gaps === 1 ? '' : 's'}`, detail: 'Sync again; if the gap stays, the platform lost events — the audit explorer lists the missing ranges.', dueAt: null, screen: 'audit', fingerprint: String(a.gaps) });
+      add({ key: [a.workspaceId], kind: 'chain_gap', severity: 'warning', workspaceId: a.workspaceId, workspaceName: wsName(a.workspaceId), title: `The audit log of ${wsName(a.workspaceId)} has ${a.gaps} gap${a.gaps === 1 ? '' : 's'}`, detail: 'Sync again; if the gap stays, the platform lost events — the audit explorer lists the missing ranges.', dueAt: null, screen: 'audit', fingerprint: String(a.gaps) });
   }
   for (const q of f.quotas) {
     if (q.quota <= 0) continue;
