@@ -289,7 +289,7 @@ export const revokePreviewSchema = z.object({
   keptElsewhere: z.array(z.object({ clientId: z.string(), appName: z.string(), workspaces: z.array(z.object({ id: z.string(), name: z.string() })) })),
   /** the latest token tail among the targets (null when every target stops at once) */
   tokenTailUntil: z.string().nullable(),
-  /** the tail in words ("Outstanding access tokens work until about 14:32 …"); null when every target stops at once */
+  /** the tail in words ("Outstanding access tokens work until about 14:32 …", or that nothing outlives it); null when nothing is revocable */
   tailSentence: z.string().nullable(),
 });
 export type RevokePreview = z.infer<typeof revokePreviewSchema>;
@@ -319,7 +319,7 @@ export const revokeResultSchema = z.object({
   untouchedWorkspaces: z.number().int(),
   /** OAuth access tokens issued before the revocation keep working until about then (null: nothing outlives it) */
   tokenTailUntil: z.string().nullable(),
-  /** the tail in words, with where its end comes from; null when nothing outlives the revocation */
+  /** the tail in words, with where its end comes from (or "Stopped at once …"); null when nothing was revoked */
   tailSentence: z.string().nullable(),
 });
 export type RevokeResult = z.infer<typeof revokeResultSchema>;

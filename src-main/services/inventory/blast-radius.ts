@@ -108,7 +108,7 @@ export function createBlastRadius(d: BlastRadiusDeps) {
       workspaces: touched.size,
       keptElsewhere,
       tokenTailUntil: tails.length ? tails[tails.length - 1]! : null,
-      tailSentence: previewTailSentence(tails.length ? tails[tails.length - 1]! : null, d.clock.now()),
+      tailSentence: previewTailSentence(tails.length ? tails[tails.length - 1]! : null, d.clock.now(), radius.filter((r) => r.revocable).length),
     };
   }
 

@@ -75,9 +75,9 @@ export function rowEffect(type: string | null, outcome: 'revoked' | 'already_rev
   return `Outstanding access tokens work until ${tail.basis === 'platform' ? '' : 'about '}${clockWords(until, nowMs)}`;
 }
 
-/** the batch's tail in words: the latest end among the rows, and where it comes from */
-export function tailSentence(tails: RevocationTail[], finishedMs: number, nowMs: number): string | null {
-  if (!tails.length) return null;
+/** the batch's tail in words: the latest end among the rows, and where it comes from (null: nothing was revoked) */
+export function tailSentence(tails: RevocationTail[], finishedMs: number, nowMs: number, revoked: number): string | null {
+  if (!tails.length) return revoked > 0 ? 'Stopped at once: nothing outlives this revocation (API keys and machine clients have no access-token tail).' : null;
   const last = [...tails].sort((a, b) => Date.parse(a.until) - Date.parse(b.until)).at(-1)!;
   const until = Date.parse(last.until);
   if (until <= finishedMs) return 'No access token was outstanding: the revocation was fully effective at once; refresh tokens stopped at once.';
@@ -88,9 +88,9 @@ export function tailSentence(tails: RevocationTail[], finishedMs: number, nowMs:
   );
 }
 
-/** the preview's tail in words (before the revocation: always the documented default, "up to") */
-export function previewTailSentence(untilIso: string | null, nowMs: number): string | null {
-  if (!untilIso) return null;
+/** the preview's tail in words (before the revocation: always the documented default, "up to"); null: nothing is revocable */
+export function previewTailSentence(untilIso: string | null, nowMs: number, revocable: number): string | null {
+  if (!untilIso) return revocable > 0 ? 'Nothing outlives this revocation: it stops at the next request (API keys and machine clients have no access-token tail).' : null;
   return `Outstanding access tokens work until about ${clockWords(Date.parse(untilIso), nowMs)} (up to ${MINUTES} minutes, the platform's documented access-token lifetime; the platform says the exact time when it revokes); refresh tokens stop at once.`;
 }
 

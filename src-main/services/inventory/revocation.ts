@@ -193,7 +193,7 @@ export function createRevocation(d: RevocationDeps) {
         failed,
         untouchedWorkspaces: preview.untouchedWorkspaces.length,
         tokenTailUntil,
-        tailSentence: tailSentence(tails, lastFinish, d.clock.now()),
+        tailSentence: tailSentence(tails, lastFinish, d.clock.now(), results.length - failed),
       };
     },
 

@@ -175,11 +175,12 @@ describe('an honest platform: tail, then fully effective, checked against the au
     const m = await matrixOf(app, {});
     const key = m.workspaces.flatMap((w) => w.credentials.filter((c) => c.type === 'api_key' && c.revocable))[0]!;
     const pk = await app.call('inventory.revokePreview', { workspace: key.workspaceId, credentialId: key.id });
-    assert.equal(pk.tailSentence, null);
+    assert.match(pk.tailSentence ?? '', /^Nothing outlives this revocation: it stops at the next request/);
+    assert.equal(pk.tokenTailUntil, null);
     const res = await app.as(CLI_CONTEXT).call('inventory.revoke', { workspace: key.workspaceId, credentialId: key.id, yes: true });
     assert.equal(res.results[0]!.tail, null);
     assert.equal(res.results[0]!.effect, 'Stopped at once');
-    assert.equal(res.tailSentence, null);
+    assert.match(res.tailSentence ?? '', /^Stopped at once: nothing outlives this revocation/);
     const rec = await app.call('inventory.revocation', { id: res.results[0]!.revocationId });
     assert.equal(rec.tailUntil, null);
     assert.equal(rec.effect?.since, res.results[0]!.finishedAt);

@@ -164,6 +164,11 @@ export function RevokeDialog({ req, onClose, onConfirm }: { req: RevokeRequest; 
               ))}
             </div>
           )}
+          {preview.tailSentence && !preview.tokenTailUntil && (
+            <p className="revoke-tail" data-testid="revoke-token-tail-none">
+              {preview.tailSentence}
+            </p>
+          )}
           {preview.tailSentence && preview.tokenTailUntil && (
             <p className="banner banner-warning revoke-tail" data-testid="revoke-token-tail" title={new Date(preview.tokenTailUntil).toString()}>
               {preview.tailSentence}

@@ -14,7 +14,8 @@ export function RevokeResults({ result, onRetry, onDismiss }: { result: RevokeRe
           {result.tailSentence && (
             <span className="revoke-results-tail" data-testid="revoke-results-tail" title={result.tokenTailUntil ? new Date(result.tokenTailUntil).toString() : undefined}>
               {' '}
-              {result.tailSentence} The credential’s detail says when it is fully effective.
+              {result.tailSentence}
+              {result.tokenTailUntil ? ' The credential’s detail says when it is fully effective.' : ''}
             </span>
           )}
         </p>
