@@ -7,6 +7,7 @@ import { startSandbox } from './server.ts';
 import { processClock } from './clock.ts';
 import { captureMfa } from './docs-examples-mfa.ts';
 import { captureGuardrails } from './docs-examples-guardrails.ts';
+import { captureMcp } from './docs-examples-mcp.ts';
 import { captureTailAndReviews } from './docs-examples-tail.ts';
 
 // the process clock: advancing it (admin API) also moves oidc-provider's expiries, so a token issued after an advance is valid
@@ -140,6 +141,7 @@ await show('audit page', 'GET', '/v1/audit-events?after_seq=0&limit=2', { token:
 // before the Errors section moves the clock an hour on (the sandbox's own clock only: tokens would read expired)
 await captureMfa({ sb, ws, adminToken: sb.adminToken!, show, md });
 await captureGuardrails({ sb, ws, adminToken: sb.adminToken!, show, md });
+await captureMcp({ sb, ws, adminToken: sb.adminToken!, show, md });
 md('### Errors\n');
 await show('insufficient_scope (403)', 'GET', '/v1/contacts', { token: T });
 await show('missing bearer token', 'GET', '/v1/workspace');

@@ -127,16 +127,19 @@ function webhookEvent(rs: Rng, hook: { id: string; source: string; events: reado
 }
 
 const hostileFrom = (rs: Rng) => () => hostile(rs);
+/** an agent runs over a credential that can call at least one tool; one that can call none makes no MCP calls */
+const mcpCapable = (cred: SeedCred) => MCP_TOOLS.some((t) => t.scopes.every((s) => cred.scopes.includes(s)));
 /**
- * An MCP call (POST /mcp, JSON-RPC): mostly tools/call of a tool the credential holds every scope of, ~4 % of a tool it
- * lacks a scope for (403), a few tools/list (no tool). Status mix as the live endpoint answers (sandbox/mcp.ts).
+ * An MCP call (POST /mcp, JSON-RPC) of a credential that holds every scope of at least one tool (mcpCapable): mostly
+ * tools/call of such a tool, ~4 % of a tool it lacks a scope for (403), a few tools/list (no tool). Status mix as the
+ * live endpoint answers (sandbox/mcp.ts).
  */
 function mcpEvent(rs: Rng, cred: SeedCred, rpcId: number, ip: string): SeedEvent {
   const base = { credential: cred, ip, method: 'POST', endpoint: MCP_PATH, surface: 'mcp' as const };
   if (rs.chance(0.05)) return { ...base, params: { id: rpcId, jsonrpc: '2.0', method: 'tools/list' }, status: 200, duration: 2 + rs.int(30), pii: false, tool: null, scopes: [] };
   const held = MCP_TOOLS.filter((t) => t.scopes.every((s) => cred.scopes.includes(s)));
   const lacking = MCP_TOOLS.filter((t) => !t.scopes.every((s) => cred.scopes.includes(s)));
-  const denied = lacking.length > 0 && (held.length === 0 || rs.chance(0.04));
+  const denied = lacking.length > 0 && rs.chance(0.04);
   const tool: McpToolDef = rs.pick(denied ? lacking : held);
   const m = rs.next();
   const status = denied ? 403 : m < 0.9 ? 200 : m < 0.94 ? 400 : m < 0.97 ? 429 : rs.pick([500, 502]);
@@ -302,7 +305,7 @@ export function seed(db: DB, opts: SeedOptions): SeedResult {
         const roll = inFeb ? 1 : rs.next();
         const ev: SeedEvent = roll < 0.05
           ? webhookEvent(rs, rs.pick(hooks), ip)
-          : roll < 0.17 && (cred.type === 'api_key' || cred.type === 'oauth_app')
+          : roll < 0.17 && (cred.type === 'api_key' || cred.type === 'oauth_app') && mcpCapable(cred)
             ? mcpEvent(rs, cred, i + 1, ip)
             : { credential: cred, ip, method: ep.method, endpoint: path, params, status, duration, pii: ep.pii && status < 300, tool: null, scopes: [ep.scope], surface: 'api' };
         const who = ev.credential;

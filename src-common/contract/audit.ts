@@ -5,6 +5,9 @@ import { command } from './define.ts';
 import { exportIdSchema, taskIdSchema, workspaceIdSchema } from './ids.ts';
 
 export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
+/** Which door a call came through: the REST API, the platform's MCP endpoint (a tool call), an inbound webhook delivery. */
+export const AUDIT_SURFACES = ['api', 'mcp', 'webhook'] as const;
+export type AuditSurface = (typeof AUDIT_SURFACES)[number];
 
 /** An ISO-8601 instant with offset, or a calendar date (`2026-02-01`, read as UTC midnight). */
 export const auditInstantSchema = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
@@ -33,6 +36,10 @@ export const auditFilterShape = {
    * them. The explorer hides them by default (its route then carries no own-traffic flag).
    */
   ownTraffic: z.enum(['include', 'exclude']).optional(),
+  /** api (also every event of a platform that does not say), mcp (MCP tool calls) or webhook (inbound deliveries) */
+  surface: z.enum(AUDIT_SURFACES).optional(),
+  /** exact MCP tool name (the events of MCP calls that named this tool) */
+  mcpTool: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/).optional(),
 };
 export const auditFilterSchema = z.object(auditFilterShape).strict();
 export type AuditFilter = z.infer<typeof auditFilterSchema>;
@@ -52,6 +59,10 @@ export const auditEventRowSchema = z.object({
   piiAccessed: z.boolean(),
   /** the event's params as JSON text: hostile, render as inert text only */
   paramsJson: z.string(),
+  /** api when the platform did not say (an older platform) */
+  surface: z.enum(AUDIT_SURFACES),
+  /** the MCP tool an MCP call named (surface mcp only), else null */
+  mcpTool: z.string().nullable(),
   /** the workspace's name (connections directory); null when this Grantdesk does not know it */
   workspaceName: z.string().nullable(),
   /** the credential's name (inventory cache); null before an inventory sync or for a credential the platform no longer lists */

@@ -66,7 +66,7 @@ export const FIELD_LABEL_OVERRIDES: Readonly<Record<string, string>> = {
   sinceDays: 'Look-back',
 };
 const UNIT_WORDS = new Set(['seconds', 'minutes', 'hours', 'days', 'ms']);
-const WORD_OVERRIDES: Readonly<Record<string, string>> = { id: 'ID', ids: 'IDs', url: 'URL', uri: 'URI', csv: 'CSV', api: 'API', oauth: 'OAuth', pkce: 'PKCE' };
+const WORD_OVERRIDES: Readonly<Record<string, string>> = { id: 'ID', ids: 'IDs', url: 'URL', uri: 'URI', csv: 'CSV', api: 'API', oauth: 'OAuth', pkce: 'PKCE', mcp: 'MCP' };
 
 /** A person's name for an input key, and its unit when the key ends in one: refreshLeadSeconds -> Refresh lead, seconds. */
 export function fieldLabel(key: string): { label: string; unit: string | null } {

@@ -2,6 +2,7 @@
 // (GET /v1/audit-events), validated as in docs/platform-api.md. Events keep unknown members (looseObject) and params
 // untouched, because the hash covers the event exactly as the platform sent it.
 import { z } from 'zod';
+import { AUDIT_SURFACES } from '../../src-common/contract/index.ts';
 import type { WorkspaceApi } from '../ports/platform.ts';
 import { send, type CallOptions } from './call.ts';
 
@@ -10,7 +11,25 @@ const plainObject = z.custom<Record<string, unknown>>((v) => v !== null && typeo
 /** occurred_ms * 1024 must stay a safe integer: instants from 1970 to year 2248. */
 export const MAX_OCCURRED_MS = Math.floor(Number.MAX_SAFE_INTEGER / 1024);
 
-export const platformEventSchema = z.looseObject({
+/**
+ * An MCP tool name as the MCP specification allows it (1–128 of A–Z a–z 0–9 _ - .). Anything else (CR/LF, quotes,
+ * spaces, a 10 KB name) is not a tool name; a name may still start with '-', which the CSV export neutralizes.
+ */
+export const MCP_TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
+
+/**
+ * `surface` and `mcp_tool` come together or not at all: an older platform sends neither (the event is an API call, and
+ * the hash covers neither); a platform that sends one sends both. `mcp_tool` names a tool only on surface mcp (null
+ * there for a call that names none, such as tools/list), and is null on every other surface.
+ */
+function surfaceMembersOk(surface: unknown, tool: unknown): boolean {
+  if (surface === undefined) return tool === undefined;
+  if (surface !== 'api' && surface !== 'mcp' && surface !== 'webhook') return false;
+  if (tool === null) return true;
+  return surface === 'mcp' && typeof tool === 'string' && MCP_TOOL_NAME.test(tool);
+}
+
+const platformEventObject = z.looseObject({
   seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
   id: z.string().min(1).max(200),
   workspace_id: z.string().min(1).max(200),
@@ -29,8 +48,14 @@ export const platformEventSchema = z.looseObject({
   pii_accessed: z.boolean(),
   prev_hash: hex64,
   hash: hex64,
+  surface: z.enum(AUDIT_SURFACES).optional(),
+  mcp_tool: z.string().regex(MCP_TOOL_NAME).nullable().optional(),
 });
-export type PlatformEvent = z.infer<typeof platformEventSchema>;
+export const platformEventSchema = platformEventObject.refine((e) => surfaceMembersOk(e.surface, e.mcp_tool), {
+  message: 'surface and mcp_tool must come together; mcp_tool names a tool only on surface mcp',
+  path: ['mcp_tool'],
+});
+export type PlatformEvent = z.infer<typeof platformEventObject>;
 
 const HEX64 = /^[0-9a-f]{64}$/;
 const ISO_START = /^\d{4}-\d{2}-\d{2}T/;
@@ -71,6 +96,7 @@ export function isPlatformEvent(v: unknown): v is PlatformEvent {
   if (typeof params !== 'object' || params === null || Array.isArray(params)) return false;
   if (!intOrNull(e.status) || !intOrNull(e.duration_ms)) return false;
   if (typeof e.pii_accessed !== 'boolean') return false;
+  if (!surfaceMembersOk(e.surface, e.mcp_tool)) return false;
   return typeof e.prev_hash === 'string' && HEX64.test(e.prev_hash) && typeof e.hash === 'string' && HEX64.test(e.hash);
 }
 const fastPlatformEventSchema = z.custom<PlatformEvent>(isPlatformEvent, { message: 'not a valid audit event' });
@@ -91,7 +117,7 @@ export const auditHeadResponseSchema = z.object({
 });
 export type AuditHeadResponse = z.infer<typeof auditHeadResponseSchema>;
 
-export const KNOWN_EVENT_KEYS = new Set(['seq', 'id', 'workspace_id', 'occurred_at', 'credential_id', 'credential_type', 'caller_ip', 'method', 'endpoint', 'params', 'status', 'duration_ms', 'pii_accessed', 'prev_hash', 'hash']);
+export const KNOWN_EVENT_KEYS = new Set(['seq', 'id', 'workspace_id', 'occurred_at', 'credential_id', 'credential_type', 'caller_ip', 'method', 'endpoint', 'params', 'status', 'duration_ms', 'pii_accessed', 'prev_hash', 'hash', 'surface', 'mcp_tool']);
 
 const HEAD_LIMITS = { deadlineMs: 30_000, maxBytes: 16 * 1024 * 1024 };
 /** a page of up to MAX_PAGE events, params included */

@@ -7,6 +7,7 @@ import { apiKeysApi } from './api-keys.ts';
 import { appsApi } from './apps.ts';
 import { auditEventsApi } from './audit-events.ts';
 import { machineClientsApi } from './machine-clients.ts';
+import { mcpToolsApi } from './mcp-tools.ts';
 import { reviewsApi } from './reviews.ts';
 import { scopesApi } from './scopes.ts';
 import { scopeBundlesApi } from './scope-bundles.ts';
@@ -22,6 +23,7 @@ export function createPlatformClient(api: WorkspaceApi) {
     scopes: scopesApi(api),
     scopeBundles: scopeBundlesApi(api),
     auditEvents: auditEventsApi(api),
+    mcpTools: mcpToolsApi(api),
     reviews: reviewsApi(api),
     workspace: workspaceApi(api),
   };
@@ -37,6 +39,7 @@ export { serviceTokenSchema, type ServiceToken } from './service-tokens.ts';
 export { bundleSchema, scopeCatalogueSchema, type Bundle, type ScopeCatalogue } from './scopes.ts';
 export type { BundleBody } from './scope-bundles.ts';
 export type { AuditHeadResponse, AuditPageResponse, PlatformEvent } from './audit-events.ts';
+export { MAX_MCP_TOOLS, type McpTool, type McpToolCatalogue } from './mcp-tools.ts';
 export type { PlatformReviewItem, PlatformReviewRecord, ReviewCreate } from './reviews.ts';
 export { probeWorkspace, type PlatformWorkspace } from './workspace.ts';
 export { createWorkspaceApi } from './workspace-api.ts';

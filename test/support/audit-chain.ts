@@ -32,6 +32,9 @@ export interface ChainEvent {
   status: number | null;
   duration_ms: number | null;
   pii_accessed: boolean;
+  /** only with opts.surfaces (a platform that reports surfaces) */
+  surface?: 'api' | 'mcp' | 'webhook';
+  mcp_tool?: string | null;
   prev_hash: string;
   hash: string;
 }
@@ -59,8 +62,13 @@ const TYPES = ['api_key', 'oauth_app', 'machine_client', 'service_token', 'user_
 const METHODS = ['GET', 'POST', 'PATCH', 'DELETE'];
 const STATUSES = [200, 200, 200, 201, 204, 301, 400, 401, 403, 404, 429, 500, 503];
 
-/** Deterministic pseudo-random chain; startMs + i * stepMs timestamps. */
-export function makeChain(workspaceId: string, n: number, opts: { seed?: number; startMs?: number; stepMs?: number; hostileEvery?: number; hostileFields?: boolean } = {}): ChainEvent[] {
+export const CHAIN_TOOLS = ['search_contacts', 'create_ticket', 'list_deals', '-leading-dash'];
+
+/**
+ * Deterministic pseudo-random chain; startMs + i * stepMs timestamps. With `surfaces`, every event carries surface and
+ * mcp_tool: every 5th is an MCP tool call (POST /mcp, tools from CHAIN_TOOLS), every 11th a webhook delivery (no credential).
+ */
+export function makeChain(workspaceId: string, n: number, opts: { seed?: number; startMs?: number; stepMs?: number; hostileEvery?: number; hostileFields?: boolean; surfaces?: boolean } = {}): ChainEvent[] {
   let s = (opts.seed ?? 1) >>> 0 || 1;
   const rnd = () => {
     s ^= s << 13;
@@ -93,6 +101,12 @@ export function makeChain(workspaceId: string, n: number, opts: { seed?: number;
       duration_ms: Math.floor(rnd() * 900),
       pii_accessed: rnd() < 0.3,
     };
+    if (opts.surfaces) {
+      e.surface = 'api';
+      e.mcp_tool = null;
+      if (i % 11 === 10) Object.assign(e, { surface: 'webhook', credential_id: null, credential_type: null, method: 'POST', endpoint: `/hooks/whe_${workspaceId}` });
+      else if (i % 5 === 4) Object.assign(e, { surface: 'mcp', mcp_tool: CHAIN_TOOLS[Math.floor(i / 5) % CHAIN_TOOLS.length], method: 'POST', endpoint: '/mcp' });
+    }
     if (hostile !== undefined && opts.hostileFields) {
       e.credential_id = hostile;
       e.endpoint = hostile;

@@ -14,6 +14,8 @@ export interface HostileRewrites {
   device?: (r: Json, self: string) => Json;
   /** rewrite GET /v1/workspace */
   workspace?: (r: Json) => Json;
+  /** rewrite the 200 JSON answer of any other path (exact pathname, e.g. '/v1/audit-events'; query string excluded) */
+  paths?: Record<string, (j: Json) => Json>;
   /** answer POST /token in place of the platform (return null to pass it through); gets the form body */
   token?: (form: URLSearchParams) => { status: number; json: Json } | null;
 }
@@ -66,7 +68,9 @@ export async function startHostilePlatform(upstream: string | null, rewrites: Ho
         ? (j: Json) => (rewrites.device ? rewrites.device(j, origin) : j)
         : url.pathname === '/v1/workspace'
           ? (j: Json) => (rewrites.workspace ? rewrites.workspace(j) : j)
-          : null;
+          : rewrites.paths?.[url.pathname]
+            ? (j: Json) => rewrites.paths![url.pathname]!(j)
+            : null;
     if (url.pathname.startsWith('/.well-known/') || url.pathname === '/device/auth') text = text.split(upstream).join(origin);
     if (rewrite && up.status === 200) text = JSON.stringify(rewrite(JSON.parse(text) as Json));
     const out: Record<string, string | string[]> = {};

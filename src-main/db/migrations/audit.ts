@@ -156,4 +156,24 @@ CREATE TABLE audit_agg_contact_day (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 23,
+    name: 'audit_events_surface',
+    // Which door a call came through (api | mcp | webhook) and, for an MCP call, the tool it named. `surface` holds
+    // Grantdesk's reading ('api' when the platform sent no surface); surface_sent = 1 when the platform sent both members,
+    // so the event is re-hashed with them exactly as served and without them when it sent neither. Rows cached before
+    // this version kept any surface the platform sent in extra_json (and keep it there, surface_sent 0): the columns take
+    // its valid values so filters see them. The partial indexes cost nothing for the API calls that are most rows.
+    sql: `
+ALTER TABLE audit_events ADD COLUMN surface TEXT NOT NULL DEFAULT 'api';
+ALTER TABLE audit_events ADD COLUMN mcp_tool TEXT;
+ALTER TABLE audit_events ADD COLUMN surface_sent INTEGER NOT NULL DEFAULT 0;
+UPDATE audit_events SET surface = json_extract(extra_json, '$.surface'),
+  mcp_tool = CASE WHEN json_extract(extra_json, '$.surface') = 'mcp' AND json_type(extra_json, '$.mcp_tool') = 'text' THEN json_extract(extra_json, '$.mcp_tool') END
+  WHERE extra_json IS NOT NULL AND json_extract(extra_json, '$.surface') IN ('api', 'mcp', 'webhook');
+CREATE INDEX audit_events_surface_rid ON audit_events (surface, rid) WHERE surface <> 'api';
+CREATE INDEX audit_events_mcp_tool_rid ON audit_events (mcp_tool, rid) WHERE mcp_tool IS NOT NULL;
+CREATE INDEX audit_events_mcp_cred_rid ON audit_events (credential_id, rid) WHERE surface = 'mcp';
+`,
+  },
 ];

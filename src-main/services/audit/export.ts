@@ -14,8 +14,16 @@ import { jcs } from './jcs.ts';
 import { buildWhere } from './query.ts';
 import { storedToEvent } from './repo.ts';
 
-export const EXPORT_COLUMNS = ['workspace_id', 'seq', 'event_id', 'occurred_at', 'credential_id', 'credential_type', 'caller_ip', 'method', 'endpoint', 'status', 'duration_ms', 'pii_accessed', 'params_json', 'extra_json', 'prev_hash', 'hash'] as const;
-const SELECT_COLS = 'e.workspace_id, e.seq, e.event_id, e.occurred_at, e.credential_id, e.credential_type, e.caller_ip, e.method, e.endpoint, e.status, e.duration_ms, e.pii_accessed, e.params_json, e.extra_json, e.prev_hash, e.hash';
+/**
+ * CSV columns. `surface` and `mcp_tool` are the members as the platform sent them: both empty (null) when it sent neither
+ * (an older platform; Grantdesk reads the event as an API call), so verify re-hashes every event exactly as served.
+ */
+export const EXPORT_COLUMNS = ['workspace_id', 'seq', 'event_id', 'occurred_at', 'credential_id', 'credential_type', 'caller_ip', 'method', 'endpoint', 'surface', 'mcp_tool', 'status', 'duration_ms', 'pii_accessed', 'params_json', 'extra_json', 'prev_hash', 'hash'] as const;
+/** the columns of exports made before surfaces existed; verify still reads them */
+export const LEGACY_EXPORT_COLUMNS = ['workspace_id', 'seq', 'event_id', 'occurred_at', 'credential_id', 'credential_type', 'caller_ip', 'method', 'endpoint', 'status', 'duration_ms', 'pii_accessed', 'params_json', 'extra_json', 'prev_hash', 'hash'] as const;
+const SELECT_COLS = 'e.workspace_id, e.seq, e.event_id, e.occurred_at, e.credential_id, e.credential_type, e.caller_ip, e.method, e.endpoint, e.status, e.duration_ms, e.pii_accessed, e.params_json, e.extra_json, e.prev_hash, e.hash, e.surface, e.mcp_tool, e.surface_sent';
+const SENT_SURFACE = '(CASE WHEN e.surface_sent = 1 THEN e.surface END)';
+const SENT_TOOL = '(CASE WHEN e.surface_sent = 1 THEN e.mcp_tool END)';
 const BATCH = 20_000;
 const CSV_BATCH = 2000;
 
@@ -31,13 +39,13 @@ function sqlCsvText(col: string): string {
 // concat_ws builds each line with one allocation (a chain of || copies the growing string once per field)
 const SQL_CSV_LINE_FIELDS = [
   sqlCsvText('e.workspace_id'), 'e.seq', sqlCsvText('e.event_id'), sqlCsvText('e.occurred_at'), sqlCsvText('e.credential_id'), sqlCsvText('e.credential_type'),
-  sqlCsvText('e.caller_ip'), sqlCsvText('e.method'), sqlCsvText('e.endpoint'), "ifnull(e.status, '')", "ifnull(e.duration_ms, '')",
+  sqlCsvText('e.caller_ip'), sqlCsvText('e.method'), sqlCsvText('e.endpoint'), sqlCsvText(SENT_SURFACE), sqlCsvText(SENT_TOOL), "ifnull(e.status, '')", "ifnull(e.duration_ms, '')",
   "(CASE e.pii_accessed WHEN 1 THEN 'true' ELSE 'false' END)", sqlCsvText('e.params_json'), sqlCsvText('e.extra_json'), 'e.prev_hash', 'e.hash',
 ];
 /** The same line for rows flagged csv_plain (see migration 21): text verbatim, only params_json may need quoting. */
 const SQL_CSV_LINE_PLAIN_FIELDS = [
   'e.workspace_id', 'e.seq', 'e.event_id', 'e.occurred_at', "ifnull(e.credential_id, '')", "ifnull(e.credential_type, '')", "ifnull(e.caller_ip, '')",
-  "ifnull(e.method, '')", "ifnull(e.endpoint, '')", "ifnull(e.status, '')", "ifnull(e.duration_ms, '')", "(CASE e.pii_accessed WHEN 1 THEN 'true' ELSE 'false' END)",
+  "ifnull(e.method, '')", "ifnull(e.endpoint, '')", `ifnull(${SENT_SURFACE}, '')`, `ifnull(${SENT_TOOL}, '')`, "ifnull(e.status, '')", "ifnull(e.duration_ms, '')", "(CASE e.pii_accessed WHEN 1 THEN 'true' ELSE 'false' END)",
   // params_json is JCS of an object: starts with '{', no raw CR/LF (JCS escapes them), so only a quote or comma matters
   `(CASE WHEN instr(e.params_json, '"') > 0 OR instr(e.params_json, ',') > 0 THEN '"' || replace(e.params_json, '"', '""') || '"' ELSE e.params_json END)`, "''", 'e.prev_hash', 'e.hash',
 ];
@@ -162,7 +170,7 @@ export async function runExport(db: Db, o: ExportOptions): Promise<ExportResult>
         for (const r of batchStmt.iterate(t.workspace_id, after, t.cursor_seq, ...w.params, ...ftsParams) as IterableIterator<unknown[]>) {
           got++;
           {
-            const ev = storedToEvent({ workspace_id: r[0] as string, seq: r[1] as number, event_id: r[2] as string, occurred_at: r[3] as string, credential_id: r[4] as string | null, credential_type: r[5] as string | null, caller_ip: r[6] as string | null, method: r[7] as string | null, endpoint: r[8] as string | null, status: r[9] as number | null, duration_ms: r[10] as number | null, pii_accessed: r[11] as number, params_json: r[12] as string, extra_json: r[13] as string | null });
+            const ev = storedToEvent({ workspace_id: r[0] as string, seq: r[1] as number, event_id: r[2] as string, occurred_at: r[3] as string, credential_id: r[4] as string | null, credential_type: r[5] as string | null, caller_ip: r[6] as string | null, method: r[7] as string | null, endpoint: r[8] as string | null, status: r[9] as number | null, duration_ms: r[10] as number | null, pii_accessed: r[11] as number, params_json: r[12] as string, extra_json: r[13] as string | null, surface: r[16] as string, mcp_tool: r[17] as string | null, surface_sent: r[18] as number });
             ev.prev_hash = r[14];
             ev.hash = r[15];
             buf += jcs(ev) + '\n';
@@ -213,7 +221,7 @@ export async function runExport(db: Db, o: ExportOptions): Promise<ExportResult>
     bom: o.bom,
     filters: { ...o.filters },
     timeRange: { from: o.filters.from ?? null, to: o.filters.to ?? null },
-    columns: o.format === 'csv' ? [...EXPORT_COLUMNS] : ['seq', 'id', 'workspace_id', 'occurred_at', 'credential_id', 'credential_type', 'caller_ip', 'method', 'endpoint', 'params', 'status', 'duration_ms', 'pii_accessed', 'prev_hash', 'hash'],
+    columns: o.format === 'csv' ? [...EXPORT_COLUMNS] : ['seq', 'id', 'workspace_id', 'occurred_at', 'credential_id', 'credential_type', 'caller_ip', 'method', 'endpoint', 'surface', 'mcp_tool', 'params', 'status', 'duration_ms', 'pii_accessed', 'prev_hash', 'hash'],
     rowCount: rows,
     byteLength: bytes,
     sha256,

@@ -7,6 +7,7 @@ export {
   KNOWN_EVENT_KEYS,
   MAX_OCCURRED_MS,
   MAX_PAGE,
+  MCP_TOOL_NAME,
   platformEventSchema,
   type AuditHeadResponse,
   type AuditPageResponse,

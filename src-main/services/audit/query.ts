@@ -64,6 +64,9 @@ export function buildWhere(f: AuditFilter, alias = 'e', own: readonly string[] =
     }
   }
   if (f.pii !== undefined) c.push(`${a}pii_accessed = ?`), p.push(f.pii ? 1 : 0);
+  // the literal `<> 'api'` lets SQLite use the partial index of the few non-API rows (migration 23)
+  if (f.surface) c.push(f.surface === 'api' ? `${a}surface = 'api'` : `${a}surface = ? AND ${a}surface <> 'api'`), f.surface !== 'api' && p.push(f.surface);
+  if (f.mcpTool) c.push(`${a}mcp_tool = ?`), p.push(f.mcpTool);
   if (f.from) c.push(`${a}rid >= ?`), p.push(Date.parse(f.from) * RID_SLOTS);
   if (f.to) c.push(`${a}rid < ?`), p.push(Date.parse(f.to) * RID_SLOTS);
   if (mode === 'exclude' && own.length) c.push(`(${a}credential_id IS NULL OR ${a}credential_id NOT IN (${own.map(() => '?').join(',')}))`), p.push(...own);
@@ -75,10 +78,10 @@ export function buildWhere(f: AuditFilter, alias = 'e', own: readonly string[] =
   return { sql: c.length ? c.join(' AND ') : '1', params: p, fts };
 }
 
-export const EVENT_COLUMNS = 'e.workspace_id, e.seq, e.event_id, e.occurred_at, e.credential_id, e.credential_type, e.caller_ip, e.method, e.endpoint, e.status, e.duration_ms, e.pii_accessed, e.params_json, e.rid';
+export const EVENT_COLUMNS = 'e.workspace_id, e.seq, e.event_id, e.occurred_at, e.credential_id, e.credential_type, e.caller_ip, e.method, e.endpoint, e.status, e.duration_ms, e.pii_accessed, e.params_json, e.rid, e.surface, e.mcp_tool';
 
 /** The explorer's projection of a stored event (the chain columns stay in the repository). */
-export type RawRow = Omit<StoredEventRow, 'occurred_ms' | 'prev_hash' | 'hash' | 'extra_json'>;
+export type RawRow = Omit<StoredEventRow, 'occurred_ms' | 'prev_hash' | 'hash' | 'extra_json' | 'surface_sent'>;
 
 /** a stored row in contract shape, before names are attached (audit-service.ts adds them) */
 export type BareEventRow = Omit<AuditEventRow, 'workspaceName' | 'credentialName' | 'own'>;
@@ -98,6 +101,8 @@ export function toEventRow(r: RawRow): BareEventRow {
     durationMs: r.duration_ms,
     piiAccessed: r.pii_accessed === 1,
     paramsJson: r.params_json,
+    surface: r.surface as AuditEventRow['surface'],
+    mcpTool: r.mcp_tool,
   };
 }
 
@@ -206,7 +211,7 @@ export function createAuditQuery(db: Db, ownIds: () => readonly string[] = () =>
     const src = sources(kept, 'include');
     const toMs = (rid: number) => Math.floor(rid / RID_SLOTS);
     // an indexed filter narrows first (its index, then a small sort); with none, the grouping streams in index order
-    const narrowed = !!(f.workspaces?.length || f.credential || f.endpoint || f.ip || f.from || f.to || f.q);
+    const narrowed = !!(f.workspaces?.length || f.credential || f.endpoint || f.ip || f.from || f.to || f.q || f.mcpTool || (f.surface && f.surface !== 'api'));
     const key = (col: string) => (narrowed ? `+e.${col}` : `e.${col}`);
     /** the same grouping over every source, groups with the same key merged (counts add up, first/last widen) */
     function grouped<R extends { n: number; lo: number; hi: number }>(sel: string, tail: string, src0: typeof src, k: (r: R) => string, extra: unknown[] = [], merge?: (a: R, b: R) => void): R[] {

@@ -10,6 +10,7 @@ import { routeOf } from './route.ts';
 
 export { routeOf };
 import { createReplayReader } from './replay.ts';
+import { createMcpUseReader } from './mcp-use.ts';
 
 export interface EndpointUse {
   method: string;
@@ -45,6 +46,7 @@ const DAY = 86_400_000;
 
 export function createAuditReadModel(db: Db) {
   const replay = createReplayReader(db);
+  const mcpUse = createMcpUseReader(db);
   // Each query reads both arms (arms.ts): the indexed rows through the partial indexes, the rows the indexer has not
   // reached by primary-key range; the parameters of the WHERE come twice.
   const edge = (dir: 'ASC' | 'DESC') =>
@@ -153,6 +155,8 @@ export function createAuditReadModel(db: Db) {
 
     /** Each cached call of a credential since `sinceMs` in seq order, one at a time (guardrails dry run, replay.ts). */
     forEachCall: replay.forEachCall,
+    /** MCP calls per tool and status since `sinceMs` (scopes used: a tool call uses every scope of its tool). */
+    mcpToolCalls: mcpUse.mcpToolCalls,
     /** Calls per method, route and status since `sinceMs` (scopes used), from the indexer's aggregates. */
     callsByEndpointStatus: insights.callsByRouteStatus,
     /** Calls per caller IP since `sinceMs` (unlimited). */

@@ -36,6 +36,11 @@ export interface StoredEventRow {
   hash: string;
   rid: number;
   extra_json: string | null;
+  /** 'api' when the platform did not send surface (migration 23) */
+  surface: string;
+  mcp_tool: string | null;
+  /** 1: the platform sent surface and mcp_tool (both are in the hashed event); 0: it sent neither */
+  surface_sent: number;
 }
 
 export const RID_SLOTS = 1024;
@@ -60,7 +65,7 @@ function fnv32(s: string): number {
 }
 
 /** Rebuilds the platform event (without prev_hash/hash) from a stored row, for re-hashing offline. */
-export function storedToEvent(r: Pick<StoredEventRow, 'workspace_id' | 'seq' | 'event_id' | 'occurred_at' | 'credential_id' | 'credential_type' | 'caller_ip' | 'method' | 'endpoint' | 'status' | 'duration_ms' | 'pii_accessed' | 'params_json' | 'extra_json'>): Record<string, unknown> {
+export function storedToEvent(r: Pick<StoredEventRow, 'workspace_id' | 'seq' | 'event_id' | 'occurred_at' | 'credential_id' | 'credential_type' | 'caller_ip' | 'method' | 'endpoint' | 'status' | 'duration_ms' | 'pii_accessed' | 'params_json' | 'extra_json' | 'surface' | 'mcp_tool' | 'surface_sent'>): Record<string, unknown> {
   const e: Record<string, unknown> = r.extra_json ? (JSON.parse(r.extra_json) as Record<string, unknown>) : {};
   e.seq = r.seq;
   e.id = r.event_id;
@@ -75,6 +80,11 @@ export function storedToEvent(r: Pick<StoredEventRow, 'workspace_id' | 'seq' | '
   e.status = r.status;
   e.duration_ms = r.duration_ms;
   e.pii_accessed = r.pii_accessed === 1;
+  // exactly as served: an event without the members hashes without them (the 'api' column value is Grantdesk's reading)
+  if (r.surface_sent === 1) {
+    e.surface = r.surface;
+    e.mcp_tool = r.mcp_tool;
+  }
   return e;
 }
 
@@ -93,7 +103,7 @@ export function createAuditRepo(db: Db) {
   const hashAt = db.prepare<[string, number], { hash: string }>('SELECT hash FROM audit_events WHERE workspace_id = ? AND seq = ?');
   const insert = db.prepare(
     `INSERT INTO audit_events (workspace_id, seq, event_id, occurred_at, occurred_ms, credential_id, credential_type, caller_ip, method, endpoint,
-      status, duration_ms, pii_accessed, params_json, prev_hash, hash, rid, ip_hex, extra_json, csv_plain, ix) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0)`,
+      status, duration_ms, pii_accessed, params_json, prev_hash, hash, rid, ip_hex, extra_json, csv_plain, surface, mcp_tool, surface_sent, ix) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0)`,
   );
   // ix = 0: the row stays out of the partial secondary indexes, the full-text index and the aggregates until the indexer
   // (indexer.ts) takes it in, behind the sync, in its own transaction.
@@ -136,11 +146,13 @@ export function createAuditRepo(db: Db) {
         let rid = ms * RID_SLOTS + ((wsSalt + e.seq) % RID_SLOTS);
         const extraJson = extra ? jcs(extra) : null;
         const ip = ipHex(e.caller_ip);
-        const plain = extraJson === null && wsPlain && csvPlain(e.id) && csvPlain(e.occurred_at) && csvPlain(e.credential_id) && csvPlain(e.credential_type) && csvPlain(e.caller_ip) && csvPlain(e.method) && csvPlain(e.endpoint) ? 1 : 0;
+        const sent = e.surface !== undefined;
+        const tool = e.mcp_tool ?? null;
+        const plain = extraJson === null && csvPlain(tool) && wsPlain && csvPlain(e.id) && csvPlain(e.occurred_at) && csvPlain(e.credential_id) && csvPlain(e.credential_type) && csvPlain(e.caller_ip) && csvPlain(e.method) && csvPlain(e.endpoint) ? 1 : 0;
         for (;;) {
           try {
             insert.run(ws, e.seq, e.id, e.occurred_at, ms, e.credential_id, e.credential_type, e.caller_ip, e.method, e.endpoint, e.status, e.duration_ms,
-              e.pii_accessed ? 1 : 0, paramsJson, e.prev_hash, e.hash, rid, ip, extraJson, plain);
+              e.pii_accessed ? 1 : 0, paramsJson, e.prev_hash, e.hash, rid, ip, extraJson, plain, e.surface ?? 'api', tool, sent ? 1 : 0);
             break;
           } catch (err) {
             // (workspace, seq) is new (seq > cursor = max seq), so a unique violation is a rid collision: take the next slot.

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { exportManifestSchema, type ExportManifest, type VerifyReport } from '../../../src-common/contract/index.ts';
 import { readCsvStrict, uncsvString, type CsvField } from './csv.ts';
-import { EXPORT_COLUMNS } from './export.ts';
+import { EXPORT_COLUMNS, LEGACY_EXPORT_COLUMNS } from './export.ts';
 import { eventHash } from './jcs.ts';
 import { storedToEvent } from './repo.ts';
 
@@ -69,34 +69,51 @@ class RowChecker {
   }
 }
 
-function csvRowToEvent(f: CsvField[]): Record<string, unknown> {
-  const s = (i: number) => uncsvString(f[i]!);
-  const int = (i: number) => {
-    const v = f[i]!.value;
-    if (v === '' && !f[i]!.quoted) return null;
-    if (!/^-?\d+$/.test(v)) throw new Error(`column ${EXPORT_COLUMNS[i]} is not an integer`);
+/** Column positions of the header a file has: this version's, or that of an export made before surfaces existed. */
+type Columns = Record<(typeof EXPORT_COLUMNS)[number], number>;
+function columnsOf(header: readonly string[]): Columns | null {
+  for (const known of [EXPORT_COLUMNS, LEGACY_EXPORT_COLUMNS] as const) {
+    if (header.length === known.length && header.every((h, i) => h === known[i])) {
+      const at = Object.fromEntries(EXPORT_COLUMNS.map((c) => [c, (known as readonly string[]).indexOf(c)])) as Columns;
+      return at;
+    }
+  }
+  return null;
+}
+
+function csvRowToEvent(f: CsvField[], at: Columns): Record<string, unknown> {
+  const s = (c: keyof Columns) => (at[c] < 0 ? null : uncsvString(f[at[c]]!));
+  const int = (c: keyof Columns) => {
+    const v = f[at[c]]!.value;
+    if (v === '' && !f[at[c]]!.quoted) return null;
+    if (!/^-?\d+$/.test(v)) throw new Error(`column ${c} is not an integer`);
     return Number(v);
   };
-  const pii = f[11]!.value;
+  const pii = f[at.pii_accessed]!.value;
   if (pii !== 'true' && pii !== 'false') throw new Error('column pii_accessed is not true/false');
+  // an empty surface cell: the platform sent neither member (export.ts), so the event is hashed without them
+  const surface = s('surface');
   const ev = storedToEvent({
-    workspace_id: s(0) ?? '',
-    seq: int(1) ?? NaN,
-    event_id: s(2) ?? '',
-    occurred_at: s(3) ?? '',
-    credential_id: s(4),
-    credential_type: s(5),
-    caller_ip: s(6),
-    method: s(7),
-    endpoint: s(8),
-    status: int(9),
-    duration_ms: int(10),
+    workspace_id: s('workspace_id') ?? '',
+    seq: int('seq') ?? NaN,
+    event_id: s('event_id') ?? '',
+    occurred_at: s('occurred_at') ?? '',
+    credential_id: s('credential_id'),
+    credential_type: s('credential_type'),
+    caller_ip: s('caller_ip'),
+    method: s('method'),
+    endpoint: s('endpoint'),
+    status: int('status'),
+    duration_ms: int('duration_ms'),
     pii_accessed: pii === 'true' ? 1 : 0,
-    params_json: s(12) ?? 'null',
-    extra_json: s(13),
+    params_json: s('params_json') ?? 'null',
+    extra_json: s('extra_json'),
+    surface: surface ?? 'api',
+    mcp_tool: s('mcp_tool'),
+    surface_sent: surface === null ? 0 : 1,
   });
-  ev.prev_hash = f[14]!.value;
-  ev.hash = f[15]!.value;
+  ev.prev_hash = f[at.prev_hash]!.value;
+  ev.hash = f[at.hash]!.value;
   return ev;
 }
 
@@ -138,6 +155,7 @@ export async function verifyExport(manifestPath: string, recorded?: (manifestExp
   const rc = new RowChecker();
   let parseError: string | null = null;
   let header: string[] | null = null;
+  let columns: Columns | null = null;
   let bomSeen: boolean | null = null;
   let carry = '';
   let inQuotes = false;
@@ -171,10 +189,12 @@ export async function verifyExport(manifestPath: string, recorded?: (manifestExp
         for (const rec of readCsvStrict(block)) {
           if (!header) {
             header = rec.map((f) => f.value);
+            columns = columnsOf(header);
+            if (!columns) throw new Error('the header names columns this version does not know');
             continue;
           }
-          if (rec.length !== EXPORT_COLUMNS.length) throw new Error(`a record has ${rec.length} fields`);
-          rc.event(csvRowToEvent(rec));
+          if (rec.length !== header.length) throw new Error(`a record has ${rec.length} fields`);
+          rc.event(csvRowToEvent(rec, columns!));
         }
       } else {
         for (const line of block.split('\n')) {
@@ -216,7 +236,8 @@ export async function verifyExport(manifestPath: string, recorded?: (manifestExp
   add('encoding', parseError !== 'the file is not valid UTF-8' && (bomSeen ?? false) === manifest.bom, `UTF-8, BOM ${bomSeen ? 'present' : 'absent'}; manifest says ${manifest.bom ? 'present' : 'absent'}`);
   if (manifest.format === 'csv') {
     const h = header as string[] | null;
-    add('header', !!h && h.join(',') === EXPORT_COLUMNS.join(','), h ? `${h.length} columns` : 'no header');
+    const legacy = !!h && h.length === LEGACY_EXPORT_COLUMNS.length;
+    add('header', !!h && columnsOf(h) !== null, h ? `${h.length} columns${legacy ? ' (an export made before surfaces; events without surface members)' : ''}` : 'no header');
   }
   add('parse', parseError === null, parseError ?? `every record is strict ${manifest.format === 'csv' ? 'RFC 4180 CSV' : 'JSON Lines'}`);
   add('row count', rc.rows === manifest.rowCount, `${rc.rows} rows; manifest says ${manifest.rowCount}`);

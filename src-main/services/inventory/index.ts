@@ -4,6 +4,7 @@ export { createInventoryService, type InventoryDeps, type InventoryService } fro
 export { createInventoryReadModel, type InventoryCredential, type InventoryReadModel } from './read-model.ts';
 export type { CachedCredential, CatalogueScope } from './repository.ts';
 export type { ScopeRoute } from './scope-routes.ts';
+export type { McpCatalogueState, McpToolScopes } from './mcp-tools.ts';
 
 import type { Db } from '../../ports/db.ts';
 import { createInventoryRepository } from './repository.ts';

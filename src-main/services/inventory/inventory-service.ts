@@ -30,6 +30,7 @@ import { createMatrixReadModel } from './matrix-read-model.ts';
 import { createBlastRadius } from './blast-radius.ts';
 import { fetchInventory } from './platform-fetch.ts';
 import { createScopeRoutesRepo } from './scope-routes.ts';
+import { createMcpToolsRepo, syncMcpTools } from './mcp-tools.ts';
 import { createRevocation } from './revocation.ts';
 import { createInventoryRepository, type CachedBundle, type CachedCredential, type InventoryRepository, type NormalizedCredential } from './repository.ts';
 
@@ -69,8 +70,9 @@ async function pool<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): 
 
 export function createInventoryService(deps: InventoryDeps) {
   const repo: InventoryRepository = createInventoryRepository(deps.db);
-  const matrixRead = createMatrixReadModel(deps.db);
   const scopeRoutes = createScopeRoutesRepo(deps.db);
+  const mcpTools = createMcpToolsRepo(deps.db);
+  const matrixRead = createMatrixReadModel(deps.db);
   const audit = deps.audit;
   const actor = deps.actor ?? safeUser();
 
@@ -112,6 +114,8 @@ export function createInventoryService(deps: InventoryDeps) {
       const inv = await fetchInventory(deps.platform, ws.id, withCatalogue, deps.clock.now());
       if (inv.catalogue) repo.upsertCatalogue(inv.catalogue);
       if (inv.routes) scopeRoutes.replace(inv.routes);
+      // the MCP tool catalogue travels with the scope catalogue (its tools' scopes are checked against it)
+      if (inv.catalogue) await syncMcpTools(deps.platform, ws.id, new Set(repo.catalogue().map((s) => s.name)), mcpTools, new Date(deps.clock.now()).toISOString());
       const counts = repo.applyWorkspace(ws.id, ws.name, inv.creds, inv.bundles, deps.clock.now());
       deps.bus.emit('state.changed', { topic: 'inventory', workspaceId: ws.id });
       return { ...base, ...counts, ok: true, error: null };

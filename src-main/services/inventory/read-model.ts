@@ -5,6 +5,7 @@ import type { InventorySyncState } from '../../../src-common/contract/index.ts';
 import { createInventoryRepository, type CachedBundle, type CachedCredential, type CatalogueScope } from './repository.ts';
 import { syncStateOf } from './matrix.ts';
 import { createScopeRoutesRepo, type ScopeRoute } from './scope-routes.ts';
+import { createMcpToolsRepo, type McpCatalogueState, type McpToolScopes } from './mcp-tools.ts';
 
 export interface InventoryCredential extends CachedCredential {
   /** the workspace's name at its last inventory sync (null: never synced) */
@@ -14,6 +15,7 @@ export interface InventoryCredential extends CachedCredential {
 export function createInventoryReadModel(db: Db) {
   const repo = createInventoryRepository(db);
   const routes = createScopeRoutesRepo(db);
+  const mcp = createMcpToolsRepo(db);
   return {
     /** Every cached credential (every status), with the workspace name of its last sync, ordered by workspace and id. */
     credentials(): InventoryCredential[] {
@@ -27,6 +29,10 @@ export function createInventoryReadModel(db: Db) {
     bundles: (): CachedBundle[] => repo.bundles(),
     /** The platform's route → scope table as last synced with the catalogue, in matching order (empty: none published or never synced). */
     scopeRoutes: (): ScopeRoute[] => routes.all(),
+    /** The platform's MCP tools and the scopes each needs, as last synced with the scope catalogue (empty: none or never synced). */
+    mcpTools: (): McpToolScopes[] => mcp.all(),
+    /** When the MCP tool catalogue was last read, and why its last answer was not stored (a sentence). */
+    mcpCatalogueState: (): McpCatalogueState => mcp.state(),
     /** The platform's scope catalogue as last synced (empty: never synced). */
     scopeCatalogue: (): CatalogueScope[] => repo.catalogue(),
     /** Each synced workspace's inventory sync state (a workspace never synced is absent). */

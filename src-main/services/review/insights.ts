@@ -8,8 +8,8 @@ import type { InventoryReadModel } from '../inventory/index.ts';
 
 /** The other domains' read models insights read (wired in composition.ts); no table of theirs is read here. */
 export interface InsightsPorts {
-  audit: Pick<AuditReadModel, 'coverageOf' | 'callsByEndpointStatus' | 'callsByCallerIp' | 'contactRecordsSeen' | 'contactDays'>;
-  inventory: Pick<InventoryReadModel, 'credentials' | 'scopeCatalogue'>;
+  audit: Pick<AuditReadModel, 'coverageOf' | 'callsByEndpointStatus' | 'callsByCallerIp' | 'contactRecordsSeen' | 'contactDays' | 'mcpToolCalls'>;
+  inventory: Pick<InventoryReadModel, 'credentials' | 'scopeCatalogue' | 'mcpTools' | 'mcpCatalogueState'>;
 }
 
 const DAY = 86_400_000;
@@ -31,6 +31,14 @@ export function scopeForEndpoint(method: string, endpoint: string, resources: Re
   return `${resource}:${action}`;
 }
 
+/** A sentence for MCP calls whose tool the cached catalogue does not list: their scopes could not be counted as used. */
+function mcpUnknownNote(unknown: ReadonlyMap<string, number>, state: ReturnType<InsightsPorts['inventory']['mcpCatalogueState']>): string {
+  const calls = [...unknown.values()].reduce((a, b) => a + b, 0);
+  const names = [...unknown.keys()].sort().slice(0, 3).join(', ') + (unknown.size > 3 ? ` and ${unknown.size - 3} more` : '');
+  const why = state.state === 'never' ? 'the inventory has not read the platform\'s MCP tool catalogue yet' : state.state === 'none' ? 'the platform publishes no MCP tool catalogue' : state.problem ?? 'the platform\'s MCP tool catalogue does not list them';
+  return `${calls} MCP tool call${calls === 1 ? '' : 's'} (${names}) could not be counted: ${why.replace(/\.$/, '')}. Some of the unused scopes may be needed by those tools.`;
+}
+
 function cidrFor(ip: string): string {
   return ip.includes(':') ? `${ip}/128` : `${ip}/32`;
 }
@@ -45,6 +53,9 @@ export function computeInsights(p: InsightsPorts, o: { nowMs: number; windowDays
   const catalogueRows = p.inventory.scopeCatalogue();
   const resources = new Set(catalogueRows.map((r) => r.resource));
   const catalogue = new Set(catalogueRows.map((r) => r.name));
+  // an MCP tool call (POST /mcp) used every scope its tool needs: the platform's tool catalogue says which
+  const toolScopes = new Map(p.inventory.mcpTools().map((t) => [t.name, t.scopes]));
+  const mcpState = p.inventory.mcpCatalogueState();
   const creds = p.inventory
     .credentials()
     .map((c) => ({ workspace_id: c.workspaceId, workspace_name: c.workspaceName, id: c.id, type: c.type, name: c.name, status: c.status, scopes: c.scopes, allow: c.ipAllowlist, expires_at: c.expiresAt, created_at: c.createdAt, client_id: c.clientId }))
@@ -78,6 +89,14 @@ export function computeInsights(p: InsightsPorts, o: { nowMs: number; windowDays
       const s = scopeForEndpoint(r.method, routeOf(r.endpoint), resources);
       if (s) used.add(s);
     }
+    // MCP calls of tools the catalogue does not list needed scopes nobody can name: say so beside "unused"
+    const unknownTools = new Map<string, number>();
+    for (const m of calls > 0 ? p.audit.mcpToolCalls(c.workspace_id, c.id, since) : []) {
+      if (m.status === 403 || m.status === 401 || m.tool === null) continue;
+      const need = toolScopes.get(m.tool);
+      if (need) for (const s of need) used.add(s);
+      else unknownTools.set(m.tool, (unknownTools.get(m.tool) ?? 0) + m.n);
+    }
     if (cov.a !== null && calls === 0) {
       const risk = scopes.some((s) => !s.endsWith(':read')) ? 55 : 40;
       items.push({ ...base, id: `never_used:${c.workspace_id}:${c.id}`, kind: 'never_used', risk, severity: severity(risk), title: `Not used in ${o.windowDays} days`, detail: `${c.name} holds ${scopes.length} scopes and made no call in the window`, suggestion: { kind: 'revoke' }, fix: { label: 'Review and revoke', route: `#/credentials?workspace=${c.workspace_id}&credential=${c.id}`, command: 'inventory.revoke' } });
@@ -95,7 +114,8 @@ export function computeInsights(p: InsightsPorts, o: { nowMs: number; windowDays
             : c.type === 'machine_client'
               ? { label: 'Create a narrower machine client', route: `#/credentials?workspace=${c.workspace_id}`, command: 'clients.create' }
               : { label: 'Ask for a narrower grant, or revoke', route: `#/credentials?workspace=${c.workspace_id}&credential=${c.id}`, command: 'inventory.revoke' };
-        items.push({ ...base, id: `unused_scopes:${c.workspace_id}:${c.id}`, kind: 'unused_scopes', risk, severity: severity(risk), title: `${unused.length} of ${scopes.length} scopes unused in ${o.windowDays} days`, detail: `Unused: ${unused.join(', ')}. Used: ${keep.join(', ') || 'none'}.`, suggestion: { kind: 'narrow_scopes', keep, remove: unused }, fix });
+        const unknownNote = unknownTools.size ? ` ${mcpUnknownNote(unknownTools, mcpState)}` : '';
+        items.push({ ...base, id: `unused_scopes:${c.workspace_id}:${c.id}`, kind: 'unused_scopes', risk, severity: severity(risk), title: `${unused.length} of ${scopes.length} scopes unused in ${o.windowDays} days`, detail: `Unused: ${unused.join(', ')}. Used: ${keep.join(', ') || 'none'}.${unknownNote}`, suggestion: { kind: 'narrow_scopes', keep, remove: unused }, fix });
       }
     }
     if (allow.length === 0 && calls >= 5) {

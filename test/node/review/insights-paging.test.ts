@@ -23,12 +23,18 @@ function ports(n: number): InsightsPorts {
     clientId: null,
   }));
   return {
-    inventory: { credentials: () => creds as never, scopeCatalogue: () => [{ name: 'contacts:read', resource: 'contacts' }, { name: 'contacts:write', resource: 'contacts' }] as never },
+    inventory: {
+      credentials: () => creds as never,
+      scopeCatalogue: () => [{ name: 'contacts:read', resource: 'contacts' }, { name: 'contacts:write', resource: 'contacts' }] as never,
+      mcpTools: () => [],
+      mcpCatalogueState: () => ({ state: 'none', checkedAt: null, problem: null, tools: 0 }),
+    },
     audit: {
       coverageOf: () => ({ fromMs: NOW - 100 * DAY, untilMs: NOW }),
       callsByEndpointStatus: (_ws: string, id: string) => (Number(id.slice(4)) % 3 === 0 ? [] : [{ method: 'GET', endpoint: '/v1/contacts', status: 200, n: 9 }]) as never,
       callsByCallerIp: () => [{ ip: '198.51.100.7', n: 9 }] as never,
       contactRecordsSeen: () => 50,
+      mcpToolCalls: () => [],
       contactDays: (_ws: string, id: string) => (id === 'key_5' ? [{ day: Math.floor((NOW - 3 * DAY) / DAY), records: 20, exports: 0 }] : []) as never,
     },
   } as unknown as InsightsPorts;

@@ -5,7 +5,7 @@
 // Event fields are hostile data: rendered as React text only (never HTML, never links).
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { STATUS_CLASSES, type AuditFilter } from '../../../../src-common/contract/index.ts';
+import { AUDIT_SURFACES, STATUS_CLASSES, type AuditFilter, type AuditSurface } from '../../../../src-common/contract/index.ts';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { SearchCoverage } from './SearchCoverage.tsx';
 import { hrefFor, routeFromHash, useRoute, useRouteQuery } from '../../app/router.ts';
@@ -30,7 +30,7 @@ import {
   type FilterKey,
 } from '../../stores/audit-store.ts';
 import { auditHref, filtersFromQuery, sameFilters } from './audit-route.ts';
-import { exactTime, filterPhrases, rowTimeText, typeLabel, CREDENTIAL_TYPE_LABEL } from './filter-words.ts';
+import { exactTime, filterPhrases, rowTimeText, surfaceLabel, typeLabel, CREDENTIAL_TYPE_LABEL, SURFACE_LABEL } from './filter-words.ts';
 import { EventDrawer } from './EventDrawer.tsx';
 import { Summary } from './Summary.tsx';
 import { TextFilter } from './TextFilter.tsx';
@@ -122,7 +122,7 @@ export function AuditExplorerScreen() {
   const zoomed = !!(filters.from || filters.to);
   const count = summary?.count ?? 0;
   const dateValue = (v?: string) => (v ? v.slice(0, 10) : '');
-  const moreActive = [shown.credentialType, shown.method, shown.statusClass?.length ? 1 : undefined, shown.pii, shown.from, shown.to].filter((v) => v !== undefined).length;
+  const moreActive = [shown.surface, shown.credentialType, shown.method, shown.statusClass?.length ? 1 : undefined, shown.pii, shown.from, shown.to].filter((v) => v !== undefined).length;
 
   return (
     <section className="screen screen-audit" aria-labelledby="screen-title" data-testid="audit-screen">
@@ -186,6 +186,20 @@ export function AuditExplorerScreen() {
               </button>
             </div>
             <div id="audit-more-filters" className={`audit-filter-row audit-filter-more${more ? ' is-open' : ''}`}>
+              <div className="audit-field audit-field-select">
+                <label className="audit-field-label" htmlFor="audit-f-surface">
+                  Came through
+                </label>
+                <select id="audit-f-surface" value={shown.surface ?? ''} onChange={(e) => setFilter('surface', (e.target.value || undefined) as AuditSurface | undefined)} aria-invalid={errFor('surface') ? true : undefined} data-testid="audit-filter-surface">
+                  <option value="">Every surface</option>
+                  {AUDIT_SURFACES.map((s) => (
+                    <option key={s} value={s}>
+                      {SURFACE_LABEL[s]}
+                    </option>
+                  ))}
+                </select>
+                {errFor('surface') && <p className="field-error" role="alert">{errFor('surface')}</p>}
+              </div>
               <div className="audit-field audit-field-select">
                 <label className="audit-field-label" htmlFor="audit-f-type">
                   Credential type
@@ -307,7 +321,7 @@ export function AuditExplorerScreen() {
           ) : (
             <div className="audit-table" role="table" aria-label="Audit events" aria-rowcount={count}>
               <div className="audit-head" role="row">
-                {['Time', 'Workspace', 'Credential', 'Method', 'Endpoint', 'Status', 'Caller IP', 'PII'].map((h) => (
+                {['Time', 'Workspace', 'Credential', 'Came through', 'Method', 'Endpoint', 'Status', 'Caller IP', 'PII'].map((h) => (
                   <span key={h} role="columnheader">
                     {h}
                   </span>
@@ -342,12 +356,15 @@ export function AuditExplorerScreen() {
                           {r.workspaceName ?? <span className="mono">{r.workspaceId}</span>}
                         </span>
                         <span role="cell" title={`${typeLabel(r.credentialType)} · ${r.credentialId ?? 'no credential'}`} data-testid="audit-cell-credential">
-                          {r.credentialName ?? <span className="mono">{r.credentialId ?? '—'}</span>}
+                          {r.credentialName ?? (r.credentialId ? <span className="mono">{r.credentialId}</span> : <span className="muted">{r.surface === 'webhook' ? 'None (signed by the sender)' : '—'}</span>)}
                           {r.own && <span className="audit-own-badge">Grantdesk</span>}
                         </span>
+                        <span role="cell" data-testid="audit-cell-surface" data-surface={r.surface}>
+                          {surfaceLabel(r.surface)}
+                        </span>
                         <span role="cell">{r.method ?? '—'}</span>
-                        <span role="cell" className="mono" title={r.endpoint ?? undefined} data-testid="audit-cell-endpoint">
-                          {r.endpoint ?? '—'}
+                        <span role="cell" className="mono" title={r.mcpTool ? `The MCP tool ${r.mcpTool}, called at ${r.endpoint ?? 'the MCP endpoint'}` : (r.endpoint ?? undefined)} data-testid="audit-cell-endpoint">
+                          {r.mcpTool ? `${r.mcpTool} · ${r.endpoint ?? ''}` : (r.endpoint ?? '—')}
                         </span>
                         <span role="cell" className={r.status !== null && r.status >= 400 ? 'audit-status-bad' : undefined}>
                           {r.status ?? '—'}

@@ -1,7 +1,7 @@
 // The event drawer: one audit event with its chain check, names first, parameters as inert text.
 // Event fields are hostile data: rendered as React text only (never HTML, never links).
 import type { AuditState } from '../../stores/audit-store.ts';
-import { exactTime, typeLabel } from './filter-words.ts';
+import { exactTime, surfaceLabel, typeLabel } from './filter-words.ts';
 
 type Detail = NonNullable<AuditState['detail']>;
 
@@ -31,6 +31,16 @@ export function EventDrawer({ detail, onClose }: { detail: Detail; onClose(): vo
         <dt>Credential</dt>
         <dd>
           {detail.event.credentialName ?? '—'} <span className="audit-sub">{typeLabel(detail.event.credentialType)}</span> <span className="mono audit-sub">{detail.event.credentialId ?? ''}</span>
+        </dd>
+        <dt>Came through</dt>
+        <dd data-testid="audit-drawer-surface">
+          {surfaceLabel(detail.event.surface)}
+          {detail.event.mcpTool && (
+            <>
+              {' '}
+              <span className="mono">{detail.event.mcpTool}</span>
+            </>
+          )}
         </dd>
         <dt>Caller IP</dt>
         <dd className="mono">{detail.event.callerIp ?? '—'}</dd>

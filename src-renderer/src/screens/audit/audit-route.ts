@@ -7,6 +7,8 @@ import { STATUS_CLASSES, type AuditFilter } from '../../../../src-common/contrac
 type Key = keyof AuditFilter;
 /** filter key -> the CLI flag (without --), in the order a link lists them */
 export const AUDIT_FLAGS: readonly (readonly [Key, string])[] = [
+  ['surface', 'surface'],
+  ['mcpTool', 'mcp-tool'],
   ['endpoint', 'endpoint'],
   ['from', 'from'],
   ['to', 'to'],

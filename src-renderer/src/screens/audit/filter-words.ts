@@ -1,6 +1,6 @@
 // Filters in words, for the explorer's count line and the exports screen ("Endpoint /v1/contacts/export · 1 Feb – 1 Mar
 // 2026 · 3 workspaces"), and local human dates for the event table. Never raw JSON, never ISO with milliseconds.
-import type { AuditFilter } from '../../../../src-common/contract/index.ts';
+import type { AuditFilter, AuditSurface } from '../../../../src-common/contract/index.ts';
 
 export const CREDENTIAL_TYPE_LABEL: Record<string, string> = {
   api_key: 'API key',
@@ -10,6 +10,11 @@ export const CREDENTIAL_TYPE_LABEL: Record<string, string> = {
   user_grant: 'Desktop app grant',
 };
 export const typeLabel = (t: string | null | undefined) => (t ? (CREDENTIAL_TYPE_LABEL[t] ?? t) : 'Unknown type');
+
+/** which door a call came through, in words (one event) and as a filter (many events) */
+export const SURFACE_LABEL: Record<AuditSurface, string> = { api: 'API', mcp: 'MCP tool call', webhook: 'Webhook delivery' };
+const SURFACE_FILTER_WORDS: Record<AuditSurface, string> = { api: 'API calls', mcp: 'MCP tool calls', webhook: 'Webhook deliveries' };
+export const surfaceLabel = (s: string) => (Object.hasOwn(SURFACE_LABEL, s) ? SURFACE_LABEL[s as AuditSurface] : s);
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const dayUtc = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' });
@@ -50,6 +55,8 @@ export interface FilterNames {
 /** one phrase per filter, in the order people read them */
 export function filterPhrases(f: AuditFilter, names: FilterNames, opts: { ownDefault?: boolean } = {}): { key: keyof AuditFilter; text: string; title?: string }[] {
   const out: { key: keyof AuditFilter; text: string; title?: string }[] = [];
+  if (f.surface) out.push({ key: 'surface', text: Object.hasOwn(SURFACE_FILTER_WORDS, f.surface) ? SURFACE_FILTER_WORDS[f.surface] : f.surface });
+  if (f.mcpTool) out.push({ key: 'mcpTool', text: `MCP tool ${f.mcpTool}` });
   if (f.endpoint) out.push({ key: 'endpoint', text: f.endpoint.endsWith('*') ? `Endpoints under ${f.endpoint.slice(0, -1)}` : `Endpoint ${f.endpoint}` });
   const range = rangeWords(f.from, f.to);
   if (range) out.push({ key: 'from', text: range, title: [f.from && `from ${f.from}`, f.to && `to ${f.to} (not included)`].filter(Boolean).join(', ') });
