@@ -16,6 +16,11 @@ import { isPlatformEvent, platformEventSchema } from '../../../src-main/services
 import { verifyExport } from '../../../src-main/services/audit/verify.ts';
 import { createPlatformClient } from '../../../src-main/platform/index.ts';
 import { CLI_CONTEXT } from '../../../src-main/rpc/handlers.ts';
+import Database from 'better-sqlite3';
+import { migrate } from '../../../src-main/db/migrate.ts';
+import { migrations } from '../../../src-main/db/migrations/index.ts';
+import { eventHash, jcs } from '../../../src-main/services/audit/jcs.ts';
+import { storedToEvent, type StoredEventRow } from '../../../src-main/services/audit/repo.ts';
 import { hashEvent, makeChain, type ChainEvent } from '../../support/audit-chain.ts';
 import { createFakePlatform } from '../../support/audit-fake-platform.ts';
 
@@ -172,5 +177,31 @@ test('an older platform (no surface members): API calls, hashed without them; it
     }
   } finally {
     s.close();
+  }
+});
+
+test('migration 23: surfaces a platform sent before this version (kept in extra_json) become filterable, and still re-hash', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gd-mig23-'));
+  const raw = new Database(join(dir, 'cache.db'));
+  try {
+    migrate(raw, migrations.filter((m) => m.version !== 23));
+    // as the previous version stored them: surface and mcp_tool were members it did not know
+    const chain = makeChain('ws_old', 30, { seed: 4, surfaces: true });
+    const ins = raw.prepare(`INSERT INTO audit_events (workspace_id, seq, event_id, occurred_at, occurred_ms, credential_id, credential_type, caller_ip, method, endpoint, status, duration_ms, pii_accessed, params_json, prev_hash, hash, rid, extra_json)
+      VALUES (@workspace_id, @seq, @id, @occurred_at, @ms, @credential_id, @credential_type, @caller_ip, @method, @endpoint, @status, @duration_ms, @pii, @params, @prev_hash, @hash, @rid, @extra)`);
+    for (const e of chain) {
+      const ms = Date.parse(e.occurred_at);
+      ins.run({ ...e, ms, pii: e.pii_accessed ? 1 : 0, params: jcs(e.params), rid: ms * 1024 + e.seq, extra: jcs({ mcp_tool: e.mcp_tool, surface: e.surface }) });
+    }
+    migrate(raw, migrations);
+    const by = raw.prepare('SELECT surface, count(*) AS n FROM audit_events GROUP BY surface ORDER BY surface').all();
+    assert.deepEqual(by, ['api', 'mcp', 'webhook'].map((s) => ({ surface: s, n: chain.filter((e) => e.surface === s).length })).filter((x) => x.n > 0));
+    const tools = raw.prepare("SELECT seq, mcp_tool FROM audit_events WHERE surface = 'mcp' ORDER BY seq").all() as { seq: number; mcp_tool: string }[];
+    assert.deepEqual(tools, chain.filter((e) => e.surface === 'mcp').map((e) => ({ seq: e.seq, mcp_tool: e.mcp_tool })));
+    // still exactly as served: re-hashed from the stored row (members from extra_json, not added twice)
+    for (const r of raw.prepare('SELECT * FROM audit_events').all() as StoredEventRow[]) assert.equal(eventHash(r.prev_hash, storedToEvent(r)), r.hash, `seq ${r.seq}`);
+  } finally {
+    raw.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
