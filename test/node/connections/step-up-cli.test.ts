@@ -32,7 +32,7 @@ function run(args: string[], env: NodeJS.ProcessEnv, browse: (url: string) => Pr
   });
 }
 
-test('CLI: create, rotate and revoke on a Pro workspace through a printed step-up URL; a declined one exits 1 with a sentence', { skip: NO_KEYRING_REASON, timeout: 120_000 }, async () => {
+test('CLI: create, rotate and revoke on a Pro workspace through a printed step-up URL; a declined one exits 1 with a sentence', { skip: NO_KEYRING_REASON, timeout: 300_000 }, async () => {
   const h = await startHarness({ sandbox: { workspaces: 2, events: 60 } });
   try {
     const ws = h.sandbox.workspaces[0]!;
@@ -88,7 +88,7 @@ test('CLI: create, rotate and revoke on a Pro workspace through a printed step-u
   }
 });
 
-test('CLI without auto-consent: the real authenticator code signs in; three wrong codes refuse the step-up and create nothing', { skip: NO_KEYRING_REASON, timeout: 120_000 }, async () => {
+test('CLI without auto-consent: the real authenticator code signs in; three wrong codes refuse the step-up and create nothing', { skip: NO_KEYRING_REASON, timeout: 300_000 }, async () => {
   const h = await startHarness({ sandbox: { workspaces: 1, events: 20, autoConsent: false } });
   try {
     const ws = h.sandbox.workspaces[0]!;
