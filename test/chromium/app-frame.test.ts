@@ -22,7 +22,11 @@ const SCREENS: Array<[id: string, label: string]> = [
   ['calendar', 'Calendar'],
   ['settings', 'Settings'],
   ['rotation', 'Rotation'],
+  ['policy', 'Policy'],
+  ['alerts', 'Alerts'],
 ];
+/** Ctrl + digit for the first ten screens, then letters (g: governance, j: the alerts queue) */
+const SHORTCUT = (i: number) => (i < 10 ? String((i + 1) % 10) : ['g', 'j'][i - 10]!);
 
 const textOf = (l: Locator) => eventually(() => l.textContent(), (t) => t !== null, 'text present');
 const expectText = (l: Locator, expected: string) => eventually(() => l.textContent(), (t) => t === expected, `text of ${l}`);
@@ -102,9 +106,13 @@ describe('app frame in Chromium (serve mode)', () => {
     await page.keyboard.press('ArrowDown');
     assert.equal(await activeTestId(page), 'nav-scope-matrix');
     await page.keyboard.press('End');
-    assert.equal(await activeTestId(page), 'nav-rotation');
+    assert.equal(await activeTestId(page), 'nav-alerts');
     await page.keyboard.press('Home');
     assert.equal(await activeTestId(page), 'nav-workspaces');
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await activeTestId(page), 'nav-alerts');
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await activeTestId(page), 'nav-policy');
     await page.keyboard.press('ArrowUp');
     assert.equal(await activeTestId(page), 'nav-rotation');
     await page.keyboard.press('ArrowUp');
@@ -117,11 +125,11 @@ describe('app frame in Chromium (serve mode)', () => {
     await page.keyboard.press('Tab');
     assert.ok(!String(await activeTestId(page)).startsWith('nav-'), 'Tab leaves the nav');
     for (const [i, [id, label]] of SCREENS.entries()) {
-      await page.keyboard.press(`Control+${(i + 1) % 10}`);
-      await eventually(() => hash(page), (h) => h === `#/${id}`, `Ctrl+${(i + 1) % 10}`);
+      await page.keyboard.press(`Control+${SHORTCUT(i)}`);
+      await eventually(() => hash(page), (h) => h === `#/${id}`, `Ctrl+${SHORTCUT(i)}`);
       await expectText(page.locator('main h1'), label);
       // focus moves to the new screen's heading
-      await eventually(() => page.evaluate<unknown>('document.activeElement?.tagName'), (t) => t === 'H1', `focus after Ctrl+${i + 1}`);
+      await eventually(() => page.evaluate<unknown>('document.activeElement?.tagName'), (t) => t === 'H1', `focus after Ctrl+${SHORTCUT(i)}`);
     }
     // skip link activation focuses the main heading without touching the route
     await page.keyboard.press('Control+2');
