@@ -92,7 +92,8 @@ export async function buildCli({ root = ROOT, ifStale = false } = {}) {
     try {
       const r = await esbuild.build({
         absWorkingDir: root,
-        entryPoints: { grantdesk: 'src-main/cli/bin.ts' },
+        // the read pool's worker is a file of its own next to the chunks (adapters/sqlite-read-pool.ts finds it there)
+        entryPoints: { grantdesk: 'src-main/cli/bin.ts', 'sqlite-read-worker': 'src-main/adapters/sqlite-read-worker.ts' },
         outdir: tmp,
         bundle: true,
         splitting: true,
@@ -105,7 +106,8 @@ export async function buildCli({ root = ROOT, ifStale = false } = {}) {
         sourcemap: 'linked',
         outExtension: { '.js': '.mjs' },
         chunkNames: 'chunk-[hash]',
-        external: ['better-sqlite3', 'keytar'],
+        // native modules load their compiled addon from node_modules at run time: name every one here
+        external: ['better-sqlite3', 'keytar', '@duckdb/*', '*.node'],
         // bundled CommonJS dependencies (undici, graceful-fs) call require() for Node's own modules
         banner: { js: "import { createRequire as __gdRequire } from 'node:module'; const require = __gdRequire(import.meta.url);" },
         metafile: true,

@@ -8,17 +8,19 @@ import type { SecretStore } from './ports/secret-store.ts';
 import type { CallbackListenerFactory } from './ports/callback.ts';
 import type { HttpClient, LimitedFetch } from './ports/http.ts';
 import type { KeyedLock } from './ports/lock.ts';
+import type { ReadPool } from './ports/read-pool.ts';
 import type { SecretDelivery } from './ports/secret-delivery.ts';
 import { createCommandDelivery } from './adapters/deliver-command.ts';
 import { createUndiciHttp } from './adapters/undici-http.ts';
 import { createFileLock } from './adapters/file-lock.ts';
+import { createDuckdbEngine } from './adapters/duckdb.ts';
 import { createLoopbackCallback } from './adapters/loopback-callback.ts';
 import { createConnectionsService, createDirectoryReadModel, type RefreshPoint } from './services/connections/index.ts';
 import type { WorkspaceApi, WorkspaceDirectory } from './ports/platform.ts';
 import { createPlatformClient } from './platform/index.ts';
 import { createInventoryPurge, createInventoryReadModel, createInventoryService } from './services/inventory/index.ts';
 import { createRotationPurge, createRotationServices, type PlatformEndpoints } from './services/rotation/index.ts';
-import { createAuditPurge, createAuditReadModel, createAuditService } from './services/audit/index.ts';
+import { createArchiveService, createAuditPurge, createAuditReadModel, createAuditService } from './services/audit/index.ts';
 import { createReviewFacade, createReviewReadModel, createReviewService } from './services/review/index.ts';
 import { createSyncService } from './services/sync/index.ts';
 import { createBundlesService } from './services/bundles/index.ts';
@@ -29,6 +31,7 @@ import { createDispatcher, type Dispatcher } from './rpc/dispatcher.ts';
 import { createEventBus } from './services/event-bus.ts';
 import { createHealthService } from './services/health-service.ts';
 import type { Services } from './services/services.ts';
+import type { ColumnarEngine } from './ports/columnar.ts';
 import { createSettingsService } from './services/settings-service.ts';
 import { APP_VERSION } from './version.ts';
 
@@ -47,6 +50,8 @@ export interface AppPorts {
   callbackListener?: CallbackListenerFactory;
   /** run the refresh scheduler (desktop app and serve mode; one-shot CLI commands leave it off) */
   background?: boolean;
+  /** threads with their own read-only connections, for large CSV exports (CLI and serve mode; absent: one thread) */
+  readPool?: ReadPool;
   /** test seam: SIGKILL points of a refresh (GRANTDESK_TEST_KILL_AT) */
   refreshHook?: (point: RefreshPoint) => void;
   /** optional overrides of the platform ports (tests inject a sandbox-backed WorkspaceApi/WorkspaceDirectory) */
@@ -58,6 +63,8 @@ export interface AppPorts {
   secretDelivery?: SecretDelivery;
   /** OS notifications for alerts (the Electron shell); absent in the CLI and serve mode */
   notifier?: Notifier;
+  /** the columnar engine for audit archives (default: DuckDB, loaded on first use) */
+  columnar?: ColumnarEngine;
 }
 
 export interface AppRuntime {
@@ -162,6 +169,24 @@ export function createApp(ports: AppPorts): AppRuntime {
       ownClientId: (ws) => read.connections.platformOf(ws)?.clientId ?? null,
     },
     reveal: ports.reveal,
+    readPool: ports.readPool,
+  });
+  // audit events older than the cache retention, moved into Parquet files and read back through DuckDB (the columnar port)
+  const archive = createArchiveService({
+    db: ports.db,
+    dataDir: ports.dataDir,
+    appVersion: APP_VERSION,
+    clock: ports.clock,
+    bus,
+    engine: ports.columnar ?? createDuckdbEngine(),
+    lock,
+    retentionDays: () => settings.get().cacheRetentionDays,
+    names: {
+      workspaceNames: () => new Map(read.connections.ownGrants().map((g) => [g.workspaceId, g.workspaceName])),
+      credentials: () => read.inventory.credentials(),
+      ownClientId: (ws) => read.connections.platformOf(ws)?.clientId ?? null,
+    },
+    cachePage: (f) => audit.query(f),
   });
   // a credential or bundle changed in place: that workspace's inventory is re-read so the cache shows the change at once
   const refreshInventory = async (workspaceId: string) => {
@@ -268,6 +293,7 @@ export function createApp(ports: AppPorts): AppRuntime {
     inventory,
     rotation,
     audit,
+    archive,
     review,
     sync,
     bundles,

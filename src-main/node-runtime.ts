@@ -1,10 +1,12 @@
 // Builds the real ports for a Node process (CLI and serve mode). The Electron shell builds its own with the same pieces.
+import { join } from 'node:path';
 import { createApp, type AppRuntime } from './composition.ts';
 import { openCache } from './adapters/sqlite.ts';
 import { restrictProcessUmask } from './adapters/data-dir.ts';
 import { createKeytarSecretStore } from './adapters/keytar-secret-store.ts';
 import { createMemorySecretStore } from './adapters/memory-secret-store.ts';
 import { createFileLogger } from './adapters/file-logger.ts';
+import { createSqliteReadPool } from './adapters/sqlite-read-pool.ts';
 import { systemClock } from './ports/clock.ts';
 import type { Opener } from './ports/opener.ts';
 import type { SecretStore } from './ports/secret-store.ts';
@@ -52,5 +54,14 @@ export function createNodeRuntime(opts: NodeRuntimeOptions): AppRuntime {
   restrictProcessUmask(); // owner-only modes for every file this process creates (cache, -wal/-shm, logs, locks, exports)
   const db = openCache(opts.dataDir);
   const secretStore = opts.secretStore ?? selectSecretStore(db, { sessionOnly: opts.sessionOnly, keychain: () => createKeytarSecretStore() });
-  return createApp({ dataDir: opts.dataDir, db, secretStore, clock: systemClock, opener: opts.opener, logger: createFileLogger(opts.dataDir), background: opts.background, refreshHook: killHook(process.env) });
+  // threads start only when a large export runs, and end with it
+  const readPool = createSqliteReadPool({ file: join(opts.dataDir, 'cache.db') });
+  const app = createApp({ dataDir: opts.dataDir, db, secretStore, clock: systemClock, opener: opts.opener, logger: createFileLogger(opts.dataDir), background: opts.background, refreshHook: killHook(process.env), readPool });
+  return {
+    ...app,
+    async close() {
+      await readPool.close();
+      await app.close();
+    },
+  };
 }

@@ -7,6 +7,7 @@ import type { Clock } from '../../ports/clock.ts';
 import type { Db } from '../../ports/db.ts';
 import type { EventBus } from '../../ports/events.ts';
 import type { Logger } from '../../ports/logger.ts';
+import type { ReadPool } from '../../ports/read-pool.ts';
 import type { WorkspaceDirectory } from '../../ports/platform.ts';
 import type { PlatformClient } from '../../platform/index.ts';
 import type { Capabilities } from '../../rpc/handlers.ts';
@@ -41,6 +42,8 @@ export interface AuditServiceDeps {
   names?: AuditNameSource;
   /** shows a file in the system file manager (Electron's shell.showItemInFolder); absent where there is none */
   reveal?: (path: string) => Promise<void>;
+  /** threads that format large CSV exports (CLI and serve mode); absent: on this thread */
+  readPool?: ReadPool;
 }
 
 export type AuditService = ReturnType<typeof createAuditService>;
@@ -71,6 +74,7 @@ export function createAuditService(d: AuditServiceDeps) {
   const nameSource = d.names ?? NO_NAMES;
   const names = (): AuditNames => resolveNames(nameSource);
   const query = createAuditQuery(d.db, () => [...names().own]);
+  const archivedHash = d.db.prepare<[string, number], { hash: string }>('SELECT hash FROM audit_archive_anchors WHERE workspace_id = ? AND seq = ?');
   const named = (n: AuditNames, r: Omit<AuditEventRow, 'workspaceName' | 'credentialName' | 'own'>): AuditEventRow => ({
     ...r,
     workspaceName: n.workspace(r.workspaceId),
@@ -199,7 +203,8 @@ export function createAuditService(d: AuditServiceDeps) {
       const row = eventStmt.get(workspaceId, seq);
       if (!row) throw new AppError('not_found', `No cached event ${workspaceId} #${seq}`);
       const st = repo.peekState(workspaceId);
-      const prevStored = seq === 1 ? GENESIS_HASH : eventStmt.get(workspaceId, seq - 1)?.hash;
+      // the event before may have been archived (grantdesk archive): then the archive anchor holds its hash
+      const prevStored = seq === 1 ? GENESIS_HASH : (eventStmt.get(workspaceId, seq - 1)?.hash ?? archivedHash.get(workspaceId, seq - 1)?.hash);
       const tampered = repo.tamper(workspaceId).some((t) => t.seq === seq);
       const raw = { ...row } as unknown as RawRow;
       return {
@@ -251,7 +256,7 @@ export function createAuditService(d: AuditServiceDeps) {
       };
       try {
         progress(0, 0, 'running');
-        const r = await runExport(d.db, { filters, out: path, format, bom, overwrite, caps, appVersion: d.appVersion, review: d.reviewContext?.(), now: d.clock.now, signal: t.signal, ownCredentialIds: [...names().own], onProgress: (a, b) => progress(a, b, 'running') });
+        const r = await runExport(d.db, { filters, out: path, format, bom, overwrite, caps, appVersion: d.appVersion, review: d.reviewContext?.(), now: d.clock.now, signal: t.signal, pool: d.readPool, ownCredentialIds: [...names().own], onProgress: (a, b) => progress(a, b, 'running') });
         insertExport.run(r.exportId, r.manifest.generatedAt, r.path, r.manifestPath, format, bom ? 1 : 0, r.rowCount, r.byteLength, r.sha256, JSON.stringify(filters));
         progress(r.rowCount, r.rowCount, 'done');
         d.bus.emit('state.changed', { topic: 'exports', workspaceId: null });

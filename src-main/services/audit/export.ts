@@ -1,15 +1,18 @@
-// Streamed exports: constant memory (batches of rows, ~1 MiB write buffer), progress, cancel, temp file + fsync + link into
+// Streamed exports: constant memory (batches of rows, a few 4 MiB write buffers: export-sink.ts), progress, cancel, temp file + fsync + link into
 // place, then the manifest (the same way) written last. Never overwrites: the file and its manifest are created with the
 // no-overwrite writer of output-path.ts (temp opened 'wx' 0600, link() fails on EEXIST), unless `overwrite` (CLI --force).
 // Bytes are deterministic for the same cache and filters.
-import { unlinkSync, writeSync } from 'node:fs';
-import { createHash, randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import type { AuditFilter, ExportManifest } from '../../../src-common/contract/index.ts';
 import type { Db } from '../../ports/db.ts';
+import type { PoolParam, ReadPool } from '../../ports/read-pool.ts';
 import { AppError } from '../../rpc/app-error.ts';
 import type { Capabilities } from '../../rpc/handlers.ts';
 import { createExclusiveFile, occupied, outputConflict, writeFileExclusive } from '../output-path.ts';
+import { writeCsvRows } from './export-csv.ts';
+import { createExportSink } from './export-sink.ts';
 import { jcs } from './jcs.ts';
 import { buildWhere } from './query.ts';
 import { storedToEvent } from './repo.ts';
@@ -25,15 +28,17 @@ const SELECT_COLS = 'e.workspace_id, e.seq, e.event_id, e.occurred_at, e.credent
 const SENT_SURFACE = '(CASE WHEN e.surface_sent = 1 THEN e.surface END)';
 const SENT_TOOL = '(CASE WHEN e.surface_sent = 1 THEN e.mcp_tool END)';
 const BATCH = 20_000;
-const CSV_BATCH = 2000;
 
+/** first bytes csvString neutralizes: = + - @ TAB CR LF NUL and the escape quote ' itself */
+const FORMULA_START = ["X'3D'", "X'2B'", "X'2D'", "X'40'", "X'09'", "X'0D'", "X'0A'", "X'00'", "X'27'"];
 /**
  * One CSV field built by SQLite itself (C speed, one JS string per batch): the same rules as csvString/csvCell.
  * Byte-wise checks on the BLOB cast so embedded NULs cannot hide a trigger character or a quote.
  */
 function sqlCsvText(col: string): string {
   const b = `CAST(${col} AS BLOB)`;
-  const v = `(CASE WHEN substr(${b}, 1, 1) IN (X'3D', X'2B', X'2D', X'40', X'09', X'0D', X'0A', X'00', X'27') THEN '''' || ${col} ELSE ${col} END)`;
+  // CASE, not IN (...): SQLite builds an in-memory table for every IN list at each run of the statement (~1 ms for a line)
+  const v = `(CASE substr(${b}, 1, 1) ${FORMULA_START.map((x) => `WHEN ${x} THEN '''' || ${col}`).join(' ')} ELSE ${col} END)`;
   return `(CASE WHEN ${col} IS NULL THEN '' WHEN ${col} = '' THEN '""' WHEN instr(${b}, X'22') > 0 OR instr(${b}, X'2C') > 0 OR instr(${b}, X'0D') > 0 OR instr(${b}, X'0A') > 0 THEN '"' || replace(${v}, '"', '""') || '"' ELSE ${v} END)`;
 }
 // concat_ws builds each line with one allocation (a chain of || copies the growing string once per field)
@@ -71,6 +76,10 @@ export interface ExportOptions {
   onProgress?: (done: number, total: number) => void;
   /** credential ids of Grantdesk's own grants, for filters.ownTraffic 'exclude' (names.ts) */
   ownCredentialIds?: readonly string[];
+  /** threads that format large CSV exports (the CLI and serve mode); absent: formatted on this thread */
+  pool?: ReadPool;
+  /** candidate rows from which the pool is used (export-csv.ts POOL_MIN_ROWS); tests pass 0 */
+  poolMinRows?: number;
   /** yields between batches so the process stays responsive; tests and benches may pass a no-op */
   yieldEvery?: () => Promise<void>;
 }
@@ -101,69 +110,42 @@ export async function runExport(db: Db, o: ExportOptions): Promise<ExportResult>
   const w = buildWhere({ ...o.filters, workspaces: undefined }, 'e', o.ownCredentialIds ?? []);
   const ftsJoin = w.fts ? ' AND e.rid IN (SELECT rowid FROM audit_fts WHERE audit_fts MATCH ?)' : '';
   const ftsParams = w.fts ? [w.fts] : [];
-  // CSV: SQLite formats a whole batch into one string (group_concat in seq order); JS only hashes and writes it.
-  const csvBatchStmt = db.prepare(
-    `SELECT CAST(group_concat(line, '' ORDER BY seq) AS BLOB) AS text, count(*) AS n, min(seq) AS lo, max(seq) AS hi FROM (SELECT e.seq AS seq, ${SQL_CSV_ROW} AS line FROM audit_events e WHERE e.workspace_id = ? AND e.seq > ? AND e.seq <= ? AND ${w.sql}${ftsJoin} ORDER BY e.seq LIMIT ${CSV_BATCH})`,
-  );
   const batchStmt = db.prepare(`SELECT ${SELECT_COLS} FROM audit_events e WHERE e.workspace_id = ? AND e.seq > ? AND e.seq <= ? AND ${w.sql}${ftsJoin} ORDER BY e.seq LIMIT ${BATCH}`).raw(true);
-  const countStmt = db.prepare(`SELECT count(*) FROM audit_events e WHERE e.workspace_id = ? AND e.seq <= ? AND ${w.sql}${ftsJoin}`).pluck(true);
   let total = 0;
-  for (const t of targets) total += countStmt.get(t.workspace_id, t.cursor_seq, ...w.params, ...ftsParams) as number;
-  o.onProgress?.(0, total); // the real total before the first row: progress reads "0 of N rows", never "0 / 0"
+  if (o.format === 'jsonl') {
+    // (CSV counts on the same threads that format it: export-csv.ts)
+    const countStmt = db.prepare(`SELECT count(*) FROM audit_events e WHERE e.workspace_id = ? AND e.seq <= ? AND ${w.sql}${ftsJoin}`).pluck(true);
+    for (const t of targets) total += countStmt.get(t.workspace_id, t.cursor_seq, ...w.params, ...ftsParams) as number;
+    o.onProgress?.(0, total); // the real total before the first row: progress reads "0 of N rows", never "0 / 0"
+  }
 
   const caps = o.caps ?? { fileAccess: 'exports-folder' };
   const manifestPath = manifestPathFor(o.out);
   // refuse before the long part; the link at the end refuses again if something got there meanwhile
   if (!o.overwrite) for (const p of [o.out, manifestPath]) if (occupied(p)) throw outputConflict(p, caps);
   const file = createExclusiveFile(o.out, { overwrite: o.overwrite, caps });
-  const fd = file.fd;
-  const hash = createHash('sha256');
-  let bytes = 0;
+  const sink = createExportSink(file.fd);
   let buf = '';
-  const writeBytes = (b: Buffer) => {
-    hash.update(b);
-    let off = 0;
-    while (off < b.length) off += writeSync(fd, b, off, b.length - off);
-    bytes += b.length;
-  };
-  const flush = () => {
-    if (!buf) return;
-    writeBytes(Buffer.from(buf, 'utf8'));
-    buf = '';
-  };
+  const parts: string[] = [];
   const perWs: ExportManifest['workspaces'] = [];
   let rows = 0;
   try {
-    if (o.format === 'csv') buf += (o.bom ? BOM : '') + EXPORT_COLUMNS.join(',') + '\r\n';
+    if (o.format === 'csv') await sink.writeText((o.bom ? BOM : '') + EXPORT_COLUMNS.join(',') + '\r\n');
     else if (o.bom) buf += BOM;
     await yieldNow(); // let a cancel or other calls in before the first batch
+    // CSV: SQLite formats every batch into one string (group_concat in seq order), on the read pool's threads when the
+    // export is large; this thread only hashes and writes it (export-csv.ts)
+    const csv =
+      o.format === 'csv'
+        ? await writeCsvRows({ db, pool: o.pool, poolMinRows: o.poolMinRows, targets, lineSql: SQL_CSV_ROW, whereSql: `${w.sql}${ftsJoin}`, whereParams: [...(w.params as PoolParam[]), ...ftsParams], sink, signal: o.signal, yieldNow, onProgress: o.onProgress })
+        : null;
     for (const t of targets) {
-      let first: number | null = null;
-      let last: number | null = null;
-      let n = 0;
+      const c = csv?.get(t.workspace_id);
+      let first: number | null = c?.firstSeq ?? null;
+      let last: number | null = c?.lastSeq ?? null;
+      let n = c?.rows ?? 0;
+      if (c) rows += n;
       let after = 0;
-      let sinceYield = 0;
-      while (o.format === 'csv') {
-        if (o.signal?.aborted) throw new AppError('cancelled', 'Export cancelled; no file was written');
-        // the batch arrives as UTF-8 bytes (a Buffer outside the JS heap): hashed and written as is, never decoded
-        const b = csvBatchStmt.get(t.workspace_id, after, t.cursor_seq, ...w.params, ...ftsParams) as { text: Buffer | null; n: number; lo: number | null; hi: number | null };
-        if (b.n === 0) break;
-        flush();
-        writeBytes(b.text!);
-        if (first === null) first = b.lo;
-        last = b.hi;
-        after = b.hi!;
-        n += b.n;
-        rows += b.n;
-        sinceYield += b.n;
-        if (b.n < CSV_BATCH) break;
-        if (sinceYield >= BATCH) {
-          sinceYield = 0;
-          o.onProgress?.(rows, total);
-          await yieldNow();
-        }
-      }
-      if (o.format === 'csv') o.onProgress?.(rows, total);
       while (o.format === 'jsonl') {
         if (o.signal?.aborted) throw new AppError('cancelled', 'Export cancelled; no file was written');
         let got = 0;
@@ -175,12 +157,17 @@ export async function runExport(db: Db, o: ExportOptions): Promise<ExportResult>
             ev.hash = r[15];
             buf += jcs(ev) + '\n';
           }
-          if (buf.length >= FLUSH_AT) flush();
+          // no await while the statement iterates (the connection is busy until it ends): texts wait in `parts`
+          if (buf.length >= FLUSH_AT) {
+            parts.push(buf);
+            buf = '';
+          }
           const seq = r[1] as number;
           if (first === null) first = seq;
           last = seq;
           after = seq;
         }
+        for (const p of parts.splice(0)) await sink.writeText(p);
         n += got;
         rows += got;
         o.onProgress?.(rows, total);
@@ -198,9 +185,11 @@ export async function runExport(db: Db, o: ExportOptions): Promise<ExportResult>
         gaps,
       });
     }
-    flush();
+    await sink.writeText(buf);
+    await sink.finish();
     if (o.signal?.aborted) throw new AppError('cancelled', 'Export cancelled; no file was written');
   } catch (err) {
+    await sink.settle(); // no write may land after the temp file is closed and removed
     file.abort();
     if (err instanceof AppError) throw err;
     throw new AppError('io_error', `Export failed while writing (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
@@ -209,7 +198,7 @@ export async function runExport(db: Db, o: ExportOptions): Promise<ExportResult>
   if (wanted) for (const id of wanted) if (!perWs.some((p) => p.workspaceId === id)) perWs.push({ workspaceId: id, rows: 0, firstSeq: null, lastSeq: null, chain: { status: 'unsynced', headSeq: 0, headHash: '0'.repeat(64), tamperSeqs: [] }, gaps: [] });
   perWs.sort((a, b) => (a.workspaceId < b.workspaceId ? -1 : a.workspaceId > b.workspaceId ? 1 : 0));
 
-  const sha256 = hash.digest('hex');
+  const sha256 = sink.digest();
   const manifest: ExportManifest = {
     manifestVersion: 1,
     exportId,
@@ -223,7 +212,7 @@ export async function runExport(db: Db, o: ExportOptions): Promise<ExportResult>
     timeRange: { from: o.filters.from ?? null, to: o.filters.to ?? null },
     columns: o.format === 'csv' ? [...EXPORT_COLUMNS] : ['seq', 'id', 'workspace_id', 'occurred_at', 'credential_id', 'credential_type', 'caller_ip', 'method', 'endpoint', 'surface', 'mcp_tool', 'params', 'status', 'duration_ms', 'pii_accessed', 'prev_hash', 'hash'],
     rowCount: rows,
-    byteLength: bytes,
+    byteLength: sink.bytes,
     sha256,
     workspaces: perWs,
     ...(o.review ? { review: o.review } : {}),
@@ -235,5 +224,5 @@ export async function runExport(db: Db, o: ExportOptions): Promise<ExportResult>
     if (!o.overwrite) unlinkSync(o.out);
     throw err;
   }
-  return { exportId, path: o.out, manifestPath, rowCount: rows, byteLength: bytes, sha256, manifest };
+  return { exportId, path: o.out, manifestPath, rowCount: rows, byteLength: sink.bytes, sha256, manifest };
 }
