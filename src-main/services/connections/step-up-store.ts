@@ -1,20 +1,21 @@
 // Step-up access tokens in main-process memory only (never SQLite, the keychain file, logs or the renderer): one per
-// workspace, bound to the workspace's grant generation, until the end of its window. Reading an expired entry drops it.
+// workspace, bound to the connection it was made for (a reconnect ends it; a routine refresh of the grant does not), until
+// the end of its window. Reading an expired entry drops it.
 export interface StepUpEntry {
   token: string;
   /** epoch ms after which it is not used again: min(token expiry, auth_time + max_age) */
   until: number;
-  /** the workspace grant's generation when it was issued: a reconnect ends it */
-  generation: number;
+  /** when the workspace was connected (connected_at) when it was issued: a reconnect ends it */
+  connection: number;
 }
 
 export function createStepUpStore(now: () => number) {
   const entries = new Map<string, StepUpEntry>();
   return {
-    get(ws: string, generation: number): string | null {
+    get(ws: string, connection: number): string | null {
       const e = entries.get(ws);
       if (!e) return null;
-      if (e.until <= now() || e.generation !== generation) {
+      if (e.until <= now() || e.connection !== connection) {
         entries.delete(ws);
         return null;
       }

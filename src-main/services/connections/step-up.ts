@@ -102,7 +102,7 @@ export function createStepUp(d: StepUpDeps) {
       // auth_time: the ID token's when there is one (never later than now), else the moment the sign-in was asked for
       const authMs = typeof claims?.auth_time === 'number' ? Math.min(claims.auth_time * 1000, now) : started;
       const until = Math.min(now + expiresIn * 1000, challenge.maxAge === null ? Infinity : authMs + challenge.maxAge * 1000) - STEP_UP_MARGIN_MS;
-      store.put(w.id, { token: t.access_token, until, generation: w.generation });
+      store.put(w.id, { token: t.access_token, until, connection: w.connected_at ?? 0 });
       if (t.refresh_token) d.logger.warn('step_up_refresh_token_dropped', { workspace: w.id }); // never stored, never used
       status(id, w, action, 'done', `${w.name}: MFA sign-in done; ${action} goes ahead.`);
       d.logger.info('step_up_done', { workspace: w.id, action, keptSeconds: Math.max(0, Math.round((until - now) / 1000)) });
@@ -133,7 +133,7 @@ export function createStepUp(d: StepUpDeps) {
   const port: StepUpPort = {
     current(ws) {
       const w = d.workspace(ws);
-      return w && w.status === 'connected' ? store.get(ws, w.generation) : null;
+      return w && w.status === 'connected' ? store.get(ws, w.connected_at ?? 0) : null;
     },
     async run(ws, challenge, action, signal) {
       const w = d.workspace(ws);

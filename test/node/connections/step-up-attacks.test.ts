@@ -72,9 +72,11 @@ function rig(opts: { answers: (req: HttpRequest, bearer: string) => HttpResponse
     metadata: JSON.stringify({ issuer: ISSUER, authorization_endpoint: `${ISSUER}/auth`, token_endpoint: `${ISSUER}/token` }),
     added_at: '2026-01-01T00:00:00Z',
   };
+  const patch: Partial<WorkspaceRow> = {};
   const row = (id: string): WorkspaceRow => ({
     id, name: `Workspace ${id.toUpperCase()}`, platform_id: 'p', status: 'connected', reason: null, role: 'operator', scopes: JSON.stringify(['credentials:read', 'credentials:write']),
     access_expires_at: null, last_refresh_at: null, last_refresh_error: null, cooldown_until: null, failures: 0, connected_at: 0, generation: 1, revocation: 'none', revocation_attempts: 0, revocation_error: null, updated_at: 0,
+    ...patch,
   });
   const bus = createEventBus();
   const events: Array<{ state: string; message: string }> = [];
@@ -92,7 +94,7 @@ function rig(opts: { answers: (req: HttpRequest, bearer: string) => HttpResponse
   };
   const api = createWorkspaceApi({ http, tokens });
   const create = (ws = 'a') => api.call(ws, { method: 'POST', path: '/v1/api-keys', body: { name: 'k' }, schema: z.object({ id: z.string() }) });
-  return { api, create, sent, opened, listeners: () => listeners, events, logs, clock, stepUp };
+  return { api, create, sent, opened, listeners: () => listeners, events, logs, clock, stepUp, patch };
 }
 
 const challenge = (header: string, json: unknown = { error: 'insufficient_user_authentication' }): HttpResponse => ({ status: 401, headers: { 'www-authenticate': header }, json });
@@ -236,4 +238,17 @@ test('the one error mapping: a step-up challenge that reaches platformError (a c
   const e = platformError({ status: 401, headers: { 'www-authenticate': CHALLENGE }, json: { error: 'insufficient_user_authentication', error_description: 'x'.repeat(5000) } }, 'POST /v1/api-keys');
   assert.equal(e.code, 'step_up_required');
   assert.equal(e.message, 'POST /v1/api-keys: the platform asks for a fresh multi-factor sign-in first; nothing was changed');
+});
+
+test('a routine refresh of the grant keeps the step-up token; a reconnect or a disconnect ends it', async () => {
+  const r = rig({ answers: mfaPlatform() });
+  await r.create();
+  r.patch.generation = 7; // the grant refreshed
+  await r.create();
+  assert.equal(r.opened.length, 1);
+  r.patch.connected_at = 99; // reconnected
+  await r.create();
+  assert.equal(r.opened.length, 2);
+  r.patch.status = 'disconnected';
+  assert.equal(r.stepUp.port.current('a'), null);
 });
