@@ -33,6 +33,11 @@ const log = (s: string) => process.stdout.write(`[demo] ${s}\n`);
 
 const sandbox = await startSandbox({ workspaces: WORKSPACES, events: Number(process.env.GRANTDESK_DEMO_EVENTS ?? 200_000), seed: 1, autoConsent: true, log: () => undefined });
 log(`sandbox platform at ${sandbox.issuer} with ${sandbox.workspaces.length} workspaces`);
+// MFA step-up (docs/platform-api.md §10b): auto-consent completes the MFA step without a code; the authenticator secrets
+// are printed for anyone who runs the sandbox interactively instead
+const mfa = sandbox.workspaces.filter((w) => ['pro', 'enterprise'].includes(sandbox.mfa.plan(w.id)));
+log(`${mfa.length} workspaces ask for an MFA step-up before sensitive changes (pro/enterprise); auto-consent completes it WITHOUT an authenticator code. TOTP secrets (RFC 6238):`);
+for (const w of mfa) log(`  ${w.name} (${w.id}, ${sandbox.mfa.plan(w.id)}): ${sandbox.mfa.totpSecret(w.id)}`);
 const dataDir = process.env.GRANTDESK_HOME ?? join(tmpdir(), `grantdesk-demo-${Date.now()}`);
 mkdirSync(dataDir, { recursive: true });
 const keychain = createKeytarSecretStore();
