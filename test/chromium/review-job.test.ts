@@ -121,7 +121,7 @@ test('job (d): issue a review from the UI and look at it as the auditor', { time
   const platform = await op.c.call('review.issued', {});
   assert.deepEqual((await rows.evaluateAll((rs) => rs.map((r) => r.getAttribute('data-review') ?? ''))).sort(), platform.reviews.map((r) => r.reviewId).sort());
   for (const t of await rows.allInnerTexts()) assert.match(t, /Ada Auditor[\s\S]*audit:read[\s\S]*Not redeemed yet/);
-  assert.match(await p.getByTestId('review-issued').innerText(), /The platform cannot extend a review: to give more time, issue a new one\./);
+  assert.match(await p.getByTestId('review-issued').innerText(), /A review can be extended up to 30 days from its issue; a code nobody redeemed yet can be withdrawn; revoking ends a review at once\./);
   await p.getByTestId('review-issued').scrollIntoViewIfNeeded();
   await shots(p, 'job-d-operator-issued');
   assert.deepEqual(await commandIdsOnScreen(p), []);
