@@ -259,7 +259,7 @@ test('command palette: Ctrl+K opens it, typing finds a workspace by name, Enter 
   assert.deepEqual(problems.all(), []);
 });
 
-test('with the platform gone, after failed syncs, every screen still speaks words: no codes, ids or ms stamps, no sideways scroll', { timeout: 300_000 }, async () => {
+test('with the platform gone, after failed syncs, every screen still speaks words: no codes, ids or ms stamps, no sideways scroll', { timeout: 600_000 }, async () => {
   await page.setViewportSize(SIZES[0]);
   await page.emulateMedia({ colorScheme: 'light' });
   await openRoute(demo, '#/workspaces');
