@@ -355,8 +355,8 @@ export function AuditExplorerScreen() {
                         <span role="cell" title={`${r.workspaceName ?? ''} ${r.workspaceId}`.trim()}>
                           {r.workspaceName ?? <span className="mono">{r.workspaceId}</span>}
                         </span>
-                        <span role="cell" title={`${typeLabel(r.credentialType)} · ${r.credentialId ?? 'no credential'}`} data-testid="audit-cell-credential">
-                          {r.credentialName ?? (r.credentialId ? <span className="mono">{r.credentialId}</span> : <span className="muted">{r.surface === 'webhook' ? 'None (signed by the sender)' : '—'}</span>)}
+                        <span role="cell" title={r.credentialId ? `${typeLabel(r.credentialType)} · ${r.credentialId}` : r.surface === 'webhook' ? 'No credential: the sender signs a webhook delivery with the endpoint\'s signing secret' : 'No credential'} data-testid="audit-cell-credential">
+                          {r.credentialName ?? (r.credentialId ? <span className="mono">{r.credentialId}</span> : <span className="muted">{r.surface === 'webhook' ? 'None' : '—'}</span>)}
                           {r.own && <span className="audit-own-badge">Grantdesk</span>}
                         </span>
                         <span role="cell" data-testid="audit-cell-surface" data-surface={r.surface}>
