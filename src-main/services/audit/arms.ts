@@ -11,7 +11,9 @@ export function indexedArm(where: string): string {
   return `FROM audit_events e WHERE e.ix = 1 AND (${where})`;
 }
 export function tailArm(where: string): string {
-  return `FROM audit_sync_state t_ JOIN audit_events e ON e.workspace_id = t_.workspace_id AND e.seq > t_.indexed_seq WHERE e.ix = 0 AND (${where})`;
+  // CROSS JOIN fixes the loop order (SQLite never reorders it): each workspace's short range above its marker, never a
+  // walk of the rid index (an ORDER BY rid would tempt the planner into one) over rows that are all ix = 1
+  return `FROM audit_sync_state t_ CROSS JOIN audit_events e ON e.workspace_id = t_.workspace_id AND e.seq > t_.indexed_seq WHERE e.ix = 0 AND (${where})`;
 }
 
 /**

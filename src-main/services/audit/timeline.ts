@@ -49,11 +49,11 @@ export function createTimeline({ prep, sources, ownIds }: TimelineDeps) {
     return total;
   }
 
-  /** events of the indexed part (seq <= indexed_seq) in [a, b) ms per bucket, by the rid index: the partial edge hours */
+  /** events of the indexed part (seq <= indexed_seq) in [a, b) ms per bucket, by the rid index (CROSS JOIN: rows first): the partial edge hours */
   function edge(ws: readonly string[] | undefined, a: number, b: number, fromMs: number, bucketMs: number, counts: number[]): number {
     if (b <= a) return 0;
     const inWs = ws?.length ? ` AND e.workspace_id IN (${ws.map(() => '?').join(',')})` : '';
-    const sql = `SELECT ${bucketOf('e.occurred_ms')} AS b, count(*) AS n FROM audit_events e JOIN audit_sync_state t ON t.workspace_id = e.workspace_id
+    const sql = `SELECT ${bucketOf('e.occurred_ms')} AS b, count(*) AS n FROM audit_events e CROSS JOIN audit_sync_state t ON t.workspace_id = e.workspace_id
       WHERE e.rid >= ? AND e.rid < ? AND e.occurred_ms >= ? AND e.occurred_ms < ? AND e.seq <= t.indexed_seq${inWs} GROUP BY b`;
     return add(counts, prep(sql).all(fromMs, bucketMs, a * RID_SLOTS, (b + 1_000) * RID_SLOTS, a, b, ...(ws ?? [])) as { b: number; n: number }[], 1);
   }
@@ -94,8 +94,9 @@ export function createTimeline({ prep, sources, ownIds }: TimelineDeps) {
       const h0 = Math.ceil(rangeFrom / HOUR);
       const h1 = Math.max(h0, Math.floor(toMs / HOUR));
       const inWs = ws ? ` AND workspace_id IN (${ws.map(() => '?').join(',')})` : '';
-      // whole hours of the indexed part
-      total += add(counts, prep(`SELECT ${bucketOf(`hour * ${HOUR}`)} AS b, sum(n) AS n FROM audit_agg_hour WHERE hour >= ? AND hour < ?${inWs} GROUP BY b`).all(fromMs, bucketMs, h0, h1, ...(ws ?? [])) as { b: number; n: number }[], 1);
+      // whole hours of the indexed part; fromMs and bucketMs are whole hours here, so the bucket is integer arithmetic
+      const step = bucketMs / HOUR;
+      total += add(counts, prep(`SELECT (hour - CAST(? AS INTEGER)) / CAST(? AS INTEGER) AS b, sum(n) AS n FROM audit_agg_hour WHERE hour >= ? AND hour < ?${inWs} GROUP BY b`).all(fromMs / HOUR, step, h0, h1, ...(ws ?? [])) as { b: number; n: number }[], 1);
       // the partial hours at both edges (or the whole range inside one hour), indexed part
       total += edge(ws, rangeFrom, Math.min(toMs, h0 * HOUR), fromMs, bucketMs, counts);
       total += edge(ws, h1 * HOUR, toMs, fromMs, bucketMs, counts);
