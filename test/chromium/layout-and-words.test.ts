@@ -279,7 +279,7 @@ test('with the platform gone, after failed syncs, every screen still speaks word
   const auditFailed = audit.ok ? (audit.value as { results: Array<{ outcome: string }> }).results.filter((r) => r.outcome !== 'ok').length : WORKSPACES;
   assert.equal(auditFailed, WORKSPACES, 'every workspace\'s audit sync failed with the platform gone');
   assert.ok(inventory.ok === false || JSON.stringify(inventory.value).includes('error'), 'the inventory sync failed too');
-  await page.screenshot({ path: join(SCREENSHOT_DIR, 'layout-audit-sync-failed-1024x700-light.png') });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, 'layout-audit-sync-failed-1024x700-light.png'), timeout: 90_000 });
   const screens = await page.locator('nav [data-testid^="nav-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.slice(4)));
   const failures: string[] = [];
   for (const id of screens) {
@@ -290,7 +290,7 @@ test('with the platform gone, after failed syncs, every screen still speaks word
     const m = await measure();
     for (const o of offending(m.text)) failures.push(`${id} offline: ${o}`);
     if (m.pageScroll > m.pageClient || m.mainScroll > m.mainClient) failures.push(`${id} offline: scrolls sideways ${m.wide.join(', ')}`);
-    await page.screenshot({ path: join(SCREENSHOT_DIR, `layout-${id}-offline-1024x700-light.png`) });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `layout-${id}-offline-1024x700-light.png`), timeout: 90_000 });
   }
   assert.deepEqual(failures, []);
 });
