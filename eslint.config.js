@@ -3,7 +3,7 @@
 // and the app share no code. Later blocks override earlier ones for the same rule.
 import tseslint from 'typescript-eslint';
 
-const nativeOrNet = ['better-sqlite3', 'keytar', 'undici', 'electron'];
+const nativeOrNet = ['better-sqlite3', 'keytar', 'undici', 'electron', '@duckdb/node-api'];
 const nodeBuiltins = ['node:*', 'fs', 'path', 'child_process', 'http', 'https', 'net', 'os', 'crypto'];
 const noSandbox = { group: ['**/sandbox/**'], message: 'The app never imports the sandbox: it plays the remote platform.' };
 const electronOnlyInShell = { name: 'electron', message: 'Only src-main/electron/, src-main/index.ts and the preload may import electron.' };

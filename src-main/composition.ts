@@ -13,13 +13,14 @@ import type { SecretDelivery } from './ports/secret-delivery.ts';
 import { createCommandDelivery } from './adapters/deliver-command.ts';
 import { createUndiciHttp } from './adapters/undici-http.ts';
 import { createFileLock } from './adapters/file-lock.ts';
+import { createDuckdbEngine } from './adapters/duckdb.ts';
 import { createLoopbackCallback } from './adapters/loopback-callback.ts';
 import { createConnectionsService, createDirectoryReadModel, type RefreshPoint } from './services/connections/index.ts';
 import type { WorkspaceApi, WorkspaceDirectory } from './ports/platform.ts';
 import { createPlatformClient } from './platform/index.ts';
 import { createInventoryPurge, createInventoryReadModel, createInventoryService } from './services/inventory/index.ts';
 import { createRotationPurge, createRotationServices, type PlatformEndpoints } from './services/rotation/index.ts';
-import { createAuditPurge, createAuditReadModel, createAuditService } from './services/audit/index.ts';
+import { createArchiveService, createAuditPurge, createAuditReadModel, createAuditService } from './services/audit/index.ts';
 import { createReviewFacade, createReviewReadModel, createReviewService } from './services/review/index.ts';
 import { createSyncService } from './services/sync/index.ts';
 import { createBundlesService } from './services/bundles/index.ts';
@@ -30,6 +31,7 @@ import { createDispatcher, type Dispatcher } from './rpc/dispatcher.ts';
 import { createEventBus } from './services/event-bus.ts';
 import { createHealthService } from './services/health-service.ts';
 import type { Services } from './services/services.ts';
+import type { ColumnarEngine } from './ports/columnar.ts';
 import { createSettingsService } from './services/settings-service.ts';
 import { APP_VERSION } from './version.ts';
 
@@ -61,6 +63,8 @@ export interface AppPorts {
   secretDelivery?: SecretDelivery;
   /** OS notifications for alerts (the Electron shell); absent in the CLI and serve mode */
   notifier?: Notifier;
+  /** the columnar engine for audit archives (default: DuckDB, loaded on first use) */
+  columnar?: ColumnarEngine;
 }
 
 export interface AppRuntime {
@@ -167,6 +171,23 @@ export function createApp(ports: AppPorts): AppRuntime {
     reveal: ports.reveal,
     readPool: ports.readPool,
   });
+  // audit events older than the cache retention, moved into Parquet files and read back through DuckDB (the columnar port)
+  const archive = createArchiveService({
+    db: ports.db,
+    dataDir: ports.dataDir,
+    appVersion: APP_VERSION,
+    clock: ports.clock,
+    bus,
+    engine: ports.columnar ?? createDuckdbEngine(),
+    lock,
+    retentionDays: () => settings.get().cacheRetentionDays,
+    names: {
+      workspaceNames: () => new Map(read.connections.ownGrants().map((g) => [g.workspaceId, g.workspaceName])),
+      credentials: () => read.inventory.credentials(),
+      ownClientId: (ws) => read.connections.platformOf(ws)?.clientId ?? null,
+    },
+    cachePage: (f) => audit.query(f),
+  });
   // a credential or bundle changed in place: that workspace's inventory is re-read so the cache shows the change at once
   const refreshInventory = async (workspaceId: string) => {
     const failed = (await inventory.sync({ workspace: workspaceId })).workspaces.find((w) => !w.ok);
@@ -272,6 +293,7 @@ export function createApp(ports: AppPorts): AppRuntime {
     inventory,
     rotation,
     audit,
+    archive,
     review,
     sync,
     bundles,

@@ -39,6 +39,8 @@ export const taskIdSchema = z.string().min(1).max(100);
 
 /** An export's id as recorded in its manifest. */
 export const exportIdSchema = z.string().min(1).max(100);
+/** An audit archive run's id as Grantdesk makes it (`arc_` + UTC time + 8 hex), also in its file names. */
+export const archiveIdSchema = z.string().regex(/^arc_\d{14}_[0-9a-f]{8}$/, 'an archive run id looks like arc_20260101120000_0a1b2c3d');
 
 /** An alert's cause id as Grantdesk makes it (`al_` + 24 hex). */
 export const alertIdSchema = z.string().regex(/^al_[0-9a-f]{24}$/, 'an alert id looks like al_…');

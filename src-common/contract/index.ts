@@ -9,6 +9,7 @@ import { platformsCommands } from './platforms.ts';
 import { workspacesCommands } from './workspaces.ts';
 import { inventoryCommands } from './inventory.ts';
 import { auditCommands } from './audit.ts';
+import { archiveCommands } from './archive.ts';
 import { keysCommands } from './keys.ts';
 import { rotationCommands } from './rotation.ts';
 import { serviceTokensCommands } from './serviceTokens.ts';
@@ -29,6 +30,7 @@ export const contract = {
   ...workspacesCommands,
   ...inventoryCommands,
   ...auditCommands,
+  ...archiveCommands,
   ...keysCommands,
   ...rotationCommands,
   ...serviceTokensCommands,
@@ -73,6 +75,7 @@ export * from './platforms.ts';
 export * from './workspaces.ts';
 export * from './inventory.ts';
 export * from './audit.ts';
+export * from './archive.ts';
 export * from './keys.ts';
 export * from './rotation.ts';
 export * from './rotation-due.ts';

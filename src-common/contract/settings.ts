@@ -8,6 +8,8 @@ export const settingsSchema = z.object({
   syncConcurrency: z.number().int().min(1).max(16),
   insightsWindowDays: z.number().int().min(1).max(365),
   sessionOnlySecrets: z.boolean(),
+  /** audit events older than this stay in the cache only until `grantdesk archive` moves them into Parquet files */
+  cacheRetentionDays: z.number().int().min(30).max(3650),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -17,6 +19,7 @@ export const DEFAULT_SETTINGS: Settings = {
   syncConcurrency: 4,
   insightsWindowDays: 90,
   sessionOnlySecrets: false,
+  cacheRetentionDays: 400,
 };
 
 export const settingsCommands = {

@@ -17,6 +17,15 @@ export function auditHandlers(s: Services): HandlerMap<AuditCommands> {
     },
     'audit.cancel': (i) => s.audit.cancel(i.taskId),
     'audit.verify': async (i, ctx) => {
+      // `grantdesk verify DIR` on an archive folder checks the archive (archive.verify), in this command's report shape
+      if (i.manifest && s.archive.isArchiveFolder(i.manifest, ctx.capabilities)) {
+        const a = await s.archive.verify({ archive: i.manifest }, ctx.capabilities);
+        const report = { ok: a.ok, manifestPath: a.folder, exportId: a.archives.join(', '), checks: a.checks };
+        if (!report.ok && ctx.capabilities.failsOnFailedCheck) {
+          throw new AppError('tamper_detected', `Verification FAILED for ${a.folder}\n  ${a.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`).join('\n  ')}`);
+        }
+        return report;
+      }
       const report = await s.audit.verify(i, ctx.capabilities);
       // The CLI exits non-zero on a failed verification; the app shows every check instead.
       if (!report.ok && ctx.capabilities.failsOnFailedCheck) {

@@ -6,6 +6,7 @@ import { connectionsHandlers } from './connections-handlers.ts';
 import { inventoryHandlers } from './inventory-handlers.ts';
 import { rotationHandlers } from './rotation-handlers.ts';
 import { auditHandlers } from './audit-handlers.ts';
+import { archiveHandlers } from './archive-handlers.ts';
 import { reviewHandlers } from './review-handlers.ts';
 import { syncHandlers } from './sync-handlers.ts';
 import { bundlesHandlers } from './bundles-handlers.ts';
@@ -19,6 +20,7 @@ export function createHandlers(s: Services): Handlers {
     ...inventoryHandlers(s),
     ...rotationHandlers(s),
     ...auditHandlers(s),
+    ...archiveHandlers(s),
     ...reviewHandlers(s),
     ...syncHandlers(s),
     ...bundlesHandlers(s),

@@ -142,6 +142,15 @@ function place(tmp: string, path: string, overwrite: boolean, caps: Pick<Capabil
   unlinkSync(tmp);
 }
 
+/**
+ * Moves a finished, fsynced file that another writer produced (DuckDB's Parquet) from its temp name to `path` in the same
+ * folder, never replacing an existing file (link(), EEXIST is a conflict), and fsyncs the folder.
+ */
+export function placeFileExclusive(tmp: string, path: string, caps: Pick<Capabilities, 'fileAccess'>): void {
+  place(tmp, path, false, caps);
+  fsyncDir(dirname(path));
+}
+
 export interface ExclusiveFile {
   readonly fd: number;
   readonly path: string;

@@ -3,7 +3,7 @@ import type { HealthService } from './health-service.ts';
 import type { InventoryService } from './inventory/index.ts';
 import type { SettingsService } from './settings-service.ts';
 import type { RotationServices } from './rotation/index.ts';
-import type { AuditService } from './audit/index.ts';
+import type { ArchiveService, AuditService } from './audit/index.ts';
 import type { ReviewFacade } from './review/index.ts';
 import type { SyncService } from './sync/index.ts';
 import type { BundlesService } from './bundles/index.ts';
@@ -18,6 +18,8 @@ export interface Services {
   inventory: InventoryService;
   rotation: RotationServices;
   audit: AuditService;
+  /** audit events older than the retention window, in Parquet files (grantdesk archive, verify DIR, audit query --archive) */
+  archive: ArchiveService;
   review: ReviewFacade;
   /** the whole cache in one sync (audit + inventory) and per-workspace sync ages */
   sync: SyncService;

@@ -176,4 +176,22 @@ CREATE INDEX audit_events_mcp_tool_rid ON audit_events (mcp_tool, rid) WHERE mcp
 CREATE INDEX audit_events_mcp_cred_rid ON audit_events (credential_id, rid) WHERE surface = 'mcp';
 `,
   },
+  {
+    version: 24,
+    name: 'audit_archive_anchors',
+    // Where each workspace's cached chain begins after `grantdesk archive` moved its older events into Parquet files
+    // (services/audit/archive*.ts): the seq and hash of the last archived event, so the first cached event still links
+    // (its prev_hash equals this hash), and which archive run and folder hold the rest. One row per workspace, replaced
+    // by each run in the same transaction that removes the events from the cache.
+    sql: `
+CREATE TABLE audit_archive_anchors (
+  workspace_id TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL,
+  hash TEXT NOT NULL,
+  archive_id TEXT NOT NULL,
+  folder TEXT NOT NULL,
+  archived_at TEXT NOT NULL
+) STRICT;
+`,
+  },
 ];

@@ -74,6 +74,7 @@ export function createAuditService(d: AuditServiceDeps) {
   const nameSource = d.names ?? NO_NAMES;
   const names = (): AuditNames => resolveNames(nameSource);
   const query = createAuditQuery(d.db, () => [...names().own]);
+  const archivedHash = d.db.prepare<[string, number], { hash: string }>('SELECT hash FROM audit_archive_anchors WHERE workspace_id = ? AND seq = ?');
   const named = (n: AuditNames, r: Omit<AuditEventRow, 'workspaceName' | 'credentialName' | 'own'>): AuditEventRow => ({
     ...r,
     workspaceName: n.workspace(r.workspaceId),
@@ -202,7 +203,8 @@ export function createAuditService(d: AuditServiceDeps) {
       const row = eventStmt.get(workspaceId, seq);
       if (!row) throw new AppError('not_found', `No cached event ${workspaceId} #${seq}`);
       const st = repo.peekState(workspaceId);
-      const prevStored = seq === 1 ? GENESIS_HASH : eventStmt.get(workspaceId, seq - 1)?.hash;
+      // the event before may have been archived (grantdesk archive): then the archive anchor holds its hash
+      const prevStored = seq === 1 ? GENESIS_HASH : (eventStmt.get(workspaceId, seq - 1)?.hash ?? archivedHash.get(workspaceId, seq - 1)?.hash);
       const tampered = repo.tamper(workspaceId).some((t) => t.seq === seq);
       const raw = { ...row } as unknown as RawRow;
       return {

@@ -23,7 +23,8 @@ export interface IndexProgress {
 }
 
 const RANGE = 'workspace_id = ? AND seq > ? AND seq <= ?';
-const CONTACT = "endpoint LIKE '/v1/contacts/%' AND endpoint <> '/v1/contacts/export'";
+/** the endpoint of one contact record (the contact aggregates); archive-cache.ts takes the same rows out of them */
+export const CONTACT = "endpoint LIKE '/v1/contacts/%' AND endpoint <> '/v1/contacts/export'";
 
 export function createAuditIndexer(db: Db, o: { bus?: EventBus; logger?: Logger } = {}) {
   // the route of an endpoint, as insights and the blast radius group them
