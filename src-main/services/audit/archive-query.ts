@@ -11,6 +11,7 @@ import { AppError } from '../../rpc/app-error.ts';
 import { readManifests, sizeOf } from './archive-manifest.ts';
 import type { AuditNames } from './names.ts';
 import { buildWhere, EVENT_COLUMNS, toEventRow, type RawRow } from './query.ts';
+import { RID_SLOTS } from './repo.ts';
 
 const COLS = EVENT_COLUMNS.split(',').map((c) => c.trim().replace(/^e\./, ''));
 const TOKEN_GAP = '[^\\p{L}\\p{N}]';
@@ -71,14 +72,31 @@ export async function queryArchive(d: ArchiveQueryDeps, folder: string, input: A
     return { ...row, workspaceName: n.workspace(row.workspaceId), credentialName: n.credential(row.workspaceId, row.credentialId), own: n.isOwn(row.credentialId), rid: r.rid };
   };
   let archived: (AuditEventRow & { rid: number })[] = [];
-  if (files.length && (!filters.q || text)) {
+  // Files hold one workspace's events of one month: the filters prune them before DuckDB opens any (workspaces, from,
+  // to, the cursor), and the newest months are read first: events of a later month all have larger rids, so months
+  // read newest first, in growing batches, give the keyset order and stop once a page is full.
+  const fromMs = filters.from ? Date.parse(filters.from) : -Infinity;
+  const toMs = filters.to ? Date.parse(filters.to) : Infinity;
+  const cursorMs = after === null ? Infinity : Math.floor(after / RID_SLOTS) + 1;
+  const wanted = filters.workspaces?.length ? new Set(filters.workspaces) : null;
+  const monthStart = (m: string) => Date.parse(`${m}-01T00:00:00Z`);
+  const monthEnd = (m: string) => {
+    const [y, mo] = m.split('-').map(Number) as [number, number];
+    return Date.UTC(mo === 12 ? y + 1 : y, mo === 12 ? 0 : mo, 1);
+  };
+  const candidates = files.filter((f) => (!wanted || wanted.has(f.workspaceId)) && monthEnd(f.month) > fromMs && monthStart(f.month) < Math.min(toMs, cursorMs));
+  const months = [...new Set(candidates.map((f) => f.month))].sort().reverse();
+  if (months.length && (!filters.q || text)) {
     const session = await d.engine.open({ folders: [folder] });
     try {
-      const list = files.map((f) => session.literal(join(folder, ...f.path.split('/')))).join(', ');
-      const sql = `SELECT ${EVENT_COLUMNS} FROM read_parquet([${list}], hive_partitioning = true, hive_types = {'workspace_id': VARCHAR, 'month': VARCHAR}, union_by_name = true) e
-        WHERE ${w.sql}${text ? ` AND ${text.sql}` : ''}${after === null ? '' : ' AND e.rid < ?'} ORDER BY e.rid DESC LIMIT ?`;
-      const rows = await session.all(sql, [...(w.params as ColumnarValue[]), ...(text?.params ?? []), ...(after === null ? [] : [after]), limit + 1]);
-      archived = rows.map((r) => named(Object.fromEntries(COLS.map((c, i) => [c, r[i]])) as unknown as RawRow));
+      for (let i = 0, batch = 1; i < months.length && archived.length <= limit; i += batch, batch *= 2) {
+        const take = new Set(months.slice(i, i + batch));
+        const list = candidates.filter((f) => take.has(f.month)).map((f) => session.literal(join(folder, ...f.path.split('/')))).join(', ');
+        const sql = `SELECT ${EVENT_COLUMNS} FROM read_parquet([${list}], hive_partitioning = true, hive_types = {'workspace_id': VARCHAR, 'month': VARCHAR}, union_by_name = true) e
+          WHERE ${w.sql}${text ? ` AND ${text.sql}` : ''}${after === null ? '' : ' AND e.rid < ?'} ORDER BY e.rid DESC LIMIT ?`;
+        const rows = await session.all(sql, [...(w.params as ColumnarValue[]), ...(text?.params ?? []), ...(after === null ? [] : [after]), limit + 1 - archived.length]);
+        archived.push(...rows.map((r) => named(Object.fromEntries(COLS.map((c, k) => [c, r[k]])) as unknown as RawRow)));
+      }
     } finally {
       session.close();
     }

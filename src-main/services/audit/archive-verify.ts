@@ -22,24 +22,73 @@ export interface FileCheck {
 
 /** One listed file: on disk as the manifest says, and every event in it hashing and linking. */
 export async function verifyArchiveFile(session: ColumnarSession, folder: string, f: ArchiveFile, columns: readonly string[]): Promise<FileCheck> {
-  const problems: string[] = [];
-  const path = join(folder, ...f.path.split('/'));
-  let disk: { sha256: string; bytes: number };
-  try {
-    disk = await fileSha256(path);
-  } catch {
-    return { ok: false, rows: 0, problems: [`${f.path} is missing`] };
-  }
-  if (disk.bytes !== f.bytes) problems.push(`${f.path} has ${disk.bytes} bytes, the manifest says ${f.bytes}`);
-  if (disk.sha256 !== f.sha256) problems.push(`${f.path} does not match its SHA-256 in the manifest (changed after it was written)`);
+  return (await verifyArchiveFiles(session, folder, [f], columns))[0]!;
+}
+
+const MAX_ROWS_PER_READ = 250_000;
+
+/**
+ * Listed files, checked as verifyArchiveFile does, read with one DuckDB query per group of files (up to 250,000 events)
+ * instead of one per file: a folder holds a file per workspace and month.
+ */
+export async function verifyArchiveFiles(session: ColumnarSession, folder: string, list: readonly ArchiveFile[], columns: readonly string[]): Promise<FileCheck[]> {
+  const out = new Map<ArchiveFile, FileCheck>();
   const missing = HASHED.filter((c) => !columns.includes(c));
-  if (missing.length) return { ok: false, rows: 0, problems: [...problems, `the manifest's columns lack ${missing.join(', ')}: its events cannot be re-hashed`] };
-  let rows: ColumnarValue[][];
-  try {
-    rows = await session.all(`SELECT ${HASHED.map((c) => `"${c}"`).join(', ')} FROM read_parquet(${session.literal(path)}, hive_partitioning = false) ORDER BY seq`);
-  } catch (err) {
-    return { ok: false, rows: 0, problems: [...problems, `${f.path} cannot be read as Parquet (${err instanceof Error ? err.message.slice(0, 160) : 'error'})`] };
+  const readable: ArchiveFile[] = [];
+  for (const f of list) {
+    const problems: string[] = [];
+    let disk: { sha256: string; bytes: number };
+    try {
+      disk = await fileSha256(join(folder, ...f.path.split('/')));
+    } catch {
+      out.set(f, { ok: false, rows: 0, problems: [`${f.path} is missing`] });
+      continue;
+    }
+    if (disk.bytes !== f.bytes) problems.push(`${f.path} has ${disk.bytes} bytes, the manifest says ${f.bytes}`);
+    if (disk.sha256 !== f.sha256) problems.push(`${f.path} does not match its SHA-256 in the manifest (changed after it was written)`);
+    if (missing.length) problems.push(`the manifest's columns lack ${missing.join(', ')}: its events cannot be re-hashed`);
+    out.set(f, { ok: false, rows: 0, problems });
+    if (!missing.length) readable.push(f);
   }
+  for (let i = 0; i < readable.length; ) {
+    const group: ArchiveFile[] = [];
+    for (let rows = 0; i < readable.length && (group.length === 0 || rows + readable[i]!.rows <= MAX_ROWS_PER_READ); i++) {
+      rows += readable[i]!.rows;
+      group.push(readable[i]!);
+    }
+    const paths = group.map((f) => join(folder, ...f.path.split('/')));
+    let rows: ColumnarValue[][] | null = null;
+    try {
+      rows = await session.all(`SELECT filename, ${HASHED.map((c) => `"${c}"`).join(', ')} FROM read_parquet([${paths.map((p) => session.literal(p)).join(', ')}], hive_partitioning = false, filename = true) ORDER BY filename, seq`);
+    } catch {
+      // one unreadable file fails the whole read: read the group's files one by one to say which
+      if (group.length > 1) {
+        for (const f of group) {
+          const [c] = await verifyArchiveFiles(session, folder, [f], columns);
+          const prior = out.get(f)!;
+          out.set(f, { ok: prior.problems.length === 0 && c!.ok, rows: c!.rows, problems: [...new Set([...prior.problems, ...c!.problems])] });
+        }
+        continue;
+      }
+      out.get(group[0]!)!.problems.push(`${group[0]!.path} cannot be read as Parquet`);
+      continue;
+    }
+    const byPath = new Map<string, ColumnarValue[][]>(paths.map((p) => [p, []]));
+    for (const r of rows) byPath.get(r[0] as string)?.push(r.slice(1));
+    for (const [k, f] of group.entries()) {
+      const c = out.get(f)!;
+      const mine = byPath.get(paths[k]!) ?? [];
+      c.rows = mine.length;
+      checkRows(f, mine, c.problems);
+    }
+  }
+  return list.map((f) => {
+    const c = out.get(f)!;
+    return { ...c, ok: c.problems.length === 0 };
+  });
+}
+
+function checkRows(f: ArchiveFile, rows: ColumnarValue[][], problems: string[]): void {
   if (rows.length !== f.rows) problems.push(`${f.path} holds ${rows.length} events, the manifest says ${f.rows}`);
   let prev: string | null = null;
   let expect = f.firstSeq;
@@ -59,7 +108,6 @@ export async function verifyArchiveFile(session: ColumnarSession, folder: string
     if (problems.length > 20) break;
   }
   if (rows.length && (rows[rows.length - 1]![HASHED.indexOf('hash')] !== f.lastHash || expect - 1 !== f.lastSeq)) problems.push(`${f.path} does not end at seq ${f.lastSeq} with the manifest's last hash`);
-  return { ok: problems.length === 0, rows: rows.length, problems };
 }
 
 export interface CacheView {
@@ -85,8 +133,7 @@ export async function verifyArchiveFolder(session: ColumnarSession, folder: stri
     let failed = 0;
     let n = 0;
     const problems: string[] = [];
-    for (const f of m.files) {
-      const r = await verifyArchiveFile(session, folder, f, cols);
+    for (const r of await verifyArchiveFiles(session, folder, m.files, cols)) {
       files++;
       n += r.rows;
       if (!r.ok) {

@@ -18,7 +18,7 @@ import type { Capabilities } from '../../rpc/handlers.ts';
 import { placeFileExclusive, writeFileExclusive } from '../output-path.ts';
 import type { ArchiveCache, WorkspaceCut } from './archive-cache.ts';
 import { fileSha256, manifestPathOf, MANIFEST_DIR, orphansOf, partPath, readManifests } from './archive-manifest.ts';
-import { verifyArchiveFile } from './archive-verify.ts';
+import { verifyArchiveFiles } from './archive-verify.ts';
 
 export interface ArchiveRunOptions {
   folder: string;
@@ -36,6 +36,8 @@ export interface ArchiveRunOptions {
 }
 
 const READ_BATCH = 8192;
+/** events per DuckDB table load: bounds the engine's memory for a workspace with millions of old events */
+const SEGMENT = 500_000;
 const monthOf = (ms: number) => new Date(ms).toISOString().slice(0, 7);
 
 function fsyncFile(path: string) {
@@ -59,8 +61,7 @@ async function finishedRuns(session: ColumnarSession, folder: string, cache: Arc
       if (first === null || first > w.lastSeq || first < w.firstSeq) continue;
       const files = m.manifest.files.filter((f) => f.workspaceId === w.workspaceId && f.lastSeq >= first);
       const cols = m.manifest.columns.map((c) => c.name);
-      let ok = cache.hashAt(w.workspaceId, w.lastSeq)?.hash === w.lastHash;
-      for (const f of files) if (ok) ok = (await verifyArchiveFile(session, folder, f, cols)).ok;
+      const ok = cache.hashAt(w.workspaceId, w.lastSeq)?.hash === w.lastHash && (await verifyArchiveFiles(session, folder, files, cols)).every((r) => r.ok);
       if (ok) resume.set(w.workspaceId, { files, manifest: m.manifest });
       else problems.push(`${w.workspaceId}: run ${m.manifest.archiveId} holds seqs ${w.firstSeq}–${w.lastSeq}, but its files or the cache no longer match; nothing of it was removed (run grantdesk verify)`);
     }
@@ -82,7 +83,6 @@ export async function runArchive(cache: ArchiveCache, engine: ColumnarEngine, o:
   const iPrev = at('prev_hash');
   const iHash = at('hash');
   const iWs = at('workspace_id');
-  const written: string[] = [];
   try {
     const { resume, problems } = await finishedRuns(session, o.folder, cache);
     const cuts = cache.cuts(o.beforeMs, o.workspaces);
@@ -115,46 +115,49 @@ export async function runArchive(cache: ArchiveCache, engine: ColumnarEngine, o:
       removals.push({ workspaceId: cut.workspaceId, fromSeq: from, toSeq: cut.toSeq, lastHash: lastFile.lastHash });
     }
 
-    /** one workspace's events (from..cut.toSeq] in seq order, a file per month run (at most maxRows events each) */
+    /**
+     * One workspace's events (from..cut.toSeq] in seq order, a file per month run (at most maxRows events each): loaded
+     * into one DuckDB table a segment at a time (one appender per segment, not per file), then one COPY per run.
+     */
     async function writeWorkspace(cut: WorkspaceCut, from: number): Promise<ArchiveFile[]> {
       const out: ArchiveFile[] = [];
       let after = from - 1;
-      let pending: unknown[][] = [];
-      let month: string | null = null;
-      const flush = async () => {
-        if (!pending.length) return;
-        out.push(await writeFile(cut.workspaceId, month!, pending));
-        pending = [];
-      };
       while (after < cut.toSeq) {
-        const batch = cache.rows(cut.workspaceId, after, cut.toSeq, READ_BATCH);
-        if (!batch.length) throw new AppError('conflict', `The cache of ${cut.workspaceId} changed while it was being archived; nothing was removed. Run grantdesk archive again.`);
-        for (const r of batch) {
-          const m = monthOf(r[iMs] as number);
-          if ((m !== month || pending.length >= maxRows) && pending.length) await flush();
-          month = m;
-          pending.push(r);
+        await session.createTable('run', fileCols);
+        const runs: { month: string; first: unknown[]; last: unknown[]; rows: number }[] = [];
+        let loaded = 0;
+        while (after < cut.toSeq && loaded < SEGMENT) {
+          const batch = cache.rows(cut.workspaceId, after, cut.toSeq, READ_BATCH);
+          if (!batch.length) throw new AppError('conflict', `The cache of ${cut.workspaceId} changed while it was being archived; nothing was removed. Run grantdesk archive again.`);
+          for (const r of batch) {
+            if (r[iWs] !== cut.workspaceId) throw new AppError('internal', 'archive rows of another workspace');
+            const m = monthOf(r[iMs] as number);
+            const cur = runs[runs.length - 1];
+            if (!cur || cur.month !== m || cur.rows >= maxRows) runs.push({ month: m, first: r, last: r, rows: 1 });
+            else {
+              cur.last = r;
+              cur.rows++;
+            }
+          }
+          await session.append('run', fileCols.map((c) => batch.map((r) => r[at(c.name)] as ColumnarValue)));
+          loaded += batch.length;
+          after = batch[batch.length - 1]![iSeq] as number;
         }
-        after = batch[batch.length - 1]![iSeq] as number;
+        for (const r of runs) out.push(await writeFile(cut.workspaceId, r));
       }
-      await flush();
       return out;
     }
 
-    async function writeFile(workspaceId: string, m: string, rows: unknown[][]): Promise<ArchiveFile> {
-      const rel = partPath(workspaceId, m, archiveId, ++n);
-      const dir = join(o.folder, `workspace_id=${workspaceId}`, `month=${m}`);
+    async function writeFile(workspaceId: string, r: { month: string; first: unknown[]; last: unknown[]; rows: number }): Promise<ArchiveFile> {
+      const rel = partPath(workspaceId, r.month, archiveId, ++n);
+      const dir = join(o.folder, `workspace_id=${workspaceId}`, `month=${r.month}`);
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       const path = join(o.folder, ...rel.split('/'));
       const tmp = join(dir, `.tmp-${archiveId}-${randomBytes(6).toString('hex')}.parquet`);
-      await session.createTable('run', fileCols);
-      const columns: ColumnarValue[][] = fileCols.map((c) => {
-        const i = at(c.name);
-        return rows.map((r) => r[i] as ColumnarValue);
-      });
-      await session.append('run', columns);
+      const firstSeq = r.first[iSeq] as number;
+      const lastSeq = r.last[iSeq] as number;
       try {
-        await session.run(`COPY (SELECT * FROM run ORDER BY seq) TO ${session.literal(tmp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`);
+        await session.run(`COPY (SELECT * FROM run WHERE seq BETWEEN ${firstSeq} AND ${lastSeq} ORDER BY seq) TO ${session.literal(tmp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`);
         fsyncFile(tmp);
         placeFileExclusive(tmp, path, o.caps);
       } catch (err) {
@@ -165,12 +168,8 @@ export async function runArchive(cache: ArchiveCache, engine: ColumnarEngine, o:
         }
         throw err;
       }
-      written.push(path);
       const { sha256, bytes } = await fileSha256(path);
-      const first = rows[0]!;
-      const last = rows[rows.length - 1]!;
-      if (first[iWs] !== workspaceId) throw new AppError('internal', 'archive rows of another workspace');
-      return { path: rel, workspaceId, month: m, rows: rows.length, firstSeq: first[iSeq] as number, lastSeq: last[iSeq] as number, firstPrevHash: first[iPrev] as string, lastHash: last[iHash] as string, bytes, sha256 };
+      return { path: rel, workspaceId, month: r.month, rows: r.rows, firstSeq, lastSeq, firstPrevHash: r.first[iPrev] as string, lastHash: r.last[iHash] as string, bytes, sha256 };
     }
 
     if (o.crashAt === 'after-files') throw new AppError('internal', 'test crash after the files');
@@ -199,9 +198,9 @@ export async function runArchive(cache: ArchiveCache, engine: ColumnarEngine, o:
       const check = await engine.open({ folders: [o.folder] });
       try {
         const names = fileCols.map((c) => c.name);
-        for (const f of files) {
-          const r = await verifyArchiveFile(check, o.folder, f, names);
-          if (!r.ok) throw new AppError('io_error', `The archive file ${f.path} did not read back as written (${r.problems[0]}); nothing was removed from the cache`);
+        const checked = await verifyArchiveFiles(check, o.folder, files, names);
+        for (const [i, r] of checked.entries()) {
+          if (!r.ok) throw new AppError('io_error', `The archive file ${files[i]!.path} did not read back as written (${r.problems[0]}); nothing was removed from the cache`);
         }
       } finally {
         check.close();

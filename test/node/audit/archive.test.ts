@@ -162,3 +162,29 @@ test('a chain rewritten inside a Parquet file with its SHA-256 updated in the ma
     s.close();
   }
 });
+
+test('a long month splits into several files that still tile the chain; a second run continues where the first stopped', async () => {
+  const { runArchive } = await import('../../../src-main/services/audit/archive.ts');
+  const s = setup();
+  try {
+    const folder = join(s.dir, 'arch');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(folder);
+    const r1 = await runArchive(s.cache(), s.engine, { folder, beforeMs: Date.parse('2025-07-01'), appVersion: 't', now: () => Date.now(), caps: CLI_CONTEXT.capabilities, maxRowsPerFile: 40 });
+    const m = readManifests(folder)[0]!.manifest!;
+    const months = m.files.filter((f) => f.workspaceId === 'ws_alpha' && f.month === '2025-02');
+    assert.ok(months.length >= 3, `February in ${months.length} files`);
+    assert.ok(m.files.every((f) => f.rows <= 40));
+    const r2 = await s.archive.create({ out: folder, before: BEFORE }, CLI_CONTEXT.capabilities);
+    const expected = Object.values(chains()).flat().filter((e) => Date.parse(e.occurred_at) < BEFORE_MS).length;
+    assert.equal(r1.rows + r2.rows, expected);
+    const v = await s.archive.verify({ archive: folder }, CLI_CONTEXT.capabilities);
+    assert.equal(v.ok, true, JSON.stringify(v.checks.filter((c) => !c.ok)));
+    assert.equal(v.archives.length, 2);
+    assert.equal(v.rows, expected);
+    const rows = await allPages((p) => s.archive.query({ archive: folder, ...p, includeCache: false }, CLI_CONTEXT.capabilities), { workspaces: ['ws_alpha'] }, 500);
+    assert.deepEqual(rows.map((x) => x.seq), chains().ws_alpha!.filter((e) => Date.parse(e.occurred_at) < BEFORE_MS).map((e) => e.seq).reverse());
+  } finally {
+    s.close();
+  }
+});
