@@ -4,12 +4,20 @@
 // received -> grid rendered -> every summary received, plus keyboard scroll through the grid (frames over 50 ms while
 // paging down). Needs the built renderer (npm run build:web).
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { startServeFixture } from '../test/support/serve-fixture.ts';
 import { seedInventory } from '../test/node/inventory/seed.ts';
 import { SERVE_CONTEXT } from '../src-main/rpc/handlers.ts';
 
 const WORKSPACES = 500;
+/** resolves once every credential summary is in the store (evaluated over CDP: the page's CSP forbids string predicates) */
+const FULL_LOADED = `new Promise((res) => { const t = () => (performance.getEntriesByName('grantdesk:matrix-full').length ? res(true) : setTimeout(t, 10)); t(); })`;
 const RUNS = 5;
+
+// each run starts as a first visit would: not inside the garbage collection of the previous run's 4 MB matrix
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -56,10 +64,13 @@ export async function run(): Promise<Record<string, number>> {
     const navToData: number[] = [];
     const dataToRender: number[] = [];
     const navToFull: number[] = [];
+    const secondVisit: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       await page.goto('about:blank');
       await page.goto(`${app.serve.url}#/workspaces`);
       await page.locator('[data-testid="app-frame"][data-ready="true"]').waitFor();
+      gc();
+      await new Promise((r) => setTimeout(r, 300));
       await page.evaluate('performance.clearMarks(); performance.mark("grantdesk:nav")');
       await page.evaluate(`location.hash = '#/scope-matrix'`);
       await page.getByTestId('matrix-ws-row').first().waitFor();
@@ -76,13 +87,28 @@ export async function run(): Promise<Record<string, number>> {
       firstRender.push(t.total);
       navToData.push(t.data);
       dataToRender.push(t.rendered);
-      await page.waitForFunction(`performance.getEntriesByName('grantdesk:matrix-full').length > 0`);
+      await page.evaluate(FULL_LOADED);
       navToFull.push((await page.evaluate(`performance.getEntriesByName('grantdesk:matrix-full')[0].startTime - performance.getEntriesByName('grantdesk:nav')[0].startTime`)) as number);
+      // a later visit in the same session: away to Workspaces and back (the store holds the matrix, the code has run)
+      await page.evaluate(`location.hash = '#/workspaces'`);
+      await page.getByTestId('matrix-ws-row').first().waitFor({ state: 'detached' });
+      await new Promise((r) => setTimeout(r, 200));
+      await page.evaluate('performance.mark("grantdesk:nav2")');
+      await page.evaluate(`location.hash = '#/scope-matrix'`);
+      secondVisit.push(
+        (await page.evaluate(`new Promise((res) => new PerformanceObserver((list, obs) => {
+          const nav = performance.getEntriesByName('grantdesk:nav2')[0].startTime;
+          const e = list.getEntries().find((x) => x.identifier === 'matrix-first-row' && x.renderTime > nav);
+          if (!e) return;
+          obs.disconnect();
+          res(e.renderTime - nav);
+        }).observe({ type: 'element', buffered: true }))`)) as number,
+      );
     }
     // scrolling: page down through all rows with the keyboard, count long frames
     await page.goto(`${app.serve.url}#/scope-matrix`);
     await page.getByTestId('matrix-ws-row').first().waitFor();
-    await page.waitForFunction(`performance.getEntriesByName('grantdesk:matrix-full').length > 0`);
+    await page.evaluate(FULL_LOADED);
     await page.getByTestId('matrix-grid').focus();
     await page.keyboard.press('End');
     const scroll = (await page.evaluate(`new Promise((res) => {
@@ -109,6 +135,7 @@ export async function run(): Promise<Record<string, number>> {
       nav_to_data_median_ms: Math.round(median(navToData)),
       data_to_grid_median_ms: Math.round(median(dataToRender)),
       nav_to_all_credentials_median_ms: Math.round(median(navToFull)),
+      second_visit_median_ms: Math.round(median(secondVisit)),
       scroll_pagedown_frames: scroll.frames,
       scroll_long_frames_over_50ms: scroll.long,
     };
@@ -120,6 +147,7 @@ export async function run(): Promise<Record<string, number>> {
     console.log(`    of which navigation -> counts received:              median ${out.nav_to_data_median_ms} ms: ${list(navToData)}`);
     console.log(`    of which counts received -> grid committed (React):  median ${out.data_to_grid_median_ms} ms: ${list(dataToRender)}`);
     console.log(`  navigation -> every credential summary in the store:   median ${out.nav_to_all_credentials_median_ms} ms: ${list(navToFull)}`);
+    console.log(`  a later visit in the same session (navigation -> grid painted): median ${out.second_visit_median_ms} ms: ${list(secondVisit)}`);
     console.log(`  keyboard PageDown x60: ${scroll.frames} frames in ${scroll.ms.toFixed(0)} ms, ${scroll.long} frames over 50 ms`);
     return out;
   } finally {

@@ -60,7 +60,9 @@ export function MatrixGrid({ matrix, expanded, activeScopes, selected, onToggleW
     return new Map(idx.map((i, k) => [i, { left: NAME_W + k * CELL_W, right: (idx.length - 1 - k) * CELL_W }]));
   }, [cols, activeScopes]);
   const pin = (i: number) => pinned.get(i);
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_H, overscan: 12 });
+  // a few rows of overscan, not a screenful: the first paint lays out only the rows in view (fresh-page renders are
+  // interpreted code, so every row costs; the grid is measured in the first commit and filled before it is painted)
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_H, overscan: 4 });
   const width = NAME_W + cols.length * CELL_W + TOTAL_W;
 
   useLayoutEffect(() => {
