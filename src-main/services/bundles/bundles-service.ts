@@ -3,6 +3,7 @@
 // already has a bundle of that name (case-insensitive) gets it updated, or left alone when it already matches; a second
 // bundle of the same name is never created. After a change the workspace's inventory is re-read, so the scope matrix's
 // baseline picker (inventory.setBaseline) offers the bundle at once.
+import { mapPool } from '../pool.ts';
 import type { BundlePush, BundlePushResult, Input, Output, ScopeBundle } from '../../../src-common/contract/index.ts';
 import type { Bundle, PlatformClient } from '../../platform/index.ts';
 import type { EventBus } from '../../ports/events.ts';
@@ -31,18 +32,6 @@ export function toBundle(b: Bundle): ScopeBundle {
   return { id: b.id, name: b.name, description: b.description ?? null, scopes: sorted(b.scopes), createdAt: b.created_at ?? null, updatedAt: b.updated_at ?? null };
 }
 
-async function pool<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return out;
-}
 
 export function createBundlesService(deps: BundlesDeps) {
   function resolve(ref: string): WorkspaceRef {
@@ -177,7 +166,7 @@ export function createBundlesService(deps: BundlesDeps) {
           targets.push({ ref, ws: null, error });
         }
       }
-      const results = await pool(targets, deps.concurrency?.() ?? 4, async (t): Promise<BundlePushResult> => {
+      const results = await mapPool(targets, deps.concurrency?.() ?? 4, async (t): Promise<BundlePushResult> => {
         if (!t.ws) return { workspaceId: t.ref, workspaceName: t.ref, outcome: 'failed', bundleId: null, error: toErrorData(t.error) };
         const ws = t.ws;
         try {
@@ -197,7 +186,7 @@ export function createBundlesService(deps: BundlesDeps) {
         }
       });
       const changed = results.filter((r) => r.outcome === 'created' || r.outcome === 'updated').map((r) => targets.find((t) => t.ws?.id === r.workspaceId)!.ws!);
-      const notRefreshed = (await pool(changed, deps.concurrency?.() ?? 4, refresh)).filter((x) => x !== null).length;
+      const notRefreshed = (await mapPool(changed, deps.concurrency?.() ?? 4, refresh)).filter((x) => x !== null).length;
       const counts = { created: 0, updated: 0, unchanged: 0, failed: 0 };
       for (const r of results) counts[r.outcome]++;
       deps.logger.info('bundles.pushed', { name: input.name.slice(0, 80), ...counts });

@@ -1,6 +1,7 @@
 // Inventory service: sync per workspace through the platform client (platform-fetch.ts), offline reads from the cache, and
 // per-workspace revocation (revocation.ts) with a blast-radius preview (blast-radius.ts). Every platform call names exactly one workspace;
 // nothing here can touch another one.
+import { mapPool } from '../pool.ts';
 import { userInfo } from 'node:os';
 import {
   errorData,
@@ -21,7 +22,7 @@ import type { EventBus } from '../../ports/events.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { WorkspaceDirectory, WorkspaceRef } from '../../ports/platform.ts';
 import type { PlatformClient } from '../../platform/index.ts';
-import { AppError } from '../../rpc/app-error.ts';
+import { AppError, toErrorData } from '../../rpc/app-error.ts';
 import type { CallContext } from '../../rpc/handlers.ts';
 import type { AuditReadModel } from '../audit/index.ts';
 import { matrixToCsv } from './csv.ts';
@@ -50,23 +51,7 @@ export interface InventoryDeps {
 }
 
 
-function errOf(err: unknown): AppErrorData {
-  if (err instanceof AppError) return err.toData();
-  return errorData('internal', 'Unexpected failure inside Grantdesk');
-}
 
-async function pool<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  });
-  await Promise.all(workers);
-  return out;
-}
 
 export function createInventoryService(deps: InventoryDeps) {
   const repo: InventoryRepository = createInventoryRepository(deps.db);
@@ -120,7 +105,7 @@ export function createInventoryService(deps: InventoryDeps) {
       deps.bus.emit('state.changed', { topic: 'inventory', workspaceId: ws.id });
       return { ...base, ...counts, ok: true, error: null };
     } catch (err) {
-      const e = errOf(err);
+      const e = toErrorData(err);
       repo.markSyncFailed(ws.id, ws.name, deps.clock.now(), e.code, e.message);
       deps.logger.warn('inventory_sync_failed', { workspaceId: ws.id, code: e.code });
       return { ...base, ok: false, error: e };
@@ -202,7 +187,7 @@ export function createInventoryService(deps: InventoryDeps) {
       const rows = repo.syncRows();
       const needCatalogue = repo.catalogue().length === 0 || maxAge === 0;
       let catalogueTaken = !needCatalogue;
-      const results = await pool(all, deps.syncConcurrency?.() ?? 4, async (ws) => {
+      const results = await mapPool(all, deps.syncConcurrency?.() ?? 4, async (ws) => {
         const r = rows.get(ws.id);
         if (maxAge > 0 && r?.state === 'ok' && r.synced_ms !== null && nowMs - r.synced_ms < maxAge * 1000) {
           return { workspaceId: ws.id, name: ws.name, ok: true, added: 0, changed: 0, removed: 0, unchanged: 0, skipped: true, error: null };

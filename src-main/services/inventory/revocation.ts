@@ -3,6 +3,7 @@
 // outstanding access tokens keep working until the end the platform reports (or, when its answer is missing or not
 // believable, the documented default), and the record says when the revocation became fully effective — checked
 // against the cached audit log (revocation-tail.ts).
+import { mapPool } from '../pool.ts';
 import { randomUUID } from 'node:crypto';
 import {
   errorData,
@@ -21,7 +22,7 @@ import type { EventBus } from '../../ports/events.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { WorkspaceRef } from '../../ports/platform.ts';
 import type { PlatformClient } from '../../platform/index.ts';
-import { AppError } from '../../rpc/app-error.ts';
+import { AppError, toErrorData } from '../../rpc/app-error.ts';
 import type { CallContext, Transport } from '../../rpc/handlers.ts';
 import type { AuditReadModel } from '../audit/index.ts';
 import type { InventoryRepository } from './repository.ts';
@@ -50,23 +51,7 @@ export interface Target {
   credentialId: string;
 }
 
-function errOf(err: unknown): AppErrorData {
-  if (err instanceof AppError) return err.toData();
-  return errorData('internal', 'Unexpected failure inside Grantdesk');
-}
 
-async function pool<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  });
-  await Promise.all(workers);
-  return out;
-}
 
 export function createRevocation(d: RevocationDeps) {
   const { repo } = d;
@@ -126,7 +111,7 @@ export function createRevocation(d: RevocationDeps) {
       d.bus.emit('state.changed', { topic: 'inventory', workspaceId: t.ws.id });
       return finish(wasInactive ? 'already_revoked' : 'revoked', null, tail);
     } catch (err) {
-      const e = errOf(err);
+      const e = toErrorData(err);
       d.logger.warn('inventory_revoke_failed', { workspaceId: t.ws.id, credentialId: c.id, code: e.code });
       return finish('failed', e);
     }
@@ -175,7 +160,7 @@ export function createRevocation(d: RevocationDeps) {
       // Each workspace separately, one at a time per workspace; workspaces in parallel (bounded). A failure stays in its row.
       const byWs = new Map<string, Target[]>();
       for (const t of targets) byWs.set(t.ws.id, [...(byWs.get(t.ws.id) ?? []), t]);
-      const groups = await pool([...byWs.values()], d.concurrency(), async (group) => {
+      const groups = await mapPool([...byWs.values()], d.concurrency(), async (group) => {
         const rows: RevokeRow[] = [];
         for (const t of group) rows.push(await revokeOne(t, batchId, ctx.transport));
         return rows;
