@@ -89,5 +89,6 @@ export * from './review.ts';
 export * from './insights.ts';
 export * from './sync.ts';
 export * from './policy.ts';
+export * from './credential-words.ts';
 export * from './alerts.ts';
 export type { CommandDef, CliSpec } from './define.ts';

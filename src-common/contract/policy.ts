@@ -20,6 +20,20 @@ export const POLICY_RULES = [
 export const policyRuleSchema = z.enum(POLICY_RULES);
 export type PolicyRule = z.infer<typeof policyRuleSchema>;
 
+/** Each rule in words (reports, the Policy screen). */
+export const POLICY_RULE_WORDS: Record<PolicyRule, string> = {
+  allowed_scopes: 'Only allowed scopes',
+  forbidden_scopes: 'No forbidden scopes',
+  baseline_bundle: 'Within the baseline bundle',
+  require_expiry: 'API keys expire',
+  max_key_lifetime_days: 'Maximum API key lifetime',
+  ip_allowlist_required_for: 'IP allowlist for write/delete scopes',
+  max_secret_age_days: 'Maximum secret age',
+  max_review_days: 'Maximum review duration',
+  max_rate_limit_per_minute: 'Rate-limit ceiling',
+  required_plan: 'Required plan (MFA)',
+};
+
 /** What fixes a violation, as the app offers it: the command a link runs and its words. */
 export const policyFixSchema = z.object({
   kind: z.enum(['edit_guardrails', 'rotate', 'revoke', 'reconsent', 'push_bundle', 'end_review', 'upgrade_plan', 'let_expire']),

@@ -3,6 +3,7 @@
 // is when it is sent again.
 import { createHash } from 'node:crypto';
 import type { Alert } from '../../../src-common/contract/alerts.ts';
+import { credentialTypeWords } from '../../../src-common/contract/credential-words.ts';
 
 export interface AlertFacts {
   nowMs: number;
@@ -18,7 +19,6 @@ export interface AlertFacts {
 export type Cause = Omit<Alert, 'firstSeenAt' | 'snoozedUntil'> & { fingerprint: string };
 
 const DAY = 86_400_000;
-const TYPE_WORDS: Record<string, string> = { api_key: 'API key', app: 'OAuth app', machine_client: 'Machine client', service_token: 'Service token' };
 const hash = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 24);
 const inDays = (ms: number, now: number) => {
   const d = Math.ceil((ms - now) / DAY);
@@ -41,7 +41,7 @@ export function currentCauses(f: AlertFacts): Cause[] {
     if ((c.status === 'active' || c.status === 'disabled') && c.expiresAt) {
       const at = Date.parse(c.expiresAt);
       if (at > f.nowMs && at <= horizon)
-        add({ key: [c.workspaceId, c.id], kind: 'credential_expiring', severity: at - f.nowMs <= 3 * DAY ? 'critical' : 'warning', workspaceId: c.workspaceId, workspaceName: wsName(c.workspaceId), title: `${TYPE_WORDS[c.type] ?? 'Credential'} “${c.name}” in ${wsName(c.workspaceId)} expires ${inDays(at, f.nowMs)} (${day(c.expiresAt)})`, detail: 'Rotate it before it expires, or extend its expiry with Edit guardrails.', dueAt: c.expiresAt, screen: 'rotation', fingerprint: c.expiresAt });
+        add({ key: [c.workspaceId, c.id], kind: 'credential_expiring', severity: at - f.nowMs <= 3 * DAY ? 'critical' : 'warning', workspaceId: c.workspaceId, workspaceName: wsName(c.workspaceId), title: `${credentialTypeWords(c.type)} “${c.name}” in ${wsName(c.workspaceId)} expires ${inDays(at, f.nowMs)} (${day(c.expiresAt)})`, detail: 'Rotate it before it expires, or extend its expiry with Edit guardrails.', dueAt: c.expiresAt, screen: 'rotation', fingerprint: c.expiresAt });
     }
     if (c.status === 'rotating' && c.graceEndsAt) {
       const at = Date.parse(c.graceEndsAt);

@@ -2,6 +2,7 @@
 // caller passes the cache's facts and the clock; the same inputs give the same violations in the same order.
 import { createHash } from 'node:crypto';
 import type { PolicyFix, PolicyRule, PolicyViolation } from '../../../src-common/contract/policy.ts';
+import { credentialTypeWords } from '../../../src-common/contract/credential-words.ts';
 import { ALL_WORKSPACES, PLANS, ruleLineKey, type ParsedPolicy, type Plan, type PolicyRules } from './policy-file.ts';
 
 export interface PolicyWorkspace {
@@ -70,7 +71,6 @@ export function groupsOf(p: ParsedPolicy, workspaces: readonly PolicyWorkspace[]
   return out;
 }
 
-const TYPE_WORDS: Record<PolicyCredential['type'], string> = { api_key: 'API key', app: 'OAuth app', machine_client: 'machine client', service_token: 'service token' };
 const q = (s: string) => JSON.stringify(s);
 
 function scopeFix(c: PolicyCredential, ws: PolicyWorkspace, wanted: readonly string[]): PolicyFix {
@@ -78,7 +78,7 @@ function scopeFix(c: PolicyCredential, ws: PolicyWorkspace, wanted: readonly str
   if (c.type === 'app' && c.clientId === 'grantdesk-desktop') return { kind: 'reconsent', label: 'Re-consent with fewer scopes', cli: `grantdesk reconsent plan ${ws.id}` };
   // the platform has no revocation for service tokens: they end at their expiry (5–60 minutes)
   if (c.type === 'service_token') return { kind: 'let_expire', label: `Let it expire${c.expiresAt ? ` (${c.expiresAt.slice(11, 16)} UTC)` : ''} and mint narrower ones`, cli: `grantdesk service-token mint ${ws.id} --scopes ${wanted.join(',') || '<scopes>'}` };
-  return { kind: 'revoke', label: `Revoke this ${TYPE_WORDS[c.type]}`, cli: `grantdesk revoke ${ws.id} ${c.id} --yes` };
+  return { kind: 'revoke', label: `Revoke this ${credentialTypeWords(c.type, true)}`, cli: `grantdesk revoke ${ws.id} ${c.id} --yes` };
 }
 const guardrailFix = (c: PolicyCredential, ws: PolicyWorkspace, flag: string): PolicyFix => ({
   kind: 'edit_guardrails',
@@ -116,7 +116,7 @@ export function evaluate(p: ParsedPolicy, facts: PolicyFacts) {
         });
       };
       const r = g.rules;
-      const who = (c: PolicyCredential) => `${TYPE_WORDS[c.type]} ${q(c.name)} in ${ws.name}`;
+      const who = (c: PolicyCredential) => `${credentialTypeWords(c.type)} ${q(c.name)} in ${ws.name}`;
 
       if (r.allowed_scopes) {
         const allowed = new Set(r.allowed_scopes);

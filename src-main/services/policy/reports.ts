@@ -1,21 +1,9 @@
 // A policy check as the reader needs it: words for a person, JSON for scripts, JUnit XML for every CI system's test
 // report view, SARIF 2.1.0 for GitHub code scanning / GitLab (each result points at the rule's line in the policy file).
-import type { PolicyCheckResult, PolicyRule } from '../../../src-common/contract/policy.ts';
+import { POLICY_RULE_WORDS, type PolicyCheckResult } from '../../../src-common/contract/policy.ts';
 
 export type ReportFormat = 'text' | 'json' | 'junit' | 'sarif';
 
-const RULE_WORDS: Record<PolicyRule, string> = {
-  allowed_scopes: 'Only allowed scopes',
-  forbidden_scopes: 'No forbidden scopes',
-  baseline_bundle: 'Within the baseline bundle',
-  require_expiry: 'API keys expire',
-  max_key_lifetime_days: 'Maximum API key lifetime',
-  ip_allowlist_required_for: 'IP allowlist for write/delete scopes',
-  max_secret_age_days: 'Maximum secret age',
-  max_review_days: 'Maximum review duration',
-  max_rate_limit_per_minute: 'Rate-limit ceiling',
-  required_plan: 'Required plan (MFA)',
-};
 
 /** XML 1.0 text: escapes markup and drops characters XML cannot carry (a hostile credential name holds anything). */
 export function xmlText(s: string): string {
@@ -39,11 +27,11 @@ function text(r: PolicyCheckResult): string {
   if (r.violations.length === 0) out.push('', 'No violations.');
   else {
     out.push('', `${r.violations.length} violation${r.violations.length === 1 ? '' : 's'}:`);
-    for (const v of r.violations) out.push(`  [${v.group}] ${RULE_WORDS[v.rule]}${v.line ? ` (policy line ${v.line})` : ''}: ${v.message}`, `      fix: ${v.fix.label} — ${v.fix.cli}`);
+    for (const v of r.violations) out.push(`  [${v.group}] ${POLICY_RULE_WORDS[v.rule]}${v.line ? ` (policy line ${v.line})` : ''}: ${v.message}`, `      fix: ${v.fix.label} — ${v.fix.cli}`);
   }
   if (r.unchecked.length) {
     out.push('', `${r.unchecked.length} rule${r.unchecked.length === 1 ? ' was' : 's were'} not checked:`);
-    for (const u of r.unchecked) out.push(`  [${u.group}] ${RULE_WORDS[u.rule]} in ${u.workspaceName}: ${u.reason}`);
+    for (const u of r.unchecked) out.push(`  [${u.group}] ${POLICY_RULE_WORDS[u.rule]} in ${u.workspaceName}: ${u.reason}`);
   }
   return out.join('\n');
 }
@@ -59,7 +47,7 @@ function junit(r: PolicyCheckResult): string {
     for (const m of g.members) {
       const mine = vs.filter((v) => v.workspaceId === m.id);
       lines.push(`    <testcase classname="${xmlText(g.name)}" name="${xmlText(`${m.name} (${m.id})`)}"${mine.length ? '>' : '/>'}`);
-      for (const v of mine) lines.push(`      <failure type="${v.rule}" message="${xmlText(v.message)}">${xmlText(`${RULE_WORDS[v.rule]}: ${v.message}\nfix: ${v.fix.label} — ${v.fix.cli}`)}</failure>`);
+      for (const v of mine) lines.push(`      <failure type="${v.rule}" message="${xmlText(v.message)}">${xmlText(`${POLICY_RULE_WORDS[v.rule]}: ${v.message}\nfix: ${v.fix.label} — ${v.fix.cli}`)}</failure>`);
       if (mine.length) lines.push('    </testcase>');
     }
     lines.push('  </testsuite>');
@@ -85,7 +73,7 @@ function sarif(r: PolicyCheckResult): string {
             driver: {
               name: 'grantdesk',
               informationUri: 'https://github.com/grantdesk/grantdesk',
-              rules: rules.map((id) => ({ id, name: id, shortDescription: { text: RULE_WORDS[id] } })),
+              rules: rules.map((id) => ({ id, name: id, shortDescription: { text: POLICY_RULE_WORDS[id] } })),
             },
           },
           results: r.violations.map((v) => ({

@@ -4,7 +4,7 @@
 // The list is an ARIA combobox: focus stays in the input, aria-activedescendant names the highlighted option.
 import * as RadixDialog from '@radix-ui/react-dialog';
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { CommandName, CredentialType } from '../../../src-common/contract/index.ts';
+import { CREDENTIAL_TYPE_WORDS, type CommandName } from '../../../src-common/contract/index.ts';
 import { READ_ONLY_TITLE, useReviewMode } from '../app/use-review-mode.ts';
 import { modLabel } from '../app/keys.ts';
 import { SCREENS } from '../app/screens.ts';
@@ -36,7 +36,6 @@ export interface CommandPaletteProps {
   onShowShortcuts(): void;
 }
 
-const TYPE_WORDS: Record<CredentialType, string> = { api_key: 'API key', app: 'OAuth app', machine_client: 'Machine client', service_token: 'Service token' };
 
 function matches(item: PaletteItem, tokens: string[]): number {
   if (tokens.length === 0) return 1;
@@ -105,7 +104,7 @@ export function CommandPalette({ open, onOpenChange, onGo, onShowShortcuts }: Co
           group: 'Credentials',
           label: c.name,
           // same-named credentials differ by their label (the key's masked form or the client id)
-          hint: [TYPE_WORDS[c.type], c.label, wsName.get(mw.id) ?? mw.name].filter(Boolean).join(' · '),
+          hint: [CREDENTIAL_TYPE_WORDS[c.type], c.label, wsName.get(mw.id) ?? mw.name].filter(Boolean).join(' · '),
           keywords: `${c.id} ${c.label ?? ''}`,
           run: () => onGo('credentials', `workspace=${encodeURIComponent(mw.id)}&credential=${encodeURIComponent(c.id)}`),
         });

@@ -3,16 +3,15 @@
 // and a link to the screen that fixes it. Local tags put workspaces into groups. Long lists are virtualized.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { PolicyViolation } from '../../../../src-common/contract/index.ts';
+import { credentialTypeWords, POLICY_RULE_WORDS, type PolicyViolation } from '../../../../src-common/contract/index.ts';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { WriteButton } from '../../components/WriteButton.tsx';
 import { groupViolations, selectPolicyError, selectPolicyFile, selectPolicyGroup, selectPolicyLoaded, selectPolicyProblem, selectPolicyResult, selectPolicyTags } from '../../stores/policy-store.ts';
 import { useSelect, useStores } from '../../stores/use-store.ts';
 import { selectWorkspaces } from '../../stores/workspaces-store.ts';
-import { fixHref, RULE_WORDS } from './fix-links.ts';
+import { fixHref } from './fix-links.ts';
 import './policy.css';
 
-const TYPE_WORDS: Record<string, string> = { api_key: 'API key', app: 'OAuth app', machine_client: 'Machine client', service_token: 'Service token' };
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
 
 function ViolationRow({ v }: { v: PolicyViolation }) {
@@ -24,12 +23,12 @@ function ViolationRow({ v }: { v: PolicyViolation }) {
         {v.credentialName && (
           <span>
             {' '}
-            · {TYPE_WORDS[v.credentialType ?? ''] ?? 'Credential'} “{v.credentialName}” <span className="muted mono">{v.credentialId}</span>
+            · {credentialTypeWords(v.credentialType)} “{v.credentialName}” <span className="muted mono">{v.credentialId}</span>
           </span>
         )}
         <div className="policy-message">{v.message}</div>
         <div className="muted policy-rule">
-          {RULE_WORDS[v.rule]} · group {v.group}
+          {POLICY_RULE_WORDS[v.rule]} · group {v.group}
           {v.line ? ` · policy line ${v.line}` : ''}
         </div>
       </div>

@@ -1,19 +1,6 @@
 // Where a policy violation is fixed in the app: the screen that holds the tool, deep-linked to the credential.
 import type { PolicyViolation } from '../../../../src-common/contract/index.ts';
 
-export const RULE_WORDS: Record<PolicyViolation['rule'], string> = {
-  allowed_scopes: 'Only allowed scopes',
-  forbidden_scopes: 'No forbidden scopes',
-  baseline_bundle: 'Within the baseline bundle',
-  require_expiry: 'API keys expire',
-  max_key_lifetime_days: 'Maximum API key lifetime',
-  ip_allowlist_required_for: 'IP allowlist for write/delete scopes',
-  max_secret_age_days: 'Maximum secret age',
-  max_review_days: 'Maximum review duration',
-  max_rate_limit_per_minute: 'Rate-limit ceiling',
-  required_plan: 'Required plan (MFA)',
-};
-
 export function fixHref(v: PolicyViolation): string | null {
   const q = new URLSearchParams({ workspace: v.workspaceId });
   switch (v.fix.kind) {
