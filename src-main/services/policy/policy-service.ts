@@ -34,18 +34,17 @@ export interface PolicyPorts {
 const UNITS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 export const parseDuration = (s: string) => Number(s.slice(0, -1)) * UNITS[s.slice(-1) as keyof typeof UNITS];
 
-function readPolicyFile(path: string): Buffer {
-  let size: number;
+/** The policy file's size and change time (a sentence naming the path when it is missing, not a file or too big). */
+function statPolicyFile(path: string): { size: number; mtimeMs: number } {
   try {
     const st = statSync(path);
     if (!st.isFile()) throw new AppError('invalid_input', `${path} is not a file; name the policy file itself.`);
-    size = st.size;
+    if (st.size > MAX_POLICY_BYTES) throw new AppError('invalid_input', `${path} is ${st.size} bytes; a policy file is at most 1 MiB.`);
+    return { size: st.size, mtimeMs: st.mtimeMs };
   } catch (e) {
     if (e instanceof AppError) throw e;
     throw new AppError('invalid_input', `Cannot read the policy file ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : 'permission denied or unreadable'}.`);
   }
-  if (size > MAX_POLICY_BYTES) throw new AppError('invalid_input', `${path} is ${size} bytes; a policy file is at most 1 MiB.`);
-  return readFileSync(path);
 }
 
 export function createPolicyService(p: PolicyPorts) {
@@ -59,6 +58,16 @@ export function createPolicyService(p: PolicyPorts) {
     plans: p.db.prepare<[], { workspace_id: string; plan: string }>('SELECT workspace_id, plan FROM policy_plans'),
     setPlan: p.db.prepare('INSERT INTO policy_plans (workspace_id, plan, fetched_ms) VALUES (?, ?, ?) ON CONFLICT(workspace_id) DO UPDATE SET plan = excluded.plan, fetched_ms = excluded.fetched_ms'),
   };
+  // Every screen's violations and every alerts check read the followed file: parse it again only when it changed.
+  let cached: { key: string; parsed: ParsedPolicy } | null = null;
+  function loadPolicy(path: string, label: string): ParsedPolicy {
+    const { size, mtimeMs } = statPolicyFile(path);
+    const key = `${path}\u0000${label}\u0000${size}\u0000${mtimeMs}`;
+    if (cached?.key === key) return cached.parsed;
+    const parsed = parsePolicy(readFileSync(path), label);
+    cached = { key, parsed };
+    return parsed;
+  }
   let watcher: FSWatcher | null = null;
   let watchedPath: string | null = null;
 
@@ -147,7 +156,7 @@ export function createPolicyService(p: PolicyPorts) {
         if (!src) throw new AppError('invalid_input', 'No policy file: pass --policy <file>, or set one with `grantdesk policy use <file>`.');
         path = src.path;
       }
-      const parsed = parsePolicy(readPolicyFile(path), i.policy ?? path);
+      const parsed = loadPolicy(path, i.policy ?? path);
       if (i.sync) {
         await p.syncAll();
         await refreshPlans();
@@ -162,7 +171,7 @@ export function createPolicyService(p: PolicyPorts) {
       watchSource(src?.path ?? null);
       if (!src) return { result: null, file: null, problem: null };
       try {
-        return { result: run(parsePolicy(readPolicyFile(src.path), src.path), src.path, null), file: src.path, problem: null };
+        return { result: run(loadPolicy(src.path, src.path), src.path, null), file: src.path, problem: null };
       } catch (e) {
         if (e instanceof AppError) return { result: null, file: src.path, problem: e.message };
         throw e;
@@ -178,7 +187,7 @@ export function createPolicyService(p: PolicyPorts) {
         return { file: null };
       }
       const path = isAbsolute(i.file!) ? i.file! : resolve(process.cwd(), i.file!);
-      parsePolicy(readPolicyFile(path), i.file!); // refuse a file that does not parse before this machine follows it
+      loadPolicy(path, i.file!); // refuse a file that does not parse before this machine follows it
       st.setSource.run(path, p.clock.now());
       p.bus.emit('state.changed', { topic: 'policy', workspaceId: null });
       return { file: path };
