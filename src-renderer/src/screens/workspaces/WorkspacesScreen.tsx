@@ -23,7 +23,7 @@ import { useReviewMode, useReviewStatus } from '../../app/use-review-mode.ts';
 import { ReviewedWorkspaces } from './ReviewedWorkspaces.tsx';
 import { AddPlatformDialog, ConnectDialog } from './WorkspaceDialogs.tsx';
 import { ago, Badges, countdown, DisconnectIcon, hasProblem, lastError, RefreshIcon, ScopesSummary, useNow } from './workspace-cells.tsx';
-import { usePolicyGroups } from './use-policy-groups.ts';
+import { GroupFilter, PolicyCell, usePolicyGroups } from './policy-groups.tsx';
 import './workspaces.css';
 
 type SortKey = 'name' | 'status' | 'expiry' | 'platform' | 'lastRefresh' | 'audit' | 'inventory' | 'error';
@@ -174,16 +174,7 @@ function OperatorWorkspaces() {
           <option value="disconnected">Disconnected</option>
           <option value="pending_revocation">Revocation pending</option>
         </select>
-        {policyGroups.options.length > 0 && (
-          <select aria-label="Filter by group" className="input ws-filter" value={group} onChange={(e) => setGroup(e.target.value)} data-testid="ws-group-filter">
-            <option value="">All groups and tags</option>
-            {policyGroups.options.map((o) => (
-              <option key={o.key} value={o.key}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        )}
+        <GroupFilter options={policyGroups.options} value={group} onChange={setGroup} />
         <label className="check ws-problems">
           <input type="checkbox" checked={problemsOnly} onChange={(e) => setProblemsOnly(e.target.checked)} data-testid="ws-problems-only" />
           Problems only{counts.problems > 0 ? ` (${counts.problems})` : ''}
@@ -332,17 +323,7 @@ function OperatorWorkspaces() {
                         <span className="muted">—</span>
                       )}
                     </td>
-                    {policyGroups.violations && (
-                      <td className="nowrap" data-testid="ws-policy">
-                        {(policyGroups.violations.get(w.id) ?? 0) > 0 ? (
-                          <a href="#/policy" title={`Violations of the policy file in ${w.name}`}>
-                            {policyGroups.violations.get(w.id)} violation{policyGroups.violations.get(w.id) === 1 ? '' : 's'}
-                          </a>
-                        ) : (
-                          <span className="muted">None</span>
-                        )}
-                      </td>
-                    )}
+                    {policyGroups.violations && <PolicyCell count={policyGroups.violations.get(w.id) ?? 0} workspaceName={w.name} />}
                     <td className="row-actions">
                       {busy[w.id] ? (
                         <span className="muted">{busy[w.id]}…</span>

@@ -29,3 +29,33 @@ export function usePolicyGroups() {
   const violations = useMemo(() => (result ? violationCountsByWorkspace(result.violations) : null), [result]);
   return { options, violations };
 }
+
+/** The toolbar's group filter (only when the policy file or a tag defines groups). */
+export function GroupFilter({ options, value, onChange }: { options: readonly GroupOption[]; value: string; onChange(key: string): void }) {
+  if (options.length === 0) return null;
+  return (
+    <select aria-label="Filter by group" className="input ws-filter" value={value} onChange={(e) => onChange(e.target.value)} data-testid="ws-group-filter">
+      <option value="">All groups and tags</option>
+      {options.map((o) => (
+        <option key={o.key} value={o.key}>
+          {o.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** One row's Policy cell: its violation count, linking to the Policy screen. */
+export function PolicyCell({ count, workspaceName }: { count: number; workspaceName: string }) {
+  return (
+    <td className="nowrap" data-testid="ws-policy">
+      {count > 0 ? (
+        <a href="#/policy" title={`Violations of the policy file in ${workspaceName}`}>
+          {count} violation{count === 1 ? '' : 's'}
+        </a>
+      ) : (
+        <span className="muted">None</span>
+      )}
+    </td>
+  );
+}
