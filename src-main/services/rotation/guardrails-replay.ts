@@ -4,18 +4,9 @@
 // needs per the platform's published route → scope table (403 insufficient_scope). Pure: calls come in through a visitor,
 // one at a time; exact counts, at most 50 refused calls kept (newly refused first, newest first).
 import ipaddr from 'ipaddr.js';
+import type { ReplayCall } from '../audit/index.ts';
 import type { CredentialReplay, RefusalReason, RefusedCall } from '../../../src-common/contract/index.ts';
 
-export interface ReplayCallLike {
-  seq: number;
-  eventId: string;
-  occurredAt: string;
-  occurredMs: number;
-  method: string | null;
-  endpoint: string | null;
-  callerIp: string | null;
-  status: number | null;
-}
 
 export interface RouteScope {
   method: string;
@@ -98,7 +89,7 @@ function ring<T>(n: number) {
 }
 
 export function replayCredential(
-  forEachCall: (visit: (c: ReplayCallLike) => void) => number,
+  forEachCall: (visit: (c: ReplayCall) => void) => number,
   p: ReplayProposal,
   meta: { credentialId: string; credentialName: string; relation: CredentialReplay['relation'] },
 ): CredentialReplay {
