@@ -56,23 +56,6 @@ export interface SyncRow {
   error_message: string | null;
 }
 
-export interface RevocationRow {
-  id: number;
-  batch_id: string;
-  actor: string;
-  transport: string;
-  requested_at: string;
-  finished_at: string | null;
-  workspace_id: string;
-  workspace_name: string;
-  credential_id: string;
-  credential_name: string;
-  type: string | null;
-  scopes_json: string;
-  outcome: 'pending' | 'revoked' | 'already_revoked' | 'failed';
-  error_code: string | null;
-  error_message: string | null;
-}
 
 interface CredDbRow {
   workspace_id: string;
@@ -199,9 +182,6 @@ export function createInventoryRepository(db: Db) {
     setStatus: db.prepare('UPDATE inv_credentials SET status = ?, updated_ms = ? WHERE workspace_id = ? AND id = ?'),
     insertRevocation: db.prepare(`INSERT INTO inv_revocations (batch_id, actor, transport, requested_at, workspace_id, workspace_name, credential_id,
       credential_name, type, scopes_json, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')`),
-    finishRevocation: db.prepare('UPDATE inv_revocations SET outcome = ?, finished_at = ?, error_code = ?, error_message = ? WHERE id = ?'),
-    revocationsOfWs: db.prepare<[string, number], RevocationRow>('SELECT * FROM inv_revocations WHERE workspace_id = ? ORDER BY id DESC LIMIT ?'),
-    revocations: db.prepare<[number], RevocationRow>('SELECT * FROM inv_revocations ORDER BY id DESC LIMIT ?'),
   };
 
   /** One write under synchronous=FULL (a final record must survive power loss), then back to NORMAL. */
@@ -342,7 +322,7 @@ export function createInventoryRepository(db: Db) {
     setCredentialStatus(workspaceId: string, id: string, status: string, nowMs: number): void {
       st.setStatus.run(status, nowMs, workspaceId, id);
     },
-    /** The revocation attempt, written before the platform call (synchronous=FULL). */
+    /** The revocation attempt, written before the platform call (synchronous=FULL); revocation-log.ts records its result. */
     recordRevocationStart(r: { batchId: string; actor: string; transport: string; requestedAt: string; workspaceId: string; workspaceName: string; credentialId: string; credentialName: string; type: string | null; scopes: string[] }): number {
       return durably(() =>
         Number(
@@ -350,10 +330,6 @@ export function createInventoryRepository(db: Db) {
             .lastInsertRowid,
         ),
       );
-    },
-    /** The revocation's result (synchronous=FULL). */
-    recordRevocationResult(id: number, outcome: 'revoked' | 'already_revoked' | 'failed', finishedAt: string, errorCode: string | null, errorMessage: string | null): void {
-      durably(() => st.finishRevocation.run(outcome, finishedAt, errorCode, errorMessage, id));
     },
     /**
      * Removes these workspaces from every inventory table (an auditor review's purge). The caller runs it with
@@ -364,9 +340,6 @@ export function createInventoryRepository(db: Db) {
       db.transaction(() => {
         for (const ws of ids) for (const del of purgeStmts) del.run(ws);
       })();
-    },
-    revocations(workspaceId: string | null, limit: number): RevocationRow[] {
-      return workspaceId === null ? st.revocations.all(limit) : st.revocationsOfWs.all(workspaceId, limit);
     },
   };
 }

@@ -1,5 +1,6 @@
 // Inventory logic without a platform: CSV safety, the blast radius from a seeded audit cache, the CLI's refusal without
 // --yes, and matrix filters over a cache seeded through the repository.
+import { createRevocationLog } from '../../../src-main/services/inventory/revocation-log.ts';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -171,7 +172,7 @@ describe('revocation record durability', () => {
       });
       const repo = createInventoryRepository(spy);
       const id = repo.recordRevocationStart({ batchId: 'b', actor: 'me', transport: 'ipc', requestedAt: 'now', workspaceId: 'ws', workspaceName: 'W', credentialId: 'k', credentialName: 'K', type: 'api_key', scopes: [] });
-      repo.recordRevocationResult(id, 'revoked', 'later', null, null);
+      createRevocationLog(spy).finish(id, { outcome: 'revoked', finishedAt: 'later', errorCode: null, errorMessage: null, tail: null });
       // synchronous: 2 = FULL, 1 = NORMAL
       assert.deepEqual(seen, ['synchronous = FULL', 'run@2', 'synchronous = NORMAL', 'synchronous = FULL', 'run@2', 'synchronous = NORMAL']);
       assert.equal(db.pragma('synchronous', { simple: true }), 1);
