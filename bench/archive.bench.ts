@@ -1,5 +1,6 @@
-// Bench: grantdesk archive over 1M audit events (50 workspaces × 20,000 events, about 26 months each, real hash chains
-// applied through the sync engine's page path and indexed as behind a sync). Figures: the cache's size per 1M events,
+// Bench: grantdesk archive of 1M audit events (50 workspaces × 20,000 events over the 28 months that end 14 months ago,
+// all but the newest of each workspace older than the 400-day retention; real hash chains applied through the sync
+// engine's page path and indexed as behind a sync). Figures: the cache's size per 1M events,
 // the archive run (events, files, Parquet bytes per event, time), the cache's live size after it, verify's time, and the
 // explorer's filters over the archive through DuckDB (first page), alone and with the cache. ARCHIVE_EVENTS=N changes N.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -20,7 +21,8 @@ import { makeChain } from '../test/support/audit-chain.ts';
 
 const EVENTS = Number(process.env.ARCHIVE_EVENTS ?? 1_000_000);
 const WORKSPACES = 50;
-const START = Date.parse('2024-10-01T00:00:00Z');
+const START = Date.parse('2023-06-01T00:00:00Z');
+const END = Date.parse('2025-10-01T00:00:00Z');
 const NOW = Date.parse('2026-12-01T00:00:00Z');
 const MB = 1024 * 1024;
 
@@ -43,7 +45,7 @@ export async function run(): Promise<Record<string, number>> {
     const clock = { now: () => NOW };
     const audit = createAuditService({ db, dataDir: dir, appVersion: 'bench', bus: createEventBus(), clock, logger: { info() {}, warn() {}, error() {} }, platform: createPlatformClient({ call: () => Promise.reject(new Error('no platform in the bench')) }), directory: null, concurrency: () => 1 });
     const perWs = Math.ceil(EVENTS / WORKSPACES);
-    const stepMs = Math.floor((NOW - START - 86_400_000) / perWs);
+    const stepMs = Math.floor((END - START) / perWs);
     const t0 = performance.now();
     for (let w = 0; w < WORKSPACES; w++) {
       const ws = `ws_${String(w).padStart(3, '0')}`;
@@ -100,7 +102,7 @@ export async function run(): Promise<Record<string, number>> {
       verify_ms: Math.round(verify.ms),
       ...queries,
     };
-    console.log(`archive: ${cached} events in ${WORKSPACES} workspaces (${START && new Date(START).toISOString().slice(0, 10)} to ${new Date(NOW).toISOString().slice(0, 10)}), loaded through the sync page path in ${(loadMs / 1000).toFixed(1)} s, indexed in ${(ix.ms / 1000).toFixed(1)} s`);
+    console.log(`archive: ${cached} events in ${WORKSPACES} workspaces (${new Date(START).toISOString().slice(0, 10)} to ${new Date(END).toISOString().slice(0, 10)}; now ${new Date(NOW).toISOString().slice(0, 10)}), loaded through the sync page path in ${(loadMs / 1000).toFixed(1)} s, indexed in ${(ix.ms / 1000).toFixed(1)} s`);
     console.log(`  cache: ${(cacheBytes / MB).toFixed(0)} MB on disk = ${(out.cache_bytes_per_1m / MB).toFixed(0)} MB per 1M events (events, full-text index, secondary indexes, aggregates)`);
     console.log(`  grantdesk archive (retention 400 days): ${r.rows} events into ${r.files} Parquet files, ${(r.bytes / MB).toFixed(1)} MB (${out.archive_bytes_per_event} bytes/event, zstd), in ${(run1.ms / 1000).toFixed(1)} s (write, re-read and re-hash, remove from the cache)`);
     console.log(`  cache after: ${(liveAfter / MB).toFixed(0)} MB live (of ${(statSync(join(dir, 'cache.db')).size / MB).toFixed(0)} MB on disk until VACUUM), ${cached - r.rows} events`);

@@ -83,7 +83,7 @@ export async function run(): Promise<Figure[]> {
       const ws = `ws_${String(i % WORKSPACES).padStart(2, '0')}`;
       return { workspaceId: ws, workspaceName: `Workspace ${ws}`, id: `cred_${Math.floor(i / WORKSPACES)}`, type: 'api_key', name: `Key ${i}`, status: 'active', scopes, ipAllowlist: [], expiresAt: null, createdAt: '2025-06-01T00:00:00Z', clientId: null };
     });
-    const inventory = { credentials: () => credentials, scopeCatalogue: () => ['contacts', 'credentials', 'audit', 'deals'].flatMap((r) => ['read', 'write'].map((a) => ({ name: `${r}:${a}`, resource: r }))) } as unknown as InsightsPorts['inventory'];
+    const inventory = { credentials: () => credentials, mcpTools: () => [], mcpCatalogueState: () => ({ state: 'none', checkedAt: null, problem: null, tools: 0 }), scopeCatalogue: () => ['contacts', 'credentials', 'audit', 'deals'].flatMap((r) => ['read', 'write'].map((a) => ({ name: `${r}:${a}`, resource: r }))) } as unknown as InsightsPorts['inventory'];
     const audit = createAuditReadModel(db);
     const agg: InsightsPorts = { audit, inventory };
     const raw: InsightsPorts = { audit: { ...audit, ...fromRows(db) }, inventory };

@@ -1,4 +1,5 @@
 // Builds the real ports for a Node process (CLI and serve mode). The Electron shell builds its own with the same pieces.
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type AppRuntime } from './composition.ts';
 import { openCache } from './adapters/sqlite.ts';
@@ -54,13 +55,15 @@ export function createNodeRuntime(opts: NodeRuntimeOptions): AppRuntime {
   restrictProcessUmask(); // owner-only modes for every file this process creates (cache, -wal/-shm, logs, locks, exports)
   const db = openCache(opts.dataDir);
   const secretStore = opts.secretStore ?? selectSecretStore(db, { sessionOnly: opts.sessionOnly, keychain: () => createKeytarSecretStore() });
-  // threads start only when a large export runs, and end with it
-  const readPool = createSqliteReadPool({ file: join(opts.dataDir, 'cache.db') });
+  // Threads that format large CSV exports, from 4 cores: on 2 (often two hyperthreads of one core) the measured export of
+  // 1M events took 25% more CPU and longer than on one thread (the threads' UTF-8 round trip, siblings sharing a core);
+  // see docs/PERFORMANCE.md. They start only when a large export runs, and end with it.
+  const readPool = availableParallelism() >= 4 ? createSqliteReadPool({ file: join(opts.dataDir, 'cache.db'), threads: Math.min(4, availableParallelism() - 1) }) : undefined;
   const app = createApp({ dataDir: opts.dataDir, db, secretStore, clock: systemClock, opener: opts.opener, logger: createFileLogger(opts.dataDir), background: opts.background, refreshHook: killHook(process.env), readPool });
   return {
     ...app,
     async close() {
-      await readPool.close();
+      await readPool?.close();
       await app.close();
     },
   };

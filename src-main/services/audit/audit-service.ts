@@ -65,9 +65,15 @@ export function createAuditService(d: AuditServiceDeps) {
   // Full text, secondary indexes and aggregates are built behind the sync (indexer.ts): in the background in the
   // desktop app and serve mode (startIndexing), on demand elsewhere (the CLI, tests) before a full-text answer or export.
   const indexer = createAuditIndexer(d.db, { bus: d.bus, logger: d.logger });
-  /** a full-text answer covers what is indexed: indexed now when nothing indexes in the background */
-  const searchCoverage = () => {
+  /**
+   * Before an explorer answer: with nothing indexing in the background (the CLI, tests) the index is brought up to date
+   * first, so full text covers every cached event and the answer reads the indexes, not a long un-indexed tail.
+   */
+  const fresh = () => {
     if (!indexer.background) indexer.catchUp();
+  };
+  /** a full-text answer covers what is indexed */
+  const searchCoverage = () => {
     const p = indexer.progress();
     return { indexedEvents: p.indexed, cachedEvents: p.total };
   };
@@ -160,18 +166,19 @@ export function createAuditService(d: AuditServiceDeps) {
     },
     query(f: AuditFilter & { cursor?: string; limit?: number }) {
       const n = names();
+      fresh();
       const search = f.q ? searchCoverage() : undefined;
       const p = query.page(f);
       return { rows: p.rows.map((r) => named(n, r)), nextCursor: p.nextCursor, ...(search ? { search } : {}) };
     },
     timeline(f: AuditFilter & { buckets?: number }) {
-      if (f.q) searchCoverage();
+      fresh();
       return query.timeline(f);
     },
     /** exact count + who: by credential and by caller IP (names from the directory and inventory), own calls counted */
     summary(f: AuditFilter & { top?: number }): AuditSummary {
       const { top = 50, ...filters } = f;
-      if (filters.q) searchCoverage();
+      fresh();
       const n = names();
       const count = query.count(filters);
       const ownCalls = n.own.size ? query.count(filters, 'only') : 0;
