@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startSandbox } from '../../sandbox/server.ts';
 import { SCREENSHOT_DIR } from '../support/serve-fixture.ts';
-import { launchChromium } from './helpers.ts';
+import { eventually, launchChromium } from './helpers.ts';
 import { openRoute as go, startServedSide, type ServedSide } from './demo-app.ts';
 
 const DAY = 86_400_000;
@@ -184,7 +184,10 @@ test('insights list the seeded unused scopes, sorted by risk, each with a workin
   await p.locator('[data-testid="app-frame"][data-route="credentials"]').waitFor();
   const drawer = p.getByTestId('credential-drawer');
   await drawer.waitFor();
-  assert.match(await drawer.getByTestId('drawer-title').innerText(), new RegExp(seededItem.credentialName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  // the drawer says "Loading…" until the credential arrives: wait for its name, then assert it
+  const nameRe = new RegExp(seededItem.credentialName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const title = await eventually(() => drawer.getByTestId('drawer-title').innerText(), (t) => nameRe.test(t), 'the drawer titled with the credential name', 30_000);
+  assert.match(title, nameRe);
   await p.getByTestId('credential-row').first().waitFor();
   await shot(p, 'review-insights-fix-credential');
 
