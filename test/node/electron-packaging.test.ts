@@ -63,9 +63,13 @@ describe('electron-builder config and npm scripts', () => {
     }
   });
   test('no install-time native rebuild or Electron download; package script exists', () => {
-    for (const hook of ['preinstall', 'install', 'postinstall', 'prepare']) {
+    for (const hook of ['preinstall', 'install', 'postinstall']) {
       assert.equal(pkg.scripts[hook], undefined, hook);
     }
+    // `prepare` builds the CLI bundle (esbuild, pure JS: issue 15.3) and nothing else: no native rebuild, no Electron
+    assert.equal(pkg.scripts.prepare, 'node scripts/build-cli.mjs --if-stale', 'prepare only builds the CLI');
+    const buildCli = readFileSync(join(root, 'scripts', 'build-cli.mjs'), 'utf8');
+    assert.doesNotMatch(buildCli, /['"]electron['"/]|node-gyp|prebuild-install|electron-rebuild|@electron\/rebuild/, 'the CLI build touches no native module and no Electron');
     assert.match(pkg.scripts.package ?? '', /electron-builder/);
     assert.match(pkg.scripts.package ?? '', /rebuild-native/);
     assert.equal(pkg.scripts.start, 'node scripts/start.mjs');
