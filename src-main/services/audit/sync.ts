@@ -13,6 +13,7 @@ import { eventHash, GENESIS_HASH } from './jcs.ts';
 import { MAX_PAGE, type PlatformEvent } from './platform-schema.ts';
 import type { AuditRepo } from './repo.ts';
 import { createProgressMeter } from '../progress-meter.ts';
+import { abortableSleep as defaultSleep } from './abortable-sleep.ts';
 
 export type SyncOutcome = 'ok' | 'tamper' | 'gap' | 'error' | 'rate_limited' | 'cancelled';
 export interface SyncResult {
@@ -49,20 +50,6 @@ export interface SyncEngineDeps {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   maxRetries?: number;
 }
-
-const defaultSleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }, ms);
-    const done = () => {
-      clearTimeout(t);
-      resolve();
-    };
-    signal?.addEventListener('abort', done, { once: true });
-  });
 
 /** The platform asked us to wait longer than one call may: this workspace stops here with its retry time. */
 class RateLimitedStop extends Error {
