@@ -10,8 +10,8 @@
 //   waiting: otherwise (the audit log does not reach past the rotation yet, the new key is not seen yet, or the quiet
 //            time has not passed), with what it waits for.
 import type { RotationDeps } from './deps.ts';
-import { iso } from './deps.ts';
 import type { WaveItemRow } from './wave-repo.ts';
+import { utc } from './wave-view.ts';
 
 export type GateVerdict = { kind: 'passed'; evidence: string } | { kind: 'failed'; evidence: string } | { kind: 'waiting'; evidence: string };
 
@@ -21,7 +21,7 @@ export function judgeCutover(audit: RotationDeps['audit'], it: WaveItemRow, quie
   const since = it.rotated_ms;
   if (since === null || !it.new_key_id) return { kind: 'waiting', evidence: 'The key is not rotated yet.' };
   const cov = audit.coverage(it.workspace_id);
-  if (!cov || cov.untilMs < since) return { kind: 'waiting', evidence: `The audit log has no events after the rotation (${it.rotated_at}) yet; it is synced again on the next resume.` };
+  if (!cov || cov.untilMs < since) return { kind: 'waiting', evidence: `The audit log has no events after the rotation (${utc(it.rotated_at)}) yet; it is synced again on the next resume.` };
   const platformNow = cov.untilMs;
   const baseline = Math.max(since, it.gate_since_ms ?? since);
   let newOk = 0;
@@ -41,18 +41,18 @@ export function judgeCutover(audit: RotationDeps['audit'], it: WaveItemRow, quie
     if (!oldLast || c.occurredMs >= oldLast.ms) oldLast = { ms: c.occurredMs, at: c.occurredAt, ip: c.callerIp };
     if ((c.status === 401 || c.status === 403) && c.occurredMs >= baseline) refused.push({ key: 'old', at: c.occurredAt, status: c.status, what: `${c.method ?? '?'} ${c.endpoint ?? '?'}`, ip: c.callerIp });
   });
-  const reach = `the audit log reaches ${cov.untilAt}`;
+  const reach = `the audit log reaches ${utc(cov.untilAt)}`;
   if (refused.length) {
     const last = refused[refused.length - 1]!;
     return {
       kind: 'failed',
-      evidence: `${refused.length} call${refused.length === 1 ? ' was' : 's were'} refused (401/403) since ${iso(baseline)}: the latest, ${last.what} with the ${last.key} key${last.ip ? ` from ${last.ip}` : ''}, got ${last.status} at ${last.at}. Fix the integration's credentials, then resume (only newer refusals count).`,
+      evidence: `${refused.length} call${refused.length === 1 ? ' was' : 's were'} refused (401/403) since ${utc(baseline)}: the latest, ${last.what} with the ${last.key} key${last.ip ? ` from ${last.ip}` : ''}, got ${last.status} at ${utc(last.at)}. Fix the integration's credentials, then resume (only newer refusals count).`,
     };
   }
   const old = oldLast as { ms: number; at: string; ip: string | null } | null;
   const graceEnd = it.grace_ends_at ? Date.parse(it.grace_ends_at) : null;
   if (old && graceEnd !== null && platformNow >= graceEnd && old.ms >= graceEnd - quietMinutes * 60_000)
-    return { kind: 'failed', evidence: `The old key was still used at ${old.at}${old.ip ? ` from ${old.ip}` : ''} and its grace period ended ${it.grace_ends_at}: the integration did not cut over.` };
+    return { kind: 'failed', evidence: `The old key was still used at ${utc(old.at)}${old.ip ? ` from ${old.ip}` : ''} and its grace period ended ${utc(it.grace_ends_at)}: the integration did not cut over.` };
   if (newOk === 0) return { kind: 'waiting', evidence: `Waiting for the new key ${it.new_key_label ?? it.new_key_id} to be used (no successful call by it since the rotation; ${reach}).` };
   const quietFrom = Math.max(since, old?.ms ?? since);
   const quietFor = platformNow - quietFrom;
@@ -60,11 +60,11 @@ export function judgeCutover(audit: RotationDeps['audit'], it: WaveItemRow, quie
     return {
       kind: 'waiting',
       evidence: old
-        ? `The old key was last used at ${old.at}${old.ip ? ` from ${old.ip}` : ''} (${oldCalls} call${oldCalls === 1 ? '' : 's'} since the rotation); waiting until it has been quiet for ${minutesText(quietMinutes)}, at ${iso(quietFrom + quietMinutes * 60_000)} (${reach}).`
-        : `The new key is in use; waiting until the old key has been quiet for ${minutesText(quietMinutes)} since the rotation, at ${iso(quietFrom + quietMinutes * 60_000)} (${reach}).`,
+        ? `The old key was last used at ${utc(old.at)}${old.ip ? ` from ${old.ip}` : ''} (${oldCalls} call${oldCalls === 1 ? '' : 's'} since the rotation); waiting until it has been quiet for ${minutesText(quietMinutes)}, at ${utc(quietFrom + quietMinutes * 60_000)} (${reach}).`
+        : `The new key is in use; waiting until the old key has been quiet for ${minutesText(quietMinutes)} since the rotation, at ${utc(quietFrom + quietMinutes * 60_000)} (${reach}).`,
     };
   return {
     kind: 'passed',
-    evidence: `The new key made ${newOk} successful call${newOk === 1 ? '' : 's'} (the first at ${newFirstOk}), the old key ${old ? `quiet since ${old.at}` : 'unused since the rotation'} (${minutesText(Math.floor(quietFor / 60_000))}), no 401/403.`,
+    evidence: `The new key made ${newOk} successful call${newOk === 1 ? '' : 's'} (the first at ${utc(newFirstOk)}), the old key ${old ? `quiet since ${utc(old.at)}` : 'unused since the rotation'} (${minutesText(Math.floor(quietFor / 60_000))}), no 401/403.`,
   };
 }

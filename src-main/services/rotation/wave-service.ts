@@ -21,9 +21,11 @@ import { iso, type RotationDeps } from './deps.ts';
 import { keySummary, listKeys } from './keys.ts';
 import { judgeCutover } from './wave-gate.ts';
 import { createWaveRepo, type WaveItemRow, type WaveRow } from './wave-repo.ts';
-import { currentBatch, waveView } from './wave-view.ts';
+import { currentBatch, utc, waveView } from './wave-view.ts';
 
 const DAY = 86_400_000;
+/** a platform message as a sentence of its own, so the next sentence does not run into it */
+const sentence = (m: string) => (/[.!?]$/.test(m.trim()) ? m.trim() : `${m.trim()}.`);
 const NEEDS_DELIVERY =
   'A wave rotates keys in many workspaces at once and never prints their secrets: pass --deliver-to NAME (a target set up with grantdesk delivery add) or --deliver-cmd CMD so each new secret goes to your secrets manager.';
 
@@ -76,7 +78,7 @@ export function createWaveService(deps: RotationDeps, delivery: DeliveryService)
           rotated_at: done.created_at,
           rotated_ms: Date.parse(done.created_at),
           grace_ends_at: keys.find((k) => k.id === it.old_key_id)?.grace_ends_at ?? null,
-          evidence: `The platform shows ${keyText(it)} rotated to ${keySummary(done).label} at ${done.created_at}, but Grantdesk stopped before its new secret reached ${target}, and the secret is held nowhere. Re-issue it with grantdesk rotate ${it.workspace_id} ${done.id} --grace 0 and your delivery, then resume the wave: it follows the re-issued key.`,
+          evidence: `The platform shows ${keyText(it)} rotated to ${keySummary(done).label} at ${utc(done.created_at)}, but Grantdesk stopped before its new secret reached ${target}, and the secret is held nowhere. Re-issue it with grantdesk rotate ${it.workspace_id} ${done.id} --grace 0 and your delivery, then resume the wave: it follows the re-issued key.`,
           updated_at: t,
         },
         ['rotating'],
@@ -116,7 +118,7 @@ export function createWaveService(deps: RotationDeps, delivery: DeliveryService)
           return false; // still `rotating`: settled on the next resume
         }
       }
-      repo.updateItem(it.id, { state: 'failed', intent_at: null, evidence: `Rotating ${keyText(it)} failed at ${nowIso()}: ${data.message} Nothing was rotated; resume to try it again.`, updated_at: nowIso() }, ['rotating', 'pending']);
+      repo.updateItem(it.id, { state: 'failed', intent_at: null, evidence: `Rotating ${keyText(it)} failed at ${utc(deps.clock.now())}: ${sentence(data.message)} Nothing was rotated; resume to try it again.`, updated_at: nowIso() }, ['rotating', 'pending']);
       return false;
     }
     const label = `${k.prefix ?? ''}…${k.last_four ?? ''}`;
@@ -130,7 +132,7 @@ export function createWaveService(deps: RotationDeps, delivery: DeliveryService)
     changed(it.workspace_id);
     const out = await delivery.hand({ ...plan, showOnFailure: false }, k.secret, `key ${k.id}`);
     if (out.delivered) {
-      repo.updateItem(it.id, { state: 'delivered', evidence: `New secret delivered to ${out.delivered.target} at ${out.delivered.at}; waiting for the integration to use it.`, updated_at: nowIso() }, ['rotated']);
+      repo.updateItem(it.id, { state: 'delivered', evidence: `New secret delivered to ${out.delivered.target} at ${utc(out.delivered.at)}; waiting for the integration to use it.`, updated_at: nowIso() }, ['rotated']);
       return true;
     }
     // a held secret would outlive a CLI run only as a promise nobody keeps: the evidence says how to re-issue instead
@@ -149,7 +151,7 @@ export function createWaveService(deps: RotationDeps, delivery: DeliveryService)
     const keys = await listKeys(deps, it.workspace_id);
     const re = keys.find((k) => k.rotated_from === it.new_key_id);
     if (!re) return;
-    repo.updateItem(it.id, { state: 'delivered', new_key_id: re.id, new_key_label: keySummary(re).label, evidence: `Re-issued by hand as ${keySummary(re).label} at ${re.created_at}; waiting for the integration to use it.`, updated_at: nowIso() }, ['undelivered']);
+    repo.updateItem(it.id, { state: 'delivered', new_key_id: re.id, new_key_label: keySummary(re).label, evidence: `Re-issued by hand as ${keySummary(re).label} at ${utc(re.created_at)}; waiting for the integration to use it.`, updated_at: nowIso() }, ['undelivered']);
   }
 
   async function advance(id: string, resume: boolean): Promise<Wave> {
@@ -275,7 +277,7 @@ export function createWaveService(deps: RotationDeps, delivery: DeliveryService)
         if (!w) throw new AppError('not_found', `There is no rotation wave ${i.id}; grantdesk wave status lists them.`);
         if (w.state !== 'completed' && w.state !== 'cancelled') {
           const done = repo.items(i.id).filter((x) => x.new_key_id).length;
-          setWave(w, 'cancelled', `Cancelled at ${nowIso()}: nothing more is rotated; ${done} key${done === 1 ? ' was' : 's were'} rotated before and stay rotated.`);
+          setWave(w, 'cancelled', `Cancelled at ${utc(deps.clock.now())}: nothing more is rotated; ${done} key${done === 1 ? ' was' : 's were'} rotated before and stay rotated.`);
         }
         return view(i.id);
       });

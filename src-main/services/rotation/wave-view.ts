@@ -2,6 +2,13 @@
 import type { Wave, WaveItem } from '../../../src-common/contract/index.ts';
 import type { WaveItemRow, WaveRow } from './wave-repo.ts';
 
+/** an instant in an evidence sentence: main does not know the reader's time zone, so UTC, to the second ("2026-12-02 15:10:15 UTC") */
+export function utc(v: string | number | null): string {
+  if (v === null) return 'an unknown time';
+  const ms = typeof v === 'number' ? v : Date.parse(v);
+  return Number.isFinite(ms) ? `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC` : 'an unknown time';
+}
+
 export function itemView(r: WaveItemRow): WaveItem {
   return {
     id: r.id,

@@ -8,7 +8,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { startWaveWorld } from './wave-support.ts';
 
 interface WaveOut { id: string; state: string; reason: string | null; currentBatch: number; items: Array<{ workspaceId: string; workspaceName: string; batch: number; state: string; evidence: string | null; newKeyId: string | null }> }
@@ -79,15 +78,12 @@ test('a 40-workspace wave pauses at the injected failure, survives a SIGKILL and
     // SIGKILL while a batch-3 rotate call is in flight: the platform holds it 20 s, then drops the connection unanswered
     const victim = w.order[20]!;
     await w.admin('POST', '/faults', { route: `api-keys/${w.keys.get(victim.id)!.billing}/rotate`, latency_ms: 20_000, reset_rate: 1, times: 1 });
-    const db = () => new Database(join(w.home, 'cache.db'), { readonly: true, fileMustExist: true });
     let pid = 0;
     const killedRun = run(['wave', 'resume', wave.id, '--json'], { onSpawn: (p) => (pid = p) });
     let intent = false;
     for (let i = 0; i < 600 && !intent; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      const d = db();
-      intent = d.prepare(`SELECT state FROM rot_wave_items WHERE wave_id = ? AND workspace_id = ?`).pluck().get(wave.id, victim.id) === 'rotating';
-      d.close();
+      intent = w.itemState(wave.id, victim.id) === 'rotating';
     }
     assert.ok(intent, 'the intent was recorded before the rotate call left');
     process.kill(pid, 'SIGKILL');

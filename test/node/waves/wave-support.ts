@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { startSandbox, type SandboxHandle } from '../../../sandbox/server.ts';
 import { ROOT } from '../connections/harness.ts';
 
@@ -23,6 +24,10 @@ export interface WaveWorld {
   admin(method: string, path: string, body?: unknown): Promise<Record<string, unknown>>;
   state(): Promise<Map<string, TrueKey[]>>;
   cli(args: string[], opts?: { onSpawn?: (pid: number) => void }): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>;
+  /** `grantdesk serve` over the same data dir as a process of its own (so a test can SIGKILL it): its URL with the token */
+  serve(): Promise<{ url: string; pid: number; exited: Promise<NodeJS.Signals | null> }>;
+  /** the state of one workspace's wave item, read straight from the cache (readonly) */
+  itemState(waveId: string, workspaceId: string): string | null;
   /** the integration reads its secrets manager and calls with each new secret; returns how many secrets it used */
   cutOver(): Promise<number>;
   delivered(): string[];
@@ -77,6 +82,28 @@ export async function startWaveWorld(n: number, seed = 44): Promise<WaveWorld> {
         opts.onSpawn?.(p.pid!);
         p.on('exit', (code, signal) => resolve({ code, signal, out, err }));
       });
+    },
+    serve() {
+      return new Promise((resolve, reject) => {
+        const p = spawn(process.execPath, [join(ROOT, 'bin', 'grantdesk.mjs'), 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        const exited = new Promise<NodeJS.Signals | null>((r) => p.once('exit', (_c, sig) => r(sig)));
+        p.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /(http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{20,})/.exec(out);
+          if (m) resolve({ url: m[1]!, pid: p.pid!, exited });
+        });
+        p.stderr.on('data', (d: Buffer) => (out += d.toString()));
+        p.once('exit', (c) => reject(new Error(`serve exited ${c}: ${out.slice(0, 500)}`)));
+      });
+    },
+    itemState(waveId, workspaceId) {
+      const d = new Database(join(home, 'cache.db'), { readonly: true, fileMustExist: true });
+      try {
+        return (d.prepare('SELECT state FROM rot_wave_items WHERE wave_id = ? AND workspace_id = ?').pluck().get(waveId, workspaceId) as string | undefined) ?? null;
+      } finally {
+        d.close();
+      }
     },
     async cutOver() {
       let n = 0;

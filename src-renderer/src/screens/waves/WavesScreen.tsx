@@ -29,6 +29,7 @@ const ITEM_WORDS: Record<WaveItem['state'], string> = {
   gate_failed: 'Cut-over failed',
 };
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
+const quietWords = (m: number) => (m % 1440 === 0 ? plural(m / 1440, 'day') : m % 60 === 0 ? plural(m / 60, 'hour') : plural(m, 'minute'));
 
 function ItemRow({ i }: { i: WaveItem }) {
   const bad = i.state === 'failed' || i.state === 'undelivered' || i.state === 'gate_failed';
@@ -78,12 +79,12 @@ function WavePanel({ w }: { w: Wave }) {
   const open = w.state !== 'completed' && w.state !== 'cancelled';
   const busyWhy = busy ? 'A check of a wave is running; wait for it to finish.' : undefined;
   return (
-    <section className="panel" aria-label={`Wave for keys named ${w.match}`} data-testid="wave" data-wave={w.id} data-state={w.state}>
+    <section className="panel" aria-label={`Wave for keys named ${w.match}`} data-testid="wave" data-wave={w.id} data-state={w.state} data-updated={w.updatedAt}>
       <h2>
         Keys named “{w.match}” · {plural(w.counts.total, 'workspace')}
       </h2>
       <p className="muted">
-        Started {new Date(w.createdAt).toLocaleString()} · {plural(w.batches, 'batch', 'batches')} of {w.batchSize} · grace {plural(w.graceDays, 'day')} · old key quiet for {plural(w.quietMinutes, 'minute')} · new secrets go to {w.deliveryTarget}
+        Started {new Date(w.createdAt).toLocaleString()} · {plural(w.batches, 'batch', 'batches')} of {w.batchSize} · grace {plural(w.graceDays, 'day')} · old key quiet for {quietWords(w.quietMinutes)} · new secrets go to {w.deliveryTarget}
       </p>
       <p data-testid="wave-progress">
         <strong>{WAVE_WORDS[w.state]}</strong> · batch {w.currentBatch} of {w.batches} · {w.counts.cutOver.toLocaleString()} cut over, {w.counts.rotated.toLocaleString()} rotated and waiting, {w.counts.pending.toLocaleString()} not rotated yet,{' '}
