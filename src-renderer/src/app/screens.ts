@@ -41,7 +41,7 @@ export const SCREENS: readonly ScreenDef[] = [
   { id: 'policy', label: 'Policy', component: PolicyScreen, shortcut: 'g', icon: icons.policy },
   { id: 'alerts', label: 'Alerts', component: AlertsScreen, shortcut: 'j', icon: icons.alerts },
   // b for batches: rotation waves
-  { id: 'waves', label: 'Waves', component: WavesScreen, shortcut: 'b', icon: icons.waves },
+  { id: 'waves', label: 'Rotation waves', component: WavesScreen, shortcut: 'b', icon: icons.waves },
 ];
 
 export const DEFAULT_SCREEN = 'workspaces';
