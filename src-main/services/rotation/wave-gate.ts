@@ -15,7 +15,7 @@ import { utc } from './wave-view.ts';
 
 export type GateVerdict = { kind: 'passed'; evidence: string } | { kind: 'failed'; evidence: string } | { kind: 'waiting'; evidence: string };
 
-const minutesText = (m: number) => (m % 1440 === 0 ? `${m / 1440} d` : m % 60 === 0 ? `${m / 60} h` : `${m} min`);
+const minutesText = (m: number) => (m % 1440 === 0 && m > 0 ? `${m / 1440} d` : m % 60 === 0 && m > 0 ? `${m / 60} h` : m > 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : `${m} min`);
 
 export function judgeCutover(audit: RotationDeps['audit'], it: WaveItemRow, quietMinutes: number): GateVerdict {
   const since = it.rotated_ms;

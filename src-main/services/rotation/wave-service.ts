@@ -14,7 +14,6 @@ import { randomUUID } from 'node:crypto';
 import type { Input, Wave } from '../../../src-common/contract/index.ts';
 import { AppError, toErrorData } from '../../rpc/app-error.ts';
 import type { Capabilities } from '../../rpc/handlers.ts';
-import { HttpError } from '../../ports/http.ts';
 import type { ApiKey } from '../../platform/index.ts';
 import type { DeliveryPlan, DeliveryService } from './delivery-service.ts';
 import { iso, type RotationDeps } from './deps.ts';
@@ -65,7 +64,7 @@ export function createWaveService(deps: RotationDeps, delivery: DeliveryService)
   }
 
   /** After a restart with the item in `rotating`: the platform's key list says whether the POST happened. */
-  async function settle(it: WaveItemRow, keys: ApiKey[], target: string): Promise<void> {
+  async function settle(it: WaveItemRow, keys: ApiKey[], target: string, why = `Grantdesk stopped before its new secret reached ${target}`): Promise<void> {
     const done = keys.find((k) => k.rotated_from === it.old_key_id);
     const t = nowIso();
     if (done) {
@@ -78,7 +77,7 @@ export function createWaveService(deps: RotationDeps, delivery: DeliveryService)
           rotated_at: done.created_at,
           rotated_ms: Date.parse(done.created_at),
           grace_ends_at: keys.find((k) => k.id === it.old_key_id)?.grace_ends_at ?? null,
-          evidence: `The platform shows ${keyText(it)} rotated to ${keySummary(done).label} at ${utc(done.created_at)}, but Grantdesk stopped before its new secret reached ${target}, and the secret is held nowhere. Re-issue it with grantdesk rotate ${it.workspace_id} ${done.id} --grace 0 and your delivery, then resume the wave: it follows the re-issued key.`,
+          evidence: `The platform shows ${keyText(it)} rotated to ${keySummary(done).label} at ${utc(done.created_at)}, but ${why}, and the secret is held nowhere. Re-issue it with grantdesk rotate ${it.workspace_id} ${done.id} --grace 0 and your delivery, then resume the wave: it follows the re-issued key.`,
           updated_at: t,
         },
         ['rotating'],
@@ -108,17 +107,17 @@ export function createWaveService(deps: RotationDeps, delivery: DeliveryService)
     try {
       k = await deps.platform.apiKeys.rotate(it.workspace_id, it.old_key_id, { grace_days: w.grace_days });
     } catch (err) {
+      // Whatever failed — a refusal, a dropped connection, an answer cut short — the platform's key list decides whether
+      // the rotation happened: a malformed 201 still rotated the key. If even the list cannot be read, the item stays
+      // `rotating` and is settled on the next resume.
       const data = toErrorData(err);
-      const unknown = err instanceof HttpError ? err.outcome === 'unknown' : data.code === 'timeout' || data.code === 'network_error';
-      if (unknown) {
-        try {
-          await settle(item(it.id), await listKeys(deps, it.workspace_id), plan.target);
-          if (item(it.id).state === 'undelivered') return false;
-        } catch {
-          return false; // still `rotating`: settled on the next resume
-        }
+      try {
+        await settle(item(it.id), await listKeys(deps, it.workspace_id), plan.target, `its answer never arrived whole (${data.message.replace(/[.]$/, '')}), so the new secret did not reach ${plan.target}`);
+      } catch {
+        return false;
       }
-      repo.updateItem(it.id, { state: 'failed', intent_at: null, evidence: `Rotating ${keyText(it)} failed at ${utc(deps.clock.now())}: ${sentence(data.message)} Nothing was rotated; resume to try it again.`, updated_at: nowIso() }, ['rotating', 'pending']);
+      if (item(it.id).state === 'undelivered') return false;
+      repo.updateItem(it.id, { state: 'failed', intent_at: null, evidence: `Rotating ${keyText(it)} failed at ${utc(deps.clock.now())}: ${sentence(data.message)} Nothing was rotated; resume to try it again.`, updated_at: nowIso() }, ['pending']);
       return false;
     }
     const label = `${k.prefix ?? ''}…${k.last_four ?? ''}`;
@@ -277,7 +276,7 @@ export function createWaveService(deps: RotationDeps, delivery: DeliveryService)
         if (!w) throw new AppError('not_found', `There is no rotation wave ${i.id}; grantdesk wave status lists them.`);
         if (w.state !== 'completed' && w.state !== 'cancelled') {
           const done = repo.items(i.id).filter((x) => x.new_key_id).length;
-          setWave(w, 'cancelled', `Cancelled at ${utc(deps.clock.now())}: nothing more is rotated; ${done} key${done === 1 ? ' was' : 's were'} rotated before and stay rotated.`);
+          setWave(w, 'cancelled', `Cancelled at ${utc(deps.clock.now())}: nothing more is rotated; ${done} key${done === 1 ? ' was rotated before and stays' : 's were rotated before and stay'} rotated.`);
         }
         return view(i.id);
       });

@@ -18,7 +18,7 @@ export interface WaveWorld {
   vault: string;
   deliverCmd: string;
   /** workspace id → the original billing-sync key id, and the decoy's */
-  keys: Map<string, { billing: string; decoy: string }>;
+  keys: Map<string, { billing: string; decoy: string; billingSecret: string }>;
   /** workspaces in the wave's order (by name, as Grantdesk sorts them) */
   order: Array<{ id: string; name: string }>;
   admin(method: string, path: string, body?: unknown): Promise<Record<string, unknown>>;
@@ -31,6 +31,8 @@ export interface WaveWorld {
   /** the integration reads its secrets manager and calls with each new secret; returns how many secrets it used */
   cutOver(): Promise<number>;
   delivered(): string[];
+  /** a call with any bearer (an old or new key secret), as the integration makes it */
+  call(secret: string, path: string): Promise<number>;
   env: NodeJS.ProcessEnv;
 }
 
@@ -44,16 +46,17 @@ export async function startWaveWorld(n: number, seed = 44): Promise<WaveWorld> {
   const env = { ...process.env, GRANTDESK_HOME: home, GRANTDESK_BROWSER: join(ROOT, 'test', 'node', 'rotation', 'follow-auth.mjs') };
   const admin = async (method: string, path: string, body?: unknown) =>
     (await (await fetch(`${sb.issuer}/__admin${path}`, { method, headers: { authorization: `Bearer ${sb.adminToken}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })).json()) as Record<string, unknown>;
-  const keys = new Map<string, { billing: string; decoy: string }>();
+  const keys = new Map<string, { billing: string; decoy: string; billingSecret: string }>();
   for (const w of sb.workspaces) {
     // no MFA step-up in this test: the wave's rotations are Grantdesk's own grant on a plan that protects nothing
     await admin('POST', '/mfa', { workspace: w.id, plan: 'starter' });
     const { token } = (await admin('POST', '/tokens', { workspace: w.id, scopes: ['credentials:write', 'credentials:read'], ttl_minutes: 60 })) as { token: string };
     const create = async (name: string) => {
       const r = await fetch(`${sb.issuer}/v1/api-keys`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name, scopes: ['contacts:read'] }) });
-      return ((await r.json()) as { id: string }).id;
+      return (await r.json()) as { id: string; secret: string };
     };
-    keys.set(w.id, { billing: await create('billing-sync'), decoy: await create('billing-sync-old-decoy') });
+    const billing = await create('billing-sync');
+    keys.set(w.id, { billing: billing.id, billingSecret: billing.secret, decoy: (await create('billing-sync-old-decoy')).id });
   }
   const order = [...sb.workspaces].map((w) => ({ id: w.id, name: w.name })).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   const used = new Set<string>();
@@ -118,5 +121,10 @@ export async function startWaveWorld(n: number, seed = 44): Promise<WaveWorld> {
       return n;
     },
     delivered,
+    async call(secret, path) {
+      const r = await fetch(`${sb.issuer}${path}`, { headers: { authorization: `Bearer ${secret}` } });
+      await r.body?.cancel();
+      return r.status;
+    },
   };
 }
