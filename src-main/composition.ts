@@ -208,6 +208,8 @@ export function createApp(ports: AppPorts): AppRuntime {
     inventory: read.inventory,
     grants: read.connections,
     reviews: read.reviews,
+    syncAudit: (workspaces) => audit.sync({ workspaces }),
+    lock,
   });
   const bundles = createBundlesService({
     platform,

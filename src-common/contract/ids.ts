@@ -43,6 +43,9 @@ export const exportIdSchema = z.string().min(1).max(100);
 export const archiveIdSchema = z.string().regex(/^arc_\d{14}_[0-9a-f]{8}$/, 'an archive run id looks like arc_20260101120000_0a1b2c3d');
 
 /** An alert's cause id as Grantdesk makes it (`al_` + 24 hex). */
+/** a rotation wave (wave.*) */
+export const waveIdSchema = z.string().min(1).max(64).regex(/^wv_[A-Za-z0-9_-]+$/, 'a wave id looks like wv_…');
+
 export const alertIdSchema = z.string().regex(/^al_[0-9a-f]{24}$/, 'an alert id looks like al_…');
 
 const RESOURCE_ACTION = '[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*';

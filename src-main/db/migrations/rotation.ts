@@ -58,4 +58,53 @@ CREATE TABLE rot_delivery_targets (
 ALTER TABLE rot_wizards ADD COLUMN delivery_json TEXT;
 `,
   },
+  {
+    // Rotation waves: one integration's key rotated across many workspaces in batches, each batch after the audit log
+    // shows the previous one cut over. A persistent state machine (services/rotation/wave-*.ts): an item's state is
+    // written BEFORE the platform call (intent: 'rotating') and AFTER it, so a crash between them is settled by
+    // re-reading the key from the platform, never by rotating again. The delivery command is kept (it is not a secret,
+    // like a delivery target's); a secret never is.
+    version: 42,
+    name: 'rotation_waves',
+    sql: `
+CREATE TABLE rot_waves (
+  id TEXT PRIMARY KEY,
+  match TEXT NOT NULL,
+  batch_size INTEGER NOT NULL CHECK (batch_size BETWEEN 1 AND 500),
+  grace_days INTEGER NOT NULL CHECK (grace_days BETWEEN 0 AND 30),
+  quiet_minutes INTEGER NOT NULL CHECK (quiet_minutes > 0),
+  deliver_to TEXT,
+  deliver_cmd TEXT,
+  delivery_target TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('running','waiting','paused','completed','cancelled')),
+  reason TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+) STRICT;
+CREATE TABLE rot_wave_items (
+  id TEXT PRIMARY KEY,
+  wave_id TEXT NOT NULL REFERENCES rot_waves(id),
+  ord INTEGER NOT NULL,
+  batch INTEGER NOT NULL,
+  workspace_id TEXT NOT NULL,
+  workspace_name TEXT NOT NULL,
+  key_name TEXT NOT NULL,
+  old_key_id TEXT NOT NULL,
+  old_key_label TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending','rotating','rotated','delivered','cut_over','failed','undelivered','gate_failed')),
+  intent_at TEXT,
+  new_key_id TEXT,
+  new_key_label TEXT,
+  rotated_at TEXT,
+  rotated_ms INTEGER,
+  grace_ends_at TEXT,
+  gate_since_ms INTEGER,
+  cut_over_at TEXT,
+  evidence TEXT,
+  updated_at TEXT NOT NULL,
+  UNIQUE (wave_id, ord)
+) STRICT;
+CREATE INDEX rot_wave_items_wave ON rot_wave_items(wave_id, batch);
+`,
+  },
 ];

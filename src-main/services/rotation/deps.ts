@@ -4,6 +4,8 @@ import type { Db } from '../../ports/db.ts';
 import type { EventBus } from '../../ports/events.ts';
 import type { HttpClient } from '../../ports/http.ts';
 import type { Logger } from '../../ports/logger.ts';
+import type { KeyedLock } from '../../ports/lock.ts';
+import type { Output } from '../../../src-common/contract/index.ts';
 import type { SecretDelivery } from '../../ports/secret-delivery.ts';
 import type { WorkspaceDirectory, WorkspaceRef } from '../../ports/platform.ts';
 import type { PlatformClient } from '../../platform/index.ts';
@@ -42,6 +44,10 @@ export interface RotationDeps extends RotationReadPorts {
   endpoints: (workspaceId: string) => Promise<PlatformEndpoints>;
   /** runs a delivery target's command with a new secret on its stdin (adapters/deliver-command.ts) */
   secretDelivery: SecretDelivery;
+  /** rotation waves: the audit domain's sync of these workspaces (the gate reads the synced cache) */
+  syncAudit?: (workspaceIds: string[]) => Promise<Output<'audit.sync'>>;
+  /** rotation waves: one process at a time advances a wave (adapters/file-lock.ts) */
+  lock?: KeyedLock;
 }
 
 export function resolveWorkspace(deps: RotationDeps, ref: string): WorkspaceRef {

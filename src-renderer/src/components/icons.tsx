@@ -75,6 +75,11 @@ export const icons = {
       <path d="M18.5 3v4.2h-4.2M5.5 21v-4.2h4.2" />
     </Icon>
   ),
+  waves: () => (
+    <Icon>
+      <path d="M3 8c2-2 4-2 6 0s4 2 6 0 4-2 6 0M3 13c2-2 4-2 6 0s4 2 6 0 4-2 6 0M3 18c2-2 4-2 6 0s4 2 6 0 4-2 6 0" />
+    </Icon>
+  ),
   settings: () => (
     <Icon>
       <circle cx="12" cy="12" r="3" />
