@@ -63,6 +63,8 @@ export const incidentActivitySchema = z.object({
   piiCalls: z.number().int(),
   firstSeen: z.string().nullable(),
   lastSeen: z.string().nullable(),
+  /** distinct caller IPs since `since` (callers holds the busiest 100) */
+  callersTotal: z.number().int(),
   callers: z.array(countedSchema.extend({ ip: z.string(), unusual: z.boolean(), why: z.string().nullable() })),
   endpoints: z.array(z.object({ method: z.string(), endpoint: z.string(), calls: z.number().int(), lastAt: z.string() })),
   unusualIps: z.number().int(),

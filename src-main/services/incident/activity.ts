@@ -41,7 +41,7 @@ export function incidentActivity(
 ): IncidentActivity {
   const since = new Date(i.sinceMs).toISOString();
   const base = { workspaces: [i.workspaceId], credential: i.credentialId };
-  const window = p.summary({ ...base, from: since, top: 500 });
+  const window = p.summary({ ...base, from: since, top: 100 });
   const whole = p.summary({ ...base, top: 500 });
   const errors = p.summary({ ...base, from: since, statusClass: ['4xx', '5xx'], top: 1 }).count;
   const pii = p.summary({ ...base, from: since, pii: true, top: 1 }).count;
@@ -65,7 +65,7 @@ export function incidentActivity(
       ? 'The audit log of this workspace is not in the cache yet: sync it (grantdesk audit sync) to see what the key did.'
       : window.count === 0
         ? `No calls by this credential since ${hhmm(since)} in the audit log (checked up to ${hhmm(coverageUntil)}).`
-        : `${plural(window.count, 'call')} from ${plural(callers.length, 'IP')} since ${hhmm(since)} (checked up to ${hhmm(coverageUntil)}): ${plural(pii, 'call')} read personal data, ${plural(errors, 'call')} failed; ${unusual === 0 ? 'no unusual IP' : `${plural(unusual, 'unusual IP')}`}.`;
+        : `${plural(window.count, 'call')} from ${plural(window.ipsTotal, 'IP')} since ${hhmm(since)} (checked up to ${hhmm(coverageUntil)}): ${plural(pii, 'call')} read personal data, ${plural(errors, 'call')} failed; ${unusual === 0 ? 'no unusual IP' : `${plural(unusual, 'unusual IP')}`}.`;
   return {
     incidentId: i.incidentId,
     since,
@@ -75,6 +75,7 @@ export function incidentActivity(
     piiCalls: pii,
     firstSeen: mine?.firstAt ?? null,
     lastSeen: mine?.lastAt ?? null,
+    callersTotal: window.ipsTotal,
     callers,
     endpoints,
     unusualIps: unusual,
