@@ -80,7 +80,7 @@ export const incidentCommands = {
     input: z
       .object({
         /** the pasted secret: matched in memory and dropped; never logged, stored or returned */
-        secret: z.string().min(8).max(512).optional(),
+        secret: z.string().min(8).max(512).meta({ sensitiveInput: true, description: 'the pasted secret: never logged, stored or echoed' }).optional(),
         /** a file holding the secret: only from a caller with file access anywhere (the CLI) */
         secretFile: z.string().min(1).max(4096).optional(),
       })

@@ -80,7 +80,13 @@ export function createIncidentService(d: IncidentDeps) {
     if (input.secretFile !== undefined) {
       // a path only from a caller with file access anywhere (the CLI); never read for anyone else
       if (caps.fileAccess !== 'anywhere') throw new AppError('invalid_input', 'secretFile: only the command line may name a file; paste the secret instead');
-      if (statSync(input.secretFile).size > 4096) throw new AppError('invalid_input', 'secretFile: the file is larger than any secret (4 KiB); name the file that holds only the secret');
+      let size: number;
+      try {
+        size = statSync(input.secretFile).size;
+      } catch (e) {
+        throw new AppError('invalid_input', `secretFile: cannot read ${input.secretFile.slice(0, 200)} (${(e as NodeJS.ErrnoException).code ?? 'error'}); name the file that holds the secret`);
+      }
+      if (size > 4096) throw new AppError('invalid_input', 'secretFile: the file is larger than any secret (4 KiB); name the file that holds only the secret');
       secret = readFileSync(input.secretFile, 'utf8');
     }
     const shape = classifySecret(secret ?? '');

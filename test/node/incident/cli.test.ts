@@ -1,7 +1,8 @@
 // Leaked-secret response end to end through the real CLI (in process, real connections: PKCE against the sandbox) and
 // the real sandbox: a seeded key's secret is leaked with the sandbox's admin control (POST /__admin/leak), used by an
 // "attacker" from this machine, then pasted on stdin. The incident finds it by name, says so when nothing matches,
-// shows its activity (the attacker's IP unusual), revokes one key and rotates another with zero grace, and writes a pack
+// shows its activity (the attacker's IP unusual), revokes one key and rotates another with zero grace
+// (each through the platform's MFA step-up), and writes a pack
 // that `grantdesk verify` passes and fails after a one-byte change. Canary: neither leaked secret is ever in argv, CLI
 // output, the data dir (cache, WAL, logs), the keychain or the pack.
 import { after, before, test } from 'node:test';
@@ -124,8 +125,12 @@ test('revoke now: preview, then the platform refuses the leaked secret', async (
   assert.match(preview.out, /stops the leaked secret at once/);
   const noYes = await cli(['incident', 'revoke', revokeIncident]);
   assert.equal(noYes.code, 2);
+  // an Enterprise workspace asks for a fresh MFA sign-in before a key is revoked: the usual step-up, then the revocation
+  assert.equal((await p.admin('POST', '/mfa', { workspace: p.sb.workspaces[0]!.id, plan: 'enterprise' })).status, 200);
   const r = await cli(['incident', 'revoke', revokeIncident, '--yes', '--json']);
   assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /requires a fresh MFA sign-in/);
+  assert.match(r.err, /MFA sign-in done/);
   const v = JSON.parse(r.out) as { incident: { state: string; actions: { action: string; platform: { outcome: string } | null }[] } };
   assert.equal(v.incident.state, 'revoked');
   assert.equal(v.incident.actions.at(-1)!.platform!.outcome, 'revoked');
@@ -148,8 +153,11 @@ test('rotate with zero grace: the leaked secret stops at once, the replacement w
   const id = (JSON.parse(found.out) as { incident: { id: string } }).incident.id;
   const wrong = await cli(['incident', 'rotate', id, '--confirm', 'not the name']);
   assert.equal(wrong.code, 2, 'the typed confirmation must be the workspace name');
+  // a Pro workspace asks for a fresh MFA sign-in before a key is rotated
+  assert.equal((await p.admin('POST', '/mfa', { workspace: ws.id, plan: 'pro' })).status, 200);
   const r = await cli(['incident', 'rotate', id, '--confirm', ws.name, '--json']);
   assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /requires a fresh MFA sign-in/);
   const v = JSON.parse(r.out) as { incident: { state: string }; wizard: { graceDays: number; newKeyId: string }; secret: string };
   assert.equal(v.incident.state, 'rotated');
   assert.equal(v.wizard.graceDays, 0);
