@@ -3,10 +3,12 @@
 // from this machine; pasted into the password field it is found by credential and workspace name, its activity shows the
 // attacker's IP as unusual, it is revoked after the preview and the typed workspace name, and the pack written from the
 // screen verifies (and fails after a one-byte change). A second leaked key is rotated with zero grace: the replacement
-// shown once works, the leaked secret does not. Canary: no leaked secret in the DOM, the tab's storage or the data dir.
+// shown once works, the leaked secret does not; a third goes to a secrets-manager target, never shown. Canary: no leaked secret in the DOM, the tab's storage or the data dir.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CLI_CONTEXT } from '../../src-main/rpc/handlers.ts';
 import { after, before, test } from 'node:test';
 import { eventually } from './helpers.ts';
 import { openRoute, startRotationDemo, type RotationDemo } from './demo-app.ts';
@@ -15,8 +17,8 @@ import type { TrueCredential } from '../node/rotation/support.ts';
 let demo: RotationDemo;
 const leaked: string[] = [];
 
-async function leak(ws: string): Promise<{ key: TrueCredential; secret: string }> {
-  const key = (await demo.p.credentials(ws)).find((c) => c.type === 'api_key' && c.status === 'active' && ((c as unknown as { ip_allowlist?: string[] }).ip_allowlist ?? []).length === 0 && c.expires_at === null);
+async function leak(ws: string, skip: string[] = []): Promise<{ key: TrueCredential; secret: string }> {
+  const key = (await demo.p.credentials(ws)).find((c) => c.type === 'api_key' && c.status === 'active' && !skip.includes(c.id) && ((c as unknown as { ip_allowlist?: string[] }).ip_allowlist ?? []).length === 0 && c.expires_at === null);
   assert.ok(key, 'the seed has an active API key without an allowlist');
   const r = await demo.p.admin('POST', '/leak', { workspace_id: ws, key_id: key.id });
   assert.equal(r.status, 200);
@@ -114,6 +116,29 @@ test('paste a leaked seeded key: found by name, activity, revoke, a pack that ve
   await shown.waitFor({ state: 'detached' });
   await eventually(() => match.getAttribute('data-state'), (s) => s === 'rotated', 'incident rotated');
   assert.equal(await page.getByText(replacement).count(), 0, 'the replacement is gone once its dialog closed');
+
+  // a third, rotated to a secrets-manager target set up on the command line: delivered, never shown
+  const dir2 = mkdtempSync(join(tmpdir(), 'grantdesk-incident-vault-'));
+  const vault = join(dir2, 'vault');
+  await app.as(CLI_CONTEXT).call('delivery.add', { name: 'vault-app', cmd: `sh -c 'cat > "$0"' ${vault}` });
+  const third = await leak(ws1!.id, [second.key.id]);
+  await page.reload();
+  await page.locator('[data-testid="app-frame"][data-ready="true"]').waitFor();
+  await paste(third.secret);
+  await eventually(() => match.locator('h2').innerText(), (t) => t.includes(third.key.name), 'third incident');
+  await page.getByTestId('incident-rotate').click();
+  await dialog.waitFor();
+  await dialog.getByTestId('incident-deliver-to').selectOption('vault-app');
+  await dialog.locator('input').fill(ws1!.name);
+  await dialog.getByRole('button', { name: 'Rotate now' }).click();
+  await page.getByTestId('incident-delivered').waitFor();
+  assert.match(await page.getByTestId('incident-delivered').innerText(), /delivered to vault-app/);
+  assert.equal(await page.getByTestId('incident-new-secret').count(), 0, 'a delivered secret is not shown');
+  const stored = readFileSync(vault, 'utf8').trim();
+  rmSync(dir2, { recursive: true, force: true });
+  assert.equal((await p.withBearer(stored, '/v1/workspace')).status, 200);
+  assert.equal((await p.withBearer(third.secret, '/v1/workspace')).status, 401);
+  leaked.push(stored);
 
   // canary: no leaked secret in the DOM, the tab's storage or the data dir (cache, WAL, logs, the pack in exports)
   const dom = await page.content();

@@ -29,7 +29,7 @@ export interface IncidentState {
   previewContain(action: ContainAction): Promise<void>;
   cancelPreview(): void;
   /** runs the previewed action; after a rotation, the replacement's secret for the caller's dialog (null: delivered, or a revoke) */
-  contain(confirm: string): Promise<{ ok: boolean; secret: string | null }>;
+  contain(confirm: string, deliverTo?: string): Promise<{ ok: boolean; secret: string | null }>;
   writePack(): Promise<void>;
   dismissError(): void;
 }
@@ -90,7 +90,7 @@ export function createIncidentStore(api: GrantdeskApi): IncidentStore {
     cancelPreview() {
       set({ preview: null });
     },
-    async contain(confirm) {
+    async contain(confirm, deliverTo) {
       const cur = get().current;
       const pv = get().preview;
       if (!cur || !pv) return { ok: false, secret: null };
@@ -104,7 +104,7 @@ export function createIncidentStore(api: GrantdeskApi): IncidentStore {
         }
         set({ current: r.value.incident, preview: null });
       } else {
-        const r = await api.incidentRotate({ incidentId: cur.id, confirm });
+        const r = await api.incidentRotate({ incidentId: cur.id, confirm, ...(deliverTo ? { deliverTo } : {}) });
         set({ containing: false });
         if (!r.ok) {
           set({ error: r.error });

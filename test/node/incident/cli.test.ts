@@ -22,6 +22,9 @@ let out: string;
 const secretStore = createMemorySecretStore();
 const outputs: string[] = [];
 const leaked: string[] = [];
+const leakedKeyIds: string[] = [];
+/** replacement secrets the CLI printed once by design */
+const shownOnce: string[] = [];
 
 async function cli(argv: string[], stdin?: string): Promise<{ code: number; out: string; err: string }> {
   let o = '';
@@ -45,6 +48,7 @@ async function leakSeededKey(ws: string, skip: string[] = []): Promise<{ key: Tr
   assert.equal(r.status, 200);
   const secret = String(r.body.secret);
   leaked.push(secret);
+  leakedKeyIds.push(key.id);
   return { key, secret };
 }
 
@@ -166,7 +170,27 @@ test('rotate with zero grace: the leaked secret stops at once, the replacement w
   assert.equal((await p.withBearer(v.secret, '/v1/workspace')).status, 200);
   const old = (await p.credentials(ws.id)).find((c) => c.id === key.id)!;
   assert.ok(old.grace_ends_at !== null && Date.parse(old.grace_ends_at) <= Date.now(), 'the old key has no grace left');
-  leaked.push(v.secret);
+  shownOnce.push(v.secret);
+});
+
+test('rotate with zero grace delivered to a secrets manager: the replacement goes to its stdin, never to the output', async () => {
+  const ws = p.sb.workspaces[0]!;
+  const { secret } = await leakSeededKey(ws.id, [leakedKeyIds[0]!]);
+  const found = await cli(['incident', '--json'], secret);
+  assert.equal(found.code, 0, found.err);
+  const id = (JSON.parse(found.out) as { incident: { id: string } }).incident.id;
+  const store = join(out, 'vault.txt');
+  const r = await cli(['incident', 'rotate', id, '--yes', '--deliver-cmd', `sh -c 'cat > "$0"' ${store}`, '--json']);
+  assert.equal(r.code, 0, r.err);
+  const v = JSON.parse(r.out) as { secret?: string; delivered?: { target: string; exitCode: number }; incident: { actions: { action: string; sentence: string }[] } };
+  assert.equal(v.secret, undefined, 'a delivered secret is not in the output');
+  assert.equal(v.delivered?.exitCode, 0);
+  assert.match(v.incident.actions.at(-1)!.sentence, /delivered to sh/);
+  const delivered = readFileSync(store, 'utf8').trim();
+  rmSync(store);
+  assert.equal((await p.withBearer(delivered, '/v1/workspace')).status, 200, 'the delivered replacement works');
+  assert.equal((await p.withBearer(secret, '/v1/workspace')).status, 401, 'the leaked secret stopped at once');
+  for (const o of [r.out, r.err]) assert.ok(!o.includes(delivered));
 });
 
 test('the evidence pack verifies, and fails after a one-byte change', async () => {
@@ -196,8 +220,13 @@ test('canary: no leaked secret in CLI output, argv, the data dir, the keychain o
   const walk = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));
   const files = [...walk(home), ...walk(out)];
   assert.ok(files.some((f) => f.endsWith('cache.db')));
-  // the replacement (the last one) is printed once by design; every leaked one never
-  for (const s of leaked.slice(0, -1)) {
+  // a replacement is printed once by design (and stored nowhere); a leaked one never
+  for (const s of shownOnce) {
+    assert.equal(outputs.join('\n').split(s).length - 1, 1, 'the replacement was printed more than once');
+    for (const f of files) assert.ok(!readFileSync(f).toString('latin1').includes(s), `${f} holds the replacement secret`);
+  }
+  assert.equal(leaked.length, 4);
+  for (const s of leaked) {
     for (const o of outputs) assert.ok(!o.includes(s), 'a CLI output or argv carried a leaked secret');
     for (const f of files) assert.ok(!readFileSync(f).toString('latin1').includes(s), `${f} holds a leaked secret`);
     for (const acct of await secretStore.list()) assert.ok(!(await secretStore.get(acct))!.includes(s), 'the keychain holds a leaked secret');

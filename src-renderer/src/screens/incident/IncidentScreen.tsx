@@ -20,6 +20,7 @@ import {
   selectIncidentSentence,
   type ContainAction,
 } from '../../stores/incident-store.ts';
+import { selectDeliveryTargets } from '../../stores/delivery-store.ts';
 import { useSelect, useStores } from '../../stores/use-store.ts';
 import { IncidentActivityView } from './IncidentActivityView.tsx';
 import './incident.css';
@@ -91,9 +92,16 @@ function SecretOnceDialog({ secret, sentence, onClose }: { secret: string; sente
 }
 
 function Contain({ inc }: { inc: Incident }) {
-  const { incident: store } = useStores();
+  const { incident: store, delivery } = useStores();
   const preview = useSelect(store, selectIncidentPreview);
+  const targets = useSelect(delivery, selectDeliveryTargets);
+  // '' shows the replacement once here; a name delivers it to that secrets-manager target (set up on the command line)
+  const [deliverTo, setDeliverTo] = useState('');
   const [shown, setShown] = useState<{ secret: string; sentence: string | null } | null>(null);
+  const [delivered, setDelivered] = useState<string | null>(null);
+  useEffect(() => {
+    void delivery.getState().load();
+  }, [delivery]);
   const open = inc.state === 'open';
   const why = open ? undefined : `Already ${inc.state === 'revoked' ? 'revoked' : 'rotated'}: the leaked secret no longer works`;
   const start = (a: ContainAction) => void store.getState().previewContain(a);
@@ -118,12 +126,34 @@ function Contain({ inc }: { inc: Incident }) {
           confirmText={preview.preview.confirmText}
           confirmLabel={preview.action === 'revoke' ? 'Revoke now' : 'Rotate now'}
           onConfirm={async () => {
-            const r = await store.getState().contain(preview.preview.confirmText);
+            const r = await store.getState().contain(preview.preview.confirmText, preview.action === 'rotate' ? deliverTo : undefined);
             if (r.secret) setShown({ secret: r.secret, sentence: store.getState().rotationSentence });
+            else if (r.ok && preview.action === 'rotate') setDelivered(store.getState().rotationSentence);
             return r.ok;
           }}
           testId="incident-confirm"
-        />
+        >
+          {preview.action === 'rotate' && targets.length > 0 && (
+            <>
+              <label className="field-label" htmlFor="incident-deliver-to">
+                The replacement secret
+              </label>
+              <select id="incident-deliver-to" className="input" value={deliverTo} onChange={(e) => setDeliverTo(e.target.value)} data-testid="incident-deliver-to">
+                <option value="">Show it once here</option>
+                {targets.map((t) => (
+                  <option key={t.name} value={t.name}>
+                    Deliver to {t.name}
+                  </option>
+                ))}
+              </select>
+            </>
+          )}
+        </ConfirmDialog>
+      )}
+      {delivered && (
+        <p className="banner" data-testid="incident-delivered">
+          {delivered}
+        </p>
       )}
       {shown && <SecretOnceDialog secret={shown.secret} sentence={shown.sentence} onClose={() => setShown(null)} />}
     </div>
