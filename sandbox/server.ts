@@ -158,6 +158,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   const insSt = db.prepare(`INSERT INTO credentials (id, workspace_id, type, name, scopes, ip_allowlist, status, created_at, expires_at, secret_hash, secret_created_at)
     VALUES (?, ?, 'service_token', ?, ?, '[]', 'active', ?, ?, ?, ?)`);
+  const leakSt = db.prepare(`SELECT prefix, last_four FROM credentials WHERE id = ? AND workspace_id = ? AND type = 'api_key'`);
+  const leakUp = db.prepare('UPDATE credentials SET secret_hash = ? WHERE id = ? AND workspace_id = ?');
   async function admin(req: IncomingMessage, res: ServerResponse, url: URL) {
     if (!adminToken) return json(res, 404, { error: 'not_found', error_description: 'admin API disabled (start with --admin)' });
     if (!adminOk(req)) return json(res, 401, { error: 'invalid_token', error_description: 'admin token required: Authorization: Bearer <adminToken>' });
@@ -204,6 +206,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         const ws = url.searchParams.get('workspace') ?? undefined;
         if (ws && !workspaces.some((w) => w.id === ws)) return json(res, 404, { error: 'not_found', error_description: `no workspace ${ws}` });
         return json(res, 200, state(ws));
+      }
+      if (p === '/leak' && req.method === 'POST') {
+        // test control: re-key one API key to a secret this call returns (same prefix and last four), as if it had leaked;
+        // seeded secrets are never revealed, so this is how a test holds a real seeded key's secret
+        const b = await readBody(req);
+        const k = leakSt.get(String(b.key_id ?? ''), String(b.workspace_id ?? '')) as { prefix: string; last_four: string } | undefined;
+        if (!k) return json(res, 404, { error: 'not_found', error_description: 'no API key with that key_id in that workspace_id' });
+        const B62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+        let body = ''; for (const x of randomBytes(36)) body += B62[x % 62];
+        const secret = k.prefix + body + k.last_four;
+        leakUp.run(sha256(secret), String(b.key_id), String(b.workspace_id));
+        return json(res, 200, { workspace_id: b.workspace_id, key_id: b.key_id, secret });
       }
       if (p === '/replay' && req.method === 'POST') return json(res, 200, replayTruth(db, routeTable, await readBody(req)));
       if (p === '/tokens' && req.method === 'POST') {

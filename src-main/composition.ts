@@ -26,6 +26,7 @@ import { createSyncService } from './services/sync/index.ts';
 import { createBundlesService } from './services/bundles/index.ts';
 import { createPolicyService } from './services/policy/index.ts';
 import { createAlertsService, type Notifier } from './services/alerts/index.ts';
+import { createIncidentService } from './services/incident/index.ts';
 import { createHandlers } from './handlers/index.ts';
 import { createDispatcher, type Dispatcher } from './rpc/dispatcher.ts';
 import { createEventBus } from './services/event-bus.ts';
@@ -288,6 +289,31 @@ export function createApp(ports: AppPorts): AppRuntime {
     },
   });
 
+  // 10. Leaked-secret response over the other domains' entries: inventory (credentials, revocation), audit (sync,
+  //     summaries, export), rotation (rotate now, zero grace, delivery); calls with the pasted secret go through http.
+  const incident = createIncidentService({
+    db: ports.db,
+    clock: ports.clock,
+    dataDir: ports.dataDir,
+    appVersion: APP_VERSION,
+    http,
+    apiBase: async (ws) => (await (ports.platformEndpoints ?? read.connections.platformEndpoints)(ws)).apiBase,
+    workspaces: directory,
+    credentials: () => read.inventory.credentials(),
+    syncInventory: async (ids) => {
+      for (const ws of ids) await inventory.sync({ workspace: ws });
+    },
+    syncAudit: async (ids) => (await audit.sync({ workspaces: ids })).results,
+    summary: (f) => audit.summary(f),
+    usage: read.audit.usageByCredential,
+    coverageUntil: (ws) => read.audit.coverage(ws)?.untilAt ?? null,
+    auditStatus: (ids) => audit.status(ids),
+    auditExport: (f, caps) => audit.export(f, caps),
+    revokePreview: (i) => inventory.revokePreview(i),
+    revoke: (i, ctx) => inventory.revoke(i, ctx),
+    rotate: (i, caps) => rotation.rotation.rotateNow(i, caps),
+  });
+
   const services: Services = {
     health: createHealthService({ version: APP_VERSION, dataDir: ports.dataDir, secretStore: ports.secretStore, isReadOnly }),
     settings,
@@ -301,6 +327,7 @@ export function createApp(ports: AppPorts): AppRuntime {
     bundles,
     policy,
     alerts,
+    incident,
   };
 
   // 9. Background work (desktop app and serve mode), then the one dispatcher every transport calls.

@@ -73,3 +73,6 @@ export const bundleRefSchema = z.string().min(1).max(200);
 
 /** An IP allowlist as given: addresses or CIDR blocks (IPv4 or IPv6), at most 100 entries of at most 100 characters. */
 export const ipAllowlistSchema = z.array(z.string().max(100)).max(100);
+
+/** an incident opened for a leaked secret (incident.*) */
+export const incidentIdSchema = z.string().regex(/^inc_[0-9a-f]{16}$/, 'an incident id looks like inc_ and 16 hex digits');

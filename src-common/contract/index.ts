@@ -23,6 +23,7 @@ import { syncCommands } from './sync.ts';
 import { policyCommands } from './policy.ts';
 import { alertsCommands } from './alerts.ts';
 import { waveCommands } from './wave.ts';
+import { incidentCommands } from './incident.ts';
 
 export const contract = {
   ...appCommands,
@@ -45,6 +46,7 @@ export const contract = {
   ...policyCommands,
   ...alertsCommands,
   ...waveCommands,
+  ...incidentCommands,
 } as const;
 
 export type Contract = typeof contract;
@@ -94,4 +96,5 @@ export * from './policy.ts';
 export * from './credential-words.ts';
 export * from './alerts.ts';
 export * from './wave.ts';
+export * from './incident.ts';
 export type { CommandDef, CliSpec } from './define.ts';

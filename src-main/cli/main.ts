@@ -12,6 +12,7 @@ import { AppError, toErrorData } from '../rpc/app-error.ts';
 import { CLI_CONTEXT } from '../rpc/handlers.ts';
 import { formatHuman } from './format.ts';
 import { commandUsage, findCommand, parseCommandArgs, UsageError } from './parse-args.ts';
+import { incidentInputFromCli } from './incident-secret.ts';
 import { redeemInputFromCli, type CliStdin } from './review-redeem.ts';
 import { neverSyncedHint } from './sync-hints.ts';
 import { deliveryFailedHint } from './delivery-hints.ts';
@@ -150,7 +151,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const parsed = parseCommandArgs(name, found.rest);
     const flags = parsed.flags;
     // review redeem: the CLI reads the code itself (file or stdin), never from argv
-    const input = name === 'review.redeem' && !flags.help ? await redeemInputFromCli(parsed.input, io.stdin) : parsed.input;
+    // review redeem and incident: the CLI reads the code / leaked secret itself (file or stdin), never from argv
+    const input =
+      name === 'review.redeem' && !flags.help ? await redeemInputFromCli(parsed.input, io.stdin) : name === 'incident.identify' && !flags.help ? await incidentInputFromCli(parsed.input, io.stdin) : parsed.input;
     if (flags.help) {
       io.stdout(`${commandUsage(name)}\n${contract[name].cli?.summary ?? ''}\n`);
       return 0;

@@ -13,6 +13,7 @@ import { bundlesHandlers } from './bundles-handlers.ts';
 import { policyHandlers } from './policy-handlers.ts';
 import { alertsHandlers } from './alerts-handlers.ts';
 import { waveHandlers } from './wave-handlers.ts';
+import { incidentHandlers } from './incident-handlers.ts';
 
 export function createHandlers(s: Services): Handlers {
   return {
@@ -28,5 +29,6 @@ export function createHandlers(s: Services): Handlers {
     ...policyHandlers(s),
     ...alertsHandlers(s),
     ...waveHandlers(s),
+    ...incidentHandlers(s),
   };
 }

@@ -25,9 +25,10 @@ const SCREENS: Array<[id: string, label: string]> = [
   ['policy', 'Policy'],
   ['alerts', 'Alerts'],
   ['waves', 'Rotation waves'],
+  ['incident', 'Incident'],
 ];
-/** Ctrl + digit for the first ten screens, then letters (g: governance, j: the alerts queue, b: batches of a rotation wave) */
-const SHORTCUT = (i: number) => (i < 10 ? String((i + 1) % 10) : ['g', 'j', 'b'][i - 10]!);
+/** Ctrl + digit for the first ten screens, then letters (g: governance, j: the alerts queue, b: batches of a rotation wave, u: urgent, a leaked secret) */
+const SHORTCUT = (i: number) => (i < 10 ? String((i + 1) % 10) : ['g', 'j', 'b', 'u'][i - 10]!);
 
 const textOf = (l: Locator) => eventually(() => l.textContent(), (t) => t !== null, 'text present');
 const expectText = (l: Locator, expected: string) => eventually(() => l.textContent(), (t) => t === expected, `text of ${l}`);
@@ -107,9 +108,11 @@ describe('app frame in Chromium (serve mode)', () => {
     await page.keyboard.press('ArrowDown');
     assert.equal(await activeTestId(page), 'nav-scope-matrix');
     await page.keyboard.press('End');
-    assert.equal(await activeTestId(page), 'nav-waves');
+    assert.equal(await activeTestId(page), 'nav-incident');
     await page.keyboard.press('Home');
     assert.equal(await activeTestId(page), 'nav-workspaces');
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await activeTestId(page), 'nav-incident');
     await page.keyboard.press('ArrowUp');
     assert.equal(await activeTestId(page), 'nav-waves');
     await page.keyboard.press('ArrowUp');

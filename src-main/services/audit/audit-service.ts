@@ -22,6 +22,7 @@ import { createAuditIndexer } from './indexer.ts';
 import { NO_NAMES, resolveNames, type AuditNameSource, type AuditNames } from './names.ts';
 import { verifyExport } from './verify.ts';
 import { isEvidencePackage, verifyEvidencePackage } from '../review/index.ts';
+import { isIncidentPack, verifyIncidentPack } from '../incident/index.ts';
 
 export interface AuditServiceDeps {
   db: Db;
@@ -306,6 +307,8 @@ export function createAuditService(d: AuditServiceDeps) {
         if (report.exportId) markVerified.run(iso(), report.ok ? 1 : 0, report.exportId);
         return report;
       }
+      // an incident evidence pack (incident domain): every file by SHA-256, its audit extract event by event
+      if (isIncidentPack(manifestPath)) return verifyIncidentPack(manifestPath);
       // A history row vouches for the file whose hash it recorded: verify against that record, not only the manifest (a
       // manifest and file swapped together for another export's would pass on their own).
       const report = await verifyExport(manifestPath, (found) => {

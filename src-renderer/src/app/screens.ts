@@ -16,6 +16,7 @@ import { WorkspacesScreen } from '../screens/workspaces/WorkspacesScreen.tsx';
 import { PolicyScreen } from '../screens/policy/PolicyScreen.tsx';
 import { AlertsScreen } from '../screens/alerts/AlertsScreen.tsx';
 import { WavesScreen } from '../screens/waves/WavesScreen.tsx';
+import { IncidentScreen } from '../screens/incident/IncidentScreen.tsx';
 
 export interface ScreenDef {
   id: string;
@@ -42,6 +43,8 @@ export const SCREENS: readonly ScreenDef[] = [
   { id: 'alerts', label: 'Alerts', component: AlertsScreen, shortcut: 'j', icon: icons.alerts },
   // b for batches: rotation waves
   { id: 'waves', label: 'Rotation waves', component: WavesScreen, shortcut: 'b', icon: icons.waves },
+  // u for urgent: a leaked secret
+  { id: 'incident', label: 'Incident', component: IncidentScreen, shortcut: 'u', icon: icons.incident },
 ];
 
 export const DEFAULT_SCREEN = 'workspaces';

@@ -69,6 +69,12 @@ export const icons = {
       <path d="M10 20a2 2 0 0 0 4 0" />
     </Icon>
   ),
+  incident: () => (
+    <Icon>
+      <path d="M12 3l9 16H3L12 3z" />
+      <path d="M12 10v4M12 17h.01" />
+    </Icon>
+  ),
   rotation: () => (
     <Icon>
       <path d="M20 12a8 8 0 0 1-14.3 4.9M4 12a8 8 0 0 1 14.3-4.9" />

@@ -20,6 +20,7 @@ import { createWizardStore, type WizardStore } from './wizard-store.ts';
 import { createStepUpStore, type StepUpStoreApi } from './step-up-store.ts';
 import { createWorkspacesStore, type WorkspacesStore } from './workspaces-store.ts';
 import { createWavesStore, type WavesStore } from './waves-store.ts';
+import { createIncidentStore, type IncidentStore } from './incident-store.ts';
 
 export interface AppStores {
   /**
@@ -51,6 +52,8 @@ export interface AppStores {
   alerts: AlertsStore;
   /** rotation waves: progress per workspace, Resume and Cancel */
   waves: WavesStore;
+  /** the Incident screen: a leaked secret found, its activity, containment, evidence pack */
+  incident: IncidentStore;
 }
 
 export function createAppStores(api: GrantdeskApi): AppStores {
@@ -75,5 +78,6 @@ export function createAppStores(api: GrantdeskApi): AppStores {
     policy: createPolicyStore(api),
     alerts: createAlertsStore(api, browserNotifications()),
     waves: createWavesStore(api),
+    incident: createIncidentStore(api),
   };
 }

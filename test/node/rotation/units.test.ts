@@ -49,6 +49,8 @@ test('only the commands that issue a secret carry a secretOnce field, and no oth
     'clients.rotate': ['clientSecret'],
     // a secret whose delivery failed, shown once on request
     'delivery.reveal': ['secret'],
+    // the replacement of a leaked key rotated with zero grace
+    'incident.rotate': ['secret'],
   });
   for (const n of Object.keys(flagged)) assert.equal(contract[n as keyof typeof contract].mutates, true, n);
 });
