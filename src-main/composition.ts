@@ -106,6 +106,7 @@ export function createApp(ports: AppPorts): AppRuntime {
     logger: ports.logger,
     refreshLeadSeconds: () => settings.get().refreshLeadSeconds,
     testHook: ports.refreshHook,
+    staffFallback: () => ({ name: settings.get().staffName, email: settings.get().staffEmail }),
   });
   const grantApi = ports.workspaceApi ?? connections.api;
   const grantDirectory = ports.workspaceDirectory ?? connections.directory;
