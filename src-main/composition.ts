@@ -33,6 +33,7 @@ import { createHealthService } from './services/health-service.ts';
 import type { Services } from './services/services.ts';
 import type { ColumnarEngine } from './ports/columnar.ts';
 import { createSettingsService } from './services/settings-service.ts';
+import { createOffboardingService } from './services/offboarding/index.ts';
 import { APP_VERSION } from './version.ts';
 
 export interface AppPorts {
@@ -287,6 +288,28 @@ export function createApp(ports: AppPorts): AppRuntime {
     },
   });
 
+  // 10. Offboarding over the inventory and connections read models; it revokes through the inventory's revocation and
+  //     ends Grantdesk's grants through the connections domain (never its own SQL on their tables).
+  const offboarding = createOffboardingService({
+    db: ports.db,
+    clock: ports.clock,
+    logger: ports.logger,
+    credentials: () => read.inventory.credentials(),
+    ownGrants: () => read.connections.ownGrants(),
+    ownClientId: (ws) => read.connections.platformOf(ws)?.clientId ?? null,
+    audit: read.audit,
+    notSynced: () => {
+      const synced = read.inventory.syncStates(ports.clock.now());
+      return directory.list().filter((w) => w.status === 'connected' && !synced.has(w.id)).map((w) => ({ id: w.id, name: w.name }));
+    },
+    revokePreview: (targets) => inventory.revokePreview({ targets }),
+    revoke: (targets, confirm, ctx) => inventory.revoke({ targets, confirm }, ctx),
+    disconnect: (ws) => connections.disconnect(ws),
+    retryPendingRevocations: () => connections.retryRevocations(),
+    grantState: (ws) => connections.listWorkspaces().find((w) => w.id === ws) ?? null,
+    concurrency: () => settings.get().syncConcurrency,
+  });
+
   const services: Services = {
     health: createHealthService({ version: APP_VERSION, dataDir: ports.dataDir, secretStore: ports.secretStore, isReadOnly }),
     settings,
@@ -300,6 +323,7 @@ export function createApp(ports: AppPorts): AppRuntime {
     bundles,
     policy,
     alerts,
+    offboarding,
   };
 
   // 9. Background work (desktop app and serve mode), then the one dispatcher every transport calls.

@@ -43,6 +43,8 @@ export const exportIdSchema = z.string().min(1).max(100);
 export const archiveIdSchema = z.string().regex(/^arc_\d{14}_[0-9a-f]{8}$/, 'an archive run id looks like arc_20260101120000_0a1b2c3d');
 
 /** An alert's cause id as Grantdesk makes it (`al_` + 24 hex). */
+/** an offboarding batch (`grantdesk offboard history`) */
+export const offboardBatchIdSchema = z.string().regex(/^ofb_[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$/, 'an offboarding batch id looks like ofb_… (see `grantdesk offboard history`)');
 export const alertIdSchema = z.string().regex(/^al_[0-9a-f]{24}$/, 'an alert id looks like al_…');
 
 const RESOURCE_ACTION = '[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*';

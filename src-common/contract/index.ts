@@ -22,6 +22,7 @@ import { insightsCommands } from './insights.ts';
 import { syncCommands } from './sync.ts';
 import { policyCommands } from './policy.ts';
 import { alertsCommands } from './alerts.ts';
+import { offboardCommands } from './offboard.ts';
 
 export const contract = {
   ...appCommands,
@@ -43,6 +44,7 @@ export const contract = {
   ...syncCommands,
   ...policyCommands,
   ...alertsCommands,
+  ...offboardCommands,
 } as const;
 
 export type Contract = typeof contract;
@@ -91,4 +93,5 @@ export * from './sync.ts';
 export * from './policy.ts';
 export * from './credential-words.ts';
 export * from './alerts.ts';
+export * from './offboard.ts';
 export type { CommandDef, CliSpec } from './define.ts';

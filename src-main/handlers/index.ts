@@ -12,6 +12,7 @@ import { syncHandlers } from './sync-handlers.ts';
 import { bundlesHandlers } from './bundles-handlers.ts';
 import { policyHandlers } from './policy-handlers.ts';
 import { alertsHandlers } from './alerts-handlers.ts';
+import { offboardingHandlers } from './offboarding-handlers.ts';
 
 export function createHandlers(s: Services): Handlers {
   return {
@@ -26,5 +27,6 @@ export function createHandlers(s: Services): Handlers {
     ...bundlesHandlers(s),
     ...policyHandlers(s),
     ...alertsHandlers(s),
+    ...offboardingHandlers(s),
   };
 }

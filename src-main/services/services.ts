@@ -9,6 +9,7 @@ import type { SyncService } from './sync/index.ts';
 import type { BundlesService } from './bundles/index.ts';
 import type { PolicyService } from './policy/index.ts';
 import type { AlertsService } from './alerts/index.ts';
+import type { OffboardingService } from './offboarding/index.ts';
 
 /** Every service the handlers may call. Built once in composition.ts. */
 export interface Services {
@@ -29,4 +30,6 @@ export interface Services {
   policy: PolicyService;
   /** alerts: webhook, notifications, snoozes */
   alerts: AlertsService;
+  /** offboarding / emergency revoke of one integration or staff member across workspaces */
+  offboarding: OffboardingService;
 }
