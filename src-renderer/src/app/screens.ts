@@ -15,6 +15,7 @@ import { SettingsScreen } from '../screens/settings/SettingsScreen.tsx';
 import { WorkspacesScreen } from '../screens/workspaces/WorkspacesScreen.tsx';
 import { PolicyScreen } from '../screens/policy/PolicyScreen.tsx';
 import { AlertsScreen } from '../screens/alerts/AlertsScreen.tsx';
+import { OffboardingScreen } from '../screens/offboarding/OffboardingScreen.tsx';
 
 export interface ScreenDef {
   id: string;
@@ -39,6 +40,8 @@ export const SCREENS: readonly ScreenDef[] = [
   // letters once the digits ran out: g for governance, j for the alerts queue
   { id: 'policy', label: 'Policy', component: PolicyScreen, shortcut: 'g', icon: icons.policy },
   { id: 'alerts', label: 'Alerts', component: AlertsScreen, shortcut: 'j', icon: icons.alerts },
+  // o for offboarding
+  { id: 'offboarding', label: 'Offboarding', component: OffboardingScreen, shortcut: 'o', icon: icons.offboarding },
 ];
 
 export const DEFAULT_SCREEN = 'workspaces';

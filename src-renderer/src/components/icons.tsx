@@ -75,6 +75,13 @@ export const icons = {
       <path d="M18.5 3v4.2h-4.2M5.5 21v-4.2h4.2" />
     </Icon>
   ),
+  offboarding: () => (
+    <Icon>
+      <circle cx="10" cy="8" r="3.5" />
+      <path d="M3.5 20a6.5 6.5 0 0 1 11.2-4.5" />
+      <path d="M16 16l5 5M21 16l-5 5" />
+    </Icon>
+  ),
   settings: () => (
     <Icon>
       <circle cx="12" cy="12" r="3" />

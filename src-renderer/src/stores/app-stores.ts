@@ -19,6 +19,7 @@ import { createTasksStore, type TasksStore } from './tasks-store.ts';
 import { createWizardStore, type WizardStore } from './wizard-store.ts';
 import { createStepUpStore, type StepUpStoreApi } from './step-up-store.ts';
 import { createWorkspacesStore, type WorkspacesStore } from './workspaces-store.ts';
+import { createOffboardingStore, type OffboardingStore } from './offboarding-store.ts';
 
 export interface AppStores {
   /**
@@ -48,6 +49,8 @@ export interface AppStores {
   stepUp: StepUpStoreApi;
   policy: PolicyStore;
   alerts: AlertsStore;
+  /** the Offboarding screen: one integration or staff member, everywhere */
+  offboarding: OffboardingStore;
 }
 
 export function createAppStores(api: GrantdeskApi): AppStores {
@@ -71,5 +74,6 @@ export function createAppStores(api: GrantdeskApi): AppStores {
     stepUp: createStepUpStore(api),
     policy: createPolicyStore(api),
     alerts: createAlertsStore(api, browserNotifications()),
+    offboarding: createOffboardingStore(api),
   };
 }
