@@ -24,6 +24,8 @@ export interface OidcOptions {
   log: (msg: string) => void;
   /** MFA step-up (sandbox/mfa.ts): the per-workspace authenticator the interaction checks */
   mfa: Mfa;
+  /** who the auto-consent signs in as (a SANDBOX_STAFF login; `POST /__admin/signin-as`); default SANDBOX_USER */
+  signInAs?: string;
 }
 
 /** the request asks for a multi-factor sign-in (RFC 9470 step-up: acr_values names urn:sabnode:mfa) */
@@ -156,7 +158,20 @@ label{display:block;margin:12px 0 4px}input,select,button{font-size:16px;padding
 }
 const esc = (s: string) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!));
 
-export const SANDBOX_USER = { id: 'usr_sandbox_admin', login: 'admin@sandbox.test', password: 'sandbox' };
+export const SANDBOX_USER = { id: 'usr_sandbox_admin', login: 'admin@sandbox.test', password: 'sandbox', name: 'Sandbox Admin' };
+/**
+ * The agency staff accounts that can sign in (password `sandbox` for each). Their name and email reach the client as
+ * `name` / `email` claims in the ID token and at userinfo when it asks for `openid profile email`.
+ */
+export const SANDBOX_STAFF = [
+  SANDBOX_USER,
+  { id: 'usr_sandbox_rita', login: 'rita.ops@agency.test', password: 'sandbox', name: 'Rita Ops' },
+  { id: 'usr_sandbox_sam', login: 'sam.lee@agency.test', password: 'sandbox', name: 'Sam Lee' },
+] as const;
+const staffById = (id: string) => SANDBOX_STAFF.find((s) => s.id === id);
+const staffByLogin = (login: unknown) => SANDBOX_STAFF.find((s) => s.login === login);
+/** the account the auto-consent signs in as */
+const autoAccount = (o: OidcOptions) => staffByLogin(o.signInAs)?.id ?? SANDBOX_USER.id;
 
 export function createProvider(o: OidcOptions) {
   const { db } = o;
@@ -183,13 +198,15 @@ export function createProvider(o: OidcOptions) {
       redirect_uris: ['http://127.0.0.1/callback'],
       grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code', TOKEN_EXCHANGE],
       response_types: ['code'],
-      scope: ['openid', 'offline_access', ...MANAGEMENT_SCOPES].join(' '),
+      scope: ['openid', 'profile', 'email', 'offline_access', ...MANAGEMENT_SCOPES].join(' '),
     }],
     jwks: { keys: [jwk as any] },
     cookies: { keys: [randomBytes(32).toString('hex')] },
     scopes: allScopes,
     acrValues: [ACR_PWD, ACR_MFA],
-    claims: { openid: ['sub'], email: ['email'] },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    // the scope-requested claims (name, email) travel in the ID token too, not only at userinfo
+    conformIdTokenClaims: false,
     extraParams: ['workspace'],
     pkce: { required: () => true },
     responseTypes: ['code'],
@@ -200,7 +217,10 @@ export function createProvider(o: OidcOptions) {
       const grantId = ctx.oidc.result?.consent?.grantId;
       return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
     },
-    findAccount: async (_ctx: any, sub: string) => ({ accountId: sub, claims: async () => ({ sub, email: SANDBOX_USER.login }) }),
+    findAccount: async (_ctx: any, sub: string) => {
+      const who = staffById(sub) ?? SANDBOX_USER;
+      return { accountId: sub, claims: async () => ({ sub, email: who.login, email_verified: true, name: who.name }) };
+    },
     ttl: {
       AccessToken: (_ctx: any, token: any) => capped(token, o.accessTokenTtl),
       ClientCredentials: () => Math.min(o.accessTokenTtl, TTL.ClientCredentials),
@@ -368,10 +388,10 @@ ${problem ? `<p role="alert">${esc(problem)}</p>` : ''}<form method="post" actio
         if (o.autoConsent && wsParam) {
           if (mfa) {
             o.log(`!!! AUTO-CONSENT (sandbox only): the MFA step (authenticator code) for workspace ${wsParam.id} was completed without anyone entering a code; client ${params.client_id} re-authenticated with acr ${ACR_MFA}`);
-            return provider.interactionFinished(req, res, await stepUpConsent(details, wsParam.id, accountId ?? SANDBOX_USER.id), { mergeWithLastSubmission: false });
+            return provider.interactionFinished(req, res, await stepUpConsent(details, wsParam.id, accountId ?? autoAccount(o)), { mergeWithLastSubmission: false });
           }
           o.log(`!!! AUTO-CONSENT (sandbox only): client ${params.client_id} granted [${params.scope}] for workspace ${wsParam.id} without a login page`);
-          const result = await consent(details, wsParam.id, accountId ?? SANDBOX_USER.id);
+          const result = await consent(details, wsParam.id, accountId ?? autoAccount(o));
           return provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
         }
         if (mfa) return html(res, 200, mfaPage(uid, params, wsParam, null));
@@ -389,10 +409,11 @@ ${problem ? `<p role="alert">${esc(problem)}</p>` : ''}<form method="post" actio
       }
       if (req.method === 'POST' && m[2] === 'login') {
         const form = await readForm(req);
-        if (form.get('login') !== SANDBOX_USER.login || form.get('password') !== SANDBOX_USER.password) {
+        const who = staffByLogin(form.get('login'));
+        if (!who || form.get('password') !== who.password) {
           return html(res, 401, layout('Sign in', `<h1>Sign in</h1><p>Wrong email or password.</p><p><a href="/interaction/${uid}">Try again</a></p>`));
         }
-        return provider.interactionFinished(req, res, { login: { accountId: SANDBOX_USER.id } }, { mergeWithLastSubmission: false });
+        return provider.interactionFinished(req, res, { login: { accountId: who.id } }, { mergeWithLastSubmission: false });
       }
       if (req.method === 'POST' && m[2] === 'confirm') {
         const form = await readForm(req);

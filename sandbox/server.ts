@@ -10,7 +10,8 @@ import { enableWal, openDb } from './db.ts';
 import { AuditLog } from './audit.ts';
 import { seed } from './seed.ts';
 import { now, nowIso, offsetClock, useClock, type SandboxClock } from './clock.ts';
-import { createInteractionHandler, createProvider, TTL } from './oidc.ts';
+import { createInteractionHandler, createProvider, SANDBOX_STAFF, TTL } from './oidc.ts';
+import type { OidcOptions } from './oidc.ts';
 import { createManagement } from './management.ts';
 import { createRouteTable, replayTruth } from './management-guardrails.ts';
 import { Faults, parseFaultSpec, type FaultConfig } from './faults.ts';
@@ -90,7 +91,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const issuer = `http://${host}:${port}`;
 
   const mfa = createMfa(db);
-  const oidcOpts = { issuer, db, reuseLeewaySeconds: leeway, accessTokenTtl, autoConsent: !!options.autoConsent, log, mfa };
+  const oidcOpts: OidcOptions = { issuer, db, reuseLeewaySeconds: leeway, accessTokenTtl, autoConsent: !!options.autoConsent, log, mfa };
   const provider = createProvider(oidcOpts);
   provider.on('server_error', (_ctx: any, err: Error) => log(`[sandbox] oidc server_error: ${err.stack ?? err}`));
   const providerCallback = provider.callback();
@@ -194,6 +195,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           oidcOpts.reuseLeewaySeconds = v;
         }
         return json(res, 200, { reuse_leeway_seconds: oidcOpts.reuseLeewaySeconds, access_token_ttl_seconds: oidcOpts.accessTokenTtl });
+      }
+      if (p === '/signin-as' && req.method === 'POST') {
+        // which agency staff account the auto-consent signs in as from now on (its name/email land in the ID token)
+        const b = await readBody(req);
+        if (!SANDBOX_STAFF.some((s) => s.login === b.login)) return json(res, 400, { error: 'invalid_request', error_description: `login must be one of ${SANDBOX_STAFF.map((s) => s.login).join(', ')}` });
+        oidcOpts.signInAs = b.login;
+        return json(res, 200, { login: b.login, name: SANDBOX_STAFF.find((s) => s.login === b.login)!.name });
       }
       if (p === '/mfa' && (req.method === 'GET' || req.method === 'POST')) {
         const b = req.method === 'POST' ? await readBody(req) : {};

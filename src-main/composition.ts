@@ -34,6 +34,7 @@ import { createHealthService } from './services/health-service.ts';
 import type { Services } from './services/services.ts';
 import type { ColumnarEngine } from './ports/columnar.ts';
 import { createSettingsService } from './services/settings-service.ts';
+import { createOffboardingService } from './services/offboarding/index.ts';
 import { APP_VERSION } from './version.ts';
 
 export interface AppPorts {
@@ -107,6 +108,7 @@ export function createApp(ports: AppPorts): AppRuntime {
     logger: ports.logger,
     refreshLeadSeconds: () => settings.get().refreshLeadSeconds,
     testHook: ports.refreshHook,
+    staffFallback: () => ({ name: settings.get().staffName, email: settings.get().staffEmail }),
   });
   const grantApi = ports.workspaceApi ?? connections.api;
   const grantDirectory = ports.workspaceDirectory ?? connections.directory;
@@ -312,6 +314,26 @@ export function createApp(ports: AppPorts): AppRuntime {
     revokePreview: (i) => inventory.revokePreview(i),
     revoke: (i, ctx) => inventory.revoke(i, ctx),
     rotate: (i, caps) => rotation.rotation.rotateNow(i, caps),
+  // 10. Offboarding over the inventory and connections read models; it revokes through the inventory's revocation and
+  //     ends Grantdesk's grants through the connections domain (never its own SQL on their tables).
+  const offboarding = createOffboardingService({
+    db: ports.db,
+    clock: ports.clock,
+    logger: ports.logger,
+    credentials: () => read.inventory.credentials(),
+    ownGrants: () => read.connections.ownGrants(),
+    ownClientId: (ws) => read.connections.platformOf(ws)?.clientId ?? null,
+    audit: read.audit,
+    notSynced: () => {
+      const synced = read.inventory.syncStates(ports.clock.now());
+      return directory.list().filter((w) => w.status === 'connected' && !synced.has(w.id)).map((w) => ({ id: w.id, name: w.name }));
+    },
+    revokePreview: (targets) => inventory.revokePreview({ targets }),
+    revoke: (targets, confirm, ctx) => inventory.revoke({ targets, confirm }, ctx),
+    disconnect: (ws) => connections.disconnect(ws),
+    retryPendingRevocations: () => connections.retryRevocations(),
+    grantState: (ws) => connections.listWorkspaces().find((w) => w.id === ws) ?? null,
+    concurrency: () => settings.get().syncConcurrency,
   });
 
   const services: Services = {
@@ -328,6 +350,7 @@ export function createApp(ports: AppPorts): AppRuntime {
     policy,
     alerts,
     incident,
+    offboarding,
   };
 
   // 9. Background work (desktop app and serve mode), then the one dispatcher every transport calls.

@@ -46,6 +46,8 @@ export const archiveIdSchema = z.string().regex(/^arc_\d{14}_[0-9a-f]{8}$/, 'an 
 /** a rotation wave (wave.*) */
 export const waveIdSchema = z.string().min(1).max(64).regex(/^wv_[A-Za-z0-9_-]+$/, 'a wave id looks like wv_…');
 
+/** an offboarding batch (`grantdesk offboard history`) */
+export const offboardBatchIdSchema = z.string().regex(/^ofb_[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$/, 'an offboarding batch id looks like ofb_… (see `grantdesk offboard history`)');
 export const alertIdSchema = z.string().regex(/^al_[0-9a-f]{24}$/, 'an alert id looks like al_…');
 
 const RESOURCE_ACTION = '[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*';

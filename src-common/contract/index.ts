@@ -24,6 +24,7 @@ import { policyCommands } from './policy.ts';
 import { alertsCommands } from './alerts.ts';
 import { waveCommands } from './wave.ts';
 import { incidentCommands } from './incident.ts';
+import { offboardCommands } from './offboard.ts';
 
 export const contract = {
   ...appCommands,
@@ -47,6 +48,7 @@ export const contract = {
   ...alertsCommands,
   ...waveCommands,
   ...incidentCommands,
+  ...offboardCommands,
 } as const;
 
 export type Contract = typeof contract;
@@ -97,4 +99,5 @@ export * from './credential-words.ts';
 export * from './alerts.ts';
 export * from './wave.ts';
 export * from './incident.ts';
+export * from './offboard.ts';
 export type { CommandDef, CliSpec } from './define.ts';

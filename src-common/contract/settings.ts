@@ -10,6 +10,12 @@ export const settingsSchema = z.object({
   sessionOnlySecrets: z.boolean(),
   /** audit events older than this stay in the cache only until `grantdesk archive` moves them into Parquet files */
   cacheRetentionDays: z.number().int().min(30).max(3650),
+  /**
+   * who you are (agency staff): recorded as "connected by" on a workspace you connect when the platform's ID token names
+   * nobody (offboarding tells one person's grants apart by it); empty: not set
+   */
+  staffName: z.string().max(200),
+  staffEmail: z.union([z.literal(''), z.string().max(254).email()]),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -20,6 +26,8 @@ export const DEFAULT_SETTINGS: Settings = {
   insightsWindowDays: 90,
   sessionOnlySecrets: false,
   cacheRetentionDays: 400,
+  staffName: '',
+  staffEmail: '',
 };
 
 export const settingsCommands = {

@@ -44,6 +44,11 @@ export const workspaceSchema = z.object({
   revocation: revocationStateSchema,
   revocationAttempts: z.number().int(),
   revocationError: z.string().nullable(),
+  /**
+   * the agency staff member who connected it: name/email from the platform's ID token (`openid profile email`), or from
+   * Settings ("Your name" / "Your email") when the platform issued none; null when neither was known
+   */
+  connectedBy: z.object({ name: z.string().nullable(), email: z.string().nullable(), source: z.enum(['id_token', 'settings']) }).nullable(),
 });
 export type Workspace = z.infer<typeof workspaceSchema>;
 

@@ -14,6 +14,7 @@ import { policyHandlers } from './policy-handlers.ts';
 import { alertsHandlers } from './alerts-handlers.ts';
 import { waveHandlers } from './wave-handlers.ts';
 import { incidentHandlers } from './incident-handlers.ts';
+import { offboardingHandlers } from './offboarding-handlers.ts';
 
 export function createHandlers(s: Services): Handlers {
   return {
@@ -30,5 +31,6 @@ export function createHandlers(s: Services): Handlers {
     ...alertsHandlers(s),
     ...waveHandlers(s),
     ...incidentHandlers(s),
+    ...offboardingHandlers(s),
   };
 }

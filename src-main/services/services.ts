@@ -10,6 +10,7 @@ import type { BundlesService } from './bundles/index.ts';
 import type { PolicyService } from './policy/index.ts';
 import type { AlertsService } from './alerts/index.ts';
 import type { IncidentService } from './incident/index.ts';
+import type { OffboardingService } from './offboarding/index.ts';
 
 /** Every service the handlers may call. Built once in composition.ts. */
 export interface Services {
@@ -32,4 +33,6 @@ export interface Services {
   alerts: AlertsService;
   /** leaked-secret response: identify a pasted secret, its activity, revoke or rotate it, the evidence pack */
   incident: IncidentService;
+  /** offboarding / emergency revoke of one integration or staff member across workspaces */
+  offboarding: OffboardingService;
 }

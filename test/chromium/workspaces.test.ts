@@ -191,7 +191,7 @@ describe('Workspaces overview in Chromium over real connections', () => {
     await page.getByTestId('reconsent-dialog').waitFor({ state: 'detached' });
     const w = await call('workspaces.status', { workspace: target.id });
     assert.deepEqual(w.scopes, ['audit:read', 'credentials:read']);
-    assert.equal(new URL(app.opened.at(-1)!).searchParams.get('scope'), 'audit:read credentials:read offline_access');
+    assert.equal(new URL(app.opened.at(-1)!).searchParams.get('scope'), 'audit:read credentials:read offline_access openid profile email');
     await page.getByTestId('nav-workspaces').click();
     await eventually(() => row(target.id).locator('.scope-chip').allTextContents(), (c) => c.join() === 'audit:read,credentials:read', 'narrowed scopes in the overview');
     assert.deepEqual(app.problems.all(), []);

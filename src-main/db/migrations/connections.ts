@@ -52,4 +52,15 @@ CREATE TABLE refresh_journal (
 CREATE INDEX refresh_journal_open ON refresh_journal(workspace_id, state);
 `,
   },
+  {
+    version: 11,
+    name: 'connections_connected_by',
+    // who connected each workspace (agency staff): name and email from the ID token, or from Settings when the platform
+    // issued none; kept across disconnects so offboarding can tell one person's grants apart
+    sql: `
+ALTER TABLE workspaces ADD COLUMN connected_by_name TEXT;
+ALTER TABLE workspaces ADD COLUMN connected_by_email TEXT;
+ALTER TABLE workspaces ADD COLUMN connected_by_source TEXT CHECK (connected_by_source IN ('id_token','settings'));
+`,
+  },
 ];

@@ -1,5 +1,6 @@
 // Numbered, forward-only migrations. Never edit one that has shipped: its SHA-256 is recorded and checked on open.
 // Ranges keep domains apart: 001–009 core, 010–019 connections, 020–029 audit, 030–039 inventory, 040–049 rotation, 050–059 reviews, 060–069 policy, 070–079 alerts, 080–089 incident.
+// Ranges keep domains apart: 001–009 core, 010–019 connections, 020–029 audit, 030–039 inventory, 040–049 rotation, 050–059 reviews, 060–069 policy, 070–079 alerts, 080–089 offboarding.
 import { auditMigrations } from './audit.ts';
 
 export interface Migration {
@@ -15,6 +16,7 @@ import { reviewMigrations } from './review.ts';
 import { policyMigrations } from './policy.ts';
 import { alertsMigrations } from './alerts.ts';
 import { incidentMigrations } from './incident.ts';
+import { offboardingMigrations } from './offboarding.ts';
 
 export const migrations: readonly Migration[] = [
   {
@@ -30,4 +32,5 @@ export const migrations: readonly Migration[] = [
   ...policyMigrations,
   ...alertsMigrations,
   ...incidentMigrations,
+  ...offboardingMigrations,
 ];

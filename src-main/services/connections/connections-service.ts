@@ -31,6 +31,7 @@ import { createGrantApi } from './workspace-api.ts';
 import { createRefreshScheduler } from './refresh-scheduler.ts';
 import { createGrantRevocation } from './revocation.ts';
 import { createStepUp } from './step-up.ts';
+import { apiScopesOf, staffFromTokens, staffOf, withIdentityScopes } from './staff-identity.ts';
 import { createPlatformClient, probeWorkspace } from '../../platform/index.ts';
 
 export interface ConnectionsDeps {
@@ -47,6 +48,8 @@ export interface ConnectionsDeps {
   refreshLeadSeconds: () => number;
   testHook?: (point: RefreshPoint) => void;
   connectTimeoutMs?: number;
+  /** who is connecting when the platform issues no ID token with a name or email: Settings' "Your name" / "Your email" */
+  staffFallback?: () => { name: string; email: string };
 }
 
 const workspaceInfoSchema = z.object({ id: z.string().min(1), name: z.string() });
@@ -210,10 +213,11 @@ export function createConnectionsService(d: ConnectionsDeps) {
           name: info.name,
           platform_id: p.id,
           role,
-          scopes: g.scope.split(' ').filter((s) => s && s !== 'offline_access' && s !== 'openid'),
+          scopes: apiScopesOf(g.scope),
           access_expires_at: g.expiresAt,
           generation: g.generation,
           now,
+          by: staffFromTokens(t) ?? (d.staffFallback ? staffOf(d.staffFallback(), 'settings') : null),
         });
       });
     } catch (err) {
@@ -253,7 +257,8 @@ export function createConnectionsService(d: ConnectionsDeps) {
     const p = resolvePlatform(input.platform, input.workspace);
     const role: Role = input.role ?? (input.scopes ? repo.getWorkspace(input.workspace)?.role : undefined) ?? 'operator';
     refuseForeignId(p, input.workspace);
-    const scope = await requestedScope(p, role, input.workspace, input.scopes);
+    // the identity scopes ask for an ID token naming the staff member who connects (offboarding tells grants apart by it)
+    const scope = withIdentityScopes(p, await requestedScope(p, role, input.workspace, input.scopes));
     const taskId = `connect-${input.workspace}-${d.clock.now()}`;
     progress(taskId, `Connect ${input.workspace}`, 'running', `Requesting ${scope}; waiting for sign-in in the browser`);
     try {
@@ -335,7 +340,7 @@ export function createConnectionsService(d: ConnectionsDeps) {
       refuseForeignId(p, input.workspace);
       const taskId = `device-${input.workspace}-${d.clock.now()}`;
       const { tokens: t } = await runDeviceFlow({ fetch: d.fetch, opener: d.opener, callbackListener: d.callbackListener, now: () => d.clock.now() }, p, {
-        scope: scopesForRole(input.role).join(' '),
+        scope: withIdentityScopes(p, scopesForRole(input.role).join(' ')),
         workspace: input.workspace,
         onCode: (c) => progress(taskId, `Connect ${input.workspace}`, 'running', `Enter code ${c.userCode} at ${c.verificationUri}`),
       });

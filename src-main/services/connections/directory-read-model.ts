@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Db } from '../../ports/db.ts';
 import { AppError } from '../../rpc/app-error.ts';
 import { apiBaseOf, authServer, checkPlatformUrl } from './oauth.ts';
-import { createConnectionsRepo } from './repo.ts';
+import { connectedByOf, createConnectionsRepo, type ConnectedBy } from './repo.ts';
 
 /** Where a workspace's platform lives: for calls made with a credential other than the workspace's own grant. */
 export interface PlatformEndpoints {
@@ -34,6 +34,8 @@ export interface OwnGrant {
   /** consent time (ms); null when unknown */
   connectedAtMs: number | null;
   scopes: string[];
+  /** the agency staff member who connected it (ID token or Settings); null when not known */
+  connectedBy: ConnectedBy | null;
 }
 
 function scopesOf(raw: string): string[] {
@@ -54,6 +56,7 @@ export function createDirectoryReadModel(db: Db) {
     status: w.status,
     connectedAtMs: w.connected_at,
     scopes: scopesOf(w.scopes),
+    connectedBy: connectedByOf(w),
   });
   function platformOf(workspaceId: string): WorkspacePlatform | null {
     const w = repo.getWorkspace(workspaceId);

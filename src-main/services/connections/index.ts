@@ -4,3 +4,4 @@
 export { createConnectionsService, type ConnectionsDeps, type ConnectionsService } from './connections-service.ts';
 export type { RefreshPoint } from './token-manager.ts';
 export { createDirectoryReadModel, type DirectoryReadModel, type OwnGrant, type PlatformEndpoints, type WorkspacePlatform } from './directory-read-model.ts';
+export type { ConnectedBy } from './repo.ts';

@@ -33,6 +33,16 @@ export interface WorkspaceRow {
   revocation_attempts: number;
   revocation_error: string | null;
   updated_at: number;
+  connected_by_name: string | null;
+  connected_by_email: string | null;
+  connected_by_source: 'id_token' | 'settings' | null;
+}
+
+/** the agency staff member who connected a workspace, and where that came from */
+export interface ConnectedBy {
+  name: string | null;
+  email: string | null;
+  source: 'id_token' | 'settings';
 }
 
 export type JournalState = 'started' | 'received' | 'persisted' | 'failed' | 'recovering' | 'recovered' | 'abandoned';
@@ -66,12 +76,13 @@ export function createConnectionsRepo(db: Db) {
     workspace: db.prepare<[string], WorkspaceRow>('SELECT * FROM workspaces WHERE id = ?'),
     liveCount: db.prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM workspaces WHERE platform_id = ? AND status != 'disconnected'"),
     upsertConnected: db.prepare(`INSERT INTO workspaces (id, name, platform_id, status, reason, role, scopes, access_expires_at, last_refresh_at, last_refresh_error,
-        cooldown_until, failures, connected_at, generation, revocation, revocation_attempts, revocation_error, updated_at)
-      VALUES (@id, @name, @platform_id, 'connected', NULL, @role, @scopes, @access_expires_at, NULL, NULL, NULL, 0, @now, @generation, 'none', 0, NULL, @now)
+        cooldown_until, failures, connected_at, generation, revocation, revocation_attempts, revocation_error, updated_at, connected_by_name, connected_by_email, connected_by_source)
+      VALUES (@id, @name, @platform_id, 'connected', NULL, @role, @scopes, @access_expires_at, NULL, NULL, NULL, 0, @now, @generation, 'none', 0, NULL, @now, @by_name, @by_email, @by_source)
       ON CONFLICT(id) DO UPDATE SET name = excluded.name, platform_id = excluded.platform_id, status = 'connected', reason = NULL, role = excluded.role,
         scopes = excluded.scopes, access_expires_at = excluded.access_expires_at, last_refresh_error = NULL, cooldown_until = NULL, failures = 0,
         connected_at = excluded.connected_at, generation = excluded.generation, revocation = 'none', revocation_attempts = 0, revocation_error = NULL,
-        updated_at = excluded.updated_at`),
+        updated_at = excluded.updated_at, connected_by_name = excluded.connected_by_name, connected_by_email = excluded.connected_by_email,
+        connected_by_source = excluded.connected_by_source`),
     refreshed: db.prepare(`UPDATE workspaces SET access_expires_at = @access_expires_at, last_refresh_at = @now, last_refresh_error = NULL, cooldown_until = NULL,
         failures = 0, generation = @generation, scopes = COALESCE(@scopes, scopes), updated_at = @now WHERE id = @id`),
     refreshFailed: db.prepare(
@@ -116,8 +127,10 @@ export function createConnectionsRepo(db: Db) {
     liveWorkspaceCount: (platformId: string) => q.liveCount.get(platformId)!.n,
     listWorkspaces: () => q.workspaces.all(),
     getWorkspace: (id: string) => q.workspace.get(id) ?? null,
-    upsertConnected: (w: { id: string; name: string; platform_id: string; role: Role; scopes: string[]; access_expires_at: number; generation: number; now: number }) =>
-      q.upsertConnected.run({ ...w, scopes: JSON.stringify(w.scopes) }),
+    upsertConnected: (w: { id: string; name: string; platform_id: string; role: Role; scopes: string[]; access_expires_at: number; generation: number; now: number; by: ConnectedBy | null }) => {
+      const { by, ...row } = w;
+      return q.upsertConnected.run({ ...row, scopes: JSON.stringify(w.scopes), by_name: by?.name ?? null, by_email: by?.email ?? null, by_source: by?.source ?? null });
+    },
     refreshed: (id: string, v: { access_expires_at: number; generation: number; scopes: string[] | null; now: number }) =>
       q.refreshed.run({ id, ...v, scopes: v.scopes ? JSON.stringify(v.scopes) : null }),
     refreshFailed: (id: string, error: string, cooldownUntil: number | null, now: number) => q.refreshFailed.run({ id, error, cooldown_until: cooldownUntil, now }),
@@ -173,5 +186,11 @@ export function toWorkspace(w: WorkspaceRow, platformName: string): Workspace {
     revocation: w.revocation,
     revocationAttempts: w.revocation_attempts,
     revocationError: w.revocation_error,
+    connectedBy: connectedByOf(w),
   };
+}
+
+export function connectedByOf(w: WorkspaceRow): ConnectedBy | null {
+  if (!w.connected_by_source || (w.connected_by_name === null && w.connected_by_email === null)) return null;
+  return { name: w.connected_by_name, email: w.connected_by_email, source: w.connected_by_source };
 }

@@ -23,6 +23,7 @@ import { CONNECT_TIMEOUT_MS, runCodeFlow } from './connect-flow.ts';
 import { apiBaseOf, authServer, checkPlatformUrl } from './oauth.ts';
 import type { PlatformRow, WorkspaceRow } from './repo.ts';
 import { createStepUpStore } from './step-up-store.ts';
+import { apiScopesOf } from './staff-identity.ts';
 
 /** the longest a step-up token is kept, whatever the platform says (a Pro challenge names no max_age) */
 export const STEP_UP_MAX_HOLD_S = 3600;
@@ -68,7 +69,7 @@ export function createStepUp(d: StepUpDeps) {
     if (!as.authorization_endpoint) throw new AppError('invalid_response', `${p.name} has no authorization endpoint to sign in again at; nothing was changed.`);
     checkNamedUrls(p, as, challenge.namedUrls, w.name);
     const apiBase = apiBaseOf(p);
-    const scopes = (JSON.parse(w.scopes) as string[]).filter((s) => s !== 'offline_access' && s !== 'openid');
+    const scopes = apiScopesOf((JSON.parse(w.scopes) as string[]).join(' '));
     const oidc = Array.isArray(as.scopes_supported) && as.scopes_supported.includes('openid');
     const extra: Record<string, string> = { prompt: 'login' };
     if (challenge.acrValues.length > 0) extra.acr_values = challenge.acrValues.join(' ');

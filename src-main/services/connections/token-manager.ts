@@ -15,6 +15,7 @@ import { AppError } from '../../rpc/app-error.ts';
 import type { GrantStore, StoredGrant } from './grant-store.ts';
 import { authServer, describeOAuthError, publicClient, requestOptions, TOKEN_LIMITS } from './oauth.ts';
 import type { ConnectionsRepo, JournalRow, PlatformRow, WorkspaceRow } from './repo.ts';
+import { apiScopesOf } from './staff-identity.ts';
 
 /** Points where the SIGKILL tests stop a refresh (GRANTDESK_TEST_KILL_AT). */
 export type RefreshPoint = 'response-received' | 'parsed' | 'during-write' | 'after-write';
@@ -140,7 +141,7 @@ export function createTokenManager(d: TokenManagerDeps) {
     hook('after-write');
     unsaved.delete(w.id);
     d.repo.journalSet(journalId, 'persisted', d.clock.now());
-    d.repo.refreshed(w.id, { access_expires_at: grant.expiresAt, generation: grant.generation, scopes: grant.scope ? grant.scope.split(' ').filter((s) => s !== 'offline_access' && s !== 'openid') : null, now: d.clock.now() });
+    d.repo.refreshed(w.id, { access_expires_at: grant.expiresAt, generation: grant.generation, scopes: grant.scope ? apiScopesOf(grant.scope) : null, now: d.clock.now() });
     cache.set(w.id, grant);
     changed(w.id);
   }

@@ -17,6 +17,7 @@ import { PolicyScreen } from '../screens/policy/PolicyScreen.tsx';
 import { AlertsScreen } from '../screens/alerts/AlertsScreen.tsx';
 import { WavesScreen } from '../screens/waves/WavesScreen.tsx';
 import { IncidentScreen } from '../screens/incident/IncidentScreen.tsx';
+import { OffboardingScreen } from '../screens/offboarding/OffboardingScreen.tsx';
 
 export interface ScreenDef {
   id: string;
@@ -45,6 +46,8 @@ export const SCREENS: readonly ScreenDef[] = [
   { id: 'waves', label: 'Rotation waves', component: WavesScreen, shortcut: 'b', icon: icons.waves },
   // u for urgent: a leaked secret
   { id: 'incident', label: 'Incident', component: IncidentScreen, shortcut: 'u', icon: icons.incident },
+  // o for offboarding
+  { id: 'offboarding', label: 'Offboarding', component: OffboardingScreen, shortcut: 'o', icon: icons.offboarding },
 ];
 
 export const DEFAULT_SCREEN = 'workspaces';

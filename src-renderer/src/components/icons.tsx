@@ -86,6 +86,13 @@ export const icons = {
       <path d="M3 8c2-2 4-2 6 0s4 2 6 0 4-2 6 0M3 13c2-2 4-2 6 0s4 2 6 0 4-2 6 0M3 18c2-2 4-2 6 0s4 2 6 0 4-2 6 0" />
     </Icon>
   ),
+  offboarding: () => (
+    <Icon>
+      <circle cx="10" cy="8" r="3.5" />
+      <path d="M3.5 20a6.5 6.5 0 0 1 11.2-4.5" />
+      <path d="M16 16l5 5M21 16l-5 5" />
+    </Icon>
+  ),
   settings: () => (
     <Icon>
       <circle cx="12" cy="12" r="3" />

@@ -21,6 +21,7 @@ import { createStepUpStore, type StepUpStoreApi } from './step-up-store.ts';
 import { createWorkspacesStore, type WorkspacesStore } from './workspaces-store.ts';
 import { createWavesStore, type WavesStore } from './waves-store.ts';
 import { createIncidentStore, type IncidentStore } from './incident-store.ts';
+import { createOffboardingStore, type OffboardingStore } from './offboarding-store.ts';
 
 export interface AppStores {
   /**
@@ -54,6 +55,8 @@ export interface AppStores {
   waves: WavesStore;
   /** the Incident screen: a leaked secret found, its activity, containment, evidence pack */
   incident: IncidentStore;
+  /** the Offboarding screen: one integration or staff member, everywhere */
+  offboarding: OffboardingStore;
 }
 
 export function createAppStores(api: GrantdeskApi): AppStores {
@@ -79,5 +82,6 @@ export function createAppStores(api: GrantdeskApi): AppStores {
     alerts: createAlertsStore(api, browserNotifications()),
     waves: createWavesStore(api),
     incident: createIncidentStore(api),
+    offboarding: createOffboardingStore(api),
   };
 }

@@ -1,6 +1,6 @@
 // Each domain is a module that owns its tables (docs/ENGINEERING.md: "Repositories own their SQL").
 // 1. Table ownership: the owner of every table is derived from the migration that creates it (version ranges:
-//    001–009 core, 010–019 connections, 020–029 audit, 030–039 inventory, 040–049 rotation, 050–059 reviews, 060–069 policy, 070–079 alerts, 080–089 incident).
+//    001–009 core, 010–019 connections, 020–029 audit, 030–039 inventory, 040–049 rotation, 050–059 reviews, 060–069 policy, 070–079 alerts, 080–089 incident, 090–099 offboarding).
 //    Every string/template literal under src-main/ that holds SQL and names a table must sit in the owner's folder;
 //    a bare literal naming a table (e.g. a probe argument) counts too. No code under src-main/services probes sqlite_master.
 // 2. Module entries: a file in src-main/services/<A>/ (or anywhere else under src-main/) may import another domain <B>
@@ -15,7 +15,7 @@ import { migrations } from '../../../src-main/db/migrations/index.ts';
 const ROOT = resolve(import.meta.dirname, '../../..');
 const SRC = join(ROOT, 'src-main');
 const SERVICES = join(SRC, 'services');
-const DOMAINS = ['connections', 'audit', 'inventory', 'rotation', 'review', 'policy', 'alerts', 'incident'] as const;
+const DOMAINS = ['connections', 'audit', 'inventory', 'rotation', 'review', 'policy', 'alerts', 'incident', 'offboarding'] as const;
 
 /** Where a domain's code lives (paths relative to the repo, '/'-separated; a trailing '/' is a folder). */
 const OWNER_PATHS: Record<string, string[]> = {
@@ -28,6 +28,7 @@ const OWNER_PATHS: Record<string, string[]> = {
   policy: ['src-main/services/policy/'],
   alerts: ['src-main/services/alerts/'],
   incident: ['src-main/services/incident/'],
+  offboarding: ['src-main/services/offboarding/'],
 };
 /** The schema itself: migrations and the migration runner may name every table. */
 const SCHEMA_PATHS = ['src-main/db/'];
@@ -42,6 +43,7 @@ function ownerOfVersion(v: number): string {
   if (v >= 60 && v <= 69) return 'policy';
   if (v >= 70 && v <= 79) return 'alerts';
   if (v >= 80 && v <= 89) return 'incident';
+  if (v >= 90 && v <= 99) return 'offboarding';
   throw new Error(`migration ${v} is outside every domain's range`);
 }
 

@@ -37,7 +37,7 @@ test('re-consent with chosen scopes through workspaces.connect, handed off from 
     assert.equal(narrowed.role, 'operator', 'no role given: the role is kept');
     assert.equal(narrowed.generation, first.generation + 1);
     const asked = new URL(opened.at(-1)!).searchParams.get('scope')!.split(' ');
-    assert.deepEqual(asked, ['audit:read', 'credentials:read', 'users:read', 'offline_access'], 'offline_access always added');
+    assert.deepEqual(asked, ['audit:read', 'credentials:read', 'users:read', 'offline_access', 'openid', 'profile', 'email'], 'offline_access always added (and the identity scopes: who connected it)');
     // the wider grant was revoked on the platform (RFC 7009): its refresh token is dead
     const old = await fetch(`${h.sandbox.issuer}/token`, {
       method: 'POST',

@@ -76,6 +76,7 @@ function rig(opts: { answers: (req: HttpRequest, bearer: string) => HttpResponse
   const row = (id: string): WorkspaceRow => ({
     id, name: `Workspace ${id.toUpperCase()}`, platform_id: 'p', status: 'connected', reason: null, role: 'operator', scopes: JSON.stringify(['credentials:read', 'credentials:write']),
     access_expires_at: null, last_refresh_at: null, last_refresh_error: null, cooldown_until: null, failures: 0, connected_at: 0, generation: 1, revocation: 'none', revocation_attempts: 0, revocation_error: null, updated_at: 0,
+    connected_by_name: null, connected_by_email: null, connected_by_source: null,
     ...patch,
   });
   const bus = createEventBus();

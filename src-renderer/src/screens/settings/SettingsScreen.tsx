@@ -9,6 +9,7 @@ import { selectHealth } from '../../stores/health-store.ts';
 import { selectSavedAt, selectSaving, selectSettings, selectSettingsError } from '../../stores/settings-store.ts';
 import { useSelect, useStores } from '../../stores/use-store.ts';
 import { KeychainPanel } from './KeychainPanel.tsx';
+import { StaffPanel } from './StaffPanel.tsx';
 import { WriteButton } from '../../components/WriteButton.tsx';
 import './settings.css';
 
@@ -229,6 +230,8 @@ export function SettingsScreen() {
           </div>
         </form>
       </div>
+
+      <StaffPanel />
 
       <div className="section">
         <h2 className="section-title">Keychain</h2>

@@ -22,7 +22,7 @@ import { WriteButton } from '../../components/WriteButton.tsx';
 import { useReviewMode, useReviewStatus } from '../../app/use-review-mode.ts';
 import { ReviewedWorkspaces } from './ReviewedWorkspaces.tsx';
 import { AddPlatformDialog, ConnectDialog } from './WorkspaceDialogs.tsx';
-import { ago, Badges, countdown, DisconnectIcon, hasProblem, lastError, RefreshIcon, ScopesSummary, useNow } from './workspace-cells.tsx';
+import { ago, Badges, ConnectedBy, countdown, DisconnectIcon, hasProblem, lastError, RefreshIcon, ScopesSummary, useNow } from './workspace-cells.tsx';
 import { GroupFilter, PolicyCell, usePolicyGroups } from './policy-groups.tsx';
 import './workspaces.css';
 
@@ -294,6 +294,7 @@ function OperatorWorkspaces() {
                       <span className="cell-title" title={`${w.name} · ${w.id}`}>
                         {w.name}
                       </span>
+                      <ConnectedBy w={w} />
                     </td>
                     {manyPlatforms && <td className="ws-col-platform nowrap">{w.platformName}</td>}
                     <td className="nowrap">

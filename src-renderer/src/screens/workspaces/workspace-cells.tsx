@@ -94,3 +94,15 @@ export function DisconnectIcon() {
   );
 }
 
+
+/** who connected the workspace (agency staff), from the platform's ID token or Settings: what offboarding a person goes by */
+export function ConnectedBy({ w }: { w: Workspace }) {
+  const by = w.connectedBy;
+  if (!by) return null;
+  const who = by.name ?? by.email;
+  return (
+    <span className="ws-by muted" title={`Connected by ${by.name ? `${by.name}${by.email ? ` (${by.email})` : ''}` : by.email}, as ${by.source === 'id_token' ? "the platform's sign-in named them" : 'set in Settings'}`} data-testid="ws-connected-by">
+      by {who}
+    </span>
+  );
+}
