@@ -59,20 +59,50 @@ export const policyViolationSchema = z.object({
   fix: policyFixSchema,
   /** where the rule is written in the policy file (1-based) */
   line: z.number().int().nullable(),
+  /** the scopes that break the rule (the matrix marks these cells); empty for rules not about scopes */
+  scopes: z.array(z.string()),
 });
 export type PolicyViolation = z.infer<typeof policyViolationSchema>;
+
+/** When a credential that keeps the policy today will break a dated rule, unless it is fixed first. */
+export const policyDeadlineSchema = z.object({
+  id: z.string(),
+  rule: policyRuleSchema,
+  group: z.string(),
+  workspaceId: z.string(),
+  workspaceName: z.string(),
+  credentialId: z.string(),
+  credentialName: z.string(),
+  credentialType: z.string(),
+  /** when it breaks the rule */
+  at: z.string(),
+  /** a sentence: what happens then */
+  message: z.string(),
+  fix: policyFixSchema,
+});
+export type PolicyDeadline = z.infer<typeof policyDeadlineSchema>;
 
 export const policyCheckResultSchema = z.object({
   policyFile: z.string(),
   /** SHA-256 of the policy file's bytes: which version of the policy this result is for */
   policySha256: z.string(),
   checkedAt: z.string(),
-  groups: z.array(z.object({ name: z.string(), workspaces: z.number().int(), members: z.array(z.object({ id: z.string(), name: z.string() })) })),
+  groups: z.array(
+    z.object({
+      name: z.string(),
+      workspaces: z.number().int(),
+      members: z.array(z.object({ id: z.string(), name: z.string() })),
+      /** the group's `baseline_bundle` rule: the bundle its workspaces' credentials stay within (null: none) */
+      baselineBundle: z.string().nullable(),
+    }),
+  ),
   workspacesChecked: z.number().int(),
   credentialsChecked: z.number().int(),
   violations: z.array(policyViolationSchema),
   /** rules that could not be evaluated for a workspace, each with the reason (never silently skipped) */
   unchecked: z.array(z.object({ rule: policyRuleSchema, group: z.string(), workspaceId: z.string(), workspaceName: z.string(), reason: z.string() })),
+  /** dated rules that a credential will break (a secret reaching its maximum age): the Calendar lists them */
+  upcoming: z.array(policyDeadlineSchema),
   /** workspaces whose cached inventory is older than the allowed age (or never synced) */
   stale: z.array(z.object({ workspaceId: z.string(), workspaceName: z.string(), syncedAt: z.string().nullable() })),
   /** 0 clean, 1 violations, 2 stale cache beyond --max-age */

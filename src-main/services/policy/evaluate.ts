@@ -1,7 +1,7 @@
 // Evaluates a policy against the cached state: every rule of every group a workspace belongs to, per credential. Pure: the
 // caller passes the cache's facts and the clock; the same inputs give the same violations in the same order.
 import { createHash } from 'node:crypto';
-import type { PolicyFix, PolicyRule, PolicyViolation } from '../../../src-common/contract/policy.ts';
+import type { PolicyDeadline, PolicyFix, PolicyRule, PolicyViolation } from '../../../src-common/contract/policy.ts';
 import { credentialTypeWords } from '../../../src-common/contract/credential-words.ts';
 import { ALL_WORKSPACES, PLANS, ruleLineKey, type ParsedPolicy, type Plan, type PolicyRules } from './policy-file.ts';
 
@@ -49,6 +49,8 @@ export interface GroupMembership {
 }
 
 const DAY = 86_400_000;
+/** how far ahead the Calendar is told of dated rules */
+const DEADLINE_HORIZON_DAYS = 365;
 /** The states that can call the platform: revoked, expired and disabled credentials hold nothing until re-enabled (a
  * disabled machine client that is enabled again is checked again). */
 const LIVE = new Set(['active', 'rotating']);
@@ -91,6 +93,7 @@ export function evaluate(p: ParsedPolicy, facts: PolicyFacts) {
   const byWs = new Map<string, PolicyCredential[]>();
   for (const c of facts.credentials) if (LIVE.has(c.status)) (byWs.get(c.workspaceId) ?? byWs.set(c.workspaceId, []).get(c.workspaceId)!).push(c);
   const violations: PolicyViolation[] = [];
+  const upcoming: PolicyDeadline[] = [];
   const unchecked: { rule: PolicyRule; group: string; workspaceId: string; workspaceName: string; reason: string }[] = [];
   let credentialsChecked = 0;
   const seenCreds = new Set<string>();
@@ -99,7 +102,7 @@ export function evaluate(p: ParsedPolicy, facts: PolicyFacts) {
     for (const ws of g.workspaces) {
       const creds = byWs.get(ws.id) ?? [];
       for (const c of creds) seenCreds.add(`${c.workspaceId}/${c.id}`);
-      const add = (rule: PolicyRule, c: PolicyCredential | null, message: string, fix: PolicyFix, detail = '') => {
+      const add = (rule: PolicyRule, c: PolicyCredential | null, message: string, fix: PolicyFix, detail = '', scopes: readonly string[] = []) => {
         const id = createHash('sha256').update([rule, g.name, ws.id, c?.id ?? '', detail].join('\u0000')).digest('hex').slice(0, 24);
         violations.push({
           id,
@@ -113,6 +116,7 @@ export function evaluate(p: ParsedPolicy, facts: PolicyFacts) {
           message,
           fix,
           line: p.ruleLines.get(ruleLineKey(g.name, rule)) ?? null,
+          scopes: [...scopes],
         });
       };
       const r = g.rules;
@@ -122,14 +126,14 @@ export function evaluate(p: ParsedPolicy, facts: PolicyFacts) {
         const allowed = new Set(r.allowed_scopes);
         for (const c of creds) {
           const extra = c.scopes.filter((s) => !allowed.has(s));
-          if (extra.length) add('allowed_scopes', c, `${who(c)} holds ${extra.length} scope${extra.length === 1 ? '' : 's'} the ${g.name} policy does not allow: ${extra.join(', ')}.`, scopeFix(c, ws, c.scopes.filter((s) => allowed.has(s))), extra.join(','));
+          if (extra.length) add('allowed_scopes', c, `${who(c)} holds ${extra.length} scope${extra.length === 1 ? '' : 's'} the ${g.name} policy does not allow: ${extra.join(', ')}.`, scopeFix(c, ws, c.scopes.filter((s) => allowed.has(s))), extra.join(','), extra);
         }
       }
       if (r.forbidden_scopes) {
         const forbidden = new Set(r.forbidden_scopes);
         for (const c of creds) {
           const bad = c.scopes.filter((s) => forbidden.has(s));
-          if (bad.length) add('forbidden_scopes', c, `${who(c)} holds ${bad.join(', ')}, which the ${g.name} policy forbids.`, scopeFix(c, ws, c.scopes.filter((s) => !forbidden.has(s))), bad.join(','));
+          if (bad.length) add('forbidden_scopes', c, `${who(c)} holds ${bad.join(', ')}, which the ${g.name} policy forbids.`, scopeFix(c, ws, c.scopes.filter((s) => !forbidden.has(s))), bad.join(','), bad);
         }
       }
       if (r.baseline_bundle) {
@@ -140,7 +144,7 @@ export function evaluate(p: ParsedPolicy, facts: PolicyFacts) {
           const base = new Set(bundle);
           for (const c of creds) {
             const extra = c.scopes.filter((s) => !base.has(s) && s !== 'openid' && s !== 'offline_access');
-            if (extra.length) add('baseline_bundle', c, `${who(c)} holds ${extra.join(', ')} beyond the ${q(r.baseline_bundle)} baseline.`, scopeFix(c, ws, c.scopes.filter((s) => base.has(s))), extra.join(','));
+            if (extra.length) add('baseline_bundle', c, `${who(c)} holds ${extra.join(', ')} beyond the ${q(r.baseline_bundle)} baseline.`, scopeFix(c, ws, c.scopes.filter((s) => base.has(s))), extra.join(','), extra);
           }
         }
       }
@@ -158,7 +162,7 @@ export function evaluate(p: ParsedPolicy, facts: PolicyFacts) {
         for (const c of creds) {
           if (c.type !== 'api_key' && c.type !== 'machine_client') continue;
           const needing = c.scopes.filter((s) => actions.has(s.split(':')[1] as 'read'));
-          if (needing.length && c.ipAllowlist.length === 0) add('ip_allowlist_required_for', c, `${who(c)} holds ${needing.join(', ')} without an IP allowlist; the ${g.name} policy requires one for ${[...actions].join('/')} scopes.`, guardrailFix(c, ws, '--ip-allowlist <cidr,…>'));
+          if (needing.length && c.ipAllowlist.length === 0) add('ip_allowlist_required_for', c, `${who(c)} holds ${needing.join(', ')} without an IP allowlist; the ${g.name} policy requires one for ${[...actions].join('/')} scopes.`, guardrailFix(c, ws, '--ip-allowlist <cidr,…>'), '', needing);
         }
       }
       if (r.max_secret_age_days) {
@@ -166,8 +170,14 @@ export function evaluate(p: ParsedPolicy, facts: PolicyFacts) {
           const born = c.type === 'machine_client' ? (c.secretCreatedAt ?? c.createdAt) : c.type === 'api_key' ? c.createdAt : null;
           if (!born || c.status === 'rotating') continue;
           const age = Math.floor((facts.nowMs - Date.parse(born)) / DAY);
-          if (age > r.max_secret_age_days)
-            add('max_secret_age_days', c, `${who(c)} has a ${age}-day-old secret; the ${g.name} maximum is ${r.max_secret_age_days} days.`, { kind: 'rotate', label: 'Rotate', cli: c.type === 'api_key' ? `grantdesk rotation start ${ws.id} ${c.id}` : `grantdesk clients rotate ${ws.id} ${c.id}` });
+          const fix: PolicyFix = { kind: 'rotate', label: 'Rotate', cli: c.type === 'api_key' ? `grantdesk rotation start ${ws.id} ${c.id}` : `grantdesk clients rotate ${ws.id} ${c.id}` };
+          if (age > r.max_secret_age_days) add('max_secret_age_days', c, `${who(c)} has a ${age}-day-old secret; the ${g.name} maximum is ${r.max_secret_age_days} days.`, fix);
+          else {
+            // the day it breaks the rule: the first whole day past the maximum (the Calendar's policy deadlines)
+            const atMs = Date.parse(born) + (r.max_secret_age_days + 1) * DAY;
+            if (atMs - facts.nowMs <= DEADLINE_HORIZON_DAYS * DAY)
+              upcoming.push({ id: createHash('sha256').update(['deadline', 'max_secret_age_days', g.name, ws.id, c.id].join('\u0000')).digest('hex').slice(0, 24), rule: 'max_secret_age_days', group: g.name, workspaceId: ws.id, workspaceName: ws.name, credentialId: c.id, credentialName: c.name, credentialType: c.type, at: new Date(atMs).toISOString(), message: `${who(c)}: its secret passes the ${g.name} maximum of ${r.max_secret_age_days} days; rotate it before then.`, fix });
+          }
         }
       }
       if (r.max_rate_limit_per_minute) {
@@ -191,5 +201,6 @@ export function evaluate(p: ParsedPolicy, facts: PolicyFacts) {
   }
   credentialsChecked = seenCreds.size;
   violations.sort((a, b) => a.workspaceName.localeCompare(b.workspaceName) || a.group.localeCompare(b.group) || a.rule.localeCompare(b.rule) || (a.credentialName ?? '').localeCompare(b.credentialName ?? '') || a.id.localeCompare(b.id));
-  return { groups, violations, unchecked, credentialsChecked };
+  upcoming.sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
+  return { groups, violations, unchecked, credentialsChecked, upcoming };
 }

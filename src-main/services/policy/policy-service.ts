@@ -86,7 +86,7 @@ export function createPolicyService(p: PolicyPorts) {
 
   function run(parsed: ParsedPolicy, file: string, maxAgeMs: number | null): PolicyCheckResult {
     const f = facts();
-    const { groups, violations, unchecked, credentialsChecked } = evaluate(parsed, f);
+    const { groups, violations, unchecked, credentialsChecked, upcoming } = evaluate(parsed, f);
     const synced = p.inventorySyncedMs();
     const stale =
       maxAgeMs === null
@@ -105,11 +105,12 @@ export function createPolicyService(p: PolicyPorts) {
       policyFile: file,
       policySha256: parsed.sha256,
       checkedAt: new Date(f.nowMs).toISOString(),
-      groups: groups.map((g) => ({ name: g.name, workspaces: g.workspaces.length, members: g.workspaces.map((w) => ({ id: w.id, name: w.name })) })),
+      groups: groups.map((g) => ({ name: g.name, workspaces: g.workspaces.length, members: g.workspaces.map((w) => ({ id: w.id, name: w.name })), baselineBundle: g.rules.baseline_bundle ?? null })),
       workspacesChecked: inGroups.size,
       credentialsChecked,
       violations,
       unchecked,
+      upcoming,
       stale,
       exitCode: stale.length ? 2 : violations.length ? 1 : 0,
     };

@@ -56,6 +56,8 @@ export interface InventoryState {
   toggleExpanded(workspaceId: string): void;
   setAllExpanded(on: boolean): void;
   toggleSelected(workspaceId: string, credentialId: string): void;
+  /** select exactly these credentials (a group's violating ones, for one bulk revoke) */
+  selectMany(targets: readonly { workspaceId: string; credentialId: string }[]): void;
   clearSelection(): void;
   openDrawer(ref: DrawerRef | null): void;
   openRevoke(req: RevokeRequest | null): void;
@@ -174,6 +176,9 @@ export function createInventoryStore(api: GrantdeskApi): InventoryStore {
       if (next.has(k)) next.delete(k);
       else next.add(k);
       set({ selected: next });
+    },
+    selectMany(targets) {
+      set({ selected: new Set(targets.map((t) => selKey(t.workspaceId, t.credentialId))) });
     },
     clearSelection() {
       set({ selected: new Set() });

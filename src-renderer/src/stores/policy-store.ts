@@ -16,9 +16,13 @@ export interface PolicyState {
   tags: Output<'policy.tags'>['tags'];
   /** the group filter every policy list honours ('' = all groups) */
   group: string;
+  /** the workspace group every screen filters by ('' = all; 'g:<group>' a policy group; 't:<tag>' a local tag):
+   * one choice shared by Workspaces, the matrix, Credentials, Insights and the Calendar */
+  groupFilter: string;
   error: AppErrorData | null;
   load(): Promise<void>;
   setGroup(group: string): void;
+  setGroupFilter(key: string): void;
   tag(workspace: string, tag: string, remove?: boolean): Promise<boolean>;
   dismissError(): void;
   connect(): () => void;
@@ -33,6 +37,7 @@ export function createPolicyStore(api: GrantdeskApi): PolicyStore {
     result: null,
     tags: [],
     group: '',
+    groupFilter: '',
     error: null,
     async load() {
       const [v, t] = await Promise.all([api.policyViolations({}), api.policyTags({})]);
@@ -42,6 +47,9 @@ export function createPolicyStore(api: GrantdeskApi): PolicyStore {
     },
     setGroup(group) {
       set({ group });
+    },
+    setGroupFilter(key) {
+      set({ groupFilter: key });
     },
     async tag(workspace, tag, remove) {
       const r = await api.policyTag({ workspace, tag, remove });
@@ -71,6 +79,26 @@ export const selectPolicyResult = (s: PolicyState) => s.result;
 export const selectPolicyTags = (s: PolicyState) => s.tags;
 export const selectPolicyGroup = (s: PolicyState) => s.group;
 export const selectPolicyError = (s: PolicyState) => s.error;
+export const selectGroupFilter = (s: PolicyState) => s.groupFilter;
+
+export interface GroupOption {
+  /** 'g:<group>' for a policy group, 't:<tag>' for a local tag */
+  key: string;
+  label: string;
+  /** the group's name or the tag */
+  name: string;
+  members: ReadonlySet<string>;
+  /** a policy group's baseline bundle (its `baseline_bundle` rule) */
+  baselineBundle: string | null;
+}
+/** the policy file's groups (their members as the last check found them), then local tags; call it in a useMemo */
+export const groupOptions = (result: PolicyState['result'], tags: PolicyState['tags']): GroupOption[] => {
+  const groups = (result?.groups ?? []).map((g) => ({ key: `g:${g.name}`, label: `Group: ${g.name} (${g.workspaces})`, name: g.name, members: new Set(g.members.map((m) => m.id)), baselineBundle: g.baselineBundle }));
+  const byTag = new Map<string, Set<string>>();
+  for (const t of tags) (byTag.get(t.tag) ?? byTag.set(t.tag, new Set()).get(t.tag)!).add(t.workspaceId);
+  const tagOptions = [...byTag].sort(([a], [b]) => a.localeCompare(b)).map(([tag, members]) => ({ key: `t:${tag}`, label: `Tag: ${tag} (${members.size})`, name: tag, members, baselineBundle: null }));
+  return [...groups, ...tagOptions];
+};
 /** violations of one group (all when group is ''); call it in a useMemo: it builds a new array */
 export const groupViolations = (result: PolicyState['result'], group: string): PolicyViolation[] => (result?.violations ?? []).filter((v) => !group || v.group === group);
 /** violation count per workspace id (for the Workspaces list and the matrix) */

@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage } from 'node:http';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHarness } from '../connections/harness.ts';
 import { createMemorySecretStore } from '../../../src-main/adapters/memory-secret-store.ts';
@@ -46,9 +47,16 @@ test('alerts run: one signed webhook per cause, deduplicated, retried, never a s
   const rx = receiver(() => secret, plan);
   await new Promise<void>((r) => rx.server.listen(0, '127.0.0.1', r));
   const port = (rx.server.address() as { port: number }).port;
+  const policyDir = mkdtempSync(join(tmpdir(), 'gd-alerts-policy-'));
   try {
     for (const w of h.sandbox.workspaces) await h.call('workspaces.connect', { workspace: w.id, role: 'operator' });
     await h.as(CLI_CONTEXT).call('sync.all', {});
+    // a policy this machine follows: each violation is a cause of its own
+    const policyFile = join(policyDir, 'grantdesk.policy.yaml');
+    writeFileSync(policyFile, 'version: 1\nrules:\n  require_expiry: true\n  forbidden_scopes: [users:delete]\n');
+    await h.as(CLI_CONTEXT).call('policy.use', { file: policyFile });
+    const violations = (await h.call('policy.violations', {})).result!.violations;
+    assert.ok(violations.length >= 1, 'the seed breaks the policy');
 
     // no webhook yet: nothing sent, and the CLI's exit code 3 case says what to run
     const none = await h.call('alerts.run', {});
@@ -74,6 +82,7 @@ test('alerts run: one signed webhook per cause, deduplicated, retried, never a s
     assert.equal(list.alerts.filter((a) => a.kind === 'credential_expiring').length, expiring.length, 'exactly the true state\'s expiring credentials');
     // quota use is read from the platform by a run (the one above, without a webhook): the list keeps today's reading
     assert.ok(list.alerts.some((a) => a.kind === 'quota_high'), 'a seeded machine client above 80 % of its quota is on the list');
+    assert.equal(list.alerts.filter((a) => a.kind === 'policy_violation').length, violations.length, 'one alert per policy violation');
 
     // one 503 then success: retried; every open alert posted once, each verified by its HMAC signature
     plan.push(503);
@@ -83,6 +92,8 @@ test('alerts run: one signed webhook per cause, deduplicated, retried, never a s
     assert.equal(rx.got.length, list.alerts.length);
     assert.ok(rx.got.every((g) => g.verified), 'every delivery carries a valid signature');
     assert.deepEqual(rx.got.map((g) => g.json.grantdesk.alerts[0]!.id).sort(), list.alerts.map((a) => a.id).sort(), 'one POST per cause');
+    assert.equal(new Set(rx.got.map((g) => g.json.grantdesk.alerts[0]!.id)).size, rx.got.length, 'no cause posted twice');
+    assert.ok(rx.got.every((g) => g.json.grantdesk.alerts.length === 1), 'each POST carries its one cause');
     assert.ok(rx.got.every((g) => typeof g.json.text === 'string' && g.json.text.startsWith('Grantdesk: ')), 'Slack-compatible text');
 
     // second run: nothing new
@@ -130,6 +141,7 @@ test('alerts run: one signed webhook per cause, deduplicated, retried, never a s
   } finally {
     rx.server.close();
     await h.close();
+    rmSync(policyDir, { recursive: true, force: true });
   }
 });
 

@@ -1,6 +1,6 @@
 // `grantdesk check --policy FILE` over a real sandbox: a policy with two groups yields exactly the violations the
 // platform's true state implies (computed here from GET /__admin/state, not from Grantdesk's cache), the exit codes are
-// the documented ones (0 clean, 1 violations, 2 usage or stale cache), a JUnit report parses with xmllint, fixing one
+// the documented ones (0 clean, 1 violations, 2 usage or stale cache), a JUnit report parses with xmllint and validates against the JUnit XSD (test/support/schemas/junit.xsd), fixing one
 // violation through its own fix command removes it on the next check, and a hostile caller cannot make main read a path.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -108,6 +108,9 @@ groups:
     const junitFile = join(root, 'policy.xml');
     writeFileSync(junitFile, junit.out);
     execFileSync('xmllint', ['--noout', junitFile]);
+    // and valid against the JUnit schema CI report parsers follow (testsuites > testsuite > testcase > failure)
+    execFileSync('xmllint', ['--noout', '--schema', join(ROOT, 'test', 'support', 'schemas', 'junit.xsd'), junitFile], { stdio: 'pipe' });
+    assert.equal(Number(execFileSync('xmllint', ['--xpath', 'count(/testsuites/testsuite)', junitFile]).toString()), 2, 'one testsuite per group');
     assert.equal(Number(execFileSync('xmllint', ['--xpath', 'count(//testcase/failure)', junitFile]).toString()), synced.violations.length);
     // SARIF points at the rule's line in the policy file
     const sarif = JSON.parse((await cli(['check', '--policy', policy, '--format', 'sarif'])).out);

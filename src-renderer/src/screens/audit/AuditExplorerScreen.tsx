@@ -36,6 +36,7 @@ import { Summary } from './Summary.tsx';
 import { TextFilter } from './TextFilter.tsx';
 import { Timeline } from './Timeline.tsx';
 import { WorkspacePicker } from './WorkspacePicker.tsx';
+import { usePolicyGroups } from '../../components/GroupFilter.tsx';
 import './audit.css';
 
 const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
@@ -43,6 +44,8 @@ const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
 
 export function AuditExplorerScreen() {
   const { audit: store, health: healthStore, workspaces: wsStore } = useStores();
+  // workspace groups (policy file, local tags): the picker selects a group's workspaces at once
+  const policyGroups = usePolicyGroups();
   const rows = useSelect(store, selectAuditRows);
   const nextCursor = useSelect(store, selectAuditNextCursor);
   const loading = useSelect(store, selectAuditLoading);
@@ -175,7 +178,7 @@ export function AuditExplorerScreen() {
               <TextFilter field="q" label="Search" value={filters.q ?? ''} placeholder="Words in params, endpoints, IPs (word* = prefix)" error={errFor('q')} onApply={applyText} testId="audit-search" wide />
               <div className="audit-field">
                 <span className="audit-field-label">Workspaces</span>
-                <WorkspacePicker workspaces={workspaces.map((w) => ({ id: w.id, name: w.name }))} selected={shown.workspaces ?? []} onChange={(ids) => setFilter('workspaces', ids)} />
+                <WorkspacePicker workspaces={workspaces.map((w) => ({ id: w.id, name: w.name }))} selected={shown.workspaces ?? []} onChange={(ids) => setFilter('workspaces', ids)} groups={policyGroups.options} />
                 {errFor('workspaces') && <p className="field-error" role="alert">{errFor('workspaces')}</p>}
               </div>
               <TextFilter field="endpoint" label="Endpoint" value={filters.endpoint ?? ''} placeholder="/v1/contacts/export or /v1/contacts*" error={errFor('endpoint')} onApply={applyText} testId="audit-filter-endpoint" />

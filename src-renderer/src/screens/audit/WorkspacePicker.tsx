@@ -7,7 +7,14 @@ export interface PickerWorkspace {
   name: string;
 }
 
-export function WorkspacePicker({ workspaces, selected, onChange }: { workspaces: PickerWorkspace[]; selected: string[]; onChange(ids: string[]): void }) {
+/** a workspace group (policy group or local tag) whose members the picker can select at once */
+export interface PickerGroup {
+  key: string;
+  label: string;
+  members: ReadonlySet<string>;
+}
+
+export function WorkspacePicker({ workspaces, selected, onChange, groups = [] }: { workspaces: PickerWorkspace[]; selected: string[]; onChange(ids: string[]): void; groups?: readonly PickerGroup[] }) {
   const [open, setOpen] = useState(false);
   const [q, setQ] = useState('');
   const boxRef = useRef<HTMLDivElement>(null);
@@ -46,6 +53,25 @@ export function WorkspacePicker({ workspaces, selected, onChange }: { workspaces
             <button type="button" className="link-button" onClick={() => onChange([])} disabled={selected.length === 0} title={selected.length === 0 ? 'No workspace is selected' : undefined}>
               Clear
             </button>
+            {groups.length > 0 && (
+              <select
+                className="input"
+                aria-label="Select a group's workspaces"
+                value=""
+                onChange={(e) => {
+                  const g = groups.find((x) => x.key === e.target.value);
+                  if (g) onChange(workspaces.filter((w) => g.members.has(w.id)).map((w) => w.id));
+                }}
+                data-testid="audit-workspace-group"
+              >
+                <option value="">Select a group…</option>
+                {groups.map((g) => (
+                  <option key={g.key} value={g.key}>
+                    {g.label}
+                  </option>
+                ))}
+              </select>
+            )}
           </div>
           <div className="audit-picker-list" ref={listRef} role="listbox" aria-multiselectable="true">
             {shown.length === 0 && <p className="muted">No workspace matches “{q}”.</p>}

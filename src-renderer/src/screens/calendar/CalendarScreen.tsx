@@ -9,6 +9,8 @@ import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { useSelect, useStores } from '../../stores/use-store.ts';
 import { ALL_KINDS, selectCalendar, selectCalendarFilters, selectCalendarLoading, selectCalendarWorkspaces, selectRotationError } from '../../stores/rotation-store.ts';
 import { monthLabel, when } from '../rotation/dates.ts';
+import { GroupFilter, usePolicyGroups } from '../../components/GroupFilter.tsx';
+import { PolicyDeadlines } from './PolicyDeadlines.tsx';
 import './calendar.css';
 
 const KIND_LABEL: Record<CalendarKind, string> = {
@@ -112,9 +114,12 @@ export function CalendarScreen() {
     return store.getState().connect();
   }, [store]);
 
+  // the workspace group every screen shares
+  const groups = usePolicyGroups();
+  const members = groups.members;
   const now = calendar ? Date.parse(calendar.generatedAt) : Date.now();
   const { upcoming, overdue } = useMemo(() => {
-    const items = calendar?.items ?? [];
+    const items = (calendar?.items ?? []).filter((i) => !members || members.has(i.workspaceId));
     const up = items.filter((i) => i.severity !== 'overdue').sort((a, b) => a.at.localeCompare(b.at));
     // the most recently missed first: what just went overdue matters most
     const od = items.filter((i) => i.severity === 'overdue').sort((a, b) => b.at.localeCompare(a.at));
@@ -129,7 +134,7 @@ export function CalendarScreen() {
       rows.push({ type: 'item', key: it.key, item: it });
     }
     return { upcoming: rows, overdue: od.map((it): Row => ({ type: 'item', key: it.key, item: it })) };
-  }, [calendar]);
+  }, [calendar, members]);
   const upcomingCount = upcoming.filter((r) => r.type === 'item').length;
 
   const toggleKind = (k: CalendarKind) => void store.getState().setFilters({ kinds: filters.kinds.includes(k) ? filters.kinds.filter((x) => x !== k) : [...filters.kinds, k] });
@@ -142,7 +147,7 @@ export function CalendarScreen() {
         </h1>
         <p className="screen-subtitle" data-testid="calendar-summary">
           {calendar
-            ? `${upcomingCount} upcoming in the next ${filters.withinDays} days${filters.includeOverdue ? ` · ${overdue.length} overdue` : ''} · act on them in Rotation`
+            ? `${upcomingCount} upcoming in the next ${filters.withinDays} days${groups.selected ? ` in ${groups.selected.name}` : ''}${filters.includeOverdue ? ` · ${overdue.length} overdue` : ''} · act on them in Rotation`
             : 'Reading the caches…'}
         </p>
       </header>
@@ -160,6 +165,7 @@ export function CalendarScreen() {
             ))}
           </select>
         </label>
+        <GroupFilter groups={groups} testId="calendar-group-filter" label="Group" />
         <label>
           Within
           <select className="input" value={filters.withinDays} onChange={(e) => void store.getState().setFilters({ withinDays: Number(e.target.value) })} data-testid="calendar-filter-within">
@@ -204,6 +210,8 @@ export function CalendarScreen() {
         )}
         {upcomingCount > 0 && <VirtualRows rows={upcoming} now={now} testId="calendar-upcoming" maxHeight={overdueOpen ? '40vh' : 'calc(100vh - 360px)'} />}
       </div>
+
+      <PolicyDeadlines groups={groups} workspace={filters.workspace} withinDays={filters.withinDays} now={now} />
 
       {filters.includeOverdue && overdue.length > 0 && (
         <div className="section" data-testid="calendar-overdue-group" data-open={overdueOpen} data-count={overdue.length}>

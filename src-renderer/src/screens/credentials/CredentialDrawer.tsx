@@ -1,7 +1,8 @@
 // Credential detail drawer: scopes, type, prefix and last four, IP allowlist, expiry, rate limit or quota, created and
 // last used, and a sparkline of recent activity from the cached audit log (said plainly when the log is not synced).
 import { useEffect, useRef } from 'react';
-import type { Matrix } from '../../../../src-common/contract/index.ts';
+import { POLICY_RULE_WORDS, type Matrix } from '../../../../src-common/contract/index.ts';
+import { usePolicyMarks } from '../../components/GroupFilter.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { useSelect, useStores } from '../../stores/use-store.ts';
 import { ago, ageText, dateText, expiryText, lifecycleText, TYPE_LABEL } from '../matrix/format.ts';
@@ -27,6 +28,7 @@ export function CredentialDrawer({
   const detail = useSelect(store, selectDetail);
   const error = useSelect(store, selectDetailError);
   const ref = useRef<HTMLElement>(null);
+  const policy = usePolicyMarks()?.byCredential.get(`${target.workspaceId}|${target.credentialId}`) ?? [];
   // what had focus when this credential opened (its row): focus goes back there on close
   const opener = useRef<HTMLElement | null>(null);
   useEffect(() => {
@@ -101,6 +103,22 @@ export function CredentialDrawer({
               </div>
             ))}
           </dl>
+          {policy.length > 0 && (
+            <>
+              <h3 className="drawer-section">Breaks the policy ({policy.length})</h3>
+              <ul className="policy-marks-list" data-testid="drawer-policy">
+                {policy.map((v) => (
+                  <li key={v.id} data-rule={v.rule} data-testid="drawer-policy-item">
+                    <strong>{POLICY_RULE_WORDS[v.rule]}</strong> <span className="muted">· group {v.group}</span>
+                    <div>{v.message}</div>
+                    <div className="muted">
+                      Fix: {v.fix.label} · <code title="The same fix from a terminal">{v.fix.cli}</code>
+                    </div>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
           <h3 className="drawer-section">Scopes ({detail.scopes.length})</h3>
           <ul className="scope-chips" data-testid="drawer-scopes">
             {detail.scopes.map((s) => (

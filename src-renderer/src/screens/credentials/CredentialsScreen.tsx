@@ -1,7 +1,7 @@
 // Credentials: the flat list across workspaces from the cache, with search (name, id, prefix, client id, workspace or
 // scope) and filters; virtualized; arrow keys move, Enter opens the detail drawer (revoke from there).
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { CREDENTIAL_TYPES, type CredentialType } from '../../../../src-common/contract/index.ts';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { routeParams, useRouteQuery } from '../../app/router.ts';
@@ -10,6 +10,8 @@ import { ago, ageText, dateText, expiryText, lifecycleText, TYPE_LABEL } from '.
 import { countsText, selectCredentialCounts, selectCredentialList, selectListError, selectMatrix, selectDrawer, selectSyncing } from '../../stores/inventory-store.ts';
 import { InventoryOverlays } from './InventoryOverlays.tsx';
 import { ReviewNotGranted } from '../reviews/ReviewNotGranted.tsx';
+import { GroupFilter, usePolicyGroups } from '../../components/GroupFilter.tsx';
+import { PolicyMark } from '../../components/PolicyMarks.tsx';
 import '../matrix/matrix.css';
 
 /** [header, optional]: optional columns give way to the drawer (the table narrows; key columns always stay) */
@@ -54,7 +56,10 @@ export function CredentialsScreen() {
     return () => clearTimeout(t);
   }, [store, search, type, includeRevoked]);
 
-  const rows = list?.credentials ?? [];
+  // the workspace group every screen shares
+  const groups = usePolicyGroups();
+  const members = groups.members;
+  const rows = useMemo(() => (list?.credentials ?? []).filter((c) => !members || members.has(c.workspaceId)), [list, members]);
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => 34, overscan: 10 });
   const open = (i: number) => {
     const c = rows[i];
@@ -87,7 +92,7 @@ export function CredentialsScreen() {
             Credentials
           </h1>
           <p className="screen-subtitle" data-testid="credentials-status">
-            {list ? `Showing ${rows.length} credential${rows.length === 1 ? '' : 's'}${includeRevoked ? '' : ' (revoked hidden)'} · cache ${ageText(oldest)}${stale ? ` · ${stale} workspaces not synced` : ''}` : 'Reading the cache…'}
+            {list ? `Showing ${rows.length} credential${rows.length === 1 ? '' : 's'}${groups.selected ? ` of ${groups.selected.name}` : ''}${includeRevoked ? '' : ' (revoked hidden)'} · cache ${ageText(oldest)}${stale ? ` · ${stale} workspaces not synced` : ''}` : 'Reading the cache…'}
           </p>
           <p className="screen-subtitle inv-counts" data-testid="inventory-counts" title="Every credential the cache holds, whatever its status; search and filters do not change this count">
             {counts ? countsText(counts) : '\u00a0'}
@@ -116,6 +121,7 @@ export function CredentialsScreen() {
             ))}
           </select>
         </label>
+        <GroupFilter groups={groups} testId="credentials-group-filter" label="Group" labelClass="filter-field" />
         <label className="check">
           <input type="checkbox" checked={includeRevoked} onChange={(e) => setIncludeRevoked(e.target.checked)} />
           Include revoked
@@ -155,7 +161,7 @@ export function CredentialsScreen() {
                     {c.workspaceName}
                   </span>
                   <span role="gridcell" title={c.name}>
-                    {c.name} {c.isGrantdesk && <span className="tag">Grantdesk</span>}
+                    {c.name} {c.isGrantdesk && <span className="tag">Grantdesk</span>} <PolicyMark violations={groups.marks?.byCredential.get(`${c.workspaceId}|${c.id}`) ?? []} testId="credential-policy-mark" />
                   </span>
                   <span role="gridcell">
                     <span className={`status-badge status-${c.lifecycle.state}`} title={c.lifecycle.at ? dateText(c.lifecycle.at) : undefined} data-testid="credential-status">

@@ -17,6 +17,8 @@ import { NarrowGrantDialog } from './NarrowGrantDialog.tsx';
 import { EditGuardrailsDialog, type GuardrailsRequest } from '../credentials/EditGuardrailsDialog.tsx';
 import { RotationWizard } from '../rotation/RotationWizard.tsx';
 import type { WizardTarget } from '../../stores/wizard-store.ts';
+import { GroupFilter, usePolicyGroups } from '../../components/GroupFilter.tsx';
+import { PolicyInsights } from './PolicyInsights.tsx';
 import '../reviews/review.css';
 import '../rotation/rotation.css';
 
@@ -230,10 +232,13 @@ export function InsightsScreen() {
     return store.getState().connect();
   }, [store]);
 
-  const workspaces = useMemo(() => insightWorkspaces(report), [report]);
-  const inWorkspace = useMemo(() => (report?.items ?? []).filter((i) => !workspace || i.workspaceId === workspace), [report, workspace]);
+  // the workspace group every screen shares
+  const groups = usePolicyGroups();
+  const members = groups.members;
+  const workspaces = useMemo(() => insightWorkspaces(report).filter(([id]) => !members || members.has(id)), [report, members]);
+  const inWorkspace = useMemo(() => (report?.items ?? []).filter((i) => (!workspace || i.workspaceId === workspace) && (!members || members.has(i.workspaceId))), [report, workspace, members]);
   const counts = useMemo(() => Object.fromEntries(INSIGHT_KINDS.map((k) => [k, inWorkspace.filter((i) => i.kind === k).length])) as Record<Kind, number>, [inWorkspace]);
-  const items = useMemo(() => visibleInsights(report, workspace, kinds), [report, workspace, kinds]);
+  const items = useMemo(() => visibleInsights(report, workspace, kinds).filter((i) => !members || members.has(i.workspaceId)), [report, workspace, kinds, members]);
   const toggleKind = (k: Kind) => setKinds((l) => (l.includes(k) ? l.filter((x) => x !== k) : [...l, k]));
   const rowProps = useMemo(() => ({ onNarrow: setNarrow, onRotate: (i: Insight) => setRotate({ workspace: i.workspaceId, keyId: i.credentialId }), onEdit: setEdit }), []);
   const rows = useMemo<Row[]>(() => (grouped ? groupedInsightRows(items, INSIGHT_KINDS, collapsed) : items.map((i) => ({ type: 'item', key: i.id, item: i }))), [grouped, items, collapsed]);
@@ -294,6 +299,7 @@ export function InsightsScreen() {
             ))}
           </select>
         </label>
+        <GroupFilter groups={groups} testId="insights-group-filter" label="Group" />
         <div className="in-kinds" role="group" aria-label="Kinds">
           {INSIGHT_KINDS.map((k) => (
             <button key={k} type="button" className={`chip chip-button ${kinds.includes(k) ? 'chip-active' : ''}`} aria-pressed={kinds.includes(k)} onClick={() => toggleKind(k)} data-testid={`insights-kind-${k}`}>
@@ -310,6 +316,7 @@ export function InsightsScreen() {
         </button>
       </div>
 
+      <PolicyInsights groups={groups} workspace={workspace} />
       <div className="panel" aria-busy={loading}>
         {report && items.length === 0 && (
           <p className="muted" data-testid="insights-empty">

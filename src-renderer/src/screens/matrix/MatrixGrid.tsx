@@ -8,6 +8,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, typ
 import type { CredentialSummary, Matrix, MatrixWorkspace } from '../../../../src-common/contract/index.ts';
 import { lifecycleText, TYPE_LABEL } from './format.ts';
 import { selKey } from '../../stores/inventory-store.ts';
+import { PolicyMark, ruleWords, type PolicyMarks } from '../../components/PolicyMarks.tsx';
 
 export const ROW_H = 30;
 const NAME_W = 300;
@@ -27,6 +28,8 @@ export interface MatrixGridProps {
   onOpenCredential(workspaceId: string, credentialId: string): void;
   onToggleSelected(workspaceId: string, credentialId: string): void;
   onColumn(scope: string): void;
+  /** the followed policy file's violations: marked on workspace rows, credential rows and the failing cells */
+  marks?: PolicyMarks | null;
 }
 
 export function flattenRows(matrix: Matrix, expanded: (id: string) => boolean): GridRow[] {
@@ -39,7 +42,7 @@ export function flattenRows(matrix: Matrix, expanded: (id: string) => boolean): 
   return rows;
 }
 
-export function MatrixGrid({ matrix, expanded, activeScopes, selected, onToggleWorkspace, onOpenCredential, onToggleSelected, onColumn }: MatrixGridProps) {
+export function MatrixGrid({ matrix, expanded, activeScopes, selected, onToggleWorkspace, onOpenCredential, onToggleSelected, onColumn, marks }: MatrixGridProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const rows = useMemo(() => flattenRows(matrix, expanded), [matrix, expanded]);
   const cols = matrix.columns;
@@ -245,6 +248,11 @@ export function MatrixGrid({ matrix, expanded, activeScopes, selected, onToggleW
                       {ws.connection !== 'connected' ? ` · ${ws.connection}` : ''}
                       {ws.sync.state === 'failed' ? ' · sync failed' : ws.sync.state === 'never' ? ' · never synced' : ''}
                     </span>
+                    {(marks?.byWorkspace.get(ws.id)?.length ?? 0) > 0 && (
+                      <a className="tag tag-policy" href="#/policy" title={`Breaks the policy: ${ruleWords(marks!.byWorkspace.get(ws.id)!)}`} onClick={(e) => e.stopPropagation()} data-testid="matrix-ws-policy">
+                        {marks!.byWorkspace.get(ws.id)!.length} policy
+                      </a>
+                    )}
                   </div>
                   {cols.map((c, i) => {
                     const n = ws.columnCounts[i] ?? 0;
@@ -316,21 +324,25 @@ export function MatrixGrid({ matrix, expanded, activeScopes, selected, onToggleW
                     {cred.expiringSoon && <span className="tag tag-warning">expiring</span>}
                     {cred.status !== 'active' && <span className="tag">{cred.status}</span>}
                   </button>
+                  <PolicyMark violations={marks?.byCredential.get(`${row.ws.id}|${cred.id}`) ?? []} testId="matrix-policy-mark" />
                 </div>
                 {cols.map((c, i) => {
                   const g = held.has(c.scope);
                   const d = g && drift.has(c.scope);
                   const o = g && over.has(c.scope);
-                  const state = !g ? 'not granted' : d ? 'granted, new since the last review' : o ? 'granted, not in the baseline' : 'granted';
+                  const pv = g ? marks?.byCell.get(`${row.ws.id}|${cred.id}|${c.scope}`) : undefined;
+                  const state = `${!g ? 'not granted' : d ? 'granted, new since the last review' : o ? 'granted, not in the baseline' : 'granted'}${pv ? `; breaks the policy: ${ruleWords(pv)}` : ''}`;
                   return (
                     <div
                       key={c.scope}
                       id={`mx-r${r}-c${i + 1}`}
                       role="gridcell"
-                      className={`mx-cell${g ? ` mx-granted mx-act-${c.action}` : ''}${o ? ' mx-over' : ''}${d ? ' mx-drift' : ''}${pin(i) ? ' mx-pinned' : ''}${isActive(r, i + 1) ? ' mx-active' : ''}`}
+                      className={`mx-cell${g ? ` mx-granted mx-act-${c.action}` : ''}${o ? ' mx-over' : ''}${d ? ' mx-drift' : ''}${pv ? ' mx-policy' : ''}${pin(i) ? ' mx-pinned' : ''}${isActive(r, i + 1) ? ' mx-active' : ''}`}
                       style={pin(i)}
                       aria-label={`${cred.name}, ${c.scope}: ${state}`}
+                      title={pv ? `${c.scope} breaks the policy: ${ruleWords(pv)}` : undefined}
                       data-scope={c.scope}
+                      data-policy={pv ? pv.map((x) => x.rule).join(' ') : undefined}
                       data-state={!g ? 'none' : d ? 'drift' : o ? 'over' : 'granted'}
                     >
                       {g ? (d ? '◆' : '●') : ''}

@@ -23,12 +23,18 @@ import { InventoryOverlays } from '../credentials/InventoryOverlays.tsx';
 import { MatrixGrid } from './MatrixGrid.tsx';
 import { BundlesDialog } from './BundlesDialog.tsx';
 import { ReviewNotGranted, useNotGranted } from '../reviews/ReviewNotGranted.tsx';
+import { GroupFilter, usePolicyGroups } from '../../components/GroupFilter.tsx';
+import { groupBaseline, matrixForGroup } from './matrix-group.ts';
 import './matrix.css';
 
 export function ScopeMatrixScreen() {
   const { inventory: store } = useStores();
   const notGranted = useNotGranted('credentials');
-  const matrix = useSelect(store, selectMatrix);
+  const fullMatrix = useSelect(store, selectMatrix);
+  // the workspace group every screen shares: its workspaces only, judged against its baseline bundle when it has one
+  const groups = usePolicyGroups();
+  const baseline = useMemo(() => (fullMatrix && groups.selected ? groupBaseline(fullMatrix, groups.selected.name, groups.selected.baselineBundle) : null), [fullMatrix, groups.selected]);
+  const matrix = useMemo(() => fullMatrix && matrixForGroup(fullMatrix, groups.members, baseline), [fullMatrix, groups.members, baseline]);
   const filters = useSelect(store, selectMatrixFilters);
   const loading = useSelect(store, selectMatrixLoading);
   const syncing = useSelect(store, selectSyncing);
@@ -81,6 +87,10 @@ export function ScopeMatrixScreen() {
         ? matrix.workspaces.flatMap((w) => w.credentials.filter((c) => selected.has(selKey(w.id, c.id))).map((c) => ({ workspace: w.id, credentialId: c.id })))
         : [],
     [matrix, selected],
+  );
+  const violatingTargets = useMemo(
+    () => (matrix && groups.marks ? matrix.workspaces.flatMap((w) => w.credentials.filter((c) => c.revocable && groups.marks!.byCredential.has(`${w.id}|${c.id}`)).map((c) => ({ workspaceId: w.id, credentialId: c.id }))) : []),
+    [matrix, groups.marks],
   );
   const never = matrix?.workspaces.filter((w) => w.sync.state === 'never').length ?? 0;
   const failed = matrix?.workspaces.filter((w) => w.sync.state === 'failed').length ?? 0;
@@ -146,8 +156,20 @@ export function ScopeMatrixScreen() {
             Export CSV
           </button>
           <WriteButton command="inventory.markReviewed" className="button" onClick={() => void st.markReviewed(matrix?.workspaces.map((w) => w.id))} disabled={!matrix?.workspaces.length} data-testid="matrix-mark-reviewed">
-            Mark reviewed
+            {groups.selected ? `Mark the group's ${matrix?.workspaces.length ?? 0} reviewed` : 'Mark reviewed'}
           </WriteButton>
+          {groups.selected && groups.marks && (
+            <button
+              type="button"
+              className="button"
+              disabled={violatingTargets.length === 0}
+              title={violatingTargets.length === 0 ? `No revocable credential of ${groups.selected.name} breaks the policy` : `Select the ${violatingTargets.length} revocable credentials of ${groups.selected.name} that break the policy, then revoke them together`}
+              onClick={() => st.selectMany(violatingTargets)}
+              data-testid="matrix-select-violating"
+            >
+              Select violating ({violatingTargets.length})
+            </button>
+          )}
           <WriteButton
             command="inventory.revoke"
             className="button button-danger matrix-revoke-selected"
@@ -169,11 +191,17 @@ export function ScopeMatrixScreen() {
         <p className="screen-subtitle inv-counts" data-testid="inventory-counts" title="Every credential the cache holds, whatever its status; filters do not change this count">
           {counts ? countsText(counts) : '\u00a0'}
         </p>
+        {baseline && (
+          <p className="screen-subtitle group-note" data-testid="matrix-group-baseline">
+            {baseline.scopes ? `Baseline: ${baseline.group}'s bundle “${baseline.bundle}” from the policy file (${baseline.scopes.length} scopes)` : `${baseline.group}'s baseline bundle “${baseline.bundle}” is in no workspace of the cache yet: push it from Scope bundles.`}
+          </p>
+        )}
       </header>
       {error && <ErrorBanner error={error} onDismiss={() => st.dismissError()} testId="matrix-error" />}
       <ReviewNotGranted what="credentials" />
 
       <div className="matrix-filterbar" data-testid="active-filters">
+        <GroupFilter groups={groups} testId="matrix-group-filter" className="input group-filter-inline" />
         <button type="button" className="button button-small" aria-expanded={open} aria-controls="matrix-filters" onClick={() => setFiltersOpen(!open)} data-testid="filters-toggle">
           {open ? '▾' : '▸'} Filters{chips.length ? ` (${chips.length})` : ''}
         </button>
@@ -256,12 +284,12 @@ export function ScopeMatrixScreen() {
           <WriteSelect
             command="inventory.setBaseline"
             className="input"
-            value={matrix?.baseline?.name ?? ''}
+            value={fullMatrix?.baseline?.name ?? ''}
             onChange={(e) => void st.setBaseline(e.target.value === '' ? null : e.target.value)}
             data-testid="filter-baseline"
           >
             <option value="">No baseline</option>
-            {matrix?.baseline && !matrix.bundles.some((b) => b.name === matrix.baseline?.name) && <option value={matrix.baseline.name}>{matrix.baseline.name}</option>}
+            {fullMatrix?.baseline && !fullMatrix.bundles.some((b) => b.name === fullMatrix.baseline?.name) && <option value={fullMatrix.baseline.name}>{fullMatrix.baseline.name}</option>}
             {matrix?.bundles.map((b) => (
               <option key={`${b.name}-${b.scopes.join(',')}`} value={b.name}>
                 {b.name} ({b.scopes.length} scopes, {b.workspaces} ws)
@@ -329,6 +357,7 @@ export function ScopeMatrixScreen() {
             onOpenCredential={(workspaceId, credentialId) => st.openDrawer({ workspaceId, credentialId })}
             onToggleSelected={(w, c) => st.toggleSelected(w, c)}
             onColumn={toggleScope}
+            marks={groups.marks}
           />
         ) : matrix ? (
           <div className="panel placeholder" data-testid="matrix-empty">

@@ -1,7 +1,8 @@
 // Where a policy violation is fixed in the app: the screen that holds the tool, deep-linked to the credential.
 import type { PolicyViolation } from '../../../../src-common/contract/index.ts';
 
-export function fixHref(v: PolicyViolation): string | null {
+/** a violation's fix, or a dated rule's (the Calendar's policy deadlines) */
+export function fixHref(v: Pick<PolicyViolation, 'workspaceId' | 'credentialId' | 'credentialType' | 'fix'>): string | null {
   const q = new URLSearchParams({ workspace: v.workspaceId });
   switch (v.fix.kind) {
     case 'edit_guardrails':

@@ -23,7 +23,8 @@ import { useReviewMode, useReviewStatus } from '../../app/use-review-mode.ts';
 import { ReviewedWorkspaces } from './ReviewedWorkspaces.tsx';
 import { AddPlatformDialog, ConnectDialog } from './WorkspaceDialogs.tsx';
 import { ago, Badges, ConnectedBy, countdown, DisconnectIcon, hasProblem, lastError, RefreshIcon, ScopesSummary, useNow } from './workspace-cells.tsx';
-import { GroupFilter, PolicyCell, usePolicyGroups } from './policy-groups.tsx';
+import { PolicyCell } from './policy-groups.tsx';
+import { GroupFilter, usePolicyGroups } from '../../components/GroupFilter.tsx';
 import './workspaces.css';
 
 type SortKey = 'name' | 'status' | 'expiry' | 'platform' | 'lastRefresh' | 'audit' | 'inventory' | 'error';
@@ -67,9 +68,8 @@ function OperatorWorkspaces() {
   const [query, setQuery] = useState('');
   const [status, setStatus] = useState<StatusFilter>('all');
   const [problemsOnly, setProblemsOnly] = useState(false);
-  const [group, setGroup] = useState('');
   const policyGroups = usePolicyGroups();
-  const groupMembers = policyGroups.options.find((o) => o.key === group)?.members ?? null;
+  const groupMembers = policyGroups.members;
   const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 }>({ key: 'name', dir: 1 });
   const [dialog, setDialog] = useState<null | { kind: 'connect' | 'bulk' | 'platform'; initial: string }>(null);
   const [confirm, setConfirm] = useState<Workspace | null>(null);
@@ -150,7 +150,7 @@ function OperatorWorkspaces() {
   const visibleRows = virtual ? items.map((v) => rows[v.index]!) : rows;
   const padTop = virtual && items.length ? items[0]!.start : 0;
   const padBottom = virtual && items.length ? virtualizer.getTotalSize() - items[items.length - 1]!.end : 0;
-  const filtering = query.trim() !== '' || status !== 'all' || problemsOnly || group !== '';
+  const filtering = query.trim() !== '' || status !== 'all' || problemsOnly || groupMembers !== null;
   // one platform: its name is in the summary line, not repeated on every row
   const manyPlatforms = platforms.length > 1;
   const noneConnected = chosenConnected.length === 0 ? 'Choose at least one connected workspace.' : undefined;
@@ -174,7 +174,7 @@ function OperatorWorkspaces() {
           <option value="disconnected">Disconnected</option>
           <option value="pending_revocation">Revocation pending</option>
         </select>
-        <GroupFilter options={policyGroups.options} value={group} onChange={setGroup} />
+        <GroupFilter groups={policyGroups} testId="ws-group-filter" className="input ws-filter" />
         <label className="check ws-problems">
           <input type="checkbox" checked={problemsOnly} onChange={(e) => setProblemsOnly(e.target.checked)} data-testid="ws-problems-only" />
           Problems only{counts.problems > 0 ? ` (${counts.problems})` : ''}
@@ -242,7 +242,7 @@ function OperatorWorkspaces() {
                 onClick={() => {
                   setStatus('all');
                   setProblemsOnly(false);
-                  setGroup('');
+                  policyGroups.setValue('');
                 }}
                 data-testid="ws-clear-filters"
               >
