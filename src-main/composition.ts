@@ -314,7 +314,9 @@ export function createApp(ports: AppPorts): AppRuntime {
     revokePreview: (i) => inventory.revokePreview(i),
     revoke: (i, ctx) => inventory.revoke(i, ctx),
     rotate: (i, caps) => rotation.rotation.rotateNow(i, caps),
-  // 10. Offboarding over the inventory and connections read models; it revokes through the inventory's revocation and
+  });
+
+  // 11. Offboarding over the inventory and connections read models; it revokes through the inventory's revocation and
   //     ends Grantdesk's grants through the connections domain (never its own SQL on their tables).
   const offboarding = createOffboardingService({
     db: ports.db,
@@ -353,7 +355,7 @@ export function createApp(ports: AppPorts): AppRuntime {
     offboarding,
   };
 
-  // 9. Background work (desktop app and serve mode), then the one dispatcher every transport calls.
+  // 12. Background work (desktop app and serve mode), then the one dispatcher every transport calls.
   let alertTimer: ReturnType<typeof setInterval> | null = null;
   if (ports.background) {
     connections.start();
