@@ -109,10 +109,10 @@ groups:
   await page.getByRole('button', { name: 'Expand all' }).click();
   await page.getByTestId('matrix-cred-row').first().waitFor();
   const marked = new Set(inWs.filter((v) => v.credentialId).map((v) => v.credentialId!));
-  const rowMarks = await page.getByTestId('matrix-policy-mark').evaluateAll((ms) => ms.map((m) => [m.closest('[data-credential-id]')!.getAttribute('data-credential-id'), m.textContent, m.getAttribute('href')]));
+  const rowMarks = await page.getByTestId('matrix-policy-mark').evaluateAll((ms) => ms.map((m) => [m.closest('[data-credential-id]')!.getAttribute('data-credential-id'), m.getAttribute('aria-label'), m.getAttribute('href')]));
   assert.deepEqual(rowMarks.map(([id]) => id).sort(), [...marked].sort(), 'exactly the violating credentials are marked');
   const row = rowMarks.find(([id]) => id === scoped.credentialId)!;
-  assert.match(row[1] ?? '', /^Policy: .*No forbidden scopes/, 'the mark names the rule in words');
+  assert.match(row[1] ?? '', /^Breaks the policy: .*No forbidden scopes.*\. Fix: /, 'the mark names the rule in words');
   assert.ok((row[2] ?? '').startsWith('#/'), 'the mark links to the fix');
   const cells = await page.locator(`[data-testid="matrix-cred-row"][data-credential-id="${scoped.credentialId}"] .mx-policy`).evaluateAll((cs) => cs.map((c) => [c.getAttribute('data-scope'), c.getAttribute('aria-label')]));
   assert.deepEqual(cells.map(([s]) => s).sort(), [...scoped.scopes].sort(), 'the failing scopes\u2019 cells are marked');
@@ -141,6 +141,11 @@ groups:
   }, (t) => t === scoped.workspaceId, 'the workspace\u2019s credentials');
   const credMarks = await page.getByTestId('credential-policy-mark').evaluateAll((ms) => ms.map((m) => m.closest('[data-credential-id]')!.getAttribute('data-credential-id')));
   assert.deepEqual(credMarks.sort(), [...marked].sort(), 'Credentials marks exactly the violating rows');
+  const credMark = page.locator(`[data-testid="credential-row"][data-credential-id="${scoped.credentialId}"] [data-testid="credential-policy-mark"]`);
+  assert.match(await credMark.innerText(), /^Policy: .*No forbidden scopes/, 'the Policy column says the rule in words');
+  await page.getByTestId('credential-policy-mark').first().click();
+  await eventually(() => page.getByTestId('drawer-policy-item').count(), (n) => n >= 1, 'the mark opens the credential with its violations');
+  await page.screenshot({ path: join(process.env.GRANTDESK_SHOTS ?? dir, 'policy-credentials-marks.png') });
 
   // Insights: the group's violations by rule
   await openRoute(demo, '#/insights');
@@ -150,6 +155,8 @@ groups:
     const rule = (await r.getAttribute('data-rule'))!;
     assert.equal(Number(await r.getAttribute('data-count')), coreViolations.filter((v) => v.rule === rule).length, `Insights count of ${rule}`);
   }
+
+  await page.screenshot({ path: join(process.env.GRANTDESK_SHOTS ?? dir, 'policy-insights.png') });
 
   // the audit explorer's workspace picker selects a group's workspaces at once
   await openRoute(demo, '#/audit');
@@ -201,6 +208,8 @@ groups:
   assert.match(await page.getByTestId('calendar-policy-item').first().innerText(), /breaks Maximum secret age/);
   assert.match((await page.getByTestId('calendar-policy-fix').first().getAttribute('href')) ?? '', /^#\/rotation\?workspace=ws_/);
   assert.equal(Number(await page.getByTestId('calendar-policy').getAttribute('data-open')), check2.violations.length, 'and today\u2019s open violations');
+  await page.getByTestId('calendar-policy').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(process.env.GRANTDESK_SHOTS ?? dir, 'policy-calendar.png') });
 
   // the matrix judges the group against its baseline bundle from the policy file
   await openRoute(demo, '#/scope-matrix');
@@ -209,6 +218,7 @@ groups:
   await eventually(() => page.getByTestId('matrix-sync').textContent(), (t) => t === 'Sync now', 'sync finished', 60_000);
   await eventually(() => page.getByTestId('matrix-group-baseline').innerText().catch(() => ''), (t) => t.startsWith("Baseline: Core clients's bundle “Core read” from the policy file (3 scopes)"), 'the group\u2019s baseline');
   assert.deepEqual((await page.locator('.mx-col-baseline').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-testid')))).sort(), ['col-contacts:read', 'col-deals:read', 'col-invoices:read']);
+  await page.screenshot({ path: join(process.env.GRANTDESK_SHOTS ?? dir, 'policy-matrix-group-baseline.png') });
   await page.getByTestId('matrix-group-filter').selectOption('');
   await eventually(() => page.getByTestId('matrix-status').innerText(), (t) => / in 5 workspaces/.test(t), 'all workspaces again');
   assert.equal(await page.getByTestId('matrix-group-baseline').count(), 0, 'no group, no group baseline');

@@ -34,16 +34,26 @@ export function ruleWords(vs: readonly PolicyViolation[]): string {
   return [...new Set(vs.map((v) => POLICY_RULE_WORDS[v.rule]))].join('; ');
 }
 
-/** A row's mark: the rules it breaks, linking to the first violation's fix (the Policy screen when it has none here). */
-export function PolicyMark({ violations, testId }: { violations: readonly PolicyViolation[]; testId: string }) {
+/** A row's mark: the rules it breaks, linking to the first violation's fix (the Policy screen when it has none here).
+ * `compact` (the matrix's name column, where the credential's name comes first): "Policy" and the number of rules, the
+ * rules' words in its accessible name and tooltip. */
+export function PolicyMark({ violations, testId, compact = false }: { violations: readonly PolicyViolation[]; testId: string; compact?: boolean }) {
   const first = violations[0];
   if (!first) return null;
   const words = ruleWords(violations);
   const href = fixHref(first) ?? '#/policy';
   const title = `Breaks the policy: ${violations.map((v) => `${POLICY_RULE_WORDS[v.rule]} (group ${v.group}): ${v.message}`).join(' ')} Fix: ${first.fix.label}.`;
   return (
-    <a className="tag tag-policy" href={href} title={title} onClick={(e) => e.stopPropagation()} data-testid={testId} data-rules={violations.map((v) => v.rule).join(' ')}>
-      Policy: {words}
+    <a
+      className={`tag tag-policy${compact ? ' tag-policy-compact' : ''}`}
+      href={href}
+      title={title}
+      aria-label={`Breaks the policy: ${words}. Fix: ${first.fix.label}`}
+      onClick={(e) => e.stopPropagation()}
+      data-testid={testId}
+      data-rules={violations.map((v) => v.rule).join(' ')}
+    >
+      {compact ? `Policy${new Set(violations.map((v) => v.rule)).size > 1 ? ` ×${new Set(violations.map((v) => v.rule)).size}` : ''}` : `Policy: ${words}`}
     </a>
   );
 }

@@ -128,9 +128,9 @@ export function CredentialsScreen() {
         </label>
       </div>
       <div className="matrix-layout">
-        <div className={`cred-list${drawer ? ' cred-list-narrow' : ''}`} ref={scrollRef} role="grid" aria-label="Credentials" aria-rowcount={rows.length + 1} tabIndex={0} onKeyDown={onKeyDown} aria-activedescendant={rows.length ? `cred-${active}` : undefined} data-testid="credentials-list">
+        <div className={`cred-list${drawer ? ' cred-list-narrow' : ''}${groups.marks ? ' cred-list-policy' : ''}`} ref={scrollRef} role="grid" aria-label="Credentials" aria-rowcount={rows.length + 1} tabIndex={0} onKeyDown={onKeyDown} aria-activedescendant={rows.length ? `cred-${active}` : undefined} data-testid="credentials-list">
           <div className="cred-head" role="row">
-            {COLUMNS.map(([h, optional]) => (
+            {(groups.marks ? [...COLUMNS.slice(0, 3), ['Policy', false] as [string, boolean], ...COLUMNS.slice(3)] : COLUMNS).map(([h, optional]) => (
               <span role="columnheader" key={h} className={optional ? 'cred-col-opt' : undefined}>
                 {h}
               </span>
@@ -161,13 +161,18 @@ export function CredentialsScreen() {
                     {c.workspaceName}
                   </span>
                   <span role="gridcell" title={c.name}>
-                    {c.name} {c.isGrantdesk && <span className="tag">Grantdesk</span>} <PolicyMark violations={groups.marks?.byCredential.get(`${c.workspaceId}|${c.id}`) ?? []} testId="credential-policy-mark" />
+                    {c.name} {c.isGrantdesk && <span className="tag">Grantdesk</span>}
                   </span>
                   <span role="gridcell">
                     <span className={`status-badge status-${c.lifecycle.state}`} title={c.lifecycle.at ? dateText(c.lifecycle.at) : undefined} data-testid="credential-status">
                       {lifecycleText(c.lifecycle)}
                     </span>
                   </span>
+                  {groups.marks && (
+                    <span role="gridcell">
+                      <PolicyMark violations={groups.marks.byCredential.get(`${c.workspaceId}|${c.id}`) ?? []} testId="credential-policy-mark" />
+                    </span>
+                  )}
                   <span role="gridcell" className="cred-col-opt">
                     {TYPE_LABEL[c.type]}
                   </span>

@@ -8,7 +8,7 @@ import { useSelect, useStores } from '../../stores/use-store.ts';
 import { fixHref } from '../policy/fix-links.ts';
 
 /** the first violations listed here; the rest are a click away on the Policy screen */
-const SHOWN = 12;
+const SHOWN = 5;
 
 export function PolicyInsights({ groups, workspace }: { groups: PolicyGroups; workspace: string }) {
   const { policy } = useStores();
@@ -26,7 +26,7 @@ export function PolicyInsights({ groups, workspace }: { groups: PolicyGroups; wo
         {groups.selected ? ` in ${groups.selected.name}` : ''}
       </h2>
       {byRule.length > 0 && (
-        <ul className="in-kinds" aria-label="Violations by rule">
+        <ul className="in-kinds policy-rule-counts" aria-label="Violations by rule">
           {byRule.map(([r, n]) => (
             <li key={r} className="chip" data-testid="insights-policy-rule" data-rule={r} data-count={n}>
               {POLICY_RULE_WORDS[r]} ({n})

@@ -324,7 +324,7 @@ export function MatrixGrid({ matrix, expanded, activeScopes, selected, onToggleW
                     {cred.expiringSoon && <span className="tag tag-warning">expiring</span>}
                     {cred.status !== 'active' && <span className="tag">{cred.status}</span>}
                   </button>
-                  <PolicyMark violations={marks?.byCredential.get(`${row.ws.id}|${cred.id}`) ?? []} testId="matrix-policy-mark" />
+                  <PolicyMark violations={marks?.byCredential.get(`${row.ws.id}|${cred.id}`) ?? []} testId="matrix-policy-mark" compact />
                 </div>
                 {cols.map((c, i) => {
                   const g = held.has(c.scope);
