@@ -302,8 +302,9 @@ export function createApp(ports: AppPorts): AppRuntime {
     apiBase: async (ws) => (await (ports.platformEndpoints ?? read.connections.platformEndpoints)(ws)).apiBase,
     workspaces: directory,
     credentials: () => read.inventory.credentials(),
-    syncInventory: async (ids) => {
-      for (const ws of ids) await inventory.sync({ workspace: ws });
+    // every connected workspace at once, with the inventory's own concurrency
+    syncInventory: async () => {
+      await inventory.sync({});
     },
     syncAudit: async (ids) => (await audit.sync({ workspaces: ids })).results,
     summary: (f) => audit.summary(f),

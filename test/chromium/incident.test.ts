@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
 import { CLI_CONTEXT } from '../../src-main/rpc/handlers.ts';
+import { SCREENSHOT_DIR } from '../support/serve-fixture.ts';
 import { after, before, test } from 'node:test';
 import { eventually } from './helpers.ts';
 import { openRoute, startRotationDemo, type RotationDemo } from './demo-app.ts';
@@ -69,6 +71,8 @@ test('paste a leaked seeded key: found by name, activity, revoke, a pack that ve
   assert.equal(await local.getAttribute('data-unusual'), 'yes');
   assert.match(await local.innerText(), /^127\.0\.0\.1\s+4\s/);
   assert.match(await page.getByTestId('incident-activity-sentence').innerText(), /calls? from \d+ IPs? since/);
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, 'incident-found-1440x900-light.png'), fullPage: true });
 
   // revoke: the preview, the typed workspace name, then the platform refuses the leaked secret
   await page.getByTestId('incident-revoke').click();

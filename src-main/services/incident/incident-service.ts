@@ -34,8 +34,8 @@ export interface IncidentDeps {
   apiBase: (workspaceId: string) => Promise<string>;
   workspaces: WorkspaceDirectory;
   credentials: () => InventoryCredential[];
-  /** re-reads the inventory of these workspaces (a key newer than the cache); failures are the caller's to state */
-  syncInventory: (workspaceIds: string[]) => Promise<void>;
+  /** re-reads every connected workspace's inventory (a key newer than the cache); a failure leaves the cache as it was */
+  syncInventory: () => Promise<void>;
   syncAudit: (workspaceIds: string[]) => Promise<SyncResult[]>;
   summary: (f: AuditFilter & { top?: number }) => AuditSummary;
   usage: (workspaceId: string, credentialId: string, sinceMs: number, limit?: number) => Usage;
@@ -98,7 +98,7 @@ export function createIncidentService(d: IncidentDeps) {
     let resynced = false;
     if (candidates.length === 0 && connected.length > 0) {
       // the key may be newer than the cache: read every connected workspace's credentials once more, then match again
-      await d.syncInventory([...ids]).catch(() => undefined);
+      await d.syncInventory().catch(() => undefined);
       resynced = true;
       candidates = candidatesFor(shape.prefix, shape.lastFour, ids);
     }

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../../../src-main/cli/main.ts';
 import { createMemorySecretStore } from '../../../src-main/adapters/memory-secret-store.ts';
-import { startRotationSandbox, type RotationSandbox, type TrueCredential } from '../rotation/support.ts';
+import { arrangeKey, startRotationSandbox, type RotationSandbox, type TrueCredential } from '../rotation/support.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 let p: RotationSandbox;
@@ -42,7 +42,7 @@ async function cli(argv: string[], stdin?: string): Promise<{ code: number; out:
 
 /** A seeded, active API key without an IP allowlist, its secret leaked by the sandbox's admin control. */
 async function leakSeededKey(ws: string, skip: string[] = []): Promise<{ key: TrueCredential; secret: string }> {
-  const key = (await p.credentials(ws)).find((c) => c.type === 'api_key' && c.status === 'active' && !skip.includes(c.id) && ((c as unknown as { ip_allowlist?: string[] }).ip_allowlist ?? []).length === 0 && c.expires_at === null);
+  const key = (await p.credentials(ws)).find((c) => c.type === 'api_key' && c.status === 'active' && !skip.includes(c.id) && !leakedKeyIds.includes(c.id) && ((c as unknown as { ip_allowlist?: string[] }).ip_allowlist ?? []).length === 0 && c.expires_at === null);
   assert.ok(key, 'the seed has an active API key without an allowlist');
   const r = await p.admin('POST', '/leak', { workspace_id: ws, key_id: key.id });
   assert.equal(r.status, 200);
@@ -121,6 +121,18 @@ test('a secret no connected workspace has says so in a sentence and opens nothin
   assert.match(other.out, /machine-client secret/);
   const list = JSON.parse((await cli(['incident', 'list', '--json'])).out) as { incidents: unknown[] };
   assert.equal(list.incidents.length, 1);
+});
+
+test('a key newer than the cache is found: the inventory is re-read when nothing in it matches', async () => {
+  const ws = p.sb.workspaces[1]!;
+  const key = await arrangeKey(p, ws.id, { name: 'made after the sync' });
+  leaked.push(key.secret);
+  leakedKeyIds.push(key.id);
+  const r = await cli(['incident', '--json'], key.secret);
+  assert.equal(r.code, 0, r.err);
+  const v = JSON.parse(r.out) as { incident: { match: { credentialId: string; credentialName: string } } };
+  assert.equal(v.incident.match.credentialId, key.id);
+  assert.equal(v.incident.match.credentialName, 'made after the sync');
 });
 
 test('revoke now: preview, then the platform refuses the leaked secret', async () => {
@@ -225,7 +237,7 @@ test('canary: no leaked secret in CLI output, argv, the data dir, the keychain o
     assert.equal(outputs.join('\n').split(s).length - 1, 1, 'the replacement was printed more than once');
     for (const f of files) assert.ok(!readFileSync(f).toString('latin1').includes(s), `${f} holds the replacement secret`);
   }
-  assert.equal(leaked.length, 4);
+  assert.equal(leaked.length, 5);
   for (const s of leaked) {
     for (const o of outputs) assert.ok(!o.includes(s), 'a CLI output or argv carried a leaked secret');
     for (const f of files) assert.ok(!readFileSync(f).toString('latin1').includes(s), `${f} holds a leaked secret`);
