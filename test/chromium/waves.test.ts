@@ -65,6 +65,19 @@ test('Waves screen: per-workspace progress by name, the pause evidence, Resume a
     assert.doesNotMatch(await page.locator('main').innerText(), CODES, 'words, not codes');
     await mkdir(SCREENSHOT_DIR, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'waves-paused-1440x900.png') });
+    // the paused wave at the small size, light and dark: no sideways scroll of the page
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.setViewportSize({ width: 1024, height: 700 });
+      const overflow = await page.evaluate(() => {
+        const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+        return d.scrollWidth - d.clientWidth;
+      });
+      assert.ok(overflow <= 0, `1024×700 ${scheme}: page-level horizontal overflow of ${overflow}px`);
+      await page.screenshot({ path: join(SCREENSHOT_DIR, `waves-paused-1024x700-${scheme}.png`) });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1440, height: 900 });
 
     // fixed; Resume retries it and waits for batch 2's cut-over
     await w.admin('DELETE', '/faults');

@@ -6,7 +6,8 @@
 // are the old secret (it still works during grace), calls by the new key id are the new secret.
 //   passed:  the new key made a successful call since the rotation, the old key made none for `quiet` (since its last
 //            call or the rotation), and neither made a 401/403 since the gate's baseline;
-//   failed:  a 401/403 by either key since the baseline, or the old key still in use when its grace period ended;
+//   failed:  a 401/403 by either key since the baseline, or, when the old key's grace period ended, the old key still in
+//            use or the new key never used;
 //   waiting: otherwise (the audit log does not reach past the rotation yet, the new key is not seen yet, or the quiet
 //            time has not passed), with what it waits for.
 import type { RotationDeps } from './deps.ts';
@@ -53,6 +54,8 @@ export function judgeCutover(audit: RotationDeps['audit'], it: WaveItemRow, quie
   const graceEnd = it.grace_ends_at ? Date.parse(it.grace_ends_at) : null;
   if (old && graceEnd !== null && platformNow >= graceEnd && old.ms >= graceEnd - quietMinutes * 60_000)
     return { kind: 'failed', evidence: `The old key was still used at ${utc(old.at)}${old.ip ? ` from ${old.ip}` : ''} and its grace period ended ${utc(it.grace_ends_at)}: the integration did not cut over.` };
+  if (newOk === 0 && graceEnd !== null && platformNow >= graceEnd)
+    return { kind: 'failed', evidence: `The new key ${it.new_key_label ?? it.new_key_id} was not used before the old key's grace period ended (${utc(it.grace_ends_at)}): the integration did not pick up its new secret. Check that it reads the secrets manager, then resume.` };
   if (newOk === 0) return { kind: 'waiting', evidence: `Waiting for the new key ${it.new_key_label ?? it.new_key_id} to be used (no successful call by it since the rotation; ${reach}).` };
   const quietFrom = Math.max(since, old?.ms ?? since);
   const quietFor = platformNow - quietFrom;

@@ -4,7 +4,7 @@
 //    (`grantdesk rotate … --grace 0d`) the resume follows the re-issued key;
 //  - the old key still in use keeps the batch waiting, with its last use and caller in the evidence, until quiet for 1 h;
 //  - a 403 by the new key pauses the wave with the call in the evidence; a resume counts only newer refusals;
-//  - a cancelled wave rotates nothing more.
+//  - a cancelled wave rotates nothing more; a new key never used by the end of the grace period fails the gate.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWaveWorld } from './wave-support.ts';
@@ -96,6 +96,16 @@ test('wave gate: lost answer read back, old key in use waits, a 403 pauses, canc
       assert.equal(truth.get(o.id)!.filter((k) => k.rotated_from === w.keys.get(o.id)!.decoy).length, 0, `${o.name}: the cancelled wave rotated nothing more`);
       assert.equal(truth.get(o.id)!.filter((k) => k.rotated_from === w.keys.get(o.id)!.billing).length, 1, `${o.name}: one rotation`);
     }
+    // a wave whose integrations never pick up their new secrets: when the grace period ends, the gate fails
+    const idle = await w.cli(['wave', 'rotate', '--match', 'billing-sync', '--batch', '3', '--grace', '1d', '--deliver-cmd', w.deliverCmd, '--json']);
+    assert.equal(idle.code, 3, idle.err);
+    await hours(25);
+    const expired = await w.cli(['wave', 'resume', json(idle.out).id, '--json']);
+    assert.equal(expired.code, 1, expired.err);
+    assert.deepEqual(json(expired.out).items.map((i) => i.state), ['gate_failed', 'gate_failed', 'gate_failed']);
+    assert.match(json(expired.out).reason!, /^Paused at batch 1: The new key sk_live_…\w{4} was not used before the old key's grace period ended \(.* UTC\): the integration did not pick up its new secret\./);
+    assert.equal((await w.cli(['wave', 'cancel', json(idle.out).id])).code, 0);
+
     const status = await w.cli(['wave', 'status']);
     assert.match(status.out, /State: completed[\s\S]*State: cancelled|State: cancelled[\s\S]*State: completed/);
   } finally {
