@@ -1,6 +1,7 @@
 // `grantdesk rotate --due` for cron/CI over a real sandbox: exactly the keys and client secrets the platform reports as
 // past 90 days (or expiring within 14 days) are rotated, each new secret goes to the Secret Service and never to stdout,
-// every other credential's secret is unchanged, the exit codes are 0 / 3 (nothing due on the second run) / 2 (no
+// every other credential's secret is unchanged, the exit codes are 1 (one rotate call fails at the platform; the rerun
+// rotates only that one) / 0 / 3 (nothing due any more) / 2 (no
 // delivery: a headless run never prints secrets), and --dry-run lists without rotating.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -71,9 +72,31 @@ test('rotate --due rotates exactly the overdue keys and client secrets, delivere
     assert.ok(planned.rows.every((r) => r.outcome === 'planned'));
 
     const before = await stateOf();
-    const run = await cli(['rotate', '--due', '--json', '--deliver-cmd', 'secret-tool store --label=grantdesk-due service grantdesk-due-test account due']);
+    // one overdue key's rotate call fails at the platform (500 on every try): that row fails, the others rotate, exit 1
+    const faulted = expected.find((id) => id.startsWith('key_'))!;
+    assert.ok(faulted, 'an overdue API key to fail');
+    const faults = (method: string, body?: unknown) => fetch(`${sb.issuer}/__admin/faults`, { method, headers: { authorization: `Bearer ${sb.adminToken}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+    assert.equal((await faults('POST', { route: `api-keys/${faulted}/rotate`, error_rate: 1, error_status: 500 })).status, 200);
+    type Report = { rows: Array<{ credentialId: string; outcome: string; newCredentialId: string | null; type: string; message: string | null }>; rotated: number };
+    const deliver = ['--deliver-cmd', 'secret-tool store --label=grantdesk-due service grantdesk-due-test account due'];
+    const partial = await cli(['rotate', '--due', '--json', ...deliver]);
+    assert.equal(partial.code, 1, `some failed: exit 1 (${partial.err}${partial.out.slice(0, 500)})`);
+    const first = JSON.parse(partial.out) as Report;
+    assert.deepEqual(first.rows.map((r) => r.credentialId).sort(), expected, 'every due credential has a row');
+    const failedRow = first.rows.find((r) => r.credentialId === faulted)!;
+    assert.equal(failedRow.outcome, 'failed');
+    assert.ok(failedRow.message && /[a-z]/.test(failedRow.message), 'the failure is a sentence');
+    assert.deepEqual(first.rows.filter((r) => r.outcome === 'failed').map((r) => r.credentialId), [faulted], 'only the faulted key failed');
+    assert.equal(first.rotated, expected.length - 1);
+    assert.equal((await stateOf()).get(faulted)!.effective_status, 'active', 'the failed key was not rotated');
+    // the fault clears; the next scheduled run rotates exactly the one left over
+    assert.equal((await faults('DELETE')).status, 200);
+    const run = await cli(['rotate', '--due', '--json', ...deliver]);
     assert.equal(run.code, 0, run.err + run.out.slice(0, 2000));
-    const report = JSON.parse(run.out) as { rows: Array<{ credentialId: string; outcome: string; newCredentialId: string | null; type: string }>; rotated: number };
+    const second = JSON.parse(run.out) as Report;
+    assert.deepEqual(second.rows.map((r) => r.credentialId), [faulted], 'the rerun rotates only what failed: nothing twice');
+    assert.equal(second.rotated, 1);
+    const report = { rows: [...first.rows.filter((r) => r.outcome === 'rotated'), ...second.rows], rotated: first.rotated + second.rotated };
     assert.deepEqual(report.rows.map((r) => r.credentialId).sort(), expected);
     assert.equal(report.rotated, expected.length);
     // the new secrets went to the Secret Service, never to the output
@@ -92,7 +115,7 @@ test('rotate --due rotates exactly the overdue keys and client secrets, delivere
     const fixed = (c: TrueCred | undefined) => c && { ...c, last_used_at: undefined, live_access_tokens: undefined, access_tokens_valid_until: undefined };
     for (const [id, c] of before) if (!touched.has(id)) assert.deepEqual(fixed(after.get(id)), fixed(c), `${id} was not due and is unchanged`);
     assert.equal(after.size, before.size + report.rows.filter((r) => r.type === 'api_key').length, 'one new key per rotated API key, nothing else');
-    assert.ok(!/sk_(live|test)_[A-Za-z0-9]{20,}/.test(run.out + run.err), 'no key secret in the output');
+    assert.ok(!/sk_(live|test)_[A-Za-z0-9]{20,}/.test(run.out + run.err + partial.out + partial.err), 'no key secret in the output');
     const { execFileSync } = await import('node:child_process');
     const stored = execFileSync('secret-tool', ['lookup', 'service', 'grantdesk-due-test', 'account', 'due']).toString();
     assert.ok(stored.length >= 20, 'the last new secret is in the Secret Service');
