@@ -136,7 +136,7 @@ describe('review mode and the app store set', () => {
     const f = fakeApi({});
     const stores = createAppStores(f.api);
     const names = Object.keys(stores).filter((k) => k !== 'api').sort();
-    assert.deepEqual(names, ['alerts', 'audit', 'bundles', 'clients', 'delivery', 'exports', 'guardrails', 'health', 'insights', 'inventory', 'policy', 'review', 'rotation', 'settings', 'stepUp', 'tasks', 'wizard', 'workspaces']);
+    assert.deepEqual(names, ['alerts', 'audit', 'bundles', 'clients', 'delivery', 'exports', 'guardrails', 'health', 'insights', 'inventory', 'offboarding', 'policy', 'review', 'rotation', 'settings', 'stepUp', 'tasks', 'wizard', 'workspaces']);
     for (const n of names) assert.equal(typeof (stores as unknown as Record<string, { getState?: unknown }>)[n]!.getState, 'function', n);
     assert.notEqual(createAppStores(f.api).inventory, stores.inventory, 'no cache keyed by api: each call makes its own set');
     f.assertCalls([]);
