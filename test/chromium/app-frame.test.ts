@@ -24,9 +24,10 @@ const SCREENS: Array<[id: string, label: string]> = [
   ['rotation', 'Rotation'],
   ['policy', 'Policy'],
   ['alerts', 'Alerts'],
+  ['offboarding', 'Offboarding'],
 ];
-/** Ctrl + digit for the first ten screens, then letters (g: governance, j: the alerts queue) */
-const SHORTCUT = (i: number) => (i < 10 ? String((i + 1) % 10) : ['g', 'j'][i - 10]!);
+/** Ctrl + digit for the first ten screens, then letters (g: governance, j: the alerts queue, o: offboarding) */
+const SHORTCUT = (i: number) => (i < 10 ? String((i + 1) % 10) : ['g', 'j', 'o'][i - 10]!);
 
 const textOf = (l: Locator) => eventually(() => l.textContent(), (t) => t !== null, 'text present');
 const expectText = (l: Locator, expected: string) => eventually(() => l.textContent(), (t) => t === expected, `text of ${l}`);
@@ -106,9 +107,11 @@ describe('app frame in Chromium (serve mode)', () => {
     await page.keyboard.press('ArrowDown');
     assert.equal(await activeTestId(page), 'nav-scope-matrix');
     await page.keyboard.press('End');
-    assert.equal(await activeTestId(page), 'nav-alerts');
+    assert.equal(await activeTestId(page), 'nav-offboarding');
     await page.keyboard.press('Home');
     assert.equal(await activeTestId(page), 'nav-workspaces');
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await activeTestId(page), 'nav-offboarding');
     await page.keyboard.press('ArrowUp');
     assert.equal(await activeTestId(page), 'nav-alerts');
     await page.keyboard.press('ArrowUp');

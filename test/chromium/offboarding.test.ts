@@ -135,6 +135,6 @@ test('offboard one integration across 40 workspaces in Chromium: preview, a fail
 
   // Workspaces shows who connected each one
   await page.getByTestId('nav-workspaces').click();
-  await eventually(() => page.getByTestId('ws-connected-by').allTextContents(), (t) => t.length === WORKSPACES && t.filter((x) => x === 'by Sam Lee').length === WORKSPACES - RITA, 'Connected by in the table', 30_000);
+  await eventually(() => page.getByTestId('ws-connected-by').allTextContents(), (t) => t.length === WORKSPACES && t.filter((x) => x === 'Sam Lee').length === WORKSPACES - RITA && t.filter((x) => x === 'Rita Ops').length === RITA, 'Connected by in the table', 30_000);
   assert.deepEqual(problems.all(), []);
 });
