@@ -227,6 +227,8 @@ export function createOffboardingService(d: OffboardingDeps) {
     preview,
 
     async run(input: Input<'offboard.run'>, ctx: CallContext): Promise<OffboardResult> {
+      // a flag instead of the typed count is refused before anything is read: only the user's own shell may confirm so
+      if (input.yes === true && !input.confirm && ctx.capabilities.confirmation !== 'flag') throw new AppError('invalid_input', 'Confirmation by flag is only accepted on the command line; type the confirmation text');
       const sel = select(d, input);
       if (sel.picks.length === 0) throw new AppError('not_found', `Nothing to offboard for ${sel.selector.description} in the cached inventory; sync first (\`grantdesk sync\`) if it was added recently`);
       confirmOrThrow(input, String(sel.picks.length), ctx);
