@@ -13,7 +13,11 @@ export const ROLES = ['auditor', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 export const roleSchema = z.enum(ROLES);
 export const DEFAULT_CLIENT_ID = 'grantdesk-desktop';
-/** The scopes the platform registers for the default client (docs/platform-api.md, "Registered client"). */
+/**
+ * The API scopes the platform registers for the default client (docs/platform-api.md, "Registered client"), which a
+ * re-consent may choose from; the identity scopes (`profile email`, services/connections/staff-identity.ts) are added by
+ * the connection itself, never chosen.
+ */
 export const DEFAULT_CLIENT_SCOPES = ['openid', 'offline_access', ...ROLE_SCOPES.admin] as const;
 
 /** The scopes requested for a role (what the connect dialog shows before the browser opens). */

@@ -73,6 +73,9 @@ export async function startHostilePlatform(upstream: string | null, rewrites: Ho
             : null;
     if (url.pathname.startsWith('/.well-known/') || url.pathname === '/device/auth') text = text.split(upstream).join(origin);
     if (rewrite && up.status === 200) text = JSON.stringify(rewrite(JSON.parse(text) as Json));
+    // the proxy is its own issuer for ID tokens too (the client checks iss against the metadata, not the signature of a
+    // token endpoint response): the upstream's iss is re-issued as the proxy's
+    if (url.pathname === '/token' && up.status === 200) text = reissueIdToken(text, upstream, origin);
     const out: Record<string, string | string[]> = {};
     up.headers.forEach((v, k) => {
       if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive', 'set-cookie'].includes(k)) out[k] = k === 'location' ? v.split(upstream).join(origin).split(encodeURIComponent(upstream)).join(encodeURIComponent(origin)) : v;
@@ -94,4 +97,13 @@ export async function startHostilePlatform(upstream: string | null, rewrites: Ho
         server.close(() => r());
       }),
   };
+}
+
+function reissueIdToken(text: string, upstream: string, origin: string): string {
+  const j = JSON.parse(text) as { id_token?: unknown };
+  if (typeof j.id_token !== 'string') return text;
+  const [h, p, sig] = j.id_token.split('.');
+  const claims = JSON.parse(Buffer.from(p!, 'base64url').toString('utf8')) as { iss?: string };
+  if (claims.iss === upstream) claims.iss = origin;
+  return JSON.stringify({ ...j, id_token: [h, Buffer.from(JSON.stringify(claims)).toString('base64url'), sig].join('.') });
 }

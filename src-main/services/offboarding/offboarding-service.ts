@@ -175,7 +175,7 @@ export function createOffboardingService(d: OffboardingDeps) {
   }
 
   /** runs these rows: credentials through the inventory's revocation, then grants through the connections domain */
-  async function runRows(rows: OffboardLogRow[], ctx: CallContext, retry: boolean): Promise<void> {
+  async function runRows(rows: OffboardLogRow[], ctx: CallContext, retry: boolean, staff: string | null): Promise<void> {
     const creds = rows.filter((r) => r.kind === 'credential');
     if (creds.length) {
       const targets = creds.map((r) => ({ workspace: r.workspace_id, credentialId: r.credential_id! }));
@@ -201,6 +201,12 @@ export function createOffboardingService(d: OffboardingDeps) {
     await mapPool(grants, d.concurrency(), async (r) => {
       try {
         const before = d.grantState(r.workspace_id);
+        // a retry never ends a grant someone else connected since: the workspace was reconnected by another person
+        const by = before?.connectedBy;
+        if (retry && staff !== null && before && before.status !== 'disconnected' && by && by.email?.toLowerCase() !== staff && by.name?.toLowerCase() !== staff) {
+          log.finish(r.id, { outcome: 'already_revoked', errorCode: null, errorMessage: null, sentence: `${r.workspace_name} was reconnected by ${by.name ?? by.email} since; that grant is not this person's and was not touched.`, revocationId: null, finishedAt: iso(d.clock.now()) });
+          return;
+        }
         const w = before && before.status !== 'disconnected' ? await d.disconnect(r.workspace_id) : before;
         if (!w) throw new AppError('not_found', `Workspace ${r.workspace_name} is no longer known to Grantdesk`);
         if (w.revocation === 'pending') throw new AppError('platform_error', `Disconnected here, but the platform has not confirmed revoking the grant yet (${w.revocationError ?? 'no answer'})`);
@@ -227,6 +233,8 @@ export function createOffboardingService(d: OffboardingDeps) {
     preview,
 
     async run(input: Input<'offboard.run'>, ctx: CallContext): Promise<OffboardResult> {
+      // a flag instead of the typed count is refused before anything is read: only the user's own shell may confirm so
+      if (input.yes === true && !input.confirm && ctx.capabilities.confirmation !== 'flag') throw new AppError('invalid_input', 'Confirmation by flag is only accepted on the command line; type the confirmation text');
       const sel = select(d, input);
       if (sel.picks.length === 0) throw new AppError('not_found', `Nothing to offboard for ${sel.selector.description} in the cached inventory; sync first (\`grantdesk sync\`) if it was added recently`);
       confirmOrThrow(input, String(sel.picks.length), ctx);
@@ -244,7 +252,7 @@ export function createOffboardingService(d: OffboardingDeps) {
           ? { kind: 'credential', workspace_id: p.workspaceId, workspace_name: p.workspaceName, credential_id: p.credential.id, credential_name: p.credential.name, type: p.credential.type, action: p.credential.type === 'machine_client' ? 'disable' : 'revoke' }
           : { kind: 'grant', workspace_id: p.workspaceId, workspace_name: p.workspaceName, credential_id: p.credential?.id ?? null, credential_name: "Grantdesk's grant", type: 'app', action: 'disconnect' },
       );
-      await runRows(log.start(b, rows), ctx, false);
+      await runRows(log.start(b, rows), ctx, false, null);
       return resultOf(b);
     },
 
@@ -253,7 +261,7 @@ export function createOffboardingService(d: OffboardingDeps) {
       if (!b) throw new AppError('not_found', `No offboarding batch ${input.batch} is recorded on this machine; list them with \`grantdesk offboard history\``);
       const failed = log.rows(b.id).filter((r) => r.outcome === 'failed' || r.outcome === 'pending');
       if (failed.length === 0) throw new AppError('conflict', 'No row of this batch failed; there is nothing to retry');
-      await runRows(failed, ctx, true);
+      await runRows(failed, ctx, true, b.selector_kind === 'staff' ? b.selector_value.toLowerCase() : null);
       return resultOf(b);
     },
 

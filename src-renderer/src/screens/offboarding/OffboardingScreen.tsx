@@ -113,6 +113,7 @@ function Results({ r }: { r: OffboardResult }) {
         </WriteButton>
       )}
       <table className="ofb-table">
+        <caption className="visually-hidden">Failed rows first</caption>
         <thead>
           <tr>
             <th scope="col">Workspace</th>
@@ -122,7 +123,7 @@ function Results({ r }: { r: OffboardResult }) {
           </tr>
         </thead>
         <tbody>
-          {r.rows.map((row) => (
+          {[...r.rows].sort((a, b) => Number(b.outcome === 'failed') - Number(a.outcome === 'failed')).map((row) => (
             <tr key={row.rowId} data-testid="offboard-row" data-outcome={row.outcome} data-workspace-id={row.workspaceId} data-attempts={row.attempts}>
               <td>{row.workspaceName}</td>
               <td>

@@ -264,6 +264,7 @@ function OperatorWorkspaces() {
                 {header('name', 'Workspace', 'ws-name')}
                 {manyPlatforms && header('platform', 'Platform', 'ws-col-platform')}
                 {header('status', 'Status')}
+                <th scope="col" className="th-plain ws-col-by">Connected by</th>
                 <th scope="col" className="th-plain">Scopes</th>
                 {header('expiry', 'Access token')}
                 {header('lastRefresh', 'Refresh token', 'ws-col-refresh')}
@@ -294,12 +295,12 @@ function OperatorWorkspaces() {
                       <span className="cell-title" title={`${w.name} · ${w.id}`}>
                         {w.name}
                       </span>
-                      <ConnectedBy w={w} />
                     </td>
                     {manyPlatforms && <td className="ws-col-platform nowrap">{w.platformName}</td>}
                     <td className="nowrap">
                       <Badges w={w} />
                     </td>
+                    <ConnectedBy w={w} />
                     <td className="ws-scopes">
                       <ScopesSummary scopes={w.scopes} />
                     </td>

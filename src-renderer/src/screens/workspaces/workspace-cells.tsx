@@ -95,14 +95,13 @@ export function DisconnectIcon() {
 }
 
 
-/** who connected the workspace (agency staff), from the platform's ID token or Settings: what offboarding a person goes by */
+/** the "Connected by" cell: the agency staff member who connected it (ID token or Settings), what offboarding a person goes by */
 export function ConnectedBy({ w }: { w: Workspace }) {
   const by = w.connectedBy;
-  if (!by) return null;
-  const who = by.name ?? by.email;
+  const full = by ? `${by.name ?? by.email}${by.name && by.email ? ` (${by.email})` : ''}, ${by.source === 'id_token' ? "as the platform's sign-in named them" : 'as set in Settings'}` : 'Not recorded: connected before Grantdesk recorded it, or nobody was named';
   return (
-    <span className="ws-by muted" title={`Connected by ${by.name ? `${by.name}${by.email ? ` (${by.email})` : ''}` : by.email}, as ${by.source === 'id_token' ? "the platform's sign-in named them" : 'set in Settings'}`} data-testid="ws-connected-by">
-      by {who}
-    </span>
+    <td className="ws-col-by nowrap" title={full} data-testid="ws-connected-by">
+      {by ? (by.name ?? by.email) : <span className="muted">—</span>}
+    </td>
   );
 }
