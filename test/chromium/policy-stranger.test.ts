@@ -101,6 +101,8 @@ groups:
   const chip = page.locator('[data-testid="policy-group"][data-key="g:Core clients"]');
   assert.equal(await chip.getAttribute('aria-pressed'), 'true');
   assert.equal(Number(await chip.getAttribute('data-count')), inCore.length, 'the chip counts the group\u2019s workspaces\u2019 violations');
+  const bg = (l: ReturnType<Page['locator']>) => l.evaluate((e) => e.ownerDocument.defaultView!.getComputedStyle(e).backgroundColor);
+  assert.notEqual(await bg(chip), await bg(page.getByTestId('policy-group-all')), 'the chosen group\u2019s chip looks chosen');
   assert.match(await page.getByTestId('policy-summary').innerText(), new RegExp(`^${inCore.length} violations? in \\d+ workspaces? \\(group Core clients\\)`));
   await shot(page, 'stranger-policy-group');
   // Insights and the Calendar agree
@@ -159,6 +161,8 @@ groups:
   assert.equal(months.reduce((a, b) => a + b, 0), deadlines.length, 'the month headers count them');
   assert.match(await page.getByTestId('calendar-summary').innerText(), new RegExp(`^${deadlines.length} upcoming in the next 90 days in Core clients`));
   assert.match(await list.getByTestId('calendar-policy-item').first().innerText(), /breaks Maximum secret age/);
+  // at 1024 px the rule and the workspace are not cut off
+  for (const clip of await list.locator('[data-testid="calendar-policy-item"] .cal-what, [data-testid="calendar-policy-item"] .cal-when').evaluateAll((es) => es.map((e) => [e.scrollWidth, e.clientWidth]))) assert.ok(clip[0]! <= clip[1]! + 1, `a policy deadline is cut off at 1024 px (${clip.join(' > ')})`);
   assert.equal(await page.locator('.section-title', { hasText: 'Policy deadlines' }).count(), 0, 'no separate section');
   await shot(page, 'stranger-calendar');
   assert.deepEqual(demo.problems.all(), [], 'no console errors, page errors or CSP violations');

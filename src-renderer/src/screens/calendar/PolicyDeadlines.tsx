@@ -43,7 +43,7 @@ export function PolicyRow({ d, now }: { d: PolicyDeadline; now: number }) {
   const w = when(d.at, now);
   const href = fixHref(d);
   return (
-    <div className="cal-item" data-testid="calendar-policy-item" data-rule={d.rule} data-workspace={d.workspaceId} data-credential={d.credentialId}>
+    <div className="cal-item cal-item-policy" data-testid="calendar-policy-item" data-rule={d.rule} data-workspace={d.workspaceId} data-credential={d.credentialId}>
       <span className="cal-when warning" title={w?.title}>
         {w?.text ?? 'date unknown'}
       </span>
