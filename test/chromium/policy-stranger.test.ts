@@ -161,6 +161,10 @@ groups:
   assert.equal(months.reduce((a, b) => a + b, 0), deadlines.length, 'the month headers count them');
   assert.match(await page.getByTestId('calendar-summary').innerText(), new RegExp(`^${deadlines.length} upcoming in the next 90 days in Core clients`));
   assert.match(await list.getByTestId('calendar-policy-item').first().innerText(), /breaks Maximum secret age/);
+  // the rows do not overlap (a wrapped deadline is taller than the estimate)
+  const boxes = await list.locator('.cal-vrow').evaluateAll((es) => es.map((e) => { const r = e.getBoundingClientRect(); const c = e.firstElementChild!.getBoundingClientRect(); return [r.top, r.bottom, c.bottom]; }).sort((x, y) => x[0]! - y[0]!));
+  assert.ok(boxes.every((b) => b[2]! <= b[1]! + 0.5) && boxes.slice(1).every((b, i) => b[0]! >= boxes[i]![1]! - 0.5), `the dated list\u2019s rows overlap: ${JSON.stringify(boxes)}`);
+  await shot(page, 'stranger-calendar-now');
   // at 1024 px the rule and the workspace are not cut off
   for (const clip of await list.locator('[data-testid="calendar-policy-item"] .cal-what, [data-testid="calendar-policy-item"] .cal-when').evaluateAll((es) => es.map((e) => [e.scrollWidth, e.clientWidth]))) assert.ok(clip[0]! <= clip[1]! + 1, `a policy deadline is cut off at 1024 px (${clip.join(' > ')})`);
   assert.equal(await page.locator('.section-title', { hasText: 'Policy deadlines' }).count(), 0, 'no separate section');

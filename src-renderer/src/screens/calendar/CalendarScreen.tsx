@@ -79,7 +79,9 @@ function ItemRow({ it, now }: { it: CalendarItem; now: number }) {
 /** a virtualized list of month headers and items (the calendar can hold thousands of items) */
 function VirtualRows({ rows, now, testId, maxHeight }: { rows: Row[]; now: number; testId: string; maxHeight: string }) {
   const ref = useRef<HTMLDivElement>(null);
-  const v = useVirtualizer({ count: rows.length, getScrollElement: () => ref.current, estimateSize: (i) => (rows[i]!.type === 'month' ? 32 : 38), overscan: 12 });
+  // sizes are kept by row key, not index: a filter change moves rows (a policy deadline wraps to two lines at 1024 px), and
+  // a size measured for another row at that index would overlap the rows below
+  const v = useVirtualizer({ count: rows.length, getScrollElement: () => ref.current, estimateSize: (i) => (rows[i]!.type === 'month' ? 32 : 38), getItemKey: (i) => rows[i]!.key, overscan: 12 });
   return (
     <div ref={ref} className="cal-scroll" style={{ maxHeight }} data-testid={testId} data-count={rows.filter((r) => r.type !== 'month').length}>
       <div style={{ height: v.getTotalSize(), position: 'relative' }}>
