@@ -169,5 +169,10 @@ groups:
   for (const clip of await list.locator('[data-testid="calendar-policy-item"] .cal-what, [data-testid="calendar-policy-item"] .cal-when').evaluateAll((es) => es.map((e) => [e.scrollWidth, e.clientWidth]))) assert.ok(clip[0]! <= clip[1]! + 1, `a policy deadline is cut off at 1024 px (${clip.join(' > ')})`);
   assert.equal(await page.locator('.section-title', { hasText: 'Policy deadlines' }).count(), 0, 'no separate section');
   await shot(page, 'stranger-calendar');
+  // the open count for one workspace links to that workspace's violations (the same count there)
+  await page.getByTestId('calendar-filter-workspace').selectOption(firstWs);
+  await eventually(async () => Number(await page.getByTestId('calendar-policy').getAttribute('data-open')), (n) => n === perWs.get(firstWs), 'the workspace\u2019s open violations');
+  await page.getByTestId('calendar-policy-open-link').click();
+  await eventually(async () => Number(await page.getByTestId('policy-violations').getAttribute('data-count').catch(() => '-1')), (n) => n === perWs.get(firstWs), 'the Calendar\u2019s link lands on the same violations');
   assert.deepEqual(demo.problems.all(), [], 'no console errors, page errors or CSP violations');
 });

@@ -214,7 +214,7 @@ export function CalendarScreen() {
 
       <div className="section" aria-busy={loading}>
         <h2 className="section-title">Upcoming ({upcomingCount})</h2>
-        {policy.followed && <PolicySummary count={policy.items.length} open={policy.open} groups={groups} withinDays={filters.withinDays} />}
+        {policy.followed && <PolicySummary count={policy.items.length} open={policy.open} groups={groups} workspace={filters.workspace} withinDays={filters.withinDays} />}
         {calendar && upcomingCount === 0 && (
           <p className="muted panel" data-testid="calendar-upcoming-empty">
             Nothing ends in the next {filters.withinDays} days.

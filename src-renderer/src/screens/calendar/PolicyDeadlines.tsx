@@ -25,14 +25,16 @@ export function usePolicyDeadlines(groups: PolicyGroups, workspace: string, with
   }, [result, members, workspace, withinDays, now]);
 }
 
-export function PolicySummary({ count, open, groups, withinDays }: { count: number; open: number; groups: PolicyGroups; withinDays: number }) {
+export function PolicySummary({ count, open, groups, workspace, withinDays }: { count: number; open: number; groups: PolicyGroups; workspace: string; withinDays: number }) {
+  // the Policy screen shows the same group; the calendar's workspace filter goes along, so the count there is this one
+  const href = workspace ? `#/policy?${new URLSearchParams({ workspace }).toString()}` : '#/policy';
   return (
     <p className="muted" data-testid="calendar-policy" data-count={count} data-open={open}>
       {count === 0 ? `No credential breaks a dated policy rule in the next ${withinDays} days` : `${count} policy deadline${count === 1 ? '' : 's'} in the list below`}
       {groups.selected ? ` in ${groups.selected.name}` : ''}
       {' · '}
       <span data-testid="calendar-policy-open">
-        {open === 0 ? 'no policy violation is open today' : <a href="#/policy">{`${open} policy violation${open === 1 ? ' is' : 's are'} open today`}</a>}
+        {open === 0 ? 'no policy violation is open today' : <a href={href} data-testid="calendar-policy-open-link">{`${open} policy violation${open === 1 ? ' is' : 's are'} open today`}</a>}
       </span>
       .
     </p>
