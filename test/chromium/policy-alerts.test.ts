@@ -37,7 +37,11 @@ test('Policy and Alerts screens: exact counts, group filter, fix links, live fil
   const cli = demo.app.as(CLI_CONTEXT);
   const check = await cli.call('policy.check', { format: 'json' });
   assert.ok(check.violations.length > 3, 'the seed breaks the policy');
-  const perGroup = (g: string) => check.violations.filter((v) => v.group === g).length;
+  // a group's count on every screen: the violations in its workspaces, whichever rule (the shared group filter)
+  const perGroup = (g: string) => {
+    const members = new Set(check.groups.find((x) => x.name === g)!.members.map((m) => m.id));
+    return check.violations.filter((v) => members.has(v.workspaceId)).length;
+  };
 
   // notifications: allowed for the serve origin, and every Notification the page creates is recorded
   await demo.context.grantPermissions(['notifications'], { origin: new URL(demo.serve.url).origin });
@@ -64,8 +68,9 @@ test('Policy and Alerts screens: exact counts, group filter, fix links, live fil
   await page.getByTestId('policy-group').filter({ hasText: 'Keys expire' }).click();
   await eventually(async () => Number(await page.getByTestId('policy-violations').getAttribute('data-count')), (n) => n === perGroup('Keys expire'), 'group filter count');
   // a violation names the workspace and the credential, never only ids, and its fix opens Credentials on that credential
-  const first = page.getByTestId('policy-violation').first();
   const v = check.violations.find((x) => x.id && x.group === 'Keys expire')!;
+  // the group's workspaces break other groups' rules too (they are listed): the first of this group's own rule
+  const first = page.locator(`[data-testid="policy-violation"][data-rule="${v.rule}"]`).first();
   assert.match(await first.innerText(), /API key “/);
   const href = await first.getByTestId('policy-fix').getAttribute('href');
   assert.match(href ?? '', /^#\/credentials\?workspace=ws_[A-Za-z0-9_-]+&credential=key_/);

@@ -184,7 +184,10 @@ groups:
   assert.equal(after1.keys.length, truth.keys.length - 1, 'the platform holds one violation fewer');
   await eventually(async () => keysOf((await cli.call('policy.check', { format: 'json' })).violations).join('\n'), (t) => t === after1.keys.join('\n'), 'the next check has exactly the rest');
   await openRoute(demo, '#/policy');
+  // the group chosen on the matrix is still chosen here (one filter for every screen): every group
+  await page.getByTestId('policy-group-all').click();
   await eventually(async () => Number(await page.getByTestId('policy-violations').getAttribute('data-count')), (n) => n === after1.keys.length, 'the Policy screen no longer lists it');
+  await page.locator('[data-testid="policy-group"][data-key="g:Core clients"]').click();
 
   // a second policy file on disk: a dated rule and a baseline bundle for the group
   await app.call('bundles.create', { workspace: ids[0]!, name: 'Core read', scopes: ['contacts:read', 'deals:read', 'invoices:read'] });

@@ -26,6 +26,8 @@ export interface InventoryState {
   loading: boolean;
   syncing: boolean;
   error: AppErrorData | null;
+  /** the last "Mark reviewed": how many workspaces and when (the matrix says so; otherwise the click shows nothing) */
+  lastReviewed: { count: number; at: string } | null;
   expanded: Set<string>;
   /** bulk selection: `${workspaceId}\u0000${credentialId}` */
   selected: Set<string>;
@@ -114,6 +116,7 @@ export function createInventoryStore(api: GrantdeskApi): InventoryStore {
     loading: false,
     syncing: false,
     error: null,
+    lastReviewed: null,
     expanded: new Set(),
     selected: new Set(),
     drawer: null,
@@ -220,6 +223,7 @@ export function createInventoryStore(api: GrantdeskApi): InventoryStore {
     async markReviewed(workspaces) {
       const r = await api.inventoryMarkReviewed(workspaces ? { workspaces } : {});
       if (!r.ok) set({ error: r.error });
+      else set({ lastReviewed: { count: r.value.reviewed.length, at: r.value.reviewed[0]?.reviewedAt ?? new Date().toISOString() } });
       await get().load();
     },
     async setBaseline(bundle) {
@@ -278,6 +282,7 @@ export function createInventoryStore(api: GrantdeskApi): InventoryStore {
   }));
 }
 
+export const selectLastReviewed = (s: InventoryState) => s.lastReviewed;
 export const selectMatrix = (s: InventoryState) => s.matrix;
 export const selectMatrixFilters = (s: InventoryState) => s.filters;
 export const selectInventoryError = (s: InventoryState) => s.error;

@@ -14,14 +14,11 @@ export interface PolicyState {
   problem: string | null;
   result: Violations['result'];
   tags: Output<'policy.tags'>['tags'];
-  /** the group filter every policy list honours ('' = all groups) */
-  group: string;
   /** the workspace group every screen filters by ('' = all; 'g:<group>' a policy group; 't:<tag>' a local tag):
    * one choice shared by Workspaces, the matrix, Credentials, Insights and the Calendar */
   groupFilter: string;
   error: AppErrorData | null;
   load(): Promise<void>;
-  setGroup(group: string): void;
   setGroupFilter(key: string): void;
   tag(workspace: string, tag: string, remove?: boolean): Promise<boolean>;
   dismissError(): void;
@@ -36,7 +33,6 @@ export function createPolicyStore(api: GrantdeskApi): PolicyStore {
     problem: null,
     result: null,
     tags: [],
-    group: '',
     groupFilter: '',
     error: null,
     async load() {
@@ -44,9 +40,6 @@ export function createPolicyStore(api: GrantdeskApi): PolicyStore {
       if (v.ok) set({ file: v.value.file, problem: v.value.problem, result: v.value.result, loaded: true });
       else set({ error: v.error, loaded: true });
       if (t.ok) set({ tags: t.value.tags });
-    },
-    setGroup(group) {
-      set({ group });
     },
     setGroupFilter(key) {
       set({ groupFilter: key });
@@ -77,7 +70,6 @@ export const selectPolicyFile = (s: PolicyState) => s.file;
 export const selectPolicyProblem = (s: PolicyState) => s.problem;
 export const selectPolicyResult = (s: PolicyState) => s.result;
 export const selectPolicyTags = (s: PolicyState) => s.tags;
-export const selectPolicyGroup = (s: PolicyState) => s.group;
 export const selectPolicyError = (s: PolicyState) => s.error;
 export const selectGroupFilter = (s: PolicyState) => s.groupFilter;
 
@@ -99,8 +91,6 @@ export const groupOptions = (result: PolicyState['result'], tags: PolicyState['t
   const tagOptions = [...byTag].sort(([a], [b]) => a.localeCompare(b)).map(([tag, members]) => ({ key: `t:${tag}`, label: `Tag: ${tag} (${members.size})`, name: tag, members, baselineBundle: null }));
   return [...groups, ...tagOptions];
 };
-/** violations of one group (all when group is ''); call it in a useMemo: it builds a new array */
-export const groupViolations = (result: PolicyState['result'], group: string): PolicyViolation[] => (result?.violations ?? []).filter((v) => !group || v.group === group);
 /** violation count per workspace id (for the Workspaces list and the matrix) */
 export const violationCountsByWorkspace = (violations: readonly PolicyViolation[]): Map<string, number> => {
   const m = new Map<string, number>();

@@ -4,13 +4,13 @@
 // count. Each item links to the Rotation screen, where the tools that act on it live. Long lists are virtualized.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { CalendarItem, CalendarKind } from '../../../../src-common/contract/index.ts';
+import type { CalendarItem, CalendarKind, PolicyDeadline } from '../../../../src-common/contract/index.ts';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { useSelect, useStores } from '../../stores/use-store.ts';
 import { ALL_KINDS, selectCalendar, selectCalendarFilters, selectCalendarLoading, selectCalendarWorkspaces, selectRotationError } from '../../stores/rotation-store.ts';
 import { monthLabel, when } from '../rotation/dates.ts';
 import { GroupFilter, usePolicyGroups } from '../../components/GroupFilter.tsx';
-import { PolicyDeadlines } from './PolicyDeadlines.tsx';
+import { PolicyRow, PolicySummary, usePolicyDeadlines } from './PolicyDeadlines.tsx';
 import './calendar.css';
 
 const KIND_LABEL: Record<CalendarKind, string> = {
@@ -46,7 +46,9 @@ export function rotationHref(it: CalendarItem): string | null {
   return `#/rotation?${q.toString()}`;
 }
 
-type Row = { type: 'month'; key: string; label: string; count: number } | { type: 'item'; key: string; item: CalendarItem };
+type Row = { type: 'month'; key: string; label: string; count: number } | { type: 'item'; key: string; item: CalendarItem } | { type: 'policy'; key: string; deadline: PolicyDeadline };
+/** one dated entry of the upcoming list: a calendar item or a policy deadline */
+type Dated = { at: string; row: Row };
 
 function ItemRow({ it, now }: { it: CalendarItem; now: number }) {
   const w = when(it.at, now);
@@ -77,9 +79,11 @@ function ItemRow({ it, now }: { it: CalendarItem; now: number }) {
 /** a virtualized list of month headers and items (the calendar can hold thousands of items) */
 function VirtualRows({ rows, now, testId, maxHeight }: { rows: Row[]; now: number; testId: string; maxHeight: string }) {
   const ref = useRef<HTMLDivElement>(null);
-  const v = useVirtualizer({ count: rows.length, getScrollElement: () => ref.current, estimateSize: (i) => (rows[i]!.type === 'month' ? 32 : 38), overscan: 12 });
+  // sizes are kept by row key, not index: a filter change moves rows (a policy deadline wraps to two lines at 1024 px), and
+  // a size measured for another row at that index would overlap the rows below
+  const v = useVirtualizer({ count: rows.length, getScrollElement: () => ref.current, estimateSize: (i) => (rows[i]!.type === 'month' ? 32 : 38), getItemKey: (i) => rows[i]!.key, overscan: 12 });
   return (
-    <div ref={ref} className="cal-scroll" style={{ maxHeight }} data-testid={testId} data-count={rows.filter((r) => r.type === 'item').length}>
+    <div ref={ref} className="cal-scroll" style={{ maxHeight }} data-testid={testId} data-count={rows.filter((r) => r.type !== 'month').length}>
       <div style={{ height: v.getTotalSize(), position: 'relative' }}>
         {v.getVirtualItems().map((vi) => {
           const r = rows[vi.index]!;
@@ -89,6 +93,8 @@ function VirtualRows({ rows, now, testId, maxHeight }: { rows: Row[]; now: numbe
                 <h3 className="cal-month" data-testid="calendar-month">
                   {r.label} <span className="muted">({r.count})</span>
                 </h3>
+              ) : r.type === 'policy' ? (
+                <PolicyRow d={r.deadline} now={now} />
               ) : (
                 <ItemRow it={r.item} now={now} />
               )}
@@ -118,9 +124,14 @@ export function CalendarScreen() {
   const groups = usePolicyGroups();
   const members = groups.members;
   const now = calendar ? Date.parse(calendar.generatedAt) : Date.now();
+  const policy = usePolicyDeadlines(groups, filters.workspace, filters.withinDays, now);
   const { upcoming, overdue } = useMemo(() => {
     const items = (calendar?.items ?? []).filter((i) => !members || members.has(i.workspaceId));
-    const up = items.filter((i) => i.severity !== 'overdue').sort((a, b) => a.at.localeCompare(b.at));
+    // the policy file's dated rules stand among the other deadlines, in their month
+    const up: Dated[] = [
+      ...items.filter((i) => i.severity !== 'overdue').map((it): Dated => ({ at: it.at, row: { type: 'item', key: it.key, item: it } })),
+      ...policy.items.map((d): Dated => ({ at: d.at, row: { type: 'policy', key: `p:${d.id}`, deadline: d } })),
+    ].sort((a, b) => a.at.localeCompare(b.at));
     // the most recently missed first: what just went overdue matters most
     const od = items.filter((i) => i.severity === 'overdue').sort((a, b) => b.at.localeCompare(a.at));
     const rows: Row[] = [];
@@ -131,11 +142,11 @@ export function CalendarScreen() {
         month = m;
         rows.push({ type: 'month', key: `m:${m}`, label: m, count: up.filter((x) => monthLabel(Date.parse(x.at)) === m).length });
       }
-      rows.push({ type: 'item', key: it.key, item: it });
+      rows.push(it.row);
     }
     return { upcoming: rows, overdue: od.map((it): Row => ({ type: 'item', key: it.key, item: it })) };
-  }, [calendar, members]);
-  const upcomingCount = upcoming.filter((r) => r.type === 'item').length;
+  }, [calendar, members, policy.items]);
+  const upcomingCount = upcoming.filter((r) => r.type !== 'month').length;
 
   const toggleKind = (k: CalendarKind) => void store.getState().setFilters({ kinds: filters.kinds.includes(k) ? filters.kinds.filter((x) => x !== k) : [...filters.kinds, k] });
 
@@ -203,6 +214,7 @@ export function CalendarScreen() {
 
       <div className="section" aria-busy={loading}>
         <h2 className="section-title">Upcoming ({upcomingCount})</h2>
+        {policy.followed && <PolicySummary count={policy.items.length} open={policy.open} groups={groups} workspace={filters.workspace} withinDays={filters.withinDays} />}
         {calendar && upcomingCount === 0 && (
           <p className="muted panel" data-testid="calendar-upcoming-empty">
             Nothing ends in the next {filters.withinDays} days.
@@ -210,8 +222,6 @@ export function CalendarScreen() {
         )}
         {upcomingCount > 0 && <VirtualRows rows={upcoming} now={now} testId="calendar-upcoming" maxHeight={overdueOpen ? '40vh' : 'calc(100vh - 360px)'} />}
       </div>
-
-      <PolicyDeadlines groups={groups} workspace={filters.workspace} withinDays={filters.withinDays} now={now} />
 
       {filters.includeOverdue && overdue.length > 0 && (
         <div className="section" data-testid="calendar-overdue-group" data-open={overdueOpen} data-count={overdue.length}>

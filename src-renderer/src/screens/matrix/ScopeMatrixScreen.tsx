@@ -12,6 +12,7 @@ import {
   selectExpanded,
   selectInventoryError,
   selectMatrix,
+  selectLastReviewed,
   selectMatrixFilters,
   selectMatrixLoading,
   selectSelected,
@@ -42,6 +43,7 @@ export function ScopeMatrixScreen() {
   const expandedSet = useSelect(store, selectExpanded);
   const selected = useSelect(store, selectSelected);
   const counts = useSelect(store, selectCredentialCounts);
+  const lastReviewed = useSelect(store, selectLastReviewed);
   const st = store.getState();
   // null: automatic (open while no filter is set, folded to one line of chips once one is)
   const [filtersOpen, setFiltersOpen] = useState<boolean | null>(null);
@@ -155,8 +157,8 @@ export function ScopeMatrixScreen() {
           <button type="button" className="button" onClick={() => void exportCsv()} data-testid="matrix-export-csv">
             Export CSV
           </button>
-          <WriteButton command="inventory.markReviewed" className="button" onClick={() => void st.markReviewed(matrix?.workspaces.map((w) => w.id))} disabled={!matrix?.workspaces.length} data-testid="matrix-mark-reviewed">
-            {groups.selected ? `Mark the group's ${matrix?.workspaces.length ?? 0} reviewed` : 'Mark reviewed'}
+          <WriteButton command="inventory.markReviewed" className="button" onClick={() => void st.markReviewed(matrix?.workspaces.map((w) => w.id))} disabled={!matrix?.workspaces.length} title={!matrix?.workspaces.length ? 'No workspace is shown: change the filters first' : `Record the current grants of the ${matrix.workspaces.length} workspaces shown as reviewed (clears the “new since last review” marks)`} data-testid="matrix-mark-reviewed">
+            {groups.selected ? `Mark ${groups.selected.name} reviewed (${matrix?.workspaces.length ?? 0})` : 'Mark reviewed'}
           </WriteButton>
           {groups.selected && groups.marks && (
             <button
@@ -191,6 +193,11 @@ export function ScopeMatrixScreen() {
         <p className="screen-subtitle inv-counts" data-testid="inventory-counts" title="Every credential the cache holds, whatever its status; filters do not change this count">
           {counts ? countsText(counts) : '\u00a0'}
         </p>
+        {lastReviewed && (
+          <p className="screen-subtitle group-note" role="status" data-testid="matrix-reviewed-note">
+            Marked {lastReviewed.count} workspace{lastReviewed.count === 1 ? '' : 's'} reviewed at {new Date(lastReviewed.at).toLocaleTimeString()}: scopes added after this show as new.
+          </p>
+        )}
         {baseline && (
           <p className="screen-subtitle group-note" data-testid="matrix-group-baseline">
             {baseline.scopes ? `Baseline: ${baseline.group}'s bundle “${baseline.bundle}” from the policy file (${baseline.scopes.length} scopes)` : `${baseline.group}'s baseline bundle “${baseline.bundle}” is in no workspace of the cache yet: push it from Scope bundles.`}
@@ -206,7 +213,12 @@ export function ScopeMatrixScreen() {
           {open ? '▾' : '▸'} Filters{chips.length ? ` (${chips.length})` : ''}
         </button>
         <div className="matrix-chips">
-          {chips.length === 0 && <span className="muted">No filter: every workspace and credential{filters.includeRevoked ? '' : ' (revoked hidden)'}. Click a column to see who holds a scope.</span>}
+          {chips.length === 0 && (
+            <span className="muted matrix-nofilter" data-testid="matrix-nofilter">
+              {groups.selected ? `${groups.selected.key.startsWith('t:') ? 'Tag' : 'Group'} ${groups.selected.name} only: every credential of its workspaces` : 'No filter: every workspace and credential'}
+              {filters.includeRevoked ? '' : ' (revoked hidden)'}. Click a column to see who holds a scope.
+            </span>
+          )}
           {chips.map((c) => (
             <button key={c.key} type="button" className="chip chip-button" onClick={c.remove} aria-label={`Remove filter ${c.label}`} title={`Remove filter ${c.label}`} data-testid={c.key.startsWith('scope-') ? `active-${c.key}` : `active-filter-${c.key}`}>
               {c.label} ×

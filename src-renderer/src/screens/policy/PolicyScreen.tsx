@@ -6,7 +6,9 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { credentialTypeWords, POLICY_RULE_WORDS, type PolicyViolation } from '../../../../src-common/contract/index.ts';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { WriteButton } from '../../components/WriteButton.tsx';
-import { groupViolations, selectPolicyError, selectPolicyFile, selectPolicyGroup, selectPolicyLoaded, selectPolicyProblem, selectPolicyResult, selectPolicyTags } from '../../stores/policy-store.ts';
+import { routeParams, useRouteQuery } from '../../app/router.ts';
+import { usePolicyGroups } from '../../components/GroupFilter.tsx';
+import { selectPolicyError, selectPolicyFile, selectPolicyLoaded, selectPolicyProblem, selectPolicyResult, selectPolicyTags } from '../../stores/policy-store.ts';
 import { useSelect, useStores } from '../../stores/use-store.ts';
 import { selectWorkspaces } from '../../stores/workspaces-store.ts';
 import { fixHref } from './fix-links.ts';
@@ -126,22 +128,28 @@ export function PolicyScreen() {
   const file = useSelect(store, selectPolicyFile);
   const problem = useSelect(store, selectPolicyProblem);
   const result = useSelect(store, selectPolicyResult);
-  const group = useSelect(store, selectPolicyGroup);
   const error = useSelect(store, selectPolicyError);
+  // the workspace group every screen shares (loads the policy and follows its changes): a group chosen on Workspaces or
+  // Insights is the group shown here, counted the same way (the violations in the group's workspaces, whichever rule)
+  const groups = usePolicyGroups();
+  const members = groups.members;
+  // #/policy?workspace=ws_… (a Workspaces row's count): that workspace's violations
+  const workspace = routeParams(`?${useRouteQuery()}`).workspace ?? '';
 
   useEffect(() => {
-    void store.getState().load();
     if (wsStore.getState().workspaces.length === 0) void wsStore.getState().load();
-    return store.getState().connect();
-  }, [store, wsStore]);
+  }, [wsStore]);
 
-  const rows = useMemo(() => groupViolations(result, group), [result, group]);
-  const perGroup = useMemo(() => {
+  const inGroup = useMemo(() => (result?.violations ?? []).filter((v) => !members || members.has(v.workspaceId)), [result, members]);
+  const rows = useMemo(() => (workspace ? inGroup.filter((v) => v.workspaceId === workspace) : inGroup), [inGroup, workspace]);
+  const perOption = useMemo(() => {
     const m = new Map<string, number>();
-    for (const v of result?.violations ?? []) m.set(v.group, (m.get(v.group) ?? 0) + 1);
+    for (const o of groups.options) m.set(o.key, (result?.violations ?? []).filter((v) => o.members.has(v.workspaceId)).length);
     return m;
-  }, [result]);
+  }, [result, groups.options]);
   const workspacesWith = new Set(rows.map((r) => r.workspaceId)).size;
+  const workspaceName = workspace ? (result?.violations.find((v) => v.workspaceId === workspace)?.workspaceName ?? wsStore.getState().workspaces.find((w) => w.id === workspace)?.name ?? workspace) : '';
+  const scope = [groups.selected ? `${groups.selected.key.startsWith('t:') ? 'tag' : 'group'} ${groups.selected.name}` : '', workspaceName].filter(Boolean).join(', ');
 
   return (
     <section className="screen" aria-labelledby="screen-title" data-testid="policy-screen">
@@ -155,7 +163,7 @@ export function PolicyScreen() {
             : !file
               ? 'No policy file is set on this machine.'
               : result
-                ? `${plural(rows.length, 'violation')} in ${plural(workspacesWith, 'workspace')}${group ? ` (group ${group})` : ''} · ${plural(result.workspacesChecked, 'workspace')} and ${plural(result.credentialsChecked, 'credential')} checked`
+                ? `${plural(rows.length, 'violation')} in ${plural(workspacesWith, 'workspace')}${scope ? ` (${scope})` : ''} · ${plural(result.workspacesChecked, 'workspace')} and ${plural(result.credentialsChecked, 'credential')} checked`
                 : 'The policy file cannot be used (below).'}
         </p>
       </header>
@@ -186,22 +194,33 @@ export function PolicyScreen() {
       {result && (
         <>
           <div className="policy-groups" role="group" aria-label="Groups" data-testid="policy-groups">
-            <button type="button" className={`chip chip-button ${group === '' ? 'chip-active' : ''}`} aria-pressed={group === ''} onClick={() => store.getState().setGroup('')}>
-              All groups ({(result.violations.length).toLocaleString()})
+            <button type="button" className={`chip chip-button ${groups.selected ? '' : 'chip-active'}`} aria-pressed={!groups.selected} onClick={() => groups.setValue('')} data-testid="policy-group-all">
+              All groups and tags ({result.violations.length.toLocaleString()})
             </button>
-            {result.groups.map((g) => (
-              <button
-                key={g.name}
-                type="button"
-                className={`chip chip-button ${group === g.name ? 'chip-active' : ''}`}
-                aria-pressed={group === g.name}
-                title={g.members.map((m) => m.name).join(', ') || 'No workspace matches this group'}
-                onClick={() => store.getState().setGroup(g.name)}
-                data-testid="policy-group"
-              >
-                {g.name}: {plural(g.workspaces, 'workspace')}, {plural(perGroup.get(g.name) ?? 0, 'violation')}
-              </button>
-            ))}
+            {groups.options.map((o) => {
+              const g = result.groups.find((x) => `g:${x.name}` === o.key);
+              return (
+                <button
+                  key={o.key}
+                  type="button"
+                  className={`chip chip-button ${groups.selected?.key === o.key ? 'chip-active' : ''}`}
+                  aria-pressed={groups.selected?.key === o.key}
+                  title={g ? g.members.map((m) => m.name).join(', ') || 'No workspace matches this group' : `Workspaces tagged ${o.name} on this machine`}
+                  onClick={() => groups.setValue(o.key)}
+                  data-testid="policy-group"
+                  data-key={o.key}
+                  data-count={perOption.get(o.key) ?? 0}
+                >
+                  {g ? '' : 'Tag '}
+                  {o.name}: {plural(o.members.size, 'workspace')}, {plural(perOption.get(o.key) ?? 0, 'violation')}
+                </button>
+              );
+            })}
+            {workspace && (
+              <a className="chip chip-button chip-active" href="#/policy" title="Show every workspace's violations" data-testid="policy-workspace-chip">
+                Workspace: {workspaceName} ✕
+              </a>
+            )}
           </div>
           {result.unchecked.length > 0 && (
             <p className="muted" data-testid="policy-unchecked">
@@ -209,7 +228,7 @@ export function PolicyScreen() {
               {result.unchecked.length > 1 ? ` (and ${result.unchecked.length - 1} more)` : ''}.
             </p>
           )}
-          {rows.length === 0 ? <p data-testid="policy-clean">No violations{group ? ` in ${group}` : ''}.</p> : <Violations rows={rows} />}
+          {rows.length === 0 ? <p data-testid="policy-clean">No violations{scope ? ` in ${scope}` : ''}.</p> : <Violations rows={rows} />}
         </>
       )}
       <Tags />

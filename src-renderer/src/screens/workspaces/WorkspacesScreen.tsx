@@ -264,6 +264,7 @@ function OperatorWorkspaces() {
                 {header('name', 'Workspace', 'ws-name')}
                 {manyPlatforms && header('platform', 'Platform', 'ws-col-platform')}
                 {header('status', 'Status')}
+                {policyGroups.violations && <th scope="col" className="th-plain">Policy</th>}
                 <th scope="col" className="th-plain ws-col-by">Connected by</th>
                 <th scope="col" className="th-plain">Scopes</th>
                 {header('expiry', 'Access token')}
@@ -271,7 +272,6 @@ function OperatorWorkspaces() {
                 {header('audit', 'Audit log')}
                 {header('inventory', 'Inventory')}
                 {header('error', 'Last error', 'ws-col-error')}
-                {policyGroups.violations && <th scope="col" className="th-plain">Policy</th>}
                 <th scope="col" className="ws-actions-head">
                   <span className="visually-hidden">Actions</span>
                 </th>
@@ -300,6 +300,7 @@ function OperatorWorkspaces() {
                     <td className="nowrap">
                       <Badges w={w} />
                     </td>
+                    {policyGroups.violations && <PolicyCell count={policyGroups.violations.get(w.id) ?? 0} workspaceId={w.id} workspaceName={w.name} />}
                     <ConnectedBy w={w} />
                     <td className="ws-scopes">
                       <ScopesSummary scopes={w.scopes} />
@@ -325,7 +326,6 @@ function OperatorWorkspaces() {
                         <span className="muted">—</span>
                       )}
                     </td>
-                    {policyGroups.violations && <PolicyCell count={policyGroups.violations.get(w.id) ?? 0} workspaceName={w.name} />}
                     <td className="row-actions">
                       {busy[w.id] ? (
                         <span className="muted">{busy[w.id]}…</span>
