@@ -79,8 +79,9 @@ export const incidentCommands = {
   'incident.identify': command({
     input: z
       .object({
-        /** the pasted secret: matched in memory and dropped; never logged, stored or returned */
-        secret: z.string().min(8).max(512).meta({ sensitiveInput: true, description: 'the pasted secret: never logged, stored or echoed' }).optional(),
+        /** the pasted secret: matched in memory and dropped; never logged, stored or returned. Up to 4 KiB (as a secret
+         * file): a paste with text around the secret gets the service's sentence saying so, not a bare length refusal */
+        secret: z.string().min(8).max(4096).meta({ sensitiveInput: true, description: 'the pasted secret: never logged, stored or echoed' }).optional(),
         /** a file holding the secret: only from a caller with file access anywhere (the CLI) */
         secretFile: z.string().min(1).max(4096).optional(),
       })

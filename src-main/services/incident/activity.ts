@@ -37,7 +37,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 
 export function incidentActivity(
   p: ActivityPorts,
-  i: { incidentId: string; workspaceId: string; credentialId: string; ipAllowlist: readonly string[]; sinceMs: number },
+  i: { incidentId: string; workspaceId: string; credentialId: string; ipAllowlist: readonly string[]; sinceMs: number; ownCheckAtMs?: number | null },
 ): IncidentActivity {
   const since = new Date(i.sinceMs).toISOString();
   const base = { workspaces: [i.workspaceId], credential: i.credentialId };
@@ -66,6 +66,11 @@ export function incidentActivity(
       : window.count === 0
         ? `No calls by this credential since ${hhmm(since)} in the audit log (checked up to ${hhmm(coverageUntil)}).`
         : `${plural(window.count, 'call')} from ${plural(window.ipsTotal, 'IP')} since ${hhmm(since)} (checked up to ${hhmm(coverageUntil)}): ${plural(pii, 'call')} read personal data, ${plural(errors, 'call')} failed; ${unusual === 0 ? 'no unusual IP' : `${plural(unusual, 'unusual IP')}`}.`;
+  // identify's confirming call was made with the leaked secret, so the platform logged it as the key's own: said, not hidden
+  const own =
+    coverageUntil !== null && window.count > 0 && i.ownCheckAtMs != null && i.ownCheckAtMs >= i.sinceMs
+      ? ` One of these calls is Grantdesk's own check of the pasted secret (from this machine, ${hhmm(new Date(i.ownCheckAtMs).toISOString())}).`
+      : '';
   return {
     incidentId: i.incidentId,
     since,
@@ -79,6 +84,6 @@ export function incidentActivity(
     callers,
     endpoints,
     unusualIps: unusual,
-    sentence,
+    sentence: sentence + own,
   };
 }

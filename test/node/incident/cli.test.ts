@@ -105,6 +105,7 @@ test('a pasted seeded secret is found by workspace and credential name, and its 
   assert.ok(local.unusual, 'the attacker IP joined after the key\'s usual callers');
   assert.ok(a.unusualIps >= 1);
   assert.match(a.sentence, /calls? from \d+ IPs? since/);
+  assert.match(a.sentence, /One of these calls is Grantdesk's own check of the pasted secret \(from this machine, \d{4}-\d\d-\d\d \d\d:\d\d UTC\)\.$/, 'the confirming call counted in the activity is said to be Grantdesk\'s own');
   // a later start narrows the window to the attacker's calls only
   const narrow = JSON.parse((await cli(['incident', 'activity', revokeIncident, '--since', a.lastSeen!, '--json'])).out) as { calls: number };
   assert.ok(narrow.calls >= 1 && narrow.calls <= a.calls);
