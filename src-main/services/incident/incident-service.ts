@@ -225,7 +225,7 @@ export function createIncidentService(d: IncidentDeps) {
         extract: async (file) => (await d.auditExport({ workspaces: [ws], credential: inc.match.credentialId, from: new Date(sinceMs).toISOString(), out: file, format: 'jsonl', bom: false }, INTERNAL_CAPABILITIES)).manifestPath,
         chainStatus: d.auditStatus([ws]),
       });
-      return { path: dir, manifestPath: r.manifestPath, files: r.files, sentence: `The evidence pack holds ${r.files} files and ${act.calls} audit events; check it with grantdesk verify ${r.manifestPath}.` };
+      return { path: dir, manifestPath: r.manifestPath, files: r.files, sentence: `The evidence pack holds ${r.files + 1} files (${r.files} listed in its manifest, and the manifest) with ${act.calls} audit event${act.calls === 1 ? '' : 's'}; check it with grantdesk verify ${r.manifestPath}.` };
     },
   };
 }

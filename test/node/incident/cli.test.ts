@@ -212,6 +212,8 @@ test('the evidence pack verifies, and fails after a one-byte change', async () =
   assert.equal(r.code, 0, r.err + r.out);
   const pack = JSON.parse(r.out) as { manifestPath: string; files: number };
   assert.deepEqual(readdirSync(dir).sort(), ['activity.json', 'audit-extract.jsonl', 'audit-extract.jsonl.manifest.json', 'chain-status.json', 'incident-manifest.json', 'incident.json', 'timeline.csv']);
+  const sentence = (JSON.parse(r.out) as { sentence: string }).sentence;
+  assert.match(sentence, /^The evidence pack holds 7 files \(6 listed in its manifest, and the manifest\) with \d+ audit events?; check it with grantdesk verify /, 'the count is the folder\'s');
   const incident = JSON.parse(readFileSync(join(dir, 'incident.json'), 'utf8')) as { actions: { action: string; platform: unknown }[] };
   assert.deepEqual(incident.actions.map((a) => a.action), ['identified', 'synced', 'revoked', 'pack']);
   assert.match(readFileSync(join(dir, 'timeline.csv'), 'utf8'), /^at,kind,what\r\n/);

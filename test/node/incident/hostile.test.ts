@@ -9,7 +9,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { copyFileSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type AppRuntime } from '../../../src-main/composition.ts';
@@ -183,6 +183,17 @@ test('a tampered evidence pack fails verify: an edited, an added, a removed file
   await failed(first.pack.manifestPath, 'files', /incident\.json: SHA-256 differs/);
   writeFileSync(a, text);
   assert.equal((await verify(first.pack.manifestPath)).ok, true);
+  // a tab naming a pack folder: only a plain new name inside the exports folder; a symlink planted there is not followed
+  const outside = mkdtempSync(join(tmpdir(), 'grantdesk-incident-outside-'));
+  symlinkSync(outside, join(dataDir, 'exports', 'planted'));
+  for (const out of ['..', '.', '.hidden', 'x\u0000y', 'C:\\evil', '%2e%2e%2fetc', 'ｘ／..', 'planted', 'a'.repeat(300)]) {
+    const r = await c.callResult('incident.pack', { incidentId: (await c.call('incident.list', {})).incidents[0]!.id, out });
+    assert.equal(r.ok, false, `pack out ${JSON.stringify(out)} was accepted`);
+    assert.ok(['invalid_input', 'conflict'].includes(r.error!.code), r.error!.code);
+    assert.ok(r.error!.message.length > 20 && !/incident\.pack/.test(r.error!.message), r.error!.message);
+  }
+  assert.deepEqual(readdirSync(outside), [], 'nothing was written through the planted symlink');
+  rmSync(outside, { recursive: true, force: true });
   // the second pack's manifest swapped into the first pack's folder
   copyFileSync(second.pack.manifestPath, first.pack.manifestPath);
   await failed(first.pack.manifestPath, 'files', /SHA-256 differs|bytes, manifest/);

@@ -110,7 +110,7 @@ function Contain({ inc }: { inc: Incident }) {
       <h2>Contain</h2>
       <p className="muted">Revoking stops the leaked secret and the key for good; rotating with zero grace stops the leaked secret now and issues a replacement with the same scopes.</p>
       <div className="incident-buttons">
-        <WriteButton command="incident.revoke" className="danger" disabled={!open} title={why} onClick={() => start('revoke')} data-testid="incident-revoke">
+        <WriteButton command="incident.revoke" className="button button-danger" disabled={!open} title={why} onClick={() => start('revoke')} data-testid="incident-revoke">
           Revoke now
         </WriteButton>
         <WriteButton command="incident.rotate" disabled={!open} title={why} onClick={() => start('rotate')} data-testid="incident-rotate">
