@@ -66,7 +66,10 @@ export const incidentActivitySchema = z.object({
   /** distinct caller IPs since `since` (callers holds the busiest 100) */
   callersTotal: z.number().int(),
   callers: z.array(countedSchema.extend({ ip: z.string(), unusual: z.boolean(), why: z.string().nullable() })),
+  /** the busiest 50 endpoints */
   endpoints: z.array(z.object({ method: z.string(), endpoint: z.string(), calls: z.number().int(), lastAt: z.string() })),
+  /** true when the credential called more than the 50 endpoints listed (the heading then says so, never a count it does not have) */
+  endpointsCapped: z.boolean(),
   unusualIps: z.number().int(),
   /** the whole answer in words ("42 calls from 3 IPs since …; 2 IPs never seen before …") */
   sentence: z.string(),

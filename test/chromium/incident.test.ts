@@ -87,6 +87,7 @@ test('paste a leaked seeded key: found by name, activity, revoke, a pack that ve
   await dialog.getByRole('button', { name: 'Revoke now' }).click();
   await eventually(() => match.getAttribute('data-state'), (s) => s === 'revoked', 'incident revoked');
   assert.equal(await page.getByTestId('incident-revoke').isDisabled(), true);
+  assert.equal(await page.getByTestId('incident-contain-why').innerText(), 'Already revoked: the leaked secret no longer works.', 'the disabled controls say why on the screen');
   const after = await p.withBearer(first.secret, '/v1/workspace');
   assert.equal(after.status, 401);
   assert.equal(after.body?.error, 'token_revoked');

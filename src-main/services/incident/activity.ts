@@ -13,6 +13,7 @@ export interface ActivityPorts {
 }
 
 const DAY = 86_400_000;
+const ENDPOINTS_SHOWN = 50;
 
 function inAllowlist(ip: string, allow: readonly string[]): boolean {
   if (allow.length === 0) return true;
@@ -55,8 +56,9 @@ export function incidentActivity(
     const why = outside ? 'outside the credential\'s IP allowlist' : late ? `first seen ${hhmm(ipFirst)}, after the credential's usual callers (its first call: ${hhmm(firstEver)})` : null;
     return { ip: ip || 'unknown', calls: x.calls, firstAt: x.firstAt, lastAt: x.lastAt, unusual: why !== null, why };
   });
-  const usage = p.usage(i.workspaceId, i.credentialId, i.sinceMs, 50);
-  const endpoints = usage.endpoints.map((e) => ({ method: e.method, endpoint: e.endpoint, calls: e.calls, lastAt: e.lastAt }));
+  // one more than shown: whether the list is whole decides whether its length is a count
+  const usage = p.usage(i.workspaceId, i.credentialId, i.sinceMs, ENDPOINTS_SHOWN + 1);
+  const endpoints = usage.endpoints.slice(0, ENDPOINTS_SHOWN).map((e) => ({ method: e.method, endpoint: e.endpoint, calls: e.calls, lastAt: e.lastAt }));
   const mine = window.byCredential[0];
   const unusual = callers.filter((c) => c.unusual).length;
   const coverageUntil = p.coverageUntil(i.workspaceId);
@@ -83,6 +85,7 @@ export function incidentActivity(
     callersTotal: window.ipsTotal,
     callers,
     endpoints,
+    endpointsCapped: usage.endpoints.length > ENDPOINTS_SHOWN,
     unusualIps: unusual,
     sentence: sentence + own,
   };

@@ -117,6 +117,11 @@ function Contain({ inc }: { inc: Incident }) {
           Rotate with zero grace
         </WriteButton>
       </div>
+      {why && (
+        <p className="muted" data-testid="incident-contain-why">
+          {why}.
+        </p>
+      )}
       {preview && (
         <ConfirmDialog
           open
@@ -234,7 +239,7 @@ export function IncidentScreen() {
               {inc.match.credentialName} <span className="muted">in</span> {inc.match.workspaceName}
             </h2>
             <p>
-              {inc.match.display} · {STATE_WORDS[inc.state]} · opened {new Date(inc.openedAt).toLocaleString()} · last rotation {new Date(inc.lastRotationAt).toLocaleString()}
+              {inc.match.display} · {STATE_WORDS[inc.state]} · opened {new Date(inc.openedAt).toLocaleString()} · this secret issued {new Date(inc.lastRotationAt).toLocaleString()}
             </p>
             <p className="muted">{inc.match.confirmationSentence}</p>
             <p className="muted mono">
