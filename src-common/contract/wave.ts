@@ -43,6 +43,8 @@ export const waveSchema = z.object({
   quietMinutes: z.number().int(),
   /** where each new secret goes: a target's name or the program of the delivery command */
   deliveryTarget: z.string(),
+  /** true when deliveryTarget is the program of a --deliver-cmd (not a target's name): the screen says "the delivery command node" */
+  deliveryCommand: z.boolean(),
   state: waveStateSchema,
   /** 1-based batch the wave is on (the last one when completed) */
   currentBatch: z.number().int(),

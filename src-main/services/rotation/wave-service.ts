@@ -47,7 +47,17 @@ export function createWaveService(deps: RotationDeps, delivery: DeliveryService)
   const repo = createWaveRepo(deps.db);
   const nowIso = () => iso(deps.clock.now());
   const changed = (workspaceId: string) => deps.bus.emit('state.changed', { topic: 'rotation', workspaceId });
-  const withLock = <T>(id: string, fn: () => Promise<T>) => (deps.lock ? deps.lock.withLock(`wave-${id}`, fn) : fn());
+  // the lock's own refusal names its internal key; a person reads which wave is busy and what to do instead
+  const withLock = async <T>(id: string, fn: () => Promise<T>): Promise<T> => {
+    if (!deps.lock) return fn();
+    try {
+      return await deps.lock.withLock(`wave-${id}`, fn);
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'conflict' && /holds the lock for wave-/.test(e.message))
+        throw new AppError('conflict', `Another Grantdesk (a terminal, a scheduled resume or another window) is working on this wave right now and did not finish within a minute; wait for it, then look at the wave again (grantdesk wave status ${id}).`);
+      throw e;
+    }
+  };
 
   const view = (id: string): Wave => {
     const w = repo.get(id);

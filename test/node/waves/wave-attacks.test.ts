@@ -1,10 +1,13 @@
 // Attacks on rotation waves, each asserted to FAIL, through real CLI and serve processes against the sandbox:
 // - the same wave resumed twice at once from two processes (a batch's rotate calls slowed so both are in flight): the
 //   cross-process lock lets one advance it at a time, so every key is rotated exactly once and delivered once;
+// - a resume that holds the wave longer than the lock's wait: the other process is told which wave is busy, in words;
 // - a browser tab (serve's capabilities) starting a wave with a command line of its choosing, or naming a file for the
 //   wave through any input: refused before anything is read or rotated (wave commands take no path at all).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import lockfile from 'proper-lockfile';
 import { waveCommands } from '../../../src-common/contract/wave.ts';
 import { startWaveWorld } from './wave-support.ts';
 
@@ -78,6 +81,21 @@ test('a wave resumed twice at once from two processes rotates each key once; a t
       assert.equal(keys.filter((k) => k.rotated_from === successors[0]!.id).length, 0, `${o.name}: the new key was not rotated again`);
     }
     assert.equal(w.delivered().length, 4, 'one delivery per key');
+
+    // a process that holds the wave longer than a minute: the other one is told in words, not with the lock's name
+    const release = await lockfile.lock(join(w.home, 'locks', `wave-${waveId}`), { realpath: false, stale: 5000, update: 1000, retries: 0 });
+    let busy: Awaited<ReturnType<typeof w.cli>>;
+    try {
+      busy = await w.cli(['wave', 'cancel', waveId]);
+    } finally {
+      await release();
+    }
+    assert.notEqual(busy.code, 0);
+    assert.match(busy.err, /Another Grantdesk \(a terminal, a scheduled resume or another window\) is working on this wave right now/);
+    assert.doesNotMatch(busy.err, /holds the lock for wave-/);
+    const cancelled = await w.cli(['wave', 'cancel', waveId, '--json']);
+    assert.equal(cancelled.code, 0, cancelled.err);
+    assert.equal((JSON.parse(cancelled.out) as WaveOut).state, 'cancelled');
   } finally {
     if (serve) process.kill(serve.pid, 'SIGTERM');
     await w.sb.close();
