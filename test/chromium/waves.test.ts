@@ -59,7 +59,7 @@ test('Waves screen: per-workspace progress by name, the pause evidence, Resume a
     assert.match(await panel.getByTestId('wave-reason').innerText(), new RegExp(`^Paused at batch 2: Rotating billing-sync .* in ${failing.name} failed at .*: the platform failed \\(HTTP 500\\)`));
     assert.doesNotMatch(await panel.getByTestId('wave-reason').innerText(), /\/v1\/|key_[a-z0-9]|grantdesk wave resume/, 'no REST path, key id or terminal command in the reason');
     assert.equal(await panel.getByTestId('wave-delivery').innerText(), 'the delivery command node', 'a delivery command is named as one, not as a bare program name');
-    const labelWrap = await panel.locator('[data-testid="wave-item"] .mono').first().evaluate((e) => getComputedStyle(e).whiteSpace);
+    const labelWrap = await panel.locator('[data-testid="wave-item"] .mono').first().evaluate((e) => (globalThis as unknown as { getComputedStyle(el: unknown): { whiteSpace: string } }).getComputedStyle(e).whiteSpace);
     assert.equal(labelWrap, 'nowrap', 'a key label never breaks at its ellipsis');
     assert.match(await panel.getByTestId('wave-legend').innerText(), /^A workspace is cut over when its audit log shows the integration calling with the new key and the old key quiet for 1 hour/);
     await page.getByTestId('wave-items').evaluate((el) => ((el as unknown as { scrollTop: number }).scrollTop = 13 * 64));
