@@ -66,7 +66,10 @@ export const incidentActivitySchema = z.object({
   /** distinct caller IPs since `since` (callers holds the busiest 100) */
   callersTotal: z.number().int(),
   callers: z.array(countedSchema.extend({ ip: z.string(), unusual: z.boolean(), why: z.string().nullable() })),
+  /** the busiest 50 endpoints */
   endpoints: z.array(z.object({ method: z.string(), endpoint: z.string(), calls: z.number().int(), lastAt: z.string() })),
+  /** true when the credential called more than the 50 endpoints listed (the heading then says so, never a count it does not have) */
+  endpointsCapped: z.boolean(),
   unusualIps: z.number().int(),
   /** the whole answer in words ("42 calls from 3 IPs since …; 2 IPs never seen before …") */
   sentence: z.string(),
@@ -79,8 +82,9 @@ export const incidentCommands = {
   'incident.identify': command({
     input: z
       .object({
-        /** the pasted secret: matched in memory and dropped; never logged, stored or returned */
-        secret: z.string().min(8).max(512).meta({ sensitiveInput: true, description: 'the pasted secret: never logged, stored or echoed' }).optional(),
+        /** the pasted secret: matched in memory and dropped; never logged, stored or returned. Up to 4 KiB (as a secret
+         * file): a paste with text around the secret gets the service's sentence saying so, not a bare length refusal */
+        secret: z.string().min(8).max(4096).meta({ sensitiveInput: true, description: 'the pasted secret: never logged, stored or echoed' }).optional(),
         /** a file holding the secret: only from a caller with file access anywhere (the CLI) */
         secretFile: z.string().min(1).max(4096).optional(),
       })

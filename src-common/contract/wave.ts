@@ -43,6 +43,8 @@ export const waveSchema = z.object({
   quietMinutes: z.number().int(),
   /** where each new secret goes: a target's name or the program of the delivery command */
   deliveryTarget: z.string(),
+  /** true when deliveryTarget is the program of a --deliver-cmd (not a target's name): the screen says "the delivery command node" */
+  deliveryCommand: z.boolean(),
   state: waveStateSchema,
   /** 1-based batch the wave is on (the last one when completed) */
   currentBatch: z.number().int(),
@@ -60,9 +62,11 @@ function renderWave(o: unknown): string {
   const w = o as Wave;
   const lines = [
     `Wave ${w.id}: keys named "${w.match}", ${w.counts.total} workspace${w.counts.total === 1 ? '' : 's'} in ${w.batches} batch${w.batches === 1 ? '' : 'es'} of ${w.batchSize}, grace ${w.graceDays} d, quiet ${w.quietMinutes} min, delivered to ${w.deliveryTarget}`,
-    `State: ${w.state}, batch ${w.currentBatch} of ${w.batches}; ${w.counts.cutOver} cut over, ${w.counts.rotated} rotated and waiting, ${w.counts.pending} not rotated yet, ${w.counts.failed} failed`,
+    `State: ${w.state}, batch ${w.currentBatch} of ${w.batches}; ${w.counts.cutOver} cut over, ${w.counts.rotated} rotated and waiting, ${w.counts.pending} not rotated yet, ${w.counts.failed} need attention`,
   ];
   if (w.reason) lines.push(w.reason);
+  if (w.state === 'waiting') lines.push(`Run grantdesk wave resume ${w.id} later to check again and continue.`);
+  if (w.state === 'paused') lines.push(`Fix what the reason says, then run grantdesk wave resume ${w.id}.`);
   for (const i of w.items) lines.push(`  batch ${i.batch}  ${i.workspaceName} (${i.workspaceId})  ${i.keyName} ${i.oldKeyLabel}${i.newKeyLabel ? ` → ${i.newKeyLabel}` : ''}  ${i.state.replace('_', ' ')}${i.evidence ? `: ${i.evidence}` : ''}`);
   return lines.join('\n') + '\n';
 }

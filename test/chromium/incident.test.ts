@@ -74,6 +74,10 @@ test('paste a leaked seeded key: found by name, activity, revoke, a pack that ve
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOT_DIR, 'incident-found-1440x900-light.png'), fullPage: true });
 
+  // the destructive control is the design system's danger button (not an unstyled browser button)
+  assert.match((await page.getByTestId('incident-revoke').getAttribute('class')) ?? '', /\bbutton-danger\b/);
+  assert.doesNotMatch(await page.getByTestId('incident-match').innerText(), /\/v1\/|answered \d{3}|\b(ip_not_allowed|token_revoked|token_expired)\b/, 'the confirmation is in words');
+  assert.match(await page.getByTestId('incident-activity-sentence').innerText(), /One of these calls is Grantdesk's own check of the pasted secret/);
   // revoke: the preview, the typed workspace name, then the platform refuses the leaked secret
   await page.getByTestId('incident-revoke').click();
   const dialog = page.getByTestId('incident-confirm');
@@ -83,6 +87,7 @@ test('paste a leaked seeded key: found by name, activity, revoke, a pack that ve
   await dialog.getByRole('button', { name: 'Revoke now' }).click();
   await eventually(() => match.getAttribute('data-state'), (s) => s === 'revoked', 'incident revoked');
   assert.equal(await page.getByTestId('incident-revoke').isDisabled(), true);
+  assert.equal(await page.getByTestId('incident-contain-why').innerText(), 'Already revoked: the leaked secret no longer works.', 'the disabled controls say why on the screen');
   const after = await p.withBearer(first.secret, '/v1/workspace');
   assert.equal(after.status, 401);
   assert.equal(after.body?.error, 'token_revoked');

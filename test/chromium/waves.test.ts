@@ -50,13 +50,18 @@ test('Waves screen: per-workspace progress by name, the pause evidence, Resume a
     assert.equal(await panel.getByTestId('wave-items').getAttribute('data-count'), '40');
     const first = itemRow(w.order[0]!.id);
     assert.match(await first.innerText(), new RegExp(`${w.order[0]!.name}[\\s\\S]*Batch 1 · billing-sync[\\s\\S]*Rotated, waiting for cut-over[\\s\\S]*Waiting for the new key`));
-    assert.match(await panel.getByTestId('wave-progress').innerText(), /Waiting for the audit log · batch 1 of 5 · 0 cut over, 8 rotated and waiting, 32 not rotated yet, 0 failed/);
+    assert.match(await panel.getByTestId('wave-progress').innerText(), /Waiting for the audit log · batch 1 of 5 · 0 cut over, 8 rotated and waiting, 32 not rotated yet, 0 need attention/);
 
     // the integration cuts over, an hour of quiet passes on the platform; Resume pauses at the injected failure
     await w.cutOver();
     await hours(2);
     await resume('paused');
-    assert.match(await panel.getByTestId('wave-reason').innerText(), new RegExp(`^Paused at batch 2: Rotating billing-sync .* in ${failing.name} failed at `));
+    assert.match(await panel.getByTestId('wave-reason').innerText(), new RegExp(`^Paused at batch 2: Rotating billing-sync .* in ${failing.name} failed at .*: the platform failed \\(HTTP 500\\)`));
+    assert.doesNotMatch(await panel.getByTestId('wave-reason').innerText(), /\/v1\/|key_[a-z0-9]|grantdesk wave resume/, 'no REST path, key id or terminal command in the reason');
+    assert.equal(await panel.getByTestId('wave-delivery').innerText(), 'the delivery command node', 'a delivery command is named as one, not as a bare program name');
+    const labelWrap = await panel.locator('[data-testid="wave-item"] .mono').first().evaluate((e) => (globalThis as unknown as { getComputedStyle(el: unknown): { whiteSpace: string } }).getComputedStyle(e).whiteSpace);
+    assert.equal(labelWrap, 'nowrap', 'a key label never breaks at its ellipsis');
+    assert.match(await panel.getByTestId('wave-legend').innerText(), /^A workspace is cut over when its audit log shows the integration calling with the new key and the old key quiet for 1 hour/);
     await page.getByTestId('wave-items').evaluate((el) => ((el as unknown as { scrollTop: number }).scrollTop = 13 * 64));
     const failedRow = itemRow(failing.id);
     await failedRow.waitFor();
@@ -110,7 +115,7 @@ test('Waves screen: per-workspace progress by name, the pause evidence, Resume a
       await hours(2);
     }
     assert.equal(await waveState(), 'completed');
-    assert.match(await panel.getByTestId('wave-progress').innerText(), /Completed · batch 5 of 5 · 40 cut over, 0 rotated and waiting, 0 not rotated yet, 0 failed/);
+    assert.match(await panel.getByTestId('wave-progress').innerText(), /Completed · batch 5 of 5 · 40 cut over, 0 rotated and waiting, 0 not rotated yet, 0 need attention/);
     assert.equal(await panel.getByTestId('wave-resume').count(), 0, 'a completed wave offers no Resume');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'waves-completed-1440x900.png') });
 

@@ -13,6 +13,7 @@ export interface ActivityPorts {
 }
 
 const DAY = 86_400_000;
+const ENDPOINTS_SHOWN = 50;
 
 function inAllowlist(ip: string, allow: readonly string[]): boolean {
   if (allow.length === 0) return true;
@@ -37,7 +38,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 
 export function incidentActivity(
   p: ActivityPorts,
-  i: { incidentId: string; workspaceId: string; credentialId: string; ipAllowlist: readonly string[]; sinceMs: number },
+  i: { incidentId: string; workspaceId: string; credentialId: string; ipAllowlist: readonly string[]; sinceMs: number; ownCheckAtMs?: number | null },
 ): IncidentActivity {
   const since = new Date(i.sinceMs).toISOString();
   const base = { workspaces: [i.workspaceId], credential: i.credentialId };
@@ -55,8 +56,9 @@ export function incidentActivity(
     const why = outside ? 'outside the credential\'s IP allowlist' : late ? `first seen ${hhmm(ipFirst)}, after the credential's usual callers (its first call: ${hhmm(firstEver)})` : null;
     return { ip: ip || 'unknown', calls: x.calls, firstAt: x.firstAt, lastAt: x.lastAt, unusual: why !== null, why };
   });
-  const usage = p.usage(i.workspaceId, i.credentialId, i.sinceMs, 50);
-  const endpoints = usage.endpoints.map((e) => ({ method: e.method, endpoint: e.endpoint, calls: e.calls, lastAt: e.lastAt }));
+  // one more than shown: whether the list is whole decides whether its length is a count
+  const usage = p.usage(i.workspaceId, i.credentialId, i.sinceMs, ENDPOINTS_SHOWN + 1);
+  const endpoints = usage.endpoints.slice(0, ENDPOINTS_SHOWN).map((e) => ({ method: e.method, endpoint: e.endpoint, calls: e.calls, lastAt: e.lastAt }));
   const mine = window.byCredential[0];
   const unusual = callers.filter((c) => c.unusual).length;
   const coverageUntil = p.coverageUntil(i.workspaceId);
@@ -66,6 +68,11 @@ export function incidentActivity(
       : window.count === 0
         ? `No calls by this credential since ${hhmm(since)} in the audit log (checked up to ${hhmm(coverageUntil)}).`
         : `${plural(window.count, 'call')} from ${plural(window.ipsTotal, 'IP')} since ${hhmm(since)} (checked up to ${hhmm(coverageUntil)}): ${plural(pii, 'call')} read personal data, ${plural(errors, 'call')} failed; ${unusual === 0 ? 'no unusual IP' : `${plural(unusual, 'unusual IP')}`}.`;
+  // identify's confirming call was made with the leaked secret, so the platform logged it as the key's own: said, not hidden
+  const own =
+    coverageUntil !== null && window.count > 0 && i.ownCheckAtMs != null && i.ownCheckAtMs >= i.sinceMs
+      ? ` One of these calls is Grantdesk's own check of the pasted secret (from this machine, ${hhmm(new Date(i.ownCheckAtMs).toISOString())}).`
+      : '';
   return {
     incidentId: i.incidentId,
     since,
@@ -78,7 +85,8 @@ export function incidentActivity(
     callersTotal: window.ipsTotal,
     callers,
     endpoints,
+    endpointsCapped: usage.endpoints.length > ENDPOINTS_SHOWN,
     unusualIps: unusual,
-    sentence,
+    sentence: sentence + own,
   };
 }

@@ -90,6 +90,8 @@ export function createIncidentService(d: IncidentDeps) {
       secret = readFileSync(input.secretFile, 'utf8');
     }
     const shape = classifySecret(secret ?? '');
+    // from here on only the trimmed secret is used: a pasted newline never reaches a header
+    secret = shape.kind === 'api_key' ? shape.secret : undefined;
     const connected = d.workspaces.list().filter((w) => w.status === 'connected');
     const none = (sentence: string) => ({ incident: null, candidates: 0, workspacesSearched: connected.length, sentence });
     if (shape.kind === 'other') return none(shape.sentence);
@@ -111,13 +113,13 @@ export function createIncidentService(d: IncidentDeps) {
     for (const c of candidates) {
       const r = await confirmCandidate(d.http, await d.apiBase(c.workspaceId), secret!, c);
       if (r.match && !confirmed) confirmed = { match: r.match, platform: { call: 'GET /v1/workspace', ...r.platform } };
-      else if (!r.match) refused.push(`${c.credentialName} in ${c.workspaceName} (${r.platform.status}${r.platform.error ? ` ${r.platform.error}` : ''})`);
+      else if (!r.match) refused.push(`${c.credentialName} in ${c.workspaceName} (${r.why ?? 'not recognised'})`);
     }
     // the secret is not needed past this point: nothing below holds it (nor does anything above keep it)
     secret = undefined;
     if (!confirmed)
       return {
-        ...none(`No credential matches this secret: ${candidates.length} API key${candidates.length === 1 ? '' : 's'} shown as ${display} in the ${searched}, but the platform did not recognise the secret for ${refused.join('; ')}. The secret was sent only to ${candidates.length === 1 ? 'that workspace' : 'those workspaces'}.`),
+        ...none(`No credential matches this secret: ${candidates.length} API key${candidates.length === 1 ? '' : 's'} shown as ${display} in the ${searched}, but the platform did not confirm the secret for ${refused.join('; ')}. The secret was sent only to ${candidates.length === 1 ? 'that workspace' : 'those workspaces'}.`),
         candidates: candidates.length,
       };
     const m = confirmed.match;
@@ -153,6 +155,7 @@ export function createIncidentService(d: IncidentDeps) {
       credentialId: inc.match.credentialId,
       ipAllowlist: credentialOf(inc)?.ipAllowlist ?? [],
       sinceMs: sinceMsOf(inc, input.since),
+      ownCheckAtMs: Date.parse(inc.actions.find((a) => a.action === 'identified')?.at ?? '') || null,
     });
   }
 
@@ -179,7 +182,7 @@ export function createIncidentService(d: IncidentDeps) {
         atMs: now(),
         action: 'revoked',
         ok,
-        sentence: ok ? `Revoked ${inc.match.credentialName} in ${inc.match.workspaceName}: ${row!.effect}` : `Revoking ${inc.match.credentialName} failed: ${row?.error?.message ?? 'no answer'}`,
+        sentence: ok ? `Revoked ${inc.match.credentialName} in ${inc.match.workspaceName}: ${row!.effect.replace(/^\p{Lu}(?!\p{Lu})/u, (c) => c.toLowerCase()).replace(/([^.!?])$/, '$1.')}` : `Revoking ${inc.match.credentialName} failed: ${row?.error?.message ?? 'no answer'}`,
         platform: row ? { call: `POST revoke ${inc.match.credentialId}`, outcome: row.outcome, revocationId: row.revocationId, finishedAt: row.finishedAt, error: row.error?.code ?? null } : null,
       });
       if (ok) repo.setState(inc.id, 'revoked');
@@ -222,7 +225,7 @@ export function createIncidentService(d: IncidentDeps) {
         extract: async (file) => (await d.auditExport({ workspaces: [ws], credential: inc.match.credentialId, from: new Date(sinceMs).toISOString(), out: file, format: 'jsonl', bom: false }, INTERNAL_CAPABILITIES)).manifestPath,
         chainStatus: d.auditStatus([ws]),
       });
-      return { path: dir, manifestPath: r.manifestPath, files: r.files, sentence: `The evidence pack holds ${r.files} files and ${act.calls} audit events; check it with grantdesk verify ${r.manifestPath}.` };
+      return { path: dir, manifestPath: r.manifestPath, files: r.files, sentence: `The evidence pack holds ${r.files + 1} files (${r.files} listed in its manifest, and the manifest) with ${act.calls} audit event${act.calls === 1 ? '' : 's'}; check it with grantdesk verify ${r.manifestPath}.` };
     },
   };
 }

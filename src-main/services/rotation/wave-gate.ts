@@ -47,7 +47,7 @@ export function judgeCutover(audit: RotationDeps['audit'], it: WaveItemRow, quie
     const last = refused[refused.length - 1]!;
     return {
       kind: 'failed',
-      evidence: `${refused.length} call${refused.length === 1 ? ' was' : 's were'} refused (401/403) since ${utc(baseline)}: the latest, ${last.what} with the ${last.key} key${last.ip ? ` from ${last.ip}` : ''}, got ${last.status} at ${utc(last.at)}. Fix the integration's credentials, then resume (only newer refusals count).`,
+      evidence: `${refused.length} call${refused.length === 1 ? ' was' : 's were'} refused (not authorised or forbidden) since ${utc(baseline)}: the latest, ${last.what} with the ${last.key} key${last.ip ? ` from ${last.ip}` : ''}, got ${last.status} at ${utc(last.at)}. Fix the integration's credentials, then resume (only newer refusals count).`,
     };
   }
   const old = oldLast as { ms: number; at: string; ip: string | null } | null;
@@ -68,6 +68,6 @@ export function judgeCutover(audit: RotationDeps['audit'], it: WaveItemRow, quie
     };
   return {
     kind: 'passed',
-    evidence: `The new key made ${newOk} successful call${newOk === 1 ? '' : 's'} (the first at ${utc(newFirstOk)}), the old key ${old ? `quiet since ${utc(old.at)}` : 'unused since the rotation'} (${minutesText(Math.floor(quietFor / 60_000))}), no 401/403.`,
+    evidence: `The new key made ${newOk} successful call${newOk === 1 ? '' : 's'} (the first at ${utc(newFirstOk)}), the old key ${old ? `quiet since ${utc(old.at)}` : 'unused since the rotation'} (${minutesText(Math.floor(quietFor / 60_000))}), no call refused.`,
   };
 }

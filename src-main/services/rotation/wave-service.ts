@@ -23,8 +23,13 @@ import { createWaveRepo, type WaveItemRow, type WaveRow } from './wave-repo.ts';
 import { currentBatch, utc, waveView } from './wave-view.ts';
 
 const DAY = 86_400_000;
-/** a platform message as a sentence of its own, so the next sentence does not run into it */
-const sentence = (m: string) => (/[.!?]$/.test(m.trim()) ? m.trim() : `${m.trim()}.`);
+/** a platform message as a sentence of its own, so the next sentence does not run into it; the client's "POST /v1/…
+ * answered 500 server_error" becomes words (the wave's reason is read on the screen, where a REST path and a key id
+ * answer nothing: the workspace and key are already named) */
+const sentence = (m: string) => {
+  const t = m.trim().replace(/^(?:GET|POST|PUT|PATCH|DELETE) \/\S+ answered (\d{3})(?: [a-z_]+)?/, (_all, st: string) => (Number(st) >= 500 ? `the platform failed (HTTP ${st})` : `the platform refused it (HTTP ${st})`));
+  return /[.!?]$/.test(t) ? t : `${t}.`;
+};
 const NEEDS_DELIVERY =
   'A wave rotates keys in many workspaces at once and never prints their secrets: pass --deliver-to NAME (a target set up with grantdesk delivery add) or --deliver-cmd CMD so each new secret goes to your secrets manager.';
 
@@ -42,7 +47,17 @@ export function createWaveService(deps: RotationDeps, delivery: DeliveryService)
   const repo = createWaveRepo(deps.db);
   const nowIso = () => iso(deps.clock.now());
   const changed = (workspaceId: string) => deps.bus.emit('state.changed', { topic: 'rotation', workspaceId });
-  const withLock = <T>(id: string, fn: () => Promise<T>) => (deps.lock ? deps.lock.withLock(`wave-${id}`, fn) : fn());
+  // the lock's own refusal names its internal key; a person reads which wave is busy and what to do instead
+  const withLock = async <T>(id: string, fn: () => Promise<T>): Promise<T> => {
+    if (!deps.lock) return fn();
+    try {
+      return await deps.lock.withLock(`wave-${id}`, fn);
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'conflict' && /holds the lock for wave-/.test(e.message))
+        throw new AppError('conflict', `Another Grantdesk (a terminal, a scheduled resume or another window) is working on this wave right now and did not finish within a minute; wait for it, then look at the wave again (grantdesk wave status ${id}).`);
+      throw e;
+    }
+  };
 
   const view = (id: string): Wave => {
     const w = repo.get(id);
@@ -226,7 +241,8 @@ export function createWaveService(deps: RotationDeps, delivery: DeliveryService)
         if (repo.items(id).some((x) => x.state === 'gate_failed')) continue; // pause above
         if (waits.length) {
           const batches = Math.max(...items.map((x) => x.batch));
-          setWave(w, 'waiting', `Batch ${b} of ${batches} waits for ${waits.length} workspace${waits.length === 1 ? '' : 's'} to cut over; run grantdesk wave resume ${id} later. ${waits[0]}${waits.length > 1 ? ` (and ${waits.length - 1} more)` : ''}${syncNote}`);
+          // how to continue is said by each surface (the CLI's render names the command; the screen has its button)
+          setWave(w, 'waiting', `Batch ${b} of ${batches} waits for ${waits.length} workspace${waits.length === 1 ? '' : 's'} to cut over (the new key in use, the old one quiet). ${waits[0]}${waits.length > 1 ? ` (and ${waits.length - 1} more)` : ''}${syncNote}`);
           return view(id);
         }
       }

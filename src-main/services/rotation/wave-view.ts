@@ -42,6 +42,7 @@ export function waveView(w: WaveRow, items: readonly WaveItemRow[]): Wave {
     graceDays: w.grace_days,
     quietMinutes: w.quiet_minutes,
     deliveryTarget: w.delivery_target,
+    deliveryCommand: w.deliver_cmd !== null,
     state: w.state,
     currentBatch: currentBatch(items),
     batches: Math.max(1, ...items.map((i) => i.batch)),

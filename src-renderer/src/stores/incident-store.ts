@@ -9,6 +9,9 @@ import type { AppErrorData, Incident, IncidentActivity, Output } from '../../../
 
 export type ContainAction = 'revoke' | 'rotate';
 
+/** the longest paste sent to main (the contract's own limit on `secret`) */
+const MAX_PASTE = 4096;
+
 export interface IncidentState {
   incidents: Incident[];
   current: Incident | null;
@@ -54,6 +57,12 @@ export function createIncidentStore(api: GrantdeskApi): IncidentStore {
       else set({ error: r.error });
     },
     async identify(secret) {
+      // a paste far longer than any secret (a whole file, a log): said here in words, and never sent
+      const length = secret.trim().length;
+      if (length > MAX_PASTE) {
+        set({ error: null, sentence: `This paste is ${length.toLocaleString('en-US')} characters long; an API key secret is 48 (sk_live_ or sk_test_ and 40 letters and digits). Paste only the secret.`, matched: false, current: null, activity: null, preview: null, pack: null, rotationSentence: null });
+        return false;
+      }
       set({ identifying: true, error: null, sentence: null, matched: null, activity: null, preview: null, pack: null, rotationSentence: null });
       const r = await api.incidentIdentify({ secret });
       set({ identifying: false });

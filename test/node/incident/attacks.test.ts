@@ -71,7 +71,7 @@ test('a forged secret with a real key\'s display is not found, and went to that 
   const r = await c.call('incident.identify', { secret: forged });
   assert.equal(r.incident, null);
   assert.ok(r.candidates >= 1);
-  assert.match(r.sentence, /^No credential matches this secret: .* the platform did not recognise the secret for /);
+  assert.match(r.sentence, /^No credential matches this secret: .* the platform did not confirm the secret for .*the platform does not know this secret/);
   assert.ok(r.sentence.includes(key.name) && r.sentence.includes(ws.name), r.sentence);
   assert.ok(sent.length >= 1);
   for (const s of sent) assert.equal(s.url, `${p.sb.issuer}/v1/workspace`, `the secret went to ${s.url}`);

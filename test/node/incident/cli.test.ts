@@ -96,7 +96,7 @@ test('a pasted seeded secret is found by workspace and credential name, and its 
   const human = await cli(['incident', 'activity', revokeIncident]);
   assert.equal(human.code, 0, human.err);
   const act = await cli(['incident', 'activity', revokeIncident, '--json']);
-  const a = JSON.parse(act.out) as { calls: number; since: string; firstSeen: string | null; lastSeen: string | null; callers: { ip: string; calls: number; unusual: boolean }[]; unusualIps: number; sentence: string };
+  const a = JSON.parse(act.out) as { endpoints: unknown[]; endpointsCapped: boolean; calls: number; since: string; firstSeen: string | null; lastSeen: string | null; callers: { ip: string; calls: number; unusual: boolean }[]; unusualIps: number; sentence: string };
   // three attacker calls and Grantdesk's one confirming call, from 127.0.0.1, plus whatever the seed had since its creation
   const local = a.callers.find((c) => c.ip === '127.0.0.1');
   assert.ok(local, JSON.stringify(a.callers));
@@ -105,6 +105,9 @@ test('a pasted seeded secret is found by workspace and credential name, and its 
   assert.ok(local.unusual, 'the attacker IP joined after the key\'s usual callers');
   assert.ok(a.unusualIps >= 1);
   assert.match(a.sentence, /calls? from \d+ IPs? since/);
+  assert.equal(a.endpointsCapped, false, 'fewer than 50 endpoints: the list is whole, its length a count');
+  assert.ok(a.endpoints.length >= 1 && a.endpoints.length <= 50);
+  assert.match(a.sentence, /One of these calls is Grantdesk's own check of the pasted secret \(from this machine, \d{4}-\d\d-\d\d \d\d:\d\d UTC\)\.$/, 'the confirming call counted in the activity is said to be Grantdesk\'s own');
   // a later start narrows the window to the attacker's calls only
   const narrow = JSON.parse((await cli(['incident', 'activity', revokeIncident, '--since', a.lastSeen!, '--json'])).out) as { calls: number };
   assert.ok(narrow.calls >= 1 && narrow.calls <= a.calls);
@@ -211,6 +214,8 @@ test('the evidence pack verifies, and fails after a one-byte change', async () =
   assert.equal(r.code, 0, r.err + r.out);
   const pack = JSON.parse(r.out) as { manifestPath: string; files: number };
   assert.deepEqual(readdirSync(dir).sort(), ['activity.json', 'audit-extract.jsonl', 'audit-extract.jsonl.manifest.json', 'chain-status.json', 'incident-manifest.json', 'incident.json', 'timeline.csv']);
+  const sentence = (JSON.parse(r.out) as { sentence: string }).sentence;
+  assert.match(sentence, /^The evidence pack holds 7 files \(6 listed in its manifest, and the manifest\) with \d+ audit events?; check it with grantdesk verify /, 'the count is the folder\'s');
   const incident = JSON.parse(readFileSync(join(dir, 'incident.json'), 'utf8')) as { actions: { action: string; platform: unknown }[] };
   assert.deepEqual(incident.actions.map((a) => a.action), ['identified', 'synced', 'revoked', 'pack']);
   assert.match(readFileSync(join(dir, 'timeline.csv'), 'utf8'), /^at,kind,what\r\n/);

@@ -34,6 +34,17 @@ describe('incident store', () => {
     f.assertCalls(['incidentIdentify', 'incidentActivity', 'incidentList']);
   });
 
+  it('a paste longer than any secret is said in words and never sent', async () => {
+    const f = fakeApi({});
+    const store = createIncidentStore(f.api);
+    assert.equal(await store.getState().identify(`${LEAKED}\n${'log line '.repeat(1000)}`), false);
+    assert.equal(selectIncidentMatched(store.getState()), false);
+    assert.match(selectIncidentSentence(store.getState())!, /^This paste is 9,048 characters long; an API key secret is 48 .* Paste only the secret\.$/);
+    assert.equal(selectIncidentError(store.getState()), null);
+    noSecretIn(store.getState());
+    f.assertCalls([]);
+  });
+
   it('nothing matched: the sentence, no incident, no activity call', async () => {
     const f = fakeApi({ incidentIdentify: () => ok({ incident: null, candidates: 0, workspacesSearched: 2, sentence: 'No credential matches this secret: …' }) });
     const store = createIncidentStore(f.api);

@@ -13,6 +13,7 @@ const wave = (state: Wave['state'], reason: string | null = null): Wave => ({
   graceDays: 7,
   quietMinutes: 60,
   deliveryTarget: 'vault',
+  deliveryCommand: false,
   state,
   currentBatch: 1,
   batches: 1,

@@ -59,7 +59,7 @@ test('wave gate: lost answer read back, old key in use waits, a 403 pauses, canc
     assert.equal(batch2.code, 3, batch2.err);
     wave = json(batch2.out);
     assert.deepEqual(wave.items.map((i) => i.state), ['cut_over', 'delivered', 'pending']);
-    assert.match(wave.items[0]!.evidence!, /the old key quiet since .* UTC \(2 h 30 min\), no 401\/403\.$/);
+    assert.match(wave.items[0]!.evidence!, /the old key quiet since .* UTC \(2 h 30 min\), no call refused\.$/);
 
     // o1's integration uses the new key, but for a call its scopes do not allow: 403
     assert.equal(await w.cutOver(), 1);
@@ -70,7 +70,7 @@ test('wave gate: lost answer read back, old key in use waits, a 403 pauses, canc
     assert.equal(refused.code, 1, refused.err);
     wave = json(refused.out);
     assert.equal(wave.items[1]!.state, 'gate_failed');
-    assert.match(wave.reason!, new RegExp(`^Paused at batch 2: 1 call was refused \\(401/403\\) since .* UTC: the latest, GET /v1/api-keys with the new key from 127\\.0\\.0\\.1, got 403 at .* UTC\\. Fix the integration's credentials, then resume \\(only newer refusals count\\)\\.`));
+    assert.match(wave.reason!, new RegExp(`^Paused at batch 2: 1 call was refused \\(not authorised or forbidden\\) since .* UTC: the latest, GET /v1/api-keys with the new key from 127\\.0\\.0\\.1, got 403 at .* UTC\\. Fix the integration's credentials, then resume \\(only newer refusals count\\)\\.`));
     assert.equal(wave.items[2]!.state, 'pending', 'the next batch waits');
     // fixed: a resume counts only refusals after it
     const passed = await w.cli(['wave', 'resume', id, '--json']);
@@ -80,7 +80,7 @@ test('wave gate: lost answer read back, old key in use waits, a 403 pauses, canc
     await hours(2);
     const done = await w.cli(['wave', 'resume', id]);
     assert.equal(done.code, 0, done.err);
-    assert.match(done.out, /State: completed, batch 3 of 3; 3 cut over, 0 rotated and waiting, 0 not rotated yet, 0 failed/);
+    assert.match(done.out, /State: completed, batch 3 of 3; 3 cut over, 0 rotated and waiting, 0 not rotated yet, 0 need attention/);
 
     // a second wave over the decoys, cancelled after its first batch: nothing more rotates
     const decoys = await w.cli(['wave', 'rotate', '--match', 'BILLING-SYNC-old-*', '--batch', '1', '--grace', '7d', '--deliver-cmd', w.deliverCmd, '--json']);

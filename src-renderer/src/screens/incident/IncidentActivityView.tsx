@@ -29,7 +29,7 @@ export function IncidentActivityView({ activity, onSince }: { activity: Incident
           Since
         </label>
         <input id="incident-since" className="input" type="datetime-local" value={since} onChange={(e) => setSince(e.target.value)} data-testid="incident-since" />
-        <button type="submit" data-testid="incident-since-apply">
+        <button type="submit" disabled={!Number.isFinite(Date.parse(since))} title={Number.isFinite(Date.parse(since)) ? undefined : 'Pick a date and time first'} data-testid="incident-since-apply">
           Show since then
         </button>
       </form>
@@ -70,7 +70,9 @@ export function IncidentActivityView({ activity, onSince }: { activity: Incident
           </table>
         </div>
       )}
-      <h3>Endpoints ({activity.endpoints.length.toLocaleString()})</h3>
+      <h3 data-testid="incident-endpoints-heading">
+        {activity.endpointsCapped ? `Endpoints (the busiest ${activity.endpoints.length.toLocaleString()}; the audit explorer lists every one)` : `Endpoints (${activity.endpoints.length.toLocaleString()})`}
+      </h3>
       {activity.endpoints.length === 0 ? (
         <p className="muted">No calls in this window.</p>
       ) : (

@@ -110,13 +110,18 @@ function Contain({ inc }: { inc: Incident }) {
       <h2>Contain</h2>
       <p className="muted">Revoking stops the leaked secret and the key for good; rotating with zero grace stops the leaked secret now and issues a replacement with the same scopes.</p>
       <div className="incident-buttons">
-        <WriteButton command="incident.revoke" className="danger" disabled={!open} title={why} onClick={() => start('revoke')} data-testid="incident-revoke">
+        <WriteButton command="incident.revoke" className="button button-danger" disabled={!open} title={why} onClick={() => start('revoke')} data-testid="incident-revoke">
           Revoke now
         </WriteButton>
         <WriteButton command="incident.rotate" disabled={!open} title={why} onClick={() => start('rotate')} data-testid="incident-rotate">
           Rotate with zero grace
         </WriteButton>
       </div>
+      {why && (
+        <p className="muted" data-testid="incident-contain-why">
+          {why}.
+        </p>
+      )}
       {preview && (
         <ConfirmDialog
           open
@@ -234,7 +239,7 @@ export function IncidentScreen() {
               {inc.match.credentialName} <span className="muted">in</span> {inc.match.workspaceName}
             </h2>
             <p>
-              {inc.match.display} · {STATE_WORDS[inc.state]} · opened {new Date(inc.openedAt).toLocaleString()} · last rotation {new Date(inc.lastRotationAt).toLocaleString()}
+              {inc.match.display} · {STATE_WORDS[inc.state]} · opened {new Date(inc.openedAt).toLocaleString()} · this secret issued {new Date(inc.lastRotationAt).toLocaleString()}
             </p>
             <p className="muted">{inc.match.confirmationSentence}</p>
             <p className="muted mono">

@@ -84,11 +84,14 @@ function WavePanel({ w }: { w: Wave }) {
         Keys named “{w.match}” · {plural(w.counts.total, 'workspace')}
       </h2>
       <p className="muted">
-        Started {new Date(w.createdAt).toLocaleString()} · {plural(w.batches, 'batch', 'batches')} of {w.batchSize} · grace {plural(w.graceDays, 'day')} · old key quiet for {quietWords(w.quietMinutes)} · new secrets go to {w.deliveryTarget}
+        Started {new Date(w.createdAt).toLocaleString()} · {plural(w.batches, 'batch', 'batches')} of {w.batchSize} · grace {plural(w.graceDays, 'day')} · old key quiet for {quietWords(w.quietMinutes)} · new secrets go to <span data-testid="wave-delivery">{w.deliveryCommand ? `the delivery command ${w.deliveryTarget}` : w.deliveryTarget}</span>
       </p>
       <p data-testid="wave-progress">
         <strong>{WAVE_WORDS[w.state]}</strong> · batch {w.currentBatch} of {w.batches} · {w.counts.cutOver.toLocaleString()} cut over, {w.counts.rotated.toLocaleString()} rotated and waiting, {w.counts.pending.toLocaleString()} not rotated yet,{' '}
-        {w.counts.failed.toLocaleString()} failed
+        {w.counts.failed.toLocaleString()} need attention
+      </p>
+      <p className="muted" data-testid="wave-legend">
+        A workspace is cut over when its audit log shows the integration calling with the new key and the old key quiet for {quietWords(w.quietMinutes)}; the next batch starts only then.
       </p>
       {w.reason && (
         <p className={w.state === 'paused' ? 'wave-reason text-danger' : 'wave-reason'} data-testid="wave-reason">
