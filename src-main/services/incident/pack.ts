@@ -4,12 +4,12 @@
 // SHA-256; the manifest's own bytes are pinned by a canonical form and a digest. `grantdesk verify incident-manifest.json`
 // re-checks every byte, and the extract event by event (audit-service.ts dispatches on the manifest's format).
 // Nothing in the pack holds the pasted secret: the incident never had it.
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { z } from 'zod';
 import type { Incident, IncidentActivity, VerifyReport } from '../../../src-common/contract/index.ts';
 import { verifyExport } from '../audit/index.ts';
+import { checkFolderFiles, listFolderFiles, manifestText, sha256 } from '../evidence-folder.ts';
 
 export const INCIDENT_MANIFEST = 'incident-manifest.json';
 export const INCIDENT_FORMAT = 'grantdesk-incident-pack';
@@ -30,19 +30,10 @@ const bodySchema = z
   .strict();
 type Body = z.infer<typeof bodySchema>;
 
-const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
-const manifestText = (body: Body) => JSON.stringify({ ...body, digest: sha256(JSON.stringify(body)) }, null, 2) + '\n';
-
 /** A CSV cell: quoted, quotes doubled, and a leading = + - @ tab or CR neutralised with a ' (formula-safe). */
 function cell(v: string): string {
   const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
   return `"${safe.replace(/"/g, '""')}"`;
-}
-
-function listFiles(root: string, dir = root): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? listFiles(root, join(dir, e.name)) : [relative(root, join(dir, e.name)).split(sep).join('/')]))
-    .sort();
 }
 
 /** The timeline: the credential's first and last seen, each unusual IP's first call, then every action taken. */
@@ -74,7 +65,7 @@ export async function buildIncidentPack(i: BuildPackInput): Promise<{ manifestPa
   writeFileSync(join(i.dir, 'activity.json'), JSON.stringify(i.activity, null, 2) + '\n', { mode: 0o600 });
   writeFileSync(join(i.dir, 'timeline.csv'), timelineCsv(i.incident, i.activity), { mode: 0o600 });
   writeFileSync(join(i.dir, 'chain-status.json'), JSON.stringify(i.chainStatus, null, 2) + '\n', { mode: 0o600 });
-  const files = listFiles(i.dir).map((f) => {
+  const files = listFolderFiles(i.dir).map((f) => {
     const buf = readFileSync(join(i.dir, f));
     return { path: f, bytes: buf.length, sha256: sha256(buf) };
   });
@@ -122,24 +113,7 @@ export async function verifyIncidentPack(manifestPath: string): Promise<VerifyRe
   }
   const root = dirname(manifestPath);
   const listed = new Set(body.files.map((f) => f.path));
-  const problems: string[] = [];
-  for (const f of body.files) {
-    if (f.path.split('/').includes('..') || f.path.startsWith('/') || f.path.includes('\\')) {
-      problems.push(`${f.path}: outside the pack`);
-      continue;
-    }
-    const p = join(root, f.path);
-    if (!existsSync(p)) {
-      problems.push(`${f.path}: missing`);
-      continue;
-    }
-    const buf = readFileSync(p);
-    if (buf.length !== f.bytes) problems.push(`${f.path}: ${buf.length} bytes, manifest ${f.bytes}`);
-    else if (sha256(buf) !== f.sha256) problems.push(`${f.path}: SHA-256 differs`);
-  }
-  add('files', problems.length === 0, problems.length ? problems.slice(0, 5).join('; ') : `${body.files.length} files: sizes and SHA-256 match`);
-  const extra = listFiles(root).filter((f) => f !== INCIDENT_MANIFEST && !listed.has(f));
-  add('no extra files', extra.length === 0, extra.length ? `not in the manifest: ${extra.slice(0, 5).join(', ')}` : 'every file in the folder is listed');
+  checks.push(...checkFolderFiles(root, body.files, INCIDENT_MANIFEST, 'pack'));
   for (const m of body.exportManifests) {
     if (!listed.has(m)) {
       add(`audit extract ${m}`, false, 'the extract manifest is not among the hashed files');

@@ -2,13 +2,13 @@
 // auditor made during the review (+ manifests), the chain status per workspace, the review's own log and metadata, and
 // package-manifest.json listing every file with its size and SHA-256. `grantdesk verify package-manifest.json` re-checks
 // every byte (and every export inside, event by event); the manifest's own bytes are pinned by a canonical form + digest.
-import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { z } from 'zod';
 import type { VerifyReport } from '../../../src-common/contract/index.ts';
 import { AppError } from '../../rpc/app-error.ts';
 import { verifyExport } from '../audit/index.ts';
+import { checkFolderFiles, listFolderFiles, manifestText, sha256 } from '../evidence-folder.ts';
 
 export const PACKAGE_MANIFEST = 'package-manifest.json';
 export const PACKAGE_FORMAT = 'grantdesk-evidence-package';
@@ -26,21 +26,10 @@ const packageBodySchema = z.object({
 });
 type PackageBody = z.infer<typeof packageBodySchema>;
 
-const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
 /** The exact bytes of a package manifest: body + digest (SHA-256 of the body's JSON), pretty-printed, one trailing newline. */
 export function packageManifestText(body: PackageBody): string {
-  return JSON.stringify({ ...body, digest: sha256(JSON.stringify(body)) }, null, 2) + '\n';
-}
-
-function listFiles(root: string, dir = root): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...listFiles(root, p));
-    else out.push(relative(root, p).split(sep).join('/'));
-  }
-  return out.sort();
+  return manifestText(body);
 }
 
 export interface BuildPackageInput {
@@ -83,7 +72,7 @@ export async function buildEvidencePackage(i: BuildPackageInput): Promise<{ mani
   writeFileSync(join(i.dir, 'chain-status.json'), JSON.stringify(i.chainStatus, null, 2) + '\n');
   writeFileSync(join(i.dir, 'review-log.json'), JSON.stringify(i.reviewLog, null, 2) + '\n');
   writeFileSync(join(i.dir, 'review.json'), JSON.stringify(i.review, null, 2) + '\n');
-  const files = listFiles(i.dir).filter((f) => f !== PACKAGE_MANIFEST).map((f) => {
+  const files = listFolderFiles(i.dir).filter((f) => f !== PACKAGE_MANIFEST).map((f) => {
     const buf = readFileSync(join(i.dir, f));
     return { path: f, bytes: buf.length, sha256: sha256(buf) };
   });
@@ -133,24 +122,7 @@ export async function verifyEvidencePackage(manifestPath: string): Promise<Verif
   }
   const root = dirname(manifestPath);
   const listed = new Set(body.files.map((f) => f.path));
-  const problems: string[] = [];
-  for (const f of body.files) {
-    if (f.path.split('/').includes('..') || f.path.startsWith('/')) {
-      problems.push(`${f.path}: outside the package`);
-      continue;
-    }
-    const p = join(root, f.path);
-    if (!existsSync(p)) {
-      problems.push(`${f.path}: missing`);
-      continue;
-    }
-    const buf = readFileSync(p);
-    if (buf.length !== f.bytes) problems.push(`${f.path}: ${buf.length} bytes, manifest ${f.bytes}`);
-    else if (sha256(buf) !== f.sha256) problems.push(`${f.path}: SHA-256 differs`);
-  }
-  add('files', problems.length === 0, problems.length ? problems.slice(0, 5).join('; ') : `${body.files.length} files: sizes and SHA-256 match`);
-  const extra = listFiles(root).filter((f) => f !== PACKAGE_MANIFEST && !listed.has(f));
-  add('no extra files', extra.length === 0, extra.length ? `not in the manifest: ${extra.slice(0, 5).join(', ')}` : 'every file in the folder is listed');
+  checks.push(...checkFolderFiles(root, body.files, PACKAGE_MANIFEST, 'package'));
   for (const m of body.exportManifests) {
     if (!listed.has(m)) {
       add(`export ${m}`, false, 'the export manifest is not among the hashed files');
