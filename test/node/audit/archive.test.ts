@@ -50,6 +50,11 @@ test('round trip: the cache shrinks exactly, the archive answers every filter as
     assert.ok(r.files > 20, `one file per workspace-month (${r.files})`);
     // the cache shrank by exactly the archived events, and every one left is newer than the cut
     assert.equal(s.audit.summary({ top: 5 }).count, cachedBefore - archived.length);
+    // the per-workspace event counts of audit status (kept by sync and archive, not counted per call) follow exactly
+    for (const w of s.audit.status().workspaces) {
+      const wsAll = all.filter((e) => e.workspace_id === w.workspaceId);
+      assert.equal(w.eventCount, wsAll.length - wsAll.filter((e) => Date.parse(e.occurred_at) < BEFORE_MS).length, `${w.workspaceId}: event count after the archive`);
+    }
     const left = await allPages((p) => s.audit.query(p), {});
     assert.equal(left.length, all.length - archived.length);
     assert.ok(left.every((e) => Date.parse(e.occurredAt) >= BEFORE_MS));
