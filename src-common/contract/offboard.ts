@@ -87,15 +87,9 @@ export const offboardPreviewSchema = z.object({
 export type OffboardPreview = z.infer<typeof offboardPreviewSchema>;
 
 export const OFFBOARD_OUTCOMES = ['revoked', 'already_revoked', 'disconnected', 'failed'] as const;
-export const offboardRowSchema = z.object({
+/** a batch's row: what it targets (the preview's fields of its target), then how it went */
+export const offboardRowSchema = offboardTargetSchema.pick({ kind: true, workspaceId: true, workspaceName: true, credentialId: true, credentialName: true, type: true, action: true }).extend({
   rowId: z.number().int(),
-  kind: z.enum(['credential', 'grant']),
-  workspaceId: z.string(),
-  workspaceName: z.string(),
-  credentialId: z.string().nullable(),
-  credentialName: z.string(),
-  type: credentialTypeSchema.nullable(),
-  action: z.enum(OFFBOARD_ACTIONS),
   outcome: z.enum(OFFBOARD_OUTCOMES),
   error: appErrorSchema.nullable(),
   /** the row's result in words (for a failure: what happened and what to do) */
