@@ -89,6 +89,8 @@ export function createArchiveCache(db: Db) {
       AND (credential_id, day, endpoint) IN (SELECT credential_id, occurred_ms / ${DAY}, endpoint FROM audit_events WHERE ${ARCHIVED} AND credential_id IS NOT NULL AND pii_accessed = 1 AND ${CONTACT})
       AND NOT EXISTS (SELECT 1 FROM audit_events e WHERE e.credential_id = audit_agg_contact_day.credential_id AND ${dayRids('audit_agg_contact_day')}
         AND e.workspace_id = @ws AND e.endpoint = audit_agg_contact_day.endpoint AND e.seq > @to AND e.ix = 1 AND e.pii_accessed = 1)`),
+    // the stored CSV lines of these events (migration 25) go with them
+    db.prepare(`DELETE FROM audit_csv_lines WHERE ${RANGE}`),
     db.prepare(`DELETE FROM audit_events WHERE ${RANGE}`),
   ];
   const lessCount = db.prepare('UPDATE audit_sync_state SET event_count = max(0, event_count - ?) WHERE workspace_id = ?');

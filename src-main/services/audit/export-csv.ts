@@ -1,7 +1,12 @@
-// The rows of a CSV export: jobs of at most SPAN consecutive seqs per workspace, each formatted by SQLite into one string
-// (the line expression of export.ts, concatenated in seq order), written in job order. With a read pool (the CLI and
-// serve mode on a machine of 4 or more cores: node-runtime.ts) large exports run the jobs on its threads, SQLite
-// formatting on other cores while this thread hashes and writes; otherwise they run here. Same SQL, same bytes.
+// The rows of a CSV export: jobs of at most SPAN consecutive seqs per workspace, written in job order. Each workspace's
+// seqs fall into three segments (migration 25): (csv_from_seq, indexed_seq] have their line stored by the indexer
+// (audit_csv_lines), so a job copies those; the rows indexed before that version and the rows above indexed_seq (the
+// indexer has not reached them yet) are formatted on the fly by the same SQL expression (csv-line-sql.ts). Same bytes
+// either way (test/node/audit/export-lines.test.ts). With a time filter the indexed segments are first narrowed to the
+// seqs the (workspace_id, rid) index finds in the range, so a 30-day export does not scan the workspace's whole history.
+// With a read pool (the CLI and serve mode on a machine of 4 or more cores: node-runtime.ts) large exports run the jobs
+// on its threads (group_concat in seq order) while this thread hashes and writes; otherwise they run here, each job's
+// lines read in seq order by the primary key (no sort) and joined.
 import type { Db } from '../../ports/db.ts';
 import type { PoolJob, PoolParam, PoolRow, ReadPool } from '../../ports/read-pool.ts';
 import { AppError } from '../../rpc/app-error.ts';
@@ -16,6 +21,10 @@ const PROGRESS_EVERY = 20_000;
 export interface CsvTarget {
   workspace_id: string;
   cursor_seq: number;
+  /** the indexer's marker: rows above it are not indexed yet (no stored line, not in the partial indexes) */
+  indexed_seq: number;
+  /** rows at or below it were indexed before stored lines existed (migration 25) */
+  csv_from_seq: number;
 }
 
 export interface CsvRowsInput {
@@ -24,11 +33,14 @@ export interface CsvRowsInput {
   /** candidate rows from which the pool is used (default POOL_MIN_ROWS; tests pass 0 to run it on a small cache) */
   poolMinRows?: number;
   targets: readonly CsvTarget[];
-  /** the SQL expression of one CSV line over `e` (export.ts's SQL_CSV_ROW) */
+  /** the SQL expression of one CSV line over `e` (csv-line-sql.ts SQL_CSV_ROW) */
   lineSql: string;
-  /** the filter: `e.`-qualified SQL and its parameters (query.ts buildWhere, plus the FTS join) */
+  /** the filter: `e.`-qualified SQL and its parameters (query.ts buildWhere, plus the FTS join); '1' for none */
   whereSql: string;
   whereParams: readonly PoolParam[];
+  /** the filter's time range as rids [from, to) (query.ts: rid = occurred_ms * RID_SLOTS + slot), when it has one */
+  ridFrom?: number | null;
+  ridTo?: number | null;
   sink: ExportSink;
   signal?: AbortSignal;
   yieldNow: () => Promise<void>;
@@ -46,23 +58,65 @@ type JobResult = PoolRow & { text?: string };
 
 const cancelled = () => new AppError('cancelled', 'Export cancelled; no file was written');
 
+/** statement indexes of a job */
+const COUNT = 0;
+const FORMAT = 1;
+const STORED = 2;
+
 export async function writeCsvRows(i: CsvRowsInput): Promise<Map<string, CsvWorkspaceRows>> {
   // The bounds are expressions, not bare parameters: on a cache that has been ANALYZEd (sqlite_stat4), SQLite re-plans a
-  // statement each time a bare parameter compared with an index's column gets a new value, and re-preparing this one
-  // (the formula-safe line is ~20 KB of SQL) costs ~1.5 ms per job, a third of the export. The plan is the same.
-  const inner = `FROM audit_events e WHERE e.workspace_id = (? || '') AND e.seq > (? + 0) AND e.seq <= (? + 0) AND ${i.whereSql}`;
+  // statement each time a bare parameter compared with an index's column gets a new value, and re-preparing one (the
+  // formula-safe line is ~20 KB of SQL) costs ~1.5 ms per job. The plan is the same.
+  const bounds = `e.workspace_id = (? || '') AND e.seq > (? + 0) AND e.seq <= (? + 0)`;
+  const inner = `FROM audit_events e WHERE ${bounds} AND ${i.whereSql}`;
+  const unfiltered = i.whereSql === '1';
+  // a stored line's rows: without a filter the lines table alone; with one, the events filtered and their lines joined
+  const storedFrom = unfiltered
+    ? `FROM audit_csv_lines e WHERE ${bounds}`
+    : `FROM audit_events e CROSS JOIN audit_csv_lines c ON c.workspace_id = e.workspace_id AND c.seq = e.seq WHERE ${bounds} AND ${i.whereSql}`;
+  const storedLine = unfiltered ? 'e.line' : 'c.line';
   const countSql = `SELECT NULL AS text, count(*) AS n ${inner}`;
-  // a job: SQLite concatenates its lines in seq order (group_concat) into one text. The pool's threads hand it back as
-  // UTF-8 in shared memory; here it is a string of the young heap (a BLOB would be a Buffer outside the heap, piling up
-  // until a full GC: ~30 MB more peak RSS for no less CPU)
-  const jobSql = `SELECT group_concat(line, '' ORDER BY seq) AS text, count(*) AS n, min(seq) AS lo, max(seq) AS hi FROM (SELECT e.seq AS seq, ${i.lineSql} AS line ${inner} ORDER BY e.seq)`;
-  const counts: PoolJob[] = i.targets.map((t) => ({ stmt: 0, params: [t.workspace_id, 0, t.cursor_seq, ...i.whereParams] }));
+  // The pool's threads: SQLite concatenates a job's lines in seq order (group_concat ... ORDER BY) into one text, handed
+  // back as UTF-8 in shared memory. This thread: the lines in primary-key order, one string each (no sort; strings of the young
+  // heap, not Buffers that pile up outside it until a full GC), joined into one text per job.
+  const poolSql = [
+    countSql,
+    `SELECT group_concat(line, '' ORDER BY seq) AS text, count(*) AS n, min(seq) AS lo, max(seq) AS hi FROM (SELECT e.seq AS seq, ${i.lineSql} AS line ${inner})`,
+    `SELECT group_concat(line, '' ORDER BY seq) AS text, count(*) AS n, min(seq) AS lo, max(seq) AS hi FROM (SELECT e.seq AS seq, ${storedLine} AS line ${storedFrom})`,
+  ];
+  const hereSql = [countSql, `SELECT e.seq, ${i.lineSql} ${inner} ORDER BY e.seq`, `SELECT e.seq, ${storedLine} ${storedFrom} ORDER BY e.seq`];
+
+  // the seqs of the indexed part (seq <= indexed_seq, all ix = 1) whose rid is in the filter's range, by the partial index
+  const timed = i.ridFrom != null || i.ridTo != null;
+  const seqSpan = timed
+    ? i.db.prepare<PoolParam[], { lo: number | null; hi: number | null }>(`SELECT min(seq) AS lo, max(seq) AS hi FROM audit_events WHERE workspace_id = ? AND rid >= ? AND rid < ? AND ix = 1 AND seq <= ?`)
+    : null;
+  const counts: PoolJob[] = [];
   const ranges: { ws: string; job: PoolJob }[] = [];
-  for (const t of i.targets) for (let lo = 0; lo < t.cursor_seq; lo += SPAN) ranges.push({ ws: t.workspace_id, job: { stmt: 1, params: [t.workspace_id, lo, Math.min(lo + SPAN, t.cursor_seq), ...i.whereParams] } });
+  for (const t of i.targets) {
+    const indexed = Math.min(t.indexed_seq, t.cursor_seq);
+    const csvFrom = Math.min(t.csv_from_seq, indexed);
+    let lo = 0;
+    let hi = indexed;
+    if (seqSpan) {
+      const s = seqSpan.get(t.workspace_id, i.ridFrom ?? Number.MIN_SAFE_INTEGER, i.ridTo ?? Number.MAX_SAFE_INTEGER, indexed)!;
+      if (s.lo === null || s.hi === null) hi = 0;
+      else (lo = s.lo - 1), (hi = s.hi);
+    }
+    // [a, b] of seqs as jobs of the statement `stmt`
+    const segment = (from: number, to: number, stmt: number) => {
+      if (to <= from) return;
+      counts.push({ stmt: COUNT, params: [t.workspace_id, from, to, ...i.whereParams] });
+      for (let a = from; a < to; a += SPAN) ranges.push({ ws: t.workspace_id, job: { stmt, params: [t.workspace_id, a, Math.min(a + SPAN, to), ...i.whereParams] } });
+    };
+    segment(lo, Math.min(hi, csvFrom), FORMAT);
+    segment(Math.max(lo, csvFrom), hi, STORED);
+    segment(indexed, t.cursor_seq, FORMAT);
+  }
 
   const candidates = i.targets.reduce((n, t) => n + t.cursor_seq, 0);
   const jobs = [...counts, ...ranges.map((r) => r.job)];
-  const results: AsyncGenerator<JobResult> = i.pool && candidates >= (i.poolMinRows ?? POOL_MIN_ROWS) ? i.pool.run([countSql, jobSql], jobs) : inThread(i.db, [countSql, jobSql], jobs, i.yieldNow);
+  const results: AsyncGenerator<JobResult> = i.pool && candidates >= (i.poolMinRows ?? POOL_MIN_ROWS) ? i.pool.run(poolSql, jobs) : inThread(i.db, hereSql, jobs, i.yieldNow);
 
   const perWs = new Map<string, CsvWorkspaceRows>(i.targets.map((t) => [t.workspace_id, { rows: 0, firstSeq: null, lastSeq: null }]));
   let total = 0;
@@ -98,12 +152,19 @@ export async function writeCsvRows(i: CsvRowsInput): Promise<Map<string, CsvWork
 
 /** The same jobs on this thread's connection, yielding to the event loop now and then so the process stays responsive. */
 async function* inThread(db: Db, sql: string[], jobs: PoolJob[], yieldNow: () => Promise<void>): AsyncGenerator<JobResult> {
-  const stmts = sql.map((s) => db.prepare(s));
+  const count = db.prepare(sql[COUNT]!).pluck(true);
+  const lineStmts = [db.prepare(sql[FORMAT]!).raw(true), db.prepare(sql[STORED]!).raw(true)];
   let sinceYield = 0;
   for (const job of jobs) {
-    const row = stmts[job.stmt]!.get(...job.params) as { text: string | null; n: number; lo?: number | null; hi?: number | null };
-    yield { bytes: null, text: row.text ?? undefined, num: { n: row.n, lo: row.lo ?? null, hi: row.hi ?? null } };
-    sinceYield += row.n;
+    if (job.stmt === COUNT) {
+      yield { bytes: null, num: { n: count.get(...job.params) as number } };
+      continue;
+    }
+    const got = lineStmts[job.stmt - 1]!.all(...job.params) as [number, string][];
+    let text = '';
+    for (let j = 0; j < got.length; j++) text += got[j]![1];
+    yield { bytes: null, text, num: { n: got.length, lo: got.length ? got[0]![0] : null, hi: got.length ? got[got.length - 1]![0] : null } };
+    sinceYield += got.length;
     if (sinceYield >= PROGRESS_EVERY) {
       sinceYield = 0;
       await yieldNow();

@@ -11,11 +11,12 @@ import type { PoolParam, ReadPool } from '../../ports/read-pool.ts';
 import { AppError } from '../../rpc/app-error.ts';
 import type { Capabilities } from '../../rpc/handlers.ts';
 import { createExclusiveFile, occupied, outputConflict, writeFileExclusive } from '../output-path.ts';
+import { SQL_CSV_ROW } from './csv-line-sql.ts';
 import { writeCsvRows } from './export-csv.ts';
 import { createExportSink } from './export-sink.ts';
 import { jcs } from './jcs.ts';
 import { buildWhere } from './query.ts';
-import { storedToEvent } from './repo.ts';
+import { RID_SLOTS, storedToEvent } from './repo.ts';
 
 /**
  * CSV columns. `surface` and `mcp_tool` are the members as the platform sent them: both empty (null) when it sent neither
@@ -25,37 +26,8 @@ export const EXPORT_COLUMNS = ['workspace_id', 'seq', 'event_id', 'occurred_at',
 /** the columns of exports made before surfaces existed; verify still reads them */
 export const LEGACY_EXPORT_COLUMNS = ['workspace_id', 'seq', 'event_id', 'occurred_at', 'credential_id', 'credential_type', 'caller_ip', 'method', 'endpoint', 'status', 'duration_ms', 'pii_accessed', 'params_json', 'extra_json', 'prev_hash', 'hash'] as const;
 const SELECT_COLS = 'e.workspace_id, e.seq, e.event_id, e.occurred_at, e.credential_id, e.credential_type, e.caller_ip, e.method, e.endpoint, e.status, e.duration_ms, e.pii_accessed, e.params_json, e.extra_json, e.prev_hash, e.hash, e.surface, e.mcp_tool, e.surface_sent';
-const SENT_SURFACE = '(CASE WHEN e.surface_sent = 1 THEN e.surface END)';
-const SENT_TOOL = '(CASE WHEN e.surface_sent = 1 THEN e.mcp_tool END)';
 const BATCH = 20_000;
 
-/** first bytes csvString neutralizes: = + - @ TAB CR LF NUL and the escape quote ' itself */
-const FORMULA_START = ["X'3D'", "X'2B'", "X'2D'", "X'40'", "X'09'", "X'0D'", "X'0A'", "X'00'", "X'27'"];
-/**
- * One CSV field built by SQLite itself (C speed, one JS string per batch): the same rules as csvString/csvCell.
- * Byte-wise checks on the BLOB cast so embedded NULs cannot hide a trigger character or a quote.
- */
-function sqlCsvText(col: string): string {
-  const b = `CAST(${col} AS BLOB)`;
-  // CASE, not IN (...): SQLite builds an in-memory table for every IN list at each run of the statement (~1 ms for a line)
-  const v = `(CASE substr(${b}, 1, 1) ${FORMULA_START.map((x) => `WHEN ${x} THEN '''' || ${col}`).join(' ')} ELSE ${col} END)`;
-  return `(CASE WHEN ${col} IS NULL THEN '' WHEN ${col} = '' THEN '""' WHEN instr(${b}, X'22') > 0 OR instr(${b}, X'2C') > 0 OR instr(${b}, X'0D') > 0 OR instr(${b}, X'0A') > 0 THEN '"' || replace(${v}, '"', '""') || '"' ELSE ${v} END)`;
-}
-// concat_ws builds each line with one allocation (a chain of || copies the growing string once per field)
-const SQL_CSV_LINE_FIELDS = [
-  sqlCsvText('e.workspace_id'), 'e.seq', sqlCsvText('e.event_id'), sqlCsvText('e.occurred_at'), sqlCsvText('e.credential_id'), sqlCsvText('e.credential_type'),
-  sqlCsvText('e.caller_ip'), sqlCsvText('e.method'), sqlCsvText('e.endpoint'), sqlCsvText(SENT_SURFACE), sqlCsvText(SENT_TOOL), "ifnull(e.status, '')", "ifnull(e.duration_ms, '')",
-  "(CASE e.pii_accessed WHEN 1 THEN 'true' ELSE 'false' END)", sqlCsvText('e.params_json'), sqlCsvText('e.extra_json'), 'e.prev_hash', 'e.hash',
-];
-/** The same line for rows flagged csv_plain (see migration 21): text verbatim, only params_json may need quoting. */
-const SQL_CSV_LINE_PLAIN_FIELDS = [
-  'e.workspace_id', 'e.seq', 'e.event_id', 'e.occurred_at', "ifnull(e.credential_id, '')", "ifnull(e.credential_type, '')", "ifnull(e.caller_ip, '')",
-  "ifnull(e.method, '')", "ifnull(e.endpoint, '')", `ifnull(${SENT_SURFACE}, '')`, `ifnull(${SENT_TOOL}, '')`, "ifnull(e.status, '')", "ifnull(e.duration_ms, '')", "(CASE e.pii_accessed WHEN 1 THEN 'true' ELSE 'false' END)",
-  // params_json is JCS of an object: starts with '{', no raw CR/LF (JCS escapes them), so only a quote or comma matters
-  `(CASE WHEN instr(e.params_json, '"') > 0 OR instr(e.params_json, ',') > 0 THEN '"' || replace(e.params_json, '"', '""') || '"' ELSE e.params_json END)`, "''", 'e.prev_hash', 'e.hash',
-];
-const line = (fields: string[]) => `concat(concat_ws(',', ${fields.join(', ')}), char(13, 10))`;
-export const SQL_CSV_ROW = `(CASE WHEN e.csv_plain = 1 THEN ${line(SQL_CSV_LINE_PLAIN_FIELDS)} ELSE ${line(SQL_CSV_LINE_FIELDS)} END)`;
 const FLUSH_AT = 1 << 20;
 const BOM = '\uFEFF';
 
@@ -104,7 +76,7 @@ export async function runExport(db: Db, o: ExportOptions): Promise<ExportResult>
   const yieldNow = o.yieldEvery ?? (() => new Promise<void>((r) => setImmediate(r)));
 
   // Snapshot: the verified cursor of every workspace at the start bounds what is read, so later syncs do not leak in.
-  const states = db.prepare('SELECT workspace_id, cursor_seq, head_hash FROM audit_sync_state ORDER BY workspace_id').all() as { workspace_id: string; cursor_seq: number; head_hash: string }[];
+  const states = db.prepare('SELECT workspace_id, cursor_seq, head_hash, indexed_seq, csv_from_seq FROM audit_sync_state ORDER BY workspace_id').all() as { workspace_id: string; cursor_seq: number; head_hash: string; indexed_seq: number; csv_from_seq: number }[];
   const wanted = o.filters.workspaces?.length ? new Set(o.filters.workspaces) : null;
   const targets = states.filter((s) => (!wanted || wanted.has(s.workspace_id)) && s.cursor_seq > 0);
   const w = buildWhere({ ...o.filters, workspaces: undefined }, 'e', o.ownCredentialIds ?? []);
@@ -137,7 +109,8 @@ export async function runExport(db: Db, o: ExportOptions): Promise<ExportResult>
     // export is large; this thread only hashes and writes it (export-csv.ts)
     const csv =
       o.format === 'csv'
-        ? await writeCsvRows({ db, pool: o.pool, poolMinRows: o.poolMinRows, targets, lineSql: SQL_CSV_ROW, whereSql: `${w.sql}${ftsJoin}`, whereParams: [...(w.params as PoolParam[]), ...ftsParams], sink, signal: o.signal, yieldNow, onProgress: o.onProgress })
+        ? await writeCsvRows({ db, pool: o.pool, poolMinRows: o.poolMinRows, targets, lineSql: SQL_CSV_ROW, whereSql: `${w.sql}${ftsJoin}`, whereParams: [...(w.params as PoolParam[]), ...ftsParams],
+            ridFrom: o.filters.from ? Date.parse(o.filters.from) * RID_SLOTS : null, ridTo: o.filters.to ? Date.parse(o.filters.to) * RID_SLOTS : null, sink, signal: o.signal, yieldNow, onProgress: o.onProgress })
         : null;
     for (const t of targets) {
       const c = csv?.get(t.workspace_id);

@@ -8,6 +8,7 @@
 import type { Db } from '../../ports/db.ts';
 import type { EventBus } from '../../ports/events.ts';
 import type { Logger } from '../../ports/logger.ts';
+import { SQL_CSV_ROW } from './csv-line-sql.ts';
 import { registerRouteOf } from './route.ts';
 import { FTS_BODY } from './repo.ts';
 
@@ -47,6 +48,8 @@ export function createAuditIndexer(db: Db, o: { bus?: EventBus; logger?: Logger 
     db.prepare(`INSERT OR IGNORE INTO audit_agg_contact_day (workspace_id, credential_id, day, endpoint)
       SELECT DISTINCT workspace_id, credential_id, occurred_ms / ${DAY}, endpoint FROM audit_events WHERE ${RANGE} AND credential_id IS NOT NULL AND pii_accessed = 1 AND ${CONTACT}`),
     db.prepare(`UPDATE audit_events SET ix = 1 WHERE ${RANGE} AND ix = 0`),
+    // the CSV line of each event (migration 25): an export copies it (export-csv.ts); the same expression formats the rest
+    db.prepare(`INSERT OR REPLACE INTO audit_csv_lines (workspace_id, seq, line) SELECT e.workspace_id, e.seq, ${SQL_CSV_ROW} FROM audit_events e WHERE ${RANGE}`),
   ];
   const mark = db.prepare('UPDATE audit_sync_state SET indexed_seq = ? WHERE workspace_id = ? AND indexed_seq = ?');
 

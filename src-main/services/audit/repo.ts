@@ -111,7 +111,7 @@ export function createAuditRepo(db: Db) {
   // rows the indexer reached (seq <= indexed_seq) are in it
   const ftsDelete = db.prepare(`INSERT INTO audit_fts (audit_fts, rowid, body) SELECT 'delete', rid, ${FTS_BODY} FROM audit_events
     WHERE workspace_id = @ws AND seq <= (SELECT indexed_seq FROM audit_sync_state WHERE workspace_id = @ws)`);
-  const purgeStmts = ['audit_agg_hour', 'audit_agg_use', 'audit_agg_ip', 'audit_agg_contact', 'audit_agg_contact_day', 'audit_events', 'audit_sync_state', 'audit_gaps', 'audit_tamper'].map((t) => db.prepare(`DELETE FROM ${t} WHERE workspace_id = ?`));
+  const purgeStmts = ['audit_agg_hour', 'audit_agg_use', 'audit_agg_ip', 'audit_agg_contact', 'audit_agg_contact_day', 'audit_csv_lines', 'audit_events', 'audit_sync_state', 'audit_gaps', 'audit_tamper'].map((t) => db.prepare(`DELETE FROM ${t} WHERE workspace_id = ?`));
   const purgeExports = db.prepare('DELETE FROM audit_exports WHERE instr(filters_json, json_quote(?)) > 0');
   const gapInsert = db.prepare('INSERT INTO audit_gaps (workspace_id, from_seq, to_seq, detected_at) VALUES (?, ?, ?, ?) ON CONFLICT(workspace_id, from_seq) DO UPDATE SET to_seq = max(to_seq, excluded.to_seq), resolved_at = NULL');
   const gapResolve = db.prepare('UPDATE audit_gaps SET resolved_at = ? WHERE workspace_id = ? AND resolved_at IS NULL AND to_seq <= ?');
