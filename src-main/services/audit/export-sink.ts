@@ -14,6 +14,8 @@ export interface ExportSink {
   readonly bytes: number;
   writeBytes(b: Uint8Array): Promise<void>;
   writeText(s: string): Promise<void>;
+  /** writes a short text into the current buffer if it surely fits there (no await needed); false: use writeText */
+  tryWriteText(s: string): boolean;
   /** waits for every write and background sync; throws the first write error */
   finish(): Promise<void>;
   /** waits for what is in flight, ignoring errors (before the file is closed on a failure) */
@@ -100,6 +102,13 @@ export function createExportSink(fd: number): ExportSink {
       const n = cur.write(s, off, 'utf8');
       off += n;
       accepted += n;
+    },
+    tryWriteText(s) {
+      if (s.length * 3 > CHUNK - off) return false;
+      const n = cur.write(s, off, 'utf8');
+      off += n;
+      accepted += n;
+      return true;
     },
     async finish() {
       await submit();

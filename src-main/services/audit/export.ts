@@ -76,7 +76,7 @@ export async function runExport(db: Db, o: ExportOptions): Promise<ExportResult>
   const yieldNow = o.yieldEvery ?? (() => new Promise<void>((r) => setImmediate(r)));
 
   // Snapshot: the verified cursor of every workspace at the start bounds what is read, so later syncs do not leak in.
-  const states = db.prepare('SELECT workspace_id, cursor_seq, head_hash, indexed_seq, csv_from_seq FROM audit_sync_state ORDER BY workspace_id').all() as { workspace_id: string; cursor_seq: number; head_hash: string; indexed_seq: number; csv_from_seq: number }[];
+  const states = db.prepare('SELECT workspace_id, cursor_seq, head_hash, indexed_seq, csv_from_seq, event_count FROM audit_sync_state ORDER BY workspace_id').all() as { workspace_id: string; cursor_seq: number; head_hash: string; indexed_seq: number; csv_from_seq: number; event_count: number }[];
   const wanted = o.filters.workspaces?.length ? new Set(o.filters.workspaces) : null;
   const targets = states.filter((s) => (!wanted || wanted.has(s.workspace_id)) && s.cursor_seq > 0);
   const w = buildWhere({ ...o.filters, workspaces: undefined }, 'e', o.ownCredentialIds ?? []);

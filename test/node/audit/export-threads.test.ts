@@ -10,6 +10,7 @@ import { openCache } from '../../../src-main/adapters/sqlite.ts';
 import { createSqliteReadPool } from '../../../src-main/adapters/sqlite-read-pool.ts';
 import { createAuditService } from '../../../src-main/services/audit/audit-service.ts';
 import { runExport, type ExportOptions } from '../../../src-main/services/audit/export.ts';
+import { createAuditIndexer } from '../../../src-main/services/audit/indexer.ts';
 import { createEventBus } from '../../../src-main/services/event-bus.ts';
 import { createPlatformClient } from '../../../src-main/platform/index.ts';
 import { makeChain } from '../../support/audit-chain.ts';
@@ -37,19 +38,29 @@ test('threaded and one-thread CSV exports write identical bytes and manifests, f
   try {
     // a time window bound as parameters of every job (ws_a's events 100 to 2200: across job boundaries)
     const window = { from: c.chains.ws_a[100]!.occurred_at, to: c.chains.ws_a[2200]!.occurred_at };
-    for (const filters of [{}, { workspaces: ['ws_a'], statusClass: ['2xx' as const] }, window]) {
-      const one = await runExport(c.db, { ...base(join(c.dir, `one-${Math.random()}.csv`)), filters });
-      assert.ok(one.rowCount > 0, JSON.stringify(filters));
-      for (const pool of pools) {
-        const progress: [number, number][] = [];
-        const many = await runExport(c.db, { ...base(join(c.dir, `many-${Math.random()}.csv`)), filters, pool, poolMinRows: 0, onProgress: (d, t) => progress.push([d, t]) });
-        assert.deepEqual(readFileSync(many.path), readFileSync(one.path), `same bytes for ${JSON.stringify(filters)}`);
-        assert.equal(many.sha256, one.sha256);
-        assert.deepEqual(many.manifest.workspaces, one.manifest.workspaces);
-        assert.equal(many.rowCount, one.rowCount);
-        // the real total comes first, then counts up to it
-        assert.deepEqual(progress[0], [0, one.rowCount]);
-        assert.deepEqual(progress.at(-1), [one.rowCount, one.rowCount]);
+    // not indexed (every line formatted), partly indexed (stored lines below the marker: migration 25), fully indexed
+    const first = new Map<string, Buffer>();
+    const indexer = createAuditIndexer(c.db);
+    for (const stage of ['none', 'part', 'all'] as const) {
+      if (stage === 'part') indexer.step(1700, 1000);
+      if (stage === 'all') indexer.catchUp();
+      for (const filters of [{}, { workspaces: ['ws_a'], statusClass: ['2xx' as const] }, window]) {
+        const one = await runExport(c.db, { ...base(join(c.dir, `one-${Math.random()}.csv`)), filters });
+        assert.ok(one.rowCount > 0, JSON.stringify(filters));
+        const key = JSON.stringify(filters);
+        if (stage === 'none') first.set(key, readFileSync(one.path));
+        else assert.deepEqual(readFileSync(one.path), first.get(key), `${stage} indexed: the same bytes for ${key}`);
+        for (const pool of pools) {
+          const progress: [number, number][] = [];
+          const many = await runExport(c.db, { ...base(join(c.dir, `many-${Math.random()}.csv`)), filters, pool, poolMinRows: 0, onProgress: (d, t) => progress.push([d, t]) });
+          assert.deepEqual(readFileSync(many.path), readFileSync(one.path), `same bytes for ${JSON.stringify(filters)}`);
+          assert.equal(many.sha256, one.sha256);
+          assert.deepEqual(many.manifest.workspaces, one.manifest.workspaces);
+          assert.equal(many.rowCount, one.rowCount);
+          // the real total comes first, then counts up to it
+          assert.deepEqual(progress[0], [0, one.rowCount]);
+          assert.deepEqual(progress.at(-1), [one.rowCount, one.rowCount]);
+        }
       }
     }
   } finally {
