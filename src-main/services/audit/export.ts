@@ -110,6 +110,7 @@ export async function runExport(db: Db, o: ExportOptions): Promise<ExportResult>
     const csv =
       o.format === 'csv'
         ? await writeCsvRows({ db, pool: o.pool, poolMinRows: o.poolMinRows, targets, lineSql: SQL_CSV_ROW, whereSql: `${w.sql}${ftsJoin}`, whereParams: [...(w.params as PoolParam[]), ...ftsParams],
+            timeOnly: !w.fts && buildWhere({ ...o.filters, workspaces: undefined, from: undefined, to: undefined }, 'e', o.ownCredentialIds ?? []).sql === '1',
             ridFrom: o.filters.from ? Date.parse(o.filters.from) * RID_SLOTS : null, ridTo: o.filters.to ? Date.parse(o.filters.to) * RID_SLOTS : null, sink, signal: o.signal, yieldNow, onProgress: o.onProgress })
         : null;
     for (const t of targets) {

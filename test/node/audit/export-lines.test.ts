@@ -22,12 +22,14 @@ import { createFakePlatform } from '../../support/audit-fake-platform.ts';
 
 const quiet = { info() {}, warn() {}, error() {} };
 
-/** every 7th event also carries a member this version does not know (kept in extra_json), hostile text in it */
+/** every 7th event also carries a member this version does not know (kept in extra_json), hostile text in it; every 13th is 2 h early */
 function withUnknownMembers(chain: ChainEvent[]): ChainEvent[] {
   let prev = ZERO64;
   return chain.map((e, i) => {
     const x: Record<string, unknown> = { ...e };
     if (i % 7 === 3) x.x_note = HOSTILE[i % HOSTILE.length];
+    // a clock that went back: seq order is not time order here, so a time window's seqs are not all in the window
+    if (i % 13 === 5) x.occurred_at = new Date(Date.parse(e.occurred_at) - 2 * 3_600_000).toISOString();
     delete x.hash;
     x.prev_hash = prev;
     x.hash = hashEvent(prev, x);
@@ -62,6 +64,7 @@ const FILTERS: AuditFilter[] = [
   {},
   { workspaces: ['ws_a'] },
   { workspaces: ['ws_b'], from: '2025-01-01T01:00:00.000Z', to: '2025-01-01T03:30:00.000Z' },
+  { workspaces: ['ws_a'], from: '2025-01-01T01:00:00.000Z', to: '2025-01-01T04:00:00.000Z' },
   { from: '2025-01-01T02:10:00.000Z' },
   { to: '2025-01-01T00:40:00.000Z', method: 'GET' },
   { from: '2030-01-01T00:00:00.000Z' },
