@@ -1,6 +1,8 @@
 // The CSV line of one stored event as a SQL expression over `e` (audit_events), evaluated by SQLite: the exporter runs it
 // for rows that have no precomputed line, and the indexer (indexer.ts) stores its result in audit_csv_lines behind the
 // sync (migration 25), so both paths give the same bytes by construction. Same rules as csv.ts (csvString/csvCell).
+// Changing what a line holds (a column, a rule) makes the stored lines stale: ship it with a migration that empties
+// audit_csv_lines and sets csv_from_seq = indexed_seq, so every earlier row is formatted on the fly again.
 const SENT_SURFACE = '(CASE WHEN e.surface_sent = 1 THEN e.surface END)';
 const SENT_TOOL = '(CASE WHEN e.surface_sent = 1 THEN e.mcp_tool END)';
 

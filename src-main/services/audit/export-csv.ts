@@ -4,9 +4,9 @@
 // indexer has not reached them yet) are formatted on the fly by the same SQL expression (csv-line-sql.ts). Same bytes
 // either way (test/node/audit/export-lines.test.ts). With a time filter the indexed segments are first narrowed to the
 // seqs the (workspace_id, rid) index finds in the range, so a 30-day export does not scan the workspace's whole history.
-// With a read pool (the CLI and serve mode on a machine of 4 or more cores: node-runtime.ts) large exports run the jobs
-// on its threads (group_concat in seq order) while this thread hashes and writes; otherwise they run here, each job's
-// lines read in seq order by the primary key (no sort).
+// With a read pool (the CLI and serve mode on a machine of 4 or more cores: node-runtime.ts) exports with many lines to
+// format run the jobs on its threads (group_concat in seq order) while this thread hashes and writes; otherwise (the
+// usual case once the indexer has stored the lines) they run here, each job's lines read in seq order by the primary key.
 import type { Db } from '../../ports/db.ts';
 import type { PoolJob, PoolParam, PoolRow, ReadPool } from '../../ports/read-pool.ts';
 import { AppError } from '../../rpc/app-error.ts';
@@ -14,7 +14,7 @@ import type { ExportSink } from './export-sink.ts';
 
 /** seqs per job: ~0.37 MiB of CSV (a slot of the pool holds rows 10× the usual size); smaller jobs leave less garbage */
 const SPAN = 1024;
-/** below this many candidate rows (the sum of the workspaces' heads) threads cost more than they save */
+/** below this many rows to format (seqs of jobs without stored lines) threads cost more than they save */
 export const POOL_MIN_ROWS = 50_000;
 const PROGRESS_EVERY = 20_000;
 /** seqs to read from which an export on this thread runs with a small page cache (~the 64 MiB cache's worth of rows) */
@@ -131,11 +131,12 @@ export async function writeCsvRows(i: CsvRowsInput): Promise<Map<string, CsvWork
     segment(indexed, t.cursor_seq, FORMAT);
   }
 
-  const candidates = i.targets.reduce((n, t) => n + t.cursor_seq, 0);
+  // the pool pays for itself only where SQLite formats lines: a copy of stored lines is faster here (no sort, no handover)
+  const formatting = ranges.reduce((n, r) => n + (r.job.stmt === FORMAT ? (r.job.params[2] as number) - (r.job.params[1] as number) : 0), 0);
   const jobs = [...counts, ...ranges.map((r) => r.job)];
   const spans = ranges.reduce((n, r) => n + (r.job.params[2] as number) - (r.job.params[1] as number), 0);
   const results: AsyncGenerator<JobResult> =
-    i.pool && candidates >= (i.poolMinRows ?? POOL_MIN_ROWS) ? i.pool.run(poolSql, jobs) : inThread(i.db, hereSql, jobs, i.yieldNow, spans >= STREAMING_ROWS);
+    i.pool && formatting >= (i.poolMinRows ?? POOL_MIN_ROWS) ? i.pool.run(poolSql, jobs) : inThread(i.db, hereSql, jobs, i.yieldNow, spans >= STREAMING_ROWS);
 
   const perWs = new Map<string, CsvWorkspaceRows>(i.targets.map((t) => [t.workspace_id, { rows: 0, firstSeq: null, lastSeq: null }]));
   let total = known;
