@@ -185,14 +185,14 @@ async function* inThread(db: Db, sql: string[], jobs: PoolJob[], yieldNow: () =>
 }
 
 async function* runHere(db: Db, sql: string[], jobs: PoolJob[], yieldNow: () => Promise<void>): AsyncGenerator<JobResult> {
-  const count = db.prepare(sql[COUNT]!).pluck(true);
+  const count = db.prepare<PoolParam[], { n: number }>(sql[COUNT]!);
   const lineStmts = [db.prepare(sql[FORMAT]!).raw(true), db.prepare(sql[STORED]!).raw(true)];
   const allLines = db.prepare(sql[ALL]!).pluck(true);
   const allBounds = db.prepare<PoolParam[], { lo: number | null; hi: number | null }>(sql[ALL + 1]!);
   let sinceYield = 0;
   for (const job of jobs) {
     if (job.stmt === COUNT) {
-      yield { bytes: null, num: { n: count.get(...job.params) as number } };
+      yield { bytes: null, num: { n: count.get(...job.params)!.n } };
       continue;
     }
     if (job.stmt === ALL) {

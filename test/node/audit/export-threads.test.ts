@@ -45,7 +45,10 @@ test('threaded and one-thread CSV exports write identical bytes and manifests, f
       if (stage === 'part') indexer.step(1700, 1000);
       if (stage === 'all') indexer.catchUp();
       for (const filters of [{}, { workspaces: ['ws_a'], statusClass: ['2xx' as const] }, window]) {
-        const one = await runExport(c.db, { ...base(join(c.dir, `one-${Math.random()}.csv`)), filters });
+        const oneProgress: [number, number][] = [];
+        const one = await runExport(c.db, { ...base(join(c.dir, `one-${Math.random()}.csv`)), filters, onProgress: (d, t) => oneProgress.push([d, t]) });
+        // on this thread too: the real total first, then counts up to it
+        assert.deepEqual([oneProgress[0], oneProgress.at(-1)], [[0, one.rowCount], [one.rowCount, one.rowCount]], `progress of ${JSON.stringify(filters)}`);
         assert.ok(one.rowCount > 0, JSON.stringify(filters));
         const key = JSON.stringify(filters);
         if (stage === 'none') first.set(key, readFileSync(one.path));
